@@ -1,0 +1,23 @@
+//! `bargain-core`: the bargaining model.
+//!
+//! Two parties (a payee who prefers more, a payer who prefers less) negotiate an amount
+//! under the alternating-offers protocol ([`protocol`]) with concession strategies
+//! ([`strategy`]), or a closed-form model from bargaining theory ([`theory`]) predicts
+//! the outcome. [`model::Negotiation`] is the one interface the runner uses.
+//!
+//! Architecture invariant: this crate is pure and deterministic. It does no I/O, spawns
+//! no threads and knows nothing of files, plots or the command line: it takes plain Rust
+//! values and an RNG and returns outcomes.
+
+pub mod outcome;
+pub mod party;
+pub mod protocol;
+pub mod strategy;
+pub mod theory;
+pub mod trace;
+
+pub use outcome::{Outcome, OutcomeKind};
+pub use party::{Party, Side};
+pub use protocol::{Grid, Protocol};
+pub use strategy::{FaratinFamily, Preset, StrategySpec};
+pub use trace::{Trace, TracedOffer};

@@ -1,0 +1,267 @@
+//! Concession strategies: small types behind one trait, chosen per party.
+//!
+//! The protocol only ever talks to [`Strategy`]; adding a strategy means adding a
+//! type here and a variant of [`StrategySpec`] / [`AnyStrategy`], never touching
+//! the protocol. [`AnyStrategy`] is an enum (not a `Box<dyn Strategy>`) so that
+//! building the strategies of a trial allocates nothing.
+
+mod faratin;
+mod hardliner;
+mod tit_for_tat;
+mod time_based;
+
+pub use faratin::{Faratin, FaratinFamily};
+pub use hardliner::Hardliner;
+pub use tit_for_tat::TitForTat;
+pub use time_based::TimeBased;
+
+use crate::party::{Party, Side};
+use crate::protocol::Grid;
+
+/// What a party does on its move.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Action {
+    /// Accept the standing offer: a deal.
+    Accept,
+    /// Reject the standing offer (if any) and propose this amount.
+    Offer(f64),
+}
+
+/// What a strategy sees when it moves.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MoveContext {
+    /// 0-based round.
+    pub round: u32,
+    /// 0-based index of this move over the whole negotiation (two moves a round).
+    pub move_index: u32,
+    /// The opponent's standing offer, if any (none only for the very first move).
+    pub standing: Option<f64>,
+    /// The opponent's offer before the standing one, if any.
+    pub opponent_previous: Option<f64>,
+    /// This party's own last offer, if any.
+    pub own_previous: Option<f64>,
+}
+
+/// A concession strategy: decides, move by move, to accept or to make an offer.
+///
+/// When `ctx.standing` is `None` the strategy must offer.
+/// Implementations must not allocate: `decide` sits on the per-trial hot path.
+pub trait Strategy {
+    /// Decide this move.
+    fn decide(&mut self, ctx: &MoveContext) -> Action;
+}
+
+/// The public frame of a negotiation, shared by both parties' strategies.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Frame {
+    /// The payer's (effective) opening: the low end of the normalization range.
+    pub low: f64,
+    /// The payee's (effective) opening: the high end of the normalization range.
+    pub high: f64,
+}
+
+impl Frame {
+    /// Width `high - low` (may be zero or negative when the openings cross).
+    #[must_use]
+    pub fn width(&self) -> f64 {
+        self.high - self.low
+    }
+}
+
+/// Everything a strategy needs to know before the negotiation starts.
+#[derive(Debug, Clone, Copy)]
+pub struct Setup<'a> {
+    /// The party this strategy negotiates for.
+    pub me: &'a Party,
+    /// The normalization range between the two openings.
+    pub frame: Frame,
+    /// The offer grid, if offers must be grid points.
+    pub grid: Option<Grid>,
+    /// The protocol's number of rounds.
+    pub max_rounds: u32,
+    /// Whether this party moves first in each round.
+    pub moves_first: bool,
+}
+
+impl Setup<'_> {
+    /// The party's side.
+    #[must_use]
+    pub fn side(&self) -> Side {
+        self.me.side
+    }
+
+    /// The effective reservation (the better of reservation and outside option).
+    #[must_use]
+    pub fn reservation(&self) -> f64 {
+        self.me.effective_reservation()
+    }
+
+    /// The effective opening: the opening, or the reservation if the opening is worse than it.
+    #[must_use]
+    pub fn opening(&self) -> f64 {
+        self.me.side.better(self.me.opening, self.reservation())
+    }
+
+    /// Whether `move_index` is this party's last move.
+    #[must_use]
+    pub fn is_last_move(&self, round: u32) -> bool {
+        round + 1 >= self.max_rounds
+    }
+
+    /// Snap an intended offer to the grid (if any): the worst point for this party that is
+    /// at least as good for it as `amount`; never beyond its reservation.
+    #[must_use]
+    pub fn snap(&self, amount: f64) -> f64 {
+        snap(self.side(), self.grid, self.reservation(), amount)
+    }
+}
+
+/// Clamp an intended offer to the reservation, then snap it to the grid (if any) toward
+/// the side's own interest. Shared by the strategies that think in amounts.
+fn snap(side: Side, grid: Option<Grid>, reservation: f64, amount: f64) -> f64 {
+    let amount = side.better(amount, reservation);
+    match grid {
+        None => amount,
+        Some(g) => g.snap_toward(side, amount, reservation),
+    }
+}
+
+/// Named concession speeds shared by the time-based and Faratin families.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
+pub enum Preset {
+    /// Holds firm and concedes late.
+    Boulware,
+    /// Concedes at a constant pace.
+    Linear,
+    /// Concedes early.
+    Conceder,
+}
+
+impl Preset {
+    /// NegMAS's aspiration exponent for this preset (boulware 4, linear 1, conceder 0.25).
+    #[must_use]
+    pub fn time_based_exponent(self) -> f64 {
+        match self {
+            Preset::Boulware => 4.0,
+            Preset::Linear => 1.0,
+            Preset::Conceder => 0.25,
+        }
+    }
+
+    /// Faratin's β for this preset (boulware 0.2, linear 1, conceder 2).
+    #[must_use]
+    pub fn faratin_beta(self) -> f64 {
+        match self {
+            Preset::Boulware => 0.2,
+            Preset::Linear => 1.0,
+            Preset::Conceder => 2.0,
+        }
+    }
+}
+
+/// A party's strategy as chosen in a scenario: plain parameters, no state.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(tag = "kind", rename_all = "kebab-case"))]
+pub enum StrategySpec {
+    /// NegMAS 0.16's time-based concession (`TimeBasedConcedingNegotiator` family).
+    TimeBased {
+        /// Aspiration exponent: 4 boulware, 1 linear, 0.25 conceder.
+        exponent: f64,
+        /// Maximum aspiration (default 1).
+        max_aspiration: f64,
+        /// Threshold tolerance (default 1e-4).
+        eps: f64,
+    },
+    /// Faratin, Sierra & Jennings (1998) time-dependent tactics.
+    Faratin {
+        /// Concession shape: < 1 boulware, 1 linear, > 1 conceder.
+        beta: f64,
+        /// Initial concession in [0, 1] (0 opens at the extreme).
+        kappa: f64,
+        /// Polynomial or exponential family.
+        family: FaratinFamily,
+    },
+    /// Relative tit-for-tat: imitates the opponent's last concession.
+    TitForTat,
+    /// Never moves from its opening.
+    Hardliner,
+}
+
+impl StrategySpec {
+    /// A time-based strategy with NegMAS's defaults for a preset.
+    #[must_use]
+    pub fn time_based(preset: Preset) -> Self {
+        StrategySpec::TimeBased {
+            exponent: preset.time_based_exponent(),
+            max_aspiration: 1.0,
+            eps: 1e-4,
+        }
+    }
+
+    /// A polynomial Faratin strategy with κ = 0 for a preset.
+    #[must_use]
+    pub fn faratin(preset: Preset) -> Self {
+        StrategySpec::Faratin {
+            beta: preset.faratin_beta(),
+            kappa: 0.0,
+            family: FaratinFamily::Polynomial,
+        }
+    }
+
+    /// Build the stateful strategy for one negotiation. Allocates nothing.
+    #[must_use]
+    pub fn build(&self, setup: Setup<'_>) -> AnyStrategy {
+        match *self {
+            StrategySpec::TimeBased {
+                exponent,
+                max_aspiration,
+                eps,
+            } => AnyStrategy::TimeBased(TimeBased::new(setup, exponent, max_aspiration, eps)),
+            StrategySpec::Faratin {
+                beta,
+                kappa,
+                family,
+            } => AnyStrategy::Faratin(Faratin::new(setup, beta, kappa, family)),
+            StrategySpec::TitForTat => AnyStrategy::TitForTat(TitForTat::new(setup)),
+            StrategySpec::Hardliner => AnyStrategy::Hardliner(Hardliner::new(setup)),
+        }
+    }
+
+    /// Short name for reports (`time-based`, `faratin`, `tit-for-tat`, `hardliner`).
+    #[must_use]
+    pub fn kind(&self) -> &'static str {
+        match self {
+            StrategySpec::TimeBased { .. } => "time-based",
+            StrategySpec::Faratin { .. } => "faratin",
+            StrategySpec::TitForTat => "tit-for-tat",
+            StrategySpec::Hardliner => "hardliner",
+        }
+    }
+}
+
+/// Any built strategy: static dispatch over the strategy types.
+#[derive(Debug, Clone)]
+pub enum AnyStrategy {
+    /// See [`TimeBased`].
+    TimeBased(TimeBased),
+    /// See [`Faratin`].
+    Faratin(Faratin),
+    /// See [`TitForTat`].
+    TitForTat(TitForTat),
+    /// See [`Hardliner`].
+    Hardliner(Hardliner),
+}
+
+impl Strategy for AnyStrategy {
+    fn decide(&mut self, ctx: &MoveContext) -> Action {
+        match self {
+            AnyStrategy::TimeBased(s) => s.decide(ctx),
+            AnyStrategy::Faratin(s) => s.decide(ctx),
+            AnyStrategy::TitForTat(s) => s.decide(ctx),
+            AnyStrategy::Hardliner(s) => s.decide(ctx),
+        }
+    }
+}

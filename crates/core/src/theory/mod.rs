@@ -1,0 +1,1 @@
+//! Closed-form bargaining theory (filled in by the theory work).
