@@ -1,0 +1,107 @@
+//! One interface for every model: the outcome of one sampled negotiation.
+
+use rand::Rng;
+
+use crate::outcome::Outcome;
+use crate::party::{Party, Side};
+use crate::protocol::{Protocol, run_agents};
+use crate::trace::Trace;
+
+/// A model that predicts the outcome of a negotiation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
+pub enum Model {
+    /// The alternating-offers protocol with the parties' strategies.
+    Agents,
+    /// Rubinstein's subgame-perfect equilibrium (with the outside-option principle).
+    Rubinstein,
+    /// Ståhl's finite-horizon equilibrium over the protocol's `2·max_rounds − 1` answerable offers.
+    Stahl,
+    /// The generalized Nash bargaining solution with weights from the parties' powers.
+    Nash,
+    /// The Kalai–Smorodinsky solution.
+    KalaiSmorodinsky,
+    /// Binmore–Rubinstein–Wolinsky: alternating offers with the protocol's breakdown risk.
+    Breakdown,
+}
+
+impl Model {
+    /// Every model, in report order.
+    pub const ALL: [Model; 6] = [
+        Model::Agents,
+        Model::Rubinstein,
+        Model::Stahl,
+        Model::Nash,
+        Model::KalaiSmorodinsky,
+        Model::Breakdown,
+    ];
+
+    /// The name used in scenario files and reports.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Model::Agents => "agents",
+            Model::Rubinstein => "rubinstein",
+            Model::Stahl => "stahl",
+            Model::Nash => "nash",
+            Model::KalaiSmorodinsky => "kalai-smorodinsky",
+            Model::Breakdown => "breakdown",
+        }
+    }
+
+    /// Parse a model name (as in [`Model::as_str`]).
+    #[must_use]
+    pub fn from_name(name: &str) -> Option<Model> {
+        Model::ALL.into_iter().find(|m| m.as_str() == name)
+    }
+
+    /// Whether the model is a closed form (deterministic, agreement at round 1).
+    #[must_use]
+    pub fn is_closed_form(self) -> bool {
+        self != Model::Agents
+    }
+}
+
+impl std::fmt::Display for Model {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One negotiation with all its parameters fixed: the two parties and the protocol.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Negotiation {
+    /// The party that receives the amount.
+    pub payee: Party,
+    /// The party that pays the amount.
+    pub payer: Party,
+    /// The rules of the talks.
+    pub protocol: Protocol,
+}
+
+impl Negotiation {
+    /// The party on `side`.
+    #[must_use]
+    pub fn party(&self, side: Side) -> &Party {
+        match side {
+            Side::Payee => &self.payee,
+            Side::Payer => &self.payer,
+        }
+    }
+
+    /// The outcome under `model`. Only the `agents` model uses `rng` (for breakdown
+    /// draws) and `trace` (its offers); the closed forms are deterministic.
+    pub fn outcome<R: Rng + ?Sized>(
+        &self,
+        model: Model,
+        rng: &mut R,
+        trace: Option<&mut Trace>,
+    ) -> Outcome {
+        match model {
+            Model::Agents => run_agents(&self.protocol, &self.payee, &self.payer, rng, trace),
+            _ => crate::closed_form::outcome(self, model),
+        }
+    }
+}
