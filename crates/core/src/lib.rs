@@ -9,6 +9,8 @@
 //! no threads and knows nothing of files, plots or the command line: it takes plain Rust
 //! values and an RNG and returns outcomes.
 
+mod closed_form;
+pub mod model;
 pub mod outcome;
 pub mod party;
 pub mod protocol;
@@ -16,6 +18,7 @@ pub mod strategy;
 pub mod theory;
 pub mod trace;
 
+pub use model::{Model, Negotiation};
 pub use outcome::{Outcome, OutcomeKind};
 pub use party::{Party, Side};
 pub use protocol::{Grid, Protocol};
