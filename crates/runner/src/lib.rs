@@ -1,1 +1,4 @@
-//! runner
+//! `bargain-runner`: scenario files, sampling, parallel ensembles, mergeable summaries,
+//! reports and plots. The `bargain` binary is a thin layer over this library.
+
+pub mod scenario;
