@@ -1,0 +1,318 @@
+//! Streaming, mergeable accumulators of outcomes.
+//!
+//! Every accumulator holds only integers: counts, histogram bins and exact sums of
+//! quantized values. Merging is therefore associative and commutative bit for bit, so
+//! the result does not depend on the thread count, the chunk schedule or the sharding.
+//! Memory is fixed: it does not grow with the number of trials.
+
+use bargain_core::{Negotiation, Outcome, OutcomeKind};
+use serde::{Deserialize, Serialize};
+
+/// Number of fine histogram bins used for quantiles.
+pub const FINE_BINS: usize = 4096;
+
+/// Quantization of amounts: values are stored as `round((x − center) / span · 2^40)`.
+const SCALE: f64 = (1u64 << 40) as f64;
+
+/// The amount range shared by every accumulator of a run (fixed before the run starts).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct AmountRange {
+    /// Low end of the histogram.
+    pub lo: f64,
+    /// High end of the histogram (> lo).
+    pub hi: f64,
+}
+
+impl AmountRange {
+    /// Width of the range.
+    #[must_use]
+    pub fn span(&self) -> f64 {
+        self.hi - self.lo
+    }
+
+    /// Width of one fine bin: the error bound of the reported quantiles inside the range.
+    #[must_use]
+    pub fn bin_width(&self) -> f64 {
+        self.span() / FINE_BINS as f64
+    }
+
+    /// The quantizer for amounts (centered on the range).
+    #[must_use]
+    pub fn amounts(&self) -> Quantizer {
+        Quantizer {
+            offset: 0.5 * (self.lo + self.hi),
+            span: self.span(),
+        }
+    }
+
+    /// The quantizer for differences of amounts such as surpluses (centered on 0).
+    #[must_use]
+    pub fn deltas(&self) -> Quantizer {
+        Quantizer {
+            offset: 0.0,
+            span: self.span(),
+        }
+    }
+
+    /// Fine-bin index of `x`: 0 is underflow, `FINE_BINS + 1` overflow.
+    fn bin(&self, x: f64) -> usize {
+        if x < self.lo {
+            0
+        } else if x >= self.hi {
+            if x == self.hi { FINE_BINS } else { FINE_BINS + 1 }
+        } else {
+            1 + (((x - self.lo) / self.span() * FINE_BINS as f64) as usize).min(FINE_BINS - 1)
+        }
+    }
+}
+
+/// Maps values to integers: `round((x − offset) / span · 2^40)`, a resolution of
+/// `span · 2^-40` (about 1e-12 of the amount range).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Quantizer {
+    offset: f64,
+    span: f64,
+}
+
+impl Quantizer {
+    fn z(&self, x: f64) -> f64 {
+        (x - self.offset) / self.span
+    }
+}
+
+/// Integer sums of the quantized values: exact and order-independent.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExactSum {
+    /// Sum of quantized values (as a decimal string in JSON: it may exceed 64 bits).
+    #[serde(with = "i128_string")]
+    pub sum: i128,
+    /// Sum of quantized squares.
+    #[serde(with = "i128_string")]
+    pub sum_sq: i128,
+}
+
+impl ExactSum {
+    fn add(&mut self, q: Quantizer, x: f64) {
+        let z = q.z(x);
+        self.sum += (z * SCALE).round() as i128;
+        self.sum_sq += (z * z * SCALE).round() as i128;
+    }
+
+    fn merge(&mut self, other: &ExactSum) {
+        self.sum += other.sum;
+        self.sum_sq += other.sum_sq;
+    }
+
+    /// Mean of `n` added values (`None` when `n` is 0).
+    #[must_use]
+    pub fn mean(&self, q: Quantizer, n: u64) -> Option<f64> {
+        (n > 0).then(|| q.offset + (self.sum as f64 / SCALE / n as f64) * q.span)
+    }
+
+    /// Sample standard deviation of `n` added values (0 for fewer than 2).
+    #[must_use]
+    pub fn sd(&self, q: Quantizer, n: u64) -> f64 {
+        if n < 2 {
+            return 0.0;
+        }
+        let nf = n as f64;
+        let m = self.sum as f64 / SCALE / nf;
+        let m2 = self.sum_sq as f64 / SCALE / nf;
+        let var = (m2 - m * m).max(0.0) * nf / (nf - 1.0);
+        var.sqrt() * q.span
+    }
+}
+
+mod i128_string {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(v: &i128, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&v.to_string())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<i128, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// Serializes the running min/max: infinite (nothing seen yet) as `null`.
+mod extreme {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
+        if v.is_finite() { s.serialize_f64(*v) } else { s.serialize_none() }
+    }
+
+    /// `null` reads back as "nothing seen": callers only read min/max with deals > 0.
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+        Ok(Option::<f64>::deserialize(d)?.unwrap_or(f64::NAN))
+    }
+}
+
+/// Everything accumulated about one model's outcomes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModelAccumulator {
+    /// Trials seen.
+    pub trials: u64,
+    /// Count of each outcome kind, indexed by [`OutcomeKind::index`].
+    pub outcomes: [u64; 5],
+    /// Sums of deal amounts.
+    pub amount: ExactSum,
+    /// Smallest deal amount (+inf if none; `null` in JSON).
+    #[serde(with = "extreme")]
+    pub min: f64,
+    /// Largest deal amount (−inf if none; `null` in JSON).
+    #[serde(with = "extreme")]
+    pub max: f64,
+    /// Fine histogram of deal amounts: `[underflow, bins.., overflow]`.
+    pub bins: Vec<u64>,
+    /// Deals per 1-based round (index 0 = round 1).
+    pub rounds: Vec<u64>,
+    /// Sum of deal rounds.
+    pub round_sum: u64,
+    /// Sums of the payee's surplus over deals.
+    pub payee_surplus: ExactSum,
+    /// Sums of the payer's surplus over deals.
+    pub payer_surplus: ExactSum,
+}
+
+impl Default for ModelAccumulator {
+    fn default() -> Self {
+        Self {
+            trials: 0,
+            outcomes: [0; 5],
+            amount: ExactSum::default(),
+            min: f64::INFINITY,
+            max: f64::NEG_INFINITY,
+            bins: vec![0; FINE_BINS + 2],
+            rounds: Vec::new(),
+            round_sum: 0,
+            payee_surplus: ExactSum::default(),
+            payer_surplus: ExactSum::default(),
+        }
+    }
+}
+
+impl ModelAccumulator {
+    /// Record one trial's outcome.
+    pub fn add(&mut self, range: &AmountRange, negotiation: &Negotiation, outcome: &Outcome) {
+        self.trials += 1;
+        self.outcomes[outcome.kind.index()] += 1;
+        if outcome.kind != OutcomeKind::Deal {
+            return;
+        }
+        let Some(x) = outcome.amount else { return };
+        self.amount.add(range.amounts(), x);
+        self.min = self.min.min(x);
+        self.max = self.max.max(x);
+        self.bins[range.bin(x)] += 1;
+        let r = outcome.round.max(1) as usize;
+        if self.rounds.len() < r {
+            self.rounds.resize(r, 0);
+        }
+        self.rounds[r - 1] += 1;
+        self.round_sum += u64::from(outcome.round);
+        self.payee_surplus
+            .add(range.deltas(), negotiation.payee.surplus(x));
+        self.payer_surplus
+            .add(range.deltas(), negotiation.payer.surplus(x));
+    }
+
+    /// Merge another accumulator into this one (exact; order does not matter).
+    pub fn merge(&mut self, other: &ModelAccumulator) {
+        self.trials += other.trials;
+        for (a, b) in self.outcomes.iter_mut().zip(other.outcomes) {
+            *a += b;
+        }
+        self.amount.merge(&other.amount);
+        self.min = self.min.min(other.min);
+        self.max = self.max.max(other.max);
+        for (a, b) in self.bins.iter_mut().zip(&other.bins) {
+            *a += b;
+        }
+        if self.rounds.len() < other.rounds.len() {
+            self.rounds.resize(other.rounds.len(), 0);
+        }
+        for (a, b) in self.rounds.iter_mut().zip(&other.rounds) {
+            *a += b;
+        }
+        self.round_sum += other.round_sum;
+        self.payee_surplus.merge(&other.payee_surplus);
+        self.payer_surplus.merge(&other.payer_surplus);
+    }
+
+    /// Number of deals.
+    #[must_use]
+    pub fn deals(&self) -> u64 {
+        self.outcomes[OutcomeKind::Deal.index()]
+    }
+
+    /// The amount at cumulative probability `p` among deals, interpolated inside the fine
+    /// bin that holds it; `None` without deals. Error at most one bin width when the
+    /// quantile falls inside the range; clamped to the exact min/max outside it.
+    #[must_use]
+    pub fn quantile(&self, range: &AmountRange, p: f64) -> Option<f64> {
+        let n = self.deals();
+        if n == 0 {
+            return None;
+        }
+        let target = p.clamp(0.0, 1.0) * n as f64;
+        let mut cum = 0.0;
+        for (i, &c) in self.bins.iter().enumerate() {
+            if c == 0 {
+                continue;
+            }
+            let next = cum + c as f64;
+            if next >= target {
+                let (lo, hi) = self.bin_bounds(range, i);
+                let frac = if c > 0 { (target - cum) / c as f64 } else { 0.0 };
+                let x = lo + frac.clamp(0.0, 1.0) * (hi - lo);
+                return Some(x.clamp(self.min, self.max));
+            }
+            cum = next;
+        }
+        Some(self.max)
+    }
+
+    /// Share of deals with an amount at or below `x` (interpolated within its bin).
+    #[must_use]
+    pub fn cdf(&self, range: &AmountRange, x: f64) -> Option<f64> {
+        let n = self.deals();
+        if n == 0 {
+            return None;
+        }
+        if x < self.min {
+            return Some(0.0);
+        }
+        if x >= self.max {
+            return Some(1.0);
+        }
+        let mut cum = 0.0;
+        for (i, &c) in self.bins.iter().enumerate() {
+            let (lo, hi) = self.bin_bounds(range, i);
+            if x >= hi {
+                cum += c as f64;
+            } else {
+                if x > lo && hi > lo {
+                    cum += c as f64 * (x - lo) / (hi - lo);
+                }
+                break;
+            }
+        }
+        Some((cum / n as f64).clamp(0.0, 1.0))
+    }
+
+    /// Amount bounds of fine bin `i` (underflow and overflow bins use the exact min/max).
+    fn bin_bounds(&self, range: &AmountRange, i: usize) -> (f64, f64) {
+        let w = range.bin_width();
+        if i == 0 {
+            (self.min, range.lo)
+        } else if i > FINE_BINS {
+            (range.hi, self.max)
+        } else {
+            let lo = range.lo + (i - 1) as f64 * w;
+            (lo.max(self.min), (lo + w).min(self.max).max(lo.max(self.min)))
+        }
+    }
+}

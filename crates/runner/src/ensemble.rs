@@ -1,0 +1,314 @@
+//! Parallel ensembles: per-trial seeds, fixed chunks, ordered merges.
+//!
+//! Trial `i` samples its parameters from its own generator, `trial_rng(seed, i)`, so
+//! any trial can be replayed alone. Trials run on rayon in fixed chunks of [`CHUNK`]
+//! trials, a wave of [`WAVE`] chunks at a time; the chunk accumulators hold only
+//! integers and merge exactly, so results do not depend on the thread count or the
+//! sharding. Every model of the run sees the same sampled parameters (common random
+//! numbers). Memory is bounded by one wave, whatever the number of trials.
+
+use std::io::Write;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use bargain_core::{Model, Negotiation, Outcome, OutcomeKind, Trace};
+use rand::SeedableRng;
+use rand_xoshiro::Xoshiro256PlusPlus;
+use rayon::prelude::*;
+
+use crate::accumulate::{AmountRange, ModelAccumulator};
+use crate::scenario::{SampleCtx, Scenario};
+
+/// Trials per chunk: the unit of parallel work and of sharding.
+pub const CHUNK: u64 = 1024;
+/// Chunks per wave: how many chunks are in flight (bounds memory and progress latency).
+pub const WAVE: u64 = 64;
+/// Trials of the pilot that fixes the histogram range (the first trials of the run).
+pub const PILOT: u64 = 4096;
+
+/// SplitMix64's output function: a fixed, portable 64-bit mixer.
+#[must_use]
+pub fn splitmix64(mut z: u64) -> u64 {
+    z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// The generator of one trial: Xoshiro256++ seeded (through SplitMix64, as
+/// `rand_xoshiro`'s `seed_from_u64` does) with `splitmix64(seed ⊕ splitmix64(trial))`.
+#[must_use]
+pub fn trial_rng(seed: u64, trial: u64) -> Xoshiro256PlusPlus {
+    Xoshiro256PlusPlus::seed_from_u64(splitmix64(seed ^ splitmix64(trial)))
+}
+
+/// A contiguous block of the trial index space: shard `index` of `count` (0-based).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    /// 0-based shard index.
+    pub index: u64,
+    /// Number of shards (≥ 1).
+    pub count: u64,
+}
+
+impl Shard {
+    /// The whole run as one shard.
+    pub const WHOLE: Shard = Shard { index: 0, count: 1 };
+
+    /// The trials `[start, end)` of this shard: whole chunks, split as evenly as possible.
+    #[must_use]
+    pub fn bounds(&self, trials: u64) -> (u64, u64) {
+        let chunks = trials.div_ceil(CHUNK);
+        let at = |k: u64| ((u128::from(chunks) * u128::from(k) / u128::from(self.count)) as u64 * CHUNK).min(trials);
+        (at(self.index), at(self.index + 1))
+    }
+}
+
+/// What to run.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    /// Trials of the whole run (all shards).
+    pub trials: u64,
+    /// The run's seed.
+    pub seed: u64,
+    /// Models to run on every trial.
+    pub models: Vec<Model>,
+    /// Which part of the trial space this process runs.
+    pub shard: Shard,
+}
+
+/// The accumulated outcomes of a run (or of one shard of it).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Accumulated {
+    /// The histogram range shared by all shards.
+    pub range: AmountRange,
+    /// One accumulator per model, in plan order.
+    pub models: Vec<(Model, ModelAccumulator)>,
+}
+
+impl Accumulated {
+    fn empty(range: AmountRange, models: &[Model]) -> Self {
+        Self {
+            range,
+            models: models.iter().map(|&m| (m, ModelAccumulator::default())).collect(),
+        }
+    }
+
+    /// Merge another run's (or shard's) accumulators: exact, order-independent.
+    pub fn merge(&mut self, other: &Accumulated) {
+        for ((_, a), (_, b)) in self.models.iter_mut().zip(&other.models) {
+            a.merge(b);
+        }
+    }
+}
+
+/// The run was stopped (Ctrl-C or SIGTERM) before it finished.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("interrupted after {done} trials")]
+pub struct Interrupted {
+    /// Trials completed before the stop.
+    pub done: u64,
+}
+
+/// Hooks into a running ensemble.
+pub struct Hooks<'a> {
+    /// Called after each wave with the number of trials done so far in this run.
+    pub progress: &'a (dyn Fn(u64) + Sync),
+    /// Set to stop the run at the next wave.
+    pub cancel: &'a AtomicBool,
+    /// If set, one CSV row per trial is streamed here, in trial order.
+    pub rows: Option<&'a mut dyn Write>,
+}
+
+/// Sample trial `trial` and run every model on it.
+fn run_trial(
+    scenario: &Scenario,
+    plan: &Plan,
+    trial: u64,
+    inputs: &mut [f64],
+    mut each: impl FnMut(usize, &Negotiation, &Outcome),
+) {
+    let mut rng = trial_rng(plan.seed, trial);
+    let ctx = SampleCtx {
+        trial,
+        trials: plan.trials,
+        seed: plan.seed,
+    };
+    let negotiation = scenario.sample(ctx, &mut rng, inputs);
+    for (i, &model) in plan.models.iter().enumerate() {
+        let outcome = negotiation.outcome(model, &mut rng, None);
+        each(i, &negotiation, &outcome);
+    }
+}
+
+/// Fix the histogram range from a pilot over the first trials of the whole run (the
+/// same for every shard), padded by a quarter of the span on each side.
+#[must_use]
+pub fn amount_range(scenario: &Scenario, plan: &Plan) -> AmountRange {
+    let mut inputs = vec![0.0; scenario.input_names().len()];
+    let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+    for trial in 0..plan.trials.min(PILOT) {
+        run_trial(scenario, plan, trial, &mut inputs, |_, _, o| {
+            if let (OutcomeKind::Deal, Some(x)) = (o.kind, o.amount) {
+                lo = lo.min(x);
+                hi = hi.max(x);
+            }
+        });
+    }
+    if !(lo.is_finite() && hi.is_finite()) {
+        let central = scenario.central();
+        lo = central.payer.opening.min(central.payee.opening);
+        hi = central.payer.opening.max(central.payee.opening);
+    }
+    let span = hi - lo;
+    let pad = if span > 0.0 {
+        0.25 * span
+    } else {
+        (lo.abs() * 1e-3).max(1e-9)
+    };
+    AmountRange {
+        lo: lo - pad,
+        hi: hi + pad,
+    }
+}
+
+/// The CSV header of `trials.csv`.
+#[must_use]
+pub fn csv_header(scenario: &Scenario, models: &[Model]) -> String {
+    let mut h = String::from("trial");
+    for name in scenario.input_names() {
+        h.push(',');
+        h.push_str(&name);
+    }
+    for m in models {
+        for col in ["kind", "amount", "round"] {
+            h.push_str(&format!(",{m}.{col}"));
+        }
+    }
+    h.push('\n');
+    h
+}
+
+fn run_chunk(
+    scenario: &Scenario,
+    plan: &Plan,
+    range: &AmountRange,
+    (start, end): (u64, u64),
+    want_rows: bool,
+) -> (Accumulated, String) {
+    let mut acc = Accumulated::empty(*range, &plan.models);
+    let mut inputs = vec![0.0; scenario.input_names().len()];
+    let mut rows = String::new();
+    for trial in start..end {
+        if want_rows {
+            rows.push_str(&trial.to_string());
+        }
+        let mut cells = String::new();
+        run_trial(scenario, plan, trial, &mut inputs, |i, n, o| {
+            acc.models[i].1.add(range, n, o);
+            if want_rows {
+                let amount = o.amount.map(|x| x.to_string()).unwrap_or_default();
+                cells.push_str(&format!(",{},{},{}", o.kind.as_str(), amount, o.round));
+            }
+        });
+        if want_rows {
+            for x in &inputs {
+                rows.push(',');
+                rows.push_str(&x.to_string());
+            }
+            rows.push_str(&cells);
+            rows.push('\n');
+        }
+    }
+    (acc, rows)
+}
+
+/// Run this plan's shard of the ensemble on the current rayon pool.
+///
+/// # Errors
+/// [`Interrupted`] when `hooks.cancel` is set before the last wave finishes, or
+/// an I/O error while streaming rows (reported as interrupted with the trials done).
+pub fn run(
+    scenario: &Scenario,
+    plan: &Plan,
+    range: AmountRange,
+    mut hooks: Hooks<'_>,
+) -> Result<Accumulated, RunError> {
+    let (start, end) = plan.shard.bounds(plan.trials);
+    let mut total = Accumulated::empty(range, &plan.models);
+    let want_rows = hooks.rows.is_some();
+    let mut wave_start = start;
+    while wave_start < end {
+        if hooks.cancel.load(Ordering::Relaxed) {
+            return Err(RunError::Interrupted(Interrupted {
+                done: wave_start - start,
+            }));
+        }
+        let wave_end = (wave_start + WAVE * CHUNK).min(end);
+        let chunks: Vec<(u64, u64)> = (wave_start..wave_end)
+            .step_by(CHUNK as usize)
+            .map(|s| (s, (s + CHUNK).min(wave_end)))
+            .collect();
+        let results: Vec<(Accumulated, String)> = chunks
+            .par_iter()
+            .map(|&bounds| run_chunk(scenario, plan, &range, bounds, want_rows))
+            .collect();
+        for (acc, rows) in &results {
+            total.merge(acc);
+            if let Some(w) = hooks.rows.as_deref_mut() {
+                w.write_all(rows.as_bytes()).map_err(RunError::Io)?;
+            }
+        }
+        (hooks.progress)(wave_end - start);
+        wave_start = wave_end;
+    }
+    Ok(total)
+}
+
+/// Why a run did not finish.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    /// Stopped by a signal.
+    #[error(transparent)]
+    Interrupted(Interrupted),
+    /// Writing the per-trial rows failed.
+    #[error("writing trials.csv: {0}")]
+    Io(std::io::Error),
+}
+
+/// One trial replayed alone, exactly as the ensemble ran it.
+#[derive(Debug, Clone)]
+pub struct Replay {
+    /// The sampled negotiation.
+    pub negotiation: Negotiation,
+    /// The sampled inputs, in `Scenario::input_names` order.
+    pub inputs: Vec<f64>,
+    /// The outcome under the requested model.
+    pub outcome: Outcome,
+    /// The offers (for the `agents` model; empty for closed forms).
+    pub trace: Trace,
+}
+
+/// Replay trial `trial` of a run under `model`.
+///
+/// Only the `agents` model draws from the trial's generator after sampling (for
+/// breakdown), and closed forms draw nothing, so replaying one model alone reproduces
+/// its outcome in the ensemble.
+#[must_use]
+pub fn replay(scenario: &Scenario, plan: &Plan, trial: u64, model: Model) -> Replay {
+    let mut rng = trial_rng(plan.seed, trial);
+    let mut inputs = vec![0.0; scenario.input_names().len()];
+    let ctx = SampleCtx {
+        trial,
+        trials: plan.trials,
+        seed: plan.seed,
+    };
+    let negotiation = scenario.sample(ctx, &mut rng, &mut inputs);
+    let mut trace = Trace::new();
+    let outcome = negotiation.outcome(model, &mut rng, Some(&mut trace));
+    Replay {
+        negotiation,
+        inputs,
+        outcome,
+        trace,
+    }
+}

@@ -1,0 +1,243 @@
+//! `summary.json`: the stable, versioned result of a run.
+//!
+//! Only deterministic content lives here (no wall-clock or machine fields: those go to
+//! `run.json`), so the same scenario, seed and binary give a byte-identical file at any
+//! thread count and any sharding. Field names are a public contract (see README.md,
+//! "Output reference"): extend, never rename.
+
+use std::collections::BTreeMap;
+
+use bargain_core::{Model, OutcomeKind};
+use serde::{Deserialize, Serialize};
+
+use crate::accumulate::{AmountRange, FINE_BINS, ModelAccumulator};
+
+/// Format name written into every summary.
+pub const FORMAT: &str = "bargain-summary";
+/// Version of the summary format; bumped on any incompatible change.
+pub const VERSION: u32 = 1;
+/// Bins of the reported histogram (the fine quantile histogram is re-binned into these).
+pub const HISTOGRAM_BINS: usize = 64;
+
+/// The quantiles reported for agreed amounts, with their JSON keys.
+pub const QUANTILES: [(&str, f64); 9] = [
+    ("p01", 0.01),
+    ("p05", 0.05),
+    ("p10", 0.10),
+    ("p25", 0.25),
+    ("p50", 0.50),
+    ("p75", 0.75),
+    ("p90", 0.90),
+    ("p95", 0.95),
+    ("p99", 0.99),
+];
+
+/// The whole summary of a run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    /// Always `bargain-summary`.
+    pub format: String,
+    /// Format version ([`VERSION`]).
+    pub version: u32,
+    /// Which scenario ran.
+    pub scenario: ScenarioInfo,
+    /// Number of trials summarized.
+    pub trials: u64,
+    /// The run's seed.
+    pub seed: u64,
+    /// `monte-carlo` or `latin-hypercube`.
+    pub sampler: String,
+    /// Per model, keyed by model name.
+    pub models: BTreeMap<String, ModelSummary>,
+}
+
+/// Identification of the scenario.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScenarioInfo {
+    /// Machine name (`[a-z0-9-]+`).
+    pub name: String,
+    /// Human title.
+    pub title: String,
+    /// Unit of amounts.
+    pub unit: String,
+}
+
+/// The distribution of outcomes under one model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModelSummary {
+    /// Trials run under this model.
+    pub trials: u64,
+    /// Count of each outcome kind (`deal`, `deadline`, `breakdown`, `not_ratified`, `no_zone`).
+    pub outcomes: BTreeMap<String, u64>,
+    /// Share of trials that ended in a ratified deal.
+    pub agreement_rate: f64,
+    /// Agreed amounts over deals (`null` without deals).
+    pub amount: Option<AmountSummary>,
+    /// When deals were struck.
+    pub round: RoundSummary,
+    /// Mean surplus over the reservation of each party.
+    pub surplus: SurplusSummary,
+    /// Where the observed outcome falls (only with `[observed]` and at least one deal).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub observed: Option<ObservedFit>,
+}
+
+/// Statistics of agreed amounts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AmountSummary {
+    /// Number of deals.
+    pub count: u64,
+    /// Mean.
+    pub mean: f64,
+    /// Sample standard deviation.
+    pub sd: f64,
+    /// Smallest deal.
+    pub min: f64,
+    /// Largest deal.
+    pub max: f64,
+    /// `p01` … `p99`.
+    pub quantiles: BTreeMap<String, f64>,
+    /// Upper bound of the absolute error of each quantile (one fine bin of the
+    /// streaming histogram) when it lies inside `histogram.lo..histogram.hi`.
+    pub quantile_error_bound: f64,
+    /// Histogram of deal amounts (deals outside `lo..hi` are counted in `below`/`above`).
+    pub histogram: Histogram,
+}
+
+/// An equal-width histogram.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Histogram {
+    /// Left edge of the first bin.
+    pub lo: f64,
+    /// Right edge of the last bin.
+    pub hi: f64,
+    /// Count per bin.
+    pub counts: Vec<u64>,
+    /// Deals below `lo`.
+    pub below: u64,
+    /// Deals above `hi`.
+    pub above: u64,
+}
+
+/// Rounds of deals.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RoundSummary {
+    /// Mean 1-based round of deals (`null` without deals).
+    pub mean: Option<f64>,
+    /// Deals per round: `counts[0]` is round 1.
+    pub counts: Vec<u64>,
+}
+
+/// Mean surplus of each party.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SurplusSummary {
+    /// The payee's mean surplus (amount − its reservation) over deals.
+    pub payee: Option<f64>,
+    /// The payer's mean surplus (its reservation − amount) over deals.
+    pub payer: Option<f64>,
+    /// The payee's mean surplus over all trials (0 without a deal).
+    pub payee_per_trial: f64,
+    /// The payer's mean surplus over all trials (0 without a deal).
+    pub payer_per_trial: f64,
+}
+
+/// How the observed outcome sits in a model's distribution.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ObservedFit {
+    /// The observed amount.
+    pub amount: f64,
+    /// Share of the model's deals at or below it (0–1).
+    pub percentile: f64,
+    /// Whether it lies in the central 50% interval `[p25, p75]`.
+    pub in_50: bool,
+    /// Whether it lies in the central 90% interval `[p05, p95]`.
+    pub in_90: bool,
+}
+
+impl ModelSummary {
+    /// Summarize an accumulator.
+    #[must_use]
+    pub fn from_accumulator(
+        acc: &ModelAccumulator,
+        range: &AmountRange,
+        observed: Option<f64>,
+    ) -> Self {
+        let deals = acc.deals();
+        let outcomes = OutcomeKind::ALL
+            .iter()
+            .map(|k| (k.as_str().to_string(), acc.outcomes[k.index()]))
+            .collect();
+        let agreement_rate = if acc.trials > 0 {
+            deals as f64 / acc.trials as f64
+        } else {
+            0.0
+        };
+        let amount = (deals > 0).then(|| amount_summary(acc, range));
+        let round = RoundSummary {
+            mean: (deals > 0).then(|| acc.round_sum as f64 / deals as f64),
+            counts: acc.rounds.clone(),
+        };
+        let payee = acc.payee_surplus.mean(range.deltas(), deals);
+        let payer = acc.payer_surplus.mean(range.deltas(), deals);
+        let per_trial = |m: Option<f64>| m.map_or(0.0, |m| m * deals as f64 / acc.trials as f64);
+        let surplus = SurplusSummary {
+            payee,
+            payer,
+            payee_per_trial: per_trial(payee),
+            payer_per_trial: per_trial(payer),
+        };
+        let observed = match (observed, &amount) {
+            (Some(x), Some(a)) => Some(ObservedFit {
+                amount: x,
+                percentile: acc.cdf(range, x).unwrap_or(0.0),
+                in_50: a.quantiles["p25"] <= x && x <= a.quantiles["p75"],
+                in_90: a.quantiles["p05"] <= x && x <= a.quantiles["p95"],
+            }),
+            _ => None,
+        };
+        Self {
+            trials: acc.trials,
+            outcomes,
+            agreement_rate,
+            amount,
+            round,
+            surplus,
+            observed,
+        }
+    }
+}
+
+fn amount_summary(acc: &ModelAccumulator, range: &AmountRange) -> AmountSummary {
+    let deals = acc.deals();
+    let quantiles = QUANTILES
+        .iter()
+        .map(|&(k, p)| (k.to_string(), acc.quantile(range, p).unwrap_or(f64::NAN)))
+        .collect();
+    let per = FINE_BINS / HISTOGRAM_BINS;
+    let counts = acc.bins[1..=FINE_BINS]
+        .chunks(per)
+        .map(|c| c.iter().sum())
+        .collect();
+    AmountSummary {
+        count: deals,
+        mean: acc.amount.mean(range.amounts(), deals).unwrap_or(f64::NAN),
+        sd: acc.amount.sd(range.amounts(), deals),
+        min: acc.min,
+        max: acc.max,
+        quantiles,
+        quantile_error_bound: range.bin_width(),
+        histogram: Histogram {
+            lo: range.lo,
+            hi: range.hi,
+            counts,
+            below: acc.bins[0],
+            above: acc.bins[FINE_BINS + 1],
+        },
+    }
+}
+
+/// The name of a model as used for keys in the summary.
+#[must_use]
+pub fn model_key(model: Model) -> String {
+    model.as_str().to_string()
+}
