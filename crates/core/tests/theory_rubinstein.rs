@@ -81,10 +81,8 @@ fn r4_rates_unit_period() {
     assert_close(discount_from_rate(0.10, 1.0), 0.904837, 5e-7);
     let x = rubinstein_share_rates(0.05, 0.10, 1.0);
     assert_close(x, 0.683188, 5e-7);
-    let via_factors = rubinstein_share(
-        discount_from_rate(0.05, 1.0),
-        discount_from_rate(0.10, 1.0),
-    );
+    let via_factors =
+        rubinstein_share(discount_from_rate(0.05, 1.0), discount_from_rate(0.10, 1.0));
     assert_close(x, via_factors, 1e-12);
 }
 

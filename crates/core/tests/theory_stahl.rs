@@ -139,7 +139,15 @@ fn horizon_zero_is_treated_as_one() {
 
 #[test]
 fn long_horizon_reaches_rubinstein() {
-    assert_close(stahl_share(2001, 0.9, 0.8), rubinstein_share(0.9, 0.8), 1e-12);
-    assert_close(stahl_share(2000, 0.9, 0.9), rubinstein_share(0.9, 0.9), 1e-12);
+    assert_close(
+        stahl_share(2001, 0.9, 0.8),
+        rubinstein_share(0.9, 0.8),
+        1e-12,
+    );
+    assert_close(
+        stahl_share(2000, 0.9, 0.9),
+        rubinstein_share(0.9, 0.9),
+        1e-12,
+    );
     assert_close(stahl_share(u32::MAX, 0.9, 0.9), 10.0 / 19.0, 1e-12);
 }
