@@ -24,7 +24,11 @@ impl Grid {
     #[must_use]
     pub fn len(&self) -> u64 {
         let n = ((self.hi - self.lo) / self.step + 1e-9).floor();
-        if n.is_finite() && n >= 0.0 { n as u64 + 1 } else { 1 }
+        if n.is_finite() && n >= 0.0 {
+            n as u64 + 1
+        } else {
+            1
+        }
     }
 
     /// Whether the grid has no points (never: a grid has at least `lo`).
@@ -89,7 +93,11 @@ impl Grid {
             Some(k) => self.point(k),
             None => {
                 let p = self.point(extreme);
-                if side.at_least_as_good(p, reservation) { p } else { amount }
+                if side.at_least_as_good(p, reservation) {
+                    p
+                } else {
+                    amount
+                }
             }
         }
     }
@@ -98,7 +106,9 @@ impl Grid {
     #[must_use]
     pub fn contains(&self, x: f64) -> bool {
         let k = ((x - self.lo) / self.step).round();
-        k >= 0.0 && (k as u64) < self.len() && (self.point(k as u64) - x).abs() <= 1e-9 * self.step.max(x.abs())
+        k >= 0.0
+            && (k as u64) < self.len()
+            && (self.point(k as u64) - x).abs() <= 1e-9 * self.step.max(x.abs())
     }
 }
 
@@ -247,7 +257,15 @@ pub fn run_agents<R: Rng + ?Sized>(
     let frame = frame_of(payee, payer);
     let mut s_payee = payee.strategy.build(setup_for(protocol, frame, payee));
     let mut s_payer = payer.strategy.build(setup_for(protocol, frame, payer));
-    negotiate(protocol, payee, payer, &mut s_payee, &mut s_payer, rng, trace)
+    negotiate(
+        protocol,
+        payee,
+        payer,
+        &mut s_payee,
+        &mut s_payer,
+        rng,
+        trace,
+    )
 }
 
 fn setup_for<'a>(protocol: &Protocol, frame: Frame, me: &'a Party) -> Setup<'a> {

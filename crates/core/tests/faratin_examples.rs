@@ -69,7 +69,8 @@ fn assert_deal(
     assert_eq!(got.accepted_by, Some(acceptor), "{case}: acceptor");
     // The accepted offer is offer t; the accepting move is move t+1 (two moves a round).
     assert_eq!(trace.offers.len() as u32, t + 1, "{case}: offers made");
-    assert_eq!(got.round, (t + 1) / 2 + 1, "{case}: 1-based round");
+    let accepting_move = t + 1;
+    assert_eq!(got.round, accepting_move / 2 + 1, "{case}: 1-based round");
 }
 
 fn assert_trace(case: &str, trace: &Trace, expected: &[f64]) {
@@ -86,7 +87,11 @@ fn assert_trace(case: &str, trace: &Trace, expected: &[f64]) {
 fn f1_linear_linear() {
     let (o, tr) = meeting(1.0, 1.0, 0.0, (0.96, 1.2));
     assert_deal("F1", &o, &tr, 1.128, 1e-9, 7, Side::Payee);
-    assert_trace("F1", &tr, &[1.40, 0.984, 1.32, 1.032, 1.24, 1.08, 1.16, 1.128]);
+    assert_trace(
+        "F1",
+        &tr,
+        &[1.40, 0.984, 1.32, 1.032, 1.24, 1.08, 1.16, 1.128],
+    );
 }
 
 #[test]
@@ -96,7 +101,9 @@ fn f2_boulware_boulware() {
     assert_trace(
         "F2",
         &tr,
-        &[1.40, 0.9624, 1.384, 0.9816, 1.336, 1.02, 1.256, 1.0776, 1.144],
+        &[
+            1.40, 0.9624, 1.384, 0.9816, 1.336, 1.02, 1.256, 1.0776, 1.144,
+        ],
     );
 }
 

@@ -13,7 +13,8 @@ fn cases() -> Value {
         env!("CARGO_MANIFEST_DIR"),
         "/../../../shared/reference/negmas-cases.json"
     );
-    let text = std::fs::read_to_string(path).expect("reference file ../shared/reference/negmas-cases.json");
+    let text = std::fs::read_to_string(path)
+        .expect("reference file ../shared/reference/negmas-cases.json");
     serde_json::from_str(&text).expect("valid JSON")
 }
 
@@ -105,7 +106,11 @@ fn every_negmas_case_is_reproduced_exactly() {
             );
             // The accepted offer is the last one, made by the other side.
             let last = offers.last().expect("an offer");
-            assert_eq!(outcome.accepted_by, Some(last.1.other()), "{name}: acceptor");
+            assert_eq!(
+                outcome.accepted_by,
+                Some(last.1.other()),
+                "{name}: acceptor"
+            );
         }
     }
 }

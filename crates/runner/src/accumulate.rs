@@ -59,7 +59,11 @@ impl AmountRange {
         if x < self.lo {
             0
         } else if x >= self.hi {
-            if x == self.hi { FINE_BINS } else { FINE_BINS + 1 }
+            if x == self.hi {
+                FINE_BINS
+            } else {
+                FINE_BINS + 1
+            }
         } else {
             1 + (((x - self.lo) / self.span() * FINE_BINS as f64) as usize).min(FINE_BINS - 1)
         }
@@ -141,7 +145,11 @@ mod extreme {
     use serde::{Deserialize, Deserializer, Serializer};
 
     pub fn serialize<S: Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
-        if v.is_finite() { s.serialize_f64(*v) } else { s.serialize_none() }
+        if v.is_finite() {
+            s.serialize_f64(*v)
+        } else {
+            s.serialize_none()
+        }
     }
 
     /// `null` reads back as "nothing seen": callers only read min/max with deals > 0.
@@ -266,7 +274,11 @@ impl ModelAccumulator {
             let next = cum + c as f64;
             if next >= target {
                 let (lo, hi) = self.bin_bounds(range, i);
-                let frac = if c > 0 { (target - cum) / c as f64 } else { 0.0 };
+                let frac = if c > 0 {
+                    (target - cum) / c as f64
+                } else {
+                    0.0
+                };
                 let x = lo + frac.clamp(0.0, 1.0) * (hi - lo);
                 return Some(x.clamp(self.min, self.max));
             }
@@ -312,7 +324,10 @@ impl ModelAccumulator {
             (range.hi, self.max)
         } else {
             let lo = range.lo + (i - 1) as f64 * w;
-            (lo.max(self.min), (lo + w).min(self.max).max(lo.max(self.min)))
+            (
+                lo.max(self.min),
+                (lo + w).min(self.max).max(lo.max(self.min)),
+            )
         }
     }
 }

@@ -56,7 +56,9 @@ impl Faratin {
     pub fn alpha(&self, tau: f64) -> f64 {
         let tau = tau.clamp(0.0, 1.0);
         match self.family {
-            FaratinFamily::Polynomial => self.kappa + (1.0 - self.kappa) * tau.powf(1.0 / self.beta),
+            FaratinFamily::Polynomial => {
+                self.kappa + (1.0 - self.kappa) * tau.powf(1.0 / self.beta)
+            }
             FaratinFamily::Exponential => {
                 if tau >= 1.0 {
                     1.0
@@ -86,7 +88,6 @@ impl Faratin {
             (f64::from(move_index) / self.span).min(1.0)
         }
     }
-
 }
 
 impl Strategy for Faratin {

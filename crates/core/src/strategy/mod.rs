@@ -7,13 +7,13 @@
 
 mod faratin;
 mod hardliner;
-mod tit_for_tat;
 mod time_based;
+mod tit_for_tat;
 
 pub use faratin::{Faratin, FaratinFamily};
 pub use hardliner::Hardliner;
-pub use tit_for_tat::TitForTat;
 pub use time_based::TimeBased;
+pub use tit_for_tat::TitForTat;
 
 use crate::party::{Party, Side};
 use crate::protocol::Grid;

@@ -66,7 +66,7 @@ impl TimeBased {
             max_rounds: setup.max_rounds,
             grid: setup.grid,
             reservation,
-            top: setup.opening(),
+            top: setup.snap(setup.opening()),
             degenerate,
         }
     }
@@ -146,10 +146,10 @@ impl Strategy for TimeBased {
             };
         }
         let f = self.threshold(ctx.round);
-        if let Some(s) = ctx.standing {
-            if self.utility(s) >= f {
-                return Action::Accept;
-            }
+        if let Some(s) = ctx.standing
+            && self.utility(s) >= f
+        {
+            return Action::Accept;
         }
         Action::Offer(self.offer_for(f))
     }

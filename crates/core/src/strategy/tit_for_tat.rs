@@ -42,7 +42,7 @@ impl TitForTat {
     fn next_offer(&self, ctx: &MoveContext) -> f64 {
         let own = ctx.own_previous.unwrap_or(self.opening);
         let (Some(now), Some(before)) = (ctx.standing, ctx.opponent_previous) else {
-            return own;
+            return super::snap(self.side, self.setup.grid, self.reservation, own);
         };
         // The opponent concedes when it moves toward us: the payer up, the payee down.
         let conceded = (now - before) * self.side.sign();

@@ -1,0 +1,90 @@
+//! The negotiation hot path allocates nothing: a counting global allocator proves it.
+#![allow(unsafe_code)] // a global allocator needs `unsafe impl`; it only counts and delegates.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use bargain_core::{
+    FaratinFamily, Grid, Model, Negotiation, Party, Preset, Protocol, Side, StrategySpec,
+};
+use rand::SeedableRng;
+use rand_xoshiro::Xoshiro256PlusPlus;
+
+struct Counting;
+
+static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Ordering::SeqCst);
+        // SAFETY: same contract as the caller's.
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: same contract as the caller's.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+#[test]
+fn negotiating_allocates_nothing() {
+    let strategies = [
+        StrategySpec::time_based(Preset::Boulware),
+        StrategySpec::time_based(Preset::Conceder),
+        StrategySpec::Faratin {
+            beta: 0.5,
+            kappa: 0.1,
+            family: FaratinFamily::Exponential,
+        },
+        StrategySpec::TitForTat,
+        StrategySpec::Hardliner,
+    ];
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(3);
+    let before = ALLOCATIONS.load(Ordering::SeqCst);
+    let mut deals = 0u32;
+    for (i, s1) in strategies.iter().enumerate() {
+        for s2 in &strategies {
+            let n = Negotiation {
+                payee: Party {
+                    side: Side::Payee,
+                    opening: 1.4,
+                    reservation: 1.0,
+                    discount: 0.9,
+                    power: 1.0,
+                    ratification: Some(0.9),
+                    outside_option: None,
+                    strategy: *s1,
+                },
+                payer: Party {
+                    side: Side::Payer,
+                    opening: 0.96,
+                    reservation: 1.2,
+                    discount: 0.9,
+                    power: 1.0,
+                    ratification: Some(1.3),
+                    outside_option: Some(1.25),
+                    strategy: *s2,
+                },
+                protocol: Protocol {
+                    max_rounds: 10,
+                    first_mover: Side::Payee,
+                    breakdown_risk: 0.05,
+                    grid: (i % 2 == 0).then_some(Grid {
+                        lo: 0.9,
+                        hi: 1.6,
+                        step: 0.001,
+                    }),
+                },
+            };
+            for m in Model::ALL {
+                deals += u32::from(n.outcome(m, &mut rng, None).amount.is_some());
+            }
+        }
+    }
+    let after = ALLOCATIONS.load(Ordering::SeqCst);
+    assert!(deals > 0);
+    assert_eq!(after - before, 0, "the hot path allocated");
+}

@@ -1,0 +1,530 @@
+//! The `bargain` command line: argument parsing, dispatch, and the one place where
+//! errors become exit codes (0 success, 1 other failure, 2 bad usage or bad scenario,
+//! 130 interrupted).
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+
+use bargain_core::Model;
+use clap::{Args, Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use rayon::prelude::*;
+
+use crate::ensemble::{self, RunError, Shard};
+use crate::output::{Staging, write_atomic};
+use crate::pipeline::{self, Finished, Loaded, Overrides};
+use crate::scenario::{Scenario, ScenarioError};
+use crate::summary::Summary;
+
+/// The built-in SMA 2019 scenario's text (also embedded in the scenario module).
+pub const BUILTIN_TEXT: &str = include_str!("../../../scenarios/sma-2019.toml");
+
+/// Simulate bargaining between two governments and show the distribution of deals.
+#[derive(Debug, Parser)]
+#[command(name = "bargain", version, about, long_about = None)]
+pub struct Cli {
+    /// What to do (default: `run` the built-in SMA 2019 scenario).
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The verbs.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run scenario files or folders (none: the built-in SMA 2019 scenario) and write reports.
+    Run(RunArgs),
+    /// Check scenario files and print their warnings.
+    Validate {
+        /// Scenario files or folders.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Closed-form predictions at the scenario's central values, and its zone of agreement.
+    Explain {
+        /// Scenario file (default: the built-in SMA 2019 scenario).
+        scenario: Option<PathBuf>,
+    },
+    /// Replay one trial offer by offer, exactly as the ensemble ran it.
+    Replay {
+        /// Scenario file.
+        scenario: PathBuf,
+        /// The 0-based trial index.
+        #[arg(long)]
+        trial: u64,
+        /// The model (default `agents`).
+        #[arg(long, default_value = "agents")]
+        model: String,
+        /// Override the scenario's seed.
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Override the scenario's trial count (matters for the latin-hypercube sampler).
+        #[arg(long)]
+        trials: Option<u64>,
+    },
+    /// Print the JSON Schema of scenario files.
+    Schema,
+    /// Combine partial reports of `run --shard` into the report a single run writes.
+    Merge {
+        /// Partial report folders (all shards of one run).
+        #[arg(required = true)]
+        dirs: Vec<PathBuf>,
+        /// Where to write the merged report.
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+/// Options of `bargain run`.
+#[derive(Debug, Args, Default)]
+pub struct RunArgs {
+    /// Scenario files or folders of them (none: the built-in SMA 2019 scenario).
+    pub scenarios: Vec<PathBuf>,
+    /// Override the number of trials.
+    #[arg(long)]
+    pub trials: Option<u64>,
+    /// Override the seed.
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Report folder (one scenario) or folder of reports (several); default `reports/<name>/` or `reports/`.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Also write `trials.csv`: sampled inputs and outcomes, one row per trial.
+    #[arg(long)]
+    pub trials_csv: bool,
+    /// No progress bar and no summary table.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Print the summary JSON to stdout.
+    #[arg(long)]
+    pub json: bool,
+    /// Run only shard K of N (`K/N`, 1-based K) and write a partial report.
+    #[arg(long, value_parser = parse_shard)]
+    pub shard: Option<Shard>,
+}
+
+fn parse_shard(s: &str) -> Result<Shard, String> {
+    let (k, n) = s
+        .split_once('/')
+        .ok_or_else(|| format!("expected K/N such as 1/4, found `{s}`"))?;
+    let k: u64 = k.trim().parse().map_err(|_| format!("shard K must be a whole number, found `{k}`"))?;
+    let n: u64 = n.trim().parse().map_err(|_| format!("shard N must be a whole number, found `{n}`"))?;
+    if n == 0 || k == 0 || k > n {
+        return Err(format!("shard K/N needs 1 <= K <= N, found {k}/{n}"));
+    }
+    Ok(Shard {
+        index: k - 1,
+        count: n,
+    })
+}
+
+/// Why the command failed; mapped to an exit code in [`CliError::exit_code`] only.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    /// Bad arguments.
+    #[error("{0}")]
+    Usage(String),
+    /// A bad scenario file.
+    #[error("{0}")]
+    Scenario(#[from] ScenarioError),
+    /// Stopped by Ctrl-C or SIGTERM.
+    #[error("interrupted: {0}; no report was written")]
+    Interrupted(String),
+    /// Anything else (I/O, …).
+    #[error("{0}")]
+    Other(String),
+}
+
+impl CliError {
+    /// The process exit code.
+    #[must_use]
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            CliError::Usage(_) | CliError::Scenario(_) => 2,
+            CliError::Interrupted(_) => 130,
+            CliError::Other(_) => 1,
+        }
+    }
+}
+
+fn other(context: &str) -> impl Fn(std::io::Error) -> CliError + '_ {
+    move |e| CliError::Other(format!("{context}: {e}"))
+}
+
+/// Entry point of the binary.
+#[must_use]
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    match dispatch(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(e.exit_code())
+        }
+    }
+}
+
+fn dispatch(cli: Cli) -> Result<(), CliError> {
+    match cli.command.unwrap_or(Command::Run(RunArgs::default())) {
+        Command::Run(args) => run(args),
+        Command::Validate { files } => validate(&files),
+        Command::Explain { scenario } => explain(scenario.as_deref()),
+        Command::Replay {
+            scenario,
+            trial,
+            model,
+            seed,
+            trials,
+        } => replay(&scenario, trial, &model, Overrides { trials, seed }),
+        Command::Schema => {
+            let schema = Scenario::json_schema();
+            let text = serde_json::to_string_pretty(&schema).map_err(|e| CliError::Other(e.to_string()))?;
+            println!("{text}");
+            Ok(())
+        }
+        Command::Merge { dirs, out } => merge(&dirs, &out),
+    }
+}
+
+/// Expand files and folders into scenario files (a folder: its `*.toml`, sorted).
+fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>, CliError> {
+    let mut files = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            let mut found: Vec<PathBuf> = std::fs::read_dir(p)
+                .map_err(other(&p.display().to_string()))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|f| f.extension().is_some_and(|x| x == "toml"))
+                .collect();
+            found.sort();
+            if found.is_empty() {
+                return Err(CliError::Usage(format!("{}: no *.toml scenario files in this folder", p.display())));
+            }
+            files.extend(found);
+        } else if p.is_file() {
+            files.push(p.clone());
+        } else {
+            return Err(CliError::Usage(format!("{}: no such file or folder", p.display())));
+        }
+    }
+    Ok(files)
+}
+
+fn load(path: &Path) -> Result<Loaded, CliError> {
+    let scenario = Scenario::from_path(path)?;
+    let text = std::fs::read_to_string(path).map_err(other(&path.display().to_string()))?;
+    Ok(Loaded {
+        scenario,
+        origin: path.display().to_string(),
+        text,
+    })
+}
+
+fn builtin() -> Loaded {
+    Loaded {
+        scenario: Scenario::builtin_sma_2019(),
+        origin: "(built-in)".into(),
+        text: BUILTIN_TEXT.into(),
+    }
+}
+
+fn load_all(paths: &[PathBuf]) -> Result<Vec<Loaded>, CliError> {
+    if paths.is_empty() {
+        return Ok(vec![builtin()]);
+    }
+    let files = expand(paths)?;
+    // Report every bad file, not just the first.
+    let mut loaded = Vec::new();
+    let mut errors = Vec::new();
+    for f in &files {
+        match load(f) {
+            Ok(l) => loaded.push(l),
+            Err(e) => errors.push(e.to_string()),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(CliError::Usage(errors.join("\n")));
+    }
+    let mut names: Vec<&str> = loaded.iter().map(|l| l.scenario.name.as_str()).collect();
+    names.sort_unstable();
+    if let Some(w) = names.windows(2).find(|w| w[0] == w[1]) {
+        return Err(CliError::Usage(format!(
+            "two scenarios are named `{}`: report folders are named after scenarios, so names must differ",
+            w[0]
+        )));
+    }
+    Ok(loaded)
+}
+
+fn pool(threads: Option<usize>) -> Result<rayon::ThreadPool, CliError> {
+    if threads == Some(0) {
+        return Err(CliError::Usage("--threads must be at least 1".into()));
+    }
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads.unwrap_or(0))
+        .build()
+        .map_err(|e| CliError::Other(format!("starting worker threads: {e}")))
+}
+
+/// Ctrl-C and SIGTERM set this flag; the ensemble stops at the next wave.
+fn cancel_flag() -> Arc<AtomicBool> {
+    let flag = Arc::new(AtomicBool::new(false));
+    let f = flag.clone();
+    // If a handler is already installed (tests calling twice), keep the first one.
+    let _ = ctrlc::set_handler(move || f.store(true, Ordering::SeqCst));
+    flag
+}
+
+fn progress_bar(total: u64, quiet: bool) -> ProgressBar {
+    if quiet || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
+    if let Ok(style) = ProgressStyle::with_template("{bar:40} {pos}/{len} trials  {per_sec}  eta {eta}") {
+        bar.set_style(style);
+    }
+    bar
+}
+
+fn run(args: RunArgs) -> Result<(), CliError> {
+    if args.trials == Some(0) || args.trials.is_some_and(|t| t > 1_000_000_000_000) {
+        return Err(CliError::Usage("--trials must be in 1..=10^12".into()));
+    }
+    let loaded = load_all(&args.scenarios)?;
+    let many = loaded.len() > 1;
+    let root = args.out.clone().unwrap_or_else(|| PathBuf::from("reports"));
+    let dest_of = |l: &Loaded| {
+        if many || args.out.is_none() {
+            root.join(&l.scenario.name)
+        } else {
+            root.clone()
+        }
+    };
+    // Refuse bad destinations before any work.
+    for l in &loaded {
+        let d = dest_of(l);
+        if !crate::output::replaceable(&d) {
+            return Err(CliError::Usage(format!(
+                "{} exists and is not a bargain report folder; refusing to overwrite it: choose another --out",
+                d.display()
+            )));
+        }
+    }
+    let shard = args.shard.unwrap_or(Shard::WHOLE);
+    let overrides = Overrides {
+        trials: args.trials,
+        seed: args.seed,
+    };
+    let plans: Vec<_> = loaded
+        .iter()
+        .map(|l| pipeline::plan(&l.scenario, &overrides, shard))
+        .collect();
+    let total: u64 = plans.iter().map(|p| {
+        let (a, b) = p.shard.bounds(p.trials);
+        b - a
+    }).sum();
+    let bar = progress_bar(total, args.quiet);
+    let done = AtomicU64::new(0);
+    let cancel = cancel_flag();
+    let pool = pool(args.threads)?;
+
+    let results: Vec<Result<(PathBuf, Finished), CliError>> = pool.install(|| {
+        loaded
+            .par_iter()
+            .zip(plans.clone())
+            .map(|(l, plan)| {
+                let staging = Staging::new(&dest_of(l)).map_err(|e| CliError::Usage(e.to_string()))?;
+                let mut csv = if args.trials_csv {
+                    let f = std::fs::File::create(staging.path().join("trials.csv"))
+                        .map_err(other("trials.csv"))?;
+                    let mut w = std::io::BufWriter::new(f);
+                    w.write_all(ensemble::csv_header(&l.scenario, &plan.models).as_bytes())
+                        .map_err(other("trials.csv"))?;
+                    Some(w)
+                } else {
+                    None
+                };
+                let last = AtomicU64::new(0);
+                let progress = |n: u64| {
+                    let prev = last.swap(n, Ordering::Relaxed);
+                    let all = done.fetch_add(n - prev, Ordering::Relaxed) + n - prev;
+                    bar.set_position(all);
+                };
+                let finished = pipeline::execute(
+                    l,
+                    plan,
+                    &progress,
+                    &cancel,
+                    csv.as_mut().map(|w| w as &mut dyn Write),
+                )
+                .map_err(|e| match e {
+                    RunError::Interrupted(i) => CliError::Interrupted(format!("{}: {i}", l.scenario.name)),
+                    RunError::Io(e) => CliError::Other(format!("writing trials.csv: {e}")),
+                })?;
+                if let Some(mut w) = csv {
+                    w.flush().map_err(other("trials.csv"))?;
+                }
+                let dest = pipeline::write_report(staging, l, &finished)
+                    .map_err(other(&dest_of(l).display().to_string()))?;
+                Ok((dest, finished))
+            })
+            .collect()
+    });
+    bar.finish_and_clear();
+
+    let mut finished = Vec::new();
+    let mut errors = Vec::new();
+    for r in results {
+        match r {
+            Ok(f) => finished.push(f),
+            Err(e) => errors.push(e),
+        }
+    }
+    if let Some(i) = errors.iter().position(|e| matches!(e, CliError::Interrupted(_))) {
+        let done = done.load(Ordering::Relaxed);
+        eprintln!("interrupted after {done} of {total} trials");
+        return Err(errors.swap_remove(i));
+    }
+    if let Some(e) = errors.into_iter().next() {
+        return Err(e);
+    }
+    if many {
+        write_index(&root, &finished)?;
+    }
+    for (dest, f) in &finished {
+        if args.json {
+            let text = serde_json::to_string_pretty(&f.summary).map_err(|e| CliError::Other(e.to_string()))?;
+            println!("{text}");
+        }
+        if !args.quiet {
+            for w in &f.info.warnings {
+                eprintln!("warning: {}: {w}", f.summary.scenario.name);
+            }
+            let table = crate::table::summary_table(&f.summary);
+            if args.json {
+                eprint!("{table}");
+                eprintln!("report: {}", dest.display());
+            } else {
+                print!("{table}");
+                println!("report: {}  ({:.0} trials/s)", dest.display(), f.info.trials_per_second);
+            }
+        }
+    }
+    if many && !args.quiet {
+        let line = format!("index: {}", root.join("index.html").display());
+        if args.json { eprintln!("{line}") } else { println!("{line}") }
+    }
+    Ok(())
+}
+
+fn write_index(root: &Path, finished: &[(PathBuf, Finished)]) -> Result<(), CliError> {
+    let entries: Vec<crate::report::IndexEntry<'_>> = finished
+        .iter()
+        .map(|(dest, f)| crate::report::IndexEntry {
+            summary: &f.summary,
+            link: format!(
+                "{}/report.html",
+                dest.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+            ),
+        })
+        .collect();
+    // The index files are written next to the reports, each atomically.
+    let tmp = root.join(format!(".index.tmp-{}", std::process::id()));
+    std::fs::create_dir_all(&tmp).map_err(other("index"))?;
+    let result = crate::report::write_index(&tmp, &entries).and_then(|()| {
+        for entry in std::fs::read_dir(&tmp)? {
+            let entry = entry?;
+            let bytes = std::fs::read(entry.path())?;
+            write_atomic(&root.join(entry.file_name()), &bytes)?;
+        }
+        if !root.join(crate::output::MARKER).exists() {
+            std::fs::write(root.join(crate::output::MARKER), b"bargain report folder\n")?;
+        }
+        Ok(())
+    });
+    let _ = std::fs::remove_dir_all(&tmp);
+    result.map_err(other("writing the index report"))
+}
+
+fn validate(paths: &[PathBuf]) -> Result<(), CliError> {
+    let files = expand(paths)?;
+    let mut failed = Vec::new();
+    for f in &files {
+        match Scenario::from_path(f) {
+            Ok(s) => {
+                println!("ok: {}", f.display());
+                for w in s.warnings() {
+                    println!("warning: {}: {w}", f.display());
+                }
+            }
+            Err(e) => failed.push(e.to_string()),
+        }
+    }
+    if failed.is_empty() {
+        Ok(())
+    } else {
+        Err(CliError::Usage(failed.join("\n")))
+    }
+}
+
+fn explain(path: Option<&Path>) -> Result<(), CliError> {
+    let loaded = match path {
+        Some(p) => load(p)?,
+        None => builtin(),
+    };
+    print!("{}", crate::table::explain(&loaded.scenario));
+    Ok(())
+}
+
+fn replay(path: &Path, trial: u64, model: &str, overrides: Overrides) -> Result<(), CliError> {
+    let loaded = load(path)?;
+    let model = Model::from_name(model).ok_or_else(|| {
+        let names: Vec<&str> = Model::ALL.iter().map(|m| m.as_str()).collect();
+        CliError::Usage(format!("unknown model `{model}`: expected one of {}", names.join(", ")))
+    })?;
+    let plan = pipeline::plan(&loaded.scenario, &overrides, Shard::WHOLE);
+    if trial >= plan.trials {
+        return Err(CliError::Usage(format!(
+            "--trial {trial} is out of range: the run has {} trials (0..{})",
+            plan.trials,
+            plan.trials
+        )));
+    }
+    let r = ensemble::replay(&loaded.scenario, &plan, trial, model);
+    print!("{}", crate::table::replay(&loaded.scenario, trial, model, &r));
+    Ok(())
+}
+
+fn merge(dirs: &[PathBuf], out: &Path) -> Result<(), CliError> {
+    let merged = crate::merge::merge(dirs).map_err(|e| match e {
+        crate::merge::MergeError::Usage(m) => CliError::Usage(m),
+        crate::merge::MergeError::Scenario(e) => CliError::Scenario(e),
+        crate::merge::MergeError::Io(m) => CliError::Other(m),
+    })?;
+    let staging = Staging::new(out).map_err(|e| CliError::Usage(e.to_string()))?;
+    let dest = pipeline::write_report(staging, &merged.0, &merged.1).map_err(other(&out.display().to_string()))?;
+    print!("{}", crate::table::summary_table(&merged.1.summary));
+    println!("report: {}", dest.display());
+    Ok(())
+}
+
+/// Read a summary back (for tools and tests).
+///
+/// # Errors
+/// If the file cannot be read or parsed.
+pub fn read_summary(path: &Path) -> Result<Summary, CliError> {
+    let text = std::fs::read_to_string(path).map_err(other(&path.display().to_string()))?;
+    serde_json::from_str(&text).map_err(|e| CliError::Other(format!("{}: {e}", path.display())))
+}
