@@ -248,7 +248,7 @@ proptest! {
         let (r_payee, r_payer) = (n.payee.reservation, n.payer.reservation);
         let (loose, tight) = (r_payee + a.max(b) * (r_payer - r_payee), r_payee + a.min(b) * (r_payer - r_payee));
         for m in Model::ALL.into_iter().filter(|m| m.is_closed_form()) {
-            let mut with = |limit: f64| {
+            let with = |limit: f64| {
                 let mut n = n.clone();
                 n.payer.ratification = Some(limit);
                 let mut rng = Xoshiro256PlusPlus::seed_from_u64(0);

@@ -2,6 +2,12 @@
 //! reports and plots. The `bargain` binary is a thin layer over this library.
 
 pub mod accumulate;
+pub mod cli;
+pub mod ensemble;
+pub mod merge;
+pub mod output;
+pub mod pipeline;
 pub mod report;
 pub mod scenario;
 pub mod summary;
+pub mod table;
