@@ -108,7 +108,10 @@ pub(crate) fn rewrite_serde_message(msg: &str) -> (String, Option<String>) {
     }
     if msg.starts_with("missing field ") {
         let key = words.first().copied().unwrap_or("?").to_owned();
-        return (format!("missing required key `{key}`"), Some(key));
+        return (
+            format!("expected the required key `{key}`, found none"),
+            Some(key),
+        );
     }
     for prefix in ["invalid type: ", "invalid value: ", "invalid length "] {
         if let Some(rest) = msg.strip_prefix(prefix)
@@ -119,10 +122,23 @@ pub(crate) fn rewrite_serde_message(msg: &str) -> (String, Option<String>) {
             } else {
                 found.to_owned()
             };
-            return (format!("expected {expected}, found {found}"), None);
+            return (format!("expected {}, found {found}", plain(expected)), None);
         }
     }
     (msg.to_owned(), None)
+}
+
+/// Serde's Rust-flavoured expectations in the file's terms.
+fn plain(expected: &str) -> String {
+    match expected {
+        "u64" => "an integer >= 0".into(),
+        "u32" => "an integer in 0..=4294967295".into(),
+        "f64" => "a number".into(),
+        "a sequence" => "an array".into(),
+        "a string" => "a string".into(),
+        e if e.starts_with("struct ") || e == "a map" => "a table".into(),
+        e => e.into(),
+    }
 }
 
 fn list(words: &[&str]) -> String {

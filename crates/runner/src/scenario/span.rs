@@ -196,8 +196,13 @@ fn value_span(v: &Spanned<DeValue<'_>>) -> Range<usize> {
     v.span()
 }
 
+/// Whether `outer` contains `inner`. An empty `inner` (toml's span for "the root") must
+/// lie strictly inside, so that `0..0` does not land on the first key.
 fn contains(outer: &Range<usize>, inner: &Range<usize>) -> bool {
-    outer.start <= inner.start && inner.end <= outer.end && outer.start < outer.end
+    outer.start <= inner.start
+        && inner.end <= outer.end
+        && outer.start < outer.end
+        && (inner.start < inner.end || outer.start < inner.start)
 }
 
 #[cfg(test)]

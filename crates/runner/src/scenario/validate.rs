@@ -162,8 +162,15 @@ pub(crate) struct Compiled {
     pub warnings: Vec<String>,
 }
 
+/// A number as TOML spells it (`nan`, `inf`, `-inf`, else Rust's shortest form).
 fn fmt_num(x: f64) -> String {
-    format!("{x}")
+    if x.is_nan() {
+        "nan".into()
+    } else if x.is_infinite() {
+        if x > 0.0 { "inf".into() } else { "-inf".into() }
+    } else {
+        format!("{x}")
+    }
 }
 
 fn fmt_range(lo: f64, hi: f64) -> String {
@@ -911,12 +918,21 @@ impl<'d, 'a> Checker<'d, 'a> {
                 let Some(&(lo, hi)) = self.ranges.get(&fp) else {
                     continue;
                 };
+                let what = if lo == hi {
+                    format!("which is {}", fmt_num(lo))
+                } else {
+                    format!("which ranges over {}", fmt_range(lo, hi))
+                };
+                let hint = if lo.is_finite() && hi.is_finite() {
+                    ""
+                } else {
+                    "; bound it with `within = [lo, hi]`"
+                };
                 if lo < g.lo - tol {
                     self.error(
                         &join(p, "lo"),
                         format!(
-                            "expected a grid covering {fp} (which ranges over {}), found lo = {}",
-                            fmt_range(lo, hi),
+                            "expected a grid covering {fp} ({what}), found lo = {}{hint}",
                             fmt_num(g.lo)
                         ),
                     );
@@ -926,8 +942,7 @@ impl<'d, 'a> Checker<'d, 'a> {
                     self.error(
                         &join(p, "hi"),
                         format!(
-                            "expected a grid covering {fp} (which ranges over {}), found hi = {}",
-                            fmt_range(lo, hi),
+                            "expected a grid covering {fp} ({what}), found hi = {}{hint}",
                             fmt_num(g.hi)
                         ),
                     );
