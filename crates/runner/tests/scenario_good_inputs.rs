@@ -221,3 +221,25 @@ fn json_schema_describes_the_file() {
     assert!(text.contains("kalai-smorodinsky"));
     assert!(text.contains("triangular"));
 }
+
+#[test]
+fn the_documented_example_parses_with_the_documented_inputs() {
+    let doc = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/scenarios.md"),
+    )
+    .unwrap();
+    let start = doc.find("## Example").unwrap();
+    let block = &doc[start..];
+    let toml = &block[block.find("```toml\n").unwrap() + 8..];
+    let toml = &toml[..toml.find("```").unwrap()];
+    let s = Scenario::parse(toml, "docs/scenarios.md").unwrap();
+    assert!(s.warnings().is_empty(), "{:?}", s.warnings());
+    assert_eq!(s.run.sampler, Sampler::LatinHypercube);
+    let listed: Vec<String> = block[block.find("in this order:").unwrap()..]
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(s.input_names(), listed);
+}
