@@ -243,3 +243,28 @@ fn the_documented_example_parses_with_the_documented_inputs() {
         .collect();
     assert_eq!(s.input_names(), listed);
 }
+
+#[test]
+fn schema_marks_only_required_keys_as_required() {
+    let schema = Scenario::json_schema();
+    let defs = schema["$defs"].as_object().unwrap();
+    let required = |def: &str| -> Vec<String> {
+        defs[def]["required"]
+            .as_array()
+            .map(|a| a.iter().map(|v| v.as_str().unwrap().to_owned()).collect())
+            .unwrap_or_default()
+    };
+    assert_eq!(required("RunFile"), Vec::<String>::new());
+    assert_eq!(
+        required("PartyFile"),
+        ["side", "opening", "reservation", "strategy"]
+    );
+    assert_eq!(required("ProtocolFile"), ["max_rounds", "first_mover"]);
+    let root: Vec<&str> = schema["required"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert_eq!(root, ["scenario", "protocol", "parties"]);
+}

@@ -164,6 +164,6 @@ mod tests {
     #[test]
     fn invalid_type_is_expected_found() {
         let (m, _) = rewrite_serde_message("invalid type: string \"x\", expected u64");
-        assert_eq!(m, "expected u64, found string \"x\"");
+        assert_eq!(m, "expected an integer >= 0, found string \"x\"");
     }
 }

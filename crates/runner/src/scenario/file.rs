@@ -60,7 +60,7 @@ pub(crate) struct RunFile {
     /// Master seed (default 0).
     pub seed: Option<u64>,
     /// Models to run (default `["agents"]`).
-    #[schemars(with = "Vec<ModelName>")]
+    #[schemars(with = "Option<Vec<ModelName>>")]
     pub models: Option<Vec<String>>,
     /// How inputs are drawn (default `monte-carlo`).
     pub sampler: Option<SamplerKey>,
