@@ -1,1 +1,341 @@
 //! Scenario files: parsing, validation and sampling.
+//!
+//! A scenario is a TOML file (see `docs/scenarios.md`) describing two parties, the
+//! protocol and the ensemble settings; every numeric input may be a distribution.
+//! [`Scenario::parse`] checks it completely (every error names `file:line:col`, the
+//! field path, what was expected and what was found) and compiles it into a sampling
+//! plan, so that [`Scenario::sample`] allocates nothing.
+//!
+//! Modules: `file` (serde types = the file format and the JSON schema), `span`
+//! (field paths ↔ line:column), `validate` (semantic checks and compilation), `dist`
+//! (compiled distributions), `lhs` (Latin-hypercube permutations), `sample` (the
+//! sampling plan), `error` ([`ScenarioError`]).
+
+mod dist;
+mod error;
+mod file;
+mod lhs;
+mod sample;
+mod span;
+mod validate;
+
+use std::path::Path;
+
+use bargain_core::{Model, Negotiation, Side};
+use rand_xoshiro::Xoshiro256PlusPlus;
+
+pub use error::{Diagnostic, ScenarioError};
+
+use file::ScenarioFile;
+use sample::Plan;
+use span::Doc;
+
+/// Largest scenario file accepted (1 MiB).
+pub const MAX_FILE_BYTES: usize = 1 << 20;
+
+/// How inputs are drawn across trials.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Sampler {
+    /// Independent draws for every trial.
+    #[default]
+    MonteCarlo,
+    /// Latin hypercube: each input's marginal is stratified into `trials` equal-probability strata.
+    LatinHypercube,
+}
+
+impl Sampler {
+    /// The name used in scenario files (`monte-carlo`, `latin-hypercube`).
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Sampler::MonteCarlo => "monte-carlo",
+            Sampler::LatinHypercube => "latin-hypercube",
+        }
+    }
+}
+
+/// The `[run]` table: ensemble settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunSpec {
+    /// Number of trials (1..=10^12; default 100000).
+    pub trials: u64,
+    /// Master seed (default 0).
+    pub seed: u64,
+    /// Models to run, in file order, each once (default `[agents]`).
+    pub models: Vec<Model>,
+    /// How inputs are drawn (default Monte Carlo).
+    pub sampler: Sampler,
+}
+
+/// The `[observed]` table: the real outcome, for comparison.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Observed {
+    /// The agreed amount.
+    pub amount: f64,
+    /// The round of the agreement, if known.
+    pub round: Option<u32>,
+    /// Where it is documented.
+    pub source: Option<String>,
+}
+
+/// Which trial is being sampled (the Latin-hypercube strata depend on it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SampleCtx {
+    /// 0-based trial index, `< trials`.
+    pub trial: u64,
+    /// Total number of trials of the run.
+    pub trials: u64,
+    /// The run's master seed.
+    pub seed: u64,
+}
+
+/// A checked scenario, compiled for sampling.
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    /// Short id (`[a-z0-9-]+`).
+    pub name: String,
+    /// Human title (defaults to the name).
+    pub title: String,
+    /// Label for amounts, e.g. `trillion KRW` (may be empty).
+    pub unit: String,
+    /// Free text (may be empty).
+    pub description: String,
+    /// Sources of the numbers.
+    pub sources: Vec<String>,
+    /// Ensemble settings.
+    pub run: RunSpec,
+    /// The real outcome, if given.
+    pub observed: Option<Observed>,
+    plan: Plan,
+    party_keys: [String; 2],
+    party_names: [String; 2],
+    warnings: Vec<String>,
+}
+
+/// The embedded SMA 2019 scenario.
+const SMA_2019: &str = include_str!("../../../../scenarios/sma-2019.toml");
+
+impl Scenario {
+    /// Read and parse a scenario file. Files that are empty, over 1 MiB or not UTF-8 are rejected.
+    ///
+    /// # Errors
+    /// Any problem with the file, as a [`ScenarioError`] naming `file:line:col` and the field.
+    pub fn from_path(path: &Path) -> Result<Scenario, ScenarioError> {
+        let origin = path.display().to_string();
+        let file_error = |line, column, message: String| {
+            ScenarioError::new(vec![Diagnostic {
+                origin: origin.clone(),
+                line,
+                column,
+                path: String::new(),
+                message,
+            }])
+        };
+        let len = std::fs::metadata(path)
+            .map_err(|e| {
+                file_error(
+                    1,
+                    1,
+                    format!("expected a readable file, found an error: {e}"),
+                )
+            })?
+            .len();
+        if len > MAX_FILE_BYTES as u64 {
+            return Err(file_error(
+                1,
+                1,
+                format!("expected a file of at most {MAX_FILE_BYTES} bytes, found {len} bytes"),
+            ));
+        }
+        let bytes = std::fs::read(path).map_err(|e| {
+            file_error(
+                1,
+                1,
+                format!("expected a readable file, found an error: {e}"),
+            )
+        })?;
+        match std::str::from_utf8(&bytes) {
+            Ok(text) => Scenario::parse(text, &origin),
+            Err(e) => {
+                let valid = &bytes[..e.valid_up_to()];
+                let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
+                let line_start = valid.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+                let column = String::from_utf8_lossy(&valid[line_start..])
+                    .chars()
+                    .count()
+                    + 1;
+                Err(file_error(
+                    line,
+                    column,
+                    format!(
+                        "expected UTF-8 text, found an invalid byte 0x{:02x}",
+                        bytes[e.valid_up_to()]
+                    ),
+                ))
+            }
+        }
+    }
+
+    /// Parse a scenario from `text`; `origin` (usually the file name) prefixes every message.
+    ///
+    /// # Errors
+    /// TOML syntax, types, unknown keys and every semantic check, as a [`ScenarioError`].
+    pub fn parse(text: &str, origin: &str) -> Result<Scenario, ScenarioError> {
+        let fail = |line, column, path: String, message: String| {
+            ScenarioError::new(vec![Diagnostic {
+                origin: origin.to_owned(),
+                line,
+                column,
+                path,
+                message,
+            }])
+        };
+        if text.len() > MAX_FILE_BYTES {
+            return Err(fail(
+                1,
+                1,
+                String::new(),
+                format!(
+                    "expected at most {MAX_FILE_BYTES} bytes, found {} bytes",
+                    text.len()
+                ),
+            ));
+        }
+        if text.trim().is_empty() {
+            return Err(fail(
+                1,
+                1,
+                String::new(),
+                "expected a scenario (at least `[scenario]`, `[protocol]` and two `[parties.*]`), found an empty file".into(),
+            ));
+        }
+        let (root, syntax) = toml::de::DeTable::parse_recoverable(text);
+        let doc = Doc::new(text, Some(root));
+        if let Some(e) = syntax.first() {
+            let span = e.span().unwrap_or(0..0);
+            let pos = doc.pos(span.start);
+            return Err(fail(
+                pos.line,
+                pos.column,
+                doc.path_at(&span),
+                format!("invalid TOML: {}", e.message().trim()),
+            ));
+        }
+        let file: ScenarioFile = match toml::from_str(text) {
+            Ok(f) => f,
+            Err(e) => {
+                let span = e.span().unwrap_or(0..0);
+                let (message, missing) = error::rewrite_serde_message(e.message());
+                let mut path = doc.path_at(&span);
+                let mut pos = doc.pos(span.start);
+                if let Some(key) = missing {
+                    // Point at the table that lacks the key (its header), or 1:1 for the root.
+                    if path.is_empty() {
+                        pos = doc.pos(0);
+                    }
+                    path = span::join(&path, &key);
+                }
+                return Err(fail(pos.line, pos.column, path, message));
+            }
+        };
+        let compiled = validate::Checker::new(&doc, origin)
+            .compile(&file)
+            .map_err(|(errors, _)| ScenarioError::new(errors))?;
+        let meta = file.scenario;
+        Ok(Scenario {
+            title: meta.title.unwrap_or_else(|| meta.name.clone()),
+            name: meta.name,
+            unit: meta.unit.unwrap_or_default(),
+            description: meta.description.unwrap_or_default(),
+            sources: meta.sources,
+            run: compiled.run,
+            observed: compiled.observed,
+            plan: compiled.plan,
+            party_keys: compiled.party_keys,
+            party_names: compiled.party_names,
+            warnings: compiled.warnings,
+        })
+    }
+
+    /// The SMA 2019 scenario (`scenarios/sma-2019.toml`), embedded in the binary.
+    ///
+    /// # Panics
+    /// Never in a released build: the embedded file is checked by the test suite.
+    #[must_use]
+    pub fn builtin_sma_2019() -> Scenario {
+        match Scenario::parse(SMA_2019, "scenarios/sma-2019.toml") {
+            Ok(s) => s,
+            Err(e) => panic!("the embedded scenario is invalid:\n{e}"),
+        }
+    }
+
+    /// The text of the embedded SMA 2019 scenario (for `bargain init` or similar).
+    #[must_use]
+    pub fn builtin_sma_2019_text() -> &'static str {
+        SMA_2019
+    }
+
+    /// JSON schema of the scenario file format, generated from the serde types.
+    #[must_use]
+    pub fn json_schema() -> serde_json::Value {
+        schemars::schema_for!(ScenarioFile).to_value()
+    }
+
+    /// Field paths of the inputs that are distributions, in sampling order: the
+    /// columns of `trials.csv` and the inputs of the sensitivity analysis.
+    ///
+    /// The order is fixed: `protocol.max_rounds`, `protocol.breakdown_risk`, then each
+    /// party by key in alphabetical order with `opening`, `reservation`, `discount`,
+    /// `power`, `ratification`, `outside_option`, then its `strategy.*` fields.
+    #[must_use]
+    pub fn input_names(&self) -> Vec<String> {
+        self.plan.inputs.iter().map(|i| i.name.clone()).collect()
+    }
+
+    /// Number of inputs (the length of [`Scenario::input_names`]).
+    #[must_use]
+    pub fn input_count(&self) -> usize {
+        self.plan.inputs.len()
+    }
+
+    /// Draw one negotiation.
+    ///
+    /// Every distribution is drawn once, in [`Scenario::input_names`] order, from `rng`;
+    /// the value drawn for input `j` is written to `inputs[j]` (for a `choice` of preset
+    /// names: the index of the preset chosen; for `max_rounds`: the rounded value).
+    /// `inputs` should have [`Scenario::input_count`] slots; extra slots are left
+    /// untouched, missing ones skipped. Allocates nothing.
+    pub fn sample(
+        &self,
+        ctx: SampleCtx,
+        rng: &mut Xoshiro256PlusPlus,
+        inputs: &mut [f64],
+    ) -> Negotiation {
+        self.plan.sample(self.run.sampler, ctx, rng, inputs)
+    }
+
+    /// The negotiation at central values: every distribution replaced by its median
+    /// (a `choice` by its most likely option, the first on ties).
+    #[must_use]
+    pub fn central(&self) -> Negotiation {
+        self.plan.central.clone()
+    }
+
+    /// Semantic warnings that do not stop a run, as `file:line:col: path: message` lines.
+    #[must_use]
+    pub fn warnings(&self) -> Vec<String> {
+        self.warnings.clone()
+    }
+
+    /// The key of the party on `side` in the file (e.g. `us`).
+    #[must_use]
+    pub fn party_key(&self, side: Side) -> &str {
+        &self.party_keys[usize::from(side == Side::Payer)]
+    }
+
+    /// The display name of the party on `side` (its `name`, or its key).
+    #[must_use]
+    pub fn party_name(&self, side: Side) -> &str {
+        &self.party_names[usize::from(side == Side::Payer)]
+    }
+}

@@ -1,0 +1,361 @@
+//! The scenario file as written: serde types that mirror the TOML keys one to one.
+//!
+//! These types only check *shapes* (which keys exist, which values are numbers, strings
+//! or tables). Every semantic rule (ranges, cross-field checks) lives in `validate`,
+//! which reports field paths resolved to line:column through the spanned document.
+//! The JSON schema (`bargain schema`) is generated from these same types.
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::fmt;
+
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
+use serde::de::{self, MapAccess, Visitor, value::MapAccessDeserializer};
+use serde::{Deserialize, Deserializer};
+
+/// A whole scenario file.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(
+    title = "bargain scenario",
+    description = "A bargaining scenario: two parties, the protocol and the ensemble run settings."
+)]
+pub(crate) struct ScenarioFile {
+    /// Identity and provenance of the scenario.
+    pub scenario: MetaFile,
+    /// Ensemble settings.
+    #[serde(default)]
+    pub run: RunFile,
+    /// The rules of the talks.
+    pub protocol: ProtocolFile,
+    /// Exactly two parties, keyed by a short id (e.g. `us`, `kr`): one payee, one payer.
+    pub parties: BTreeMap<String, PartyFile>,
+    /// The real outcome, if known.
+    pub observed: Option<ObservedFile>,
+}
+
+/// `[scenario]`
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct MetaFile {
+    /// Short id, `[a-z0-9-]+`.
+    pub name: String,
+    /// Human title (default: the name).
+    pub title: Option<String>,
+    /// Label for amounts, e.g. `trillion KRW`.
+    pub unit: Option<String>,
+    /// Free text.
+    pub description: Option<String>,
+    /// Where the numbers come from.
+    #[serde(default)]
+    pub sources: Vec<String>,
+}
+
+/// `[run]`
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RunFile {
+    /// Number of trials, 1..=10^12 (default 100000).
+    pub trials: Option<u64>,
+    /// Master seed (default 0).
+    pub seed: Option<u64>,
+    /// Models to run (default `["agents"]`).
+    #[schemars(with = "Option<Vec<ModelName>>")]
+    pub models: Option<Vec<String>>,
+    /// How inputs are drawn (default `monte-carlo`).
+    pub sampler: Option<SamplerKey>,
+}
+
+/// A model name (as in `bargain_core::Model::as_str`).
+#[derive(JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+#[allow(dead_code)] // schema only: the file reads model names as strings and checks them.
+enum ModelName {
+    Agents,
+    Rubinstein,
+    Stahl,
+    Nash,
+    KalaiSmorodinsky,
+    Breakdown,
+}
+
+/// `run.sampler`
+#[derive(Debug, Clone, Copy, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub(crate) enum SamplerKey {
+    /// Independent draws.
+    MonteCarlo,
+    /// Latin hypercube: each input's marginal is stratified over the trials.
+    LatinHypercube,
+}
+
+/// `[protocol]`
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ProtocolFile {
+    /// At most this many rounds, 1..=10000 (integer-valued).
+    pub max_rounds: NumberSpec,
+    /// The key of the party that moves first.
+    pub first_mover: String,
+    /// Probability in [0, 1] that talks collapse after each rejected offer (default 0).
+    pub breakdown_risk: Option<NumberSpec>,
+    /// Offer grid (optional).
+    pub grid: Option<GridFile>,
+}
+
+/// `protocol.grid`
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct GridFile {
+    /// Lowest point.
+    pub lo: f64,
+    /// Upper bound.
+    pub hi: f64,
+    /// Distance between points (> 0).
+    pub step: f64,
+}
+
+/// `[parties.KEY]`
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct PartyFile {
+    /// Display name (default: the key).
+    pub name: Option<String>,
+    /// `payee` (prefers more) or `payer` (prefers less).
+    pub side: SideKey,
+    /// The best amount it asks for.
+    pub opening: NumberSpec,
+    /// The worst amount it will sign.
+    pub reservation: NumberSpec,
+    /// Per-offer discount factor in (0, 1] (default 1).
+    pub discount: Option<NumberSpec>,
+    /// Bargaining power > 0 (default 1).
+    pub power: Option<NumberSpec>,
+    /// The worst amount its legislature ratifies (optional).
+    pub ratification: Option<NumberSpec>,
+    /// Amount-equivalent of walking away (optional).
+    pub outside_option: Option<NumberSpec>,
+    /// How its negotiators concede.
+    pub strategy: StrategyFile,
+}
+
+/// `parties.KEY.side`
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub(crate) enum SideKey {
+    /// Receives the amount.
+    Payee,
+    /// Pays the amount.
+    Payer,
+}
+
+/// `parties.KEY.strategy`
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct StrategyFile {
+    /// Strategy family.
+    pub kind: StrategyKind,
+    /// Named concession speed (time-based or faratin); may be a `choice`.
+    pub preset: Option<PresetSpec>,
+    /// time-based: aspiration exponent > 0.
+    pub exponent: Option<NumberSpec>,
+    /// time-based: maximum aspiration in (0, 1] (default 1).
+    pub max_aspiration: Option<NumberSpec>,
+    /// time-based: threshold tolerance in [0, 1) (default 1e-4).
+    pub eps: Option<NumberSpec>,
+    /// faratin: concession shape β > 0.
+    pub beta: Option<NumberSpec>,
+    /// faratin: initial concession κ in [0, 1] (default 0).
+    pub kappa: Option<NumberSpec>,
+    /// faratin: `polynomial` (default) or `exponential`.
+    pub family: Option<FamilyKey>,
+}
+
+/// `strategy.kind`
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub(crate) enum StrategyKind {
+    /// NegMAS time-based concession.
+    TimeBased,
+    /// Faratin–Sierra–Jennings time-dependent tactics.
+    Faratin,
+    /// Relative tit-for-tat.
+    TitForTat,
+    /// Never concedes.
+    Hardliner,
+}
+
+impl StrategyKind {
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            StrategyKind::TimeBased => "time-based",
+            StrategyKind::Faratin => "faratin",
+            StrategyKind::TitForTat => "tit-for-tat",
+            StrategyKind::Hardliner => "hardliner",
+        }
+    }
+}
+
+/// `strategy.family`
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub(crate) enum FamilyKey {
+    /// Polynomial α(t).
+    Polynomial,
+    /// Exponential α(t).
+    Exponential,
+}
+
+/// A preset name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub(crate) enum PresetKey {
+    /// Concedes late.
+    Boulware,
+    /// Constant pace.
+    Linear,
+    /// Concedes early.
+    Conceder,
+}
+
+impl PresetKey {
+    pub(crate) fn to_core(self) -> bargain_core::Preset {
+        match self {
+            PresetKey::Boulware => bargain_core::Preset::Boulware,
+            PresetKey::Linear => bargain_core::Preset::Linear,
+            PresetKey::Conceder => bargain_core::Preset::Conceder,
+        }
+    }
+}
+
+/// `[observed]`
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ObservedFile {
+    /// The agreed amount.
+    pub amount: f64,
+    /// The round of the agreement (1-based).
+    pub round: Option<u32>,
+    /// Where the outcome is documented.
+    pub source: Option<String>,
+}
+
+/// A numeric input: a constant or a distribution table.
+#[derive(Debug, Clone)]
+pub(crate) enum NumberSpec {
+    /// A constant.
+    Fixed(f64),
+    /// A distribution.
+    Dist(DistTable),
+}
+
+/// A distribution: exactly one of the family keys, plus `weights` (choice) and `within`.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct DistTable {
+    /// `[lo, hi]`
+    pub uniform: Option<Vec<f64>>,
+    /// `[mean, sd]`
+    pub normal: Option<Vec<f64>>,
+    /// `[mu, sigma]` of the underlying normal.
+    pub lognormal: Option<Vec<f64>>,
+    /// `[lo, mode, hi]`
+    pub triangular: Option<Vec<f64>>,
+    /// `[a, b]` shapes, on `within` (default [0, 1]).
+    pub beta: Option<Vec<f64>>,
+    /// Discrete options.
+    pub choice: Option<Vec<f64>>,
+    /// Relative weights of the `choice` options (default equal).
+    pub weights: Option<Vec<f64>>,
+    /// `[lo, hi]`: truncation (for `beta`: the support it is scaled to).
+    pub within: Option<Vec<f64>>,
+}
+
+impl<'de> Deserialize<'de> for NumberSpec {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = NumberSpec;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a number or a distribution such as `{ normal = [mean, sd] }`")
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<NumberSpec, E> {
+                Ok(NumberSpec::Fixed(v as f64))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<NumberSpec, E> {
+                Ok(NumberSpec::Fixed(v as f64))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<NumberSpec, E> {
+                Ok(NumberSpec::Fixed(v))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<NumberSpec, A::Error> {
+                DistTable::deserialize(MapAccessDeserializer::new(map)).map(NumberSpec::Dist)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl JsonSchema for NumberSpec {
+    fn schema_name() -> Cow<'static, str> {
+        "NumberOrDistribution".into()
+    }
+    fn json_schema(g: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "description": "A constant, or a distribution table with exactly one of uniform, normal, lognormal, triangular, beta, choice.",
+            "anyOf": [{ "type": "number" }, g.subschema_for::<DistTable>()]
+        })
+    }
+}
+
+/// A preset: a name or `{ choice = [names], weights = [..] }`.
+#[derive(Debug, Clone)]
+pub(crate) enum PresetSpec {
+    /// One preset.
+    Fixed(PresetKey),
+    /// A random preset.
+    Choice(PresetChoice),
+}
+
+/// `{ choice = ["boulware", ..], weights = [..] }`
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct PresetChoice {
+    /// The options.
+    pub choice: Vec<PresetKey>,
+    /// Relative weights (default equal).
+    pub weights: Option<Vec<f64>>,
+}
+
+impl<'de> Deserialize<'de> for PresetSpec {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = PresetSpec;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(
+                    "a preset name or `{ choice = [\"boulware\", \"linear\", \"conceder\"] }`",
+                )
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<PresetSpec, E> {
+                PresetKey::deserialize(de::value::StrDeserializer::<E>::new(v))
+                    .map(PresetSpec::Fixed)
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<PresetSpec, A::Error> {
+                PresetChoice::deserialize(MapAccessDeserializer::new(map)).map(PresetSpec::Choice)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl JsonSchema for PresetSpec {
+    fn schema_name() -> Cow<'static, str> {
+        "PresetOrChoice".into()
+    }
+    fn json_schema(g: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "anyOf": [g.subschema_for::<PresetKey>(), g.subschema_for::<PresetChoice>()]
+        })
+    }
+}

@@ -1,0 +1,1271 @@
+//! Semantic checks, and compilation of the checked file into a sampling [`Plan`].
+//!
+//! Every check reports a field path; [`Doc`] turns it into line:column. All errors
+//! are collected (not just the first), then sorted into file order.
+
+use std::collections::BTreeMap;
+
+use bargain_core::{
+    FaratinFamily, Grid, Model, Negotiation, Party, Preset, Protocol, Side, StrategySpec,
+};
+
+use super::dist::{Choice, Continuous, Dist, Shape};
+use super::error::{Diagnostic, suggest};
+use super::file::{
+    DistTable, FamilyKey, GridFile, NumberSpec, PartyFile, PresetSpec, SamplerKey, ScenarioFile,
+    SideKey, StrategyFile, StrategyKind,
+};
+use super::sample::{Field, Input, Plan, Target};
+use super::span::{Doc, index, join};
+use super::{Observed, RunSpec, Sampler};
+
+/// Trials when `run.trials` is absent.
+pub(crate) const DEFAULT_TRIALS: u64 = 100_000;
+/// Most trials a run may ask for.
+pub(crate) const MAX_TRIALS: u64 = 1_000_000_000_000;
+/// Most rounds a protocol may have.
+pub(crate) const MAX_ROUNDS: u32 = 10_000;
+/// Most grid steps.
+pub(crate) const MAX_GRID_STEPS: f64 = 1e7;
+/// A `within` range keeping less mass than this is warned about.
+const SLIVER: f64 = 0.01;
+
+/// The allowed values of a numeric field.
+#[derive(Debug, Clone, Copy)]
+struct Domain {
+    lo: f64,
+    lo_open: bool,
+    hi: f64,
+    hi_open: bool,
+    integer: bool,
+    what: &'static str,
+}
+
+impl Domain {
+    const AMOUNT: Domain = Domain {
+        lo: f64::NEG_INFINITY,
+        lo_open: true,
+        hi: f64::INFINITY,
+        hi_open: true,
+        integer: false,
+        what: "a finite amount",
+    };
+    const PROBABILITY: Domain = Domain {
+        lo: 0.0,
+        lo_open: false,
+        hi: 1.0,
+        hi_open: false,
+        integer: false,
+        what: "a probability in [0, 1]",
+    };
+    const DISCOUNT: Domain = Domain {
+        lo: 0.0,
+        lo_open: true,
+        hi: 1.0,
+        hi_open: false,
+        integer: false,
+        what: "a discount factor in (0, 1]",
+    };
+    const POSITIVE: Domain = Domain {
+        lo: 0.0,
+        lo_open: true,
+        hi: f64::INFINITY,
+        hi_open: true,
+        integer: false,
+        what: "a number > 0",
+    };
+    const MAX_ASPIRATION: Domain = Domain {
+        what: "a maximum aspiration in (0, 1]",
+        ..Domain::DISCOUNT
+    };
+    const EPS: Domain = Domain {
+        lo: 0.0,
+        lo_open: false,
+        hi: 1.0,
+        hi_open: true,
+        integer: false,
+        what: "a tolerance in [0, 1)",
+    };
+    const ROUNDS: Domain = Domain {
+        lo: 1.0,
+        lo_open: false,
+        hi: MAX_ROUNDS as f64,
+        hi_open: false,
+        integer: true,
+        what: "an integer number of rounds in 1..=10000",
+    };
+
+    fn contains(&self, x: f64) -> bool {
+        let above = if self.lo_open {
+            x > self.lo
+        } else {
+            x >= self.lo
+        };
+        let below = if self.hi_open {
+            x < self.hi
+        } else {
+            x <= self.hi
+        };
+        above && below
+    }
+
+    /// Whether a continuous distribution over `[lo, hi]` stays inside. Infinite ends
+    /// are never attained, nor is the lognormal's 0 (`lo_attained = false`).
+    fn covers_range(&self, lo: f64, hi: f64, lo_attained: bool) -> bool {
+        let lo_ok = if lo_attained && lo.is_finite() {
+            lo > self.lo || (lo == self.lo && !self.lo_open)
+        } else {
+            lo >= self.lo
+        };
+        let hi_ok = if hi.is_finite() {
+            hi < self.hi || (hi == self.hi && !self.hi_open)
+        } else {
+            hi <= self.hi
+        };
+        lo_ok && hi_ok
+    }
+}
+
+/// A compiled numeric input.
+#[derive(Debug, Clone)]
+enum Param {
+    Fixed(f64),
+    Dist(Dist),
+}
+
+impl Param {
+    fn central(&self) -> f64 {
+        match self {
+            Param::Fixed(x) => *x,
+            Param::Dist(d) => d.central(),
+        }
+    }
+}
+
+/// Collects diagnostics and warnings against the spanned document.
+pub(crate) struct Checker<'d, 'a> {
+    doc: &'d Doc<'a>,
+    origin: &'d str,
+    errors: Vec<Diagnostic>,
+    warnings: Vec<Diagnostic>,
+    inputs: Vec<Input>,
+    ranges: BTreeMap<String, (f64, f64)>,
+}
+
+/// Everything the checked file compiles to.
+pub(crate) struct Compiled {
+    pub run: RunSpec,
+    pub observed: Option<Observed>,
+    pub plan: Plan,
+    pub party_keys: [String; 2],
+    pub party_names: [String; 2],
+    pub warnings: Vec<String>,
+}
+
+/// A number as TOML spells it (`nan`, `inf`, `-inf`, else Rust's shortest form).
+fn fmt_num(x: f64) -> String {
+    if x.is_nan() {
+        "nan".into()
+    } else if x.is_infinite() {
+        if x > 0.0 { "inf".into() } else { "-inf".into() }
+    } else {
+        format!("{x}")
+    }
+}
+
+fn fmt_range(lo: f64, hi: f64) -> String {
+    let l = if lo.is_finite() {
+        fmt_num(lo)
+    } else {
+        "-inf".into()
+    };
+    let h = if hi.is_finite() {
+        fmt_num(hi)
+    } else {
+        "inf".into()
+    };
+    if lo.is_finite() && hi.is_finite() {
+        format!("[{l}, {h}]")
+    } else {
+        format!("({l}, {h})")
+    }
+}
+
+impl<'d, 'a> Checker<'d, 'a> {
+    pub(crate) fn new(doc: &'d Doc<'a>, origin: &'d str) -> Self {
+        Checker {
+            doc,
+            origin,
+            errors: Vec::new(),
+            warnings: Vec::new(),
+            inputs: Vec::new(),
+            ranges: BTreeMap::new(),
+        }
+    }
+
+    fn diag(&self, path: &str, message: String) -> Diagnostic {
+        let pos = self.doc.locate_path(path);
+        Diagnostic {
+            origin: self.origin.to_owned(),
+            line: pos.line,
+            column: pos.column,
+            path: path.to_owned(),
+            message,
+        }
+    }
+
+    fn error(&mut self, path: &str, message: impl Into<String>) {
+        let d = self.diag(path, message.into());
+        self.errors.push(d);
+    }
+
+    fn warn(&mut self, path: &str, message: impl Into<String>) {
+        let d = self.diag(path, message.into());
+        self.warnings.push(d);
+    }
+
+    /// Check `xs` has the expected length and finite entries.
+    fn params(&mut self, path: &str, xs: &[f64], names: &str, n: usize) -> Option<Vec<f64>> {
+        if xs.len() != n {
+            self.error(
+                path,
+                format!("expected {n} numbers {names}, found {}", xs.len()),
+            );
+            return None;
+        }
+        let mut ok = true;
+        for (i, x) in xs.iter().enumerate() {
+            if !x.is_finite() {
+                self.error(
+                    &index(path, i),
+                    format!("expected a finite number, found {}", fmt_num(*x)),
+                );
+                ok = false;
+            }
+        }
+        ok.then(|| xs.to_vec())
+    }
+
+    /// Check a `within = [lo, hi]`.
+    fn within(&mut self, path: &str, w: &[f64]) -> Option<(f64, f64)> {
+        let p = join(path, "within");
+        if w.len() != 2 {
+            self.error(
+                &p,
+                format!("expected 2 numbers [lo, hi], found {}", w.len()),
+            );
+            return None;
+        }
+        for (i, x) in w.iter().enumerate() {
+            if x.is_nan() {
+                self.error(&index(&p, i), "expected a number, found nan");
+                return None;
+            }
+        }
+        if w[0] >= w[1] {
+            self.error(
+                &index(&p, 1),
+                format!(
+                    "expected hi > lo = {}, found {}",
+                    fmt_num(w[0]),
+                    fmt_num(w[1])
+                ),
+            );
+            return None;
+        }
+        Some((w[0], w[1]))
+    }
+
+    /// Weights for `n` options: default equal; non-negative, finite, not all zero.
+    fn weights(&mut self, path: &str, weights: Option<&[f64]>, n: usize) -> Option<Vec<f64>> {
+        let Some(w) = weights else {
+            return Some(vec![1.0; n]);
+        };
+        let p = join(path, "weights");
+        if w.len() != n {
+            self.error(
+                &p,
+                format!("expected {n} weights (one per choice), found {}", w.len()),
+            );
+            return None;
+        }
+        let mut ok = true;
+        for (i, x) in w.iter().enumerate() {
+            if !x.is_finite() || *x < 0.0 {
+                self.error(
+                    &index(&p, i),
+                    format!("expected a finite weight >= 0, found {}", fmt_num(*x)),
+                );
+                ok = false;
+            }
+        }
+        if ok && w.iter().all(|x| *x == 0.0) {
+            self.error(&p, "expected at least one positive weight, found all zero");
+            ok = false;
+        }
+        ok.then(|| w.to_vec())
+    }
+
+    /// Compile a numeric field.
+    fn number(&mut self, path: &str, spec: &NumberSpec, d: Domain) -> Option<Param> {
+        match spec {
+            NumberSpec::Fixed(x) => {
+                if !x.is_finite() {
+                    self.error(
+                        path,
+                        format!("expected a finite number, found {}", fmt_num(*x)),
+                    );
+                    None
+                } else if d.integer && x.fract() != 0.0 {
+                    self.error(path, format!("expected an integer, found {}", fmt_num(*x)));
+                    None
+                } else if !d.contains(*x) {
+                    self.error(path, format!("expected {}, found {}", d.what, fmt_num(*x)));
+                    None
+                } else {
+                    self.ranges.insert(path.to_owned(), (*x, *x));
+                    Some(Param::Fixed(*x))
+                }
+            }
+            NumberSpec::Dist(t) => self.dist(path, t, d).map(Param::Dist),
+        }
+    }
+
+    fn dist(&mut self, path: &str, t: &DistTable, d: Domain) -> Option<Dist> {
+        let families: Vec<(&str, &Vec<f64>)> = [
+            ("uniform", &t.uniform),
+            ("normal", &t.normal),
+            ("lognormal", &t.lognormal),
+            ("triangular", &t.triangular),
+            ("beta", &t.beta),
+            ("choice", &t.choice),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| v.as_ref().map(|v| (k, v)))
+        .collect();
+        let (family, xs) = match families.as_slice() {
+            [] => {
+                self.error(
+                    path,
+                    "expected one of `uniform`, `normal`, `lognormal`, `triangular`, `beta`, `choice`, found none",
+                );
+                return None;
+            }
+            [one] => *one,
+            [first, second, ..] => {
+                self.error(
+                    &join(path, second.0),
+                    format!(
+                        "expected exactly one distribution, found both `{}` and `{}`",
+                        first.0, second.0
+                    ),
+                );
+                return None;
+            }
+        };
+        if family != "choice" && t.weights.is_some() {
+            self.error(
+                &join(path, "weights"),
+                format!("expected `weights` only with `choice`, found it with `{family}`"),
+            );
+            return None;
+        }
+        let within = match &t.within {
+            Some(w) => Some(self.within(path, w)?),
+            None => None,
+        };
+        let fpath = join(path, family);
+        if family == "choice" {
+            return self.choice(path, xs, t.weights.as_deref(), within, d);
+        }
+        let shape = self.shape(&fpath, family, xs, within)?;
+        let is_beta = family == "beta";
+        let (c, mass) = Continuous::new(shape, if is_beta { None } else { within });
+        let wpath = join(path, "within");
+        if mass.is_nan() || mass <= 1e-300 {
+            self.error(
+                &wpath,
+                format!(
+                    "expected a `within` range that leaves positive probability, found {} which keeps none of the {}'s mass",
+                    fmt_range(c.range().0, c.range().1),
+                    c.name()
+                ),
+            );
+            return None;
+        }
+        if mass < SLIVER {
+            self.warn(
+                &wpath,
+                format!(
+                    "truncated to a sliver: `within` keeps {:.3}% of the {}'s mass",
+                    mass * 100.0,
+                    c.name()
+                ),
+            );
+        }
+        let (lo, hi) = c.range();
+        let lo_attained = lo.is_finite() && !(family == "lognormal" && lo == 0.0);
+        if !d.covers_range(lo, hi, lo_attained) {
+            let at = if t.within.is_some() { &wpath } else { &fpath };
+            self.error(
+                at,
+                format!(
+                    "expected values that are {}, but this {} ranges over {}; add or narrow `within = [lo, hi]`",
+                    d.what,
+                    c.name(),
+                    fmt_range(lo, hi)
+                ),
+            );
+            return None;
+        }
+        self.ranges.insert(path.to_owned(), (lo, hi));
+        Some(Dist::Continuous(c))
+    }
+
+    fn shape(
+        &mut self,
+        p: &str,
+        family: &str,
+        xs: &[f64],
+        within: Option<(f64, f64)>,
+    ) -> Option<Shape> {
+        let bad = |what: &str, x: f64| format!("expected {what}, found {}", fmt_num(x));
+        let shape = match family {
+            "uniform" => {
+                let v = self.params(p, xs, "[lo, hi]", 2)?;
+                if v[1] <= v[0] {
+                    self.error(
+                        &index(p, 1),
+                        bad(&format!("hi > lo = {}", fmt_num(v[0])), v[1]),
+                    );
+                    return None;
+                }
+                Shape::Uniform(
+                    rand_distr::Uniform::new(v[0], v[1]).ok()?,
+                    statrs::distribution::Uniform::new(v[0], v[1]).ok()?,
+                )
+            }
+            "normal" => {
+                let v = self.params(p, xs, "[mean, sd]", 2)?;
+                if v[1] <= 0.0 {
+                    self.error(&index(p, 1), bad("a standard deviation > 0", v[1]));
+                    return None;
+                }
+                Shape::Normal(
+                    rand_distr::Normal::new(v[0], v[1]).ok()?,
+                    statrs::distribution::Normal::new(v[0], v[1]).ok()?,
+                )
+            }
+            "lognormal" => {
+                let v = self.params(p, xs, "[mu, sigma]", 2)?;
+                if v[1] <= 0.0 {
+                    self.error(&index(p, 1), bad("a sigma > 0", v[1]));
+                    return None;
+                }
+                Shape::LogNormal(
+                    rand_distr::LogNormal::new(v[0], v[1]).ok()?,
+                    statrs::distribution::LogNormal::new(v[0], v[1]).ok()?,
+                )
+            }
+            "triangular" => {
+                let v = self.params(p, xs, "[lo, mode, hi]", 3)?;
+                if v[2] <= v[0] {
+                    self.error(
+                        &index(p, 2),
+                        bad(&format!("hi > lo = {}", fmt_num(v[0])), v[2]),
+                    );
+                    return None;
+                }
+                if v[1] < v[0] || v[1] > v[2] {
+                    self.error(
+                        &index(p, 1),
+                        bad(
+                            &format!(
+                                "a mode inside [lo, hi] = [{}, {}]",
+                                fmt_num(v[0]),
+                                fmt_num(v[2])
+                            ),
+                            v[1],
+                        ),
+                    );
+                    return None;
+                }
+                Shape::Triangular(
+                    rand_distr::Triangular::new(v[0], v[2], v[1]).ok()?,
+                    statrs::distribution::Triangular::new(v[0], v[2], v[1]).ok()?,
+                )
+            }
+            _ => {
+                let v = self.params(p, xs, "[a, b]", 2)?;
+                if let Some(i) = v.iter().position(|x| *x <= 0.0) {
+                    self.error(&index(p, i), bad("a shape parameter > 0", v[i]));
+                    return None;
+                }
+                let (lo, hi) = within.unwrap_or((0.0, 1.0));
+                if !lo.is_finite() || !hi.is_finite() {
+                    let wp = p.strip_suffix(".beta").unwrap_or(p);
+                    self.error(
+                        &join(wp, "within"),
+                        format!(
+                            "expected finite bounds for the beta's support, found {}",
+                            fmt_range(lo, hi)
+                        ),
+                    );
+                    return None;
+                }
+                Shape::Beta {
+                    mc: rand_distr::Beta::new(v[0], v[1]).ok()?,
+                    q: statrs::distribution::Beta::new(v[0], v[1]).ok()?,
+                    lo,
+                    width: hi - lo,
+                }
+            }
+        };
+        Some(shape)
+    }
+
+    fn choice(
+        &mut self,
+        path: &str,
+        xs: &[f64],
+        weights: Option<&[f64]>,
+        within: Option<(f64, f64)>,
+        d: Domain,
+    ) -> Option<Dist> {
+        let p = join(path, "choice");
+        if xs.is_empty() {
+            self.error(&p, "expected at least one option, found an empty list");
+            return None;
+        }
+        let mut w = self.weights(path, weights, xs.len())?;
+        let mut ok = true;
+        for (i, x) in xs.iter().enumerate() {
+            if !x.is_finite() {
+                self.error(
+                    &index(&p, i),
+                    format!("expected a finite number, found {}", fmt_num(*x)),
+                );
+                ok = false;
+            } else if d.integer && x.fract() != 0.0 {
+                self.error(
+                    &index(&p, i),
+                    format!("expected an integer, found {}", fmt_num(*x)),
+                );
+                ok = false;
+            } else if !d.contains(*x) {
+                self.error(
+                    &index(&p, i),
+                    format!("expected {}, found {}", d.what, fmt_num(*x)),
+                );
+                ok = false;
+            }
+        }
+        if !ok {
+            return None;
+        }
+        if let Some((lo, hi)) = within {
+            for (x, wi) in xs.iter().zip(w.iter_mut()) {
+                if *x < lo || *x > hi {
+                    *wi = 0.0;
+                }
+            }
+            if w.iter().all(|x| *x == 0.0) {
+                self.error(
+                    &join(path, "within"),
+                    format!(
+                        "expected a `within` range that leaves positive probability, found {} which excludes every option",
+                        fmt_range(lo, hi)
+                    ),
+                );
+                return None;
+            }
+        }
+        let live = xs
+            .iter()
+            .zip(&w)
+            .filter(|(_, w)| **w > 0.0)
+            .map(|(x, _)| *x);
+        let (lo, hi) = live.fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), x| {
+            (l.min(x), h.max(x))
+        });
+        self.ranges.insert(path.to_owned(), (lo, hi));
+        Choice::new(xs.to_vec(), &w).map(Dist::Choice)
+    }
+
+    /// Register `param` at `path` as an input (if it is a distribution) and return its central value.
+    fn bind(
+        &mut self,
+        path: &str,
+        param: Option<Param>,
+        target: Target,
+        integer: bool,
+    ) -> Option<f64> {
+        let param = param?;
+        let central = param.central();
+        let central = if integer { central.round() } else { central };
+        if let Param::Dist(dist) = param {
+            self.inputs.push(Input {
+                name: path.to_owned(),
+                dist,
+                target,
+                integer,
+                presets: Vec::new(),
+            });
+        }
+        Some(central)
+    }
+
+    fn field(
+        &mut self,
+        path: &str,
+        spec: Option<&NumberSpec>,
+        d: Domain,
+        target: Target,
+        default: f64,
+    ) -> Option<f64> {
+        match spec {
+            None => Some(default),
+            Some(s) => {
+                let p = self.number(path, s, d);
+                self.bind(path, p, target, d.integer)
+            }
+        }
+    }
+
+    fn optional(
+        &mut self,
+        path: &str,
+        spec: Option<&NumberSpec>,
+        d: Domain,
+        target: Target,
+    ) -> Option<Option<f64>> {
+        match spec {
+            None => Some(None),
+            Some(s) => {
+                let p = self.number(path, s, d);
+                self.bind(path, p, target, false).map(Some)
+            }
+        }
+    }
+
+    /// A preset (constant or choice), registered as an input when it is a choice.
+    fn preset(&mut self, path: &str, spec: &PresetSpec, side: Side) -> Option<Preset> {
+        match spec {
+            PresetSpec::Fixed(k) => Some(k.to_core()),
+            PresetSpec::Choice(c) => {
+                if c.choice.is_empty() {
+                    self.error(
+                        &join(path, "choice"),
+                        "expected at least one preset, found an empty list",
+                    );
+                    return None;
+                }
+                let w = self.weights(path, c.weights.as_deref(), c.choice.len())?;
+                let presets: Vec<Preset> = c.choice.iter().map(|k| k.to_core()).collect();
+                let values = (0..presets.len()).map(|i| i as f64).collect();
+                let dist = Choice::new(values, &w)?;
+                let central = presets[dist.mode_index()];
+                self.inputs.push(Input {
+                    name: path.to_owned(),
+                    dist: Dist::Choice(dist),
+                    target: Target::Party(side, Field::Preset),
+                    integer: true,
+                    presets,
+                });
+                Some(central)
+            }
+        }
+    }
+
+    fn strategy(&mut self, path: &str, s: &StrategyFile, side: Side) -> Option<StrategySpec> {
+        let kind = s.kind;
+        let present: [(&str, bool); 7] = [
+            ("preset", s.preset.is_some()),
+            ("exponent", s.exponent.is_some()),
+            ("max_aspiration", s.max_aspiration.is_some()),
+            ("eps", s.eps.is_some()),
+            ("beta", s.beta.is_some()),
+            ("kappa", s.kappa.is_some()),
+            ("family", s.family.is_some()),
+        ];
+        let allowed: &[&str] = match kind {
+            StrategyKind::TimeBased => &["preset", "exponent", "max_aspiration", "eps"],
+            StrategyKind::Faratin => &["preset", "beta", "kappa", "family"],
+            StrategyKind::TitForTat | StrategyKind::Hardliner => &[],
+        };
+        let mut ok = true;
+        for (key, is) in present {
+            if is && !allowed.contains(&key) {
+                let takes = if allowed.is_empty() {
+                    "takes no other keys".to_owned()
+                } else {
+                    format!(
+                        "takes {}",
+                        allowed
+                            .iter()
+                            .map(|k| format!("`{k}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                };
+                self.error(
+                    &join(path, key),
+                    format!(
+                        "expected only keys of kind `{}` (it {takes}), found `{key}`",
+                        kind.as_str()
+                    ),
+                );
+                ok = false;
+            }
+        }
+        if !ok {
+            return None;
+        }
+        let t = |f| Target::Party(side, f);
+        let shape_key = if kind == StrategyKind::Faratin {
+            "beta"
+        } else {
+            "exponent"
+        };
+        let shape_spec = if kind == StrategyKind::Faratin {
+            &s.beta
+        } else {
+            &s.exponent
+        };
+        let shape = match (&s.preset, shape_spec) {
+            (Some(_), Some(_)) => {
+                self.error(
+                    &join(path, shape_key),
+                    format!("expected either `preset` or `{shape_key}`, found both"),
+                );
+                return None;
+            }
+            (None, None) if allowed.contains(&"preset") => {
+                self.error(
+                    path,
+                    format!(
+                        "expected `preset` or `{shape_key}` for kind `{}`, found neither",
+                        kind.as_str()
+                    ),
+                );
+                return None;
+            }
+            (Some(p), None) => {
+                let preset = self.preset(&join(path, "preset"), p, side)?;
+                Some(if kind == StrategyKind::Faratin {
+                    preset.faratin_beta()
+                } else {
+                    preset.time_based_exponent()
+                })
+            }
+            (None, Some(spec)) => {
+                let field = if kind == StrategyKind::Faratin {
+                    Field::Beta
+                } else {
+                    Field::Exponent
+                };
+                let p = join(path, shape_key);
+                let param = self.number(&p, spec, Domain::POSITIVE);
+                Some(self.bind(&p, param, t(field), false)?)
+            }
+            (None, None) => None,
+        };
+        Some(match kind {
+            StrategyKind::TimeBased => StrategySpec::TimeBased {
+                exponent: shape?,
+                max_aspiration: self.field(
+                    &join(path, "max_aspiration"),
+                    s.max_aspiration.as_ref(),
+                    Domain::MAX_ASPIRATION,
+                    t(Field::MaxAspiration),
+                    1.0,
+                )?,
+                eps: self.field(
+                    &join(path, "eps"),
+                    s.eps.as_ref(),
+                    Domain::EPS,
+                    t(Field::Eps),
+                    1e-4,
+                )?,
+            },
+            StrategyKind::Faratin => StrategySpec::Faratin {
+                beta: shape?,
+                kappa: self.field(
+                    &join(path, "kappa"),
+                    s.kappa.as_ref(),
+                    Domain::PROBABILITY,
+                    t(Field::Kappa),
+                    0.0,
+                )?,
+                family: match s.family {
+                    Some(FamilyKey::Exponential) => FaratinFamily::Exponential,
+                    _ => FaratinFamily::Polynomial,
+                },
+            },
+            StrategyKind::TitForTat => StrategySpec::TitForTat,
+            StrategyKind::Hardliner => StrategySpec::Hardliner,
+        })
+    }
+
+    fn party(&mut self, key: &str, p: &PartyFile, side: Side) -> Option<Party> {
+        let path = join("parties", key);
+        let t = |f| Target::Party(side, f);
+        let at = |k: &str| join(&path, k);
+        // Evaluate every field (to report every error), then combine.
+        let opening = self.field(
+            &at("opening"),
+            Some(&p.opening),
+            Domain::AMOUNT,
+            t(Field::Opening),
+            0.0,
+        );
+        let reservation = self.field(
+            &at("reservation"),
+            Some(&p.reservation),
+            Domain::AMOUNT,
+            t(Field::Reservation),
+            0.0,
+        );
+        let discount = self.field(
+            &at("discount"),
+            p.discount.as_ref(),
+            Domain::DISCOUNT,
+            t(Field::Discount),
+            1.0,
+        );
+        let power = self.field(
+            &at("power"),
+            p.power.as_ref(),
+            Domain {
+                what: "a bargaining power > 0",
+                ..Domain::POSITIVE
+            },
+            t(Field::Power),
+            1.0,
+        );
+        let ratification = self.optional(
+            &at("ratification"),
+            p.ratification.as_ref(),
+            Domain::AMOUNT,
+            t(Field::Ratification),
+        );
+        let outside_option = self.optional(
+            &at("outside_option"),
+            p.outside_option.as_ref(),
+            Domain::AMOUNT,
+            t(Field::OutsideOption),
+        );
+        let strategy = self.strategy(&at("strategy"), &p.strategy, side);
+        Some(Party {
+            side,
+            opening: opening?,
+            reservation: reservation?,
+            discount: discount?,
+            power: power?,
+            ratification: ratification?,
+            outside_option: outside_option?,
+            strategy: strategy?,
+        })
+    }
+
+    fn grid(&mut self, g: &GridFile, keys: &[&str]) -> Option<Grid> {
+        let p = "protocol.grid";
+        let mut ok = true;
+        for (k, x) in [("lo", g.lo), ("hi", g.hi), ("step", g.step)] {
+            if !x.is_finite() {
+                self.error(
+                    &join(p, k),
+                    format!("expected a finite number, found {}", fmt_num(x)),
+                );
+                ok = false;
+            }
+        }
+        if !ok {
+            return None;
+        }
+        if g.hi <= g.lo {
+            self.error(
+                &join(p, "hi"),
+                format!(
+                    "expected hi > lo = {}, found {}",
+                    fmt_num(g.lo),
+                    fmt_num(g.hi)
+                ),
+            );
+            return None;
+        }
+        if g.step <= 0.0 {
+            self.error(
+                &join(p, "step"),
+                format!("expected a step > 0, found {}", fmt_num(g.step)),
+            );
+            return None;
+        }
+        let steps = (g.hi - g.lo) / g.step;
+        if steps > MAX_GRID_STEPS {
+            self.error(
+                &join(p, "step"),
+                format!(
+                    "expected at most 10000000 grid steps ((hi - lo) / step), found {steps:.0}"
+                ),
+            );
+            return None;
+        }
+        let tol = 1e-9 * g.step;
+        for key in keys {
+            for field in ["opening", "reservation"] {
+                let fp = join(&join("parties", key), field);
+                let Some(&(lo, hi)) = self.ranges.get(&fp) else {
+                    continue;
+                };
+                let what = if lo == hi {
+                    format!("which is {}", fmt_num(lo))
+                } else {
+                    format!("which ranges over {}", fmt_range(lo, hi))
+                };
+                let hint = if lo.is_finite() && hi.is_finite() {
+                    ""
+                } else {
+                    "; bound it with `within = [lo, hi]`"
+                };
+                if lo < g.lo - tol {
+                    self.error(
+                        &join(p, "lo"),
+                        format!(
+                            "expected a grid covering {fp} ({what}), found lo = {}{hint}",
+                            fmt_num(g.lo)
+                        ),
+                    );
+                    ok = false;
+                }
+                if hi > g.hi + tol {
+                    self.error(
+                        &join(p, "hi"),
+                        format!(
+                            "expected a grid covering {fp} ({what}), found hi = {}{hint}",
+                            fmt_num(g.hi)
+                        ),
+                    );
+                    ok = false;
+                }
+            }
+        }
+        ok.then_some(Grid {
+            lo: g.lo,
+            hi: g.hi,
+            step: g.step,
+        })
+    }
+
+    fn run(&mut self, f: &ScenarioFile) -> Option<RunSpec> {
+        let trials = f.run.trials.unwrap_or(DEFAULT_TRIALS);
+        let mut ok = true;
+        if !(1..=MAX_TRIALS).contains(&trials) {
+            self.error(
+                "run.trials",
+                format!("expected trials in 1..=1000000000000, found {trials}"),
+            );
+            ok = false;
+        }
+        let names = f
+            .run
+            .models
+            .clone()
+            .unwrap_or_else(|| vec!["agents".into()]);
+        if names.is_empty() {
+            self.error(
+                "run.models",
+                "expected at least one model, found an empty list",
+            );
+            ok = false;
+        }
+        let mut models = Vec::new();
+        for (i, name) in names.iter().enumerate() {
+            let p = index("run.models", i);
+            match Model::from_name(name) {
+                Some(m) if models.contains(&m) => {
+                    self.error(
+                        &p,
+                        format!("expected each model once, found `{name}` twice"),
+                    );
+                    ok = false;
+                }
+                Some(m) => models.push(m),
+                None => {
+                    let all: Vec<&str> = Model::ALL.iter().map(|m| m.as_str()).collect();
+                    let hint = suggest(name, all.iter().copied())
+                        .map(|s| format!(" (did you mean `{s}`?)"))
+                        .unwrap_or_default();
+                    let list = all
+                        .iter()
+                        .map(|m| format!("`{m}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    self.error(&p, format!("expected one of {list}, found `{name}`{hint}"));
+                    ok = false;
+                }
+            }
+        }
+        ok.then_some(RunSpec {
+            trials,
+            seed: f.run.seed.unwrap_or(0),
+            models,
+            sampler: match f.run.sampler {
+                Some(SamplerKey::LatinHypercube) => Sampler::LatinHypercube,
+                _ => Sampler::MonteCarlo,
+            },
+        })
+    }
+
+    /// Check and compile the whole file.
+    pub(crate) fn compile(
+        mut self,
+        f: &ScenarioFile,
+    ) -> Result<Compiled, (Vec<Diagnostic>, Vec<Diagnostic>)> {
+        let name = &f.scenario.name;
+        if name.is_empty()
+            || !name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        {
+            self.error(
+                "scenario.name",
+                format!("expected a name of lowercase letters, digits and `-` ([a-z0-9-]+), found {name:?}"),
+            );
+        }
+        let run = self.run(f);
+
+        // Parties: exactly two, keys usable in paths, one payee and one payer.
+        let keys: Vec<&str> = f.parties.keys().map(String::as_str).collect();
+        let mut sides_ok = keys.len() == 2;
+        if keys.len() != 2 {
+            let list = keys
+                .iter()
+                .map(|k| format!("`{k}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            self.error(
+                "parties",
+                format!(
+                    "expected exactly two parties (one payee, one payer), found {}{}",
+                    keys.len(),
+                    if list.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" ({list})")
+                    }
+                ),
+            );
+        }
+        for k in &keys {
+            if k.is_empty()
+                || !k
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+            {
+                self.error(
+                    &join("parties", k),
+                    format!("expected a party key of lowercase letters, digits, `-` and `_`, found {k:?}"),
+                );
+            }
+        }
+        if keys.len() == 2 {
+            let (a, b) = (&f.parties[keys[0]], &f.parties[keys[1]]);
+            if a.side == b.side {
+                let which = if a.side == SideKey::Payee {
+                    "payees"
+                } else {
+                    "payers"
+                };
+                self.error(
+                    &join(&join("parties", keys[1]), "side"),
+                    format!(
+                        "expected one payee and one payer, found two {which} (`{}` and `{}`)",
+                        keys[0], keys[1]
+                    ),
+                );
+                sides_ok = false;
+            }
+        }
+        let side_of = |k: &str| match f.parties.get(k).map(|p| p.side) {
+            Some(SideKey::Payer) => Side::Payer,
+            _ => Side::Payee,
+        };
+
+        // Protocol (inputs first in the canonical order).
+        let max_rounds = self.field(
+            "protocol.max_rounds",
+            Some(&f.protocol.max_rounds),
+            Domain::ROUNDS,
+            Target::MaxRounds,
+            1.0,
+        );
+        let breakdown_risk = self.field(
+            "protocol.breakdown_risk",
+            f.protocol.breakdown_risk.as_ref(),
+            Domain::PROBABILITY,
+            Target::BreakdownRisk,
+            0.0,
+        );
+        let first = &f.protocol.first_mover;
+        let first_mover = if f.parties.contains_key(first) {
+            Some(side_of(first))
+        } else {
+            let list = keys
+                .iter()
+                .map(|k| format!("`{k}`"))
+                .collect::<Vec<_>>()
+                .join(" or ");
+            let hint = suggest(first, keys.iter().copied())
+                .map(|s| format!(" (did you mean `{s}`?)"))
+                .unwrap_or_default();
+            self.error(
+                "protocol.first_mover",
+                format!("expected a party key ({list}), found `{first}`{hint}"),
+            );
+            None
+        };
+
+        let mut parties: Vec<(String, Option<Party>)> = Vec::new();
+        for (key, p) in &f.parties {
+            let side = side_of(key);
+            let party = self.party(key, p, side);
+            parties.push((key.clone(), party));
+        }
+        let grid = match &f.protocol.grid {
+            Some(g) => self.grid(g, &keys).map(Some),
+            None => Some(None),
+        };
+
+        let observed = f.observed.as_ref().and_then(|o| {
+            if !o.amount.is_finite() {
+                self.error(
+                    "observed.amount",
+                    format!("expected a finite amount, found {}", fmt_num(o.amount)),
+                );
+                return None;
+            }
+            let most = self
+                .ranges
+                .get("protocol.max_rounds")
+                .map_or(MAX_ROUNDS, |r| r.1 as u32);
+            if let Some(r) = o.round
+                && !(1..=most).contains(&r)
+            {
+                self.error(
+                    "observed.round",
+                    format!("expected a round in 1..={most} (protocol.max_rounds), found {r}"),
+                );
+                return None;
+            }
+            Some(Observed {
+                amount: o.amount,
+                round: o.round,
+                source: o.source.clone(),
+            })
+        });
+
+        let mut warnings = std::mem::take(&mut self.warnings);
+        if !self.errors.is_empty() || !sides_ok {
+            self.errors.sort_by_key(|d| (d.line, d.column));
+            return Err((self.errors, warnings));
+        }
+        let (Some(run), Some(max_rounds), Some(breakdown_risk), Some(first_mover), Some(grid)) =
+            (run, max_rounds, breakdown_risk, first_mover, grid)
+        else {
+            return Err((self.errors, warnings));
+        };
+        let mut payee = None;
+        let mut payer = None;
+        let mut party_keys = [String::new(), String::new()];
+        let mut party_names = [String::new(), String::new()];
+        for (key, party) in parties {
+            let Some(party) = party else {
+                return Err((self.errors, warnings));
+            };
+            let i = usize::from(party.side == Side::Payer);
+            party_names[i] = f.parties[&key].name.clone().unwrap_or_else(|| key.clone());
+            party_keys[i] = key;
+            match party.side {
+                Side::Payee => payee = Some(party),
+                Side::Payer => payer = Some(party),
+            }
+        }
+        let (Some(payee), Some(payer)) = (payee, payer) else {
+            return Err((self.errors, warnings));
+        };
+        let central = Negotiation {
+            payee,
+            payer,
+            protocol: Protocol {
+                max_rounds: max_rounds as u32,
+                first_mover,
+                breakdown_risk,
+                grid,
+            },
+        };
+        self.central_warnings(&central, &party_keys);
+        warnings.append(&mut self.warnings);
+        warnings.sort_by_key(|d| (d.line, d.column));
+        Ok(Compiled {
+            run,
+            observed,
+            plan: Plan {
+                central,
+                inputs: self.inputs,
+            },
+            party_keys,
+            party_names,
+            warnings: warnings.iter().map(ToString::to_string).collect(),
+        })
+    }
+
+    /// Warnings about the negotiation at its central values.
+    fn central_warnings(&mut self, n: &Negotiation, keys: &[String; 2]) {
+        let key = |s: Side| &keys[usize::from(s == Side::Payer)];
+        for side in [Side::Payee, Side::Payer] {
+            let me = n.party(side);
+            let other = n.party(side.other());
+            let k = key(side);
+            let ok = key(side.other());
+            if !side.at_least_as_good(me.opening, me.reservation) {
+                self.warn(
+                    &format!("parties.{k}.opening"),
+                    format!(
+                        "at central values the opening ({}) is worse for `{k}` than its reservation ({})",
+                        fmt_num(me.opening),
+                        fmt_num(me.reservation)
+                    ),
+                );
+            }
+            // The other side would already accept this opening.
+            if other
+                .side
+                .at_least_as_good(me.opening, other.effective_reservation())
+            {
+                self.warn(
+                    &format!("parties.{k}.opening"),
+                    format!(
+                        "at central values the opening ({}) is inside `{ok}`'s reservation ({}): `{ok}` would accept it at once",
+                        fmt_num(me.opening),
+                        fmt_num(other.effective_reservation())
+                    ),
+                );
+            }
+        }
+        let need = n.payee.effective_reservation();
+        let pays = n.payer.effective_reservation();
+        if pays < need {
+            self.warn(
+                "parties",
+                format!(
+                    "empty zone of agreement at central values: `{}` needs at least {} but `{}` pays at most {}",
+                    key(Side::Payee),
+                    fmt_num(need),
+                    key(Side::Payer),
+                    fmt_num(pays)
+                ),
+            );
+        }
+    }
+}
