@@ -283,6 +283,12 @@ fn out_dir(tag: &str) -> (Option<tempfile::TempDir>, PathBuf) {
 
 /// Decode a PNG and check its size and that it is a real picture.
 fn check_png(path: &Path, size: (u32, u32)) {
+    check_png_ink(path, size, 1);
+}
+
+/// Decode a PNG, check its size, that it has anti-aliased text (more than 3 colours) and
+/// that more than `percent` % of its pixels are not white.
+fn check_png_ink(path: &Path, size: (u32, u32), percent: usize) {
     let bytes = std::fs::read(path).expect("read png");
     assert!(
         bytes.starts_with(&[0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a]),
@@ -310,7 +316,11 @@ fn check_png(path: &Path, size: (u32, u32)) {
     }
     let total = (img.width() * img.height()) as usize;
     assert!(colours.len() > 3, "{}: too few colours", path.display());
-    assert!(non_white * 100 > total, "{}: almost blank", path.display());
+    assert!(
+        non_white * 100 > total * percent,
+        "{}: almost blank",
+        path.display()
+    );
 }
 
 fn read(path: &Path) -> String {
@@ -383,4 +393,255 @@ fn assert_offline(html: &str) {
     ] {
         assert!(!lower.contains(bad), "page references the network: {bad}");
     }
+}
+
+/// A second scenario in another unit, with a model that never agrees.
+fn other_summary() -> Summary {
+    let specs = [
+        ("agents", 0.55, 2.4, 0.3, 5.0),
+        ("nash", 0.0, 2.2, 0.2, 1.0),
+        ("rubinstein", 0.8, 2.6, 0.15, 1.0),
+    ];
+    let models = specs
+        .iter()
+        .map(|&(name, rate, centre, sd, peak)| {
+            let spec = Spec {
+                name,
+                trials: 5_000,
+                rate,
+                centre,
+                sd,
+                round_peak: peak,
+                rounds: 8,
+            };
+            (name.to_string(), model_summary(&spec, 1.0, 4.0, None))
+        })
+        .collect();
+    summary(
+        "japan-hns",
+        "Japan host-nation support",
+        "billion USD",
+        models,
+    )
+}
+
+#[test]
+fn index_of_two_scenarios_in_two_units() {
+    let sma = sma_summary();
+    let other = other_summary();
+    let entries = vec![
+        IndexEntry {
+            summary: &sma,
+            link: "sma-2019".to_string(),
+        },
+        IndexEntry {
+            summary: &other,
+            link: "japan-hns".to_string(),
+        },
+    ];
+    let (_keep, dir) = out_dir("index");
+    write_index(&dir, &entries).expect("index");
+    let json: serde_json::Value =
+        serde_json::from_str(&read(&dir.join("index.json"))).expect("index.json parses");
+    let rows = json["rows"].as_array().expect("rows");
+    assert_eq!(rows.len(), 9);
+    assert_eq!(rows[0]["name"], "sma-2019");
+    assert_eq!(rows[0]["model"], "agents");
+    assert_eq!(rows[0]["unit"], "trillion KRW");
+    assert_eq!(rows[0]["link"], "sma-2019");
+    for key in [
+        "title",
+        "trials",
+        "agreement_rate",
+        "p05",
+        "p25",
+        "p50",
+        "p75",
+        "p95",
+        "mean",
+    ] {
+        assert!(rows[0].get(key).is_some(), "index.json lacks {key}");
+    }
+    let nash = rows
+        .iter()
+        .find(|r| r["name"] == "japan-hns" && r["model"] == "nash")
+        .expect("nash row");
+    assert!(nash["p50"].is_null());
+    // Stable: writing again gives the same bytes.
+    let first = read(&dir.join("index.json"));
+    write_index(&dir, &entries).expect("index again");
+    assert_eq!(first, read(&dir.join("index.json")));
+
+    let png = dir.join("distributions.png");
+    let bytes = std::fs::read(&png).expect("png");
+    let img = image::load_from_memory(&bytes).expect("decode").to_rgb8();
+    assert_eq!(img.width(), FIGURE_SIZE.0 * PNG_SCALE);
+    check_png(&png, (img.width() / PNG_SCALE, img.height() / PNG_SCALE));
+    let svg = read(&dir.join("distributions.svg"));
+    for needle in [
+        "<svg",
+        "trillion KRW",
+        "billion USD",
+        "sma-2019 · agents",
+        "no deals",
+    ] {
+        assert!(svg.contains(needle), "distributions.svg lacks {needle:?}");
+    }
+    let html = read(&dir.join("index.html"));
+    for needle in [
+        "href=\"sma-2019/report.html\"",
+        "href=\"japan-hns/report.html\"",
+        "<table",
+        "<svg",
+        "kalai-smorodinsky",
+    ] {
+        assert!(html.contains(needle), "index.html lacks {needle:?}");
+    }
+    assert_offline(&html);
+}
+
+/// Write everything for `data` and check that every file is there.
+fn write_all(tag: &str, data: &ReportData<'_>) -> PathBuf {
+    let (keep, dir) = out_dir(tag);
+    write_plots(&dir, data).expect("plots");
+    write_html(&dir, data).expect("html");
+    for stem in ["amounts", "rounds", "dance"] {
+        // Edge cases may legitimately be little more than a message.
+        check_png_ink(&dir.join(format!("{stem}.png")), FIGURE_SIZE, 0);
+        assert!(read(&dir.join(format!("{stem}.svg"))).contains("<svg"));
+    }
+    let html = read(&dir.join("report.html"));
+    assert!(
+        !html.contains("NaN") && !html.contains("inf"),
+        "non-finite number in report"
+    );
+    assert_offline(&html);
+    // Keep the temporary folder alive until the checks are done.
+    drop(keep);
+    dir
+}
+
+fn empty_data(summary: &Summary) -> ReportData<'_> {
+    ReportData {
+        summary,
+        description: "",
+        sources: &[],
+        observed: None,
+        closed_forms: Vec::new(),
+        zone: (1.0, 0.9),
+        dance: Vec::new(),
+        warnings: Vec::new(),
+    }
+}
+
+#[test]
+fn no_deals_at_all() {
+    let models = ["agents", "nash"]
+        .iter()
+        .map(|&name| {
+            let spec = Spec {
+                name,
+                trials: 100,
+                rate: 0.0,
+                centre: 1.0,
+                sd: 0.1,
+                round_peak: 3.0,
+                rounds: 5,
+            };
+            (name.to_string(), model_summary(&spec, 0.5, 1.5, Some(1.0)))
+        })
+        .collect();
+    let s = summary("none", "Nobody agrees", "units", models);
+    let mut data = empty_data(&s);
+    data.observed = Some((1.0, None));
+    data.closed_forms = vec![(Model::Nash, None)];
+    let dir = write_all("no-deals", &data);
+    assert!(read(&dir.join("amounts.svg")).contains("no deals"));
+    assert!(read(&dir.join("rounds.svg")).contains("no deals"));
+    assert!(read(&dir.join("dance.svg")).contains("no negotiation traces"));
+    assert!(read(&dir.join("report.html")).contains("no agreement"));
+}
+
+#[test]
+fn one_model_single_valued() {
+    // Every deal at exactly 2.0: a degenerate histogram (lo == hi), NaN spread.
+    let mut quantiles = BTreeMap::new();
+    for (k, _) in QUANTILES {
+        quantiles.insert(k.to_string(), 2.0);
+    }
+    let m = ModelSummary {
+        trials: 10,
+        outcomes: [("deal".to_string(), 10)].into_iter().collect(),
+        agreement_rate: 1.0,
+        amount: Some(AmountSummary {
+            count: 10,
+            mean: 2.0,
+            sd: f64::NAN,
+            min: 2.0,
+            max: 2.0,
+            quantiles,
+            quantile_error_bound: 0.0,
+            histogram: Histogram {
+                lo: 2.0,
+                hi: 2.0,
+                counts: vec![0; BINS],
+                below: 0,
+                above: 0,
+            },
+        }),
+        round: RoundSummary {
+            mean: Some(1.0),
+            counts: vec![10],
+        },
+        surplus: SurplusSummary {
+            payee: Some(0.0),
+            payer: Some(0.0),
+            payee_per_trial: 0.0,
+            payer_per_trial: 0.0,
+        },
+        observed: None,
+    };
+    let s = summary(
+        "point",
+        "A single point",
+        "units",
+        [("nash".to_string(), m)].into_iter().collect(),
+    );
+    let mut data = empty_data(&s);
+    data.closed_forms = vec![(Model::Nash, Some(2.0))];
+    data.zone = (2.0, 2.0);
+    data.dance = vec![DanceTrial {
+        trial: 0,
+        offers: vec![TracedOffer {
+            round: 0,
+            by: Side::Payee,
+            amount: 2.0,
+        }],
+        outcome: Outcome {
+            kind: OutcomeKind::Deal,
+            amount: Some(2.0),
+            round: 1,
+            accepted_by: Some(Side::Payer),
+        },
+        payee_reservation: 2.0,
+        payer_reservation: 2.0,
+    }];
+    let dir = write_all("single", &data);
+    assert!(read(&dir.join("amounts.svg")).contains("nash"));
+
+    let entries = [IndexEntry {
+        summary: &s,
+        link: "point".to_string(),
+    }];
+    write_index(&dir, &entries).expect("index of a point");
+}
+
+#[test]
+fn no_models_and_empty_index() {
+    let s = summary("empty", "Nothing ran", "units", BTreeMap::new());
+    write_all("empty", &empty_data(&s));
+    let (_keep, dir) = out_dir("empty-index");
+    write_index(&dir, &[]).expect("empty index");
+    assert!(read(&dir.join("index.json")).contains("\"rows\": []"));
+    assert!(read(&dir.join("distributions.svg")).contains("no scenarios"));
 }

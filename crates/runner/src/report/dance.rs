@@ -163,9 +163,13 @@ impl Figure for Dance<'_> {
             .draw()?;
 
         // Reservations of the first trial: the higher labelled above its line, the lower below.
-        let (xs, _) = (0.5, xmax + 0.75);
-        let hi_res = reservations[0].0.max(reservations[1].0);
-        for (value, color, label) in reservations {
+        let xs = 0.5;
+        // The payer's reservation is normally the higher one; labels never share a side.
+        let payer_above = first
+            .payee_reservation
+            .partial_cmp(&first.payer_reservation)
+            != Some(std::cmp::Ordering::Greater);
+        for (k, (value, color, label)) in reservations.into_iter().enumerate() {
             if !value.is_finite() {
                 continue;
             }
@@ -176,15 +180,11 @@ impl Figure for Dance<'_> {
                 color.stroke_width(s.upx(1.5)),
             )))?;
             let (px, py) = chart.backend_coord(&(xmax + 0.75, value));
-            let vpos = if value == hi_res {
-                VPos::Bottom
+            let above = (k == 1) == payer_above;
+            let (vpos, dy) = if above {
+                (VPos::Bottom, -s.px(3.0))
             } else {
-                VPos::Top
-            };
-            let dy = if value == hi_res {
-                -s.px(3.0)
-            } else {
-                s.px(3.0)
+                (VPos::Top, s.px(3.0))
             };
             let style = s.text(14.0).color(&color).pos(Pos::new(HPos::Right, vpos));
             root.draw(&Text::new(

@@ -17,7 +17,7 @@ mod rounds;
 mod style;
 
 pub use html::write_html;
-pub use index::write_index;
+pub use index::{INDEX_FORMAT, INDEX_VERSION, write_index};
 pub use plots::write_plots;
 
 /// Size of every scenario plot in design pixels: the SVG size, and the PNG size divided

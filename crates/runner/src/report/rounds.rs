@@ -154,13 +154,14 @@ fn draw_rounds<DB: Backend>(
             Some((head, tail)) => vec![format!("{head}:"), tail.to_string()],
             None => vec![note.clone()],
         };
+        let (bx, by) = area.get_base_pixel();
         for (k, line) in lines.into_iter().enumerate() {
             let line = fit_text(area, &line, &style, width)?;
-            let y = yr.start + s.px(6.0) + s.px(20.0) * k as i32;
+            let y = yr.start - by + s.px(6.0) + s.px(20.0) * k as i32;
             let anchor = Pos::new(HPos::Right, VPos::Top);
             area.draw(&Text::new(
                 line,
-                (xr.end - s.px(8.0), y),
+                (xr.end - bx - s.px(8.0), y),
                 style.clone().pos(anchor),
             ))?;
         }
