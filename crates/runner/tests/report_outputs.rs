@@ -501,7 +501,7 @@ fn index_of_two_scenarios_in_two_units() {
 }
 
 /// Write everything for `data` and check that every file is there.
-fn write_all(tag: &str, data: &ReportData<'_>) -> PathBuf {
+fn write_all(tag: &str, data: &ReportData<'_>) -> (Option<tempfile::TempDir>, PathBuf) {
     let (keep, dir) = out_dir(tag);
     write_plots(&dir, data).expect("plots");
     write_html(&dir, data).expect("html");
@@ -516,9 +516,8 @@ fn write_all(tag: &str, data: &ReportData<'_>) -> PathBuf {
         "non-finite number in report"
     );
     assert_offline(&html);
-    // Keep the temporary folder alive until the checks are done.
-    drop(keep);
-    dir
+    // The caller keeps the temporary folder alive while it checks more.
+    (keep, dir)
 }
 
 fn empty_data(summary: &Summary) -> ReportData<'_> {
@@ -555,7 +554,7 @@ fn no_deals_at_all() {
     let mut data = empty_data(&s);
     data.observed = Some((1.0, None));
     data.closed_forms = vec![(Model::Nash, None)];
-    let dir = write_all("no-deals", &data);
+    let (_keep, dir) = write_all("no-deals", &data);
     assert!(read(&dir.join("amounts.svg")).contains("no deals"));
     assert!(read(&dir.join("rounds.svg")).contains("no deals"));
     assert!(read(&dir.join("dance.svg")).contains("no negotiation traces"));
@@ -626,7 +625,7 @@ fn one_model_single_valued() {
         payee_reservation: 2.0,
         payer_reservation: 2.0,
     }];
-    let dir = write_all("single", &data);
+    let (_keep, dir) = write_all("single", &data);
     assert!(read(&dir.join("amounts.svg")).contains("nash"));
 
     let entries = [IndexEntry {

@@ -389,3 +389,46 @@ impl Figure for Amounts<'_> {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::layout_labels;
+
+    #[test]
+    fn labels_neither_overlap_nor_get_crossed() {
+        // Six markers within 110 px, labels about 100 px wide.
+        let items = [
+            (400, 90),
+            (430, 60),
+            (445, 150),
+            (480, 60),
+            (490, 110),
+            (510, 110),
+        ];
+        let placed = layout_labels(&items, (100, 900), 4, 10);
+        for (i, &(ri, li)) in placed.iter().enumerate() {
+            let (xi, wi) = items[i];
+            assert!(li >= 100 && li + wi <= 900);
+            assert!(xi < li || xi > li + wi, "label {i} crossed by its own line");
+            for (j, &(rj, lj)) in placed.iter().enumerate() {
+                if i == j {
+                    continue;
+                }
+                let (xj, wj) = items[j];
+                if ri == rj {
+                    assert!(li + wi <= lj || lj + wj <= li, "labels {i} and {j} overlap");
+                }
+                if rj <= ri {
+                    assert!(xj < li || xj > li + wi, "line {j} crosses label {i}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn crowded_labels_still_get_a_place() {
+        let items = vec![(500, 200); 12];
+        let placed = layout_labels(&items, (0, 1000), 4, 10);
+        assert_eq!(placed.len(), 12);
+    }
+}
