@@ -6,7 +6,7 @@ use std::path::Path;
 
 use super::style::{pct, sig};
 use super::{ReportData, ordered_models, plots};
-use crate::summary::{ModelSummary, QUANTILES};
+use crate::summary::{ModelSummary, QUANTILES, Summary};
 
 /// Outcome kinds in report order, with their column headings.
 const KINDS: [(&str, &str); 5] = [
@@ -47,9 +47,45 @@ pub(crate) fn escape(text: &str) -> String {
     out
 }
 
-/// An amount in tables: 4 significant digits.
-pub(crate) fn amount(x: f64) -> String {
-    sig(x, 4)
+/// Formats the amounts of one scenario with the same number of decimals (about four
+/// significant digits at the scenario's scale), so table columns line up.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Num {
+    decimals: Option<usize>,
+}
+
+impl Num {
+    /// The format for a summary's amounts (scaled by the largest median).
+    pub(crate) fn for_summary(summary: &Summary) -> Self {
+        let scale = summary
+            .models
+            .values()
+            .filter_map(|m| quantile(m, "p50"))
+            .map(f64::abs)
+            .fold(0.0, f64::max);
+        let decimals = if scale == 0.0 {
+            Some(3)
+        } else if (1e-4..1e7).contains(&scale) {
+            Some((3.0 - scale.log10().floor()).clamp(0.0, 8.0) as usize)
+        } else {
+            None
+        };
+        Self { decimals }
+    }
+
+    /// One amount (`–` when not finite).
+    pub(crate) fn of(self, x: f64) -> String {
+        match self.decimals {
+            _ if !x.is_finite() => "–".to_string(),
+            Some(d) => format!("{x:.d$}"),
+            None => sig(x, 4),
+        }
+    }
+
+    /// An optional amount.
+    pub(crate) fn opt(self, x: Option<f64>) -> String {
+        x.map_or_else(|| "–".to_string(), |x| self.of(x))
+    }
 }
 
 /// A quantile from a map, formatted (`–` when missing).
@@ -60,13 +96,9 @@ pub(crate) fn quantile(m: &ModelSummary, key: &str) -> Option<f64> {
         .filter(|x| x.is_finite())
 }
 
-fn opt(x: Option<f64>) -> String {
-    x.map_or_else(|| "–".to_string(), amount)
-}
-
-fn interval(m: &ModelSummary, lo: &str, hi: &str) -> String {
+fn interval(num: Num, m: &ModelSummary, lo: &str, hi: &str) -> String {
     match (quantile(m, lo), quantile(m, hi)) {
-        (Some(a), Some(b)) => format!("{} – {}", amount(a), amount(b)),
+        (Some(a), Some(b)) => format!("{} – {}", num.of(a), num.of(b)),
         _ => "–".to_string(),
     }
 }
@@ -140,6 +172,7 @@ fn page(data: &ReportData<'_>, svgs: [&str; 3]) -> Result<String, fmt::Error> {
     let s = data.summary;
     let unit = escape(&s.scenario.unit);
     let models = ordered_models(s);
+    let num = Num::for_summary(s);
     let mut out = String::with_capacity(64 * 1024);
     head(&mut out, &s.scenario.title)?;
 
@@ -179,9 +212,9 @@ fn page(data: &ReportData<'_>, svgs: [&str; 3]) -> Result<String, fmt::Error> {
             model_cell(name),
             m.trials,
             pct(m.agreement_rate),
-            opt(quantile(m, "p50")),
-            interval(m, "p25", "p75"),
-            interval(m, "p05", "p95"),
+            num.opt(quantile(m, "p50")),
+            interval(num, m, "p25", "p75"),
+            interval(num, m, "p05", "p95"),
             m.round
                 .mean
                 .filter(|x| x.is_finite())
@@ -278,15 +311,17 @@ fn page(data: &ReportData<'_>, svgs: [&str; 3]) -> Result<String, fmt::Error> {
         let deals = m.amount.as_ref().map_or(0, |a| a.count);
         write!(out, "<tr><td>{}</td><td>{deals}</td>", model_cell(name))?;
         for (key, _) in QUANTILES {
-            write!(out, "<td>{}</td>", opt(quantile(m, key)))?;
+            write!(out, "<td>{}</td>", num.opt(quantile(m, key)))?;
         }
         let a = m.amount.as_ref();
         writeln!(
             out,
             "<td>{}</td><td>{}</td><td>{}</td></tr>",
-            opt(a.map(|a| a.mean).filter(|x| x.is_finite())),
-            opt(a.map(|a| a.sd).filter(|x| x.is_finite())),
-            opt(a.map(|a| a.quantile_error_bound).filter(|x| x.is_finite())),
+            num.opt(a.map(|a| a.mean).filter(|x| x.is_finite())),
+            num.opt(a.map(|a| a.sd).filter(|x| x.is_finite())),
+            a.map(|a| a.quantile_error_bound)
+                .filter(|x| x.is_finite())
+                .map_or("–".to_string(), |x| sig(x, 3)),
         )?;
     }
     writeln!(out, "</tbody></table></div>")?;
@@ -310,10 +345,10 @@ fn page(data: &ReportData<'_>, svgs: [&str; 3]) -> Result<String, fmt::Error> {
             out,
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             model_cell(name),
-            opt(sp.payee.filter(|x| x.is_finite())),
-            opt(sp.payer.filter(|x| x.is_finite())),
-            opt(Some(sp.payee_per_trial).filter(|x| x.is_finite())),
-            opt(Some(sp.payer_per_trial).filter(|x| x.is_finite())),
+            num.opt(sp.payee.filter(|x| x.is_finite())),
+            num.opt(sp.payer.filter(|x| x.is_finite())),
+            num.opt(Some(sp.payee_per_trial).filter(|x| x.is_finite())),
+            num.opt(Some(sp.payer_per_trial).filter(|x| x.is_finite())),
         )?;
     }
     writeln!(out, "</tbody></table></div>")?;
@@ -383,16 +418,16 @@ fn page(data: &ReportData<'_>, svgs: [&str; 3]) -> Result<String, fmt::Error> {
             out,
             "<p>Zone of agreement [payee reservation, payer reservation]: \
              <strong>{} – {} {unit}</strong>.</p>",
-            amount(z0),
-            amount(z1)
+            num.of(z0),
+            num.of(z1)
         )?;
     } else {
         writeln!(
             out,
             "<p>No zone of agreement at central values (payee reservation {}, payer \
              reservation {} {unit}).</p>",
-            amount(z0),
-            amount(z1)
+            num.of(z0),
+            num.of(z1)
         )?;
     }
     if data.closed_forms.is_empty() {
@@ -407,7 +442,7 @@ fn page(data: &ReportData<'_>, svgs: [&str; 3]) -> Result<String, fmt::Error> {
         )?;
         for (model, value) in &data.closed_forms {
             let v = match value {
-                Some(x) if x.is_finite() => amount(*x),
+                Some(x) if x.is_finite() => num.of(*x),
                 _ => "no agreement".to_string(),
             };
             writeln!(

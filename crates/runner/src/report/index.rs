@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use super::IndexEntry;
 use super::figure::{svg_string, write_figure};
-use super::html::{amount, escape, head, inline_svg, model_cell, quantile};
+use super::html::{Num, escape, head, inline_svg, model_cell, quantile};
 use super::ordered_models;
 use super::ridgeline::Distributions;
 use super::style::pct;
@@ -144,6 +144,7 @@ fn page(entries: &[IndexEntry<'_>], svg: &str) -> Result<String, fmt::Error> {
     for e in entries {
         let sc = &e.summary.scenario;
         let models = ordered_models(e.summary);
+        let num = Num::for_summary(e.summary);
         let span = models.len().max(1);
         let cell = format!(
             "<td rowspan=\"{span}\"><a href=\"{}\">{}</a><br><span class=\"muted\">{}</span></td>\
@@ -157,13 +158,8 @@ fn page(entries: &[IndexEntry<'_>], svg: &str) -> Result<String, fmt::Error> {
             writeln!(out, "<tr>{cell}<td colspan=\"9\">no models</td></tr>")?;
         }
         for (i, (model, m)) in models.into_iter().enumerate() {
-            let q = |k: &str| quantile(m, k).map_or("–".to_string(), amount);
-            let mean = m
-                .amount
-                .as_ref()
-                .map(|a| a.mean)
-                .filter(|x| x.is_finite())
-                .map_or("–".to_string(), amount);
+            let q = |k: &str| num.opt(quantile(m, k));
+            let mean = num.opt(m.amount.as_ref().map(|a| a.mean).filter(|x| x.is_finite()));
             writeln!(
                 out,
                 "<tr>{}<td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>\
