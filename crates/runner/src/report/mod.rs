@@ -4,7 +4,43 @@
 
 use bargain_core::{Model, Outcome, TracedOffer};
 
-use crate::summary::Summary;
+use crate::summary::{ModelSummary, Summary};
+
+mod amounts;
+mod dance;
+mod figure;
+mod html;
+mod index;
+mod plots;
+mod ridgeline;
+mod rounds;
+mod style;
+
+pub use html::write_html;
+pub use index::{INDEX_FORMAT, INDEX_VERSION, write_index};
+pub use plots::write_plots;
+
+/// Size of every scenario plot in design pixels: the SVG size, and the PNG size divided
+/// by [`PNG_SCALE`]. Text is at least 14 px at this size.
+pub const FIGURE_SIZE: (u32, u32) = (1000, 600);
+
+/// The PNGs are rendered this many times larger than [`FIGURE_SIZE`], for sharp slides.
+pub const PNG_SCALE: u32 = 2;
+
+/// The models of a summary in report order ([`Model::ALL`], then unknown names).
+pub(crate) fn ordered_models(summary: &Summary) -> Vec<(&str, &ModelSummary)> {
+    let mut models: Vec<(&str, &ModelSummary)> = summary
+        .models
+        .iter()
+        .map(|(k, v)| (k.as_str(), v))
+        .collect();
+    models.sort_by_key(|(name, _)| {
+        Model::from_name(name)
+            .and_then(|m| Model::ALL.iter().position(|&x| x == m))
+            .unwrap_or(Model::ALL.len())
+    });
+    models
+}
 
 /// Everything a scenario report shows.
 #[derive(Debug, Clone)]

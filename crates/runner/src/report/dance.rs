@@ -1,0 +1,234 @@
+//! `dance.svg`/`.png`: the negotiation dance, offer by offer, of a few sample trials.
+
+use bargain_core::{OutcomeKind, Side};
+use plotters::coord::Shift;
+use plotters::element::DashedPathElement;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use super::amounts::padded_range;
+use super::figure::{
+    Backend, DrawResult, Figure, Swatch, axis_color, draw_legend, draw_message, draw_title,
+};
+use super::style::{
+    GRID, INK, PAYEE, PAYER, Scale, integer_ticks, kind_color, lighten, sig, tick_format,
+};
+use super::{DanceTrial, ReportData};
+
+/// Width of the legend column, in design pixels.
+const LEGEND_WIDTH: f64 = 270.0;
+/// Trials listed one by one in the legend.
+const LISTED_TRIALS: usize = 8;
+
+/// The negotiation-dance figure.
+pub(crate) struct Dance<'a> {
+    /// What to draw.
+    pub(crate) data: &'a ReportData<'a>,
+}
+
+/// Horizontal position of each offer: its 1-based round, plus ½ for the second offer of a round.
+fn positions(trial: &DanceTrial) -> Vec<f64> {
+    let mut out = Vec::with_capacity(trial.offers.len());
+    let mut current = None;
+    let mut in_round = 0u32;
+    for offer in &trial.offers {
+        if current == Some(offer.round) {
+            in_round += 1;
+        } else {
+            current = Some(offer.round);
+            in_round = 0;
+        }
+        let within = (f64::from(in_round) * 0.5).min(0.9);
+        out.push(f64::from(offer.round) + 1.0 + within);
+    }
+    out
+}
+
+/// How light trial `i` of `n` is drawn (the first trial darkest).
+fn shade(i: usize, n: usize) -> f64 {
+    if n <= 1 {
+        0.0
+    } else {
+        0.6 * i as f64 / (n - 1) as f64
+    }
+}
+
+fn describe(t: &DanceTrial, unit_digits: u32) -> String {
+    let kind = t.outcome.kind.as_str().replace('_', " ");
+    match t.outcome.amount {
+        Some(a) if a.is_finite() => format!(
+            "trial {}: {kind} {} (round {})",
+            t.trial,
+            sig(a, unit_digits),
+            t.outcome.round
+        ),
+        _ => format!("trial {}: {kind} (round {})", t.trial, t.outcome.round),
+    }
+}
+
+impl Figure for Dance<'_> {
+    fn size(&self) -> (u32, u32) {
+        super::FIGURE_SIZE
+    }
+
+    fn draw<DB: Backend>(&self, root: &DrawingArea<DB, Shift>, s: Scale) -> DrawResult {
+        let summary = self.data.summary;
+        let trials: Vec<&DanceTrial> = self.data.dance.iter().collect();
+        let top = draw_title(
+            root,
+            s,
+            &summary.scenario.title,
+            &format!(
+                "Negotiation dance: every offer of {} sample trial{} of the agents model",
+                trials.len(),
+                if trials.len() == 1 { "" } else { "s" }
+            ),
+        )?;
+        let (_, body) = root.split_vertically(top);
+        let (w, _) = body.dim_in_pixel();
+        let (chart_area, legend_area) =
+            body.split_horizontally(w.saturating_sub(s.upx(LEGEND_WIDTH)));
+
+        let offers_total: usize = trials.iter().map(|t| t.offers.len()).sum();
+        if offers_total == 0 {
+            draw_message(&chart_area, s, "no negotiation traces to show")?;
+            return Ok(());
+        }
+        let first = trials[0];
+        let reservations = [
+            (first.payee_reservation, PAYEE, "payee reservation"),
+            (first.payer_reservation, PAYER, "payer reservation"),
+        ];
+
+        let mut entries = vec![
+            (Swatch::Line(PAYEE), "payee offers".to_string()),
+            (Swatch::Line(PAYER), "payer offers".to_string()),
+            (Swatch::Ring(INK), "accepted offer".to_string()),
+            (
+                Swatch::Dashed(INK),
+                format!("reservations, trial {}", first.trial),
+            ),
+            (Swatch::None, "trials (darkest first):".to_string()),
+        ];
+        let n = trials.len();
+        for (i, t) in trials.iter().enumerate().take(LISTED_TRIALS) {
+            let f = shade(i, n);
+            entries.push((
+                Swatch::Pair(lighten(PAYEE, f), lighten(PAYER, f)),
+                describe(t, 3),
+            ));
+        }
+        if n > LISTED_TRIALS {
+            entries.push((Swatch::None, format!("… and {} more", n - LISTED_TRIALS)));
+        }
+        let legend_w = legend_area.dim_in_pixel().0.saturating_sub(s.upx(12.0));
+        draw_legend(&legend_area, s, (s.px(4.0), s.px(16.0)), legend_w, &entries)?;
+
+        let pos: Vec<Vec<f64>> = trials.iter().map(|t| positions(t)).collect();
+        let xmax = pos.iter().flatten().copied().fold(1.0, f64::max);
+        let amounts = trials
+            .iter()
+            .flat_map(|t| t.offers.iter().map(|o| o.amount).chain(t.outcome.amount))
+            .chain(reservations.iter().map(|r| r.0));
+        let Some((y0, y1)) = padded_range(amounts, 0.08) else {
+            draw_message(&chart_area, s, "no finite offers to show")?;
+            return Ok(());
+        };
+        let last_round = xmax.floor() as usize;
+        let mut chart = ChartBuilder::on(&chart_area)
+            .margin_left(s.px(8.0))
+            .margin_right(s.px(20.0))
+            .margin_top(s.px(10.0))
+            .margin_bottom(s.px(8.0))
+            .x_label_area_size(s.px(56.0))
+            .y_label_area_size(s.px(76.0))
+            .build_cartesian_2d(0.5..xmax + 0.75, y0..y1)?;
+        let fx = integer_ticks;
+        let fy = tick_format(y0, y1);
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .bold_line_style(GRID.stroke_width(s.upx(1.0)))
+            .max_light_lines(0)
+            .axis_style(axis_color())
+            .x_labels(last_round.min(12) + 2)
+            .y_labels(7)
+            .x_label_formatter(&fx)
+            .y_label_formatter(&fy)
+            .label_style(s.text(14.0))
+            .axis_desc_style(s.text(16.0))
+            .x_desc("round (second offer of a round at +½)")
+            .y_desc(format!("offer ({})", summary.scenario.unit))
+            .set_all_tick_mark_size(s.px(5.0))
+            .draw()?;
+
+        // Reservations of the first trial: the higher labelled above its line, the lower below.
+        let xs = 0.5;
+        // The payer's reservation is normally the higher one; labels never share a side.
+        let payer_above = first
+            .payee_reservation
+            .partial_cmp(&first.payer_reservation)
+            != Some(std::cmp::Ordering::Greater);
+        for (k, (value, color, label)) in reservations.into_iter().enumerate() {
+            if !value.is_finite() {
+                continue;
+            }
+            chart.draw_series(std::iter::once(DashedPathElement::new(
+                vec![(xs, value), (xmax + 0.75, value)],
+                s.px(8.0),
+                s.px(5.0),
+                color.stroke_width(s.upx(1.5)),
+            )))?;
+            let (px, py) = chart.backend_coord(&(xmax + 0.75, value));
+            let above = (k == 1) == payer_above;
+            let (vpos, dy) = if above {
+                (VPos::Bottom, -s.px(3.0))
+            } else {
+                (VPos::Top, s.px(3.0))
+            };
+            let style = s.text(14.0).color(&color).pos(Pos::new(HPos::Right, vpos));
+            root.draw(&Text::new(
+                format!("{label} {}", sig(value, 3)),
+                (px - s.px(4.0), py + dy),
+                style,
+            ))?;
+        }
+
+        // Offers, lightest trial first so the first trial is on top.
+        for (i, t) in trials.iter().enumerate().rev() {
+            let f = shade(i, n);
+            for (side, base) in [(Side::Payee, PAYEE), (Side::Payer, PAYER)] {
+                let color = lighten(base, f);
+                let pts: Vec<(f64, f64)> = t
+                    .offers
+                    .iter()
+                    .zip(&pos[i])
+                    .filter(|(o, _)| o.by == side && o.amount.is_finite())
+                    .map(|(o, &x)| (x, o.amount))
+                    .collect();
+                chart.draw_series(LineSeries::new(
+                    pts.iter().copied(),
+                    color.stroke_width(s.upx(2.0)),
+                ))?;
+                chart.draw_series(
+                    pts.iter()
+                        .map(|&p| Circle::new(p, s.px(3.5), color.filled())),
+                )?;
+            }
+            if let (Some(amount), Some(&x)) = (t.outcome.amount, pos[i].last())
+                && amount.is_finite()
+            {
+                let color = match t.outcome.kind {
+                    OutcomeKind::Deal => INK,
+                    other => kind_color(other.as_str()),
+                };
+                chart.draw_series(std::iter::once(Circle::new(
+                    (x, amount),
+                    s.px(8.0),
+                    color.stroke_width(s.upx(2.5)),
+                )))?;
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,39 @@
+//! The scenario plots: `amounts`, `rounds` and `dance`, each as SVG and PNG.
+
+use std::io;
+use std::path::Path;
+
+use super::ReportData;
+use super::amounts::Amounts;
+use super::dance::Dance;
+use super::figure::{svg_string, write_figure};
+use super::rounds::Rounds;
+
+/// Write the plots of one scenario into `dir` (which must exist):
+///
+/// - `amounts.svg`/`.png`: the distribution of agreed amounts per model (each model's
+///   histogram normalized to its own deals), the observed amount, each closed-form
+///   model's point at central values and the zone of agreement;
+/// - `rounds.svg`/`.png`: deals per round per model, and the share of each outcome kind;
+/// - `dance.svg`/`.png`: the offers of the sample trials of the `agents` model.
+///
+/// PNGs are [`super::PNG_SCALE`] times the SVG size ([`super::FIGURE_SIZE`]).
+///
+/// # Errors
+///
+/// Any I/O or rendering error.
+pub fn write_plots(dir: &Path, data: &ReportData<'_>) -> io::Result<()> {
+    write_figure(dir, "amounts", &Amounts { data })?;
+    write_figure(dir, "rounds", &Rounds { data })?;
+    write_figure(dir, "dance", &Dance { data })?;
+    Ok(())
+}
+
+/// The three plots as SVG documents, for inlining: `(amounts, rounds, dance)`.
+pub(crate) fn svgs(data: &ReportData<'_>) -> io::Result<[String; 3]> {
+    Ok([
+        svg_string(&Amounts { data })?,
+        svg_string(&Rounds { data })?,
+        svg_string(&Dance { data })?,
+    ])
+}
