@@ -21,6 +21,10 @@ pub struct AmountRange {
     pub lo: f64,
     /// High end of the histogram (> lo).
     pub hi: f64,
+    /// Reference value subtracted before quantizing amounts (the pilot's mean deal), so
+    /// that sums of squares do not cancel: a constant amount has a standard deviation of
+    /// exactly 0.
+    pub center: f64,
 }
 
 impl AmountRange {
@@ -36,11 +40,11 @@ impl AmountRange {
         self.span() / FINE_BINS as f64
     }
 
-    /// The quantizer for amounts (centered on the range).
+    /// The quantizer for amounts (centered on the pilot mean).
     #[must_use]
     pub fn amounts(&self) -> Quantizer {
         Quantizer {
-            offset: 0.5 * (self.lo + self.hi),
+            offset: self.center,
             span: self.span(),
         }
     }
@@ -70,8 +74,8 @@ impl AmountRange {
     }
 }
 
-/// Maps values to integers: `round((x − offset) / span · 2^40)`, a resolution of
-/// `span · 2^-40` (about 1e-12 of the amount range).
+/// Maps values to integers `k = round((x − offset) / span · 2^40)`, a resolution of
+/// `span · 2^-40` (about 1e-12 of the amount range); sums of `k` and `k²` are exact.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Quantizer {
     offset: f64,
@@ -90,16 +94,16 @@ pub struct ExactSum {
     /// Sum of quantized values (as a decimal string in JSON: it may exceed 64 bits).
     #[serde(with = "i128_string")]
     pub sum: i128,
-    /// Sum of quantized squares.
+    /// Sum of the squares of the quantized values (exact integers).
     #[serde(with = "i128_string")]
     pub sum_sq: i128,
 }
 
 impl ExactSum {
     fn add(&mut self, q: Quantizer, x: f64) {
-        let z = q.z(x);
-        self.sum += (z * SCALE).round() as i128;
-        self.sum_sq += (z * z * SCALE).round() as i128;
+        let k = (q.z(x) * SCALE).round() as i128;
+        self.sum += k;
+        self.sum_sq += k * k;
     }
 
     fn merge(&mut self, other: &ExactSum) {
@@ -120,10 +124,21 @@ impl ExactSum {
             return 0.0;
         }
         let nf = n as f64;
-        let m = self.sum as f64 / SCALE / nf;
-        let m2 = self.sum_sq as f64 / SCALE / nf;
-        let var = (m2 - m * m).max(0.0) * nf / (nf - 1.0);
-        var.sqrt() * q.span
+        // n·Σk² − (Σk)² exactly in integers when it fits (so a constant gives exactly 0),
+        // in floating point otherwise.
+        let exact = i128::from(n)
+            .checked_mul(self.sum_sq)
+            .zip(self.sum.checked_mul(self.sum))
+            .and_then(|(a, b)| a.checked_sub(b));
+        let var = match exact {
+            Some(d) => d.max(0) as f64 / (nf * (nf - 1.0)),
+            None => {
+                let m = self.sum as f64 / nf;
+                let m2 = self.sum_sq as f64 / nf;
+                (m2 - m * m).max(0.0) * nf / (nf - 1.0)
+            }
+        };
+        var.sqrt() / SCALE * q.span
     }
 }
 

@@ -112,8 +112,14 @@ fn parse_shard(s: &str) -> Result<Shard, String> {
     let (k, n) = s
         .split_once('/')
         .ok_or_else(|| format!("expected K/N such as 1/4, found `{s}`"))?;
-    let k: u64 = k.trim().parse().map_err(|_| format!("shard K must be a whole number, found `{k}`"))?;
-    let n: u64 = n.trim().parse().map_err(|_| format!("shard N must be a whole number, found `{n}`"))?;
+    let k: u64 = k
+        .trim()
+        .parse()
+        .map_err(|_| format!("shard K must be a whole number, found `{k}`"))?;
+    let n: u64 = n
+        .trim()
+        .parse()
+        .map_err(|_| format!("shard N must be a whole number, found `{n}`"))?;
     if n == 0 || k == 0 || k > n {
         return Err(format!("shard K/N needs 1 <= K <= N, found {k}/{n}"));
     }
@@ -190,7 +196,8 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
         } => replay(&scenario, trial, &model, Overrides { trials, seed }),
         Command::Schema => {
             let schema = Scenario::json_schema();
-            let text = serde_json::to_string_pretty(&schema).map_err(|e| CliError::Other(e.to_string()))?;
+            let text = serde_json::to_string_pretty(&schema)
+                .map_err(|e| CliError::Other(e.to_string()))?;
             println!("{text}");
             Ok(())
         }
@@ -210,13 +217,19 @@ fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>, CliError> {
                 .collect();
             found.sort();
             if found.is_empty() {
-                return Err(CliError::Usage(format!("{}: no *.toml scenario files in this folder", p.display())));
+                return Err(CliError::Usage(format!(
+                    "{}: no *.toml scenario files in this folder",
+                    p.display()
+                )));
             }
             files.extend(found);
         } else if p.is_file() {
             files.push(p.clone());
         } else {
-            return Err(CliError::Usage(format!("{}: no such file or folder", p.display())));
+            return Err(CliError::Usage(format!(
+                "{}: no such file or folder",
+                p.display()
+            )));
         }
     }
     Ok(files)
@@ -292,7 +305,9 @@ fn progress_bar(total: u64, quiet: bool) -> ProgressBar {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
-    if let Ok(style) = ProgressStyle::with_template("{bar:40} {pos}/{len} trials  {per_sec}  eta {eta}") {
+    if let Ok(style) =
+        ProgressStyle::with_template("{bar:40} {pos}/{len} trials  {per_sec}  eta {eta}")
+    {
         bar.set_style(style);
     }
     bar
@@ -331,10 +346,13 @@ fn run(args: RunArgs) -> Result<(), CliError> {
         .iter()
         .map(|l| pipeline::plan(&l.scenario, &overrides, shard))
         .collect();
-    let total: u64 = plans.iter().map(|p| {
-        let (a, b) = p.shard.bounds(p.trials);
-        b - a
-    }).sum();
+    let total: u64 = plans
+        .iter()
+        .map(|p| {
+            let (a, b) = p.shard.bounds(p.trials);
+            b - a
+        })
+        .sum();
     let bar = progress_bar(total, args.quiet);
     let done = AtomicU64::new(0);
     let cancel = cancel_flag();
@@ -345,7 +363,8 @@ fn run(args: RunArgs) -> Result<(), CliError> {
             .par_iter()
             .zip(plans.clone())
             .map(|(l, plan)| {
-                let staging = Staging::new(&dest_of(l)).map_err(|e| CliError::Usage(e.to_string()))?;
+                let staging =
+                    Staging::new(&dest_of(l)).map_err(|e| CliError::Usage(e.to_string()))?;
                 let mut csv = if args.trials_csv {
                     let f = std::fs::File::create(staging.path().join("trials.csv"))
                         .map_err(other("trials.csv"))?;
@@ -370,7 +389,9 @@ fn run(args: RunArgs) -> Result<(), CliError> {
                     csv.as_mut().map(|w| w as &mut dyn Write),
                 )
                 .map_err(|e| match e {
-                    RunError::Interrupted(i) => CliError::Interrupted(format!("{}: {i}", l.scenario.name)),
+                    RunError::Interrupted(i) => {
+                        CliError::Interrupted(format!("{}: {i}", l.scenario.name))
+                    }
                     RunError::Io(e) => CliError::Other(format!("writing trials.csv: {e}")),
                 })?;
                 if let Some(mut w) = csv {
@@ -392,7 +413,10 @@ fn run(args: RunArgs) -> Result<(), CliError> {
             Err(e) => errors.push(e),
         }
     }
-    if let Some(i) = errors.iter().position(|e| matches!(e, CliError::Interrupted(_))) {
+    if let Some(i) = errors
+        .iter()
+        .position(|e| matches!(e, CliError::Interrupted(_)))
+    {
         let done = done.load(Ordering::Relaxed);
         eprintln!("interrupted after {done} of {total} trials");
         return Err(errors.swap_remove(i));
@@ -405,7 +429,8 @@ fn run(args: RunArgs) -> Result<(), CliError> {
     }
     for (dest, f) in &finished {
         if args.json {
-            let text = serde_json::to_string_pretty(&f.summary).map_err(|e| CliError::Other(e.to_string()))?;
+            let text = serde_json::to_string_pretty(&f.summary)
+                .map_err(|e| CliError::Other(e.to_string()))?;
             println!("{text}");
         }
         if !args.quiet {
@@ -418,13 +443,21 @@ fn run(args: RunArgs) -> Result<(), CliError> {
                 eprintln!("report: {}", dest.display());
             } else {
                 print!("{table}");
-                println!("report: {}  ({:.0} trials/s)", dest.display(), f.info.trials_per_second);
+                println!(
+                    "report: {}  ({:.0} trials/s)",
+                    dest.display(),
+                    f.info.trials_per_second
+                );
             }
         }
     }
     if many && !args.quiet {
         let line = format!("index: {}", root.join("index.html").display());
-        if args.json { eprintln!("{line}") } else { println!("{line}") }
+        if args.json {
+            eprintln!("{line}")
+        } else {
+            println!("{line}")
+        }
     }
     Ok(())
 }
@@ -436,7 +469,9 @@ fn write_index(root: &Path, finished: &[(PathBuf, Finished)]) -> Result<(), CliE
             summary: &f.summary,
             link: format!(
                 "{}/report.html",
-                dest.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+                dest.file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default()
             ),
         })
         .collect();
@@ -492,18 +527,23 @@ fn replay(path: &Path, trial: u64, model: &str, overrides: Overrides) -> Result<
     let loaded = load(path)?;
     let model = Model::from_name(model).ok_or_else(|| {
         let names: Vec<&str> = Model::ALL.iter().map(|m| m.as_str()).collect();
-        CliError::Usage(format!("unknown model `{model}`: expected one of {}", names.join(", ")))
+        CliError::Usage(format!(
+            "unknown model `{model}`: expected one of {}",
+            names.join(", ")
+        ))
     })?;
     let plan = pipeline::plan(&loaded.scenario, &overrides, Shard::WHOLE);
     if trial >= plan.trials {
         return Err(CliError::Usage(format!(
             "--trial {trial} is out of range: the run has {} trials (0..{})",
-            plan.trials,
-            plan.trials
+            plan.trials, plan.trials
         )));
     }
     let r = ensemble::replay(&loaded.scenario, &plan, trial, model);
-    print!("{}", crate::table::replay(&loaded.scenario, trial, model, &r));
+    print!(
+        "{}",
+        crate::table::replay(&loaded.scenario, trial, model, &r)
+    );
     Ok(())
 }
 
@@ -514,7 +554,8 @@ fn merge(dirs: &[PathBuf], out: &Path) -> Result<(), CliError> {
         crate::merge::MergeError::Io(m) => CliError::Other(m),
     })?;
     let staging = Staging::new(out).map_err(|e| CliError::Usage(e.to_string()))?;
-    let dest = pipeline::write_report(staging, &merged.0, &merged.1).map_err(other(&out.display().to_string()))?;
+    let dest = pipeline::write_report(staging, &merged.0, &merged.1)
+        .map_err(other(&out.display().to_string()))?;
     print!("{}", crate::table::summary_table(&merged.1.summary));
     println!("report: {}", dest.display());
     Ok(())

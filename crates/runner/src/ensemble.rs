@@ -58,7 +58,10 @@ impl Shard {
     #[must_use]
     pub fn bounds(&self, trials: u64) -> (u64, u64) {
         let chunks = trials.div_ceil(CHUNK);
-        let at = |k: u64| ((u128::from(chunks) * u128::from(k) / u128::from(self.count)) as u64 * CHUNK).min(trials);
+        let at = |k: u64| {
+            ((u128::from(chunks) * u128::from(k) / u128::from(self.count)) as u64 * CHUNK)
+                .min(trials)
+        };
         (at(self.index), at(self.index + 1))
     }
 }
@@ -89,7 +92,10 @@ impl Accumulated {
     fn empty(range: AmountRange, models: &[Model]) -> Self {
         Self {
             range,
-            models: models.iter().map(|&m| (m, ModelAccumulator::default())).collect(),
+            models: models
+                .iter()
+                .map(|&m| (m, ModelAccumulator::default()))
+                .collect(),
         }
     }
 
@@ -141,16 +147,20 @@ fn run_trial(
 }
 
 /// Fix the histogram range from a pilot over the first trials of the whole run (the
-/// same for every shard), padded by a quarter of the span on each side.
+/// same for every shard), padded by a quarter of the span on each side, centered for
+/// quantization on the pilot's mean deal (summed in trial order: deterministic).
 #[must_use]
 pub fn amount_range(scenario: &Scenario, plan: &Plan) -> AmountRange {
     let mut inputs = vec![0.0; scenario.input_names().len()];
     let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+    let (mut sum, mut n) = (0.0, 0u64);
     for trial in 0..plan.trials.min(PILOT) {
         run_trial(scenario, plan, trial, &mut inputs, |_, _, o| {
             if let (OutcomeKind::Deal, Some(x)) = (o.kind, o.amount) {
                 lo = lo.min(x);
                 hi = hi.max(x);
+                sum += x;
+                n += 1;
             }
         });
     }
@@ -165,9 +175,15 @@ pub fn amount_range(scenario: &Scenario, plan: &Plan) -> AmountRange {
     } else {
         (lo.abs() * 1e-3).max(1e-9)
     };
+    let center = if n > 0 {
+        (sum / n as f64).clamp(lo, hi)
+    } else {
+        0.5 * (lo + hi)
+    };
     AmountRange {
         lo: lo - pad,
         hi: hi + pad,
+        center,
     }
 }
 

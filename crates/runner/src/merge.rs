@@ -23,7 +23,10 @@ pub enum MergeError {
 fn read(dir: &Path, file: &str) -> Result<String, MergeError> {
     let p = dir.join(file);
     std::fs::read_to_string(&p).map_err(|e| {
-        MergeError::Usage(format!("{}: {e} (is this a partial report of `bargain run --shard`?)", p.display()))
+        MergeError::Usage(format!(
+            "{}: {e} (is this a partial report of `bargain run --shard`?)",
+            p.display()
+        ))
     })
 }
 
@@ -46,7 +49,11 @@ pub fn merge(dirs: &[PathBuf]) -> Result<(Loaded, Finished), MergeError> {
     let (first, first_info, text, first_dir) = &parts[0];
     let count = first.shard[1];
     for (i, (p, _, t, d)) in parts.iter().enumerate() {
-        if p.shard != [i as u64, count] || t != text || p.seed != first.seed || p.trials != first.trials {
+        if p.shard != [i as u64, count]
+            || t != text
+            || p.seed != first.seed
+            || p.trials != first.trials
+        {
             return Err(MergeError::Usage(format!(
                 "{}: shard {}/{} does not belong with {} (shards must be 1..={count} of the same scenario, seed and trials, each once)",
                 d.display(),
@@ -66,7 +73,9 @@ pub fn merge(dirs: &[PathBuf]) -> Result<(Loaded, Finished), MergeError> {
     let mut total: Accumulated = first.accumulated.clone();
     for (p, ..) in &parts[1..] {
         if p.accumulated.range != total.range {
-            return Err(MergeError::Usage("partial reports use different histogram ranges".into()));
+            return Err(MergeError::Usage(
+                "partial reports use different histogram ranges".into(),
+            ));
         }
         total.merge(&p.accumulated);
     }
@@ -82,7 +91,11 @@ pub fn merge(dirs: &[PathBuf]) -> Result<(Loaded, Finished), MergeError> {
         trials_run: plan.trials,
         shard: [0, 1],
         elapsed_seconds: elapsed,
-        trials_per_second: if elapsed > 0.0 { plan.trials as f64 / elapsed } else { 0.0 },
+        trials_per_second: if elapsed > 0.0 {
+            plan.trials as f64 / elapsed
+        } else {
+            0.0
+        },
         ..first_info.clone()
     };
     let loaded = Loaded {

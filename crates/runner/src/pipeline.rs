@@ -150,12 +150,12 @@ pub struct Finished {
 ///
 /// # Errors
 /// If interrupted or writing rows fails.
-pub fn execute(
+pub fn execute<'a>(
     loaded: &Loaded,
     plan: Plan,
-    progress: &(dyn Fn(u64) + Sync),
-    cancel: &AtomicBool,
-    rows: Option<&mut dyn std::io::Write>,
+    progress: &'a (dyn Fn(u64) + Sync),
+    cancel: &'a AtomicBool,
+    rows: Option<&'a mut dyn std::io::Write>,
 ) -> Result<Finished, RunError> {
     let scenario = &loaded.scenario;
     let started = std::time::SystemTime::now()
@@ -216,7 +216,10 @@ pub fn report_data<'a>(loaded: &'a Loaded, finished: &'a Finished) -> ReportData
         .filter(|m| m.is_closed_form())
         .collect();
     let closed: Vec<Model> = if listed.is_empty() {
-        Model::ALL.into_iter().filter(|m| m.is_closed_form()).collect()
+        Model::ALL
+            .into_iter()
+            .filter(|m| m.is_closed_form())
+            .collect()
     } else {
         listed
     };
@@ -297,7 +300,11 @@ pub fn write_report_files(dir: &Path, loaded: &Loaded, finished: &Finished) -> s
 ///
 /// # Errors
 /// Any I/O error; nothing is left at `dest` on failure (an earlier report stays).
-pub fn write_report(staging: Staging, loaded: &Loaded, finished: &Finished) -> std::io::Result<PathBuf> {
+pub fn write_report(
+    staging: Staging,
+    loaded: &Loaded,
+    finished: &Finished,
+) -> std::io::Result<PathBuf> {
     write_report_files(staging.path(), loaded, finished)?;
     let dest = staging.dest().to_path_buf();
     staging.commit()?;

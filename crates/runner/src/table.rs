@@ -23,8 +23,8 @@ pub fn summary_table(s: &Summary) -> String {
     );
     let _ = writeln!(
         out,
-        "{:<18} {:>7} {:>9} {:>9} {:>9} {:>9} {:>9} {:>7}  {}",
-        "model", "deal %", "p05", "p25", "median", "p75", "p95", "round", "observed pct"
+        "{:<18} {:>7} {:>9} {:>9} {:>9} {:>9} {:>9} {:>7}  observed pct",
+        "model", "deal %", "p05", "p25", "median", "p75", "p95", "round"
     );
     for (name, m) in &s.models {
         let q = |k: &str| m.amount.as_ref().and_then(|a| a.quantiles.get(k).copied());
@@ -42,7 +42,9 @@ pub fn summary_table(s: &Summary) -> String {
             fmt_opt(q("p50")),
             fmt_opt(q("p75")),
             fmt_opt(q("p95")),
-            m.round.mean.map_or_else(|| "-".into(), |r| format!("{r:.1}")),
+            m.round
+                .mean
+                .map_or_else(|| "-".into(), |r| format!("{r:.1}")),
             observed
         );
         let no_deal: Vec<String> = OutcomeKind::ALL
@@ -50,7 +52,13 @@ pub fn summary_table(s: &Summary) -> String {
             .filter(|k| **k != OutcomeKind::Deal)
             .filter_map(|k| {
                 let n = m.outcomes.get(k.as_str()).copied().unwrap_or(0);
-                (n > 0).then(|| format!("{} {:.1}%", k.as_str(), 100.0 * n as f64 / m.trials.max(1) as f64))
+                (n > 0).then(|| {
+                    format!(
+                        "{} {:.1}%",
+                        k.as_str(),
+                        100.0 * n as f64 / m.trials.max(1) as f64
+                    )
+                })
             })
             .collect();
         if !no_deal.is_empty() {
@@ -83,9 +91,17 @@ pub fn explain(scenario: &Scenario) -> String {
     }
     let (lo, hi) = (n.payee.reservation, n.payer.reservation);
     if lo <= hi {
-        let _ = writeln!(out, "zone of agreement: [{lo:.4}, {hi:.4}] (surplus {:.4})", hi - lo);
+        let _ = writeln!(
+            out,
+            "zone of agreement: [{lo:.4}, {hi:.4}] (surplus {:.4})",
+            hi - lo
+        );
     } else {
-        let _ = writeln!(out, "zone of agreement: empty (the payee needs {:.4} more than the payer can bear)", lo - hi);
+        let _ = writeln!(
+            out,
+            "zone of agreement: empty (the payee needs {:.4} more than the payer can bear)",
+            lo - hi
+        );
     }
     let _ = writeln!(
         out,
@@ -131,14 +147,22 @@ pub fn replay(scenario: &Scenario, trial: u64, model: Model, r: &Replay) -> Stri
     if !r.trace.offers.is_empty() {
         let _ = writeln!(out, "offers:");
         for o in &r.trace.offers {
-            let _ = writeln!(out, "  round {:>3}  {:<6} offers {}", o.round + 1, o.by.as_str(), o.amount);
+            let _ = writeln!(
+                out,
+                "  round {:>3}  {:<6} offers {}",
+                o.round + 1,
+                o.by.as_str(),
+                o.amount
+            );
         }
     }
     let _ = writeln!(
         out,
         "outcome: {} amount {} round {} accepted by {}",
         r.outcome.kind.as_str(),
-        r.outcome.amount.map_or_else(|| "-".into(), |x| x.to_string()),
+        r.outcome
+            .amount
+            .map_or_else(|| "-".into(), |x| x.to_string()),
         r.outcome.round,
         r.outcome.accepted_by.map_or("-", |s| s.as_str())
     );

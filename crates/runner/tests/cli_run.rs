@@ -1,0 +1,433 @@
+//! End-to-end tests of the `bargain` binary: reports, closed forms in `summary.json`,
+//! determinism across threads and shards, replay, and exit codes.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn bargain(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_bargain"))
+        .args(args)
+        .output()
+        .expect("run bargain")
+}
+
+fn ok(args: &[&str]) -> Output {
+    let out = bargain(args);
+    assert!(
+        out.status.success(),
+        "bargain {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, text).expect("write scenario");
+    p
+}
+
+fn summary(dir: &Path) -> Value {
+    serde_json::from_str(&std::fs::read_to_string(dir.join("summary.json")).expect("summary"))
+        .expect("json")
+}
+
+const FIXED: &str = r#"
+[scenario]
+name = "fixed"
+unit = "trillion KRW"
+[run]
+trials = 3000
+models = ["rubinstein", "nash", "stahl", "agents"]
+[protocol]
+max_rounds = 5
+first_mover = "us"
+[parties.us]
+side = "payee"
+opening = 1.4
+reservation = 1.0
+discount = 0.9
+power = 0.7
+strategy = { kind = "faratin", preset = "linear" }
+[parties.kr]
+side = "payer"
+opening = 0.96
+reservation = 1.2
+discount = 0.8
+power = 0.3
+strategy = { kind = "faratin", preset = "linear" }
+"#;
+
+const UNCERTAIN: &str = r#"
+[scenario]
+name = "uncertain"
+unit = "trillion KRW"
+[run]
+trials = 5000
+seed = 11
+models = ["agents", "nash", "breakdown"]
+[protocol]
+max_rounds = 8
+first_mover = "kr"
+breakdown_risk = { uniform = [0.0, 0.05] }
+grid = { lo = 0.5, hi = 2.0, step = 0.001 }
+[parties.us]
+side = "payee"
+opening = { triangular = [1.3, 1.4, 1.6] }
+reservation = { uniform = [0.95, 1.13] }
+strategy = { kind = "time-based", preset = { choice = ["boulware", "linear", "conceder"] } }
+[parties.kr]
+side = "payer"
+opening = 0.96
+reservation = { normal = [1.1, 0.05], within = [1.0, 1.3] }
+ratification = { uniform = [1.05, 1.5] }
+strategy = { kind = "tit-for-tat" }
+"#;
+
+#[test]
+fn a_fixed_scenario_gives_the_closed_forms_in_summary_json() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let file = write(tmp.path(), "fixed.toml", FIXED);
+    let out = tmp.path().join("out");
+    ok(&[
+        "run",
+        file.to_str().expect("path"),
+        "--quiet",
+        "--out",
+        out.to_str().expect("path"),
+    ]);
+    let s = summary(&out);
+    let mean = |m: &str| s["models"][m]["amount"]["mean"].as_f64().expect("mean");
+    // Rubinstein, US proposes, δ = (0.9, 0.8): X = 1.0 + 0.2·5/7 (R-SMA-b).
+    assert!((mean("rubinstein") - (1.0 + 0.2 * 5.0 / 7.0)).abs() < 1e-9);
+    // Nash with α_US = 0.7: X = 1.14 (N-SMA).
+    assert!((mean("nash") - 1.14).abs() < 1e-9);
+    // Ståhl over 2·5 − 1 = 9 answerable offers.
+    let (d1, d2) = (0.9f64, 0.8f64);
+    let mut share = 1.0;
+    for t in (1..9).rev() {
+        share = 1.0 - if t % 2 == 1 { d2 } else { d1 } * share;
+    }
+    assert!((mean("stahl") - (1.0 + 0.2 * share)).abs() < 1e-9);
+    for m in ["rubinstein", "nash", "stahl"] {
+        let model = &s["models"][m];
+        assert_eq!(model["agreement_rate"].as_f64(), Some(1.0), "{m}");
+        assert_eq!(model["amount"]["sd"].as_f64(), Some(0.0), "{m}");
+        let bound = model["amount"]["quantile_error_bound"]
+            .as_f64()
+            .expect("bound");
+        let p50 = model["amount"]["quantiles"]["p50"].as_f64().expect("p50");
+        assert!(
+            (p50 - mean(m)).abs() <= bound,
+            "{m}: median {p50} vs {}",
+            mean(m)
+        );
+        assert_eq!(model["round"]["counts"][0].as_u64(), Some(3000), "{m}");
+    }
+    // Every file of the report folder is there.
+    for f in [
+        "summary.json",
+        "run.json",
+        "report.html",
+        "amounts.svg",
+        "amounts.png",
+        "rounds.svg",
+        "rounds.png",
+        "dance.svg",
+        "dance.png",
+        "scenario.toml",
+    ] {
+        assert!(out.join(f).is_file(), "{f} missing");
+    }
+    assert!(
+        !out.join("trials.csv").exists(),
+        "trials.csv only with --trials-csv"
+    );
+    let html = std::fs::read_to_string(out.join("report.html")).expect("html");
+    for bad in [
+        "src=\"http",
+        "href=\"http",
+        "url(http",
+        "<script src",
+        "<link ",
+    ] {
+        assert!(
+            !html.contains(bad),
+            "report.html references the network: {bad}"
+        );
+    }
+    let png = std::fs::read(out.join("amounts.png")).expect("png");
+    assert!(
+        png.starts_with(b"\x89PNG") && png.len() > 20_000,
+        "a real PNG"
+    );
+}
+
+#[test]
+fn the_same_seed_gives_byte_identical_summaries_at_any_thread_count() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let file = write(tmp.path(), "u.toml", UNCERTAIN);
+    let mut bytes = Vec::new();
+    for threads in ["1", "2", "8", "2"] {
+        let out = tmp.path().join(format!("t{threads}-{}", bytes.len()));
+        ok(&[
+            "run",
+            file.to_str().expect("p"),
+            "--quiet",
+            "--threads",
+            threads,
+            "--out",
+            out.to_str().expect("p"),
+        ]);
+        bytes.push(std::fs::read(out.join("summary.json")).expect("summary"));
+    }
+    assert!(
+        bytes.windows(2).all(|w| w[0] == w[1]),
+        "summary.json differs between thread counts"
+    );
+    // A different seed gives a different summary (the test can fail).
+    let out = tmp.path().join("seed");
+    ok(&[
+        "run",
+        file.to_str().expect("p"),
+        "--quiet",
+        "--seed",
+        "12",
+        "--out",
+        out.to_str().expect("p"),
+    ]);
+    assert_ne!(
+        std::fs::read(out.join("summary.json")).expect("s"),
+        bytes[0]
+    );
+}
+
+#[test]
+fn four_shards_merge_into_exactly_the_single_run() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let file = write(tmp.path(), "u.toml", UNCERTAIN);
+    let single = tmp.path().join("single");
+    ok(&[
+        "run",
+        file.to_str().expect("p"),
+        "--quiet",
+        "--out",
+        single.to_str().expect("p"),
+    ]);
+    let mut parts = Vec::new();
+    for k in 1..=4 {
+        let d = tmp.path().join(format!("part{k}"));
+        ok(&[
+            "run",
+            file.to_str().expect("p"),
+            "--quiet",
+            "--shard",
+            &format!("{k}/4"),
+            "--out",
+            d.to_str().expect("p"),
+        ]);
+        assert!(d.join("partial.json").is_file());
+        parts.push(d);
+    }
+    let merged = tmp.path().join("merged");
+    let mut args = vec!["merge"];
+    // Shards in any order.
+    let names: Vec<String> = parts
+        .iter()
+        .rev()
+        .map(|p| p.display().to_string())
+        .collect();
+    args.extend(names.iter().map(String::as_str));
+    args.extend(["--out", merged.to_str().expect("p")]);
+    ok(&args);
+    assert_eq!(
+        std::fs::read(single.join("summary.json")).expect("single"),
+        std::fs::read(merged.join("summary.json")).expect("merged"),
+        "merged summary differs from the single run"
+    );
+    assert!(merged.join("amounts.png").is_file() && merged.join("report.html").is_file());
+    // A missing shard is refused with exit code 2.
+    let out = bargain(&[
+        "merge",
+        parts[0].to_str().expect("p"),
+        "--out",
+        tmp.path().join("m2").to_str().expect("p"),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn replay_reproduces_a_trial_of_the_ensemble() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let file = write(tmp.path(), "u.toml", UNCERTAIN);
+    let out = tmp.path().join("out");
+    ok(&[
+        "run",
+        file.to_str().expect("p"),
+        "--quiet",
+        "--trials-csv",
+        "--out",
+        out.to_str().expect("p"),
+    ]);
+    let csv = std::fs::read_to_string(out.join("trials.csv")).expect("csv");
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().expect("header").split(',').collect();
+    let rows: Vec<&str> = lines.collect();
+    assert_eq!(rows.len(), 5000);
+    let col = |name: &str| header.iter().position(|h| *h == name).expect("column");
+    let mut checked = 0;
+    for trial in [0usize, 1, 17, 4321, 4999] {
+        let cells: Vec<&str> = rows[trial].split(',').collect();
+        assert_eq!(cells[0], trial.to_string());
+        for model in ["agents", "nash"] {
+            let r = ok(&[
+                "replay",
+                file.to_str().expect("p"),
+                "--trial",
+                &trial.to_string(),
+                "--model",
+                model,
+            ]);
+            let text = String::from_utf8_lossy(&r.stdout);
+            let line = text
+                .lines()
+                .find(|l| l.starts_with("outcome:"))
+                .expect("outcome line");
+            let kind = cells[col(&format!("{model}.kind"))];
+            let amount = cells[col(&format!("{model}.amount"))];
+            let round = cells[col(&format!("{model}.round"))];
+            let amount = if amount.is_empty() { "-" } else { amount };
+            assert_eq!(
+                line.split_whitespace().collect::<Vec<_>>()[1..6],
+                [kind, "amount", amount, "round", round],
+                "trial {trial} {model}: {line}"
+            );
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 10);
+}
+
+#[test]
+fn a_bad_scenario_exits_2_and_writes_nothing() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let file = write(
+        tmp.path(),
+        "bad.toml",
+        &FIXED.replace("reservation = 1.0", "reservaton = 1.0"),
+    );
+    let out = tmp.path().join("out");
+    let r = bargain(&[
+        "run",
+        file.to_str().expect("p"),
+        "--out",
+        out.to_str().expect("p"),
+    ]);
+    assert_eq!(r.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&r.stderr);
+    assert!(
+        err.contains("bad.toml:") && err.contains("did you mean `reservation`"),
+        "{err}"
+    );
+    assert!(!out.exists());
+    assert_eq!(
+        std::fs::read_dir(tmp.path()).expect("dir").count(),
+        1,
+        "nothing else written"
+    );
+    assert_eq!(bargain(&["run", "--trials", "0"]).status.code(), Some(2));
+    assert_eq!(bargain(&["frobnicate"]).status.code(), Some(2));
+}
+
+#[test]
+fn out_refuses_a_folder_that_is_not_a_report() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let file = write(tmp.path(), "fixed.toml", FIXED);
+    let precious = tmp.path().join("precious");
+    std::fs::create_dir(&precious).expect("dir");
+    std::fs::write(precious.join("thesis.tex"), "years of work").expect("write");
+    let r = bargain(&[
+        "run",
+        file.to_str().expect("p"),
+        "--quiet",
+        "--out",
+        precious.to_str().expect("p"),
+    ]);
+    assert_eq!(r.status.code(), Some(2));
+    assert_eq!(
+        std::fs::read_to_string(precious.join("thesis.tex")).expect("kept"),
+        "years of work"
+    );
+    // A report folder is replaced whole.
+    let out = tmp.path().join("report");
+    ok(&[
+        "run",
+        file.to_str().expect("p"),
+        "--quiet",
+        "--out",
+        out.to_str().expect("p"),
+    ]);
+    std::fs::write(out.join("stale.txt"), "old").expect("write");
+    ok(&[
+        "run",
+        file.to_str().expect("p"),
+        "--quiet",
+        "--out",
+        out.to_str().expect("p"),
+    ]);
+    assert!(!out.join("stale.txt").exists());
+    assert!(out.join("summary.json").is_file());
+}
+
+#[test]
+fn several_scenarios_run_in_one_call_with_an_index() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = tmp.path().join("scen");
+    std::fs::create_dir(&dir).expect("dir");
+    write(&dir, "a.toml", FIXED);
+    write(&dir, "b.toml", UNCERTAIN);
+    let out = tmp.path().join("reports");
+    ok(&[
+        "run",
+        dir.to_str().expect("p"),
+        "--quiet",
+        "--trials",
+        "500",
+        "--out",
+        out.to_str().expect("p"),
+    ]);
+    for f in [
+        "index.html",
+        "index.json",
+        "distributions.svg",
+        "distributions.png",
+        "fixed/summary.json",
+        "uncertain/summary.json",
+    ] {
+        assert!(out.join(f).is_file(), "{f} missing");
+    }
+    let index = std::fs::read_to_string(out.join("index.html")).expect("index");
+    assert!(index.contains("fixed/report.html") && index.contains("uncertain/report.html"));
+}
+
+#[test]
+fn the_default_command_runs_the_builtin_sma_2019_scenario() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let out = tmp.path().join("sma");
+    let r = ok(&["run", "--trials", "2000", "--out", out.to_str().expect("p")]);
+    let text = String::from_utf8_lossy(&r.stdout);
+    assert!(text.contains("Special Measures Agreement"), "{text}");
+    let s = summary(&out);
+    assert_eq!(s["scenario"]["name"], "sma-2019");
+    assert!(
+        s["models"]["agents"]["observed"]["percentile"]
+            .as_f64()
+            .is_some()
+    );
+    let explain = ok(&["explain"]);
+    assert!(String::from_utf8_lossy(&explain.stdout).contains("zone of agreement"));
+    let schema: Value = serde_json::from_slice(&ok(&["schema"]).stdout).expect("schema json");
+    assert!(schema.is_object());
+}
