@@ -24,7 +24,11 @@ pub const BUILTIN_TEXT: &str = include_str!("../../../scenarios/sma-2019.toml");
 
 /// Simulate bargaining between two governments and show the distribution of deals.
 #[derive(Debug, Parser)]
-#[command(name = "bargain", version, about, long_about = None)]
+#[command(
+    name = "bargain",
+    version,
+    about = "Simulate bargaining between two governments and show the distribution of deals"
+)]
 pub struct Cli {
     /// What to do (default: `run` the built-in SMA 2019 scenario).
     #[command(subcommand)]
