@@ -322,7 +322,8 @@ fn run(args: RunArgs) -> Result<(), CliError> {
         return Err(CliError::Usage("--trials must be in 1..=10^12".into()));
     }
     let loaded = load_all(&args.scenarios)?;
-    let many = loaded.len() > 1;
+    // A folder, or several files, is a multi-scenario run: one report each plus an index.
+    let many = loaded.len() > 1 || args.scenarios.iter().any(|p| p.is_dir());
     let root = args.out.clone().unwrap_or_else(|| PathBuf::from("reports"));
     let dest_of = |l: &Loaded| {
         if many || args.out.is_none() {
