@@ -105,7 +105,7 @@ pub fn explain(scenario: &Scenario) -> String {
     }
     let _ = writeln!(
         out,
-        "protocol: {} rounds, {} moves first, breakdown risk {}",
+        "protocol: {} rounds, {} moves first, breakdown risk {:.4}",
         n.protocol.max_rounds,
         n.protocol.first_mover.as_str(),
         n.protocol.breakdown_risk
