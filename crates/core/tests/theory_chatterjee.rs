@@ -1,20 +1,13 @@
 //! Oracles of §7a (Chatterjee–Samuelson double auction) from the bargaining-theory notes.
 
+mod common;
 use bargain_core::theory::{
     CS_EXPECTED_GAINS, CS_FIRST_BEST_GAINS, CS_P_TRADE, cs_ask, cs_bid, cs_trade,
 };
+use common::TOL;
+use common::assert_close;
 use rand::{RngExt, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
-
-const TOL: f64 = 1e-9;
-
-#[track_caller]
-fn assert_close(actual: f64, expected: f64, tol: f64) {
-    assert!(
-        (actual - expected).abs() <= tol,
-        "expected {expected}, got {actual} (tolerance {tol})"
-    );
-}
 
 #[test]
 fn constants_are_the_exact_fractions() {

@@ -1,17 +1,11 @@
 //! Oracles of §4 (Nash and Kalai–Smorodinsky) from the bargaining-theory notes.
 
+mod common;
 use bargain_core::theory::{Zone, kalai_smorodinsky, nash_linear, nash_on_frontier, nash_weight};
+use common::TOL;
+use common::assert_close;
 
-const TOL: f64 = 1e-9;
 const NUM_TOL: f64 = 1e-6;
-
-#[track_caller]
-fn assert_close(actual: f64, expected: f64, tol: f64) {
-    assert!(
-        (actual - expected).abs() <= tol,
-        "expected {expected}, got {actual} (tolerance {tol})"
-    );
-}
 
 #[track_caller]
 fn assert_pair(actual: (f64, f64), expected: (f64, f64), tol: f64) {

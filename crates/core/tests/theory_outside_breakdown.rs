@@ -1,18 +1,11 @@
 //! Oracles of §3 (outside options, BSS 1989; breakdown risk, BRW 1986) from the
 //! bargaining-theory notes.
 
+mod common;
 use bargain_core::theory::{brw_limit, brw_share, outside_option_shares, rubinstein_share};
+use common::TOL;
+use common::assert_close;
 use proptest::prelude::*;
-
-const TOL: f64 = 1e-9;
-
-#[track_caller]
-fn assert_close(actual: f64, expected: f64, tol: f64) {
-    assert!(
-        (actual - expected).abs() <= tol,
-        "expected {expected}, got {actual} (tolerance {tol})"
-    );
-}
 
 /// The reference solution: iterate the two stationarity equations (as the notes' script does).
 fn outside_by_iteration(d_a: f64, d_b: f64, w_a: f64, w_b: f64) -> (f64, f64) {

@@ -1,19 +1,12 @@
 //! Oracles of §1 (Rubinstein 1982) and the zone of agreement, from the bargaining-theory notes.
 
+mod common;
 use bargain_core::theory::{
     Zone, discount_from_rate, rubinstein_fixed_costs, rubinstein_limit_rates, rubinstein_share,
     rubinstein_share_rates,
 };
-
-const TOL: f64 = 1e-9;
-
-#[track_caller]
-fn assert_close(actual: f64, expected: f64, tol: f64) {
-    assert!(
-        (actual - expected).abs() <= tol,
-        "expected {expected}, got {actual} (tolerance {tol})"
-    );
-}
+use common::TOL;
+use common::assert_close;
 
 /// The running SMA example: R_US = 1.0, R_KR = 1.2.
 fn sma_zone() -> Zone {

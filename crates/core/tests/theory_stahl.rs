@@ -1,16 +1,9 @@
 //! Oracles of §2 (Ståhl 1972, finite horizon) from the bargaining-theory notes.
 
+mod common;
 use bargain_core::theory::{Zone, rubinstein_share, stahl_share, stahl_share_recursive};
-
-const TOL: f64 = 1e-9;
-
-#[track_caller]
-fn assert_close(actual: f64, expected: f64, tol: f64) {
-    assert!(
-        (actual - expected).abs() <= tol,
-        "expected {expected}, got {actual} (tolerance {tol})"
-    );
-}
+use common::TOL;
+use common::assert_close;
 
 /// Asserts the closed form and the recursion both give `expected`.
 #[track_caller]

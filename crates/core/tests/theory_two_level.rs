@@ -1,17 +1,10 @@
 //! Oracles of §5 (Putnam two-level games) and §7b (take-it-or-leave-it screening) from the
 //! bargaining-theory notes.
 
+mod common;
 use bargain_core::theory::{TakeItOrLeaveIt, take_it_or_leave_it_uniform, win_set_deal};
-
-const TOL: f64 = 1e-9;
-
-#[track_caller]
-fn assert_close(actual: f64, expected: f64, tol: f64) {
-    assert!(
-        (actual - expected).abs() <= tol,
-        "expected {expected}, got {actual} (tolerance {tol})"
-    );
-}
+use common::TOL;
+use common::assert_close;
 
 #[track_caller]
 fn assert_tioli(actual: TakeItOrLeaveIt, demand: f64, p_accept: f64, profit: f64) {
