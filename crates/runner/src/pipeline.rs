@@ -293,10 +293,8 @@ pub fn write_report_files(dir: &Path, loaded: &Loaded, finished: &Finished) -> s
     Ok(())
 }
 
-/// Write a finished run as a complete report folder at `dest`, atomically.
-///
-/// `trials_csv`, if given, is a file already written in the staging folder's place
-/// (see [`Staging`]); pass the staging folder explicitly to stream rows into it.
+/// Write a finished run into `staging` and move it into place atomically. Files already
+/// in the staging folder (such as a streamed `trials.csv`) become part of the report.
 ///
 /// # Errors
 /// Any I/O error; nothing is left at `dest` on failure (an earlier report stays).
