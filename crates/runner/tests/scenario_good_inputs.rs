@@ -49,7 +49,8 @@ fn embedded_sma_2019_parses() {
     assert_eq!(s.party_key(Side::Payer), "kr");
     assert_eq!(s.party_name(Side::Payee), "United States");
     let c = s.central();
-    assert_eq!(c.protocol.max_rounds, 10);
+    // Rounds prior: choice [5, 6, 10] with weights [2, 1, 2]; ties go to the first option.
+    assert_eq!(c.protocol.max_rounds, 5);
     assert_eq!(c.protocol.first_mover, Side::Payee);
     assert!(c.protocol.grid.is_some());
     assert!(c.payer.ratification.is_some());
