@@ -10,7 +10,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use bargain_core::Model;
 use serde::{Deserialize, Serialize};
@@ -450,14 +450,14 @@ pub fn table(b: &Backtest) -> String {
         );
         let _ = writeln!(
             out,
-            "  {:<18} {:>8} {:>10} {:>6} {:>6} {:>10} {:>8} {:>8}",
+            "  {:<18} {:>8} {:>10} {:>6} {:>5} {:>5} {:>8} {:>8}",
             "model", "deal %", "median", "PIT", "in50", "in90", "CRPS", "Brier"
         );
         for name in ordered(sc.models.keys().cloned()) {
             let m = &sc.models[&name];
             let _ = writeln!(
                 out,
-                "  {:<18} {:>8.1} {:>10} {:>6} {:>6} {:>10} {:>8} {:>8.4}",
+                "  {:<18} {:>8.1} {:>10} {:>6} {:>5} {:>5} {:>8} {:>8.4}",
                 name,
                 100.0 * m.agreement_rate,
                 num(m.median),
@@ -624,10 +624,4 @@ fn html(b: &Backtest, svg: &str) -> String {
         b.version
     );
     out
-}
-
-/// The folder of a scenario's report inside the backtest folder.
-#[must_use]
-pub fn report_dir(root: &Path, scenario: &str) -> PathBuf {
-    root.join(scenario)
 }

@@ -144,21 +144,16 @@ impl PiecewiseCdf {
     /// `∫ (F(x) − 1{x ≥ y})² dx`, exact for this piecewise-linear `F`.
     #[must_use]
     pub fn crps(&self, y: f64) -> f64 {
-        let (Some(&(first, _)), Some(&(last, _))) = (self.knots.first(), self.knots.last()) else {
+        if self.knots.is_empty() {
             return f64::NAN;
-        };
+        }
+        // Between the union of the knots and y, both F and the step are linear (outside
+        // the knots F is 0 or 1), so each segment integrates exactly.
         let mut xs: Vec<f64> = self.knots.iter().map(|k| k.0).collect();
         xs.push(y);
         xs.sort_by(f64::total_cmp);
         xs.dedup();
         let mut total = 0.0;
-        // Outside the support F is 0 (left) or 1 (right).
-        if y < first {
-            total += first - y;
-        }
-        if y > last {
-            total += y - last;
-        }
         for pair in xs.windows(2) {
             let (a, b) = (pair[0], pair[1]);
             if b <= a {

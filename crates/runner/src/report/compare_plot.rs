@@ -53,8 +53,11 @@ pub fn compare_svg(cmp: &Comparison, a: &Summary, b: &Summary) -> io::Result<Str
     svg_string(&ComparePlot { cmp, a, b })
 }
 
-/// Equal-width bins `(lo, hi, share of deals)` of a histogram.
-fn bins(a: &AmountSummary) -> Vec<(f64, f64, f64)> {
+/// One bin: `(lo, hi, share of deals)`.
+type Bin = (f64, f64, f64);
+
+/// Equal-width bins of a histogram.
+fn bins(a: &AmountSummary) -> Vec<Bin> {
     let h = &a.histogram;
     let n = h.counts.len().max(1) as f64;
     let w = (h.hi - h.lo) / n;
@@ -80,7 +83,11 @@ impl Figure for ComparePlot<'_> {
         let top = draw_title(
             root,
             s,
-            &format!("{} vs {}", cmp.a.title, cmp.b.title),
+            &if cmp.a.title == cmp.b.title {
+                format!("{}: A vs B", cmp.a.title)
+            } else {
+                format!("{} vs {}", cmp.a.title, cmp.b.title)
+            },
             &format!(
                 "Per model: agreed amounts (share of deals), distribution function, deals per round (share of trials){}",
                 if cmp.common_random_numbers {
@@ -213,7 +220,7 @@ fn draw_hist<DB: Backend>(
         draw_message(&rest, s, "no deals")?;
         return Ok(());
     };
-    let series: Vec<(RGBColor, Vec<(f64, f64, f64)>)> = [COLOR_A, COLOR_B]
+    let series: Vec<(RGBColor, Vec<Bin>)> = [COLOR_A, COLOR_B]
         .into_iter()
         .zip(amounts)
         .filter_map(|(c, a)| a.filter(|a| a.count > 0).map(|a| (c, bins(a))))
