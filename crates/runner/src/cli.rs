@@ -79,6 +79,57 @@ pub enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Compare two report folders, or two scenario files run with common random numbers.
+    Compare(CompareArgs),
+    /// Run every scenario with `[observed]` and write a calibration report.
+    Backtest(BacktestArgs),
+}
+
+/// Options of `bargain compare`.
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// A: a report folder or a scenario file.
+    pub a: PathBuf,
+    /// B: a report folder or a scenario file.
+    pub b: PathBuf,
+    /// Output folder (default `reports/compare/`).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Trials for scenario files (default: A's).
+    #[arg(long)]
+    pub trials: Option<u64>,
+    /// Seed for scenario files (default: A's).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Print only the output folder.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// Options of `bargain backtest`.
+#[derive(Debug, Args)]
+pub struct BacktestArgs {
+    /// Scenario files or folders (those without `[observed]` are skipped).
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Output folder (default `reports/backtest/`).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Override every scenario's trial count.
+    #[arg(long)]
+    pub trials: Option<u64>,
+    /// Override every scenario's seed.
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Print only the output folder.
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 /// Options of `bargain run`.
@@ -206,7 +257,52 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
             Ok(())
         }
         Command::Merge { dirs, out } => merge(&dirs, &out),
+        Command::Compare(a) => analysis_compare(a),
+        Command::Backtest(a) => analysis_backtest(a),
     }
+}
+
+impl From<crate::analysis::error::AnalysisError> for CliError {
+    fn from(e: crate::analysis::error::AnalysisError) -> Self {
+        use crate::analysis::error::AnalysisError as E;
+        match e {
+            E::Usage(m) => CliError::Usage(m),
+            E::Scenario(e) => CliError::Scenario(e),
+            E::Interrupted(m) => CliError::Interrupted(m),
+            E::Other(m) => CliError::Other(m),
+        }
+    }
+}
+
+fn analysis_compare(a: CompareArgs) -> Result<(), CliError> {
+    let r = crate::analysis::compare::compare(&crate::analysis::compare::CompareOptions {
+        a: a.a,
+        b: a.b,
+        out: a.out,
+        trials: a.trials,
+        seed: a.seed,
+        threads: a.threads,
+    })?;
+    if !a.quiet {
+        print!("{}", r.table);
+    }
+    println!("compare: {}", r.dest.display());
+    Ok(())
+}
+
+fn analysis_backtest(a: BacktestArgs) -> Result<(), CliError> {
+    let r = crate::analysis::backtest::backtest(&crate::analysis::backtest::BacktestOptions {
+        paths: a.paths,
+        out: a.out,
+        trials: a.trials,
+        seed: a.seed,
+        threads: a.threads,
+    })?;
+    if !a.quiet {
+        print!("{}", r.table);
+    }
+    println!("backtest: {}", r.dest.display());
+    Ok(())
 }
 
 /// Expand files and folders into scenario files (a folder: its `*.toml`, sorted).

@@ -7,6 +7,8 @@ use bargain_core::{Model, Outcome, TracedOffer};
 use crate::summary::{ModelSummary, Summary};
 
 mod amounts;
+mod calibration_plot;
+mod compare_plot;
 mod dance;
 mod figure;
 mod html;
@@ -16,7 +18,10 @@ mod ridgeline;
 mod rounds;
 mod style;
 
+pub use calibration_plot::{calibration_svg, write_calibration_plot};
+pub use compare_plot::{compare_svg, write_compare_plot};
 pub use html::write_html;
+pub(crate) use html::{escape, head, inline_svg, model_cell};
 pub use index::{INDEX_FORMAT, INDEX_VERSION, write_index};
 pub use plots::write_plots;
 

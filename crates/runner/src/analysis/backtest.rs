@@ -1,0 +1,627 @@
+//! `bargain backtest PATHS`: run every scenario that has an `[observed]` outcome and
+//! measure how well each model's distribution of agreed amounts anticipated it.
+//!
+//! Per scenario and model: the observed amount's percentile in the model's deals (the
+//! probability integral transform, PIT), whether it lies in the central 50% and 90%
+//! intervals, the continuous ranked probability score (CRPS) and the Brier score of the
+//! agreement probability. Across scenarios: the share of observed outcomes inside the
+//! 50% and 90% intervals, mean scores, and the PIT values for the calibration plot.
+//! See [`METHODS`] for the approximations.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+use bargain_core::Model;
+use serde::{Deserialize, Serialize};
+
+use super::cdf::PiecewiseCdf;
+use super::error::{AnalysisError, cancel_flag, check_trials, pool};
+use crate::ensemble::Shard;
+use crate::output::{MARKER, Staging};
+use crate::pipeline::{self, Loaded, Overrides, to_json};
+use crate::scenario::Scenario;
+use crate::summary::ModelSummary;
+
+/// Format name of `backtest.json`.
+pub const FORMAT: &str = "bargain-backtest";
+/// Version of the `backtest.json` format.
+pub const VERSION: u32 = 1;
+
+/// How each score is computed, written into `backtest.json` and the HTML page.
+pub const METHODS: [(&str, &str); 5] = [
+    (
+        "percentile",
+        "The probability integral transform (PIT) of the observed amount: the share of the \
+         model's deals at or below it, from the run's fine streaming histogram (4096 bins). \
+         Trials without a deal are left out: the PIT is of the distribution of agreed amounts \
+         given a deal.",
+    ),
+    (
+        "intervals",
+        "in_50: the observed amount lies in the central 50% interval [p25, p75] of the \
+         model's deals; in_90: in [p05, p95]. A calibrated model has about 50% and 90% of \
+         observed outcomes inside them.",
+    ),
+    (
+        "crps",
+        "Continuous ranked probability score ∫ (F(x) − 1{x ≥ observed})² dx, in the unit of \
+         amounts (lower is better; for a point forecast it is the absolute error). F is the \
+         distribution of agreed amounts given a deal, rebuilt from the summary's 64-bin \
+         histogram with uniform density inside each bin (deals outside the histogram spread \
+         over [min, lo] and [hi, max]); the integral is exact for that piecewise-linear F, so \
+         the approximation error is of the order of one bin width. No-deal mass (deadline, \
+         breakdown, not ratified, no zone) is not in F: every observed negotiation ended in a \
+         deal, and the chance the model gave to that is scored separately by `brier`.",
+    ),
+    (
+        "brier",
+        "Brier score of the model's agreement probability against the observed deal: \
+         (1 − agreement rate)². 0 when the model always agrees.",
+    ),
+    (
+        "across",
+        "Across scenarios each model's shares inside the intervals, mean CRPS and mean Brier \
+         score are plain averages over the scenarios where the model had deals (mean CRPS \
+         mixes scales if the scenarios' units differ). With few scenarios the shares are \
+         coarse: read them with their count.",
+    ),
+];
+
+/// `backtest.json`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Backtest {
+    /// Always [`FORMAT`].
+    pub format: String,
+    /// [`VERSION`].
+    pub version: u32,
+    /// The `--trials` override, if any.
+    pub trials_override: Option<u64>,
+    /// The `--seed` override, if any.
+    pub seed_override: Option<u64>,
+    /// How each score is computed.
+    pub methods: BTreeMap<String, String>,
+    /// Every scenario with an observed outcome, in file order.
+    pub scenarios: Vec<ScenarioScore>,
+    /// Scenario files without `[observed]`.
+    pub skipped: Vec<String>,
+    /// Per model, across scenarios.
+    pub models: BTreeMap<String, Calibration>,
+}
+
+/// One scenario's scores.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScenarioScore {
+    /// Scenario machine name (also its report folder in the backtest folder).
+    pub name: String,
+    /// Title.
+    pub title: String,
+    /// The scenario file.
+    pub file: String,
+    /// Unit of amounts.
+    pub unit: String,
+    /// Observed amount.
+    pub observed: f64,
+    /// Observed round, if recorded.
+    pub observed_round: Option<u32>,
+    /// Trials run.
+    pub trials: u64,
+    /// Seed.
+    pub seed: u64,
+    /// Per model.
+    pub models: BTreeMap<String, ModelScore>,
+}
+
+/// One model's scores in one scenario.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModelScore {
+    /// Share of trials with a deal.
+    pub agreement_rate: f64,
+    /// Deals.
+    pub deals: u64,
+    /// Median agreed amount.
+    pub median: Option<f64>,
+    /// PIT: share of deals at or below the observed amount (`null` without deals).
+    pub percentile: Option<f64>,
+    /// Inside the central 50% interval.
+    pub in_50: Option<bool>,
+    /// Inside the central 90% interval.
+    pub in_90: Option<bool>,
+    /// CRPS of the observed amount under the distribution of deals.
+    pub crps: Option<f64>,
+    /// Brier score of the agreement probability.
+    pub brier: f64,
+}
+
+/// One model's calibration across scenarios.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Calibration {
+    /// Scenarios where the model had deals (scored).
+    pub scenarios: u64,
+    /// Scenarios where the model had no deal at all.
+    pub no_deals: u64,
+    /// Observed outcomes inside the 50% interval.
+    pub in_50: u64,
+    /// Observed outcomes inside the 90% interval.
+    pub in_90: u64,
+    /// Share inside the 50% interval (`null` when nothing was scored).
+    pub share_in_50: Option<f64>,
+    /// Share inside the 90% interval.
+    pub share_in_90: Option<f64>,
+    /// Mean CRPS.
+    pub mean_crps: Option<f64>,
+    /// Mean Brier score (over all scenarios, with or without deals).
+    pub mean_brier: Option<f64>,
+    /// PIT values, sorted.
+    pub pit: Vec<f64>,
+}
+
+/// Options of `bargain backtest`.
+#[derive(Debug, Clone, Default)]
+pub struct BacktestOptions {
+    /// Scenario files or folders.
+    pub paths: Vec<PathBuf>,
+    /// Output folder (default `reports/backtest`).
+    pub out: Option<PathBuf>,
+    /// Override every scenario's trials.
+    pub trials: Option<u64>,
+    /// Override every scenario's seed.
+    pub seed: Option<u64>,
+    /// Worker threads.
+    pub threads: Option<usize>,
+}
+
+/// What `bargain backtest` produced.
+#[derive(Debug, Clone)]
+pub struct BacktestRun {
+    /// The results (`backtest.json`).
+    pub backtest: Backtest,
+    /// Where the files were written.
+    pub dest: PathBuf,
+    /// The table for the terminal.
+    pub table: String,
+}
+
+/// Scenario files of files and folders (a folder: its `*.toml`, sorted).
+fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>, AnalysisError> {
+    let mut files = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            let mut found: Vec<PathBuf> = std::fs::read_dir(p)
+                .map_err(AnalysisError::io(p.display()))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|f| f.extension().is_some_and(|x| x == "toml"))
+                .collect();
+            found.sort();
+            files.extend(found);
+        } else if p.is_file() {
+            files.push(p.clone());
+        } else {
+            return Err(AnalysisError::Usage(format!(
+                "{}: no such file or folder",
+                p.display()
+            )));
+        }
+    }
+    Ok(files)
+}
+
+/// Score one model's summary against the observed amount.
+#[must_use]
+pub fn score(m: &ModelSummary, observed: f64) -> ModelScore {
+    let a = m.amount.as_ref().filter(|a| a.count > 0);
+    let fit = m.observed.as_ref();
+    ModelScore {
+        agreement_rate: m.agreement_rate,
+        deals: a.map_or(0, |a| a.count),
+        median: a.and_then(|a| a.quantiles.get("p50").copied()),
+        percentile: fit.map(|f| f.percentile),
+        in_50: fit.map(|f| f.in_50),
+        in_90: fit.map(|f| f.in_90),
+        crps: a
+            .and_then(PiecewiseCdf::from_amount)
+            .map(|c| c.crps(observed)),
+        brier: (1.0 - m.agreement_rate).powi(2),
+    }
+}
+
+/// Aggregate per-scenario scores into each model's calibration.
+#[must_use]
+pub fn calibrate(scenarios: &[ScenarioScore]) -> BTreeMap<String, Calibration> {
+    let mut out: BTreeMap<String, Calibration> = BTreeMap::new();
+    let mut sums: BTreeMap<String, (f64, f64, u64)> = BTreeMap::new();
+    for sc in scenarios {
+        for (name, s) in &sc.models {
+            let c = out.entry(name.clone()).or_insert(Calibration {
+                scenarios: 0,
+                no_deals: 0,
+                in_50: 0,
+                in_90: 0,
+                share_in_50: None,
+                share_in_90: None,
+                mean_crps: None,
+                mean_brier: None,
+                pit: Vec::new(),
+            });
+            let sum = sums.entry(name.clone()).or_insert((0.0, 0.0, 0));
+            sum.1 += s.brier;
+            sum.2 += 1;
+            match (s.percentile, s.in_50, s.in_90) {
+                (Some(p), Some(i50), Some(i90)) => {
+                    c.scenarios += 1;
+                    c.in_50 += u64::from(i50);
+                    c.in_90 += u64::from(i90);
+                    c.pit.push(p);
+                    sum.0 += s.crps.unwrap_or(f64::NAN);
+                }
+                _ => c.no_deals += 1,
+            }
+        }
+    }
+    for (name, c) in &mut out {
+        let (crps, brier, n) = sums.get(name).copied().unwrap_or((0.0, 0.0, 0));
+        let k = c.scenarios as f64;
+        if c.scenarios > 0 {
+            c.share_in_50 = Some(c.in_50 as f64 / k);
+            c.share_in_90 = Some(c.in_90 as f64 / k);
+            c.mean_crps = Some(crps / k).filter(|x| x.is_finite());
+        }
+        if n > 0 {
+            c.mean_brier = Some(brier / n as f64);
+        }
+        c.pit.sort_by(f64::total_cmp);
+    }
+    out
+}
+
+/// Run `bargain backtest`: run every scenario with `[observed]`, write each one's report
+/// folder and `backtest.json`, `backtest.html`, `calibration.svg`/`.png` into the output
+/// folder atomically, and return the terminal table.
+///
+/// # Errors
+/// Usage errors (no scenario with `[observed]`, bad paths, duplicate names), scenario
+/// errors, interruption, I/O.
+pub fn backtest(opts: &BacktestOptions) -> Result<BacktestRun, AnalysisError> {
+    check_trials(opts.trials)?;
+    if opts.paths.is_empty() {
+        return Err(AnalysisError::Usage(
+            "give scenario files or folders to backtest (e.g. scenarios/)".into(),
+        ));
+    }
+    let dest = opts
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("reports/backtest"));
+    if !crate::output::replaceable(&dest) {
+        return Err(AnalysisError::Usage(format!(
+            "{} exists and is not a bargain report folder; refusing to overwrite it: choose another --out",
+            dest.display()
+        )));
+    }
+    let files = expand(&opts.paths)?;
+    let mut loaded = Vec::new();
+    let mut skipped = Vec::new();
+    let mut errors = Vec::new();
+    for f in &files {
+        match Scenario::from_path(f) {
+            Ok(scenario) if scenario.observed.is_some() => {
+                let text = std::fs::read_to_string(f).map_err(AnalysisError::io(f.display()))?;
+                loaded.push(Loaded {
+                    scenario,
+                    origin: f.display().to_string(),
+                    text,
+                });
+            }
+            Ok(_) => skipped.push(f.display().to_string()),
+            Err(e) => errors.push(e.to_string()),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(AnalysisError::Usage(errors.join("\n")));
+    }
+    if loaded.is_empty() {
+        return Err(AnalysisError::Usage(
+            "no scenario with an [observed] outcome to backtest".into(),
+        ));
+    }
+    let mut names: Vec<&str> = loaded.iter().map(|l| l.scenario.name.as_str()).collect();
+    names.sort_unstable();
+    if let Some(w) = names.windows(2).find(|w| w[0] == w[1]) {
+        return Err(AnalysisError::Usage(format!(
+            "two scenarios are named `{}`: report folders are named after scenarios, so names must differ",
+            w[0]
+        )));
+    }
+
+    let cancel = cancel_flag();
+    let pool = pool(opts.threads)?;
+    let staging = Staging::new(&dest).map_err(|e| AnalysisError::Usage(e.to_string()))?;
+    let overrides = Overrides {
+        trials: opts.trials,
+        seed: opts.seed,
+    };
+    let mut scores = Vec::new();
+    for l in &loaded {
+        let plan = pipeline::plan(&l.scenario, &overrides, Shard::WHOLE);
+        let finished = pool
+            .install(|| pipeline::execute(l, plan, &|_| {}, &cancel, None))
+            .map_err(|e| AnalysisError::run(&l.scenario.name, e))?;
+        let dir = staging.path().join(&l.scenario.name);
+        let write = || -> std::io::Result<()> {
+            std::fs::create_dir_all(&dir)?;
+            std::fs::write(dir.join(MARKER), b"bargain report folder\n")?;
+            pipeline::write_report_files(&dir, l, &finished)
+        };
+        write().map_err(AnalysisError::io(dir.display()))?;
+        let Some(obs) = l.scenario.observed.as_ref() else {
+            continue;
+        };
+        let s = &finished.summary;
+        scores.push(ScenarioScore {
+            name: s.scenario.name.clone(),
+            title: s.scenario.title.clone(),
+            file: l.origin.clone(),
+            unit: s.scenario.unit.clone(),
+            observed: obs.amount,
+            observed_round: obs.round,
+            trials: s.trials,
+            seed: s.seed,
+            models: s
+                .models
+                .iter()
+                .map(|(k, m)| (k.clone(), score(m, obs.amount)))
+                .collect(),
+        });
+    }
+    let result = Backtest {
+        format: FORMAT.into(),
+        version: VERSION,
+        trials_override: opts.trials,
+        seed_override: opts.seed,
+        methods: METHODS
+            .iter()
+            .map(|(k, v)| ((*k).to_string(), (*v).to_string()))
+            .collect(),
+        models: calibrate(&scores),
+        scenarios: scores,
+        skipped,
+    };
+    let write = || -> std::io::Result<()> {
+        let dir = staging.path();
+        std::fs::write(dir.join("backtest.json"), to_json(&result)?)?;
+        crate::report::write_calibration_plot(dir, &result)?;
+        let svg = crate::report::calibration_svg(&result)?;
+        std::fs::write(dir.join("backtest.html"), html(&result, &svg))?;
+        Ok(())
+    };
+    write().map_err(AnalysisError::io(dest.display()))?;
+    staging
+        .commit()
+        .map_err(AnalysisError::io(dest.display()))?;
+    let table = table(&result);
+    Ok(BacktestRun {
+        backtest: result,
+        dest,
+        table,
+    })
+}
+
+/// Model names in report order.
+pub(crate) fn ordered(names: impl IntoIterator<Item = String>) -> Vec<String> {
+    let mut v: Vec<String> = names.into_iter().collect();
+    v.sort_by_key(|n| {
+        Model::from_name(n)
+            .and_then(|m| Model::ALL.iter().position(|&x| x == m))
+            .unwrap_or(Model::ALL.len())
+    });
+    v
+}
+
+fn yes_no(b: Option<bool>) -> &'static str {
+    match b {
+        Some(true) => "yes",
+        Some(false) => "no",
+        None => "–",
+    }
+}
+
+fn pct(x: Option<f64>) -> String {
+    x.map_or_else(|| "–".into(), |v| format!("{:.0}%", 100.0 * v))
+}
+
+fn num(x: Option<f64>) -> String {
+    x.map_or_else(|| "–".into(), |v| format!("{v:.4}"))
+}
+
+/// The terminal table of a backtest.
+#[must_use]
+pub fn table(b: &Backtest) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "backtest of {} scenario(s) with an observed outcome",
+        b.scenarios.len()
+    );
+    for sc in &b.scenarios {
+        let _ = writeln!(
+            out,
+            "\n{} — observed {} {} ({} trials, seed {})",
+            sc.title, sc.observed, sc.unit, sc.trials, sc.seed
+        );
+        let _ = writeln!(
+            out,
+            "  {:<18} {:>8} {:>10} {:>6} {:>5} {:>5} {:>8} {:>8}",
+            "model", "deal %", "median", "PIT", "in50", "in90", "CRPS", "Brier"
+        );
+        for name in ordered(sc.models.keys().cloned()) {
+            let m = &sc.models[&name];
+            let _ = writeln!(
+                out,
+                "  {:<18} {:>8.1} {:>10} {:>6} {:>5} {:>5} {:>8} {:>8.4}",
+                name,
+                100.0 * m.agreement_rate,
+                num(m.median),
+                pct(m.percentile),
+                yes_no(m.in_50),
+                yes_no(m.in_90),
+                num(m.crps),
+                m.brier
+            );
+        }
+    }
+    let _ = writeln!(
+        out,
+        "\nacross scenarios (calibrated: about 50% and 90% inside)"
+    );
+    let _ = writeln!(
+        out,
+        "  {:<18} {:>9} {:>8} {:>8} {:>10} {:>10}",
+        "model", "scenarios", "in 50%", "in 90%", "mean CRPS", "mean Brier"
+    );
+    for name in ordered(b.models.keys().cloned()) {
+        let c = &b.models[&name];
+        let _ = writeln!(
+            out,
+            "  {:<18} {:>9} {:>8} {:>8} {:>10} {:>10}",
+            name,
+            c.scenarios,
+            pct(c.share_in_50),
+            pct(c.share_in_90),
+            num(c.mean_crps),
+            num(c.mean_brier)
+        );
+    }
+    for s in &b.skipped {
+        let _ = writeln!(out, "skipped (no [observed]): {s}");
+    }
+    out
+}
+
+fn html(b: &Backtest, svg: &str) -> String {
+    use crate::report::{escape, head, inline_svg, model_cell};
+    let mut out = String::with_capacity(32 * 1024);
+    let title = "Backtest against observed outcomes";
+    let _ = head(&mut out, title);
+    let _ = writeln!(out, "<h1>{title}</h1>");
+    let _ = writeln!(
+        out,
+        "<p class=\"lead\">{} scenario(s) with an observed outcome were run{}; for each model \
+         this page shows where the observed amount fell in the model's distribution of agreed \
+         amounts, and how often it fell inside the central intervals.</p>",
+        b.scenarios.len(),
+        b.trials_override
+            .map_or(String::new(), |t| format!(" with {t} trials each"))
+    );
+
+    let _ = writeln!(out, "<h2>Calibration across scenarios</h2>");
+    let _ = writeln!(
+        out,
+        "<div class=\"scroll\"><table><thead><tr><th>model</th><th>scored</th>\
+         <th>no deals</th><th>inside 50%</th><th>inside 90%</th><th>mean CRPS</th>\
+         <th>mean Brier</th><th>PIT values</th></tr></thead><tbody>"
+    );
+    for name in ordered(b.models.keys().cloned()) {
+        let c = &b.models[&name];
+        let pits: Vec<String> = c.pit.iter().map(|p| format!("{:.2}", p)).collect();
+        let _ = writeln!(
+            out,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{} <span class=\"muted\">({}/{})</span></td>\
+             <td>{} <span class=\"muted\">({}/{})</span></td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            model_cell(&name),
+            c.scenarios,
+            c.no_deals,
+            pct(c.share_in_50),
+            c.in_50,
+            c.scenarios,
+            pct(c.share_in_90),
+            c.in_90,
+            c.scenarios,
+            num(c.mean_crps),
+            num(c.mean_brier),
+            escape(&pits.join(", "))
+        );
+    }
+    let _ = writeln!(out, "</tbody></table></div>");
+    let _ = writeln!(
+        out,
+        "<figure>{}<figcaption>Left: the observed outcomes' PIT values sorted against the \
+         quantiles of a uniform distribution (a calibrated model lies on the diagonal; above \
+         it, the models were too low). Right: the share of observed outcomes inside each \
+         model's central 50% and 90% intervals, against the nominal levels (dashed).\
+         </figcaption></figure>",
+        inline_svg(svg, "Calibration plot")
+    );
+
+    let _ = writeln!(out, "<h2>Scenarios</h2>");
+    for sc in &b.scenarios {
+        let _ = writeln!(
+            out,
+            "<h3>{} <span class=\"muted\">(<a href=\"{}/report.html\">report</a>)</span></h3>",
+            escape(&sc.title),
+            escape(&sc.name)
+        );
+        let _ = writeln!(
+            out,
+            "<p>Observed: <strong>{} {}</strong>{} · {} trials · seed {} · <code>{}</code></p>",
+            sc.observed,
+            escape(&sc.unit),
+            sc.observed_round
+                .map_or(String::new(), |r| format!(" in round {r}")),
+            sc.trials,
+            sc.seed,
+            escape(&sc.file)
+        );
+        let _ = writeln!(
+            out,
+            "<div class=\"scroll\"><table><thead><tr><th>model</th><th>agreement</th>\
+             <th>median</th><th>PIT</th><th>in 50%</th><th>in 90%</th><th>CRPS</th>\
+             <th>Brier</th></tr></thead><tbody>"
+        );
+        for name in ordered(sc.models.keys().cloned()) {
+            let m = &sc.models[&name];
+            let yn = |v: Option<bool>| match v {
+                Some(true) => "<span class=\"yes\">yes</span>",
+                Some(false) => "<span class=\"no\">no</span>",
+                None => "–",
+            };
+            let _ = writeln!(
+                out,
+                "<tr><td>{}</td><td>{:.1}%</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>\
+                 <td>{}</td><td>{:.4}</td></tr>",
+                model_cell(&name),
+                100.0 * m.agreement_rate,
+                num(m.median),
+                pct(m.percentile),
+                yn(m.in_50),
+                yn(m.in_90),
+                num(m.crps),
+                m.brier
+            );
+        }
+        let _ = writeln!(out, "</tbody></table></div>");
+    }
+    if !b.skipped.is_empty() {
+        let _ = writeln!(
+            out,
+            "<p class=\"note\">Skipped (no <code>[observed]</code>): {}</p>",
+            escape(&b.skipped.join(", "))
+        );
+    }
+    let _ = writeln!(out, "<h2>Methods</h2><dl>");
+    for (k, v) in &b.methods {
+        let _ = writeln!(
+            out,
+            "<dt><code>{}</code></dt><dd class=\"muted\">{}</dd>",
+            escape(k),
+            escape(v)
+        );
+    }
+    let _ = writeln!(out, "</dl>");
+    let _ = writeln!(
+        out,
+        "<footer>{} v{} · generated by bargain backtest</footer>\n</main>\n</body>\n</html>",
+        escape(&b.format),
+        b.version
+    );
+    out
+}

@@ -1,0 +1,1250 @@
+//! `bargain compare A B`: how two runs differ, model by model.
+//!
+//! A and B are report folders (compared from their `summary.json`) or scenario files.
+//! Two scenario files run together with common random numbers: the same seed and trial
+//! count, so trial `i` of both draws from the same generator `ensemble::trial_rng(seed,
+//! i)`, and the differences are estimated trial by trial (paired). A scenario file
+//! compared with a report folder runs with the folder's seed and trial count.
+//!
+//! Every difference is B − A with a 95% confidence interval; see [`METHODS`] for how each
+//! is computed. Identical inputs give differences and distances of exactly 0.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use bargain_core::{Model, Outcome, OutcomeKind};
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use statrs::distribution::{ContinuousCDF, Normal, StudentsT};
+
+use super::cdf::{PiecewiseCdf, ks_distance, wasserstein};
+use super::error::{AnalysisError, cancel_flag, check_trials, pool};
+use crate::accumulate::{AmountRange, ModelAccumulator};
+use crate::ensemble::{self, Accumulated, CHUNK, Interrupted, Plan, RunError, Shard, WAVE};
+use crate::output::Staging;
+use crate::pipeline::{self, Loaded, Overrides, to_json};
+use crate::scenario::{SampleCtx, Scenario};
+use crate::summary::{ModelSummary, Summary};
+
+/// Format name of `compare.json`.
+pub const FORMAT: &str = "bargain-compare";
+/// Version of the `compare.json` format.
+pub const VERSION: u32 = 1;
+/// Confidence level of every interval.
+pub const CONFIDENCE: f64 = 0.95;
+
+/// How each statistic is computed, written into `compare.json` and the HTML page.
+pub const METHODS: [(&str, &str); 6] = [
+    (
+        "agreement_rate",
+        "Difference of agreement rates B − A. Report folders: normal approximation for two \
+         independent proportions. Common random numbers: the paired difference of the per-trial \
+         deal indicators (normal approximation).",
+    ),
+    (
+        "mean",
+        "Difference of the mean agreed amount over each side's deals, B − A. Report folders: \
+         Welch's t interval from the means, standard deviations and deal counts. Common random \
+         numbers: delta method for two ratio means over the same trials (per-trial influence \
+         functions, so the pairing is used), normal approximation.",
+    ),
+    (
+        "median",
+        "Difference of the medians (p50) of the agreed amounts, B − A. Normal approximation: \
+         each median has standard error 1 / (2 f(m) √n), with the density f(m) read from the \
+         summary's histogram over three bins around the median; the two sides are treated as \
+         independent (conservative under common random numbers, where they are positively \
+         correlated).",
+    ),
+    (
+        "paired_amount",
+        "Common random numbers only: the mean of (B − A) over the trials in which both sides \
+         struck a deal, with a normal interval from the paired standard deviation.",
+    ),
+    (
+        "distances",
+        "Kolmogorov–Smirnov (sup |F_A − F_B|) and 1-Wasserstein (∫ |F_A − F_B| dx) distances \
+         between the distributions of agreed amounts. Each distribution function is rebuilt \
+         from the summary's 64-bin histogram with uniform density inside each bin (deals outside \
+         the histogram spread over [min, lo] and [hi, max]); both are then evaluated exactly on \
+         the union of the two sets of bin edges, so different binnings compare correctly. \
+         `resolution` is the larger bin width: distances are exact for these piecewise-linear \
+         functions and approximate the sample distances to about that resolution.",
+    ),
+    (
+        "rounds",
+        "Deals per round as a share of the model's trials, side by side.",
+    ),
+];
+
+/// `compare.json`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Comparison {
+    /// Always [`FORMAT`].
+    pub format: String,
+    /// [`VERSION`].
+    pub version: u32,
+    /// The first input.
+    pub a: SideInfo,
+    /// The second input.
+    pub b: SideInfo,
+    /// Whether both ran here with common random numbers (paired statistics).
+    pub common_random_numbers: bool,
+    /// Confidence level of the intervals.
+    pub confidence: f64,
+    /// How each statistic is computed.
+    pub methods: BTreeMap<String, String>,
+    /// Per model present in both, keyed by model name.
+    pub models: BTreeMap<String, ModelComparison>,
+    /// Models only in A.
+    pub only_in_a: Vec<String>,
+    /// Models only in B.
+    pub only_in_b: Vec<String>,
+    /// Things to keep in mind (different units, partial reports, …).
+    pub warnings: Vec<String>,
+}
+
+/// One input of a comparison.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SideInfo {
+    /// `A` or `B`.
+    pub label: String,
+    /// The path given.
+    pub source: String,
+    /// `report` (a report folder) or `scenario` (a scenario file run here).
+    pub input: String,
+    /// Scenario machine name.
+    pub scenario: String,
+    /// Scenario title.
+    pub title: String,
+    /// Unit of amounts.
+    pub unit: String,
+    /// Trials.
+    pub trials: u64,
+    /// Seed.
+    pub seed: u64,
+}
+
+/// How one model's outcomes differ between A and B.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModelComparison {
+    /// A's statistics.
+    pub a: ModelStats,
+    /// B's statistics.
+    pub b: ModelStats,
+    /// Agreement rate, B − A.
+    pub agreement_rate: Difference,
+    /// Mean agreed amount, B − A (`null` unless both have deals).
+    pub mean: Option<Difference>,
+    /// Median agreed amount, B − A (`null` unless both have deals).
+    pub median: Option<Difference>,
+    /// Mean of B − A over trials where both dealt (common random numbers only).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub paired_amount: Option<PairedDifference>,
+    /// Two-sample Kolmogorov–Smirnov distance between the amount distributions.
+    pub ks: Option<f64>,
+    /// 1-Wasserstein distance between the amount distributions (in the unit of amounts).
+    pub wasserstein: Option<f64>,
+    /// The larger histogram bin width: resolution of the distances.
+    pub resolution: Option<f64>,
+    /// Deals per round as shares of trials, side by side (index 0 = round 1).
+    pub rounds: RoundShares,
+}
+
+/// A side's statistics for one model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModelStats {
+    /// Trials.
+    pub trials: u64,
+    /// Deals.
+    pub deals: u64,
+    /// Share of trials with a deal.
+    pub agreement_rate: f64,
+    /// Mean agreed amount.
+    pub mean: Option<f64>,
+    /// Standard deviation of agreed amounts.
+    pub sd: Option<f64>,
+    /// Median agreed amount.
+    pub median: Option<f64>,
+    /// Mean round of deals.
+    pub mean_round: Option<f64>,
+}
+
+/// A difference B − A with its confidence interval.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Difference {
+    /// The estimate.
+    pub estimate: f64,
+    /// Standard error (`null` if it cannot be estimated).
+    pub se: Option<f64>,
+    /// Lower end of the interval.
+    pub lo: Option<f64>,
+    /// Upper end of the interval.
+    pub hi: Option<f64>,
+}
+
+/// The paired difference of amounts over trials where both sides dealt.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct PairedDifference {
+    /// Trials where both dealt.
+    pub both_deal: u64,
+    /// The mean difference and its interval.
+    pub difference: Difference,
+}
+
+/// Deals per round, as shares of trials.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RoundShares {
+    /// A's shares.
+    pub a: Vec<f64>,
+    /// B's shares.
+    pub b: Vec<f64>,
+}
+
+impl Difference {
+    fn with_se(estimate: f64, se: f64, quantile: f64) -> Self {
+        if se.is_finite() && se >= 0.0 {
+            Self {
+                estimate,
+                se: Some(se),
+                lo: Some(estimate - quantile * se),
+                hi: Some(estimate + quantile * se),
+            }
+        } else {
+            Self {
+                estimate,
+                se: None,
+                lo: None,
+                hi: None,
+            }
+        }
+    }
+
+    /// Whether the interval excludes 0.
+    #[must_use]
+    pub fn excludes_zero(&self) -> bool {
+        match (self.lo, self.hi) {
+            (Some(lo), Some(hi)) => lo > 0.0 || hi < 0.0,
+            _ => false,
+        }
+    }
+}
+
+fn z() -> f64 {
+    Normal::new(0.0, 1.0).map_or(1.959_963_984_540_054, |n| {
+        n.inverse_cdf(0.5 + CONFIDENCE / 2.0)
+    })
+}
+
+fn stats(m: &ModelSummary) -> ModelStats {
+    let a = m.amount.as_ref();
+    ModelStats {
+        trials: m.trials,
+        deals: a.map_or(0, |a| a.count),
+        agreement_rate: m.agreement_rate,
+        mean: a.map(|a| a.mean).filter(|x| x.is_finite()),
+        sd: a.map(|a| a.sd).filter(|x| x.is_finite()),
+        median: a
+            .and_then(|a| a.quantiles.get("p50").copied())
+            .filter(|x| x.is_finite()),
+        mean_round: m.round.mean.filter(|x| x.is_finite()),
+    }
+}
+
+fn round_shares(m: &ModelSummary) -> Vec<f64> {
+    m.round
+        .counts
+        .iter()
+        .map(|&c| c as f64 / m.trials.max(1) as f64)
+        .collect()
+}
+
+/// Standard error of a median from the density of the distribution around it.
+fn median_se(cdf: &PiecewiseCdf, median: f64, n: u64) -> f64 {
+    let h = 1.5 * cdf.resolution();
+    let density = if h > 0.0 {
+        (cdf.left(median + h) - cdf.at(median - h)) / (2.0 * h)
+    } else {
+        0.0
+    };
+    if density > 0.0 && n > 0 {
+        1.0 / (2.0 * density * (n as f64).sqrt())
+    } else {
+        f64::NAN
+    }
+}
+
+fn welch(a: &ModelStats, b: &ModelStats) -> Option<Difference> {
+    let (ma, mb) = (a.mean?, b.mean?);
+    let d = mb - ma;
+    let (na, nb) = (a.deals as f64, b.deals as f64);
+    if a.deals < 2 || b.deals < 2 {
+        return Some(Difference::with_se(d, f64::NAN, 0.0));
+    }
+    let va = a.sd.unwrap_or(0.0).powi(2) / na;
+    let vb = b.sd.unwrap_or(0.0).powi(2) / nb;
+    let se = (va + vb).sqrt();
+    let df = (va + vb).powi(2) / (va * va / (na - 1.0) + vb * vb / (nb - 1.0));
+    let q = StudentsT::new(0.0, 1.0, df)
+        .ok()
+        .filter(|_| df.is_finite() && df > 0.0)
+        .map_or_else(z, |t| t.inverse_cdf(0.5 + CONFIDENCE / 2.0));
+    Some(Difference::with_se(d, se, q))
+}
+
+/// Compare two summaries model by model (unpaired statistics only).
+#[must_use]
+pub fn compare_summaries(a: (&SideInfo, &Summary), b: (&SideInfo, &Summary)) -> Comparison {
+    let z = z();
+    let mut models = BTreeMap::new();
+    for (name, ma) in &a.1.models {
+        let Some(mb) = b.1.models.get(name) else {
+            continue;
+        };
+        let (sa, sb) = (stats(ma), stats(mb));
+        let (pa, pb) = (ma.agreement_rate, mb.agreement_rate);
+        let se_p = (pa * (1.0 - pa) / ma.trials.max(1) as f64
+            + pb * (1.0 - pb) / mb.trials.max(1) as f64)
+            .sqrt();
+        let cdfs = ma
+            .amount
+            .as_ref()
+            .and_then(PiecewiseCdf::from_amount)
+            .zip(mb.amount.as_ref().and_then(PiecewiseCdf::from_amount));
+        let median = match (&cdfs, sa.median, sb.median) {
+            (Some((ca, cb)), Some(xa), Some(xb)) => {
+                let se = median_se(ca, xa, sa.deals).hypot(median_se(cb, xb, sb.deals));
+                Some(Difference::with_se(xb - xa, se, z))
+            }
+            _ => None,
+        };
+        models.insert(
+            name.clone(),
+            ModelComparison {
+                agreement_rate: Difference::with_se(pb - pa, se_p, z),
+                mean: welch(&sa, &sb),
+                median,
+                paired_amount: None,
+                ks: cdfs.as_ref().map(|(ca, cb)| ks_distance(ca, cb)),
+                wasserstein: cdfs.as_ref().map(|(ca, cb)| wasserstein(ca, cb)),
+                resolution: cdfs
+                    .as_ref()
+                    .map(|(ca, cb)| ca.resolution().max(cb.resolution())),
+                rounds: RoundShares {
+                    a: round_shares(ma),
+                    b: round_shares(mb),
+                },
+                a: sa,
+                b: sb,
+            },
+        );
+    }
+    let missing = |x: &Summary, y: &Summary| -> Vec<String> {
+        x.models
+            .keys()
+            .filter(|k| !y.models.contains_key(*k))
+            .cloned()
+            .collect()
+    };
+    let mut warnings = Vec::new();
+    if a.1.scenario.unit != b.1.scenario.unit {
+        warnings.push(format!(
+            "the units differ: A is in {}, B in {}; differences mix units",
+            a.1.scenario.unit, b.1.scenario.unit
+        ));
+    }
+    Comparison {
+        format: FORMAT.into(),
+        version: VERSION,
+        a: a.0.clone(),
+        b: b.0.clone(),
+        common_random_numbers: false,
+        confidence: CONFIDENCE,
+        methods: METHODS
+            .iter()
+            .map(|(k, v)| ((*k).to_string(), (*v).to_string()))
+            .collect(),
+        only_in_a: missing(a.1, b.1),
+        only_in_b: missing(b.1, a.1),
+        models,
+        warnings,
+    }
+}
+
+/// Per-trial sums for the paired statistics of one model (amounts centred on a
+/// constant to keep sums of squares well conditioned). Chunks sum in trial order and
+/// merge in chunk order, so the result does not depend on the thread count.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct PairSums {
+    /// Trials.
+    pub n: u64,
+    /// Trials where A dealt.
+    pub n_a: u64,
+    /// Trials where B dealt.
+    pub n_b: u64,
+    /// Trials where both dealt.
+    pub n_ab: u64,
+    /// Σ a over A's deals (centred).
+    pub sa: f64,
+    /// Σ a² over A's deals.
+    pub qa: f64,
+    /// Σ b over B's deals (centred).
+    pub sb: f64,
+    /// Σ b² over B's deals.
+    pub qb: f64,
+    /// Σ a over trials where both dealt.
+    pub ab_a: f64,
+    /// Σ b over trials where both dealt.
+    pub ab_b: f64,
+    /// Σ a·b over trials where both dealt.
+    pub ab_ab: f64,
+    /// Σ (b − a)² over trials where both dealt.
+    pub dd: f64,
+}
+
+impl PairSums {
+    fn add(&mut self, center: f64, a: Option<f64>, b: Option<f64>) {
+        self.n += 1;
+        let a = a.map(|x| x - center);
+        let b = b.map(|x| x - center);
+        if let Some(a) = a {
+            self.n_a += 1;
+            self.sa += a;
+            self.qa += a * a;
+        }
+        if let Some(b) = b {
+            self.n_b += 1;
+            self.sb += b;
+            self.qb += b * b;
+        }
+        if let (Some(a), Some(b)) = (a, b) {
+            self.n_ab += 1;
+            self.ab_a += a;
+            self.ab_b += b;
+            self.ab_ab += a * b;
+            self.dd += (b - a) * (b - a);
+        }
+    }
+
+    fn merge(&mut self, o: &PairSums) {
+        self.n += o.n;
+        self.n_a += o.n_a;
+        self.n_b += o.n_b;
+        self.n_ab += o.n_ab;
+        self.sa += o.sa;
+        self.qa += o.qa;
+        self.sb += o.sb;
+        self.qb += o.qb;
+        self.ab_a += o.ab_a;
+        self.ab_b += o.ab_b;
+        self.ab_ab += o.ab_ab;
+        self.dd += o.dd;
+    }
+
+    /// Paired difference of agreement rates, B − A.
+    #[must_use]
+    pub fn agreement(&self) -> Difference {
+        let n = self.n as f64;
+        let d = (self.n_b as f64 - self.n_a as f64) / n;
+        let discordant = (self.n_a + self.n_b - 2 * self.n_ab) as f64;
+        let ss = (discordant - n * d * d).max(0.0);
+        Difference::with_se(d, ss.sqrt() / n, z())
+    }
+
+    /// Difference of mean deal amounts, B − A, by the delta method over paired trials.
+    /// `estimate` is the difference of the sides' means (as in their summaries).
+    #[must_use]
+    pub fn mean(&self, estimate: f64) -> Option<Difference> {
+        if self.n_a < 2 || self.n_b < 2 {
+            return None;
+        }
+        let n = self.n as f64;
+        let (na, nb, nab) = (self.n_a as f64, self.n_b as f64, self.n_ab as f64);
+        let (ma, mb) = (self.sa / na, self.sb / nb);
+        let va = (self.qa - na * ma * ma).max(0.0);
+        let vb = (self.qb - nb * mb * mb).max(0.0);
+        let cov = self.ab_ab - mb * self.ab_a - ma * self.ab_b + nab * ma * mb;
+        let (pa, pb) = (na / n, nb / n);
+        let ss = (vb / (pb * pb) + va / (pa * pa) - 2.0 * cov / (pa * pb)).max(0.0);
+        Some(Difference::with_se(estimate, ss.sqrt() / n, z()))
+    }
+
+    /// Mean of B − A over trials where both dealt.
+    #[must_use]
+    pub fn paired_amount(&self) -> Option<PairedDifference> {
+        if self.n_ab == 0 {
+            return None;
+        }
+        let k = self.n_ab as f64;
+        let d = (self.ab_b - self.ab_a) / k;
+        let se = if self.n_ab > 1 {
+            ((self.dd - k * d * d).max(0.0) / (k - 1.0)).sqrt() / k.sqrt()
+        } else {
+            f64::NAN
+        };
+        Some(PairedDifference {
+            both_deal: self.n_ab,
+            difference: Difference::with_se(d, se, z()),
+        })
+    }
+}
+
+/// The result of a paired run of two scenarios.
+#[derive(Debug, Clone)]
+pub struct PairedRun {
+    /// A's accumulated outcomes (identical to a normal run with the same plan).
+    pub a: Accumulated,
+    /// B's accumulated outcomes.
+    pub b: Accumulated,
+    /// Paired sums per common model.
+    pub pairs: Vec<(Model, PairSums)>,
+}
+
+struct Side<'a> {
+    scenario: &'a Scenario,
+    plan: &'a Plan,
+    range: AmountRange,
+}
+
+fn empty(range: AmountRange, models: &[Model]) -> Accumulated {
+    Accumulated {
+        range,
+        models: models
+            .iter()
+            .map(|&m| (m, ModelAccumulator::default()))
+            .collect(),
+    }
+}
+
+/// Sample trial `t` of one side and run its models in its plan's order, exactly as the
+/// ensemble does; accumulate and keep the outcomes in `out`.
+fn side_trial(
+    side: &Side<'_>,
+    t: u64,
+    inputs: &mut [f64],
+    acc: &mut Accumulated,
+    out: &mut Vec<Outcome>,
+) {
+    let mut rng = ensemble::trial_rng(side.plan.seed, t);
+    let ctx = SampleCtx {
+        trial: t,
+        trials: side.plan.trials,
+        seed: side.plan.seed,
+    };
+    let negotiation = side.scenario.sample(ctx, &mut rng, inputs);
+    out.clear();
+    for (i, &model) in side.plan.models.iter().enumerate() {
+        let o = negotiation.outcome(model, &mut rng, None);
+        acc.models[i].1.add(&side.range, &negotiation, &o);
+        out.push(o);
+    }
+}
+
+fn deal_amount(o: &Outcome) -> Option<f64> {
+    (o.kind == OutcomeKind::Deal).then_some(o.amount).flatten()
+}
+
+fn paired_chunk(
+    a: &Side<'_>,
+    b: &Side<'_>,
+    common: &[(Model, usize, usize)],
+    center: f64,
+    (start, end): (u64, u64),
+) -> PairedRun {
+    let mut acc_a = empty(a.range, &a.plan.models);
+    let mut acc_b = empty(b.range, &b.plan.models);
+    let mut pairs: Vec<(Model, PairSums)> = common
+        .iter()
+        .map(|&(m, _, _)| (m, PairSums::default()))
+        .collect();
+    let mut in_a = vec![0.0; a.scenario.input_count()];
+    let mut in_b = vec![0.0; b.scenario.input_count()];
+    let mut out_a = Vec::with_capacity(a.plan.models.len());
+    let mut out_b = Vec::with_capacity(b.plan.models.len());
+    for t in start..end {
+        side_trial(a, t, &mut in_a, &mut acc_a, &mut out_a);
+        side_trial(b, t, &mut in_b, &mut acc_b, &mut out_b);
+        for (k, &(_, ia, ib)) in common.iter().enumerate() {
+            pairs[k]
+                .1
+                .add(center, deal_amount(&out_a[ia]), deal_amount(&out_b[ib]));
+        }
+    }
+    PairedRun {
+        a: acc_a,
+        b: acc_b,
+        pairs,
+    }
+}
+
+/// Run two scenarios trial by trial with common random numbers (both plans must have
+/// the same seed and trial count) on the current rayon pool. Memory is bounded by one
+/// wave of chunk accumulators, as in the ensemble.
+///
+/// # Errors
+/// [`RunError::Interrupted`] when `cancel` is set before the last wave finishes.
+pub fn run_paired(
+    (sa, pa): (&Scenario, &Plan),
+    (sb, pb): (&Scenario, &Plan),
+    cancel: &AtomicBool,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<PairedRun, RunError> {
+    let a = Side {
+        scenario: sa,
+        plan: pa,
+        range: ensemble::amount_range(sa, pa),
+    };
+    let b = Side {
+        scenario: sb,
+        plan: pb,
+        range: ensemble::amount_range(sb, pb),
+    };
+    let common: Vec<(Model, usize, usize)> = pa
+        .models
+        .iter()
+        .enumerate()
+        .filter_map(|(ia, m)| pb.models.iter().position(|x| x == m).map(|ib| (*m, ia, ib)))
+        .collect();
+    let center = a.range.center;
+    let mut total = PairedRun {
+        a: empty(a.range, &pa.models),
+        b: empty(b.range, &pb.models),
+        pairs: common
+            .iter()
+            .map(|&(m, _, _)| (m, PairSums::default()))
+            .collect(),
+    };
+    let trials = pa.trials;
+    let mut wave_start = 0;
+    while wave_start < trials {
+        if cancel.load(Ordering::Relaxed) {
+            return Err(RunError::Interrupted(Interrupted { done: wave_start }));
+        }
+        let wave_end = (wave_start + WAVE * CHUNK).min(trials);
+        let chunks: Vec<(u64, u64)> = (wave_start..wave_end)
+            .step_by(CHUNK as usize)
+            .map(|s| (s, (s + CHUNK).min(wave_end)))
+            .collect();
+        let results: Vec<PairedRun> = chunks
+            .par_iter()
+            .map(|&bounds| paired_chunk(&a, &b, &common, center, bounds))
+            .collect();
+        for r in &results {
+            total.a.merge(&r.a);
+            total.b.merge(&r.b);
+            for (t, c) in total.pairs.iter_mut().zip(&r.pairs) {
+                t.1.merge(&c.1);
+            }
+        }
+        progress(wave_end);
+        wave_start = wave_end;
+    }
+    Ok(total)
+}
+
+/// Options of `bargain compare`.
+#[derive(Debug, Clone, Default)]
+pub struct CompareOptions {
+    /// The first input: a report folder or a scenario file.
+    pub a: PathBuf,
+    /// The second input.
+    pub b: PathBuf,
+    /// Output folder (default `reports/compare`).
+    pub out: Option<PathBuf>,
+    /// Trials for scenario inputs.
+    pub trials: Option<u64>,
+    /// Seed for scenario inputs.
+    pub seed: Option<u64>,
+    /// Worker threads.
+    pub threads: Option<usize>,
+}
+
+/// What `bargain compare` produced.
+#[derive(Debug, Clone)]
+pub struct Compared {
+    /// The comparison (`compare.json`).
+    pub comparison: Comparison,
+    /// Where the files were written.
+    pub dest: PathBuf,
+    /// The table for the terminal.
+    pub table: String,
+}
+
+fn read_report(dir: &Path, warnings: &mut Vec<String>) -> Result<Summary, AnalysisError> {
+    let path = dir.join("summary.json");
+    if !path.is_file() {
+        return Err(AnalysisError::Usage(format!(
+            "{}: not a report folder (no summary.json)",
+            dir.display()
+        )));
+    }
+    let text = std::fs::read_to_string(&path).map_err(AnalysisError::io(path.display()))?;
+    let summary: Summary = serde_json::from_str(&text)
+        .map_err(|e| AnalysisError::Usage(format!("{}: {e}", path.display())))?;
+    if dir.join("partial.json").is_file() {
+        warnings.push(format!(
+            "{} is a partial report (one shard of a run): merge the shards with `bargain merge` to compare whole runs",
+            dir.display()
+        ));
+    }
+    Ok(summary)
+}
+
+fn load(path: &Path) -> Result<Loaded, AnalysisError> {
+    let scenario = Scenario::from_path(path)?;
+    let text = std::fs::read_to_string(path).map_err(AnalysisError::io(path.display()))?;
+    Ok(Loaded {
+        scenario,
+        origin: path.display().to_string(),
+        text,
+    })
+}
+
+fn side_info(label: &str, source: &Path, input: &str, s: &Summary) -> SideInfo {
+    SideInfo {
+        label: label.into(),
+        source: source.display().to_string(),
+        input: input.into(),
+        scenario: s.scenario.name.clone(),
+        title: s.scenario.title.clone(),
+        unit: s.scenario.unit.clone(),
+        trials: s.trials,
+        seed: s.seed,
+    }
+}
+
+fn run_one(loaded: &Loaded, plan: Plan, cancel: &AtomicBool) -> Result<Summary, AnalysisError> {
+    let f = pipeline::execute(loaded, plan, &|_| {}, cancel, None)
+        .map_err(|e| AnalysisError::run(&loaded.scenario.name, e))?;
+    Ok(f.summary)
+}
+
+/// Run `bargain compare`: compute, write `compare.json`, `compare.html`, `compare.svg`
+/// and `compare.png` (and, for scenario inputs, `a.summary.json`/`b.summary.json`) into
+/// the output folder atomically, and return the terminal table.
+///
+/// # Errors
+/// Usage errors for missing or unreadable inputs, scenario errors, interruption, I/O.
+pub fn compare(opts: &CompareOptions) -> Result<Compared, AnalysisError> {
+    check_trials(opts.trials)?;
+    let dest = opts
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("reports/compare"));
+    if !crate::output::replaceable(&dest) {
+        return Err(AnalysisError::Usage(format!(
+            "{} exists and is not a bargain report folder; refusing to overwrite it: choose another --out",
+            dest.display()
+        )));
+    }
+    let kind = |p: &Path| -> Result<bool, AnalysisError> {
+        if p.is_dir() {
+            Ok(true)
+        } else if p.is_file() {
+            Ok(false)
+        } else {
+            Err(AnalysisError::Usage(format!(
+                "{}: no such report folder or scenario file",
+                p.display()
+            )))
+        }
+    };
+    let (a_dir, b_dir) = (kind(&opts.a)?, kind(&opts.b)?);
+    let mut warnings = Vec::new();
+    let cancel = cancel_flag();
+    let pool = pool(opts.threads)?;
+    let mut ran: Vec<(&str, Summary)> = Vec::new();
+    let (mut cmp, sa, sb) = match (a_dir, b_dir) {
+        (true, true) => {
+            let sa = read_report(&opts.a, &mut warnings)?;
+            let sb = read_report(&opts.b, &mut warnings)?;
+            let ia = side_info("A", &opts.a, "report", &sa);
+            let ib = side_info("B", &opts.b, "report", &sb);
+            (compare_summaries((&ia, &sa), (&ib, &sb)), sa, sb)
+        }
+        (false, false) => {
+            let la = load(&opts.a)?;
+            let lb = load(&opts.b)?;
+            let overrides = Overrides {
+                trials: Some(opts.trials.unwrap_or(la.scenario.run.trials)),
+                seed: Some(opts.seed.unwrap_or(la.scenario.run.seed)),
+            };
+            let pa = pipeline::plan(&la.scenario, &overrides, Shard::WHOLE);
+            let pb = pipeline::plan(&lb.scenario, &overrides, Shard::WHOLE);
+            let run = pool
+                .install(|| run_paired((&la.scenario, &pa), (&lb.scenario, &pb), &cancel, &|_| {}))
+                .map_err(|e| AnalysisError::run(&la.scenario.name, e))?;
+            let sa = pipeline::summarize(&la.scenario, &pa, &run.a);
+            let sb = pipeline::summarize(&lb.scenario, &pb, &run.b);
+            let ia = side_info("A", &opts.a, "scenario", &sa);
+            let ib = side_info("B", &opts.b, "scenario", &sb);
+            let mut cmp = compare_summaries((&ia, &sa), (&ib, &sb));
+            cmp.common_random_numbers = true;
+            for (model, sums) in &run.pairs {
+                if let Some(mc) = cmp.models.get_mut(model.as_str()) {
+                    mc.agreement_rate = sums.agreement();
+                    if let Some(m) = mc.mean {
+                        mc.mean = sums.mean(m.estimate).or(Some(m));
+                    }
+                    mc.paired_amount = sums.paired_amount();
+                }
+            }
+            ran.push(("a", sa.clone()));
+            ran.push(("b", sb.clone()));
+            (cmp, sa, sb)
+        }
+        (a_is_dir, _) => {
+            // One report folder, one scenario: run the scenario with the folder's seed and
+            // trial count (same per-trial generators), compare from summaries.
+            let (dir, file) = if a_is_dir {
+                (&opts.a, &opts.b)
+            } else {
+                (&opts.b, &opts.a)
+            };
+            let report = read_report(dir, &mut warnings)?;
+            let loaded = load(file)?;
+            let overrides = Overrides {
+                trials: Some(opts.trials.unwrap_or(report.trials)),
+                seed: Some(opts.seed.unwrap_or(report.seed)),
+            };
+            let plan = pipeline::plan(&loaded.scenario, &overrides, Shard::WHOLE);
+            let run = pool.install(|| run_one(&loaded, plan, &cancel))?;
+            warnings.push(
+                "one input is a report folder: the scenario ran with its seed and trial count, \
+                 but the comparison uses summaries only (unpaired intervals)"
+                    .into(),
+            );
+            let (sa, sb) = if a_is_dir {
+                ran.push(("b", run.clone()));
+                (report, run)
+            } else {
+                ran.push(("a", run.clone()));
+                (run, report)
+            };
+            let ia = side_info(
+                "A",
+                &opts.a,
+                if a_is_dir { "report" } else { "scenario" },
+                &sa,
+            );
+            let ib = side_info(
+                "B",
+                &opts.b,
+                if a_is_dir { "scenario" } else { "report" },
+                &sb,
+            );
+            (compare_summaries((&ia, &sa), (&ib, &sb)), sa, sb)
+        }
+    };
+    cmp.warnings.extend(warnings);
+    if cmp.models.is_empty() {
+        cmp.warnings
+            .push("no model is present in both inputs: nothing to compare".into());
+    }
+
+    let staging = Staging::new(&dest).map_err(|e| AnalysisError::Usage(e.to_string()))?;
+    let write = || -> std::io::Result<()> {
+        let dir = staging.path();
+        std::fs::write(dir.join("compare.json"), to_json(&cmp)?)?;
+        for (stem, s) in &ran {
+            std::fs::write(dir.join(format!("{stem}.summary.json")), to_json(s)?)?;
+        }
+        crate::report::write_compare_plot(dir, &cmp, &sa, &sb)?;
+        let svg = crate::report::compare_svg(&cmp, &sa, &sb)?;
+        std::fs::write(dir.join("compare.html"), html(&cmp, &svg))?;
+        Ok(())
+    };
+    write().map_err(AnalysisError::io(dest.display()))?;
+    staging
+        .commit()
+        .map_err(AnalysisError::io(dest.display()))?;
+    let table = table(&cmp);
+    Ok(Compared {
+        comparison: cmp,
+        dest,
+        table,
+    })
+}
+
+/// Decimals for amounts of this comparison (about four significant digits).
+fn decimals(cmp: &Comparison) -> usize {
+    let scale = cmp
+        .models
+        .values()
+        .flat_map(|m| [m.a.median, m.b.median])
+        .flatten()
+        .map(f64::abs)
+        .fold(0.0, f64::max);
+    if scale > 0.0 && scale.is_finite() {
+        (3.0 - scale.log10().floor()).clamp(0.0, 8.0) as usize
+    } else {
+        3
+    }
+}
+
+fn opt(x: Option<f64>, d: usize) -> String {
+    x.map_or_else(|| "–".into(), |v| format!("{v:.d$}"))
+}
+
+fn signed(x: Option<f64>, d: usize) -> String {
+    x.map_or_else(|| "–".into(), |v| format!("{v:+.d$}"))
+}
+
+fn interval(diff: &Difference, d: usize, scale: f64) -> String {
+    match (diff.lo, diff.hi) {
+        (Some(lo), Some(hi)) => format!("[{:+.d$}, {:+.d$}]", lo * scale, hi * scale),
+        _ => "–".into(),
+    }
+}
+
+/// The readable terminal table of a comparison.
+#[must_use]
+pub fn table(cmp: &Comparison) -> String {
+    let mut out = String::new();
+    let d = decimals(cmp);
+    let _ = writeln!(
+        out,
+        "A: {} ({}, {} trials, seed {})",
+        cmp.a.title, cmp.a.source, cmp.a.trials, cmp.a.seed
+    );
+    let _ = writeln!(
+        out,
+        "B: {} ({}, {} trials, seed {})",
+        cmp.b.title, cmp.b.source, cmp.b.trials, cmp.b.seed
+    );
+    let _ = writeln!(
+        out,
+        "differences are B − A with 95% intervals; {}; amounts in {}",
+        if cmp.common_random_numbers {
+            "common random numbers (paired)"
+        } else {
+            "independent samples"
+        },
+        cmp.a.unit
+    );
+    for name in ordered(cmp) {
+        let m = &cmp.models[name];
+        let _ = writeln!(out);
+        let _ = writeln!(
+            out,
+            "{name:<18} {:>12} {:>12} {:>12}  95% interval",
+            "A", "B", "B − A"
+        );
+        let pp = |x: f64| format!("{:.1}%", 100.0 * x);
+        let _ = writeln!(
+            out,
+            "  {:<16} {:>12} {:>12} {:>12}  {} pp",
+            "agreement rate",
+            pp(m.a.agreement_rate),
+            pp(m.b.agreement_rate),
+            format!("{:+.1} pp", 100.0 * m.agreement_rate.estimate),
+            interval(&m.agreement_rate, 1, 100.0)
+        );
+        for (label, diff, a, b) in [
+            ("mean amount", &m.mean, m.a.mean, m.b.mean),
+            ("median amount", &m.median, m.a.median, m.b.median),
+        ] {
+            let _ = writeln!(
+                out,
+                "  {:<16} {:>12} {:>12} {:>12}  {}",
+                label,
+                opt(a, d),
+                opt(b, d),
+                signed(diff.map(|x| x.estimate), d),
+                diff.as_ref().map_or("–".into(), |x| interval(x, d, 1.0))
+            );
+        }
+        if let Some(p) = &m.paired_amount {
+            let _ = writeln!(
+                out,
+                "  {:<16} {:>12} {:>12} {:>12}  {}  ({} trials where both dealt)",
+                "paired B − A",
+                "",
+                "",
+                signed(Some(p.difference.estimate), d),
+                interval(&p.difference, d, 1.0),
+                p.both_deal
+            );
+        }
+        let _ = writeln!(
+            out,
+            "  {:<16} {:>12} {:>12} {:>12}",
+            "mean round",
+            opt(m.a.mean_round, 2),
+            opt(m.b.mean_round, 2),
+            match (m.a.mean_round, m.b.mean_round) {
+                (Some(a), Some(b)) => format!("{:+.2}", b - a),
+                _ => "–".into(),
+            }
+        );
+        let _ = writeln!(
+            out,
+            "  KS distance {}   Wasserstein-1 {}   (resolution {})",
+            opt(m.ks, 3),
+            opt(m.wasserstein, d + 1),
+            opt(m.resolution, d + 1)
+        );
+    }
+    for (side, names) in [("A", &cmp.only_in_a), ("B", &cmp.only_in_b)] {
+        if !names.is_empty() {
+            let _ = writeln!(out, "\nonly in {side}: {}", names.join(", "));
+        }
+    }
+    for w in &cmp.warnings {
+        let _ = writeln!(out, "warning: {w}");
+    }
+    out
+}
+
+/// Model names of a comparison in report order.
+pub(crate) fn ordered(cmp: &Comparison) -> Vec<&str> {
+    let mut names: Vec<&str> = cmp.models.keys().map(String::as_str).collect();
+    names.sort_by_key(|n| {
+        Model::from_name(n)
+            .and_then(|m| Model::ALL.iter().position(|&x| x == m))
+            .unwrap_or(Model::ALL.len())
+    });
+    names
+}
+
+fn html(cmp: &Comparison, svg: &str) -> String {
+    use crate::report::{escape, head, inline_svg, model_cell};
+    let d = decimals(cmp);
+    let mut out = String::with_capacity(32 * 1024);
+    let title = format!("Comparison: {} vs {}", cmp.a.scenario, cmp.b.scenario);
+    let _ = head(&mut out, &title);
+    let _ = writeln!(out, "<h1>{}</h1>", escape(&title));
+    let _ = writeln!(
+        out,
+        "<p class=\"lead\">Differences are <strong>B − A</strong> with {:.0}% confidence \
+         intervals; {}.</p>",
+        cmp.confidence * 100.0,
+        if cmp.common_random_numbers {
+            "both scenarios ran here with <strong>common random numbers</strong> (same seed and \
+             trial count, so trial i of both drew from the same generator): agreement and mean \
+             intervals are paired"
+        } else {
+            "the inputs are compared from their summaries as independent samples"
+        }
+    );
+    let _ = writeln!(
+        out,
+        "<table><thead><tr><th></th><th>input</th><th>scenario</th><th>title</th>\
+         <th>trials</th><th>seed</th><th>unit</th></tr></thead><tbody>"
+    );
+    for s in [&cmp.a, &cmp.b] {
+        let _ = writeln!(
+            out,
+            "<tr><td><strong>{}</strong></td><td>{} <span class=\"muted\">({})</span></td>\
+             <td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            escape(&s.label),
+            escape(&s.source),
+            escape(&s.input),
+            escape(&s.scenario),
+            escape(&s.title),
+            s.trials,
+            s.seed,
+            escape(&s.unit)
+        );
+    }
+    let _ = writeln!(out, "</tbody></table>");
+    if !cmp.warnings.is_empty() {
+        let _ = writeln!(out, "<div class=\"warn\"><strong>Warnings</strong><ul>");
+        for w in &cmp.warnings {
+            let _ = writeln!(out, "<li>{}</li>", escape(w));
+        }
+        let _ = writeln!(out, "</ul></div>");
+    }
+
+    let _ = writeln!(out, "<h2>Differences per model</h2>");
+    let _ = writeln!(
+        out,
+        "<div class=\"scroll\"><table><thead><tr><th>model</th><th>statistic</th><th>A</th>\
+         <th>B</th><th>B − A</th><th>95% interval</th></tr></thead><tbody>"
+    );
+    let pct = |x: f64| format!("{:.1}%", 100.0 * x);
+    for name in ordered(cmp) {
+        let m = &cmp.models[name];
+        let mut rows: Vec<[String; 5]> = vec![[
+            "agreement rate".into(),
+            pct(m.a.agreement_rate),
+            pct(m.b.agreement_rate),
+            format!("{:+.2} pp", 100.0 * m.agreement_rate.estimate),
+            format!("{} pp", interval(&m.agreement_rate, 2, 100.0)),
+        ]];
+        for (label, diff, a, b) in [
+            ("mean amount", &m.mean, m.a.mean, m.b.mean),
+            ("median amount", &m.median, m.a.median, m.b.median),
+        ] {
+            rows.push([
+                label.into(),
+                opt(a, d),
+                opt(b, d),
+                signed(diff.map(|x| x.estimate), d),
+                diff.as_ref().map_or("–".into(), |x| interval(x, d, 1.0)),
+            ]);
+        }
+        if let Some(p) = &m.paired_amount {
+            rows.push([
+                format!("paired amount ({} trials)", p.both_deal),
+                String::new(),
+                String::new(),
+                signed(Some(p.difference.estimate), d),
+                interval(&p.difference, d, 1.0),
+            ]);
+        }
+        rows.push([
+            "mean round".into(),
+            opt(m.a.mean_round, 2),
+            opt(m.b.mean_round, 2),
+            match (m.a.mean_round, m.b.mean_round) {
+                (Some(a), Some(b)) => format!("{:+.2}", b - a),
+                _ => "–".into(),
+            },
+            String::new(),
+        ]);
+        rows.push([
+            "KS distance · W₁".into(),
+            String::new(),
+            String::new(),
+            format!("{} · {}", opt(m.ks, 3), opt(m.wasserstein, d + 1)),
+            format!("resolution {}", opt(m.resolution, d + 1)),
+        ]);
+        for (i, r) in rows.iter().enumerate() {
+            let first = if i == 0 {
+                format!(
+                    "<td rowspan=\"{}\" style=\"vertical-align:top\">{}</td>",
+                    rows.len(),
+                    model_cell(name)
+                )
+            } else {
+                String::new()
+            };
+            let _ = writeln!(
+                out,
+                "<tr>{first}<td style=\"text-align:left\">{}</td><td>{}</td><td>{}</td>\
+                 <td><strong>{}</strong></td><td>{}</td></tr>",
+                escape(&r[0]),
+                r[1],
+                r[2],
+                r[3],
+                r[4]
+            );
+        }
+    }
+    let _ = writeln!(out, "</tbody></table></div>");
+    for (side, names) in [("A", &cmp.only_in_a), ("B", &cmp.only_in_b)] {
+        if !names.is_empty() {
+            let _ = writeln!(
+                out,
+                "<p class=\"note\">Only in {side}: {}.</p>",
+                escape(&names.join(", "))
+            );
+        }
+    }
+
+    let _ = writeln!(out, "<h2>Distributions</h2>");
+    let _ = writeln!(
+        out,
+        "<figure>{}<figcaption>Per model: the histograms of agreed amounts (each normalized \
+         to its own deals), the distribution functions, and deals per round as a share of \
+         trials, A and B overlaid.</figcaption></figure>",
+        inline_svg(svg, "Comparison of the distributions of A and B")
+    );
+
+    let _ = writeln!(out, "<h2>Rounds side by side</h2>");
+    let names = ordered(cmp);
+    let rounds = names
+        .iter()
+        .map(|n| {
+            cmp.models[*n]
+                .rounds
+                .a
+                .len()
+                .max(cmp.models[*n].rounds.b.len())
+        })
+        .max()
+        .unwrap_or(0);
+    if rounds == 0 {
+        let _ = writeln!(out, "<p class=\"note\">No deals.</p>");
+    } else {
+        let _ = write!(
+            out,
+            "<div class=\"scroll\"><table><thead><tr><th>round</th>"
+        );
+        for n in &names {
+            let _ = write!(out, "<th>{} A</th><th>{} B</th>", escape(n), escape(n));
+        }
+        let _ = writeln!(out, "</tr></thead><tbody>");
+        for r in 0..rounds {
+            let _ = write!(out, "<tr><td>{}</td>", r + 1);
+            for n in &names {
+                let m = &cmp.models[*n];
+                for v in [&m.rounds.a, &m.rounds.b] {
+                    let _ = write!(out, "<td>{}</td>", v.get(r).map_or("–".into(), |x| pct(*x)));
+                }
+            }
+            let _ = writeln!(out, "</tr>");
+        }
+        let _ = writeln!(out, "</tbody></table></div>");
+        let _ = writeln!(
+            out,
+            "<p class=\"note\">Deals struck in each round as a share of the model's trials.</p>"
+        );
+    }
+
+    let _ = writeln!(out, "<h2>Methods</h2><dl>");
+    for (k, v) in &cmp.methods {
+        let _ = writeln!(
+            out,
+            "<dt><code>{}</code></dt><dd class=\"muted\">{}</dd>",
+            escape(k),
+            escape(v)
+        );
+    }
+    let _ = writeln!(out, "</dl>");
+    let _ = writeln!(
+        out,
+        "<footer>{} v{} · generated by bargain compare</footer>\n</main>\n</body>\n</html>",
+        escape(&cmp.format),
+        cmp.version
+    );
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paired_agreement_of_identical_indicators_is_zero_with_zero_width() {
+        let mut s = PairSums::default();
+        for i in 0..100 {
+            let x = (i % 3 != 0).then_some(1.0 + i as f64 * 0.001);
+            s.add(1.0, x, x);
+        }
+        let d = s.agreement();
+        assert_eq!(d.estimate, 0.0);
+        assert_eq!(d.se, Some(0.0));
+        let m = s.mean(0.0).expect("mean");
+        assert!(m.se.expect("se") < 1e-12);
+        let p = s.paired_amount().expect("paired");
+        assert_eq!(p.difference.estimate, 0.0);
+    }
+
+    #[test]
+    fn paired_shift_is_detected() {
+        let mut s = PairSums::default();
+        for i in 0..1000 {
+            let a = 1.0 + ((i * 37) % 100) as f64 * 0.01;
+            s.add(1.5, Some(a), Some(a + 0.01));
+        }
+        let p = s.paired_amount().expect("paired");
+        assert!((p.difference.estimate - 0.01).abs() < 1e-9);
+        let m = s.mean(0.01).expect("mean");
+        // Identical spread, perfectly correlated: the paired interval is (nearly) a point.
+        assert!(m.excludes_zero(), "{m:?}");
+    }
+}

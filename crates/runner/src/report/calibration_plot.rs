@@ -1,0 +1,205 @@
+//! `calibration.svg`/`.png`: the backtest's calibration plot. Left: each model's sorted
+//! PIT values against uniform quantiles. Right: the share of observed outcomes inside
+//! each model's central 50% and 90% intervals, against the nominal levels.
+
+use std::io;
+use std::path::Path;
+
+use plotters::coord::Shift;
+use plotters::element::DashedPathElement;
+use plotters::prelude::*;
+
+use super::figure::{
+    Backend, DrawResult, Figure, Swatch, axis_color, draw_legend, draw_message, draw_title,
+    svg_string, write_figure,
+};
+use super::style::{GRID, INK, Scale, lighten, model_color, pct_tick_format};
+use crate::analysis::backtest::{Backtest, ordered};
+
+struct Calibration<'a> {
+    backtest: &'a Backtest,
+}
+
+/// Write `calibration.svg` and `calibration.png` into `dir`.
+///
+/// # Errors
+/// Any I/O or rendering error.
+pub fn write_calibration_plot(dir: &Path, backtest: &Backtest) -> io::Result<()> {
+    write_figure(dir, "calibration", &Calibration { backtest })
+}
+
+/// The calibration plot as an SVG document (for inlining).
+///
+/// # Errors
+/// Any rendering error.
+pub fn calibration_svg(backtest: &Backtest) -> io::Result<String> {
+    svg_string(&Calibration { backtest })
+}
+
+impl Figure for Calibration<'_> {
+    fn size(&self) -> (u32, u32) {
+        (1100, 600)
+    }
+
+    fn draw<DB: Backend>(&self, root: &DrawingArea<DB, Shift>, s: Scale) -> DrawResult {
+        let b = self.backtest;
+        let n = b.scenarios.len();
+        let top = draw_title(
+            root,
+            s,
+            &format!(
+                "Calibration against {n} observed outcome{}",
+                if n == 1 { "" } else { "s" }
+            ),
+            "Left: sorted PIT of each observed amount vs uniform quantiles (diagonal = calibrated). Right: share inside the central intervals.",
+        )?;
+        let (_, body) = root.split_vertically(top);
+        let (w, _) = body.dim_in_pixel();
+        let (left, rest) = body.split_horizontally((f64::from(w) * 0.46) as u32);
+        let (right, legend) = rest.split_horizontally((f64::from(w) * 0.34) as u32);
+        let names = ordered(b.models.keys().cloned());
+        let mut entries: Vec<(Swatch, String)> = names
+            .iter()
+            .map(|name| {
+                let c = &b.models[name];
+                (
+                    Swatch::Line(model_color(name)),
+                    format!("{name} ({} scored)", c.scenarios),
+                )
+            })
+            .collect();
+        entries.push((Swatch::Dashed(INK), "calibrated / nominal".into()));
+        entries.push((Swatch::None, "bars: light 50%, dark 90%".into()));
+        let lw = legend.dim_in_pixel().0.saturating_sub(s.upx(10.0));
+        draw_legend(&legend, s, (s.px(6.0), s.px(16.0)), lw, &entries)?;
+        if b.models.values().all(|c| c.pit.is_empty()) {
+            draw_message(&left, s, "no model had deals")?;
+            return Ok(());
+        }
+        draw_pit(&left, s, b, &names)?;
+        draw_coverage(&right, s, b, &names)?;
+        Ok(())
+    }
+}
+
+fn draw_pit<DB: Backend>(
+    area: &DrawingArea<DB, Shift>,
+    s: Scale,
+    b: &Backtest,
+    names: &[String],
+) -> DrawResult {
+    let mut ch = ChartBuilder::on(area)
+        .margin_left(s.px(8.0))
+        .margin_right(s.px(20.0))
+        .margin_top(s.px(10.0))
+        .margin_bottom(s.px(8.0))
+        .x_label_area_size(s.px(56.0))
+        .y_label_area_size(s.px(70.0))
+        .build_cartesian_2d(0.0..1.0, 0.0..1.0)?;
+    let f = pct_tick_format(1.0);
+    ch.configure_mesh()
+        .bold_line_style(GRID.stroke_width(s.upx(1.0)))
+        .max_light_lines(0)
+        .axis_style(axis_color())
+        .x_labels(6)
+        .y_labels(6)
+        .x_label_formatter(&f)
+        .y_label_formatter(&f)
+        .label_style(s.text(14.0))
+        .axis_desc_style(s.text(16.0))
+        .x_desc("uniform quantile")
+        .y_desc("PIT of observed amount")
+        .set_all_tick_mark_size(s.px(5.0))
+        .draw()?;
+    ch.draw_series(std::iter::once(DashedPathElement::new(
+        vec![(0.0, 0.0), (1.0, 1.0)],
+        s.px(7.0),
+        s.px(4.0),
+        INK.stroke_width(s.upx(1.5)),
+    )))?;
+    for name in names {
+        let pit = &b.models[name].pit;
+        if pit.is_empty() {
+            continue;
+        }
+        let k = pit.len() as f64;
+        let points: Vec<(f64, f64)> = pit
+            .iter()
+            .enumerate()
+            .map(|(i, &p)| ((i as f64 + 0.5) / k, p))
+            .collect();
+        let color = model_color(name);
+        ch.draw_series(LineSeries::new(
+            points.iter().copied(),
+            color.stroke_width(s.upx(2.0)),
+        ))?;
+        ch.draw_series(
+            points
+                .iter()
+                .map(|&p| Circle::new(p, s.px(5.0), color.filled())),
+        )?;
+    }
+    Ok(())
+}
+
+fn draw_coverage<DB: Backend>(
+    area: &DrawingArea<DB, Shift>,
+    s: Scale,
+    b: &Backtest,
+    names: &[String],
+) -> DrawResult {
+    let k = names.len().max(1) as f64;
+    let mut ch = ChartBuilder::on(area)
+        .margin_left(s.px(8.0))
+        .margin_right(s.px(12.0))
+        .margin_top(s.px(10.0))
+        .margin_bottom(s.px(8.0))
+        .x_label_area_size(s.px(56.0))
+        .y_label_area_size(s.px(70.0))
+        .build_cartesian_2d(0.0..k, 0.0..1.05)?;
+    let f = pct_tick_format(1.0);
+    let blank = |_: &f64| String::new();
+    ch.configure_mesh()
+        .disable_x_mesh()
+        .bold_line_style(GRID.stroke_width(s.upx(1.0)))
+        .max_light_lines(0)
+        .axis_style(axis_color())
+        .x_labels(0)
+        .y_labels(6)
+        .x_label_formatter(&blank)
+        .y_label_formatter(&f)
+        .label_style(s.text(14.0))
+        .axis_desc_style(s.text(16.0))
+        .x_desc("models (colours as in the legend)")
+        .y_desc("share inside the interval")
+        .set_all_tick_mark_size(s.px(5.0))
+        .draw()?;
+    for (i, name) in names.iter().enumerate() {
+        let c = &b.models[name];
+        let color = model_color(name);
+        let x = i as f64;
+        for (j, (share, light)) in [(c.share_in_50, 0.55), (c.share_in_90, 0.0)]
+            .into_iter()
+            .enumerate()
+        {
+            let Some(v) = share else { continue };
+            let left = x + 0.12 + 0.38 * j as f64;
+            let fill = lighten(color, light);
+            // A sliver for 0% so the bar is visible.
+            let top = v.max(0.004);
+            ch.draw_series(std::iter::once(Rectangle::new(
+                [(left, 0.0), (left + 0.36, top)],
+                fill.filled(),
+            )))?;
+        }
+    }
+    for level in [0.5, 0.9] {
+        ch.draw_series(std::iter::once(DashedPathElement::new(
+            vec![(0.0, level), (k, level)],
+            s.px(7.0),
+            s.px(4.0),
+            INK.stroke_width(s.upx(1.5)),
+        )))?;
+    }
+    Ok(())
+}

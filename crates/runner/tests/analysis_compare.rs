@@ -1,0 +1,188 @@
+//! End-to-end tests of `bargain compare`.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn bargain(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_bargain"))
+        .args(args)
+        .output()
+        .expect("run bargain")
+}
+
+fn ok(args: &[&str]) -> Output {
+    let out = bargain(args);
+    assert!(
+        out.status.success(),
+        "bargain {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, text).expect("write scenario");
+    p
+}
+
+fn json(path: &Path) -> Value {
+    serde_json::from_str(&std::fs::read_to_string(path).expect("read")).expect("json")
+}
+
+/// A scenario with uncertain reservations; `payer_hi` is the top of the payer's
+/// reservation range.
+fn scenario(name: &str, payer_hi: f64) -> String {
+    format!(
+        r#"
+[scenario]
+name = "{name}"
+unit = "trillion KRW"
+[run]
+trials = 4000
+seed = 7
+models = ["agents", "nash", "rubinstein"]
+[protocol]
+max_rounds = 8
+first_mover = "us"
+breakdown_risk = {{ uniform = [0.0, 0.02] }}
+[parties.us]
+side = "payee"
+opening = {{ triangular = [1.3, 1.4, 1.6] }}
+reservation = {{ uniform = [0.95, 1.13] }}
+discount = {{ uniform = [0.95, 0.99] }}
+strategy = {{ kind = "time-based", preset = {{ choice = ["boulware", "linear", "conceder"] }} }}
+[parties.kr]
+side = "payer"
+opening = {{ triangular = [0.96, 0.97, 0.9999] }}
+reservation = {{ uniform = [1.0, {payer_hi}] }}
+discount = {{ uniform = [0.95, 0.99] }}
+strategy = {{ kind = "time-based", preset = {{ choice = ["boulware", "linear", "conceder"] }} }}
+"#
+    )
+}
+
+#[test]
+fn a_report_compared_with_itself_gives_zeros() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let a = write(tmp.path(), "a.toml", &scenario("same", 1.2));
+    let report = tmp.path().join("report");
+    ok(&[
+        "run",
+        a.to_str().expect("utf8"),
+        "--trials",
+        "3000",
+        "--out",
+        report.to_str().expect("utf8"),
+        "-q",
+    ]);
+    let out = tmp.path().join("cmp");
+    let r = report.to_str().expect("utf8");
+    let o = ok(&["compare", r, r, "--out", out.to_str().expect("utf8")]);
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(stdout.contains("agreement rate"), "{stdout}");
+    for f in ["compare.json", "compare.html", "compare.svg", "compare.png"] {
+        assert!(out.join(f).is_file(), "{f} missing");
+    }
+    let c = json(&out.join("compare.json"));
+    assert_eq!(c["format"], "bargain-compare");
+    assert_eq!(c["common_random_numbers"], false);
+    let models = c["models"].as_object().expect("models");
+    assert_eq!(models.len(), 3);
+    for (name, m) in models {
+        for key in ["ks", "wasserstein"] {
+            assert_eq!(m[key].as_f64(), Some(0.0), "{name} {key}");
+        }
+        for key in ["agreement_rate", "mean", "median"] {
+            assert_eq!(m[key]["estimate"].as_f64(), Some(0.0), "{name} {key}");
+        }
+        assert_eq!(m["rounds"]["a"], m["rounds"]["b"]);
+    }
+}
+
+#[test]
+fn a_higher_payer_reservation_raises_the_mean_with_an_interval_above_zero() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let a = write(tmp.path(), "a.toml", &scenario("low", 1.2));
+    let b = write(tmp.path(), "b.toml", &scenario("high", 1.4));
+    let out = tmp.path().join("cmp");
+    ok(&[
+        "compare",
+        a.to_str().expect("utf8"),
+        b.to_str().expect("utf8"),
+        "--trials",
+        "3000",
+        "--out",
+        out.to_str().expect("utf8"),
+        "-q",
+    ]);
+    let c = json(&out.join("compare.json"));
+    assert_eq!(c["common_random_numbers"], true);
+    assert_eq!(c["a"]["seed"], c["b"]["seed"]);
+    assert_eq!(c["a"]["trials"].as_u64(), Some(3000));
+    for name in ["agents", "nash", "rubinstein"] {
+        let m = &c["models"][name]["mean"];
+        let (est, lo) = (
+            m["estimate"].as_f64().expect("estimate"),
+            m["lo"].as_f64().expect("lo"),
+        );
+        assert!(est > 0.0 && lo > 0.0, "{name}: {m}");
+        assert!(c["models"][name]["ks"].as_f64().expect("ks") > 0.0);
+    }
+    // The paired run reproduces the ordinary run of each scenario exactly.
+    let run = tmp.path().join("run-b");
+    ok(&[
+        "run",
+        b.to_str().expect("utf8"),
+        "--trials",
+        "3000",
+        "--out",
+        run.to_str().expect("utf8"),
+        "-q",
+    ]);
+    assert_eq!(
+        std::fs::read(run.join("summary.json")).expect("run summary"),
+        std::fs::read(out.join("b.summary.json")).expect("compare summary")
+    );
+    // The same comparison from the two report folders (unpaired) agrees on direction.
+    let run_a = tmp.path().join("run-a");
+    ok(&[
+        "run",
+        a.to_str().expect("utf8"),
+        "--trials",
+        "3000",
+        "--out",
+        run_a.to_str().expect("utf8"),
+        "-q",
+    ]);
+    let out2 = tmp.path().join("cmp2");
+    ok(&[
+        "compare",
+        run_a.to_str().expect("utf8"),
+        run.to_str().expect("utf8"),
+        "--out",
+        out2.to_str().expect("utf8"),
+        "-q",
+    ]);
+    let c2 = json(&out2.join("compare.json"));
+    assert_eq!(c2["common_random_numbers"], false);
+    let m = &c2["models"]["nash"]["mean"];
+    assert!(m["lo"].as_f64().expect("lo") > 0.0, "{m}");
+}
+
+#[test]
+fn missing_inputs_are_usage_errors() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let nowhere = tmp.path().join("nowhere");
+    let n = nowhere.to_str().expect("utf8");
+    let out = bargain(&["compare", n, n]);
+    assert_eq!(out.status.code(), Some(2));
+    // A folder without summary.json is not a report.
+    let empty = tmp.path().join("empty");
+    std::fs::create_dir(&empty).expect("mkdir");
+    let e = empty.to_str().expect("utf8");
+    let out = bargain(&["compare", e, e, "--out", n]);
+    assert_eq!(out.status.code(), Some(2));
+}
