@@ -2,6 +2,7 @@
 //! reports and plots. The `bargain` binary is a thin layer over this library.
 
 pub mod accumulate;
+pub mod analysis;
 pub mod cli;
 pub mod ensemble;
 pub mod merge;

@@ -7,6 +7,7 @@ use bargain_core::{Model, Outcome, TracedOffer};
 use crate::summary::{ModelSummary, Summary};
 
 mod amounts;
+mod analysis_html;
 mod dance;
 mod figure;
 mod html;
@@ -15,8 +16,12 @@ mod plots;
 mod ridgeline;
 mod rounds;
 mod style;
+mod sweep_plot;
+mod tornado_plot;
 
+pub use analysis_html::{write_sensitivity, write_sweep};
 pub use html::write_html;
+pub use tornado_plot::order as tornado_order;
 pub use index::{INDEX_FORMAT, INDEX_VERSION, write_index};
 pub use plots::write_plots;
 
