@@ -80,15 +80,21 @@ impl Figure for Tornado<'_> {
                 .margin_left(s.px(10.0))
                 .margin_right(s.px(18.0))
                 .x_label_area_size(axis_h)
-                .build_cartesian_2d(-1.0..1.0, -0.5..k as f64 - 0.5)?;
-            let fx = |v: &f64| format!("{v:.1}");
+                .build_cartesian_2d(-1.25..1.25, -0.5..k as f64 - 0.5)?;
+            let fx = |v: &f64| {
+                if v.abs() <= 1.0 + 1e-9 {
+                    format!("{v:.1}")
+                } else {
+                    String::new()
+                }
+            };
             chart
                 .configure_mesh()
                 .disable_y_mesh()
                 .bold_line_style(GRID.stroke_width(s.upx(1.0)))
                 .max_light_lines(0)
                 .axis_style(axis_color())
-                .x_labels(5)
+                .x_labels(6)
                 .y_labels(0)
                 .x_label_formatter(&fx)
                 .label_style(s.text(13.0))
@@ -106,16 +112,11 @@ impl Figure for Tornado<'_> {
                     chart.draw_series(std::iter::once(Rectangle::new([(0.0, y - 0.32), (p, y + 0.32)], c.filled())))?;
                     let label = format!("{p:+.2}");
                     let (x, anchor) = if p >= 0.0 {
-                        (p + 0.03, HPos::Left)
+                        (p + 0.04, HPos::Left)
                     } else {
-                        (p - 0.03, HPos::Right)
+                        (p - 0.04, HPos::Right)
                     };
-                    let (x, anchor) = if p.abs() > 0.8 {
-                        (p - p.signum() * 0.03, if p >= 0.0 { HPos::Right } else { HPos::Left })
-                    } else {
-                        (x, anchor)
-                    };
-                    let color = if p.abs() > 0.8 { &WHITE } else { &INK };
+                    let color = &INK;
                     chart.draw_series(std::iter::once(Text::new(
                         label,
                         (x, y),
