@@ -670,10 +670,9 @@ fn sweep(args: &SweepArgs) -> Result<(), CliError> {
             axes.len()
         )));
     }
-    let dest = args
-        .out
-        .clone()
-        .unwrap_or_else(|| PathBuf::from("reports").join(format!("{}-sweep", loaded.scenario.name)));
+    let dest = args.out.clone().unwrap_or_else(|| {
+        PathBuf::from("reports").join(format!("{}-sweep", loaded.scenario.name))
+    });
     let staging = Staging::new(&dest).map_err(|e| CliError::Usage(e.to_string()))?;
     let overrides = Overrides {
         trials: args.trials,
@@ -691,8 +690,11 @@ fn sweep(args: &SweepArgs) -> Result<(), CliError> {
             SweepError::Run(RunError::Io(e)) => CliError::Other(e.to_string()),
         })?;
     bar.finish_and_clear();
-    sw::write_files(staging.path(), &loaded, &report).map_err(other(&dest.display().to_string()))?;
-    staging.commit().map_err(other(&dest.display().to_string()))?;
+    sw::write_files(staging.path(), &loaded, &report)
+        .map_err(other(&dest.display().to_string()))?;
+    staging
+        .commit()
+        .map_err(other(&dest.display().to_string()))?;
     if !args.quiet {
         print!("{}", sw::table(&report));
         println!(
@@ -708,7 +710,9 @@ fn sweep(args: &SweepArgs) -> Result<(), CliError> {
 fn sensitivity(args: &SensitivityArgs) -> Result<(), CliError> {
     use crate::analysis::sensitivity::{self as sa, MAX_SAMPLES, MAX_SOBOL_SAMPLES};
     if !(1..=MAX_SAMPLES).contains(&args.samples) {
-        return Err(CliError::Usage(format!("--samples must be in 1..={MAX_SAMPLES}")));
+        return Err(CliError::Usage(format!(
+            "--samples must be in 1..={MAX_SAMPLES}"
+        )));
     }
     if args.sobol && !(2..=MAX_SOBOL_SAMPLES).contains(&args.sobol_samples) {
         return Err(CliError::Usage(format!(
@@ -719,7 +723,13 @@ fn sensitivity(args: &SensitivityArgs) -> Result<(), CliError> {
     if let Some(m) = &args.model
         && !loaded.scenario.run.models.iter().any(|x| x.as_str() == m)
     {
-        let names: Vec<&str> = loaded.scenario.run.models.iter().map(|m| m.as_str()).collect();
+        let names: Vec<&str> = loaded
+            .scenario
+            .run
+            .models
+            .iter()
+            .map(|m| m.as_str())
+            .collect();
         return Err(CliError::Usage(format!(
             "--model {m}: not a model of this scenario (its models: {})",
             names.join(", ")
@@ -740,7 +750,9 @@ fn sensitivity(args: &SensitivityArgs) -> Result<(), CliError> {
         .map_err(|i| CliError::Interrupted(i.to_string()))?;
     sa::write_files(staging.path(), &loaded.text, &report, args.model.as_deref())
         .map_err(other(&dest.display().to_string()))?;
-    staging.commit().map_err(other(&dest.display().to_string()))?;
+    staging
+        .commit()
+        .map_err(other(&dest.display().to_string()))?;
     if !args.quiet {
         print!("{}", sa::table(&report));
         println!("report: {}", dest.join("sensitivity.html").display());

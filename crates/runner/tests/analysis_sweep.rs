@@ -118,7 +118,10 @@ fn closed_forms_ignore_openings_outside_the_zone() {
                 m["mean"].as_f64().expect("mean"),
                 first["mean"].as_f64().expect("mean"),
             );
-            assert!((a - b).abs() < 1e-9, "{model} mean moved at opening {x}: {a} vs {b}");
+            assert!(
+                (a - b).abs() < 1e-9,
+                "{model} mean moved at opening {x}: {a} vs {b}"
+            );
         }
     }
     // The agents do respond to the US opening: their distribution changes.
@@ -135,17 +138,38 @@ fn nash_amount_rises_with_the_payee_reservation() {
     let text = format!("{BASE}\n[sweep]\nparties.us.reservation = [0.9, 0.95, 1.0, 1.05, 1.1]\n");
     let file = write(tmp.path(), "toy.toml", &text);
     let out = tmp.path().join("out");
-    ok(&["sweep", file.to_str().expect("utf8"), "--out", out.to_str().expect("utf8"), "-q"]);
+    ok(&[
+        "sweep",
+        file.to_str().expect("utf8"),
+        "--out",
+        out.to_str().expect("utf8"),
+        "-q",
+    ]);
     let v = sweep_json(&out);
     let s = series(&v, "nash");
     assert_eq!(s.len(), 5);
     for w in s.windows(2) {
-        let (a, b) = (w[0].1["p50"].as_f64().expect("p50"), w[1].1["p50"].as_f64().expect("p50"));
+        let (a, b) = (
+            w[0].1["p50"].as_f64().expect("p50"),
+            w[1].1["p50"].as_f64().expect("p50"),
+        );
         // Midpoint of the zone: +0.025 per step of 0.05, far above one histogram bin.
-        assert!(b > a + 0.02, "nash median {a} -> {b} from {} to {}", w[0].0, w[1].0);
+        assert!(
+            b > a + 0.02,
+            "nash median {a} -> {b} from {} to {}",
+            w[0].0,
+            w[1].0
+        );
         assert_eq!(w[1].1["agreement_rate"], 1.0);
     }
-    for name in ["sweep.json", "sweep.csv", "sweep.html", "sweep.svg", "sweep.png", "scenario.toml"] {
+    for name in [
+        "sweep.json",
+        "sweep.csv",
+        "sweep.html",
+        "sweep.svg",
+        "sweep.png",
+        "scenario.toml",
+    ] {
         assert!(out.join(name).is_file(), "{name} missing");
     }
     let png = image::open(out.join("sweep.png")).expect("decode sweep.png");
@@ -198,18 +222,26 @@ fn against_a_hardliner_the_deal_is_its_demand_and_rarer_as_it_rises() {
     let mut last_median = f64::NEG_INFINITY;
     for (o, m) in s {
         let deals = m["deals"].as_u64().expect("deals");
-        assert!(deals > 0 && deals <= last_deals, "deals {deals} after {last_deals} at {o}");
+        assert!(
+            deals > 0 && deals <= last_deals,
+            "deals {deals} after {last_deals} at {o}"
+        );
         let median = m["p50"].as_f64().expect("p50");
         assert!((median - o).abs() < 0.005, "median {median} vs demand {o}");
         assert!(median >= last_median - 1e-9);
         last_deals = deals;
         last_median = median;
     }
-    assert!(last_deals < s_first_deals(&v), "a higher demand should lose some deals");
+    assert!(
+        last_deals < s_first_deals(&v),
+        "a higher demand should lose some deals"
+    );
 }
 
 fn s_first_deals(v: &Value) -> u64 {
-    v["points"][0]["models"]["agents"]["deals"].as_u64().expect("deals")
+    v["points"][0]["models"]["agents"]["deals"]
+        .as_u64()
+        .expect("deals")
 }
 
 #[test]
@@ -220,7 +252,15 @@ fn two_field_sweep_draws_heat_maps() {
     );
     let file = write(tmp.path(), "toy.toml", &text);
     let out = tmp.path().join("out");
-    ok(&["sweep", file.to_str().expect("utf8"), "--trials", "500", "--out", out.to_str().expect("utf8"), "-q"]);
+    ok(&[
+        "sweep",
+        file.to_str().expect("utf8"),
+        "--trials",
+        "500",
+        "--out",
+        out.to_str().expect("utf8"),
+        "-q",
+    ]);
     let v = sweep_json(&out);
     assert_eq!(v["points"].as_array().map(Vec::len), Some(6));
     assert_eq!(v["trials"], 500);
@@ -248,11 +288,18 @@ fn sweep_errors_name_the_line_and_suggest_the_field() {
         + 1;
     assert!(
         err.contains(&format!(":{line}:"))
-            && err.contains("sweep.parties.us.openng: unknown field path (did you mean parties.us.opening?)"),
+            && err.contains(
+                "sweep.parties.us.openng: unknown field path (did you mean parties.us.opening?)"
+            ),
         "{err}"
     );
     // `bargain validate` reports it too.
-    assert_eq!(bargain(&["validate", file.to_str().expect("utf8")]).status.code(), Some(2));
+    assert_eq!(
+        bargain(&["validate", file.to_str().expect("utf8")])
+            .status
+            .code(),
+        Some(2)
+    );
 
     // A value the field cannot take.
     let text = format!("{BASE}\n[sweep]\nparties.us.discount = [0.9, 1.5]\n");
@@ -260,7 +307,10 @@ fn sweep_errors_name_the_line_and_suggest_the_field() {
     let out = bargain(&["sweep", file.to_str().expect("utf8")]);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("sweep.parties.us.discount: the value 1.5 makes the scenario invalid"), "{err}");
+    assert!(
+        err.contains("sweep.parties.us.discount: the value 1.5 makes the scenario invalid"),
+        "{err}"
+    );
 
     // Command-line sweeps: bad path, bad values, none at all.
     let file = write(tmp.path(), "toy3.toml", BASE);
@@ -281,6 +331,14 @@ fn run_ignores_the_sweep_table() {
     let text = format!("{BASE}\n[sweep]\nparties.us.reservation = [0.9, 1.0]\n");
     let file = write(tmp.path(), "toy.toml", &text);
     let out = tmp.path().join("run");
-    ok(&["run", file.to_str().expect("utf8"), "--trials", "200", "--out", out.to_str().expect("utf8"), "-q"]);
+    ok(&[
+        "run",
+        file.to_str().expect("utf8"),
+        "--trials",
+        "200",
+        "--out",
+        out.to_str().expect("utf8"),
+        "-q",
+    ]);
     assert!(out.join("summary.json").is_file());
 }

@@ -73,7 +73,8 @@ pub fn invert(m: &[f64], n: usize) -> Option<Vec<f64>> {
     }
     let scale = m.iter().fold(0.0f64, |s, v| s.max(v.abs())).max(1e-300);
     for col in 0..n {
-        let pivot = (col..n).max_by(|&r, &s| a[r * w + col].abs().total_cmp(&a[s * w + col].abs()))?;
+        let pivot =
+            (col..n).max_by(|&r, &s| a[r * w + col].abs().total_cmp(&a[s * w + col].abs()))?;
         if a[pivot * w + col].abs() <= 1e-12 * scale {
             return None;
         }
@@ -210,9 +211,9 @@ mod tests {
     #[test]
     fn prcc_skips_constant_inputs() {
         let x: Vec<f64> = (0..20).map(f64::from).collect();
-        let y: Vec<f64> = x.iter().map(|v| 2.0 * v + (v * 7.0).sin()).collect();
+        let y: Vec<f64> = x.iter().map(|v| v + 4.0 * (v * 7.0).sin()).collect();
         let p = prcc(&[x, vec![1.0; 20]], &y);
-        assert!(p[0].unwrap() > 0.9);
+        assert!(p[0].unwrap() > 0.5, "{p:?}");
         assert_eq!(p[1], None);
     }
 }

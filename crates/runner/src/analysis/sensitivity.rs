@@ -104,7 +104,12 @@ pub struct Options {
 }
 
 /// Each model's (deal indicator, amount or NaN) on one negotiation.
-fn outputs(n: &bargain_core::Negotiation, models: &[Model], rng: &mut rand_xoshiro::Xoshiro256PlusPlus, out: &mut Vec<f64>) {
+fn outputs(
+    n: &bargain_core::Negotiation,
+    models: &[Model],
+    rng: &mut rand_xoshiro::Xoshiro256PlusPlus,
+    out: &mut Vec<f64>,
+) {
     for &m in models {
         let o = n.outcome(m, rng, None);
         match (o.kind, o.amount) {
@@ -124,7 +129,11 @@ fn outputs(n: &bargain_core::Negotiation, models: &[Model], rng: &mut rand_xoshi
 ///
 /// # Errors
 /// If `cancel` is set before the end.
-pub fn analyze(scenario: &Scenario, opts: Options, cancel: &AtomicBool) -> Result<SensitivityReport, Interrupted> {
+pub fn analyze(
+    scenario: &Scenario,
+    opts: Options,
+    cancel: &AtomicBool,
+) -> Result<SensitivityReport, Interrupted> {
     let k = scenario.input_count();
     let models = scenario.run.models.clone();
     let m = models.len();
@@ -143,7 +152,11 @@ pub fn analyze(scenario: &Scenario, opts: Options, cancel: &AtomicBool) -> Resul
             let mut inputs = vec![0.0; k];
             for t in lo..hi {
                 let mut rng = trial_rng(opts.seed, t);
-                let ctx = SampleCtx { trial: t, trials: ctx_trials, seed: opts.seed };
+                let ctx = SampleCtx {
+                    trial: t,
+                    trials: ctx_trials,
+                    seed: opts.seed,
+                };
                 let neg = scenario.sample(ctx, &mut rng, &mut inputs);
                 rows.extend_from_slice(&inputs);
                 outputs(&neg, &models, &mut rng, &mut rows);
@@ -153,7 +166,9 @@ pub fn analyze(scenario: &Scenario, opts: Options, cancel: &AtomicBool) -> Resul
         .collect();
     let mut rows = Vec::with_capacity(n as usize * width);
     for (i, b) in blocks.into_iter().enumerate() {
-        let b = b.ok_or(Interrupted { done: i as u64 * BLOCK })?;
+        let b = b.ok_or(Interrupted {
+            done: i as u64 * BLOCK,
+        })?;
         rows.extend(b);
     }
     let column = |c: usize| -> Vec<f64> { rows.chunks_exact(width).map(|r| r[c]).collect() };
@@ -161,7 +176,13 @@ pub fn analyze(scenario: &Scenario, opts: Options, cancel: &AtomicBool) -> Resul
     let names = scenario.input_names();
 
     let sobol = match opts.sobol {
-        Some(rows) => Some(sobol_design(scenario, &models, rows.clamp(2, MAX_SOBOL_SAMPLES), opts.seed, cancel)?),
+        Some(rows) => Some(sobol_design(
+            scenario,
+            &models,
+            rows.clamp(2, MAX_SOBOL_SAMPLES),
+            opts.seed,
+            cancel,
+        )?),
         None => None,
     };
 
@@ -169,22 +190,28 @@ pub fn analyze(scenario: &Scenario, opts: Options, cancel: &AtomicBool) -> Resul
     for (mi, &model) in models.iter().enumerate() {
         let deal = column(k + 2 * mi);
         let amount = column(k + 2 * mi + 1);
-        let deal_rows: Vec<usize> = (0..amount.len()).filter(|&i| amount[i].is_finite()).collect();
+        let deal_rows: Vec<usize> = (0..amount.len())
+            .filter(|&i| amount[i].is_finite())
+            .collect();
         let amount_y: Vec<f64> = deal_rows.iter().map(|&i| amount[i]).collect();
-        let amount_x: Vec<Vec<f64>> = inputs.iter().map(|c| deal_rows.iter().map(|&i| c[i]).collect()).collect();
-        let effects = |xs: &[Vec<f64>], y: &[f64], s: Option<&Vec<Option<SobolIndex>>>| -> Vec<Effect> {
-            let p = prcc(xs, y);
-            names
-                .iter()
-                .enumerate()
-                .map(|(j, name)| Effect {
-                    input: name.clone(),
-                    spearman: spearman(&xs[j], y),
-                    prcc: p[j],
-                    sobol: s.and_then(|v| v[j]),
-                })
-                .collect()
-        };
+        let amount_x: Vec<Vec<f64>> = inputs
+            .iter()
+            .map(|c| deal_rows.iter().map(|&i| c[i]).collect())
+            .collect();
+        let effects =
+            |xs: &[Vec<f64>], y: &[f64], s: Option<&Vec<Option<SobolIndex>>>| -> Vec<Effect> {
+                let p = prcc(xs, y);
+                names
+                    .iter()
+                    .enumerate()
+                    .map(|(j, name)| Effect {
+                        input: name.clone(),
+                        spearman: spearman(&xs[j], y),
+                        prcc: p[j],
+                        sobol: s.and_then(|v| v[j]),
+                    })
+                    .collect()
+            };
         let (s_deal, s_amount) = match &sobol {
             Some(per_model) => (Some(&per_model[mi].0), Some(&per_model[mi].1)),
             None => (None, None),
@@ -235,7 +262,8 @@ fn sobol_design(
             }
             let (lo, hi) = (b * BLOCK, ((b + 1) * BLOCK).min(n));
             let mut out = Vec::with_capacity((hi - lo) as usize * per_row);
-            let (mut a, mut bb, mut ab, mut scratch) = (vec![0.0; k], vec![0.0; k], vec![0.0; k], vec![0.0; k]);
+            let (mut a, mut bb, mut ab, mut scratch) =
+                (vec![0.0; k], vec![0.0; k], vec![0.0; k], vec![0.0; k]);
             for i in lo..hi {
                 design_rows(seed, i, &mut a, &mut bb);
                 let mut eval = |u: &[f64], out: &mut Vec<f64>| {
@@ -256,11 +284,15 @@ fn sobol_design(
         .collect();
     let mut rows = Vec::with_capacity(n as usize * per_row);
     for (i, b) in blocks.into_iter().enumerate() {
-        rows.extend(b.ok_or(Interrupted { done: i as u64 * BLOCK })?);
+        rows.extend(b.ok_or(Interrupted {
+            done: i as u64 * BLOCK,
+        })?);
     }
     // Value of evaluation e (0 = A, 1 = B, 2 + j = A_B^(j)), model mi, output o (0 deal, 1 amount).
     let series = |e: usize, mi: usize, o: usize| -> Vec<f64> {
-        rows.chunks_exact(per_row).map(|r| r[e * 2 * m + 2 * mi + o]).collect()
+        rows.chunks_exact(per_row)
+            .map(|r| r[e * 2 * m + 2 * mi + o])
+            .collect()
     };
     Ok((0..m)
         .map(|mi| {
@@ -277,7 +309,9 @@ fn sobol_design(
 #[must_use]
 pub fn csv(report: &SensitivityReport) -> String {
     let f = |x: Option<f64>| x.map_or_else(String::new, |v| format!("{v}"));
-    let mut s = String::from("model,output,input,spearman,prcc,sobol_first,sobol_first_ci,sobol_total,sobol_total_ci\n");
+    let mut s = String::from(
+        "model,output,input,spearman,prcc,sobol_first,sobol_first_ci,sobol_total,sobol_total_ci\n",
+    );
     for m in &report.models {
         for (output, effects) in [("amount", &m.amount), ("deal", &m.deal)] {
             for e in effects {
@@ -312,9 +346,19 @@ pub fn table(report: &SensitivityReport) -> String {
     );
     for m in &report.models {
         let _ = writeln!(s, "{} ({} deals)", m.model, m.deals);
-        let _ = writeln!(s, "  {:<40} {:>12} {:>12}", "input", "PRCC amount", "PRCC deal");
+        let _ = writeln!(
+            s,
+            "  {:<40} {:>12} {:>12}",
+            "input", "PRCC amount", "PRCC deal"
+        );
         for j in crate::report::tornado_order(m) {
-            let _ = writeln!(s, "  {:<40} {:>12} {:>12}", m.amount[j].input, f(m.amount[j].prcc), f(m.deal[j].prcc));
+            let _ = writeln!(
+                s,
+                "  {:<40} {:>12} {:>12}",
+                m.amount[j].input,
+                f(m.amount[j].prcc),
+                f(m.deal[j].prcc)
+            );
         }
     }
     s
@@ -331,7 +375,10 @@ pub fn write_files(
     report: &SensitivityReport,
     model: Option<&str>,
 ) -> std::io::Result<()> {
-    std::fs::write(dir.join("sensitivity.json"), crate::pipeline::to_json(report)?)?;
+    std::fs::write(
+        dir.join("sensitivity.json"),
+        crate::pipeline::to_json(report)?,
+    )?;
     std::fs::write(dir.join("sensitivity.csv"), csv(report))?;
     std::fs::write(dir.join("scenario.toml"), text)?;
     crate::report::write_sensitivity(dir, report, model)

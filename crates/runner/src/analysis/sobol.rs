@@ -60,12 +60,17 @@ fn mean_sd(xs: &[f64]) -> (f64, f64) {
 /// no variance or fewer than 2 rows are defined.
 #[must_use]
 pub fn indices(fa: &[f64], fb: &[f64], fab: &[Vec<f64>]) -> Vec<Option<SobolIndex>> {
-    let both: Vec<f64> = fa.iter().chain(fb).copied().filter(|x| x.is_finite()).collect();
+    let both: Vec<f64> = fa
+        .iter()
+        .chain(fb)
+        .copied()
+        .filter(|x| x.is_finite())
+        .collect();
     let (_, sd) = mean_sd(&both);
     let var = sd * sd;
     fab.iter()
         .map(|fj| {
-            if !(var > 0.0) {
+            if var.is_nan() || var <= 0.0 {
                 return None;
             }
             let mut first = Vec::with_capacity(fa.len());

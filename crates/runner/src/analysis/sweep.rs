@@ -167,14 +167,19 @@ pub fn run(
     };
     let mut variants = Vec::with_capacity(points.len());
     for at in &points {
-        let pairs: Vec<(&str, f64)> = axes.iter().map(|a| a.path.as_str()).zip(at.iter().copied()).collect();
-        let scenario = loaded
-            .scenario
-            .with_overrides(&pairs)
-            .map_err(|error| SweepError::Scenario {
-                at: describe(at),
-                error,
-            })?;
+        let pairs: Vec<(&str, f64)> = axes
+            .iter()
+            .map(|a| a.path.as_str())
+            .zip(at.iter().copied())
+            .collect();
+        let scenario =
+            loaded
+                .scenario
+                .with_overrides(&pairs)
+                .map_err(|error| SweepError::Scenario {
+                    at: describe(at),
+                    error,
+                })?;
         variants.push(scenario);
     }
     let base = &loaded.scenario;
@@ -246,7 +251,8 @@ pub fn table(report: &SweepReport) -> String {
             let c = p.models.get(m).map_or_else(String::new, |st| {
                 format!(
                     "{} ({:.1})",
-                    st.p50.map_or_else(|| "-".to_string(), |v| format!("{v:.4}")),
+                    st.p50
+                        .map_or_else(|| "-".to_string(), |v| format!("{v:.4}")),
                     100.0 * st.agreement_rate
                 )
             });
@@ -281,7 +287,9 @@ pub fn csv(report: &SweepReport) -> String {
     s.push_str("model,trials,deals,agreement_rate,mean,p05,p25,p50,p75,p95\n");
     for p in &report.points {
         for model in &report.models {
-            let Some(m) = p.models.get(model) else { continue };
+            let Some(m) = p.models.get(model) else {
+                continue;
+            };
             for x in &p.at {
                 let _ = write!(s, "{x},");
             }

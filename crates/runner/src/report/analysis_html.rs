@@ -30,8 +30,16 @@ pub fn write_sweep(dir: &Path, report: &SweepReport) -> io::Result<()> {
     let mut figures = Vec::new();
     if report.axes.len() >= 2 {
         for (stem, stat, label) in [
-            ("sweep-median", HeatStat::Median, "Heat map of the median agreed amount"),
-            ("sweep-agreement", HeatStat::Agreement, "Heat map of the agreement rate"),
+            (
+                "sweep-median",
+                HeatStat::Median,
+                "Heat map of the median agreed amount",
+            ),
+            (
+                "sweep-agreement",
+                HeatStat::Agreement,
+                "Heat map of the agreement rate",
+            ),
         ] {
             let fig = Heat { report, stat };
             write_figure(dir, stem, &fig)?;
@@ -40,7 +48,10 @@ pub fn write_sweep(dir: &Path, report: &SweepReport) -> io::Result<()> {
     } else {
         let fig = Fan { report };
         write_figure(dir, "sweep", &fig)?;
-        figures.push((svg_string(&fig)?, "Fan chart of the agreed amount and agreement rate"));
+        figures.push((
+            svg_string(&fig)?,
+            "Fan chart of the agreed amount and agreement rate",
+        ));
     }
     let page = sweep_page(report, &figures).map_err(io::Error::other)?;
     std::fs::write(dir.join("sweep.html"), page)
@@ -71,20 +82,34 @@ fn sweep_page(r: &SweepReport, figures: &[(String, &str)]) -> Result<String, fmt
         r.trials,
         r.seed,
         escape(&r.sampler),
-        escape(if r.scenario.unit.is_empty() { "the scenario's unit" } else { &r.scenario.unit })
+        escape(if r.scenario.unit.is_empty() {
+            "the scenario's unit"
+        } else {
+            &r.scenario.unit
+        })
     )?;
     for (svg, label) in figures {
-        writeln!(out, "<figure>{}<figcaption>{}</figcaption></figure>", inline_svg(svg, label), escape(label))?;
+        writeln!(
+            out,
+            "<figure>{}<figcaption>{}</figcaption></figure>",
+            inline_svg(svg, label),
+            escape(label)
+        )?;
     }
     writeln!(out, "<h2>Results</h2>")?;
     writeln!(out, "<div class=\"scroll\"><table><thead><tr>")?;
     for a in &r.axes {
         write!(out, "<th>{}</th>", escape(&a.path))?;
     }
-    writeln!(out, "<th>model</th><th>agreement</th><th>p05</th><th>p25</th><th>median</th><th>p75</th><th>p95</th><th>mean</th></tr></thead><tbody>")?;
+    writeln!(
+        out,
+        "<th>model</th><th>agreement</th><th>p05</th><th>p25</th><th>median</th><th>p75</th><th>p95</th><th>mean</th></tr></thead><tbody>"
+    )?;
     for p in &r.points {
         for name in &r.models {
-            let Some(m) = p.models.get(name) else { continue };
+            let Some(m) = p.models.get(name) else {
+                continue;
+            };
             write!(out, "<tr>")?;
             for x in &p.at {
                 write!(out, "<td>{}</td>", sig(*x, 6))?;
@@ -108,7 +133,11 @@ fn sweep_page(r: &SweepReport, figures: &[(String, &str)]) -> Result<String, fmt
         out,
         "<p class=\"note\">Quantiles come from each variant's streaming histogram (error at most one fine bin, see <code>summary.json</code>). Files: <code>sweep.json</code>, <code>sweep.csv</code>.</p>"
     )?;
-    writeln!(out, "<footer>bargain {} · sweep</footer>", env!("CARGO_PKG_VERSION"))?;
+    writeln!(
+        out,
+        "<footer>bargain {} · sweep</footer>",
+        env!("CARGO_PKG_VERSION")
+    )?;
     writeln!(out, "</main>\n</body>\n</html>")?;
     Ok(out)
 }
@@ -118,7 +147,11 @@ fn sweep_page(r: &SweepReport, figures: &[(String, &str)]) -> Result<String, fmt
 ///
 /// # Errors
 /// Any I/O or rendering error.
-pub fn write_sensitivity(dir: &Path, report: &SensitivityReport, model: Option<&str>) -> io::Result<()> {
+pub fn write_sensitivity(
+    dir: &Path,
+    report: &SensitivityReport,
+    model: Option<&str>,
+) -> io::Result<()> {
     let shown = model
         .and_then(|name| report.models.iter().find(|m| m.model == name))
         .or(report.models.first());
@@ -137,14 +170,21 @@ pub fn write_sensitivity(dir: &Path, report: &SensitivityReport, model: Option<&
 fn sobol_cell(e: &Effect, total: bool) -> String {
     match e.sobol {
         Some(s) => {
-            let (v, ci) = if total { (s.total, s.total_ci) } else { (s.first, s.first_ci) };
+            let (v, ci) = if total {
+                (s.total, s.total_ci)
+            } else {
+                (s.first, s.first_ci)
+            };
             format!("{v:.3} ± {ci:.3}")
         }
         None => "–".to_string(),
     }
 }
 
-fn sensitivity_page(r: &SensitivityReport, tornado: Option<&(String, String)>) -> Result<String, fmt::Error> {
+fn sensitivity_page(
+    r: &SensitivityReport,
+    tornado: Option<&(String, String)>,
+) -> Result<String, fmt::Error> {
     let mut out = String::with_capacity(32 * 1024);
     let title = format!("{}: sensitivity", r.scenario.title);
     head(&mut out, &title)?;
@@ -156,26 +196,54 @@ fn sensitivity_page(r: &SensitivityReport, tornado: Option<&(String, String)>) -
         r.seed,
         escape(&r.sampler),
         match r.sobol_samples {
-            Some(n) => format!(" Sobol indices from a Saltelli design of {n} rows ({} model evaluations per model), with approximate 95% half-widths.", n * (r.inputs.len() as u64 + 2)),
+            Some(n) => format!(
+                " Sobol indices from a Saltelli design of {n} rows ({} model evaluations per model), with approximate 95% half-widths.",
+                n * (r.inputs.len() as u64 + 2)
+            ),
             None => " Sobol indices: run with <code>--sobol</code>.".to_string(),
         }
     )?;
     if r.inputs.is_empty() {
-        writeln!(out, "<p>This scenario has no uncertain inputs (every number is a constant): there is nothing to rank.</p>")?;
+        writeln!(
+            out,
+            "<p>This scenario has no uncertain inputs (every number is a constant): there is nothing to rank.</p>"
+        )?;
     }
     if let Some((svg, model)) = tornado {
         let label = format!("Tornado chart of the {model} model");
-        writeln!(out, "<figure>{}<figcaption>{}: bars are partial rank correlations (PRCC), ticks Spearman's ρ. Inputs ordered by their largest |PRCC|.</figcaption></figure>", inline_svg(svg, &label), escape(&label))?;
+        writeln!(
+            out,
+            "<figure>{}<figcaption>{}: bars are partial rank correlations (PRCC), ticks Spearman's ρ. Inputs ordered by their largest |PRCC|.</figcaption></figure>",
+            inline_svg(svg, &label),
+            escape(&label)
+        )?;
     }
     for m in &r.models {
-        writeln!(out, "<h2>{} <span class=\"muted\">({} deals in the sample)</span></h2>", model_cell(&m.model), m.deals)?;
-        writeln!(out, "<div class=\"scroll\"><table><thead><tr><th>input</th><th colspan=\"2\">agreed amount</th><th colspan=\"2\">chance of a deal</th>")?;
+        writeln!(
+            out,
+            "<h2>{} <span class=\"muted\">({} deals in the sample)</span></h2>",
+            model_cell(&m.model),
+            m.deals
+        )?;
+        writeln!(
+            out,
+            "<div class=\"scroll\"><table><thead><tr><th>input</th><th colspan=\"2\">agreed amount</th><th colspan=\"2\">chance of a deal</th>"
+        )?;
         if r.sobol_samples.is_some() {
-            writeln!(out, "<th colspan=\"2\">Sobol: amount</th><th colspan=\"2\">Sobol: deal</th>")?;
+            writeln!(
+                out,
+                "<th colspan=\"2\">Sobol: amount</th><th colspan=\"2\">Sobol: deal</th>"
+            )?;
         }
-        writeln!(out, "</tr><tr><th></th><th>ρ</th><th>PRCC</th><th>ρ</th><th>PRCC</th>")?;
+        writeln!(
+            out,
+            "</tr><tr><th></th><th>ρ</th><th>PRCC</th><th>ρ</th><th>PRCC</th>"
+        )?;
         if r.sobol_samples.is_some() {
-            writeln!(out, "<th>first</th><th>total</th><th>first</th><th>total</th>")?;
+            writeln!(
+                out,
+                "<th>first</th><th>total</th><th>first</th><th>total</th>"
+            )?;
         }
         writeln!(out, "</tr></thead><tbody>")?;
         for j in order(m) {
@@ -207,7 +275,11 @@ fn sensitivity_page(r: &SensitivityReport, tornado: Option<&(String, String)>) -
         out,
         "<p class=\"note\">ρ: Spearman's rank correlation. PRCC: the rank correlation after removing the linear effect of the other inputs' ranks; near ±1 means the input decides the output's order. A dash: undefined (no variance, e.g. no deals or every trial a deal). The Sobol first-order index is the share of the output's variance due to the input alone, the total index includes its interactions; for the agreed amount, design rows without a deal are left out. Files: <code>sensitivity.json</code>, <code>sensitivity.csv</code>.</p>"
     )?;
-    writeln!(out, "<footer>bargain {} · sensitivity</footer>", env!("CARGO_PKG_VERSION"))?;
+    writeln!(
+        out,
+        "<footer>bargain {} · sensitivity</footer>",
+        env!("CARGO_PKG_VERSION")
+    )?;
     writeln!(out, "</main>\n</body>\n</html>")?;
     Ok(out)
 }

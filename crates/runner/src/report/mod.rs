@@ -21,9 +21,9 @@ mod tornado_plot;
 
 pub use analysis_html::{write_sensitivity, write_sweep};
 pub use html::write_html;
-pub use tornado_plot::order as tornado_order;
 pub use index::{INDEX_FORMAT, INDEX_VERSION, write_index};
 pub use plots::write_plots;
+pub use tornado_plot::order as tornado_order;
 
 /// Size of every scenario plot in design pixels: the SVG size, and the PNG size divided
 /// by [`PNG_SCALE`]. Text is at least 14 px at this size.

@@ -45,7 +45,11 @@ impl Figure for Fan<'_> {
             &format!("{}: sweep of {path}", r.scenario.title),
             &format!(
                 "Agreed amount ({}): median, 50% and 90% bands; below, the agreement rate. {} trials per value, common random numbers.",
-                if r.scenario.unit.is_empty() { "amount" } else { &r.scenario.unit },
+                if r.scenario.unit.is_empty() {
+                    "amount"
+                } else {
+                    &r.scenario.unit
+                },
                 r.trials
             ),
         )?;
@@ -59,7 +63,12 @@ impl Figure for Fan<'_> {
         let xs: Vec<f64> = r.points.iter().map(|p| p.at[0]).collect();
         let (xlo, xhi) = span(xs.iter().copied());
         let (xlo, xhi) = pad(xlo, xhi, 0.03);
-        let amounts = r.points.iter().flat_map(|p| p.models.values()).flat_map(|m| [m.p05, m.p95, m.p50]).flatten();
+        let amounts = r
+            .points
+            .iter()
+            .flat_map(|p| p.models.values())
+            .flat_map(|m| [m.p05, m.p95, m.p50])
+            .flatten();
         let (ylo, yhi) = span(amounts);
         let (ylo, yhi) = pad(ylo, yhi, 0.06);
         let (cols, rows) = layout(r.models.len());
@@ -77,7 +86,11 @@ impl Figure for Fan<'_> {
 }
 
 fn span(values: impl Iterator<Item = f64>) -> (f64, f64) {
-    values.filter(|x| x.is_finite()).fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), x| (a.min(x), b.max(x)))
+    values
+        .filter(|x| x.is_finite())
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), x| {
+            (a.min(x), b.max(x))
+        })
 }
 
 fn pad(lo: f64, hi: f64, share: f64) -> (f64, f64) {
@@ -103,7 +116,11 @@ fn draw_fan_panel<DB: Backend>(
     let color = model_color(name);
     let (w, h) = area.dim_in_pixel();
     let label = fit_text(area, name, &s.bold(16.0), w.saturating_sub(s.upx(20.0)))?;
-    area.draw(&Text::new(label, (s.px(12.0), s.px(4.0)), s.bold(16.0).color(&super::style::darken(color, 0.2))))?;
+    area.draw(&Text::new(
+        label,
+        (s.px(12.0), s.px(4.0)),
+        s.bold(16.0).color(&super::style::darken(color, 0.2)),
+    ))?;
     let (upper, lower) = area.split_vertically(s.upx(24.0) + (f64::from(h) * 0.62) as u32);
     let (_, upper) = upper.split_vertically(s.upx(24.0));
     let fx = tick_format(xlo, xhi);
@@ -127,21 +144,45 @@ fn draw_fan_panel<DB: Backend>(
         .label_style(s.text(13.0))
         .set_all_tick_mark_size(s.px(4.0))
         .draw()?;
-    let band = |lo: fn(&PointStats) -> Option<f64>, hi: fn(&PointStats) -> Option<f64>| -> Vec<(f64, f64)> {
-        let pts: Vec<(f64, f64, f64)> = stats.iter().filter_map(|(x, m)| Some((*x, lo(m)?, hi(m)?))).collect();
-        pts.iter().map(|p| (p.0, p.2)).chain(pts.iter().rev().map(|p| (p.0, p.1))).collect()
+    let band = |lo: fn(&PointStats) -> Option<f64>,
+                hi: fn(&PointStats) -> Option<f64>|
+     -> Vec<(f64, f64)> {
+        let pts: Vec<(f64, f64, f64)> = stats
+            .iter()
+            .filter_map(|(x, m)| Some((*x, lo(m)?, hi(m)?)))
+            .collect();
+        pts.iter()
+            .map(|p| (p.0, p.2))
+            .chain(pts.iter().rev().map(|p| (p.0, p.1)))
+            .collect()
     };
     let outer = band(|m| m.p05, |m| m.p95);
     let inner = band(|m| m.p25, |m| m.p75);
     if outer.len() >= 2 {
-        chart.draw_series(std::iter::once(Polygon::new(outer, lighten(color, 0.78).filled())))?;
+        chart.draw_series(std::iter::once(Polygon::new(
+            outer,
+            lighten(color, 0.78).filled(),
+        )))?;
     }
     if inner.len() >= 2 {
-        chart.draw_series(std::iter::once(Polygon::new(inner, lighten(color, 0.5).filled())))?;
+        chart.draw_series(std::iter::once(Polygon::new(
+            inner,
+            lighten(color, 0.5).filled(),
+        )))?;
     }
-    let median: Vec<(f64, f64)> = stats.iter().filter_map(|(x, m)| Some((*x, m.p50?))).collect();
-    chart.draw_series(LineSeries::new(median.iter().copied(), color.stroke_width(s.upx(2.5))))?;
-    chart.draw_series(median.iter().map(|&p| Circle::new(p, s.px(3.5), color.filled())))?;
+    let median: Vec<(f64, f64)> = stats
+        .iter()
+        .filter_map(|(x, m)| Some((*x, m.p50?)))
+        .collect();
+    chart.draw_series(LineSeries::new(
+        median.iter().copied(),
+        color.stroke_width(s.upx(2.5)),
+    ))?;
+    chart.draw_series(
+        median
+            .iter()
+            .map(|&p| Circle::new(p, s.px(3.5), color.filled())),
+    )?;
     if median.is_empty() {
         let (xr, yr) = chart.plotting_area().get_pixel_range();
         let (bx, by) = upper.get_base_pixel();
@@ -174,8 +215,14 @@ fn draw_fan_panel<DB: Backend>(
         .set_all_tick_mark_size(s.px(4.0))
         .draw()?;
     let pts: Vec<(f64, f64)> = stats.iter().map(|(x, m)| (*x, m.agreement_rate)).collect();
-    rate.draw_series(LineSeries::new(pts.iter().copied(), INK.mix(0.75).stroke_width(s.upx(2.0))))?;
-    rate.draw_series(pts.iter().map(|&p| Circle::new(p, s.px(3.0), INK.mix(0.75).filled())))?;
+    rate.draw_series(LineSeries::new(
+        pts.iter().copied(),
+        INK.mix(0.75).stroke_width(s.upx(2.0)),
+    ))?;
+    rate.draw_series(
+        pts.iter()
+            .map(|&p| Circle::new(p, s.px(3.0), INK.mix(0.75).filled())),
+    )?;
     let (_, yr) = rate.plotting_area().get_pixel_range();
     let (bx, by) = lower.get_base_pixel();
     let (xr, _) = rate.plotting_area().get_pixel_range();
@@ -213,8 +260,16 @@ fn ramp(t: f64) -> RGBColor {
         (0.75, (34.0, 94.0, 168.0)),
         (1.0, (12.0, 44.0, 96.0)),
     ];
-    let t = if t.is_finite() { t.clamp(0.0, 1.0) } else { 0.0 };
-    let i = STOPS.iter().rposition(|(x, _)| *x <= t).unwrap_or(0).min(STOPS.len() - 2);
+    let t = if t.is_finite() {
+        t.clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    let i = STOPS
+        .iter()
+        .rposition(|(x, _)| *x <= t)
+        .unwrap_or(0)
+        .min(STOPS.len() - 2);
     let (x0, a) = STOPS[i];
     let (x1, b) = STOPS[i + 1];
     let u = (t - x0) / (x1 - x0);
@@ -252,7 +307,11 @@ impl Figure for Heat<'_> {
         let what = match self.stat {
             HeatStat::Median => format!(
                 "Median agreed amount ({})",
-                if r.scenario.unit.is_empty() { "amount" } else { &r.scenario.unit }
+                if r.scenario.unit.is_empty() {
+                    "amount"
+                } else {
+                    &r.scenario.unit
+                }
             ),
             HeatStat::Agreement => "Agreement rate".to_string(),
         };
@@ -267,7 +326,11 @@ impl Figure for Heat<'_> {
         )?;
         let (_, body) = root.split_vertically(top);
         let (body, legend) = body.split_vertically(body.dim_in_pixel().1 - s.upx(60.0));
-        let values = r.points.iter().flat_map(|p| p.models.values()).filter_map(|m| self.value(m));
+        let values = r
+            .points
+            .iter()
+            .flat_map(|p| p.models.values())
+            .filter_map(|m| self.value(m));
         let (lo, hi) = match self.stat {
             HeatStat::Agreement => (0.0, 1.0),
             HeatStat::Median => span(values),
@@ -278,15 +341,27 @@ impl Figure for Heat<'_> {
         let (ny, nx) = (ay.values.len(), ax.values.len());
         for (name, panel) in r.models.iter().zip(panels.iter()) {
             let color = model_color(name);
-            panel.draw(&Text::new(name.clone(), (s.px(12.0), s.px(4.0)), s.bold(16.0).color(&super::style::darken(color, 0.2))))?;
+            panel.draw(&Text::new(
+                name.clone(),
+                (s.px(12.0), s.px(4.0)),
+                s.bold(16.0).color(&super::style::darken(color, 0.2)),
+            ))?;
             let (_, area) = panel.split_vertically(s.upx(24.0));
             let fxl = |v: &f64| {
                 let i = v.round();
-                if (v - i).abs() < 1e-6 && i >= 0.0 && (i as usize) < nx { sig(ax.values[i as usize], 3) } else { String::new() }
+                if (v - i).abs() < 1e-6 && i >= 0.0 && (i as usize) < nx {
+                    sig(ax.values[i as usize], 3)
+                } else {
+                    String::new()
+                }
             };
             let fyl = |v: &f64| {
                 let i = v.round();
-                if (v - i).abs() < 1e-6 && i >= 0.0 && (i as usize) < ny { sig(ay.values[i as usize], 3) } else { String::new() }
+                if (v - i).abs() < 1e-6 && i >= 0.0 && (i as usize) < ny {
+                    sig(ay.values[i as usize], 3)
+                } else {
+                    String::new()
+                }
             };
             let mut chart = ChartBuilder::on(&area)
                 .margin_left(s.px(6.0))
@@ -311,13 +386,21 @@ impl Figure for Heat<'_> {
             let annotate = cell_w >= s.0 * 34.0 && ny <= 12;
             for (k, p) in r.points.iter().enumerate() {
                 let (iy, ix) = (k / nx, k % nx);
-                let Some(v) = p.models.get(name).and_then(|m| self.value(m)) else { continue };
+                let Some(v) = p.models.get(name).and_then(|m| self.value(m)) else {
+                    continue;
+                };
                 let c = ramp(scale(v));
                 let (x, y) = (ix as f64, iy as f64);
-                chart.draw_series(std::iter::once(Rectangle::new([(x - 0.5, y - 0.5), (x + 0.5, y + 0.5)], c.filled())))?;
+                chart.draw_series(std::iter::once(Rectangle::new(
+                    [(x - 0.5, y - 0.5), (x + 0.5, y + 0.5)],
+                    c.filled(),
+                )))?;
                 if annotate {
                     let dark = scale(v) > 0.55;
-                    let style = s.text(11.0).color(if dark { &WHITE } else { &INK }).pos(Pos::new(HPos::Center, VPos::Center));
+                    let style = s
+                        .text(11.0)
+                        .color(if dark { &WHITE } else { &INK })
+                        .pos(Pos::new(HPos::Center, VPos::Center));
                     chart.draw_series(std::iter::once(Text::new(self.label(v), (x, y), style)))?;
                 }
             }
@@ -330,13 +413,37 @@ impl Figure for Heat<'_> {
         for i in 0..steps {
             let a = x0 + (x1 - x0) * i / steps;
             let b = x0 + (x1 - x0) * (i + 1) / steps;
-            legend.draw(&Rectangle::new([(a, y0), (b, y1)], ramp((f64::from(i) + 0.5) / f64::from(steps)).filled()))?;
+            legend.draw(&Rectangle::new(
+                [(a, y0), (b, y1)],
+                ramp((f64::from(i) + 0.5) / f64::from(steps)).filled(),
+            ))?;
         }
-        legend.draw(&Rectangle::new([(x0, y0), (x1, y1)], INK.mix(0.5).stroke_width(1)))?;
-        let end = |v: f64| if hi > lo || self.stat == HeatStat::Agreement { self.label(v) } else { sig(v, 4) };
-        legend.draw(&Text::new(end(lo), (x0 - s.px(8.0), (y0 + y1) / 2), s.text(13.0).pos(Pos::new(HPos::Right, VPos::Center))))?;
-        legend.draw(&Text::new(end(hi), (x1 + s.px(8.0), (y0 + y1) / 2), s.text(13.0).pos(Pos::new(HPos::Left, VPos::Center))))?;
-        legend.draw(&Text::new(what, ((x0 + x1) / 2, y1 + s.px(6.0)), s.muted(13.0).pos(Pos::new(HPos::Center, VPos::Top))))?;
+        legend.draw(&Rectangle::new(
+            [(x0, y0), (x1, y1)],
+            INK.mix(0.5).stroke_width(1),
+        ))?;
+        let end = |v: f64| {
+            if hi > lo || self.stat == HeatStat::Agreement {
+                self.label(v)
+            } else {
+                sig(v, 4)
+            }
+        };
+        legend.draw(&Text::new(
+            end(lo),
+            (x0 - s.px(8.0), (y0 + y1) / 2),
+            s.text(13.0).pos(Pos::new(HPos::Right, VPos::Center)),
+        ))?;
+        legend.draw(&Text::new(
+            end(hi),
+            (x1 + s.px(8.0), (y0 + y1) / 2),
+            s.text(13.0).pos(Pos::new(HPos::Left, VPos::Center)),
+        ))?;
+        legend.draw(&Text::new(
+            what,
+            ((x0 + x1) / 2, y1 + s.px(6.0)),
+            s.muted(13.0).pos(Pos::new(HPos::Center, VPos::Top)),
+        ))?;
         Ok(())
     }
 }

@@ -5,7 +5,10 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::figure::{Backend, DrawResult, Figure, Swatch, axis_color, draw_legend, draw_message, draw_title, fit_text};
+use super::figure::{
+    Backend, DrawResult, Figure, Swatch, axis_color, draw_legend, draw_message, draw_title,
+    fit_text,
+};
 use super::style::{GRID, INK, PAYEE, PAYER, Scale};
 use crate::analysis::sensitivity::{Effect, ModelSensitivity, SensitivityReport};
 
@@ -109,7 +112,10 @@ impl Figure for Tornado<'_> {
                 let e = &effects[j];
                 if let Some(p) = e.prcc {
                     let c = if p >= 0.0 { PAYEE } else { PAYER };
-                    chart.draw_series(std::iter::once(Rectangle::new([(0.0, y - 0.32), (p, y + 0.32)], c.filled())))?;
+                    chart.draw_series(std::iter::once(Rectangle::new(
+                        [(0.0, y - 0.32), (p, y + 0.32)],
+                        c.filled(),
+                    )))?;
                     let label = format!("{p:+.2}");
                     let (x, anchor) = if p >= 0.0 {
                         (p + 0.04, HPos::Left)
@@ -120,7 +126,9 @@ impl Figure for Tornado<'_> {
                     chart.draw_series(std::iter::once(Text::new(
                         label,
                         (x, y),
-                        s.text(12.0).color(color).pos(Pos::new(anchor, VPos::Center)),
+                        s.text(12.0)
+                            .color(color)
+                            .pos(Pos::new(anchor, VPos::Center)),
                     )))?;
                 } else {
                     chart.draw_series(std::iter::once(Text::new(
@@ -157,7 +165,13 @@ impl Figure for Tornado<'_> {
             (Swatch::Fill(PAYER, 1.0), "lowers it (PRCC < 0)".to_string()),
         ];
         draw_legend(&legend, s, (s.px(LABEL_W), s.px(8.0)), w / 3, &entries[..1])?;
-        draw_legend(&legend, s, (s.px(LABEL_W) + (w / 3) as i32, s.px(8.0)), w / 3, &entries[1..])?;
+        draw_legend(
+            &legend,
+            s,
+            (s.px(LABEL_W) + (w / 3) as i32, s.px(8.0)),
+            w / 3,
+            &entries[1..],
+        )?;
         draw_legend(
             &legend,
             s,

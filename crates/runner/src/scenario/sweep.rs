@@ -136,18 +136,12 @@ pub fn parse_values(text: &str) -> Result<Vec<f64>, String> {
     match parts.as_slice() {
         [from, to, steps] => {
             let steps: usize = steps.trim().parse().map_err(|_| {
-                format!(
-                    "expected a whole number of steps, found `{}`",
-                    steps.trim()
-                )
+                format!("expected a whole number of steps, found `{}`", steps.trim())
             })?;
             range(number(from)?, number(to)?, steps)
         }
         [_] => {
-            let values = text
-                .split(',')
-                .map(number)
-                .collect::<Result<Vec<_>, _>>()?;
+            let values = text.split(',').map(number).collect::<Result<Vec<_>, _>>()?;
             count_ok(values)
         }
         _ => Err(format!(
@@ -199,9 +193,7 @@ fn as_number(v: &toml::Value) -> Option<f64> {
 
 /// Whether a table is a `{ from, to, steps }` range rather than a level of dotted keys.
 fn is_range(t: &toml::Table) -> bool {
-    !t.is_empty()
-        && t.keys()
-            .any(|k| k == "from" || k == "to" || k == "steps")
+    !t.is_empty() && t.keys().any(|k| k == "from" || k == "to" || k == "steps")
 }
 
 /// The values of one `[sweep]` entry.
@@ -317,7 +309,10 @@ pub(crate) fn check(
             continue;
         }
         if axes.iter().any(|a| &a.path == path) {
-            errors.push(diag(path, "expected each field path once, found it twice".into()));
+            errors.push(diag(
+                path,
+                "expected each field path once, found it twice".into(),
+            ));
             continue;
         }
         match entry_values(value) {
