@@ -83,6 +83,12 @@ pub enum Command {
     Compare(CompareArgs),
     /// Run every scenario with `[observed]` and write a calibration report.
     Backtest(BacktestArgs),
+    /// Run a scenario once per value of one or two fields (the file's `[sweep]` table,
+    /// or `--sweep`), with common random numbers; write `reports/<name>-sweep/`.
+    Sweep(SweepArgs),
+    /// Rank the uncertain inputs by how much they move the deal (PRCC, optional Sobol);
+    /// write `reports/<name>-sensitivity/`.
+    Sensitivity(SensitivityArgs),
 }
 
 /// Options of `bargain compare`.
@@ -128,6 +134,63 @@ pub struct BacktestArgs {
     #[arg(long)]
     pub threads: Option<usize>,
     /// Print only the output folder.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// Options of `bargain sweep`.
+#[derive(Debug, Args)]
+pub struct SweepArgs {
+    /// Scenario file.
+    pub scenario: PathBuf,
+    /// `PATH=VALUES` (`1.2,1.4,2` or `from:to:steps`); repeat for a second field.
+    /// Replaces the file's `[sweep]` table.
+    #[arg(long = "sweep", value_name = "PATH=VALUES")]
+    pub sweeps: Vec<String>,
+    /// Trials per variant (default: the scenario's).
+    #[arg(long)]
+    pub trials: Option<u64>,
+    /// Override the seed (shared by every variant).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Output folder (default `reports/<name>-sweep/`).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// No progress and no table.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// Options of `bargain sensitivity`.
+#[derive(Debug, Args)]
+pub struct SensitivityArgs {
+    /// Scenario file.
+    pub scenario: PathBuf,
+    /// Trials `0..N` of the run used for the rank correlations (at most 1,000,000).
+    #[arg(long, default_value_t = crate::analysis::sensitivity::DEFAULT_SAMPLES)]
+    pub samples: u64,
+    /// Also estimate first-order and total Sobol indices (Saltelli design).
+    #[arg(long)]
+    pub sobol: bool,
+    /// Rows of the Sobol design (N·(inputs + 2) evaluations; at most 200,000).
+    #[arg(long, default_value_t = crate::analysis::sensitivity::DEFAULT_SOBOL_SAMPLES)]
+    pub sobol_samples: u64,
+    /// The model of the tornado chart (default: the scenario's first model).
+    #[arg(long)]
+    pub model: Option<String>,
+    /// Override the seed.
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Output folder (default `reports/<name>-sensitivity/`).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,
 }
@@ -259,6 +322,8 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
         Command::Merge { dirs, out } => merge(&dirs, &out),
         Command::Compare(a) => analysis_compare(a),
         Command::Backtest(a) => analysis_backtest(a),
+        Command::Sweep(args) => sweep(&args),
+        Command::Sensitivity(args) => sensitivity(&args),
     }
 }
 
@@ -659,6 +724,140 @@ fn merge(dirs: &[PathBuf], out: &Path) -> Result<(), CliError> {
         .map_err(other(&out.display().to_string()))?;
     print!("{}", crate::table::summary_table(&merged.1.summary));
     println!("report: {}", dest.display());
+    Ok(())
+}
+
+fn sweep(args: &SweepArgs) -> Result<(), CliError> {
+    use crate::analysis::sweep::{self as sw, SweepError};
+    use crate::scenario::{MAX_SWEEP_PATHS, SweepAxis, parse_sweep_values};
+    if args.trials == Some(0) || args.trials.is_some_and(|t| t > 1_000_000_000_000) {
+        return Err(CliError::Usage("--trials must be in 1..=10^12".into()));
+    }
+    let loaded = load(&args.scenario)?;
+    let axes = if args.sweeps.is_empty() {
+        loaded.scenario.sweep.clone()
+    } else {
+        let mut axes: Vec<SweepAxis> = Vec::new();
+        for spec in &args.sweeps {
+            let (path, values) = spec.split_once('=').ok_or_else(|| {
+                CliError::Usage(format!("--sweep: expected PATH=VALUES, found `{spec}`"))
+            })?;
+            let path = path.trim();
+            loaded
+                .scenario
+                .check_number_path(path)
+                .map_err(|m| CliError::Usage(format!("--sweep {path}: {m}")))?;
+            if axes.iter().any(|a| a.path == path) {
+                return Err(CliError::Usage(format!("--sweep {path}: given twice")));
+            }
+            let values = parse_sweep_values(values)
+                .map_err(|m| CliError::Usage(format!("--sweep {path}: {m}")))?;
+            axes.push(SweepAxis {
+                path: path.to_owned(),
+                values,
+            });
+        }
+        axes
+    };
+    if axes.is_empty() {
+        return Err(CliError::Usage(format!(
+            "{}: nothing to sweep: add a [sweep] table or --sweep PATH=VALUES",
+            args.scenario.display()
+        )));
+    }
+    if axes.len() > MAX_SWEEP_PATHS {
+        return Err(CliError::Usage(format!(
+            "at most {MAX_SWEEP_PATHS} --sweep fields, found {}",
+            axes.len()
+        )));
+    }
+    let dest = args.out.clone().unwrap_or_else(|| {
+        PathBuf::from("reports").join(format!("{}-sweep", loaded.scenario.name))
+    });
+    let staging = Staging::new(&dest).map_err(|e| CliError::Usage(e.to_string()))?;
+    let overrides = Overrides {
+        trials: args.trials,
+        seed: args.seed,
+    };
+    let cancel = cancel_flag();
+    let total: usize = axes.iter().map(|a| a.values.len()).product();
+    let bar = progress_bar(total as u64, args.quiet);
+    let progress = |done: usize, _: usize| bar.set_position(done as u64);
+    let report = pool(args.threads)?
+        .install(|| sw::run(&loaded, &axes, &overrides, &progress, &cancel))
+        .map_err(|e| match e {
+            SweepError::Scenario { .. } => CliError::Usage(e.to_string()),
+            SweepError::Run(RunError::Interrupted(i)) => CliError::Interrupted(i.to_string()),
+            SweepError::Run(RunError::Io(e)) => CliError::Other(e.to_string()),
+        })?;
+    bar.finish_and_clear();
+    sw::write_files(staging.path(), &loaded, &report)
+        .map_err(other(&dest.display().to_string()))?;
+    staging
+        .commit()
+        .map_err(other(&dest.display().to_string()))?;
+    if !args.quiet {
+        print!("{}", sw::table(&report));
+        println!(
+            "{} variants x {} trials; report: {}",
+            report.points.len(),
+            report.trials,
+            dest.join("sweep.html").display()
+        );
+    }
+    Ok(())
+}
+
+fn sensitivity(args: &SensitivityArgs) -> Result<(), CliError> {
+    use crate::analysis::sensitivity::{self as sa, MAX_SAMPLES, MAX_SOBOL_SAMPLES};
+    if !(1..=MAX_SAMPLES).contains(&args.samples) {
+        return Err(CliError::Usage(format!(
+            "--samples must be in 1..={MAX_SAMPLES}"
+        )));
+    }
+    if args.sobol && !(2..=MAX_SOBOL_SAMPLES).contains(&args.sobol_samples) {
+        return Err(CliError::Usage(format!(
+            "--sobol-samples must be in 2..={MAX_SOBOL_SAMPLES}"
+        )));
+    }
+    let loaded = load(&args.scenario)?;
+    if let Some(m) = &args.model
+        && !loaded.scenario.run.models.iter().any(|x| x.as_str() == m)
+    {
+        let names: Vec<&str> = loaded
+            .scenario
+            .run
+            .models
+            .iter()
+            .map(|m| m.as_str())
+            .collect();
+        return Err(CliError::Usage(format!(
+            "--model {m}: not a model of this scenario (its models: {})",
+            names.join(", ")
+        )));
+    }
+    let dest = args.out.clone().unwrap_or_else(|| {
+        PathBuf::from("reports").join(format!("{}-sensitivity", loaded.scenario.name))
+    });
+    let staging = Staging::new(&dest).map_err(|e| CliError::Usage(e.to_string()))?;
+    let opts = sa::Options {
+        samples: args.samples,
+        sobol: args.sobol.then_some(args.sobol_samples),
+        seed: args.seed.unwrap_or(loaded.scenario.run.seed),
+    };
+    let cancel = cancel_flag();
+    let report = pool(args.threads)?
+        .install(|| sa::analyze(&loaded.scenario, opts, &cancel))
+        .map_err(|i| CliError::Interrupted(i.to_string()))?;
+    sa::write_files(staging.path(), &loaded.text, &report, args.model.as_deref())
+        .map_err(other(&dest.display().to_string()))?;
+    staging
+        .commit()
+        .map_err(other(&dest.display().to_string()))?;
+    if !args.quiet {
+        print!("{}", sa::table(&report));
+        println!("report: {}", dest.join("sensitivity.html").display());
+    }
     Ok(())
 }
 

@@ -7,6 +7,7 @@ use bargain_core::{Model, Outcome, TracedOffer};
 use crate::summary::{ModelSummary, Summary};
 
 mod amounts;
+mod analysis_html;
 mod calibration_plot;
 mod compare_plot;
 mod dance;
@@ -17,13 +18,17 @@ mod plots;
 mod ridgeline;
 mod rounds;
 mod style;
+mod sweep_plot;
+mod tornado_plot;
 
+pub use analysis_html::{write_sensitivity, write_sweep};
 pub use calibration_plot::{calibration_svg, write_calibration_plot};
 pub use compare_plot::{compare_svg, write_compare_plot};
 pub use html::write_html;
 pub(crate) use html::{escape, head, inline_svg, model_cell};
 pub use index::{INDEX_FORMAT, INDEX_VERSION, write_index};
 pub use plots::write_plots;
+pub use tornado_plot::order as tornado_order;
 
 /// Size of every scenario plot in design pixels: the SVG size, and the PNG size divided
 /// by [`PNG_SCALE`]. Text is at least 14 px at this size.

@@ -14,7 +14,7 @@ use serde::de::{self, MapAccess, Visitor, value::MapAccessDeserializer};
 use serde::{Deserialize, Deserializer};
 
 /// A whole scenario file.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(
     title = "bargain scenario",
@@ -32,10 +32,29 @@ pub(crate) struct ScenarioFile {
     pub parties: BTreeMap<String, PartyFile>,
     /// The real outcome, if known.
     pub observed: Option<ObservedFile>,
+    /// Parameter sweep for `bargain sweep` (ignored by `bargain run`): at most two
+    /// numeric field paths, each with a list of values or `{ from, to, steps }`.
+    #[schemars(with = "Option<SweepSchema>")]
+    pub sweep: Option<toml::Table>,
+}
+
+/// Schema of `[sweep]`: field paths (dotted keys) to a list of numbers or `{ from, to, steps }`.
+struct SweepSchema;
+
+impl JsonSchema for SweepSchema {
+    fn schema_name() -> Cow<'static, str> {
+        "Sweep".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "description": "Field paths (e.g. `parties.us.opening`, written as dotted keys) mapped to a list of numbers or `{ from, to, steps }`; at most two paths.",
+            "type": "object"
+        })
+    }
 }
 
 /// `[scenario]`
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct MetaFile {
     /// Short id, `[a-z0-9-]+`.
@@ -52,7 +71,7 @@ pub(crate) struct MetaFile {
 }
 
 /// `[run]`
-#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RunFile {
     /// Number of trials, 1..=10^12 (default 100000).
@@ -90,7 +109,7 @@ pub(crate) enum SamplerKey {
 }
 
 /// `[protocol]`
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct ProtocolFile {
     /// At most this many rounds, 1..=10000 (integer-valued).
@@ -104,7 +123,7 @@ pub(crate) struct ProtocolFile {
 }
 
 /// `protocol.grid`
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct GridFile {
     /// Lowest point.
@@ -116,7 +135,7 @@ pub(crate) struct GridFile {
 }
 
 /// `[parties.KEY]`
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct PartyFile {
     /// Display name (default: the key).
@@ -150,7 +169,7 @@ pub(crate) enum SideKey {
 }
 
 /// `parties.KEY.strategy`
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct StrategyFile {
     /// Strategy family.
@@ -229,7 +248,7 @@ impl PresetKey {
 }
 
 /// `[observed]`
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct ObservedFile {
     /// The agreed amount.

@@ -17,14 +17,17 @@ mod file;
 mod lhs;
 mod sample;
 mod span;
+mod sweep;
 mod validate;
 
 use std::path::Path;
+use std::sync::Arc;
 
 use bargain_core::{Model, Negotiation, Side};
 use rand_xoshiro::Xoshiro256PlusPlus;
 
 pub use error::{Diagnostic, ScenarioError};
+pub use sweep::{MAX_SWEEP_PATHS, MAX_SWEEP_VALUES, SweepAxis, parse_values as parse_sweep_values};
 
 use file::ScenarioFile;
 use sample::Plan;
@@ -106,10 +109,21 @@ pub struct Scenario {
     pub run: RunSpec,
     /// The real outcome, if given.
     pub observed: Option<Observed>,
+    /// The `[sweep]` table (empty without one): used by `bargain sweep`, ignored by runs.
+    pub sweep: Vec<SweepAxis>,
     plan: Plan,
+    source: Arc<Source>,
     party_keys: [String; 2],
     party_names: [String; 2],
     warnings: Vec<String>,
+}
+
+/// The text a scenario was parsed from, kept to build variants with fields overridden.
+#[derive(Debug)]
+struct Source {
+    text: String,
+    origin: String,
+    number_paths: Vec<String>,
 }
 
 /// The embedded SMA 2019 scenario.
@@ -238,10 +252,22 @@ impl Scenario {
                 return Err(fail(pos.line, pos.column, path, message));
             }
         };
-        let compiled = validate::Checker::new(&doc, origin)
-            .compile(&file)
+        let mut scenario = Scenario::compile(&file, &doc, text, origin)?;
+        scenario.sweep = sweep::check(&file, &doc, origin).map_err(ScenarioError::new)?;
+        Ok(scenario)
+    }
+
+    /// Check and compile a deserialized file (the sweep is left empty).
+    fn compile(
+        file: &ScenarioFile,
+        doc: &Doc<'_>,
+        text: &str,
+        origin: &str,
+    ) -> Result<Scenario, ScenarioError> {
+        let compiled = validate::Checker::new(doc, origin)
+            .compile(file)
             .map_err(|(errors, _)| ScenarioError::new(errors))?;
-        let meta = file.scenario;
+        let meta = file.scenario.clone();
         Ok(Scenario {
             title: meta.title.unwrap_or_else(|| meta.name.clone()),
             name: meta.name,
@@ -250,11 +276,81 @@ impl Scenario {
             sources: meta.sources,
             run: compiled.run,
             observed: compiled.observed,
+            sweep: Vec::new(),
             plan: compiled.plan,
+            source: Arc::new(Source {
+                text: text.to_owned(),
+                origin: origin.to_owned(),
+                number_paths: sweep::number_paths(file),
+            }),
             party_keys: compiled.party_keys,
             party_names: compiled.party_names,
             warnings: compiled.warnings,
         })
+    }
+
+    /// The numeric field paths that [`Scenario::with_overrides`] and sweeps may set
+    /// (`protocol.max_rounds`, `protocol.breakdown_risk`, each party's amounts, discount,
+    /// power and the numeric fields of its strategy kind).
+    #[must_use]
+    pub fn number_paths(&self) -> &[String] {
+        &self.source.number_paths
+    }
+
+    /// Check that `path` names a numeric field of this scenario.
+    ///
+    /// # Errors
+    /// `unknown field path (did you mean …?)`.
+    pub fn check_number_path(&self, path: &str) -> Result<(), String> {
+        if self.source.number_paths.iter().any(|p| p == path) {
+            Ok(())
+        } else {
+            Err(sweep::unknown_path_message(path, &self.source.number_paths))
+        }
+    }
+
+    /// This scenario with each `(field path, value)` replaced by that constant: the same
+    /// file, re-checked, so a value the field cannot take is reported as a scenario error
+    /// at the field. Setting a strategy's `exponent` (or `beta`) drops its `preset`.
+    /// The result keeps this scenario's sweep.
+    ///
+    /// # Errors
+    /// An unknown path, or a variant that fails any check.
+    pub fn with_overrides(&self, overrides: &[(&str, f64)]) -> Result<Scenario, ScenarioError> {
+        let Source { text, origin, .. } = &*self.source;
+        let fail = |path: &str, message: String| {
+            ScenarioError::new(vec![Diagnostic {
+                origin: origin.clone(),
+                line: 1,
+                column: 1,
+                path: path.to_owned(),
+                message,
+            }])
+        };
+        let (root, _) = toml::de::DeTable::parse_recoverable(text);
+        let doc = Doc::new(text, Some(root));
+        let mut file: ScenarioFile =
+            toml::from_str(text).map_err(|e| fail("", format!("invalid TOML: {}", e.message())))?;
+        for (path, x) in overrides {
+            if !sweep::set_number(&mut file, path, *x) {
+                return Err(fail(
+                    path,
+                    sweep::unknown_path_message(path, &self.source.number_paths),
+                ));
+            }
+        }
+        let mut variant = Scenario::compile(&file, &doc, text, origin)?;
+        variant.sweep = self.sweep.clone();
+        Ok(variant)
+    }
+
+    /// The negotiation at the quantiles `u` of the inputs (one value in `[0, 1]` per
+    /// input, in [`Scenario::input_names`] order): input `j` is its distribution's inverse
+    /// CDF at `u[j]` (rounded for `max_rounds`; for a `choice`, the option whose
+    /// cumulative weight first exceeds `u[j]`). The values are written to `inputs` as in
+    /// [`Scenario::sample`]. Used by variance-based sensitivity analysis. Allocates nothing.
+    pub fn at_quantiles(&self, u: &[f64], inputs: &mut [f64]) -> Negotiation {
+        self.plan.at_quantiles(u, inputs)
     }
 
     /// The SMA 2019 scenario (`scenarios/sma-2019.toml`), embedded in the binary.

@@ -134,4 +134,21 @@ impl Plan {
         }
         n
     }
+
+    /// The negotiation at the quantiles `u` (one in `[0, 1]` per input, in order):
+    /// input `j` takes the value of its distribution's inverse CDF at `u[j]`; missing
+    /// entries of `u` leave the input at its central value.
+    pub(crate) fn at_quantiles(&self, u: &[f64], out: &mut [f64]) -> Negotiation {
+        let mut n = self.central.clone();
+        for (j, input) in self.inputs.iter().enumerate() {
+            let Some(&p) = u.get(j) else { continue };
+            let x = input.dist.quantile(p.clamp(0.0, 1.0));
+            let x = if input.integer { x.round() } else { x };
+            if let Some(slot) = out.get_mut(j) {
+                *slot = x;
+            }
+            input.apply(&mut n, x);
+        }
+        n
+    }
 }

@@ -1,0 +1,366 @@
+//! The `[sweep]` table and field overrides: which numeric fields a scenario has, how to
+//! replace one by a constant, and the check of a sweep against the file.
+//!
+//! A sweep names at most two numeric field paths (`parties.us.opening`, written as a
+//! dotted key or a quoted key), each with a list of values or `{ from, to, steps }`. A
+//! *variant* is the scenario with each swept field replaced by one constant; it is
+//! compiled by the same checker as the file itself, so a value that the field cannot
+//! take is reported like any other scenario error.
+
+use super::error::{Diagnostic, suggest};
+use super::file::{NumberSpec, ScenarioFile, StrategyKind};
+use super::span::{Doc, join};
+use super::validate::Checker;
+
+/// Most field paths in one sweep (a sweep is a line or a grid).
+pub const MAX_SWEEP_PATHS: usize = 2;
+/// Most values along one swept field.
+pub const MAX_SWEEP_VALUES: usize = 101;
+
+/// One swept field: its path and the values it takes, in order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SweepAxis {
+    /// The field path, e.g. `parties.us.opening`.
+    pub path: String,
+    /// The values, in the order given (at least one, at most [`MAX_SWEEP_VALUES`]).
+    pub values: Vec<f64>,
+}
+
+/// Every numeric field path of the file that a sweep or an override may set, in the
+/// canonical input order (see `Scenario::input_names`).
+pub(crate) fn number_paths(file: &ScenarioFile) -> Vec<String> {
+    let mut out = vec![
+        "protocol.max_rounds".to_owned(),
+        "protocol.breakdown_risk".to_owned(),
+    ];
+    for (key, party) in &file.parties {
+        let base = join("parties", key);
+        for field in [
+            "opening",
+            "reservation",
+            "discount",
+            "power",
+            "ratification",
+            "outside_option",
+        ] {
+            out.push(join(&base, field));
+        }
+        let strategy: &[&str] = match party.strategy.kind {
+            StrategyKind::TimeBased => &["exponent", "max_aspiration", "eps"],
+            StrategyKind::Faratin => &["beta", "kappa"],
+            StrategyKind::TitForTat | StrategyKind::Hardliner => &[],
+        };
+        for field in strategy {
+            out.push(join(&join(&base, "strategy"), field));
+        }
+    }
+    out
+}
+
+/// Replace the field at `path` by the constant `x`. Setting a strategy's `exponent` or
+/// `beta` drops its `preset` (the two are exclusive). Returns `false` for a path that
+/// [`number_paths`] does not list.
+pub(crate) fn set_number(file: &mut ScenarioFile, path: &str, x: f64) -> bool {
+    if !number_paths(file).iter().any(|p| p == path) {
+        return false;
+    }
+    let fixed = NumberSpec::Fixed(x);
+    match path {
+        "protocol.max_rounds" => file.protocol.max_rounds = fixed,
+        "protocol.breakdown_risk" => file.protocol.breakdown_risk = Some(fixed),
+        _ => {
+            let Some(rest) = path.strip_prefix("parties.") else {
+                return false;
+            };
+            let Some((key, field)) = file
+                .parties
+                .keys()
+                .find_map(|k| rest.strip_prefix(&format!("{k}.")).map(|f| (k.clone(), f)))
+            else {
+                return false;
+            };
+            let Some(p) = file.parties.get_mut(&key) else {
+                return false;
+            };
+            match field {
+                "opening" => p.opening = fixed,
+                "reservation" => p.reservation = fixed,
+                "discount" => p.discount = Some(fixed),
+                "power" => p.power = Some(fixed),
+                "ratification" => p.ratification = Some(fixed),
+                "outside_option" => p.outside_option = Some(fixed),
+                "strategy.exponent" => {
+                    p.strategy.preset = None;
+                    p.strategy.exponent = Some(fixed);
+                }
+                "strategy.beta" => {
+                    p.strategy.preset = None;
+                    p.strategy.beta = Some(fixed);
+                }
+                "strategy.max_aspiration" => p.strategy.max_aspiration = Some(fixed),
+                "strategy.eps" => p.strategy.eps = Some(fixed),
+                "strategy.kappa" => p.strategy.kappa = Some(fixed),
+                _ => return false,
+            }
+        }
+    }
+    true
+}
+
+/// Why a field path cannot be swept, with a did-you-mean hint from `paths`.
+pub(crate) fn unknown_path_message(path: &str, paths: &[String]) -> String {
+    match suggest(path, paths.iter().map(String::as_str)) {
+        Some(s) => format!("unknown field path (did you mean {s}?)"),
+        None => format!(
+            "unknown field path (numeric fields of this scenario: {})",
+            paths.join(", ")
+        ),
+    }
+}
+
+/// The values of a `--sweep` or `[sweep]` entry written as text: `1.2,1.4,2` or
+/// `from:to:steps`.
+///
+/// # Errors
+/// A message naming what was expected.
+pub fn parse_values(text: &str) -> Result<Vec<f64>, String> {
+    let text = text.trim();
+    let number = |s: &str| -> Result<f64, String> {
+        s.trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|x| x.is_finite())
+            .ok_or_else(|| format!("expected a finite number, found `{}`", s.trim()))
+    };
+    let parts: Vec<&str> = text.split(':').collect();
+    match parts.as_slice() {
+        [from, to, steps] => {
+            let steps: usize = steps.trim().parse().map_err(|_| {
+                format!("expected a whole number of steps, found `{}`", steps.trim())
+            })?;
+            range(number(from)?, number(to)?, steps)
+        }
+        [_] => {
+            let values = text.split(',').map(number).collect::<Result<Vec<_>, _>>()?;
+            count_ok(values)
+        }
+        _ => Err(format!(
+            "expected values `a,b,c` or a range `from:to:steps`, found `{text}`"
+        )),
+    }
+}
+
+/// `steps` evenly spaced values from `from` to `to` (both included).
+fn range(from: f64, to: f64, steps: usize) -> Result<Vec<f64>, String> {
+    if !(1..=MAX_SWEEP_VALUES).contains(&steps) {
+        return Err(format!(
+            "expected steps in 1..={MAX_SWEEP_VALUES}, found {steps}"
+        ));
+    }
+    if steps == 1 {
+        return Ok(vec![from]);
+    }
+    let last = (steps - 1) as f64;
+    Ok((0..steps)
+        .map(|i| {
+            if i == steps - 1 {
+                to
+            } else {
+                from + (to - from) * i as f64 / last
+            }
+        })
+        .collect())
+}
+
+fn count_ok(values: Vec<f64>) -> Result<Vec<f64>, String> {
+    if values.is_empty() || values.len() > MAX_SWEEP_VALUES {
+        return Err(format!(
+            "expected 1 to {MAX_SWEEP_VALUES} values, found {}",
+            values.len()
+        ));
+    }
+    Ok(values)
+}
+
+/// A TOML number as `f64` (integers too).
+fn as_number(v: &toml::Value) -> Option<f64> {
+    match v {
+        toml::Value::Float(x) if x.is_finite() => Some(*x),
+        toml::Value::Integer(i) => Some(*i as f64),
+        _ => None,
+    }
+}
+
+/// Whether a table is a `{ from, to, steps }` range rather than a level of dotted keys.
+fn is_range(t: &toml::Table) -> bool {
+    !t.is_empty() && t.keys().any(|k| k == "from" || k == "to" || k == "steps")
+}
+
+/// The values of one `[sweep]` entry.
+fn entry_values(v: &toml::Value) -> Result<Vec<f64>, String> {
+    match v {
+        toml::Value::Array(items) => {
+            let values = items
+                .iter()
+                .enumerate()
+                .map(|(i, x)| {
+                    as_number(x).ok_or_else(|| {
+                        format!("expected a finite number at [{i}], found {}", x.type_str())
+                    })
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            count_ok(values)
+        }
+        toml::Value::Table(t) if is_range(t) => {
+            if let Some(k) = t
+                .keys()
+                .find(|k| !matches!(k.as_str(), "from" | "to" | "steps"))
+            {
+                return Err(format!(
+                    "unknown key `{k}` in a range (expected `from`, `to`, `steps`)"
+                ));
+            }
+            let get = |k: &str| {
+                t.get(k)
+                    .ok_or_else(|| format!("expected the key `{k}` of `{{ from, to, steps }}`"))
+            };
+            let from = as_number(get("from")?).ok_or("expected `from` to be a finite number")?;
+            let to = as_number(get("to")?).ok_or("expected `to` to be a finite number")?;
+            let steps = match get("steps")? {
+                toml::Value::Integer(n) if *n >= 1 => *n as usize,
+                other => {
+                    return Err(format!(
+                        "expected `steps` to be a whole number >= 1, found {other}"
+                    ));
+                }
+            };
+            range(from, to, steps)
+        }
+        other => Err(format!(
+            "expected a list of numbers or `{{ from, to, steps }}`, found {}",
+            other.type_str()
+        )),
+    }
+}
+
+/// The leaves of the sweep table: (field path, value). Dotted keys nest tables; a table
+/// with `from`/`to`/`steps` keys is a range leaf.
+fn flatten(table: &toml::Table, prefix: &str, out: &mut Vec<(String, toml::Value)>) {
+    for (k, v) in table {
+        let path = if prefix.is_empty() {
+            k.clone()
+        } else {
+            format!("{prefix}.{k}")
+        };
+        match v {
+            toml::Value::Table(t) if !is_range(t) && !t.is_empty() => flatten(t, &path, out),
+            _ => out.push((path, v.clone())),
+        }
+    }
+}
+
+/// Check the `[sweep]` table of `file`: paths, values, and that every value makes a
+/// valid scenario on its own (combinations of two axes are checked when they run).
+pub(crate) fn check(
+    file: &ScenarioFile,
+    doc: &Doc<'_>,
+    origin: &str,
+) -> Result<Vec<SweepAxis>, Vec<Diagnostic>> {
+    let Some(table) = &file.sweep else {
+        return Ok(Vec::new());
+    };
+    let diag = |path: &str, message: String| {
+        let pos = doc.locate_path(&format!("sweep.{path}"));
+        Diagnostic {
+            origin: origin.to_owned(),
+            line: pos.line,
+            column: pos.column,
+            path: format!("sweep.{path}"),
+            message,
+        }
+    };
+    let mut entries = Vec::new();
+    flatten(table, "", &mut entries);
+    let mut errors = Vec::new();
+    if entries.is_empty() {
+        let pos = doc.locate_path("sweep");
+        errors.push(Diagnostic {
+            origin: origin.to_owned(),
+            line: pos.line,
+            column: pos.column,
+            path: "sweep".into(),
+            message: "expected one or two field paths with values, found none".into(),
+        });
+    }
+    if entries.len() > MAX_SWEEP_PATHS {
+        errors.push(diag(
+            &entries[MAX_SWEEP_PATHS].0,
+            format!(
+                "expected at most {MAX_SWEEP_PATHS} swept field paths, found {}",
+                entries.len()
+            ),
+        ));
+    }
+    let paths = number_paths(file);
+    let mut axes: Vec<SweepAxis> = Vec::new();
+    for (path, value) in &entries {
+        if !paths.contains(path) {
+            errors.push(diag(path, unknown_path_message(path, &paths)));
+            continue;
+        }
+        if axes.iter().any(|a| &a.path == path) {
+            errors.push(diag(
+                path,
+                "expected each field path once, found it twice".into(),
+            ));
+            continue;
+        }
+        match entry_values(value) {
+            Ok(values) => {
+                for x in &values {
+                    let mut variant = file.clone();
+                    set_number(&mut variant, path, *x);
+                    if let Err((problems, _)) = Checker::new(doc, origin).compile(&variant) {
+                        let why = problems
+                            .iter()
+                            .find(|d| d.path.starts_with(path.as_str()))
+                            .or(problems.first())
+                            .map_or_else(String::new, |d| format!("{}: {}", d.path, d.message));
+                        errors.push(diag(
+                            path,
+                            format!("the value {x} makes the scenario invalid: {why}"),
+                        ));
+                        break;
+                    }
+                }
+                axes.push(SweepAxis {
+                    path: path.clone(),
+                    values,
+                });
+            }
+            Err(message) => errors.push(diag(path, message)),
+        }
+    }
+    if errors.is_empty() {
+        Ok(axes)
+    } else {
+        errors.sort_by_key(|d| (d.line, d.column));
+        Err(errors)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_from_lists_and_ranges() {
+        assert_eq!(parse_values("1.2, 1.4,2"), Ok(vec![1.2, 1.4, 2.0]));
+        assert_eq!(parse_values("1:2:3"), Ok(vec![1.0, 1.5, 2.0]));
+        assert_eq!(parse_values("5:5:1"), Ok(vec![5.0]));
+        assert!(parse_values("1:2").is_err());
+        assert!(parse_values("1:2:0").is_err());
+        assert!(parse_values("a,b").is_err());
+        assert!(parse_values("1:2:1000").is_err());
+    }
+}

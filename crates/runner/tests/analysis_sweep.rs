@@ -1,0 +1,344 @@
+//! End-to-end tests of `bargain sweep`: what theory guarantees along a sweep, the
+//! `[sweep]` table's errors, and the files written.
+//!
+//! Why these properties must hold (with common random numbers, every variant's trial
+//! `i` draws the same inputs, so each statement holds trial by trial, hence for counts
+//! and quantiles):
+//! - Nash, Rubinstein and Ståhl amounts are functions of the zone of agreement (the two
+//!   reservations) and of discounts/powers, never of openings; Kalai–Smorodinsky uses an
+//!   opening only when it lies inside the zone. A sweep of an opening outside the zone
+//!   leaves all four unchanged.
+//! - The Nash amount with equal powers is the midpoint of the zone: it rises strictly
+//!   with the payee's reservation.
+//! - Against a hardliner payee demanding `o`, a Faratin payer (its offers follow its own
+//!   clock from its opening to its reservation, whatever the other side does) accepts `o`
+//!   at the first move where its next offer would be at least `o`, and the hardliner
+//!   accepts only offers of at least `o`, which that payer makes only after it would have
+//!   accepted `o`. So every deal is at `o` (the median rises with `o`), and a higher `o`
+//!   can only delay the deal, so with the same breakdown draws the set of trials with a
+//!   deal shrinks (the agreement rate is non-increasing). (A NegMAS time-based payer is
+//!   no use here: it concedes between the two openings and never quite reaches the
+//!   other's opening before the deadline, so it never meets a hardliner.)
+//! - Nothing is asserted for two conceding agents: a higher opening raises every offer of
+//!   that side but also moves the round of the deal, and the deal can then fall on the
+//!   other side's earlier, lower offer; the median is not guaranteed to be monotone.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn bargain(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_bargain"))
+        .args(args)
+        .output()
+        .expect("run bargain")
+}
+
+fn ok(args: &[&str]) -> Output {
+    let out = bargain(args);
+    assert!(
+        out.status.success(),
+        "bargain {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, text).expect("write scenario");
+    p
+}
+
+fn sweep_json(dir: &Path) -> Value {
+    serde_json::from_str(&std::fs::read_to_string(dir.join("sweep.json")).expect("sweep.json"))
+        .expect("json")
+}
+
+/// `(value, stats)` of one model along a one-field sweep.
+fn series<'a>(v: &'a Value, model: &str) -> Vec<(f64, &'a Value)> {
+    v["points"]
+        .as_array()
+        .expect("points")
+        .iter()
+        .map(|p| (p["at"][0].as_f64().expect("at"), &p["models"][model]))
+        .collect()
+}
+
+const BASE: &str = r#"
+[scenario]
+name = "toy"
+unit = "trillion KRW"
+[run]
+trials = 2000
+seed = 5
+models = ["nash", "rubinstein", "stahl", "kalai-smorodinsky", "agents"]
+[protocol]
+max_rounds = 8
+first_mover = "us"
+breakdown_risk = { uniform = [0.0, 0.05] }
+[parties.us]
+side = "payee"
+opening = { uniform = [1.5, 1.7] }
+reservation = { uniform = [0.9, 1.1] }
+discount = { uniform = [0.9, 0.99] }
+strategy = { kind = "time-based", preset = { choice = ["boulware", "linear", "conceder"] } }
+[parties.kr]
+side = "payer"
+opening = { uniform = [0.8, 0.9] }
+reservation = { uniform = [1.2, 1.4] }
+discount = { uniform = [0.9, 0.99] }
+strategy = { kind = "time-based", preset = { choice = ["boulware", "linear", "conceder"] } }
+"#;
+
+#[test]
+fn closed_forms_ignore_openings_outside_the_zone() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let file = write(tmp.path(), "toy.toml", BASE);
+    let out = tmp.path().join("out");
+    ok(&[
+        "sweep",
+        file.to_str().expect("utf8"),
+        "--sweep",
+        "parties.us.opening=1.5:3.0:4",
+        "--out",
+        out.to_str().expect("utf8"),
+        "-q",
+    ]);
+    let v = sweep_json(&out);
+    assert_eq!(v["format"], "bargain-sweep");
+    assert_eq!(v["axes"][0]["values"].as_array().map(Vec::len), Some(4));
+    for model in ["nash", "rubinstein", "stahl", "kalai-smorodinsky"] {
+        let s = series(&v, model);
+        let (_, first) = s[0];
+        for (x, m) in &s[1..] {
+            assert_eq!(m["deals"], first["deals"], "{model} at {x}");
+            let (a, b) = (
+                m["mean"].as_f64().expect("mean"),
+                first["mean"].as_f64().expect("mean"),
+            );
+            assert!(
+                (a - b).abs() < 1e-9,
+                "{model} mean moved at opening {x}: {a} vs {b}"
+            );
+        }
+    }
+    // The agents do respond to the US opening: their distribution changes.
+    let agents = series(&v, "agents");
+    assert!(
+        agents.iter().any(|(_, m)| m["mean"] != agents[0].1["mean"]),
+        "the agents' outcome should depend on the US opening"
+    );
+}
+
+#[test]
+fn nash_amount_rises_with_the_payee_reservation() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let text = format!("{BASE}\n[sweep]\nparties.us.reservation = [0.9, 0.95, 1.0, 1.05, 1.1]\n");
+    let file = write(tmp.path(), "toy.toml", &text);
+    let out = tmp.path().join("out");
+    ok(&[
+        "sweep",
+        file.to_str().expect("utf8"),
+        "--out",
+        out.to_str().expect("utf8"),
+        "-q",
+    ]);
+    let v = sweep_json(&out);
+    let s = series(&v, "nash");
+    assert_eq!(s.len(), 5);
+    for w in s.windows(2) {
+        let (a, b) = (
+            w[0].1["p50"].as_f64().expect("p50"),
+            w[1].1["p50"].as_f64().expect("p50"),
+        );
+        // Midpoint of the zone: +0.025 per step of 0.05, far above one histogram bin.
+        assert!(
+            b > a + 0.02,
+            "nash median {a} -> {b} from {} to {}",
+            w[0].0,
+            w[1].0
+        );
+        assert_eq!(w[1].1["agreement_rate"], 1.0);
+    }
+    for name in [
+        "sweep.json",
+        "sweep.csv",
+        "sweep.html",
+        "sweep.svg",
+        "sweep.png",
+        "scenario.toml",
+    ] {
+        assert!(out.join(name).is_file(), "{name} missing");
+    }
+    let png = image::open(out.join("sweep.png")).expect("decode sweep.png");
+    assert!(png.width() >= 2000);
+    let csv = std::fs::read_to_string(out.join("sweep.csv")).expect("csv");
+    assert!(csv.starts_with("parties.us.reservation,model,trials,deals,agreement_rate"));
+    assert_eq!(csv.lines().count(), 1 + 5 * 5);
+}
+
+const HARDLINER: &str = r#"
+[scenario]
+name = "hard"
+[run]
+trials = 2000
+seed = 9
+models = ["agents"]
+[protocol]
+max_rounds = 10
+first_mover = "us"
+breakdown_risk = 0.02
+[parties.us]
+side = "payee"
+opening = 1.3
+reservation = 1.0
+strategy = { kind = "hardliner" }
+[parties.kr]
+side = "payer"
+opening = 0.9
+reservation = { uniform = [1.1, 1.6] }
+strategy = { kind = "faratin", preset = { choice = ["boulware", "linear", "conceder"] } }
+"#;
+
+#[test]
+fn against_a_hardliner_the_deal_is_its_demand_and_rarer_as_it_rises() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let file = write(tmp.path(), "hard.toml", HARDLINER);
+    let out = tmp.path().join("out");
+    ok(&[
+        "sweep",
+        file.to_str().expect("utf8"),
+        "--sweep",
+        "parties.us.opening=1.1:1.5:5",
+        "--out",
+        out.to_str().expect("utf8"),
+        "-q",
+    ]);
+    let v = sweep_json(&out);
+    let s = series(&v, "agents");
+    let mut last_deals = u64::MAX;
+    let mut last_median = f64::NEG_INFINITY;
+    for (o, m) in s {
+        let deals = m["deals"].as_u64().expect("deals");
+        assert!(
+            deals > 0 && deals <= last_deals,
+            "deals {deals} after {last_deals} at {o}"
+        );
+        let median = m["p50"].as_f64().expect("p50");
+        assert!((median - o).abs() < 0.005, "median {median} vs demand {o}");
+        assert!(median >= last_median - 1e-9);
+        last_deals = deals;
+        last_median = median;
+    }
+    assert!(
+        last_deals < s_first_deals(&v),
+        "a higher demand should lose some deals"
+    );
+}
+
+fn s_first_deals(v: &Value) -> u64 {
+    v["points"][0]["models"]["agents"]["deals"]
+        .as_u64()
+        .expect("deals")
+}
+
+#[test]
+fn two_field_sweep_draws_heat_maps() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let text = format!(
+        "{BASE}\n[sweep]\nparties.us.opening = {{ from = 1.5, to = 2.0, steps = 3 }}\n\"parties.kr.reservation\" = [1.2, 1.3]\n"
+    );
+    let file = write(tmp.path(), "toy.toml", &text);
+    let out = tmp.path().join("out");
+    ok(&[
+        "sweep",
+        file.to_str().expect("utf8"),
+        "--trials",
+        "500",
+        "--out",
+        out.to_str().expect("utf8"),
+        "-q",
+    ]);
+    let v = sweep_json(&out);
+    assert_eq!(v["points"].as_array().map(Vec::len), Some(6));
+    assert_eq!(v["trials"], 500);
+    for stem in ["sweep-median", "sweep-agreement"] {
+        let png = image::open(out.join(format!("{stem}.png"))).expect("decode heat map");
+        assert!(png.width() >= 2000);
+        assert!(out.join(format!("{stem}.svg")).is_file());
+    }
+    let html = std::fs::read_to_string(out.join("sweep.html")).expect("html");
+    assert!(html.contains("<svg") && html.contains("parties.kr.reservation"));
+}
+
+#[test]
+fn sweep_errors_name_the_line_and_suggest_the_field() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let text = format!("{BASE}\n[sweep]\nparties.us.openng = [1.2, 1.4]\n");
+    let file = write(tmp.path(), "toy.toml", &text);
+    let out = bargain(&["sweep", file.to_str().expect("utf8")]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    let line = text
+        .lines()
+        .position(|l| l.starts_with("parties.us.openng"))
+        .expect("line")
+        + 1;
+    assert!(
+        err.contains(&format!(":{line}:"))
+            && err.contains(
+                "sweep.parties.us.openng: unknown field path (did you mean parties.us.opening?)"
+            ),
+        "{err}"
+    );
+    // `bargain validate` reports it too.
+    assert_eq!(
+        bargain(&["validate", file.to_str().expect("utf8")])
+            .status
+            .code(),
+        Some(2)
+    );
+
+    // A value the field cannot take.
+    let text = format!("{BASE}\n[sweep]\nparties.us.discount = [0.9, 1.5]\n");
+    let file = write(tmp.path(), "toy2.toml", &text);
+    let out = bargain(&["sweep", file.to_str().expect("utf8")]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("sweep.parties.us.discount: the value 1.5 makes the scenario invalid"),
+        "{err}"
+    );
+
+    // Command-line sweeps: bad path, bad values, none at all.
+    let file = write(tmp.path(), "toy3.toml", BASE);
+    let f = file.to_str().expect("utf8");
+    let out = bargain(&["sweep", f, "--sweep", "parties.us.reservaton=1,2"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("did you mean parties.us.reservation?"));
+    let out = bargain(&["sweep", f, "--sweep", "parties.us.reservation=1:2"]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = bargain(&["sweep", f]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("nothing to sweep"));
+}
+
+#[test]
+fn run_ignores_the_sweep_table() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let text = format!("{BASE}\n[sweep]\nparties.us.reservation = [0.9, 1.0]\n");
+    let file = write(tmp.path(), "toy.toml", &text);
+    let out = tmp.path().join("run");
+    ok(&[
+        "run",
+        file.to_str().expect("utf8"),
+        "--trials",
+        "200",
+        "--out",
+        out.to_str().expect("utf8"),
+        "-q",
+    ]);
+    assert!(out.join("summary.json").is_file());
+}
