@@ -151,7 +151,7 @@ fn run_trial(
 /// quantization on the pilot's mean deal (summed in trial order: deterministic).
 #[must_use]
 pub fn amount_range(scenario: &Scenario, plan: &Plan) -> AmountRange {
-    let mut inputs = vec![0.0; scenario.input_names().len()];
+    let mut inputs = vec![0.0; scenario.input_count()];
     let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
     let (mut sum, mut n) = (0.0, 0u64);
     for trial in 0..plan.trials.min(PILOT) {
@@ -212,7 +212,7 @@ fn run_chunk(
     want_rows: bool,
 ) -> (Accumulated, String) {
     let mut acc = Accumulated::empty(*range, &plan.models);
-    let mut inputs = vec![0.0; scenario.input_names().len()];
+    let mut inputs = vec![0.0; scenario.input_count()];
     let mut rows = String::new();
     for trial in start..end {
         if want_rows {
@@ -312,7 +312,7 @@ pub struct Replay {
 #[must_use]
 pub fn replay(scenario: &Scenario, plan: &Plan, trial: u64, model: Model) -> Replay {
     let mut rng = trial_rng(plan.seed, trial);
-    let mut inputs = vec![0.0; scenario.input_names().len()];
+    let mut inputs = vec![0.0; scenario.input_count()];
     let ctx = SampleCtx {
         trial,
         trials: plan.trials,

@@ -28,10 +28,45 @@ pub struct TimeBased {
     max_aspiration: f64,
     eps: f64,
     max_rounds: u32,
-    grid: Option<Grid>,
+    grid: Option<GridIndex>,
     reservation: f64,
+    /// The snapped opening, offered throughout when the frame is degenerate.
     top: f64,
     degenerate: bool,
+}
+
+/// A grid with its last index and reciprocals precomputed, for the offer search.
+///
+/// The reciprocals only seed the search; every comparison uses the exact points
+/// `lo + k·step` (as [`Grid::point`]), so the result is that of a plain search.
+#[derive(Debug, Clone, Copy)]
+struct GridIndex {
+    lo: f64,
+    step: f64,
+    last: i64,
+    inv_step: f64,
+}
+
+impl GridIndex {
+    fn new(g: Grid) -> Self {
+        Self {
+            lo: g.lo,
+            step: g.step,
+            last: i64::try_from(g.len() - 1).unwrap_or(i64::MAX),
+            inv_step: 1.0 / g.step,
+        }
+    }
+
+    /// The `k`-th point, bit for bit as [`Grid::point`].
+    fn point(&self, k: i64) -> f64 {
+        self.lo + k as f64 * self.step
+    }
+
+    /// An index near `x`, within the grid (a starting point for the exact search).
+    fn near(&self, x: f64) -> i64 {
+        // `as` saturates (NaN → 0), so any `x` gives an index in range.
+        (((x - self.lo) * self.inv_step) as i64).clamp(0, self.last)
+    }
 }
 
 impl TimeBased {
@@ -47,6 +82,12 @@ impl TimeBased {
             Side::Payer => (-1.0 / width, frame.high / width),
         };
         let reservation = setup.reservation();
+        // Only a degenerate frame offers the opening as such: snap it only then.
+        let top = if degenerate {
+            setup.snap(setup.opening())
+        } else {
+            setup.opening()
+        };
         let (own_top, other_top) = match side {
             Side::Payee => (frame.high, frame.low),
             Side::Payer => (frame.low, frame.high),
@@ -64,9 +105,9 @@ impl TimeBased {
             max_aspiration,
             eps,
             max_rounds: setup.max_rounds,
-            grid: setup.grid,
+            grid: setup.grid.map(GridIndex::new),
             reservation,
-            top: setup.snap(setup.opening()),
+            top,
             degenerate,
         }
     }
@@ -79,58 +120,51 @@ impl TimeBased {
     #[must_use]
     pub fn threshold(&self, round: u32) -> f64 {
         let tau = f64::from(round + 1) / f64::from(self.max_rounds + 1);
-        let aspiration = self.max_aspiration * (1.0 - tau.powf(self.exponent));
+        // `powf(τ, 1)` is exactly τ: skip the call for the linear preset.
+        let power = if self.exponent == 1.0 {
+            tau
+        } else {
+            tau.powf(self.exponent)
+        };
+        let aspiration = self.max_aspiration * (1.0 - power);
         let raw = (self.umax - self.umin) * aspiration + self.umin - self.eps;
         raw.max(self.umin).min(self.umax)
     }
 
     fn offer_for(&self, f: f64) -> f64 {
-        let x = (f - self.bias) / self.slope;
         match self.grid {
-            None => self.side.better(x, self.reservation),
-            Some(g) => self.grid_offer(g, f, x),
+            None => self.side.better((f - self.bias) / self.slope, self.reservation),
+            Some(g) => self.grid_offer(g, f),
         }
     }
 
     /// The worst-for-itself grid point with `u >= f`, with NegMAS's near-point rule.
-    fn grid_offer(&self, g: Grid, f: f64, x: f64) -> f64 {
-        let last = g.len() - 1;
-        let u_at = |k: u64| self.utility(g.point(k));
-        // Step from worse-for-self to better-for-self: the payee's utility grows with k.
-        let better = |k: u64| -> Option<u64> {
-            match self.side {
-                Side::Payee => (k < last).then(|| k + 1),
-                Side::Payer => k.checked_sub(1),
-            }
+    ///
+    /// Utility is monotone in the grid index (the payee's grows with it, the payer's
+    /// falls), so the answer is the extreme index with `u >= f`, whatever the start:
+    /// the search starts next to the amount with utility `f` and walks to it.
+    fn grid_offer(&self, g: GridIndex, f: f64) -> f64 {
+        let u_at = |k: i64| self.utility(g.point(k));
+        // +1 steps toward better-for-self (the payee's utility grows with k).
+        let up: i64 = match self.side {
+            Side::Payee => 1,
+            Side::Payer => -1,
         };
-        let worse = |k: u64| -> Option<u64> {
-            match self.side {
-                Side::Payee => k.checked_sub(1),
-                Side::Payer => (k < last).then(|| k + 1),
-            }
-        };
-        let start = match self.side {
-            Side::Payee => g.ceil_index(x).unwrap_or(last),
-            Side::Payer => g.floor_index(x).unwrap_or(0),
-        };
-        let mut k = start;
-        while let Some(w) = worse(k) {
-            if u_at(w) >= f {
-                k = w;
-            } else {
-                break;
-            }
+        let inside = |k: i64| (0..=g.last).contains(&k);
+        let mut k = g.near((f - self.bias) / self.slope);
+        while inside(k - up) && u_at(k - up) >= f {
+            k -= up;
         }
         while u_at(k) < f {
-            match better(k) {
-                Some(b) => k = b,
-                None => return g.point(k),
+            if !inside(k + up) {
+                return g.point(k);
             }
+            k += up;
         }
-        if let Some(w) = worse(k) {
-            let uw = u_at(w);
+        if inside(k - up) {
+            let uw = u_at(k - up);
             if uw >= f - NEAR && uw >= self.umin && f - uw < u_at(k) - f {
-                k = w;
+                k -= up;
             }
         }
         g.point(k)
