@@ -21,6 +21,8 @@ const NEAR: f64 = 1e-6;
 pub struct TimeBased {
     side: Side,
     slope: f64,
+    /// `1 / slope`, only to seed the grid search.
+    inv_slope: f64,
     bias: f64,
     umin: f64,
     umax: f64,
@@ -28,6 +30,8 @@ pub struct TimeBased {
     max_aspiration: f64,
     eps: f64,
     max_rounds: u32,
+    /// `τ^exponent` per round, when remembered by a [`PowerMemo`].
+    powers: Option<[f64; MEMO_ROUNDS]>,
     grid: Option<GridIndex>,
     reservation: f64,
     /// The snapped opening, offered throughout when the frame is degenerate.
@@ -69,7 +73,90 @@ impl GridIndex {
     }
 }
 
+/// Rounds covered by a [`PowerMemo`] entry (longer negotiations compute every power).
+pub const MEMO_ROUNDS: usize = 16;
+
+/// `τ^exponent` of round `round` (0-based) of `max_rounds`: the time term of the threshold.
+fn tau_power(round: u32, max_rounds: u32, exponent: f64) -> f64 {
+    let tau = f64::from(round + 1) / f64::from(max_rounds + 1);
+    // `powf(τ, 1)` is exactly τ: skip the call for the linear preset.
+    if exponent == 1.0 {
+        tau
+    } else {
+        tau.powf(exponent)
+    }
+}
+
+/// The powers of one (exponent, round count) pair.
+#[derive(Debug, Clone, Copy)]
+struct Powers {
+    exponent_bits: u64,
+    max_rounds: u32,
+    values: [f64; MEMO_ROUNDS],
+}
+
+/// Remembers `τ^exponent` for every round across negotiations, so that an ensemble
+/// whose strategies share a few exponents (the presets) calls `powf` once per exponent
+/// instead of once per move. The values are the very ones [`TimeBased`] computes
+/// without it: results are bit-identical. Fixed size; never allocates.
+#[derive(Debug, Clone, Default)]
+pub struct PowerMemo {
+    slots: [Option<Powers>; 4],
+    /// The slot replaced on the next miss (round robin).
+    next: usize,
+}
+
+impl PowerMemo {
+    /// An empty memo.
+    #[must_use]
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The powers for `exponent` over `max_rounds` rounds (`None` beyond [`MEMO_ROUNDS`]).
+    fn powers(&mut self, exponent: f64, max_rounds: u32) -> Option<[f64; MEMO_ROUNDS]> {
+        if max_rounds as usize > MEMO_ROUNDS {
+            return None;
+        }
+        let bits = exponent.to_bits();
+        let hit = self
+            .slots
+            .iter()
+            .flatten()
+            .find(|p| p.exponent_bits == bits && p.max_rounds == max_rounds);
+        if let Some(p) = hit {
+            return Some(p.values);
+        }
+        let mut values = [0.0; MEMO_ROUNDS];
+        for (round, v) in (0..max_rounds).zip(values.iter_mut()) {
+            *v = tau_power(round, max_rounds, exponent);
+        }
+        self.slots[self.next] = Some(Powers {
+            exponent_bits: bits,
+            max_rounds,
+            values,
+        });
+        self.next = (self.next + 1) % self.slots.len();
+        Some(values)
+    }
+}
+
 impl TimeBased {
+    /// Build for one negotiation, taking the powers of the threshold from `memo`
+    /// (bit-identical to [`TimeBased::new`], faster over many negotiations).
+    #[must_use]
+    pub fn with_memo(
+        setup: Setup<'_>,
+        exponent: f64,
+        max_aspiration: f64,
+        eps: f64,
+        memo: &mut PowerMemo,
+    ) -> Self {
+        let mut s = Self::new(setup, exponent, max_aspiration, eps);
+        s.powers = memo.powers(exponent, setup.max_rounds);
+        s
+    }
+
     /// Build for one negotiation.
     #[must_use]
     pub fn new(setup: Setup<'_>, exponent: f64, max_aspiration: f64, eps: f64) -> Self {
@@ -98,6 +185,7 @@ impl TimeBased {
         Self {
             side,
             slope,
+            inv_slope: 1.0 / slope,
             bias,
             umin,
             umax,
@@ -105,6 +193,7 @@ impl TimeBased {
             max_aspiration,
             eps,
             max_rounds: setup.max_rounds,
+            powers: None,
             grid: setup.grid.map(GridIndex::new),
             reservation,
             top,
@@ -119,12 +208,11 @@ impl TimeBased {
     /// The acceptance threshold in round `round` (0-based).
     #[must_use]
     pub fn threshold(&self, round: u32) -> f64 {
-        let tau = f64::from(round + 1) / f64::from(self.max_rounds + 1);
-        // `powf(τ, 1)` is exactly τ: skip the call for the linear preset.
-        let power = if self.exponent == 1.0 {
-            tau
-        } else {
-            tau.powf(self.exponent)
+        let power = match self.powers {
+            Some(p) if round < self.max_rounds && (round as usize) < MEMO_ROUNDS => {
+                p[round as usize]
+            }
+            _ => tau_power(round, self.max_rounds, self.exponent),
         };
         let aspiration = self.max_aspiration * (1.0 - power);
         let raw = (self.umax - self.umin) * aspiration + self.umin - self.eps;
@@ -133,7 +221,9 @@ impl TimeBased {
 
     fn offer_for(&self, f: f64) -> f64 {
         match self.grid {
-            None => self.side.better((f - self.bias) / self.slope, self.reservation),
+            None => self
+                .side
+                .better((f - self.bias) / self.slope, self.reservation),
             Some(g) => self.grid_offer(g, f),
         }
     }
@@ -151,7 +241,7 @@ impl TimeBased {
             Side::Payer => -1,
         };
         let inside = |k: i64| (0..=g.last).contains(&k);
-        let mut k = g.near((f - self.bias) / self.slope);
+        let mut k = g.near((f - self.bias) * self.inv_slope);
         while inside(k - up) && u_at(k - up) >= f {
             k -= up;
         }
@@ -186,5 +276,56 @@ impl Strategy for TimeBased {
             return Action::Accept;
         }
         Action::Offer(self.offer_for(f))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::party::Party;
+    use crate::strategy::StrategySpec;
+
+    fn party(side: Side, exponent: f64) -> Party {
+        Party {
+            side,
+            opening: if side == Side::Payee { 1.4 } else { 0.97 },
+            reservation: 1.05,
+            discount: 0.97,
+            power: 1.0,
+            ratification: None,
+            outside_option: None,
+            strategy: StrategySpec::TimeBased {
+                exponent,
+                max_aspiration: 1.0,
+                eps: 1e-4,
+            },
+        }
+    }
+
+    #[test]
+    fn memo_gives_the_same_thresholds_bit_for_bit() {
+        let mut memo = PowerMemo::new();
+        // More exponents than slots, round counts on both sides of MEMO_ROUNDS.
+        for max_rounds in [1, 3, 10, 16, 17, 40] {
+            for exponent in [4.0, 1.0, 0.25, 0.2, 2.0, 0.7] {
+                let me = party(Side::Payee, exponent);
+                let setup = Setup {
+                    me: &me,
+                    frame: crate::protocol::frame_of(&me, &party(Side::Payer, 1.0)),
+                    grid: None,
+                    max_rounds,
+                    moves_first: true,
+                };
+                let plain = TimeBased::new(setup, exponent, 1.0, 1e-4);
+                let memoized = TimeBased::with_memo(setup, exponent, 1.0, 1e-4, &mut memo);
+                for round in 0..max_rounds + 2 {
+                    assert_eq!(
+                        plain.threshold(round).to_bits(),
+                        memoized.threshold(round).to_bits(),
+                        "exponent {exponent}, {max_rounds} rounds, round {round}"
+                    );
+                }
+            }
+        }
     }
 }
