@@ -4,7 +4,7 @@ use rand::{Rng, RngExt};
 
 use crate::outcome::{Outcome, OutcomeKind};
 use crate::party::{Party, Side};
-use crate::strategy::{Action, Frame, MoveContext, Setup, Strategy};
+use crate::strategy::{Action, Frame, MoveContext, PowerMemo, Setup, Strategy};
 use crate::trace::{Trace, TracedOffer};
 
 /// An offer grid: offers are the points `lo + k·step` for `k = 0..` up to `hi`.
@@ -257,6 +257,34 @@ pub fn run_agents<R: Rng + ?Sized>(
     let frame = frame_of(payee, payer);
     let mut s_payee = payee.strategy.build(setup_for(protocol, frame, payee));
     let mut s_payer = payer.strategy.build(setup_for(protocol, frame, payer));
+    negotiate(
+        protocol,
+        payee,
+        payer,
+        &mut s_payee,
+        &mut s_payer,
+        rng,
+        trace,
+    )
+}
+
+/// [`run_agents`], with time-based strategies taking their powers from `memo`: the
+/// same outcome, faster when one memo serves many negotiations.
+pub fn run_agents_with<R: Rng + ?Sized>(
+    protocol: &Protocol,
+    payee: &Party,
+    payer: &Party,
+    rng: &mut R,
+    trace: Option<&mut Trace>,
+    memo: &mut PowerMemo,
+) -> Outcome {
+    let frame = frame_of(payee, payer);
+    let mut s_payee = payee
+        .strategy
+        .build_with(setup_for(protocol, frame, payee), memo);
+    let mut s_payer = payer
+        .strategy
+        .build_with(setup_for(protocol, frame, payer), memo);
     negotiate(
         protocol,
         payee,

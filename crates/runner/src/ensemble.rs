@@ -10,6 +10,8 @@
 use std::io::Write;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use bargain_core::protocol::run_agents_with;
+use bargain_core::strategy::PowerMemo;
 use bargain_core::{Model, Negotiation, Outcome, OutcomeKind, Trace};
 use rand::SeedableRng;
 use rand_xoshiro::Xoshiro256PlusPlus;
@@ -131,6 +133,7 @@ fn run_trial(
     plan: &Plan,
     trial: u64,
     inputs: &mut [f64],
+    memo: &mut PowerMemo,
     mut each: impl FnMut(usize, &Negotiation, &Outcome),
 ) {
     let mut rng = trial_rng(plan.seed, trial);
@@ -141,7 +144,18 @@ fn run_trial(
     };
     let negotiation = scenario.sample(ctx, &mut rng, inputs);
     for (i, &model) in plan.models.iter().enumerate() {
-        let outcome = negotiation.outcome(model, &mut rng, None);
+        // The same outcome as `negotiation.outcome(model, ..)`, with `powf` remembered.
+        let outcome = match model {
+            Model::Agents => run_agents_with(
+                &negotiation.protocol,
+                &negotiation.payee,
+                &negotiation.payer,
+                &mut rng,
+                None,
+                memo,
+            ),
+            _ => negotiation.outcome(model, &mut rng, None),
+        };
         each(i, &negotiation, &outcome);
     }
 }
@@ -151,11 +165,12 @@ fn run_trial(
 /// quantization on the pilot's mean deal (summed in trial order: deterministic).
 #[must_use]
 pub fn amount_range(scenario: &Scenario, plan: &Plan) -> AmountRange {
-    let mut inputs = vec![0.0; scenario.input_names().len()];
+    let mut inputs = vec![0.0; scenario.input_count()];
+    let mut memo = PowerMemo::new();
     let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
     let (mut sum, mut n) = (0.0, 0u64);
     for trial in 0..plan.trials.min(PILOT) {
-        run_trial(scenario, plan, trial, &mut inputs, |_, _, o| {
+        run_trial(scenario, plan, trial, &mut inputs, &mut memo, |_, _, o| {
             if let (OutcomeKind::Deal, Some(x)) = (o.kind, o.amount) {
                 lo = lo.min(x);
                 hi = hi.max(x);
@@ -212,14 +227,15 @@ fn run_chunk(
     want_rows: bool,
 ) -> (Accumulated, String) {
     let mut acc = Accumulated::empty(*range, &plan.models);
-    let mut inputs = vec![0.0; scenario.input_names().len()];
+    let mut inputs = vec![0.0; scenario.input_count()];
+    let mut memo = PowerMemo::new();
     let mut rows = String::new();
     for trial in start..end {
         if want_rows {
             rows.push_str(&trial.to_string());
         }
         let mut cells = String::new();
-        run_trial(scenario, plan, trial, &mut inputs, |i, n, o| {
+        run_trial(scenario, plan, trial, &mut inputs, &mut memo, |i, n, o| {
             acc.models[i].1.add(range, n, o);
             if want_rows {
                 let amount = o.amount.map(|x| x.to_string()).unwrap_or_default();
@@ -312,7 +328,7 @@ pub struct Replay {
 #[must_use]
 pub fn replay(scenario: &Scenario, plan: &Plan, trial: u64, model: Model) -> Replay {
     let mut rng = trial_rng(plan.seed, trial);
-    let mut inputs = vec![0.0; scenario.input_names().len()];
+    let mut inputs = vec![0.0; scenario.input_count()];
     let ctx = SampleCtx {
         trial,
         trials: plan.trials,

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Peer benchmark (not in CI): the same mixed-negotiator scenario (peer.toml) in NegMAS 0.16
+# and in bargain; checks that the distributions of agreed amounts agree and prints both
+# throughputs and their ratio.
+#
+#   benches/peers/run.sh [NEGMAS_TRIALS]     default 2000 (NegMAS runs ~100-200/s)
+#
+# NegMAS (AGPL) is installed with pip into a virtual environment ($PEER_VENV, default
+# ~/.cache/bargain-peers/venv) and called, never copied into this repository.
+set -euo pipefail
+
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+n="${1:-2000}"
+venv="${PEER_VENV:-$HOME/.cache/bargain-peers/venv}"
+if [ ! -x "$venv/bin/python" ]; then
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet "negmas>=0.16,<0.17" || "$venv/bin/pip" install --quiet negmas
+fi
+(cd "$root" && cargo build --release -p bargain-runner --quiet)
+bin="${CARGO_TARGET_DIR:-$root/target}/release/bargain"
+out="$(mktemp -d)"
+trap 'rm -rf "$out"' EXIT
+
+echo "NegMAS: $n negotiations..."
+"$venv/bin/python" "$here/negmas_peer.py" "$n" > "$out/negmas.json"
+echo "bargain: 200000 trials with trials.csv (distribution), 1000000 without (throughput)..."
+"$bin" run "$here/peer.toml" --trials 200000 --out "$out/dist" --trials-csv --quiet
+"$bin" run "$here/peer.toml" --out "$out/speed" --quiet
+python3 "$here/compare.py" "$out/negmas.json" "$out/dist/trials.csv" "$out/speed/run.json"

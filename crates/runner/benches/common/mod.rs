@@ -1,0 +1,57 @@
+//! Shared inputs of the benchmarks: the SMA 2019 scenario and a fixed negotiation.
+
+#![allow(dead_code)] // each bench target uses a different part
+
+use bargain_core::{Grid, Negotiation, Party, Preset, Protocol, Side, StrategySpec};
+use bargain_runner::scenario::Scenario;
+
+/// The shipped SMA 2019 scenario with `models = ["agents"]`.
+pub const SMA_AGENTS: &str = include_str!("../sma-2019-agents.toml");
+
+/// The SMA 2019 scenario running only the `agents` model.
+pub fn sma_agents() -> Scenario {
+    Scenario::parse(SMA_AGENTS, "benches/sma-2019-agents.toml").expect("valid bench scenario")
+}
+
+/// The shipped SMA 2019 scenario with all six models.
+pub fn sma_all() -> Scenario {
+    Scenario::builtin_sma_2019()
+}
+
+/// The SMA 2019 scenario running only the five closed forms.
+pub fn sma_closed_forms() -> Scenario {
+    let text = SMA_AGENTS.replace(
+        "models = [\"agents\"]",
+        "models = [\"rubinstein\", \"stahl\", \"nash\", \"kalai-smorodinsky\", \"breakdown\"]",
+    );
+    Scenario::parse(&text, "benches/sma-2019-closed-forms.toml").expect("valid bench scenario")
+}
+
+/// A central SMA-like negotiation: both parties with time-based `preset`, ten rounds,
+/// the scenario's 0.0001 grid and its mean breakdown risk.
+pub fn negotiation(preset: Preset) -> Negotiation {
+    let party = |side, opening, reservation| Party {
+        side,
+        opening,
+        reservation,
+        discount: 0.97,
+        power: 1.0,
+        ratification: (side == Side::Payer).then_some(1.4),
+        outside_option: None,
+        strategy: StrategySpec::time_based(preset),
+    };
+    Negotiation {
+        payee: party(Side::Payee, 1.4, 1.05),
+        payer: party(Side::Payer, 0.97, 1.1),
+        protocol: Protocol {
+            max_rounds: 10,
+            first_mover: Side::Payee,
+            breakdown_risk: 0.005,
+            grid: Some(Grid {
+                lo: 0.5,
+                hi: 2.5,
+                step: 0.0001,
+            }),
+        },
+    }
+}

@@ -1,0 +1,55 @@
+//! One full trial of the SMA 2019 scenario: its generator, sampling, the models and the
+//! accumulation. `trial/sma-2019/agents`, `trial/sma-2019/closed-forms`,
+//! `trial/sma-2019/all-models`.
+
+mod common;
+
+use std::hint::black_box;
+
+use bargain_runner::accumulate::{AmountRange, ModelAccumulator};
+use bargain_runner::ensemble::trial_rng;
+use bargain_runner::scenario::{SampleCtx, Scenario};
+use criterion::{Criterion, criterion_group, criterion_main};
+
+fn bench_scenario(c: &mut Criterion, id: &str, scenario: &Scenario) {
+    let range = AmountRange {
+        lo: 0.9,
+        hi: 1.3,
+        center: 1.09,
+    };
+    let models = scenario.run.models.clone();
+    let mut accs = vec![ModelAccumulator::default(); models.len()];
+    let mut inputs = vec![0.0; scenario.input_count()];
+    let trials = 1u64 << 40;
+    let mut trial = 0u64;
+    c.bench_function(id, |b| {
+        b.iter(|| {
+            trial += 1;
+            let mut rng = trial_rng(2019, trial);
+            let ctx = SampleCtx {
+                trial,
+                trials,
+                seed: 2019,
+            };
+            let n = scenario.sample(ctx, &mut rng, &mut inputs);
+            for (acc, &model) in accs.iter_mut().zip(&models) {
+                let outcome = n.outcome(model, &mut rng, None);
+                acc.add(&range, &n, &outcome);
+            }
+        });
+    });
+    black_box(&accs);
+}
+
+fn trial(c: &mut Criterion) {
+    bench_scenario(c, "trial/sma-2019/agents", &common::sma_agents());
+    bench_scenario(
+        c,
+        "trial/sma-2019/closed-forms",
+        &common::sma_closed_forms(),
+    );
+    bench_scenario(c, "trial/sma-2019/all-models", &common::sma_all());
+}
+
+criterion_group!(benches, trial);
+criterion_main!(benches);
