@@ -11,6 +11,8 @@ import time
 
 import negmas
 from negmas import SAOMechanism, make_issue
+from negmas.preferences import LinearAdditiveUtilityFunction
+from negmas.preferences.value_fun import AffineFun
 from negmas.sao import BoulwareTBNegotiator, ConcederTBNegotiator, LinearTBNegotiator
 
 LO, HI = 900, 1900  # integer billions: 1001 points
@@ -18,17 +20,15 @@ TYPES = {"boulware": BoulwareTBNegotiator, "linear": LinearTBNegotiator, "conced
 
 
 def ufun(issues, slope, bias, reserved_value):
-    """u(v) = v*slope + bias, as in shared/reference/negmas-cases.json."""
-    try:
-        from negmas.preferences import LinearUtilityFunction
-
-        return LinearUtilityFunction(weights=[slope], bias=bias, issues=issues, reserved_value=reserved_value)
-    except (ImportError, TypeError):
-        from negmas.preferences import MappingUtilityFunction
-
-        return MappingUtilityFunction(
-            lambda o: o[0] * slope + bias, issues=issues, reserved_value=reserved_value
-        )
+    """u(v) = v*slope + bias, as in shared/reference/negmas-cases.json: a linear-additive
+    utility over the one issue with an affine value function. (NegMAS's
+    LinearUtilityFunction would drop the bias.)"""
+    return LinearAdditiveUtilityFunction(
+        values=[AffineFun(slope=slope, bias=bias)],
+        weights=[1.0],
+        issues=issues,
+        reserved_value=reserved_value,
+    )
 
 
 def main():
