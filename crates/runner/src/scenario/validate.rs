@@ -17,7 +17,7 @@ use super::file::{
 };
 use super::sample::{Field, Input, Plan, Target};
 use super::span::{Doc, index, join};
-use super::{Observed, RunSpec, Sampler};
+use super::{Observed, RunSpec, SampleCtx, Sampler};
 
 /// Trials when `run.trials` is absent.
 pub(crate) const DEFAULT_TRIALS: u64 = 100_000;
@@ -27,6 +27,8 @@ pub(crate) const MAX_TRIALS: u64 = 1_000_000_000_000;
 pub(crate) const MAX_ROUNDS: u32 = 10_000;
 /// Most grid steps.
 pub(crate) const MAX_GRID_STEPS: f64 = 1e7;
+/// Trials sampled for the "empty zone of agreement in most trials" warning.
+pub(crate) const WARNING_SAMPLE: u64 = 1000;
 /// A `within` range keeping less mass than this is warned about.
 const SLIVER: f64 = 0.01;
 /// Largest magnitude of any number in a scenario, and of any value a distribution can
@@ -1265,19 +1267,55 @@ impl<'d, 'a> Checker<'d, 'a> {
             },
         };
         self.central_warnings(&central, &party_keys);
+        let plan = Plan {
+            central,
+            inputs: std::mem::take(&mut self.inputs),
+        };
+        self.sampled_warnings(&plan, &run, &party_keys);
         warnings.append(&mut self.warnings);
         warnings.sort_by_key(|d| (d.line, d.column));
         Ok(Compiled {
             run,
             observed,
-            plan: Plan {
-                central,
-                inputs: self.inputs,
-            },
+            plan,
             party_keys,
             party_names,
             warnings: warnings.iter().map(ToString::to_string).collect(),
         })
+    }
+
+    /// Warnings about the sampled trials: the first [`WARNING_SAMPLE`] trials of the run
+    /// (with the file's seed, trial count and sampler), drawn exactly as the ensemble
+    /// draws them, so the warning is deterministic. Skipped when nothing is uncertain
+    /// (the central warnings already cover that case).
+    fn sampled_warnings(&mut self, plan: &Plan, run: &RunSpec, keys: &[String; 2]) {
+        if plan.inputs.is_empty() {
+            return;
+        }
+        let n = run.trials.min(WARNING_SAMPLE);
+        let mut inputs = vec![0.0; plan.inputs.len()];
+        let mut empty = 0u64;
+        for trial in 0..n {
+            let ctx = SampleCtx {
+                trial,
+                trials: run.trials,
+                seed: run.seed,
+            };
+            let mut rng = crate::ensemble::trial_rng(run.seed, trial);
+            let t = plan.sample(run.sampler, ctx, &mut rng, &mut inputs);
+            if t.payer.effective_reservation() < t.payee.effective_reservation() {
+                empty += 1;
+            }
+        }
+        if 2 * empty > n {
+            self.warn(
+                "parties",
+                format!(
+                    "empty zone of agreement in most trials: in {empty} of the first {n} sampled trials `{}` needs more than `{}` pays at most, so those trials cannot end in a deal",
+                    keys[0], keys[1]
+                ),
+            );
+        }
     }
 
     /// Warnings about the negotiation at its central values.
