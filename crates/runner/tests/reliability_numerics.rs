@@ -111,7 +111,9 @@ fn strategy() -> BoxedStrategy<String> {
         Just("\"boulware\"".to_owned()),
         Just("\"linear\"".to_owned()),
         Just("\"conceder\"".to_owned()),
-        Just("{ choice = [\"boulware\", \"linear\", \"conceder\"], weights = [1, 0, 2] }".to_owned()),
+        Just(
+            "{ choice = [\"boulware\", \"linear\", \"conceder\"], weights = [1, 0, 2] }".to_owned()
+        ),
     ];
     prop_oneof![
         preset
@@ -352,13 +354,20 @@ fn run_extreme(text: &str) -> Value {
     for e in std::fs::read_dir(&out).unwrap() {
         let p = e.unwrap().path();
         if p.extension().is_some_and(|x| x == "png" || x == "svg") {
-            assert!(std::fs::metadata(&p).unwrap().len() > 1000, "{}", p.display());
+            assert!(
+                std::fs::metadata(&p).unwrap().len() > 1000,
+                "{}",
+                p.display()
+            );
             pngs += 1;
         }
     }
     assert!(pngs >= 3, "plots written: {pngs}");
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
-    assert!(!html.contains("NaN") && !html.contains("inf "), "report.html shows NaN/inf");
+    assert!(
+        !html.contains("NaN") && !html.contains("inf "),
+        "report.html shows NaN/inf"
+    );
     summary
 }
 
@@ -405,8 +414,16 @@ fn deals(summary: &Value, model: &str) -> u64 {
 
 #[test]
 fn discount_one_for_both_parties() {
-    let s = run_extreme(&extreme(1.0, "max_rounds = 10", "discount = 1", "discount = 1.0"));
-    assert!(deals(&s, "nash") == 400 && deals(&s, "rubinstein") == 400, "{s}");
+    let s = run_extreme(&extreme(
+        1.0,
+        "max_rounds = 10",
+        "discount = 1",
+        "discount = 1.0",
+    ));
+    assert!(
+        deals(&s, "nash") == 400 && deals(&s, "rubinstein") == 400,
+        "{s}"
+    );
 }
 
 #[test]
@@ -485,10 +502,6 @@ fn models_listed_in_the_summary_are_those_of_the_run() {
     // Guards the helpers above: every model key is present.
     let s = run_extreme(&extreme(1.0, "max_rounds = 5", "", ""));
     for m in Model::ALL {
-        assert!(
-            s["models"].get(m.as_str()).is_some(),
-            "{}: {s}",
-            m.as_str()
-        );
+        assert!(s["models"].get(m.as_str()).is_some(), "{}: {s}", m.as_str());
     }
 }

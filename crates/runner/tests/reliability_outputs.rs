@@ -106,7 +106,14 @@ fn interrupt(signal: &str, with_earlier_report: bool) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_bargain"))
         .arg("run")
         .arg(&scenario)
-        .args(["--quiet", "--threads", "2", "--trials", "1000000000000", "--out"])
+        .args([
+            "--quiet",
+            "--threads",
+            "2",
+            "--trials",
+            "1000000000000",
+            "--out",
+        ])
         .arg(&dest)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -144,7 +151,10 @@ fn interrupt(signal: &str, with_earlier_report: bool) {
         stderr.contains("interrupted after ") && stderr.contains(" of 1000000000000 trials"),
         "{signal}: {stderr}"
     );
-    assert!(stderr.contains("no report was written"), "{signal}: {stderr}");
+    assert!(
+        stderr.contains("no report was written"),
+        "{signal}: {stderr}"
+    );
     // Some trials were done (a wave is 65,536 trials) and far from all of them.
     let done: u64 = stderr
         .split("interrupted after ")

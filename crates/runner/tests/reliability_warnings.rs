@@ -88,7 +88,10 @@ fn opening_worse_than_own_reservation() {
         "opening = 0.9\nreservation = 1.0",
         "opening = 0.8\nreservation = 1.2",
     );
-    assert_warns(&text, "parties.us.opening: at central values the opening (0.9) is worse for `us` than its reservation (1)");
+    assert_warns(
+        &text,
+        "parties.us.opening: at central values the opening (0.9) is worse for `us` than its reservation (1)",
+    );
 }
 
 #[test]
@@ -97,7 +100,10 @@ fn opening_already_acceptable_to_the_other_side() {
         "opening = 1.1\nreservation = 1.0",
         "opening = 0.9\nreservation = 1.2",
     );
-    assert_warns(&text, "parties.us.opening: at central values the opening (1.1) is inside `kr`'s reservation (1.2)");
+    assert_warns(
+        &text,
+        "parties.us.opening: at central values the opening (1.1) is inside `kr`'s reservation (1.2)",
+    );
 }
 
 #[test]

@@ -635,7 +635,10 @@ impl<'d, 'a> Checker<'d, 'a> {
         self.ranges.insert(path.to_owned(), (lo, hi));
         let choice = Choice::new(xs.to_vec(), &w);
         if choice.is_none() {
-            self.error(&join(path, "weights"), "expected weights the sampler can represent, found weights it rejects");
+            self.error(
+                &join(path, "weights"),
+                "expected weights the sampler can represent, found weights it rejects",
+            );
         }
         choice.map(Dist::Choice)
     }
