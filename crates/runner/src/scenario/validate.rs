@@ -27,6 +27,10 @@ pub(crate) const MAX_TRIALS: u64 = 1_000_000_000_000;
 pub(crate) const MAX_ROUNDS: u32 = 10_000;
 /// Most grid steps.
 pub(crate) const MAX_GRID_STEPS: f64 = 1e7;
+/// Smallest beta shape parameter accepted.
+const BETA_SHAPE_MIN: f64 = 1e-6;
+/// Largest beta shape parameter accepted.
+const BETA_SHAPE_MAX: f64 = 1e6;
 /// Trials sampled for the "empty zone of agreement in most trials" warning.
 pub(crate) const WARNING_SAMPLE: u64 = 1000;
 /// A `within` range keeping less mass than this is warned about.
@@ -188,7 +192,7 @@ fn fmt_num(x: f64) -> String {
         "nan".into()
     } else if x.is_infinite() {
         if x > 0.0 { "inf".into() } else { "-inf".into() }
-    } else if x.abs() >= 1e16 {
+    } else if x.abs() >= 1e16 || (x != 0.0 && x.abs() < 1e-6) {
         format!("{x:e}")
     } else {
         format!("{x}")
@@ -546,6 +550,18 @@ impl<'d, 'a> Checker<'d, 'a> {
                 let v = self.params(p, xs, "[a, b]", 2)?;
                 if let Some(i) = v.iter().position(|x| *x <= 0.0) {
                     self.error(&index(p, i), bad("a shape parameter > 0", v[i]));
+                    return None;
+                }
+                // Beyond these, statrs' inverse regularized incomplete beta may not
+                // terminate (found by fuzzing: a subnormal shape hung the parser).
+                if let Some(i) = v
+                    .iter()
+                    .position(|x| !(BETA_SHAPE_MIN..=BETA_SHAPE_MAX).contains(x))
+                {
+                    self.error(
+                        &index(p, i),
+                        bad("a shape parameter in [1e-6, 1e6]", v[i]),
+                    );
                     return None;
                 }
                 let (lo, hi) = within.unwrap_or((0.0, 1.0));
