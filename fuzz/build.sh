@@ -13,5 +13,5 @@ export RUSTFLAGS="-Cpasses=sancov-module \
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-target}"
 # An explicit --target keeps RUSTFLAGS away from build scripts and proc macros.
 TARGET="$(rustc -vV | sed -n 's/^host: //p')"
-cargo build --release --target "$TARGET" --bin scenario_parse
-echo "built: $CARGO_TARGET_DIR/$TARGET/release/scenario_parse"
+cargo build --release --target "$TARGET" --bins
+echo "built: $CARGO_TARGET_DIR/$TARGET/release/{scenario_parse,scenario_numbers}"

@@ -558,10 +558,7 @@ impl<'d, 'a> Checker<'d, 'a> {
                     .iter()
                     .position(|x| !(BETA_SHAPE_MIN..=BETA_SHAPE_MAX).contains(x))
                 {
-                    self.error(
-                        &index(p, i),
-                        bad("a shape parameter in [1e-6, 1e6]", v[i]),
-                    );
+                    self.error(&index(p, i), bad("a shape parameter in [1e-6, 1e6]", v[i]));
                     return None;
                 }
                 let (lo, hi) = within.unwrap_or((0.0, 1.0));
