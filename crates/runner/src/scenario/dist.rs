@@ -145,9 +145,17 @@ impl Continuous {
 
     /// A Monte Carlo draw: the `rand_distr` sampler, by rejection when truncated,
     /// then the exact inverse CDF if rejection keeps failing.
+    ///
+    /// A draw beyond the range the validator checked (a far tail of an untruncated
+    /// normal or lognormal, where a sampler may even overflow) is replaced by an
+    /// inverse-CDF draw, so every value is finite and inside the checked range.
     pub(crate) fn draw<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
         if !self.truncated {
-            return self.shape.draw(rng);
+            let x = self.shape.draw(rng);
+            if x.is_finite() && x.abs() <= super::validate::MAX_MAGNITUDE {
+                return x;
+            }
+            return self.quantile(rng.random::<f64>());
         }
         for _ in 0..REJECTION_TRIES {
             let x = self.shape.draw(rng);

@@ -17,7 +17,7 @@ use super::file::{
 };
 use super::sample::{Field, Input, Plan, Target};
 use super::span::{Doc, index, join};
-use super::{Observed, RunSpec, Sampler};
+use super::{Observed, RunSpec, SampleCtx, Sampler};
 
 /// Trials when `run.trials` is absent.
 pub(crate) const DEFAULT_TRIALS: u64 = 100_000;
@@ -27,8 +27,32 @@ pub(crate) const MAX_TRIALS: u64 = 1_000_000_000_000;
 pub(crate) const MAX_ROUNDS: u32 = 10_000;
 /// Most grid steps.
 pub(crate) const MAX_GRID_STEPS: f64 = 1e7;
+/// Smallest beta shape parameter accepted.
+const BETA_SHAPE_MIN: f64 = 1e-6;
+/// Largest beta shape parameter accepted.
+const BETA_SHAPE_MAX: f64 = 1e6;
+/// Trials sampled for the "empty zone of agreement in most trials" warning.
+pub(crate) const WARNING_SAMPLE: u64 = 1000;
 /// A `within` range keeping less mass than this is warned about.
 const SLIVER: f64 = 0.01;
+/// Largest magnitude of any number in a scenario, and of any value a distribution can
+/// produce: far beyond any real amount, and small enough that differences, products and
+/// squares of amounts stay finite.
+pub(crate) const MAX_MAGNITUDE: f64 = 1e100;
+
+/// Why a finite-looking number is refused: non-finite, or beyond [`MAX_MAGNITUDE`].
+fn unrepresentable(x: f64) -> Option<String> {
+    if !x.is_finite() {
+        Some(format!("expected a finite number, found {}", fmt_num(x)))
+    } else if x.abs() > MAX_MAGNITUDE {
+        Some(format!(
+            "expected a number of magnitude at most 1e100, found {}",
+            fmt_num(x)
+        ))
+    } else {
+        None
+    }
+}
 
 /// The allowed values of a numeric field.
 #[derive(Debug, Clone, Copy)]
@@ -168,6 +192,8 @@ fn fmt_num(x: f64) -> String {
         "nan".into()
     } else if x.is_infinite() {
         if x > 0.0 { "inf".into() } else { "-inf".into() }
+    } else if x.abs() >= 1e16 || (x != 0.0 && x.abs() < 1e-6) {
+        format!("{x:e}")
     } else {
         format!("{x}")
     }
@@ -235,11 +261,8 @@ impl<'d, 'a> Checker<'d, 'a> {
         }
         let mut ok = true;
         for (i, x) in xs.iter().enumerate() {
-            if !x.is_finite() {
-                self.error(
-                    &index(path, i),
-                    format!("expected a finite number, found {}", fmt_num(*x)),
-                );
+            if let Some(message) = unrepresentable(*x) {
+                self.error(&index(path, i), message);
                 ok = false;
             }
         }
@@ -297,6 +320,12 @@ impl<'d, 'a> Checker<'d, 'a> {
                     format!("expected a finite weight >= 0, found {}", fmt_num(*x)),
                 );
                 ok = false;
+            } else if *x > MAX_MAGNITUDE {
+                self.error(
+                    &index(&p, i),
+                    format!("expected a weight of at most 1e100, found {}", fmt_num(*x)),
+                );
+                ok = false;
             }
         }
         if ok && w.iter().all(|x| *x == 0.0) {
@@ -310,11 +339,8 @@ impl<'d, 'a> Checker<'d, 'a> {
     fn number(&mut self, path: &str, spec: &NumberSpec, d: Domain) -> Option<Param> {
         match spec {
             NumberSpec::Fixed(x) => {
-                if !x.is_finite() {
-                    self.error(
-                        path,
-                        format!("expected a finite number, found {}", fmt_num(*x)),
-                    );
+                if let Some(message) = unrepresentable(*x) {
+                    self.error(path, message);
                     None
                 } else if d.integer && x.fract() != 0.0 {
                     self.error(path, format!("expected an integer, found {}", fmt_num(*x)));
@@ -383,12 +409,26 @@ impl<'d, 'a> Checker<'d, 'a> {
         let (c, mass) = Continuous::new(shape, if is_beta { None } else { within });
         let wpath = join(path, "within");
         if mass.is_nan() || mass <= 1e-300 {
+            let (w_lo, w_hi) = within.unwrap_or(c.range());
             self.error(
                 &wpath,
                 format!(
                     "expected a `within` range that leaves positive probability, found {} which keeps none of the {}'s mass",
-                    fmt_range(c.range().0, c.range().1),
+                    fmt_range(w_lo, w_hi),
                     c.name()
+                ),
+            );
+            return None;
+        }
+        let (q_lo, q_hi) = (c.quantile(0.0), c.quantile(1.0));
+        if !(q_lo.abs() <= MAX_MAGNITUDE && q_hi.abs() <= MAX_MAGNITUDE) {
+            let at = if t.within.is_some() { &wpath } else { &fpath };
+            self.error(
+                at,
+                format!(
+                    "expected a {} whose draws stay within [-1e100, 1e100], found one reaching {}; narrow its parameters or add `within = [lo, hi]`",
+                    c.name(),
+                    fmt_range(q_lo, q_hi)
                 ),
             );
             return None;
@@ -422,6 +462,17 @@ impl<'d, 'a> Checker<'d, 'a> {
         Some(Dist::Continuous(c))
     }
 
+    /// A distribution the sampling crates accept, or an error at `p` saying why not.
+    fn built<T, E: std::fmt::Display>(&mut self, p: &str, r: Result<T, E>) -> Option<T> {
+        r.map_err(|e| {
+            self.error(
+                p,
+                format!("expected parameters the sampler can represent, found: {e}"),
+            );
+        })
+        .ok()
+    }
+
     fn shape(
         &mut self,
         p: &str,
@@ -441,8 +492,8 @@ impl<'d, 'a> Checker<'d, 'a> {
                     return None;
                 }
                 Shape::Uniform(
-                    rand_distr::Uniform::new(v[0], v[1]).ok()?,
-                    statrs::distribution::Uniform::new(v[0], v[1]).ok()?,
+                    self.built(p, rand_distr::Uniform::new(v[0], v[1]))?,
+                    self.built(p, statrs::distribution::Uniform::new(v[0], v[1]))?,
                 )
             }
             "normal" => {
@@ -452,8 +503,8 @@ impl<'d, 'a> Checker<'d, 'a> {
                     return None;
                 }
                 Shape::Normal(
-                    rand_distr::Normal::new(v[0], v[1]).ok()?,
-                    statrs::distribution::Normal::new(v[0], v[1]).ok()?,
+                    self.built(p, rand_distr::Normal::new(v[0], v[1]))?,
+                    self.built(p, statrs::distribution::Normal::new(v[0], v[1]))?,
                 )
             }
             "lognormal" => {
@@ -463,8 +514,8 @@ impl<'d, 'a> Checker<'d, 'a> {
                     return None;
                 }
                 Shape::LogNormal(
-                    rand_distr::LogNormal::new(v[0], v[1]).ok()?,
-                    statrs::distribution::LogNormal::new(v[0], v[1]).ok()?,
+                    self.built(p, rand_distr::LogNormal::new(v[0], v[1]))?,
+                    self.built(p, statrs::distribution::LogNormal::new(v[0], v[1]))?,
                 )
             }
             "triangular" => {
@@ -491,14 +542,23 @@ impl<'d, 'a> Checker<'d, 'a> {
                     return None;
                 }
                 Shape::Triangular(
-                    rand_distr::Triangular::new(v[0], v[2], v[1]).ok()?,
-                    statrs::distribution::Triangular::new(v[0], v[2], v[1]).ok()?,
+                    self.built(p, rand_distr::Triangular::new(v[0], v[2], v[1]))?,
+                    self.built(p, statrs::distribution::Triangular::new(v[0], v[2], v[1]))?,
                 )
             }
             _ => {
                 let v = self.params(p, xs, "[a, b]", 2)?;
                 if let Some(i) = v.iter().position(|x| *x <= 0.0) {
                     self.error(&index(p, i), bad("a shape parameter > 0", v[i]));
+                    return None;
+                }
+                // Beyond these, statrs' inverse regularized incomplete beta may not
+                // terminate (found by fuzzing: a subnormal shape hung the parser).
+                if let Some(i) = v
+                    .iter()
+                    .position(|x| !(BETA_SHAPE_MIN..=BETA_SHAPE_MAX).contains(x))
+                {
+                    self.error(&index(p, i), bad("a shape parameter in [1e-6, 1e6]", v[i]));
                     return None;
                 }
                 let (lo, hi) = within.unwrap_or((0.0, 1.0));
@@ -514,8 +574,8 @@ impl<'d, 'a> Checker<'d, 'a> {
                     return None;
                 }
                 Shape::Beta {
-                    mc: rand_distr::Beta::new(v[0], v[1]).ok()?,
-                    q: statrs::distribution::Beta::new(v[0], v[1]).ok()?,
+                    mc: self.built(p, rand_distr::Beta::new(v[0], v[1]))?,
+                    q: self.built(p, statrs::distribution::Beta::new(v[0], v[1]))?,
                     lo,
                     width: hi - lo,
                 }
@@ -540,11 +600,8 @@ impl<'d, 'a> Checker<'d, 'a> {
         let mut w = self.weights(path, weights, xs.len())?;
         let mut ok = true;
         for (i, x) in xs.iter().enumerate() {
-            if !x.is_finite() {
-                self.error(
-                    &index(&p, i),
-                    format!("expected a finite number, found {}", fmt_num(*x)),
-                );
+            if let Some(message) = unrepresentable(*x) {
+                self.error(&index(&p, i), message);
                 ok = false;
             } else if d.integer && x.fract() != 0.0 {
                 self.error(
@@ -589,7 +646,14 @@ impl<'d, 'a> Checker<'d, 'a> {
             (l.min(x), h.max(x))
         });
         self.ranges.insert(path.to_owned(), (lo, hi));
-        Choice::new(xs.to_vec(), &w).map(Dist::Choice)
+        let choice = Choice::new(xs.to_vec(), &w);
+        if choice.is_none() {
+            self.error(
+                &join(path, "weights"),
+                "expected weights the sampler can represent, found weights it rejects",
+            );
+        }
+        choice.map(Dist::Choice)
     }
 
     /// Register `param` at `path` as an input (if it is a distribution) and return its central value.
@@ -663,7 +727,13 @@ impl<'d, 'a> Checker<'d, 'a> {
                 let w = self.weights(path, c.weights.as_deref(), c.choice.len())?;
                 let presets: Vec<Preset> = c.choice.iter().map(|k| k.to_core()).collect();
                 let values = (0..presets.len()).map(|i| i as f64).collect();
-                let dist = Choice::new(values, &w)?;
+                let Some(dist) = Choice::new(values, &w) else {
+                    self.error(
+                        &join(path, "weights"),
+                        "expected weights the sampler can represent, found weights it rejects",
+                    );
+                    return None;
+                };
                 let central = presets[dist.mode_index()];
                 self.inputs.push(Input {
                     name: path.to_owned(),
@@ -872,11 +942,8 @@ impl<'d, 'a> Checker<'d, 'a> {
         let p = "protocol.grid";
         let mut ok = true;
         for (k, x) in [("lo", g.lo), ("hi", g.hi), ("step", g.step)] {
-            if !x.is_finite() {
-                self.error(
-                    &join(p, k),
-                    format!("expected a finite number, found {}", fmt_num(x)),
-                );
+            if let Some(message) = unrepresentable(x) {
+                self.error(&join(p, k), message);
                 ok = false;
             }
         }
@@ -902,6 +969,17 @@ impl<'d, 'a> Checker<'d, 'a> {
             return None;
         }
         let steps = (g.hi - g.lo) / g.step;
+        if steps < 1.0 {
+            self.error(
+                &join(p, "step"),
+                format!(
+                    "expected a step <= hi - lo = {} (at least one step between lo and hi), found {}",
+                    fmt_num(g.hi - g.lo),
+                    fmt_num(g.step)
+                ),
+            );
+            return None;
+        }
         if steps > MAX_GRID_STEPS {
             self.error(
                 &join(p, "step"),
@@ -1205,19 +1283,55 @@ impl<'d, 'a> Checker<'d, 'a> {
             },
         };
         self.central_warnings(&central, &party_keys);
+        let plan = Plan {
+            central,
+            inputs: std::mem::take(&mut self.inputs),
+        };
+        self.sampled_warnings(&plan, &run, &party_keys);
         warnings.append(&mut self.warnings);
         warnings.sort_by_key(|d| (d.line, d.column));
         Ok(Compiled {
             run,
             observed,
-            plan: Plan {
-                central,
-                inputs: self.inputs,
-            },
+            plan,
             party_keys,
             party_names,
             warnings: warnings.iter().map(ToString::to_string).collect(),
         })
+    }
+
+    /// Warnings about the sampled trials: the first [`WARNING_SAMPLE`] trials of the run
+    /// (with the file's seed, trial count and sampler), drawn exactly as the ensemble
+    /// draws them, so the warning is deterministic. Skipped when nothing is uncertain
+    /// (the central warnings already cover that case).
+    fn sampled_warnings(&mut self, plan: &Plan, run: &RunSpec, keys: &[String; 2]) {
+        if plan.inputs.is_empty() {
+            return;
+        }
+        let n = run.trials.min(WARNING_SAMPLE);
+        let mut inputs = vec![0.0; plan.inputs.len()];
+        let mut empty = 0u64;
+        for trial in 0..n {
+            let ctx = SampleCtx {
+                trial,
+                trials: run.trials,
+                seed: run.seed,
+            };
+            let mut rng = crate::ensemble::trial_rng(run.seed, trial);
+            let t = plan.sample(run.sampler, ctx, &mut rng, &mut inputs);
+            if t.payer.effective_reservation() < t.payee.effective_reservation() {
+                empty += 1;
+            }
+        }
+        if 2 * empty > n {
+            self.warn(
+                "parties",
+                format!(
+                    "empty zone of agreement in most trials: in {empty} of the first {n} sampled trials `{}` needs more than `{}` pays at most, so those trials cannot end in a deal",
+                    keys[0], keys[1]
+                ),
+            );
+        }
     }
 
     /// Warnings about the negotiation at its central values.
