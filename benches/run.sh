@@ -14,9 +14,13 @@ cd "$root"
 cargo build --release -p bargain-runner --quiet
 target="${CARGO_TARGET_DIR:-$root/target}"
 bin="$target/release/bargain"
-agents="$root/crates/runner/benches/sma-2019-agents.toml"
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
+# The shipped SMA 2019 scenario with only the agents model.
+agents="$out/sma-2019-agents.toml"
+sed -e 's/^name = "sma-2019"/name = "sma-2019-agents"/' \
+    -e 's/^models = \[.*\]/models = ["agents"]/' "$root/scenarios/sma-2019.toml" > "$agents"
+grep -q '^models = \["agents"\]' "$agents"
 
 trials=("$@")
 [ ${#trials[@]} -eq 0 ] && trials=(1000000 10000000)

@@ -11,8 +11,7 @@ use crate::model::{Model, Negotiation};
 use crate::outcome::{Outcome, OutcomeKind};
 use crate::party::{Party, Side};
 use crate::theory::{
-    Zone, brw_share, kalai_smorodinsky, nash_linear, nash_weight, outside_option_shares,
-    rubinstein_share, stahl_share,
+    Zone, brw_share, nash_linear, nash_weight, outside_option_shares, rubinstein_share, stahl_share,
 };
 
 /// The outcome of `negotiation` under a closed-form `model` (not `agents`).
@@ -137,9 +136,23 @@ fn amount(n: &Negotiation, model: Model, z: Zone) -> Option<f64> {
             }
             let cap_payee = (n.payee.opening - lo).clamp(0.0, s);
             let cap_payer = (hi - n.payer.opening).clamp(0.0, s);
-            let frontier = move |u: f64| (s - u).min(cap_payer).max(0.0);
-            let (u_payee, _) = kalai_smorodinsky(frontier, cap_payee, (0.0, 0.0));
-            Some(lo + u_payee)
+            Some(lo + ks_linear_capped(s, cap_payee, cap_payer))
         }
     }
+}
+
+/// The payee's Kalai–Smorodinsky utility on the pie `u_payee + u_payer = s` with
+/// `u_payee ≤ cap_payee` and `u_payer ≤ cap_payer` (caps in `[0, s]`), disagreement at 0.
+///
+/// The ideal point is `(cap_payee, cap_payer)`; the KS point `t·I` lies on the frontier at
+/// `t = min(1, s / (I_payee + I_payer))`. Closed form of
+/// [`kalai_smorodinsky`](crate::theory::kalai_smorodinsky) on this frontier (they agree:
+/// see the `ks_closed_form_matches_the_bisection` property test).
+#[must_use]
+pub fn ks_linear_capped(s: f64, cap_payee: f64, cap_payer: f64) -> f64 {
+    let ideal = cap_payee + cap_payer;
+    if ideal <= 0.0 {
+        return 0.0;
+    }
+    (s / ideal).min(1.0) * cap_payee
 }

@@ -9,7 +9,7 @@
 //! no threads and knows nothing of files, plots or the command line: it takes plain Rust
 //! values and an RNG and returns outcomes.
 
-mod closed_form;
+pub mod closed_form;
 pub mod model;
 pub mod outcome;
 pub mod party;

@@ -5,12 +5,25 @@
 use bargain_core::{Grid, Negotiation, Party, Preset, Protocol, Side, StrategySpec};
 use bargain_runner::scenario::Scenario;
 
-/// The shipped SMA 2019 scenario with `models = ["agents"]`.
-pub const SMA_AGENTS: &str = include_str!("../sma-2019-agents.toml");
+/// The shipped SMA 2019 scenario file.
+const SMA: &str = include_str!("../../../../scenarios/sma-2019.toml");
+
+/// The models line of the shipped file, replaced to run a subset of the models.
+const SMA_MODELS: &str = "models = [\"agents\", \"rubinstein\", \"stahl\", \"nash\", \"kalai-smorodinsky\", \"breakdown\"]";
+
+/// The shipped SMA 2019 scenario running only `models` (a TOML array).
+fn sma_with_models(models: &str) -> Scenario {
+    assert!(
+        SMA.contains(SMA_MODELS),
+        "scenarios/sma-2019.toml changed its models line"
+    );
+    let text = SMA.replace(SMA_MODELS, &format!("models = {models}"));
+    Scenario::parse(&text, "scenarios/sma-2019.toml").expect("valid bench scenario")
+}
 
 /// The SMA 2019 scenario running only the `agents` model.
 pub fn sma_agents() -> Scenario {
-    Scenario::parse(SMA_AGENTS, "benches/sma-2019-agents.toml").expect("valid bench scenario")
+    sma_with_models("[\"agents\"]")
 }
 
 /// The shipped SMA 2019 scenario with all six models.
@@ -20,11 +33,7 @@ pub fn sma_all() -> Scenario {
 
 /// The SMA 2019 scenario running only the five closed forms.
 pub fn sma_closed_forms() -> Scenario {
-    let text = SMA_AGENTS.replace(
-        "models = [\"agents\"]",
-        "models = [\"rubinstein\", \"stahl\", \"nash\", \"kalai-smorodinsky\", \"breakdown\"]",
-    );
-    Scenario::parse(&text, "benches/sma-2019-closed-forms.toml").expect("valid bench scenario")
+    sma_with_models("[\"rubinstein\", \"stahl\", \"nash\", \"kalai-smorodinsky\", \"breakdown\"]")
 }
 
 /// A central SMA-like negotiation: both parties with time-based `preset`, ten rounds,
