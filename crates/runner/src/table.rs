@@ -26,7 +26,7 @@ pub fn summary_table(s: &Summary) -> String {
         "{:<18} {:>7} {:>9} {:>9} {:>9} {:>9} {:>9} {:>7}  observed pct",
         "model", "deal %", "p05", "p25", "median", "p75", "p95", "round"
     );
-    for (name, m) in &s.models {
+    for (name, m) in crate::report::ordered_models(s) {
         let q = |k: &str| m.amount.as_ref().and_then(|a| a.quantiles.get(k).copied());
         let observed = m
             .observed
