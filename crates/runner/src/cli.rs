@@ -101,18 +101,9 @@ pub struct CompareArgs {
     /// Output folder (default `reports/compare/`).
     #[arg(long)]
     pub out: Option<PathBuf>,
-    /// Trials for scenario files (default: A's).
-    #[arg(long)]
-    pub trials: Option<u64>,
-    /// Seed for scenario files (default: A's).
-    #[arg(long)]
-    pub seed: Option<u64>,
-    /// Worker threads (default: all cores). Results do not depend on it.
-    #[arg(long)]
-    pub threads: Option<usize>,
-    /// Print only the output folder.
-    #[arg(long, short)]
-    pub quiet: bool,
+    /// Trials, seed, threads, quiet.
+    #[command(flatten)]
+    pub opts: EnsembleOpts,
 }
 
 /// Options of `bargain backtest`.
@@ -124,18 +115,9 @@ pub struct BacktestArgs {
     /// Output folder (default `reports/backtest/`).
     #[arg(long)]
     pub out: Option<PathBuf>,
-    /// Override every scenario's trial count.
-    #[arg(long)]
-    pub trials: Option<u64>,
-    /// Override every scenario's seed.
-    #[arg(long)]
-    pub seed: Option<u64>,
-    /// Worker threads (default: all cores). Results do not depend on it.
-    #[arg(long)]
-    pub threads: Option<usize>,
-    /// Print only the output folder.
-    #[arg(long, short)]
-    pub quiet: bool,
+    /// Trials, seed, threads, quiet.
+    #[command(flatten)]
+    pub opts: EnsembleOpts,
 }
 
 /// Options of `bargain sweep`.
@@ -147,21 +129,12 @@ pub struct SweepArgs {
     /// Replaces the file's `[sweep]` table.
     #[arg(long = "sweep", value_name = "PATH=VALUES")]
     pub sweeps: Vec<String>,
-    /// Trials per variant (default: the scenario's).
-    #[arg(long)]
-    pub trials: Option<u64>,
-    /// Override the seed (shared by every variant).
-    #[arg(long)]
-    pub seed: Option<u64>,
-    /// Worker threads (default: all cores). Results do not depend on it.
-    #[arg(long)]
-    pub threads: Option<usize>,
     /// Output folder (default `reports/<name>-sweep/`).
     #[arg(long)]
     pub out: Option<PathBuf>,
-    /// No progress and no table.
-    #[arg(long, short)]
-    pub quiet: bool,
+    /// Trials, seed, threads, quiet.
+    #[command(flatten)]
+    pub opts: EnsembleOpts,
 }
 
 /// Options of `bargain sensitivity`.
@@ -195,12 +168,10 @@ pub struct SensitivityArgs {
     pub quiet: bool,
 }
 
-/// Options of `bargain run`.
-#[derive(Debug, Args, Default)]
-pub struct RunArgs {
-    /// Scenario files or folders of them (none: the built-in SMA 2019 scenario).
-    pub scenarios: Vec<PathBuf>,
-    /// Override the number of trials.
+/// Options shared by the verbs that run ensembles.
+#[derive(Debug, Args, Default, Clone)]
+pub struct EnsembleOpts {
+    /// Override the number of trials (1..=10^12).
     #[arg(long)]
     pub trials: Option<u64>,
     /// Override the seed.
@@ -209,21 +180,44 @@ pub struct RunArgs {
     /// Worker threads (default: all cores). Results do not depend on it.
     #[arg(long)]
     pub threads: Option<usize>,
+    /// No progress bar and no tables.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+impl EnsembleOpts {
+    /// The `[run]` overrides, checked.
+    fn overrides(&self) -> Result<Overrides, CliError> {
+        if self.trials == Some(0) || self.trials.is_some_and(|t| t > 1_000_000_000_000) {
+            return Err(CliError::Usage("--trials must be in 1..=10^12".into()));
+        }
+        Ok(Overrides {
+            trials: self.trials,
+            seed: self.seed,
+        })
+    }
+}
+
+/// Options of `bargain run`.
+#[derive(Debug, Args, Default)]
+pub struct RunArgs {
+    /// Scenario files or folders of them (none: the built-in SMA 2019 scenario).
+    pub scenarios: Vec<PathBuf>,
     /// Report folder (one scenario) or folder of reports (several); default `reports/<name>/` or `reports/`.
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// Also write `trials.csv`: sampled inputs and outcomes, one row per trial.
     #[arg(long)]
     pub trials_csv: bool,
-    /// No progress bar and no summary table.
-    #[arg(long, short)]
-    pub quiet: bool,
     /// Print the summary JSON to stdout.
     #[arg(long)]
     pub json: bool,
     /// Run only shard K of N (`K/N`, 1-based K) and write a partial report.
     #[arg(long, value_parser = parse_shard)]
     pub shard: Option<Shard>,
+    /// Trials, seed, threads, quiet.
+    #[command(flatten)]
+    pub opts: EnsembleOpts,
 }
 
 fn parse_shard(s: &str) -> Result<Shard, String> {
@@ -344,11 +338,11 @@ fn analysis_compare(a: CompareArgs) -> Result<(), CliError> {
         a: a.a,
         b: a.b,
         out: a.out,
-        trials: a.trials,
-        seed: a.seed,
-        threads: a.threads,
+        trials: a.opts.trials,
+        seed: a.opts.seed,
+        threads: a.opts.threads,
     })?;
-    if !a.quiet {
+    if !a.opts.quiet {
         print!("{}", r.table);
     }
     println!("compare: {}", r.dest.display());
@@ -359,11 +353,11 @@ fn analysis_backtest(a: BacktestArgs) -> Result<(), CliError> {
     let r = crate::analysis::backtest::backtest(&crate::analysis::backtest::BacktestOptions {
         paths: a.paths,
         out: a.out,
-        trials: a.trials,
-        seed: a.seed,
-        threads: a.threads,
+        trials: a.opts.trials,
+        seed: a.opts.seed,
+        threads: a.opts.threads,
     })?;
-    if !a.quiet {
+    if !a.opts.quiet {
         print!("{}", r.table);
     }
     println!("backtest: {}", r.dest.display());
@@ -479,9 +473,7 @@ fn progress_bar(total: u64, quiet: bool) -> ProgressBar {
 }
 
 fn run(args: RunArgs) -> Result<(), CliError> {
-    if args.trials == Some(0) || args.trials.is_some_and(|t| t > 1_000_000_000_000) {
-        return Err(CliError::Usage("--trials must be in 1..=10^12".into()));
-    }
+    let overrides = args.opts.overrides()?;
     let loaded = load_all(&args.scenarios)?;
     // A folder, or several files, is a multi-scenario run: one report each plus an index.
     let many = loaded.len() > 1 || args.scenarios.iter().any(|p| p.is_dir());
@@ -504,10 +496,6 @@ fn run(args: RunArgs) -> Result<(), CliError> {
         }
     }
     let shard = args.shard.unwrap_or(Shard::WHOLE);
-    let overrides = Overrides {
-        trials: args.trials,
-        seed: args.seed,
-    };
     let plans: Vec<_> = loaded
         .iter()
         .map(|l| pipeline::plan(&l.scenario, &overrides, shard))
@@ -519,10 +507,10 @@ fn run(args: RunArgs) -> Result<(), CliError> {
             b - a
         })
         .sum();
-    let bar = progress_bar(total, args.quiet);
+    let bar = progress_bar(total, args.opts.quiet);
     let done = AtomicU64::new(0);
     let cancel = cancel_flag();
-    let pool = pool(args.threads)?;
+    let pool = pool(args.opts.threads)?;
 
     let results: Vec<Result<(PathBuf, Finished), CliError>> = pool.install(|| {
         loaded
@@ -599,7 +587,7 @@ fn run(args: RunArgs) -> Result<(), CliError> {
                 .map_err(|e| CliError::Other(e.to_string()))?;
             println!("{text}");
         }
-        if !args.quiet {
+        if !args.opts.quiet {
             for w in &f.info.warnings {
                 eprintln!("warning: {}: {w}", f.summary.scenario.name);
             }
@@ -617,7 +605,7 @@ fn run(args: RunArgs) -> Result<(), CliError> {
             }
         }
     }
-    if many && !args.quiet {
+    if many && !args.opts.quiet {
         let line = format!("index: {}", root.join("index.html").display());
         if args.json {
             eprintln!("{line}")
@@ -730,9 +718,7 @@ fn merge(dirs: &[PathBuf], out: &Path) -> Result<(), CliError> {
 fn sweep(args: &SweepArgs) -> Result<(), CliError> {
     use crate::analysis::sweep::{self as sw, SweepError};
     use crate::scenario::{MAX_SWEEP_PATHS, SweepAxis, parse_sweep_values};
-    if args.trials == Some(0) || args.trials.is_some_and(|t| t > 1_000_000_000_000) {
-        return Err(CliError::Usage("--trials must be in 1..=10^12".into()));
-    }
+    let overrides = args.opts.overrides()?;
     let loaded = load(&args.scenario)?;
     let axes = if args.sweeps.is_empty() {
         loaded.scenario.sweep.clone()
@@ -775,15 +761,11 @@ fn sweep(args: &SweepArgs) -> Result<(), CliError> {
         PathBuf::from("reports").join(format!("{}-sweep", loaded.scenario.name))
     });
     let staging = Staging::new(&dest).map_err(|e| CliError::Usage(e.to_string()))?;
-    let overrides = Overrides {
-        trials: args.trials,
-        seed: args.seed,
-    };
     let cancel = cancel_flag();
     let total: usize = axes.iter().map(|a| a.values.len()).product();
-    let bar = progress_bar(total as u64, args.quiet);
+    let bar = progress_bar(total as u64, args.opts.quiet);
     let progress = |done: usize, _: usize| bar.set_position(done as u64);
-    let report = pool(args.threads)?
+    let report = pool(args.opts.threads)?
         .install(|| sw::run(&loaded, &axes, &overrides, &progress, &cancel))
         .map_err(|e| match e {
             SweepError::Scenario { .. } => CliError::Usage(e.to_string()),
@@ -796,7 +778,7 @@ fn sweep(args: &SweepArgs) -> Result<(), CliError> {
     staging
         .commit()
         .map_err(other(&dest.display().to_string()))?;
-    if !args.quiet {
+    if !args.opts.quiet {
         print!("{}", sw::table(&report));
         println!(
             "{} variants x {} trials; report: {}",
