@@ -1,16 +1,7 @@
 //! End-to-end tests of `bargain backtest`.
 
-use std::path::Path;
-use std::process::{Command, Output};
-
-use serde_json::Value;
-
-fn bargain(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_bargain"))
-        .args(args)
-        .output()
-        .expect("run bargain")
-}
+mod common;
+use common::{bargain, json};
 
 fn scenario(name: &str, observed: Option<f64>) -> String {
     let observed = observed.map_or(String::new(), |x| {
@@ -40,10 +31,6 @@ reservation = {{ uniform = [1.0, 1.2] }}
 strategy = {{ kind = "time-based", preset = "linear" }}
 {observed}"#
     )
-}
-
-fn json(path: &Path) -> Value {
-    serde_json::from_str(&std::fs::read_to_string(path).expect("read")).expect("json")
 }
 
 #[test]

@@ -1,36 +1,7 @@
 //! End-to-end tests of `bargain compare`.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-use serde_json::Value;
-
-fn bargain(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_bargain"))
-        .args(args)
-        .output()
-        .expect("run bargain")
-}
-
-fn ok(args: &[&str]) -> Output {
-    let out = bargain(args);
-    assert!(
-        out.status.success(),
-        "bargain {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out
-}
-
-fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
-    let p = dir.join(name);
-    std::fs::write(&p, text).expect("write scenario");
-    p
-}
-
-fn json(path: &Path) -> Value {
-    serde_json::from_str(&std::fs::read_to_string(path).expect("read")).expect("json")
-}
+mod common;
+use common::{bargain, json, ok, write};
 
 /// A scenario with uncertain reservations; `payer_hi` is the top of the payer's
 /// reservation range.

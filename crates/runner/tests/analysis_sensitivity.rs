@@ -7,17 +7,12 @@
 //! over wide ranges. So the US reservation decides the amount (Sobol total ≈ 1) and the
 //! openings and discounts do not move it at all.
 
+mod common;
+use common::bargain;
+
 use std::path::Path;
-use std::process::{Command, Output};
 
 use serde_json::Value;
-
-fn bargain(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_bargain"))
-        .args(args)
-        .output()
-        .expect("run bargain")
-}
 
 const KNOWN: &str = r#"
 [scenario]

@@ -23,33 +23,12 @@
 //!   that side but also moves the round of the deal, and the deal can then fall on the
 //!   other side's earlier, lower offer; the median is not guaranteed to be monotone.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
+use common::{bargain, ok, write};
+
+use std::path::Path;
 
 use serde_json::Value;
-
-fn bargain(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_bargain"))
-        .args(args)
-        .output()
-        .expect("run bargain")
-}
-
-fn ok(args: &[&str]) -> Output {
-    let out = bargain(args);
-    assert!(
-        out.status.success(),
-        "bargain {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out
-}
-
-fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
-    let p = dir.join(name);
-    std::fs::write(&p, text).expect("write scenario");
-    p
-}
 
 fn sweep_json(dir: &Path) -> Value {
     serde_json::from_str(&std::fs::read_to_string(dir.join("sweep.json")).expect("sweep.json"))

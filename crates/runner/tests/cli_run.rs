@@ -1,33 +1,12 @@
 //! End-to-end tests of the `bargain` binary: reports, closed forms in `summary.json`,
 //! determinism across threads and shards, replay, and exit codes.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
+use common::{bargain, ok, write};
+
+use std::path::Path;
 
 use serde_json::Value;
-
-fn bargain(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_bargain"))
-        .args(args)
-        .output()
-        .expect("run bargain")
-}
-
-fn ok(args: &[&str]) -> Output {
-    let out = bargain(args);
-    assert!(
-        out.status.success(),
-        "bargain {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out
-}
-
-fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
-    let p = dir.join(name);
-    std::fs::write(&p, text).expect("write scenario");
-    p
-}
 
 fn summary(dir: &Path) -> Value {
     serde_json::from_str(&std::fs::read_to_string(dir.join("summary.json")).expect("summary"))
