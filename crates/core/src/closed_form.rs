@@ -11,7 +11,8 @@ use crate::model::{Model, Negotiation};
 use crate::outcome::{Outcome, OutcomeKind};
 use crate::party::{Party, Side};
 use crate::theory::{
-    Zone, brw_share, nash_linear, nash_weight, outside_option_shares, rubinstein_share, stahl_share,
+    Zone, brw_share, nash_linear, nash_weight, outside_option_shares, rubinstein_share,
+    stahl_share, stahl_share_with_options,
 };
 
 /// The outcome of `negotiation` under a closed-form `model` (not `agents`).
@@ -45,8 +46,8 @@ pub(crate) fn outcome(n: &Negotiation, model: Model) -> Outcome {
 
 /// The reservation a model bargains from. Outside options are a disagreement point for
 /// the axiomatic models (Nash, Kalai–Smorodinsky) but not for the strategic ones, where
-/// they act only when they bind (Rubinstein via Binmore–Shaked–Sutton, BRW as the
-/// payoffs on breakdown).
+/// they act only when they bind (Rubinstein via Binmore–Shaked–Sutton, Ståhl by backward
+/// induction with the responder's opt-out, BRW as the payoffs on breakdown).
 fn reservation(p: &Party, model: Model) -> f64 {
     match model {
         Model::Nash | Model::KalaiSmorodinsky => p.effective_reservation(),
@@ -112,7 +113,18 @@ fn amount(n: &Negotiation, model: Model, z: Zone) -> Option<f64> {
         }
         Model::Stahl => {
             let horizon = n.protocol.answerable_offers().max(1);
-            from_proposer_share(stahl_share(horizon, proposer.discount, responder.discount))
+            let (d_a, d_b) = (proposer.discount, responder.discount);
+            let w_a = option_share(proposer, lo, hi);
+            let w_b = option_share(responder, lo, hi);
+            if w_a + w_b >= 1.0 {
+                return None;
+            }
+            let x = if w_a > 0.0 || w_b > 0.0 {
+                stahl_share_with_options(horizon, d_a, d_b, w_a, w_b)
+            } else {
+                stahl_share(horizon, d_a, d_b)
+            };
+            from_proposer_share(x)
         }
         Model::Breakdown => {
             let d_a = option_share(proposer, lo, hi);

@@ -160,3 +160,27 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #[test]
+    fn stahl_with_no_options_is_stahl(t in 1u32..200, d1 in 0.01f64..=1.0, d2 in 0.01f64..=1.0) {
+        let a = bargain_core::theory::stahl_share_with_options(t, d1, d2, 0.0, 0.0);
+        let b = bargain_core::theory::stahl_share(t, d1, d2);
+        prop_assert!((a - b).abs() < 1e-9, "{a} vs {b}");
+    }
+
+    #[test]
+    fn stahl_with_options_tends_to_the_outside_option_principle(
+        d1 in 0.05f64..0.95, d2 in 0.05f64..0.95, w1 in 0.0f64..0.45, w2 in 0.0f64..0.45
+    ) {
+        // Long horizons approach the stationary Binmore–Shaked–Sutton shares, and every
+        // share leaves the responder at least its option.
+        let (x_a, _) = bargain_core::theory::outside_option_shares(d1, d2, w1, w2);
+        let s = bargain_core::theory::stahl_share_with_options(2001, d1, d2, w1, w2);
+        prop_assert!((s - x_a).abs() < 1e-6, "T=2001: {s} vs BSS {x_a}");
+        for t in 1..40 {
+            let s = bargain_core::theory::stahl_share_with_options(t, d1, d2, w1, w2);
+            prop_assert!(1.0 - s >= w2 - 1e-12, "T={t}: responder gets {} < option {w2}", 1.0 - s);
+        }
+    }
+}

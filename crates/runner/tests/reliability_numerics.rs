@@ -314,13 +314,7 @@ proptest! {
                 let n = &r.negotiation;
                 if r.outcome.kind == OutcomeKind::Deal {
                     let a = r.outcome.amount.unwrap();
-                    // Stahl's closed form (bargain-core) ignores outside options: its deals
-                    // respect the plain reservations only (a known gap, reported).
-                    let (lo, hi) = if model == Model::Stahl {
-                        (n.payee.reservation, n.payer.reservation)
-                    } else {
-                        (n.payee.effective_reservation(), n.payer.effective_reservation())
-                    };
+                    let (lo, hi) = (n.payee.effective_reservation(), n.payer.effective_reservation());
                     let tol = 1e-9 * (lo.abs() + hi.abs());
                     prop_assert!(a.is_finite());
                     prop_assert!(

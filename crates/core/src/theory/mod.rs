@@ -27,6 +27,6 @@ pub use rubinstein::{
     discount_from_rate, rubinstein_fixed_costs, rubinstein_limit_rates, rubinstein_share,
     rubinstein_share_rates,
 };
-pub use stahl::{stahl_share, stahl_share_recursive};
+pub use stahl::{stahl_share, stahl_share_recursive, stahl_share_with_options};
 pub use two_level::{TakeItOrLeaveIt, take_it_or_leave_it_uniform, win_set_deal};
 pub use zone::Zone;

@@ -61,3 +61,27 @@ pub fn stahl_share_recursive(horizon: u32, d1: f64, d2: f64) -> f64 {
     }
     s
 }
+
+/// Player 1's subgame-perfect share with horizon `T` when the responder of each round may
+/// opt out to its outside option (`w1` for player 1, `w2` for player 2, as shares of the
+/// pie), by backward induction: `s_T = 1 − w_resp(T)` and
+/// `s_t = 1 − max(w_resp(t), δ_resp(t)·s_(t+1))`.
+///
+/// The finite-horizon version of the outside-option principle (Binmore–Shaked–Sutton,
+/// [`outside_option_shares`](super::outside_option_shares)): an option matters only when it
+/// beats what the responder would get by going on. With `w1 = w2 = 0` it is
+/// [`stahl_share`]. Assumes `w1 + w2 < 1`; options are clamped to `[0, 1]`. `O(T)` steps.
+#[must_use]
+pub fn stahl_share_with_options(horizon: u32, d1: f64, d2: f64, w1: f64, w2: f64) -> f64 {
+    let (d1, d2) = (d1.clamp(0.0, 1.0), d2.clamp(0.0, 1.0));
+    let (w1, w2) = (w1.clamp(0.0, 1.0), w2.clamp(0.0, 1.0));
+    let t = horizon.max(1);
+    // The responder of round r: player 2 in odd rounds, player 1 in even ones.
+    let responder = |round: u32| if round % 2 == 1 { (d2, w2) } else { (d1, w1) };
+    let mut s = 1.0 - responder(t).1;
+    for round in (1..t).rev() {
+        let (d, w) = responder(round);
+        s = 1.0 - w.max(d * s);
+    }
+    s
+}
