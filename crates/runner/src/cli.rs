@@ -473,6 +473,12 @@ fn progress_bar(total: u64, quiet: bool) -> ProgressBar {
 }
 
 fn run(args: RunArgs) -> Result<(), CliError> {
+    // Catch Ctrl-C and SIGTERM from the start, so that a signal during loading also
+    // ends with exit code 130 and nothing written.
+    let cancel = cancel_flag();
+    if cancel.load(Ordering::SeqCst) {
+        return Err(CliError::Interrupted("before the run started".into()));
+    }
     let overrides = args.opts.overrides()?;
     let loaded = load_all(&args.scenarios)?;
     // A folder, or several files, is a multi-scenario run: one report each plus an index.
@@ -509,7 +515,6 @@ fn run(args: RunArgs) -> Result<(), CliError> {
         .sum();
     let bar = progress_bar(total, args.opts.quiet);
     let done = AtomicU64::new(0);
-    let cancel = cancel_flag();
     let pool = pool(args.opts.threads)?;
 
     let results: Vec<Result<(PathBuf, Finished), CliError>> = pool.install(|| {
@@ -573,6 +578,10 @@ fn run(args: RunArgs) -> Result<(), CliError> {
     {
         let done = done.load(Ordering::Relaxed);
         eprintln!("interrupted after {done} of {total} trials");
+        // In a multi-scenario run, reports that finished before the signal are complete.
+        for (dest, _) in &finished {
+            eprintln!("finished before the interrupt, kept: {}", dest.display());
+        }
         return Err(errors.swap_remove(i));
     }
     if let Some(e) = errors.into_iter().next() {
