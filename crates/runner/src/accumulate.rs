@@ -88,6 +88,17 @@ impl Quantizer {
     }
 }
 
+/// Round to the nearest integer, halves away from zero. Values that fit an `i64` take the
+/// hardware conversion (no libm `round`, no software `f64 → i128`): this sits on the
+/// per-trial path.
+fn quantize(v: f64) -> i128 {
+    if v.abs() < 9.0e18 {
+        i128::from((v + 0.5f64.copysign(v)) as i64)
+    } else {
+        v.round() as i128
+    }
+}
+
 /// Integer sums of the quantized values: exact and order-independent.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ExactSum {
@@ -101,7 +112,7 @@ pub struct ExactSum {
 
 impl ExactSum {
     fn add(&mut self, q: Quantizer, x: f64) {
-        let k = (q.z(x) * SCALE).round() as i128;
+        let k = quantize(q.z(x) * SCALE);
         self.sum += k;
         self.sum_sq += k * k;
     }

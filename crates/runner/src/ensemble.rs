@@ -219,39 +219,54 @@ pub fn csv_header(scenario: &Scenario, models: &[Model]) -> String {
     h
 }
 
-fn run_chunk(
-    scenario: &Scenario,
-    plan: &Plan,
-    range: &AmountRange,
-    (start, end): (u64, u64),
-    want_rows: bool,
-) -> (Accumulated, String) {
-    let mut acc = Accumulated::empty(*range, &plan.models);
-    let mut inputs = vec![0.0; scenario.input_count()];
-    let mut memo = PowerMemo::new();
-    let mut rows = String::new();
-    for trial in start..end {
-        if want_rows {
-            rows.push_str(&trial.to_string());
-        }
-        let mut cells = String::new();
-        run_trial(scenario, plan, trial, &mut inputs, &mut memo, |i, n, o| {
-            acc.models[i].1.add(range, n, o);
-            if want_rows {
-                let amount = o.amount.map(|x| x.to_string()).unwrap_or_default();
-                cells.push_str(&format!(",{},{},{}", o.kind.as_str(), amount, o.round));
-            }
-        });
-        if want_rows {
-            for x in &inputs {
-                rows.push(',');
-                rows.push_str(&x.to_string());
-            }
-            rows.push_str(&cells);
-            rows.push('\n');
+/// What one worker carries from chunk to chunk: its accumulators and scratch space.
+struct Worker {
+    acc: Accumulated,
+    inputs: Vec<f64>,
+    memo: PowerMemo,
+}
+
+impl Worker {
+    fn new(scenario: &Scenario, plan: &Plan, range: &AmountRange) -> Self {
+        Self {
+            acc: Accumulated::empty(*range, &plan.models),
+            inputs: vec![0.0; scenario.input_count()],
+            memo: PowerMemo::new(),
         }
     }
-    (acc, rows)
+
+    /// Run the trials `[start, end)` into this worker's accumulators; with `rows`, append
+    /// one CSV row per trial.
+    fn run_chunk(
+        &mut self,
+        scenario: &Scenario,
+        plan: &Plan,
+        (start, end): (u64, u64),
+        mut rows: Option<&mut String>,
+    ) {
+        let range = self.acc.range;
+        for trial in start..end {
+            let mut cells = String::new();
+            let acc = &mut self.acc;
+            let want_rows = rows.is_some();
+            run_trial(scenario, plan, trial, &mut self.inputs, &mut self.memo, |i, n, o| {
+                acc.models[i].1.add(&range, n, o);
+                if want_rows {
+                    let amount = o.amount.map(|x| x.to_string()).unwrap_or_default();
+                    cells.push_str(&format!(",{},{},{}", o.kind.as_str(), amount, o.round));
+                }
+            });
+            if let Some(rows) = rows.as_deref_mut() {
+                rows.push_str(&trial.to_string());
+                for x in &self.inputs {
+                    rows.push(',');
+                    rows.push_str(&x.to_string());
+                }
+                rows.push_str(&cells);
+                rows.push('\n');
+            }
+        }
+    }
 }
 
 /// Run this plan's shard of the ensemble on the current rayon pool.
@@ -267,7 +282,6 @@ pub fn run(
 ) -> Result<Accumulated, RunError> {
     let (start, end) = plan.shard.bounds(plan.trials);
     let mut total = Accumulated::empty(range, &plan.models);
-    let want_rows = hooks.rows.is_some();
     let mut wave_start = start;
     while wave_start < end {
         if hooks.cancel.load(Ordering::Relaxed) {
@@ -280,15 +294,42 @@ pub fn run(
             .step_by(CHUNK as usize)
             .map(|s| (s, (s + CHUNK).min(wave_end)))
             .collect();
-        let results: Vec<(Accumulated, String)> = chunks
-            .par_iter()
-            .map(|&bounds| run_chunk(scenario, plan, &range, bounds, want_rows))
-            .collect();
-        for (acc, rows) in &results {
-            total.merge(acc);
-            if let Some(w) = hooks.rows.as_deref_mut() {
+        if let Some(w) = hooks.rows.as_deref_mut() {
+            // Rows must stream in trial order: one worker and one buffer per chunk.
+            let results: Vec<(Accumulated, String)> = chunks
+                .par_iter()
+                .map(|&bounds| {
+                    let mut worker = Worker::new(scenario, plan, &range);
+                    let mut rows = String::new();
+                    worker.run_chunk(scenario, plan, bounds, Some(&mut rows));
+                    (worker.acc, rows)
+                })
+                .collect();
+            for (acc, rows) in &results {
+                total.merge(acc);
                 w.write_all(rows.as_bytes()).map_err(RunError::Io)?;
             }
+        } else {
+            // Integer accumulators merge exactly in any order, so workers may fold any
+            // chunks they are given: the result does not depend on the schedule.
+            let wave = chunks
+                .par_iter()
+                .fold(
+                    || Worker::new(scenario, plan, &range),
+                    |mut worker, &bounds| {
+                        worker.run_chunk(scenario, plan, bounds, None);
+                        worker
+                    },
+                )
+                .map(|worker| worker.acc)
+                .reduce(
+                    || Accumulated::empty(range, &plan.models),
+                    |mut a, b| {
+                        a.merge(&b);
+                        a
+                    },
+                );
+            total.merge(&wave);
         }
         (hooks.progress)(wave_end - start);
         wave_start = wave_end;
