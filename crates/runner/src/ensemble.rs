@@ -249,13 +249,20 @@ impl Worker {
             let mut cells = String::new();
             let acc = &mut self.acc;
             let want_rows = rows.is_some();
-            run_trial(scenario, plan, trial, &mut self.inputs, &mut self.memo, |i, n, o| {
-                acc.models[i].1.add(&range, n, o);
-                if want_rows {
-                    let amount = o.amount.map(|x| x.to_string()).unwrap_or_default();
-                    cells.push_str(&format!(",{},{},{}", o.kind.as_str(), amount, o.round));
-                }
-            });
+            run_trial(
+                scenario,
+                plan,
+                trial,
+                &mut self.inputs,
+                &mut self.memo,
+                |i, n, o| {
+                    acc.models[i].1.add(&range, n, o);
+                    if want_rows {
+                        let amount = o.amount.map(|x| x.to_string()).unwrap_or_default();
+                        cells.push_str(&format!(",{},{},{}", o.kind.as_str(), amount, o.round));
+                    }
+                },
+            );
             if let Some(rows) = rows.as_deref_mut() {
                 rows.push_str(&trial.to_string());
                 for x in &self.inputs {

@@ -27,8 +27,9 @@ pub fn stahl_share(horizon: u32, d1: f64, d2: f64) -> f64 {
 
 /// `(G, q^m)` with `q = d1·d2` and `G = 1 + q + … + q^(m−1) = (1 − q^m)/(1 − q)`.
 ///
-/// Works in logarithms (`ln q = ln_1p(−(1−d1)) + ln_1p(−(1−d2))`, `1 − q^m = −expm1(m ln q)`)
-/// so that `q` close to 1 loses no precision; `q = 1` gives the limit `G = m`.
+/// Near `q = 1` it works in logarithms (`ln q = ln_1p(−(1−d1)) + ln_1p(−(1−d2))`,
+/// `1 − q^m = −expm1(m ln q)`) so that no precision is lost; `q = 1` gives the limit `G = m`.
+/// Elsewhere (`1 − q > 1e-3`) `q^m` comes from `powi`.
 fn geometric(d1: f64, d2: f64, m: u32) -> (f64, f64) {
     if m == 0 {
         return (0.0, 1.0);
@@ -37,6 +38,13 @@ fn geometric(d1: f64, d2: f64, m: u32) -> (f64, f64) {
     let one_minus_q = e1 + d1 * e2;
     if one_minus_q <= 0.0 {
         return (f64::from(m), 1.0);
+    }
+    // Far from q = 1 nothing cancels: q^m by repeated squaring is fast and accurate.
+    if one_minus_q > 1e-3
+        && let Ok(m) = i32::try_from(m)
+    {
+        let qm = (d1 * d2).powi(m);
+        return ((1.0 - qm) / one_minus_q, qm);
     }
     let ln_q = (-e1).ln_1p() + (-e2).ln_1p();
     let m_ln_q = f64::from(m) * ln_q;
