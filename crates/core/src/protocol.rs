@@ -254,18 +254,7 @@ pub fn run_agents<R: Rng + ?Sized>(
     rng: &mut R,
     trace: Option<&mut Trace>,
 ) -> Outcome {
-    let frame = frame_of(payee, payer);
-    let mut s_payee = payee.strategy.build(setup_for(protocol, frame, payee));
-    let mut s_payer = payer.strategy.build(setup_for(protocol, frame, payer));
-    negotiate(
-        protocol,
-        payee,
-        payer,
-        &mut s_payee,
-        &mut s_payer,
-        rng,
-        trace,
-    )
+    run_agents_with(protocol, payee, payer, rng, trace, &mut PowerMemo::new())
 }
 
 /// [`run_agents`], with time-based strategies taking their powers from `memo`: the

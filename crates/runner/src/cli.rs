@@ -17,7 +17,6 @@ use crate::ensemble::{self, RunError, Shard};
 use crate::output::{Staging, write_atomic};
 use crate::pipeline::{self, Finished, Loaded, Overrides};
 use crate::scenario::{Scenario, ScenarioError};
-use crate::summary::Summary;
 
 /// The built-in SMA 2019 scenario's text (also embedded in the scenario module).
 pub const BUILTIN_TEXT: &str = include_str!("../../../scenarios/sma-2019.toml");
@@ -850,13 +849,4 @@ fn sensitivity(args: &SensitivityArgs) -> Result<(), CliError> {
         println!("report: {}", dest.join("sensitivity.html").display());
     }
     Ok(())
-}
-
-/// Read a summary back (for tools and tests).
-///
-/// # Errors
-/// If the file cannot be read or parsed.
-pub fn read_summary(path: &Path) -> Result<Summary, CliError> {
-    let text = std::fs::read_to_string(path).map_err(other(&path.display().to_string()))?;
-    serde_json::from_str(&text).map_err(|e| CliError::Other(format!("{}: {e}", path.display())))
 }

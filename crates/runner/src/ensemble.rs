@@ -1,11 +1,12 @@
-//! Parallel ensembles: per-trial seeds, fixed chunks, ordered merges.
+//! Parallel ensembles: per-trial seeds, fixed chunks, exact merges.
 //!
 //! Trial `i` samples its parameters from its own generator, `trial_rng(seed, i)`, so
 //! any trial can be replayed alone. Trials run on rayon in fixed chunks of [`CHUNK`]
-//! trials, a wave of [`WAVE`] chunks at a time; the chunk accumulators hold only
-//! integers and merge exactly, so results do not depend on the thread count or the
-//! sharding. Every model of the run sees the same sampled parameters (common random
-//! numbers). Memory is bounded by one wave, whatever the number of trials.
+//! trials, a wave of [`WAVE`] chunks at a time; workers fold chunks into accumulators
+//! that hold only integers and merge exactly, so results do not depend on the thread
+//! count, the schedule or the sharding. With `trials.csv`, rows are buffered per chunk
+//! and written in trial order. Every model of the run sees the same sampled parameters
+//! (common random numbers). Memory is bounded by one wave, whatever the number of trials.
 
 use std::io::Write;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -279,8 +280,8 @@ impl Worker {
 /// Run this plan's shard of the ensemble on the current rayon pool.
 ///
 /// # Errors
-/// [`Interrupted`] when `hooks.cancel` is set before the last wave finishes, or
-/// an I/O error while streaming rows (reported as interrupted with the trials done).
+/// [`RunError::Interrupted`] when `hooks.cancel` is set before the last wave finishes;
+/// [`RunError::Io`] when streaming the rows fails.
 pub fn run(
     scenario: &Scenario,
     plan: &Plan,
