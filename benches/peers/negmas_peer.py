@@ -20,7 +20,7 @@ TYPES = {"boulware": BoulwareTBNegotiator, "linear": LinearTBNegotiator, "conced
 
 
 def ufun(issues, slope, bias, reserved_value):
-    """u(v) = v*slope + bias, as in shared/reference/negmas-cases.json: a linear-additive
+    """u(v) = v*slope + bias, as in crates/core/tests/data/negmas-cases.json: a linear-additive
     utility over the one issue with an affine value function. (NegMAS's
     LinearUtilityFunction would drop the bias.)"""
     return LinearAdditiveUtilityFunction(

@@ -1,4 +1,5 @@
-//! Every NegMAS 0.16 reference negotiation in `shared/reference/negmas-cases.json` is
+//! Every NegMAS 0.16 reference negotiation in `tests/data/negmas-cases.json` (a copy of the
+//! project's NegMAS reference file, kept beside this test so a fresh clone runs it) is
 //! reproduced exactly by the `time-based` strategy on the alternating-offers protocol:
 //! the deal, its round, and every offer.
 
@@ -9,12 +10,8 @@ use rand_xoshiro::Xoshiro256PlusPlus;
 use serde_json::Value;
 
 fn cases() -> Value {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/reference/negmas-cases.json"
-    );
-    let text = std::fs::read_to_string(path)
-        .expect("reference file ../shared/reference/negmas-cases.json");
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/negmas-cases.json");
+    let text = std::fs::read_to_string(path).expect("reference file tests/data/negmas-cases.json");
     serde_json::from_str(&text).expect("valid JSON")
 }
 
