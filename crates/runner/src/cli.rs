@@ -14,7 +14,8 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 
 use crate::ensemble::{self, RunError, Shard};
-use crate::output::{Staging, write_atomic};
+use crate::input::InputError;
+use crate::output::{Kind, OutputError, Staging};
 use crate::pipeline::{self, Finished, Loaded, Overrides};
 use crate::scenario::{Scenario, ScenarioError};
 
@@ -240,7 +241,14 @@ fn parse_shard(s: &str) -> Result<Shard, String> {
     })
 }
 
-/// Why the command failed; mapped to an exit code in [`CliError::exit_code`] only.
+/// Why the command failed; mapped to an exit code in [`CliError::exit_code`] only:
+///
+/// | code | class |
+/// |---|---|
+/// | 0 | success |
+/// | 1 | an I/O failure (the message names the path) or another failure |
+/// | 2 | bad usage or bad input: arguments, scenario files, `partial.json`/`summary.json`, an `--out` that may not be replaced, an input that is not a regular file |
+/// | 130 | interrupted by Ctrl-C or SIGTERM before the report was committed |
 #[derive(Debug, thiserror::Error)]
 pub enum CliError {
     /// Bad arguments.
@@ -265,6 +273,28 @@ impl CliError {
             CliError::Usage(_) | CliError::Scenario(_) => 2,
             CliError::Interrupted(_) => 130,
             CliError::Other(_) => 1,
+        }
+    }
+}
+
+impl From<OutputError> for CliError {
+    fn from(e: OutputError) -> Self {
+        match e {
+            OutputError::Refused(m) => CliError::Usage(m),
+            OutputError::Io { .. } => CliError::Other(e.to_string()),
+            OutputError::Interrupted => {
+                CliError::Interrupted("before the report was committed".into())
+            }
+        }
+    }
+}
+
+impl From<InputError> for CliError {
+    fn from(e: InputError) -> Self {
+        if e.bad_input {
+            CliError::Usage(e.to_string())
+        } else {
+            CliError::Other(e.to_string())
         }
     }
 }
@@ -384,10 +414,14 @@ fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>, CliError> {
         } else if p.is_file() {
             files.push(p.clone());
         } else {
-            return Err(CliError::Usage(format!(
-                "{}: no such file or folder",
-                p.display()
-            )));
+            return Err(CliError::Usage(match std::fs::metadata(p) {
+                Ok(m) => format!(
+                    "{}: expected a scenario file or folder, found {}",
+                    p.display(),
+                    crate::input::describe(&m)
+                ),
+                Err(e) => format!("{}: {e}", p.display()),
+            }));
         }
     }
     Ok(files)
@@ -395,7 +429,7 @@ fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>, CliError> {
 
 fn load(path: &Path) -> Result<Loaded, CliError> {
     let scenario = Scenario::from_path(path)?;
-    let text = std::fs::read_to_string(path).map_err(other(&path.display().to_string()))?;
+    let text = crate::input::read_text(path, crate::scenario::MAX_FILE_BYTES as u64)?;
     Ok(Loaded {
         scenario,
         origin: path.display().to_string(),
@@ -440,11 +474,9 @@ fn load_all(paths: &[PathBuf]) -> Result<Vec<Loaded>, CliError> {
 }
 
 fn pool(threads: Option<usize>) -> Result<rayon::ThreadPool, CliError> {
-    if threads == Some(0) {
-        return Err(CliError::Usage("--threads must be at least 1".into()));
-    }
+    let threads = crate::input::check_threads(threads).map_err(CliError::Usage)?;
     rayon::ThreadPoolBuilder::new()
-        .num_threads(threads.unwrap_or(0))
+        .num_threads(threads)
         .build()
         .map_err(|e| CliError::Other(format!("starting worker threads: {e}")))
 }
@@ -490,16 +522,14 @@ fn run(args: RunArgs) -> Result<(), CliError> {
             root.clone()
         }
     };
-    // Refuse bad destinations before any work.
-    for l in &loaded {
-        let d = dest_of(l);
-        if !crate::output::replaceable(&d) {
-            return Err(CliError::Usage(format!(
-                "{} exists and is not a bargain report folder; refusing to overwrite it: choose another --out",
-                d.display()
-            )));
-        }
-    }
+    // Refuse bad destinations before any work. Several scenarios make one report (a
+    // folder of runs with an index), committed as a whole.
+    let (out_dir, kind) = if many {
+        (root.clone(), Kind::Runs)
+    } else {
+        (dest_of(&loaded[0]), Kind::Run)
+    };
+    let staging = Staging::new(&out_dir, kind)?;
     let shard = args.shard.unwrap_or(Shard::WHOLE);
     let plans: Vec<_> = loaded
         .iter()
@@ -521,14 +551,19 @@ fn run(args: RunArgs) -> Result<(), CliError> {
             .par_iter()
             .zip(plans.clone())
             .map(|(l, plan)| {
-                let staging =
-                    Staging::new(&dest_of(l)).map_err(|e| CliError::Usage(e.to_string()))?;
+                let dir = if many {
+                    let d = staging.path().join(&l.scenario.name);
+                    std::fs::create_dir_all(&d).map_err(other(&d.display().to_string()))?;
+                    d
+                } else {
+                    staging.path().to_path_buf()
+                };
                 let mut csv = if args.trials_csv {
-                    let f = std::fs::File::create(staging.path().join("trials.csv"))
-                        .map_err(other("trials.csv"))?;
+                    let f = std::fs::File::create(dir.join("trials.csv"))
+                        .map_err(other(&dest_of(l).join("trials.csv").display().to_string()))?;
                     let mut w = std::io::BufWriter::new(f);
                     w.write_all(ensemble::csv_header(&l.scenario, &plan.models).as_bytes())
-                        .map_err(other("trials.csv"))?;
+                        .map_err(other(&dest_of(l).join("trials.csv").display().to_string()))?;
                     Some(w)
                 } else {
                     None
@@ -550,14 +585,20 @@ fn run(args: RunArgs) -> Result<(), CliError> {
                     RunError::Interrupted(i) => {
                         CliError::Interrupted(format!("{}: {i}", l.scenario.name))
                     }
-                    RunError::Io(e) => CliError::Other(format!("writing trials.csv: {e}")),
+                    RunError::Io(e) => {
+                        CliError::Other(format!("{}: {e}", dest_of(l).join("trials.csv").display()))
+                    }
                 })?;
                 if let Some(mut w) = csv {
-                    w.flush().map_err(other("trials.csv"))?;
+                    w.flush()
+                        .map_err(other(&dest_of(l).join("trials.csv").display().to_string()))?;
                 }
-                let dest = pipeline::write_report(staging, l, &finished)
+                pipeline::write_report_files(&dir, l, &finished)
                     .map_err(other(&dest_of(l).display().to_string()))?;
-                Ok((dest, finished))
+                if many {
+                    crate::output::mark(&dir, Kind::Run)?;
+                }
+                Ok((dest_of(l), finished))
             })
             .collect()
     });
@@ -577,28 +618,34 @@ fn run(args: RunArgs) -> Result<(), CliError> {
     {
         let done = done.load(Ordering::Relaxed);
         eprintln!("interrupted after {done} of {total} trials");
-        // In a multi-scenario run, reports that finished before the signal are complete.
-        for (dest, _) in &finished {
-            eprintln!("finished before the interrupt, kept: {}", dest.display());
-        }
         return Err(errors.swap_remove(i));
     }
     if let Some(e) = errors.into_iter().next() {
         return Err(e);
     }
     if many {
-        write_index(&root, &finished)?;
+        write_index(staging.path(), &finished)?;
+    }
+    // Signals are honoured until here: an interrupt leaves the earlier report untouched.
+    staging.commit(Some(&cancel))?;
+    if args.json {
+        // One JSON document: the summary of one scenario, an array of them for several.
+        let summaries: Vec<&crate::summary::Summary> =
+            finished.iter().map(|(_, f)| &f.summary).collect();
+        let text = if many {
+            serde_json::to_string_pretty(&summaries)
+        } else {
+            serde_json::to_string_pretty(summaries[0])
+        }
+        .map_err(|e| CliError::Other(e.to_string()))?;
+        println!("{text}");
     }
     for (dest, f) in &finished {
-        if args.json {
-            let text = serde_json::to_string_pretty(&f.summary)
-                .map_err(|e| CliError::Other(e.to_string()))?;
-            println!("{text}");
+        // Warnings go to stderr even with --quiet.
+        for w in &f.info.warnings {
+            eprintln!("warning: {}: {w}", f.summary.scenario.name);
         }
         if !args.opts.quiet {
-            for w in &f.info.warnings {
-                eprintln!("warning: {}: {w}", f.summary.scenario.name);
-            }
             let table = crate::table::summary_table(&f.summary);
             if args.json {
                 eprint!("{table}");
@@ -624,35 +671,20 @@ fn run(args: RunArgs) -> Result<(), CliError> {
     Ok(())
 }
 
-fn write_index(root: &Path, finished: &[(PathBuf, Finished)]) -> Result<(), CliError> {
+/// Write `index.html` and `index.json` into `dir`, the staging folder of a folder of runs.
+fn write_index(dir: &Path, finished: &[(PathBuf, Finished)]) -> Result<(), CliError> {
     let entries: Vec<crate::report::IndexEntry<'_>> = finished
         .iter()
         .map(|(dest, f)| crate::report::IndexEntry {
             summary: &f.summary,
-            link: format!(
-                "{}/report.html",
-                dest.file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default()
-            ),
+            // The sub-report's folder name; the index appends `/report.html`.
+            link: dest
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
         })
         .collect();
-    // The index files are written next to the reports, each atomically.
-    let tmp = root.join(format!(".index.tmp-{}", std::process::id()));
-    std::fs::create_dir_all(&tmp).map_err(other("index"))?;
-    let result = crate::report::write_index(&tmp, &entries).and_then(|()| {
-        for entry in std::fs::read_dir(&tmp)? {
-            let entry = entry?;
-            let bytes = std::fs::read(entry.path())?;
-            write_atomic(&root.join(entry.file_name()), &bytes)?;
-        }
-        if !root.join(crate::output::MARKER).exists() {
-            std::fs::write(root.join(crate::output::MARKER), b"bargain report folder\n")?;
-        }
-        Ok(())
-    });
-    let _ = std::fs::remove_dir_all(&tmp);
-    result.map_err(other("writing the index report"))
+    crate::report::write_index(dir, &entries).map_err(other("writing the index report"))
 }
 
 fn validate(paths: &[PathBuf]) -> Result<(), CliError> {
@@ -662,8 +694,9 @@ fn validate(paths: &[PathBuf]) -> Result<(), CliError> {
         match Scenario::from_path(f) {
             Ok(s) => {
                 println!("ok: {}", f.display());
+                // Each warning starts with its file:line:col.
                 for w in s.warnings() {
-                    println!("warning: {}: {w}", f.display());
+                    println!("warning: {w}");
                 }
             }
             Err(e) => failed.push(e.to_string()),
@@ -710,14 +743,14 @@ fn replay(path: &Path, trial: u64, model: &str, overrides: Overrides) -> Result<
 }
 
 fn merge(dirs: &[PathBuf], out: &Path) -> Result<(), CliError> {
+    // Check --out before reading the partial reports.
+    let staging = Staging::new(out, Kind::Run)?;
     let merged = crate::merge::merge(dirs).map_err(|e| match e {
         crate::merge::MergeError::Usage(m) => CliError::Usage(m),
         crate::merge::MergeError::Scenario(e) => CliError::Scenario(e),
         crate::merge::MergeError::Io(m) => CliError::Other(m),
     })?;
-    let staging = Staging::new(out).map_err(|e| CliError::Usage(e.to_string()))?;
-    let dest = pipeline::write_report(staging, &merged.0, &merged.1)
-        .map_err(other(&out.display().to_string()))?;
+    let dest = pipeline::write_report(staging, &merged.0, &merged.1, None)?;
     print!("{}", crate::table::summary_table(&merged.1.summary));
     println!("report: {}", dest.display());
     Ok(())
@@ -768,7 +801,7 @@ fn sweep(args: &SweepArgs) -> Result<(), CliError> {
     let dest = args.out.clone().unwrap_or_else(|| {
         PathBuf::from("reports").join(format!("{}-sweep", loaded.scenario.name))
     });
-    let staging = Staging::new(&dest).map_err(|e| CliError::Usage(e.to_string()))?;
+    let staging = Staging::new(&dest, Kind::Sweep)?;
     let cancel = cancel_flag();
     let total: usize = axes.iter().map(|a| a.values.len()).product();
     let bar = progress_bar(total as u64, args.opts.quiet);
@@ -783,9 +816,7 @@ fn sweep(args: &SweepArgs) -> Result<(), CliError> {
     bar.finish_and_clear();
     sw::write_files(staging.path(), &loaded, &report)
         .map_err(other(&dest.display().to_string()))?;
-    staging
-        .commit()
-        .map_err(other(&dest.display().to_string()))?;
+    staging.commit(Some(&cancel))?;
     if !args.opts.quiet {
         print!("{}", sw::table(&report));
         println!(
@@ -829,7 +860,7 @@ fn sensitivity(args: &SensitivityArgs) -> Result<(), CliError> {
     let dest = args.out.clone().unwrap_or_else(|| {
         PathBuf::from("reports").join(format!("{}-sensitivity", loaded.scenario.name))
     });
-    let staging = Staging::new(&dest).map_err(|e| CliError::Usage(e.to_string()))?;
+    let staging = Staging::new(&dest, Kind::Sensitivity)?;
     let opts = sa::Options {
         samples: args.samples,
         sobol: args.sobol.then_some(args.sobol_samples),
@@ -841,9 +872,7 @@ fn sensitivity(args: &SensitivityArgs) -> Result<(), CliError> {
         .map_err(|i| CliError::Interrupted(i.to_string()))?;
     sa::write_files(staging.path(), &loaded.text, &report, args.model.as_deref())
         .map_err(other(&dest.display().to_string()))?;
-    staging
-        .commit()
-        .map_err(other(&dest.display().to_string()))?;
+    staging.commit(Some(&cancel))?;
     if !args.quiet {
         print!("{}", sa::table(&report));
         println!("report: {}", dest.join("sensitivity.html").display());

@@ -20,30 +20,73 @@ pub enum MergeError {
     Io(String),
 }
 
+/// The files of one partial report, as text.
+#[derive(Debug, Clone)]
+pub struct PartText {
+    /// The folder (named in errors).
+    pub dir: PathBuf,
+    /// `partial.json`.
+    pub partial: String,
+    /// `run.json`.
+    pub run: String,
+    /// `scenario.toml`.
+    pub scenario: String,
+}
+
 fn read(dir: &Path, file: &str) -> Result<String, MergeError> {
     let p = dir.join(file);
-    std::fs::read_to_string(&p).map_err(|e| {
-        MergeError::Usage(format!(
-            "{}: {e} (is this a partial report of `bargain run --shard`?)",
-            p.display()
-        ))
+    crate::input::read_text(&p, crate::input::MAX_REPORT_BYTES).map_err(|e| {
+        let hint = " (is this a partial report of `bargain run --shard`?)";
+        if e.bad_input {
+            MergeError::Usage(format!("{e}{hint}"))
+        } else {
+            MergeError::Io(e.to_string())
+        }
     })
 }
 
 /// Merge the partial reports in `dirs` (every shard of one run, in any order).
 ///
 /// # Errors
-/// If a folder is not a partial report, the partials disagree on the scenario, seed or
-/// trials, or a shard is missing or repeated.
+/// If a folder is not a partial report, a file fails a check (format, version, or any
+/// invariant of its counts: the message names the file and the field), the partials
+/// disagree on the scenario, seed or trials, or a shard is missing or repeated.
 pub fn merge(dirs: &[PathBuf]) -> Result<(Loaded, Finished), MergeError> {
-    let mut parts: Vec<(Partial, RunInfo, String, PathBuf)> = Vec::new();
+    let mut parts = Vec::new();
     for d in dirs {
-        let partial: Partial = serde_json::from_str(&read(d, "partial.json")?)
-            .map_err(|e| MergeError::Usage(format!("{}: {e}", d.join("partial.json").display())))?;
-        let info: RunInfo = serde_json::from_str(&read(d, "run.json")?)
-            .map_err(|e| MergeError::Usage(format!("{}: {e}", d.join("run.json").display())))?;
-        let text = read(d, "scenario.toml")?;
-        parts.push((partial, info, text, d.clone()));
+        parts.push(PartText {
+            dir: d.clone(),
+            partial: read(d, "partial.json")?,
+            run: read(d, "run.json")?,
+            scenario: read(d, "scenario.toml")?,
+        });
+    }
+    merge_texts(&parts)
+}
+
+/// Merge partial reports given as text (what [`merge`] reads; the fuzz target's entry).
+///
+/// # Errors
+/// As [`merge`].
+pub fn merge_texts(texts: &[PartText]) -> Result<(Loaded, Finished), MergeError> {
+    if texts.is_empty() {
+        return Err(MergeError::Usage("no partial reports given".into()));
+    }
+    let mut parts: Vec<(Partial, RunInfo, &str, &Path)> = Vec::new();
+    for t in texts {
+        let file = t.dir.join("partial.json");
+        let bad = |m: String| MergeError::Usage(format!("{}: {m}", file.display()));
+        crate::summary::check_format(
+            &t.partial,
+            crate::pipeline::PARTIAL_FORMAT,
+            crate::pipeline::PARTIAL_VERSION,
+        )
+        .map_err(bad)?;
+        let partial: Partial = serde_json::from_str(&t.partial).map_err(|e| bad(e.to_string()))?;
+        crate::merge_check::check_header(&partial).map_err(|v| bad(v.to_string()))?;
+        let info: RunInfo = serde_json::from_str(&t.run)
+            .map_err(|e| MergeError::Usage(format!("{}: {e}", t.dir.join("run.json").display())))?;
+        parts.push((partial, info, &t.scenario, &t.dir));
     }
     parts.sort_by_key(|p| p.0.shard[0]);
     let (first, first_info, text, first_dir) = &parts[0];
@@ -70,19 +113,34 @@ pub fn merge(dirs: &[PathBuf]) -> Result<(Loaded, Finished), MergeError> {
         )));
     }
     let scenario = Scenario::parse(text, &first_dir.join("scenario.toml").display().to_string())?;
-    let mut total: Accumulated = first.accumulated.clone();
-    for (p, ..) in &parts[1..] {
-        if p.accumulated.range != total.range {
-            return Err(MergeError::Usage(
-                "partial reports use different histogram ranges".into(),
-            ));
+    let models = scenario.run.models.clone();
+    let mut total: Option<Accumulated> = None;
+    for (p, _, _, d) in &parts {
+        let file = d.join("partial.json");
+        let bad = |v: crate::merge_check::Violation| {
+            MergeError::Usage(format!("{}: {v}", file.display()))
+        };
+        let acc = crate::merge_check::check_partial(p, &models).map_err(bad)?;
+        match &mut total {
+            None => total = Some(acc),
+            Some(t) => {
+                if acc.range != t.range {
+                    return Err(MergeError::Usage(format!(
+                        "{}: accumulated.range: differs from the first shard's histogram range",
+                        file.display()
+                    )));
+                }
+                crate::merge_check::checked_merge(t, &acc).map_err(bad)?;
+            }
         }
-        total.merge(&p.accumulated);
     }
+    let Some(total) = total else {
+        return Err(MergeError::Usage("no partial reports given".into()));
+    };
     let plan = Plan {
         trials: first.trials,
         seed: first.seed,
-        models: total.models.iter().map(|(m, _)| *m).collect(),
+        models,
         shard: Shard::WHOLE,
     };
     let summary = crate::pipeline::summarize(&scenario, &plan, &total);
@@ -101,7 +159,7 @@ pub fn merge(dirs: &[PathBuf]) -> Result<(Loaded, Finished), MergeError> {
     let loaded = Loaded {
         scenario,
         origin: first_info.scenario_file.clone(),
-        text: text.clone(),
+        text: (*text).to_owned(),
     };
     Ok((
         loaded,

@@ -117,12 +117,19 @@ pub struct RunInfo {
     pub warnings: Vec<String>,
 }
 
+/// The `format` of `partial.json`.
+pub const PARTIAL_FORMAT: &str = "bargain-partial";
+/// The `version` of `partial.json` this build writes and reads.
+pub const PARTIAL_VERSION: u32 = 1;
+
 /// A partial report's machine-readable state, from which `bargain merge` rebuilds the
 /// exact report a single run would write.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Partial {
-    /// Always `bargain-partial`.
+    /// Always `bargain-partial` ([`PARTIAL_FORMAT`]).
     pub format: String,
+    /// [`PARTIAL_VERSION`]; `merge` refuses other versions.
+    pub version: u32,
     /// Trials of the whole run.
     pub trials: u64,
     /// Seed.
@@ -279,7 +286,8 @@ pub fn write_report_files(dir: &Path, loaded: &Loaded, finished: &Finished) -> s
     std::fs::write(dir.join("scenario.toml"), &loaded.text)?;
     if finished.plan.shard.count > 1 {
         let partial = Partial {
-            format: "bargain-partial".into(),
+            format: PARTIAL_FORMAT.into(),
+            version: PARTIAL_VERSION,
             trials: finished.plan.trials,
             seed: finished.plan.seed,
             shard: [finished.plan.shard.index, finished.plan.shard.count],
@@ -297,14 +305,19 @@ pub fn write_report_files(dir: &Path, loaded: &Loaded, finished: &Finished) -> s
 /// in the staging folder (such as a streamed `trials.csv`) become part of the report.
 ///
 /// # Errors
-/// Any I/O error; nothing is left at `dest` on failure (an earlier report stays).
+/// Any I/O error, with its path; nothing changes at `dest` on failure or when `cancel` is
+/// set before the commit (an earlier report stays).
 pub fn write_report(
     staging: Staging,
     loaded: &Loaded,
     finished: &Finished,
-) -> std::io::Result<PathBuf> {
-    write_report_files(staging.path(), loaded, finished)?;
-    let dest = staging.dest().to_path_buf();
-    staging.commit()?;
-    Ok(dest)
+    cancel: Option<&AtomicBool>,
+) -> Result<PathBuf, crate::output::OutputError> {
+    write_report_files(staging.path(), loaded, finished).map_err(|source| {
+        crate::output::OutputError::Io {
+            path: staging.dest().to_path_buf(),
+            source,
+        }
+    })?;
+    staging.commit(cancel)
 }

@@ -16,6 +16,40 @@ use crate::accumulate::{AmountRange, FINE_BINS, ModelAccumulator};
 pub const FORMAT: &str = "bargain-summary";
 /// Version of the summary format; bumped on any incompatible change.
 pub const VERSION: u32 = 1;
+
+/// Check the `format` and `version` of a JSON document before reading it as a
+/// `summary.json` of this version.
+///
+/// # Errors
+/// A message naming the field: not JSON, another format, or an unknown version.
+pub fn check_header(text: &str) -> Result<(), String> {
+    check_format(text, FORMAT, VERSION)
+}
+
+/// Check that the JSON document `text` has `"format": format` and `"version": version`.
+///
+/// # Errors
+/// A message naming the field that differs.
+pub fn check_format(text: &str, format: &str, version: u32) -> Result<(), String> {
+    #[derive(serde::Deserialize)]
+    struct Header {
+        format: Option<serde_json::Value>,
+        version: Option<serde_json::Value>,
+    }
+    let h: Header = serde_json::from_str(text).map_err(|e| format!("not valid JSON: {e}"))?;
+    match &h.format {
+        Some(serde_json::Value::String(f)) if f == format => {}
+        Some(other) => return Err(format!("format: expected \"{format}\", found {other}")),
+        None => return Err(format!("format: missing (expected \"{format}\")")),
+    }
+    match &h.version {
+        Some(v) if v.as_u64() == Some(u64::from(version)) => Ok(()),
+        Some(other) => Err(format!(
+            "version: expected {version}, found {other} (written by another version of bargain)"
+        )),
+        None => Err(format!("version: missing (expected {version})")),
+    }
+}
 /// Bins of the reported histogram (the fine quantile histogram is re-binned into these).
 pub const HISTOGRAM_BINS: usize = 64;
 

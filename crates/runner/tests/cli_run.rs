@@ -339,24 +339,26 @@ fn out_refuses_a_folder_that_is_not_a_report() {
         std::fs::read_to_string(precious.join("thesis.tex")).expect("kept"),
         "years of work"
     );
-    // A report folder is replaced whole.
+    // A report folder is replaced whole, but a file the user put into it is never
+    // deleted: the run is refused and names it.
     let out = tmp.path().join("report");
-    ok(&[
+    let args = [
         "run",
         file.to_str().expect("p"),
         "--quiet",
         "--out",
         out.to_str().expect("p"),
-    ]);
-    std::fs::write(out.join("stale.txt"), "old").expect("write");
-    ok(&[
-        "run",
-        file.to_str().expect("p"),
-        "--quiet",
-        "--out",
-        out.to_str().expect("p"),
-    ]);
-    assert!(!out.join("stale.txt").exists());
+    ];
+    ok(&args);
+    ok(&args);
+    std::fs::write(out.join("notes.txt"), "mine").expect("write");
+    let r = bargain(&args);
+    assert_eq!(r.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&r.stderr).contains("notes.txt"));
+    assert_eq!(
+        std::fs::read_to_string(out.join("notes.txt")).expect("kept"),
+        "mine"
+    );
     assert!(out.join("summary.json").is_file());
 }
 

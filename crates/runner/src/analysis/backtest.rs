@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use super::cdf::PiecewiseCdf;
 use super::error::{AnalysisError, cancel_flag, check_trials, pool};
 use crate::ensemble::Shard;
-use crate::output::{MARKER, Staging};
+use crate::output::{Kind, Staging};
 use crate::pipeline::{self, Loaded, Overrides, to_json};
 use crate::scenario::Scenario;
 use crate::summary::ModelSummary;
@@ -292,12 +292,7 @@ pub fn backtest(opts: &BacktestOptions) -> Result<BacktestRun, AnalysisError> {
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from("reports/backtest"));
-    if !crate::output::replaceable(&dest) {
-        return Err(AnalysisError::Usage(format!(
-            "{} exists and is not a bargain report folder; refusing to overwrite it: choose another --out",
-            dest.display()
-        )));
-    }
+    crate::output::check_destination(&dest, Kind::Backtest)?;
     let files = expand(&opts.paths)?;
     let mut loaded = Vec::new();
     let mut skipped = Vec::new();
@@ -305,7 +300,7 @@ pub fn backtest(opts: &BacktestOptions) -> Result<BacktestRun, AnalysisError> {
     for f in &files {
         match Scenario::from_path(f) {
             Ok(scenario) if scenario.observed.is_some() => {
-                let text = std::fs::read_to_string(f).map_err(AnalysisError::io(f.display()))?;
+                let text = crate::input::read_text(f, crate::scenario::MAX_FILE_BYTES as u64)?;
                 loaded.push(Loaded {
                     scenario,
                     origin: f.display().to_string(),
@@ -335,7 +330,7 @@ pub fn backtest(opts: &BacktestOptions) -> Result<BacktestRun, AnalysisError> {
 
     let cancel = cancel_flag();
     let pool = pool(opts.threads)?;
-    let staging = Staging::new(&dest).map_err(|e| AnalysisError::Usage(e.to_string()))?;
+    let staging = Staging::new(&dest, Kind::Backtest)?;
     let overrides = Overrides {
         trials: opts.trials,
         seed: opts.seed,
@@ -349,10 +344,10 @@ pub fn backtest(opts: &BacktestOptions) -> Result<BacktestRun, AnalysisError> {
         let dir = staging.path().join(&l.scenario.name);
         let write = || -> std::io::Result<()> {
             std::fs::create_dir_all(&dir)?;
-            std::fs::write(dir.join(MARKER), b"bargain report folder\n")?;
             pipeline::write_report_files(&dir, l, &finished)
         };
-        write().map_err(AnalysisError::io(dir.display()))?;
+        write().map_err(AnalysisError::io(dest.join(&l.scenario.name).display()))?;
+        crate::output::mark(&dir, Kind::Run)?;
         let Some(obs) = l.scenario.observed.as_ref() else {
             continue;
         };
@@ -395,9 +390,7 @@ pub fn backtest(opts: &BacktestOptions) -> Result<BacktestRun, AnalysisError> {
         Ok(())
     };
     write().map_err(AnalysisError::io(dest.display()))?;
-    staging
-        .commit()
-        .map_err(AnalysisError::io(dest.display()))?;
+    staging.commit(Some(&cancel))?;
     let table = table(&result);
     Ok(BacktestRun {
         backtest: result,

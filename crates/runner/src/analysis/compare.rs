@@ -23,7 +23,7 @@ use super::cdf::{PiecewiseCdf, ks_distance, wasserstein};
 use super::error::{AnalysisError, cancel_flag, check_trials, pool};
 use crate::accumulate::{AmountRange, ModelAccumulator};
 use crate::ensemble::{self, Accumulated, CHUNK, Interrupted, Plan, RunError, Shard, WAVE};
-use crate::output::Staging;
+use crate::output::{Kind, Staging};
 use crate::pipeline::{self, Loaded, Overrides, to_json};
 use crate::scenario::{SampleCtx, Scenario};
 use crate::summary::{ModelSummary, Summary};
@@ -680,7 +680,9 @@ fn read_report(dir: &Path, warnings: &mut Vec<String>) -> Result<Summary, Analys
             dir.display()
         )));
     }
-    let text = std::fs::read_to_string(&path).map_err(AnalysisError::io(path.display()))?;
+    let text = crate::input::read_text(&path, crate::input::MAX_REPORT_BYTES)?;
+    crate::summary::check_header(&text)
+        .map_err(|m| AnalysisError::Usage(format!("{}: {m}", path.display())))?;
     let summary: Summary = serde_json::from_str(&text)
         .map_err(|e| AnalysisError::Usage(format!("{}: {e}", path.display())))?;
     if dir.join("partial.json").is_file() {
@@ -694,7 +696,7 @@ fn read_report(dir: &Path, warnings: &mut Vec<String>) -> Result<Summary, Analys
 
 fn load(path: &Path) -> Result<Loaded, AnalysisError> {
     let scenario = Scenario::from_path(path)?;
-    let text = std::fs::read_to_string(path).map_err(AnalysisError::io(path.display()))?;
+    let text = crate::input::read_text(path, crate::scenario::MAX_FILE_BYTES as u64)?;
     Ok(Loaded {
         scenario,
         origin: path.display().to_string(),
@@ -733,12 +735,7 @@ pub fn compare(opts: &CompareOptions) -> Result<Compared, AnalysisError> {
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from("reports/compare"));
-    if !crate::output::replaceable(&dest) {
-        return Err(AnalysisError::Usage(format!(
-            "{} exists and is not a bargain report folder; refusing to overwrite it: choose another --out",
-            dest.display()
-        )));
-    }
+    crate::output::check_destination(&dest, Kind::Compare)?;
     let kind = |p: &Path| -> Result<bool, AnalysisError> {
         if p.is_dir() {
             Ok(true)
@@ -844,7 +841,7 @@ pub fn compare(opts: &CompareOptions) -> Result<Compared, AnalysisError> {
             .push("no model is present in both inputs: nothing to compare".into());
     }
 
-    let staging = Staging::new(&dest).map_err(|e| AnalysisError::Usage(e.to_string()))?;
+    let staging = Staging::new(&dest, Kind::Compare)?;
     let write = || -> std::io::Result<()> {
         let dir = staging.path();
         std::fs::write(dir.join("compare.json"), to_json(&cmp)?)?;
@@ -857,9 +854,7 @@ pub fn compare(opts: &CompareOptions) -> Result<Compared, AnalysisError> {
         Ok(())
     };
     write().map_err(AnalysisError::io(dest.display()))?;
-    staging
-        .commit()
-        .map_err(AnalysisError::io(dest.display()))?;
+    staging.commit(Some(&cancel))?;
     let table = table(&cmp);
     Ok(Compared {
         comparison: cmp,

@@ -35,13 +35,32 @@ impl AnalysisError {
     }
 }
 
+impl From<crate::output::OutputError> for AnalysisError {
+    fn from(e: crate::output::OutputError) -> Self {
+        use crate::output::OutputError as E;
+        match e {
+            E::Refused(m) => AnalysisError::Usage(m),
+            E::Io { .. } => AnalysisError::Other(e.to_string()),
+            E::Interrupted => AnalysisError::Interrupted("before the report was committed".into()),
+        }
+    }
+}
+
+impl From<crate::input::InputError> for AnalysisError {
+    fn from(e: crate::input::InputError) -> Self {
+        if e.bad_input {
+            AnalysisError::Usage(e.to_string())
+        } else {
+            AnalysisError::Other(e.to_string())
+        }
+    }
+}
+
 /// Start a rayon pool with `threads` workers (default: all cores).
 pub(crate) fn pool(threads: Option<usize>) -> Result<rayon::ThreadPool, AnalysisError> {
-    if threads == Some(0) {
-        return Err(AnalysisError::Usage("--threads must be at least 1".into()));
-    }
+    let threads = crate::input::check_threads(threads).map_err(AnalysisError::Usage)?;
     rayon::ThreadPoolBuilder::new()
-        .num_threads(threads.unwrap_or(0))
+        .num_threads(threads)
         .build()
         .map_err(|e| AnalysisError::Other(format!("starting worker threads: {e}")))
 }

@@ -145,29 +145,8 @@ impl Scenario {
                 message,
             }])
         };
-        let len = std::fs::metadata(path)
-            .map_err(|e| {
-                file_error(
-                    1,
-                    1,
-                    format!("expected a readable file, found an error: {e}"),
-                )
-            })?
-            .len();
-        if len > MAX_FILE_BYTES as u64 {
-            return Err(file_error(
-                1,
-                1,
-                format!("expected a file of at most {MAX_FILE_BYTES} bytes, found {len} bytes"),
-            ));
-        }
-        let bytes = std::fs::read(path).map_err(|e| {
-            file_error(
-                1,
-                1,
-                format!("expected a readable file, found an error: {e}"),
-            )
-        })?;
+        let bytes = crate::input::read_bytes(path, MAX_FILE_BYTES as u64)
+            .map_err(|e| file_error(1, 1, e.message))?;
         match std::str::from_utf8(&bytes) {
             Ok(text) => Scenario::parse(text, &origin),
             Err(e) => {

@@ -31,6 +31,10 @@ pub(crate) const MAX_GRID_STEPS: f64 = 1e7;
 const BETA_SHAPE_MIN: f64 = 1e-6;
 /// Largest beta shape parameter accepted.
 const BETA_SHAPE_MAX: f64 = 1e6;
+
+/// The longest scenario name: it names a report folder, beside a staging folder
+/// `.NAME.tmp-PID`, within the 255-byte limit of common file systems.
+const MAX_NAME_LEN: usize = 100;
 /// Trials sampled for the "empty zone of agreement in most trials" warning.
 pub(crate) const WARNING_SAMPLE: u64 = 1000;
 /// A `within` range keeping less mass than this is warned about.
@@ -1095,6 +1099,48 @@ impl<'d, 'a> Checker<'d, 'a> {
         })
     }
 
+    /// Reject control characters in text that reaches the terminal, SVG and XML: none in
+    /// one-line fields, only tab and newline in `description` and `sources`.
+    fn text_fields(&mut self, f: &ScenarioFile) {
+        let mut fields: Vec<(String, &str, bool)> = Vec::new();
+        let m = &f.scenario;
+        fields.push(("scenario.name".into(), &m.name, false));
+        if let Some(t) = &m.title {
+            fields.push(("scenario.title".into(), t, false));
+        }
+        if let Some(u) = &m.unit {
+            fields.push(("scenario.unit".into(), u, false));
+        }
+        if let Some(d) = &m.description {
+            fields.push(("scenario.description".into(), d, true));
+        }
+        for (i, src) in m.sources.iter().enumerate() {
+            fields.push((format!("scenario.sources[{i}]"), src, true));
+        }
+        for (key, p) in &f.parties {
+            if let Some(n) = &p.name {
+                fields.push((format!("parties.{key}.name"), n, false));
+            }
+        }
+        if let Some(src) = f.observed.as_ref().and_then(|o| o.source.as_ref()) {
+            fields.push(("observed.source".into(), src, true));
+        }
+        for (path, text, multi_line) in fields {
+            let bad = text
+                .chars()
+                .find(|&c| c.is_control() && !(multi_line && (c == '\n' || c == '\t')));
+            if let Some(c) = bad {
+                self.error(
+                    &path,
+                    format!(
+                        "expected text without control characters, found U+{:04X}",
+                        u32::from(c)
+                    ),
+                );
+            }
+        }
+    }
+
     /// Check and compile the whole file.
     pub(crate) fn compile(
         mut self,
@@ -1111,6 +1157,16 @@ impl<'d, 'a> Checker<'d, 'a> {
                 format!("expected a name of lowercase letters, digits and `-` ([a-z0-9-]+), found {name:?}"),
             );
         }
+        if name.len() > MAX_NAME_LEN {
+            self.error(
+                "scenario.name",
+                format!(
+                    "expected a name of at most {MAX_NAME_LEN} characters (it names the report folder), found {}",
+                    name.len()
+                ),
+            );
+        }
+        self.text_fields(f);
         let run = self.run(f);
 
         // Parties: exactly two, keys usable in paths, one payee and one payer.
