@@ -160,3 +160,21 @@ pub fn check_threads(threads: Option<usize>) -> Result<usize, String> {
         None => Ok(0),
     }
 }
+
+/// `text` with every control character except newline written as `\u{..}`, so that
+/// text from a file cannot send escape sequences to the terminal.
+#[must_use]
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(|c| c.is_control() && c != '\n') {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if c.is_control() && c != '\n' {
+            out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}

@@ -171,3 +171,70 @@ pub fn merge_texts(texts: &[PartText]) -> Result<(Loaded, Finished), MergeError>
         },
     ))
 }
+
+/// The scenario of the `partial_merge` fuzz target and its corpus replay test.
+const FUZZ_SCENARIO: &str = include_str!("../../../fuzz/partial_merge/scenario.toml");
+/// The `run.json` of the `partial_merge` fuzz target.
+const FUZZ_RUN: &str = include_str!("../../../fuzz/partial_merge/run.json");
+
+/// The check of the `partial_merge` fuzz target (and of the test that replays its corpus):
+/// `data` holds `partial.json` texts separated by lines `--`, merged as the shards of a
+/// fixed scenario. Rejections must name the file; an accepted merge must give a summary
+/// that agrees with itself.
+///
+/// Returns whether the input merged.
+///
+/// # Errors
+/// A description of the broken promise (the fuzz target panics with it).
+pub fn check_merge_input(data: &[u8]) -> Result<bool, String> {
+    let text = String::from_utf8_lossy(data);
+    let parts: Vec<PartText> = text
+        .split("\n--\n")
+        .take(8)
+        .enumerate()
+        .map(|(i, p)| PartText {
+            dir: PathBuf::from(format!("shard{i}")),
+            partial: p.to_owned(),
+            run: FUZZ_RUN.to_owned(),
+            scenario: FUZZ_SCENARIO.to_owned(),
+        })
+        .collect();
+    let (_, finished) = match merge_texts(&parts) {
+        Ok(m) => m,
+        Err(e) => {
+            let msg = e.to_string();
+            // Every folder is named `shardI`; a rejection names its folder or file.
+            return if msg.contains("shard") {
+                Ok(false)
+            } else {
+                Err(format!("a rejection that names no file: {msg}"))
+            };
+        }
+    };
+    for (name, m) in &finished.summary.models {
+        let total: u64 = m.outcomes.values().sum();
+        if total != m.trials || m.trials != finished.plan.trials {
+            return Err(format!(
+                "{name}: outcomes sum to {total} of {} trials",
+                m.trials
+            ));
+        }
+        if !(0.0..=1.0).contains(&m.agreement_rate) {
+            return Err(format!("{name}: agreement rate {}", m.agreement_rate));
+        }
+        if let Some(a) = &m.amount {
+            let slack = (a.max - a.min).abs() * 1e-9 + 1e-12;
+            if !(a.min <= a.max && a.mean >= a.min - slack && a.mean <= a.max + slack) {
+                return Err(format!(
+                    "{name}: min {} mean {} max {}",
+                    a.min, a.mean, a.max
+                ));
+            }
+            let q: Vec<f64> = a.quantiles.values().copied().collect();
+            if q.iter().any(|x| !x.is_finite()) {
+                return Err(format!("{name}: a non-finite quantile {q:?}"));
+            }
+        }
+    }
+    Ok(true)
+}

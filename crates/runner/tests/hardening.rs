@@ -443,7 +443,17 @@ fn interrupt_keeps_earlier(files: &[&str], out: &Path, env: &[(&str, &str)], mar
     for (k, v) in env {
         cmd.env(k, v);
     }
-    let mut child = cmd.spawn().unwrap();
+    let child = cmd.spawn().unwrap();
+    // Killed if an assertion below fails, so that no run is left behind.
+    struct Guard(std::process::Child);
+    impl Drop for Guard {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let mut guard = Guard(child);
+    let child = &mut guard.0;
     let name = out.file_name().unwrap().to_string_lossy().into_owned();
     let staging = out.with_file_name(format!(".{name}.tmp-{}", child.id()));
     let ready = || {
@@ -470,8 +480,12 @@ fn interrupt_keeps_earlier(files: &[&str], out: &Path, env: &[(&str, &str)], mar
         assert!(start.elapsed() < Duration::from_secs(60), "did not stop");
         std::thread::sleep(Duration::from_millis(20));
     }
-    let o = child.wait_with_output().unwrap();
-    assert_eq!(o.status.code(), Some(130), "{}", stderr(&o));
+    let status = child.wait().unwrap();
+    let mut err = String::new();
+    if let Some(mut e) = child.stderr.take() {
+        std::io::Read::read_to_string(&mut e, &mut err).unwrap();
+    }
+    assert_eq!(status.code(), Some(130), "{err}");
     assert!(snapshot(out) == before, "the earlier report changed");
     assert!(!staging.exists(), "staging left behind");
 }
@@ -636,6 +650,19 @@ fn item7_control_characters_in_scenario_text_are_rejected_with_a_location() {
     let r = bargain(&["validate", s(&f)]);
     assert_eq!(r.status.code(), Some(2));
     assert!(stderr(&r).contains("parties.us.name"), "{}", stderr(&r));
+    // An escape sequence in a key reaches the terminal escaped, not raw.
+    let text = scenario("ctl").replace(
+        "side = \"payee\"",
+        "side = \"payee\"\n\"\\u001b[31mred\" = 1",
+    );
+    let f = write(tmp.path(), "ctl3.toml", &text);
+    let r = bargain(&["validate", s(&f)]);
+    assert_eq!(r.status.code(), Some(2));
+    assert!(
+        stderr(&r).contains("red") && !stderr(&r).contains('\u{1b}'),
+        "{}",
+        stderr(&r)
+    );
 }
 
 // ------------------------------------------------------------- 8. I/O errors

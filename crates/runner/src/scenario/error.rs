@@ -24,10 +24,16 @@ impl fmt::Display for Diagnostic {
         } else {
             &self.path
         };
+        // Text from the file may hold control characters: never print them raw.
+        use crate::input::printable;
         write!(
             f,
             "{}:{}:{}: {}: {}",
-            self.origin, self.line, self.column, path, self.message
+            printable(&self.origin),
+            self.line,
+            self.column,
+            printable(path),
+            printable(&self.message)
         )
     }
 }
