@@ -1099,8 +1099,9 @@ impl<'d, 'a> Checker<'d, 'a> {
         })
     }
 
-    /// Reject control characters in text that reaches the terminal, SVG and XML: none in
-    /// one-line fields, only tab and newline in `description` and `sources`.
+    /// Reject control characters (and the XML-invalid U+FFFE, U+FFFF) in text that
+    /// reaches the terminal, SVG and XML: none in one-line fields, only tab and newline in
+    /// `description` and `sources`.
     fn text_fields(&mut self, f: &ScenarioFile) {
         let mut fields: Vec<(String, &str, bool)> = Vec::new();
         let m = &f.scenario;
@@ -1128,7 +1129,10 @@ impl<'d, 'a> Checker<'d, 'a> {
         for (path, text, multi_line) in fields {
             let bad = text
                 .chars()
-                .find(|&c| c.is_control() && !(multi_line && (c == '\n' || c == '\t')));
+                .find(|&c| {
+                    (c.is_control() || c == '\u{fffe}' || c == '\u{ffff}')
+                        && !(multi_line && (c == '\n' || c == '\t'))
+                });
             if let Some(c) = bad {
                 self.error(
                     &path,
