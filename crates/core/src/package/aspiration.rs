@@ -45,6 +45,51 @@ impl Default for Aspiration {
     }
 }
 
+/// `τ^exponent` for every step of an `n_steps` negotiation, computed once and shared
+/// by every negotiation with that step count and exponent (each `powf` as
+/// [`AspirationNegotiator::range`] computes it, so results are bit-identical).
+///
+/// ```
+/// use bargain_core::package::aspiration::StepPowers;
+/// let p = StepPowers::new(3, 4.0);
+/// assert_eq!(p.get(1), 0.5f64.powf(4.0)); // τ = 2/4 in step 1 of 3
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct StepPowers {
+    n_steps: u32,
+    exponent: f64,
+    powers: Vec<f64>,
+}
+
+impl StepPowers {
+    /// The powers of steps `0..n_steps`.
+    #[must_use]
+    pub fn new(n_steps: u32, exponent: f64) -> Self {
+        let powers = (0..n_steps).map(|s| tau_power(s, n_steps, exponent)).collect();
+        Self {
+            n_steps,
+            exponent,
+            powers,
+        }
+    }
+
+    /// `τ^exponent` of step `step` (computed when beyond the table).
+    #[must_use]
+    pub fn get(&self, step: u32) -> f64 {
+        match self.powers.get(step as usize) {
+            Some(&p) => p,
+            None => tau_power(step, self.n_steps, self.exponent),
+        }
+    }
+}
+
+/// `τ^exponent` with `τ = (step+1)/(n_steps+1)`.
+fn tau_power(step: u32, n_steps: u32, exponent: f64) -> f64 {
+    let tau = f64::from(step + 1) / f64::from(n_steps + 1);
+    // `powf(τ, 1)` is exactly τ.
+    if exponent == 1.0 { tau } else { tau.powf(exponent) }
+}
+
 /// One party's aspiration negotiator in one negotiation. Small, `Copy`, no allocation:
 /// it borrows the profile's precomputed [`SortedOutcomes`].
 #[derive(Debug, Clone, Copy)]
@@ -56,6 +101,11 @@ pub struct AspirationNegotiator<'a> {
     umax: f64,
     /// First sorted position with `u >= reservation` (`len` if none).
     first_rational: usize,
+    /// Shared `τ^exponent` per step, if given.
+    powers: Option<&'a StepPowers>,
+    /// The sorted position found by the last offer: thresholds only fall over a
+    /// negotiation, so the next search gallops from here (`O(log distance)`).
+    hint: usize,
     /// `(step, lo, hi)` of the last threshold computed.
     cached: Option<(u32, f64, f64)>,
 }
@@ -72,8 +122,31 @@ impl<'a> AspirationNegotiator<'a> {
             umin: sorted.min().max(reservation),
             umax,
             first_rational: sorted.first_at_least(reservation),
+            powers: None,
+            hint: sorted.len(),
             cached: None,
         }
+    }
+
+    /// As [`AspirationNegotiator::new`], reading `τ^exponent` from `powers` (which must
+    /// be for the same step count and `curve.exponent`; bit-identical, no `powf`).
+    ///
+    /// # Panics
+    /// If `powers` is for another step count or exponent.
+    #[must_use]
+    pub fn with_powers(
+        sorted: &'a SortedOutcomes,
+        reservation: f64,
+        powers: &'a StepPowers,
+        curve: Aspiration,
+    ) -> Self {
+        assert!(
+            powers.exponent.to_bits() == curve.exponent.to_bits(),
+            "step powers for another exponent"
+        );
+        let mut s = Self::new(sorted, reservation, powers.n_steps, curve);
+        s.powers = Some(powers);
+        s
     }
 
     /// The accepted utility range `(lo, hi)` in step `step`.
@@ -84,11 +157,9 @@ impl<'a> AspirationNegotiator<'a> {
         {
             return (lo, hi);
         }
-        let tau = f64::from(step + 1) / f64::from(self.n_steps + 1);
-        let power = if self.curve.exponent == 1.0 {
-            tau
-        } else {
-            tau.powf(self.curve.exponent)
+        let power = match self.powers {
+            Some(p) => p.get(step),
+            None => tau_power(step, self.n_steps, self.curve.exponent),
         };
         let a = self.curve.max_aspiration * (1.0 - power);
         let width = self.umax - self.umin;
@@ -115,7 +186,9 @@ impl<'a> AspirationNegotiator<'a> {
         }
         let (lo, _) = self.range(step);
         let sorted = s.sorted();
-        let p = (self.first_rational + sorted[self.first_rational..].partition_point(|&x| x < lo)).min(n - 1);
+        let p = lower_bound_from(sorted, self.first_rational, self.hint, lo);
+        self.hint = p;
+        let p = p.min(n - 1);
         let mut pick = p;
         if p > 0 {
             let below = sorted[p - 1];
@@ -124,6 +197,42 @@ impl<'a> AspirationNegotiator<'a> {
             }
         }
         s.order()[pick]
+    }
+}
+
+/// The first position `p` in `[from, len)` with `sorted[p] >= x` (`len` if none), by a
+/// galloping search from `hint`: the same answer as a binary search over the whole range.
+fn lower_bound_from(sorted: &[f64], from: usize, hint: usize, x: f64) -> usize {
+    let n = sorted.len();
+    let below = |p: usize| sorted[p] < x;
+    let h = hint.clamp(from, n);
+    if h < n && below(h) {
+        // The answer is above h: gallop up (invariant: everything before `a` is below x).
+        let (mut a, mut step) = (h + 1, 1);
+        loop {
+            let b = a + step - 1;
+            if b >= n {
+                return a + sorted[a..n].partition_point(|&v| v < x);
+            }
+            if !below(b) {
+                return a + sorted[a..b].partition_point(|&v| v < x);
+            }
+            a = b + 1;
+            step *= 2;
+        }
+    }
+    // The answer is at most h: gallop down (invariant: the answer is at most `b`).
+    let (mut b, mut step) = (h, 1);
+    loop {
+        if b <= from {
+            return from;
+        }
+        let a = b.saturating_sub(step).max(from);
+        if below(a) {
+            return a + 1 + sorted[a + 1..b].partition_point(|&v| v < x);
+        }
+        b = a;
+        step *= 2;
     }
 }
 
@@ -186,4 +295,22 @@ pub fn negotiate<'a>(
         }
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::lower_bound_from;
+
+    #[test]
+    fn galloping_search_equals_binary_search() {
+        let sorted: Vec<f64> = [0.0, 0.1, 0.1, 0.1, 0.3, 0.5, 0.5, 0.7, 0.9, 1.0, 1.0].to_vec();
+        for from in 0..=sorted.len() {
+            for hint in 0..=sorted.len() + 1 {
+                for x in [-1.0, 0.0, 0.05, 0.1, 0.2, 0.5, 0.6, 0.95, 1.0, 2.0] {
+                    let want = from + sorted[from..].partition_point(|&v| v < x);
+                    assert_eq!(lower_bound_from(&sorted, from, hint, x), want, "from {from} hint {hint} x {x}");
+                }
+            }
+        }
+    }
 }
