@@ -7,7 +7,7 @@
 
 use std::time::Instant;
 
-use bargain_core::package::aspiration::{negotiate, Aspiration, AspirationNegotiator, StepPowers};
+use bargain_core::package::aspiration::{Aspiration, AspirationNegotiator, StepPowers, negotiate};
 use bargain_core::package::preferences::{LinearAdditive, Preferences, ValueFunction};
 use bargain_core::package::sorted::SortedOutcomes;
 use bargain_core::package::space::{Issue, OutcomeSpace};
@@ -28,7 +28,10 @@ fn sma() -> (OutcomeSpace, Preferences, Preferences) {
     let space = OutcomeSpace::new(vec![
         Issue::number("amount", 0.9, 1.6, Some(0.05)),
         Issue::integer("term", 1, 10),
-        Issue::choice("escalation", &["none", "cpi-cap-4", "cpi-cap-5", "defense-budget"]),
+        Issue::choice(
+            "escalation",
+            &["none", "cpi-cap-4", "cpi-cap-5", "defense-budget"],
+        ),
     ])
     .expect("space");
     let us = prefs(
@@ -55,7 +58,16 @@ fn large() -> (OutcomeSpace, Preferences, Preferences) {
     let space = OutcomeSpace::new(vec![
         Issue::number("amount", 0.9, 1.6, Some(0.005)),
         Issue::integer("term", 1, 15),
-        Issue::choice("escalation", &["none", "cpi-cap-3", "cpi-cap-4", "cpi-cap-5", "defense-budget"]),
+        Issue::choice(
+            "escalation",
+            &[
+                "none",
+                "cpi-cap-3",
+                "cpi-cap-4",
+                "cpi-cap-5",
+                "defense-budget",
+            ],
+        ),
         Issue::integer("cap", 1, 18),
     ])
     .expect("space");
@@ -101,11 +113,17 @@ fn main() {
         .nth(1)
         .and_then(|s| s.parse().ok())
         .unwrap_or(400_000);
-    for (name, (space, us, kr), count) in [("sma (600 outcomes)", sma(), n), ("large (190,350 outcomes)", large(), n / 10)] {
+    for (name, (space, us, kr), count) in [
+        ("sma (600 outcomes)", sma(), n),
+        ("large (190,350 outcomes)", large(), n / 10),
+    ] {
         let t = Instant::now();
         let sa = SortedOutcomes::new(&space, &us).expect("valid");
         let sb = SortedOutcomes::new(&space, &kr).expect("valid");
-        println!("{name}: profiles sorted once in {:.1} ms", t.elapsed().as_secs_f64() * 1e3);
+        println!(
+            "{name}: profiles sorted once in {:.1} ms",
+            t.elapsed().as_secs_f64() * 1e3
+        );
         for n_steps in [10, 100] {
             for threads in [1u64, 2] {
                 let t = Instant::now();

@@ -8,7 +8,9 @@
 //! with NegMAS's choice first, and the replay ranks that choice first. Negotiations
 //! where no offer met a tie are also replayed with the default tie rank (by index).
 
-use bargain_core::package::aspiration::{negotiate, Aspiration, AspirationNegotiator, PackageOffer};
+use bargain_core::package::aspiration::{
+    Aspiration, AspirationNegotiator, PackageOffer, negotiate,
+};
 use bargain_core::package::preferences::{LinearAdditive, Preferences, ValueFunction};
 use bargain_core::package::sorted::SortedOutcomes;
 use bargain_core::package::space::{Issue, OutcomeSpace};
@@ -104,13 +106,22 @@ struct Party {
 }
 
 /// Replays one negotiation; `Err` describes the first difference.
-fn replay(neg: &Value, space: &OutcomeSpace, parties: &[Party; 2], negmas_ties: bool) -> Result<(), String> {
+fn replay(
+    neg: &Value,
+    space: &OutcomeSpace,
+    parties: &[Party; 2],
+    negmas_ties: bool,
+) -> Result<(), String> {
     let sorted: Vec<SortedOutcomes> = parties
         .iter()
         .map(|p| {
             if negmas_ties {
                 SortedOutcomes::with_tie_rank(space, &p.prefs, |o| {
-                    if p.tie_firsts.contains(&o) { 0 } else { 1 + u64::from(o) }
+                    if p.tie_firsts.contains(&o) {
+                        0
+                    } else {
+                        1 + u64::from(o)
+                    }
                 })
             } else {
                 SortedOutcomes::new(space, &p.prefs)
@@ -119,8 +130,18 @@ fn replay(neg: &Value, space: &OutcomeSpace, parties: &[Party; 2], negmas_ties: 
         })
         .collect();
     let n_steps = u32::try_from(neg["n_steps"].as_u64().expect("n_steps")).expect("u32");
-    let a = AspirationNegotiator::new(&sorted[0], parties[0].prefs.reservation, n_steps, Aspiration::default());
-    let b = AspirationNegotiator::new(&sorted[1], parties[1].prefs.reservation, n_steps, Aspiration::default());
+    let a = AspirationNegotiator::new(
+        &sorted[0],
+        parties[0].prefs.reservation,
+        n_steps,
+        Aspiration::default(),
+    );
+    let b = AspirationNegotiator::new(
+        &sorted[1],
+        parties[1].prefs.reservation,
+        n_steps,
+        Aspiration::default(),
+    );
     let mut trace = Vec::new();
     let deal = negotiate(a, b, Some(&mut trace));
     let expected = neg["offers"].as_array().expect("offers");
@@ -136,12 +157,18 @@ fn replay(neg: &Value, space: &OutcomeSpace, parties: &[Party; 2], negmas_ties: 
         for (side, s) in sorted.iter().enumerate() {
             let (ours, theirs) = (s.utility(got.outcome), f(&want["utilities"][side]));
             if ours.to_bits() != theirs.to_bits() {
-                return Err(format!("offer {k}: utility of party {side} {ours} != NegMAS {theirs}"));
+                return Err(format!(
+                    "offer {k}: utility of party {side} {ours} != NegMAS {theirs}"
+                ));
             }
         }
     }
     if trace.len() != expected.len() {
-        return Err(format!("{} offers, NegMAS made {}", trace.len(), expected.len()));
+        return Err(format!(
+            "{} offers, NegMAS made {}",
+            trace.len(),
+            expected.len()
+        ));
     }
     let want = &neg["agreement"];
     match (deal, want.is_null()) {
@@ -161,11 +188,20 @@ fn replay(neg: &Value, space: &OutcomeSpace, parties: &[Party; 2], negmas_ties: 
 #[test]
 fn every_negmas_multi_issue_negotiation_is_replayed_offer_by_offer() {
     let all = data();
-    assert!(all["negmas_version"].as_str().expect("version").starts_with("0.16"));
+    assert!(
+        all["negmas_version"]
+            .as_str()
+            .expect("version")
+            .starts_with("0.16")
+    );
     let mut spaces = HashMap::new();
     for (name, d) in all["domains"].as_object().expect("domains") {
         let space = space_of(&d["issues"]);
-        assert_eq!(space.len() as u64, d["outcomes"].as_u64().expect("outcomes"), "{name}");
+        assert_eq!(
+            space.len() as u64,
+            d["outcomes"].as_u64().expect("outcomes"),
+            "{name}"
+        );
         spaces.insert(name.clone(), space);
     }
     // Our value functions give NegMAS's tables bit for bit.
@@ -176,7 +212,11 @@ fn every_negmas_multi_issue_negotiation_is_replayed_offer_by_offer() {
         prefs.validate(space).expect("valid");
         for (j, table) in p["tables"].as_array().expect("tables").iter().enumerate() {
             for (k, y) in table.as_array().expect("table").iter().enumerate() {
-                assert_eq!(prefs.value(space, j, k).to_bits(), f(y).to_bits(), "{name} issue {j} value {k}");
+                assert_eq!(
+                    prefs.value(space, j, k).to_bits(),
+                    f(y).to_bits(),
+                    "{name} issue {j} value {k}"
+                );
             }
         }
     }
@@ -190,7 +230,11 @@ fn every_negmas_multi_issue_negotiation_is_replayed_offer_by_offer() {
         sizes.insert(space.len());
         let make = |side: usize| {
             let p = &neg["parties"][side];
-            let prefs = preferences(&profiles[p["profile"].as_str().expect("profile")], space, f(&p["reservation"]));
+            let prefs = preferences(
+                &profiles[p["profile"].as_str().expect("profile")],
+                space,
+                f(&p["reservation"]),
+            );
             let tie_firsts = neg["offers"]
                 .as_array()
                 .expect("offers")
@@ -205,7 +249,11 @@ fn every_negmas_multi_issue_negotiation_is_replayed_offer_by_offer() {
         if let Err(e) = replay(neg, space, &parties, true) {
             panic!("negotiation {id}: {e}");
         }
-        let has_ties = neg["offers"].as_array().expect("offers").iter().any(|o| !o["tie"].is_null());
+        let has_ties = neg["offers"]
+            .as_array()
+            .expect("offers")
+            .iter()
+            .any(|o| !o["tie"].is_null());
         if has_ties {
             with_ties += 1;
         } else {
@@ -217,7 +265,13 @@ fn every_negmas_multi_issue_negotiation_is_replayed_offer_by_offer() {
         deals += usize::from(!neg["agreement"].is_null());
     }
     // The data exercise deals and no deals, ties and no ties, small and large spaces.
-    assert!(deals >= 20 && deals + 20 <= negotiations.len(), "{deals} deals");
-    assert!(with_ties >= 20 && tie_free >= 5, "{with_ties} with ties, {tie_free} without");
+    assert!(
+        deals >= 20 && deals + 20 <= negotiations.len(),
+        "{deals} deals"
+    );
+    assert!(
+        with_ties >= 20 && tie_free >= 5,
+        "{with_ties} with ties, {tie_free} without"
+    );
     assert!(sizes.contains(&30) && sizes.contains(&600) && sizes.contains(&190_350));
 }

@@ -4,7 +4,7 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use bargain_core::package::aspiration::{negotiate, Aspiration, AspirationNegotiator};
+use bargain_core::package::aspiration::{Aspiration, AspirationNegotiator, negotiate};
 use bargain_core::package::solutions::ParetoFrontier;
 use bargain_core::package::sorted::SortedOutcomes;
 
@@ -30,7 +30,9 @@ static GLOBAL: Counting = Counting;
 #[test]
 fn negotiating_and_solving_packages_allocates_nothing() {
     // 600 outcomes: two opposed linear-additive utilities with ties.
-    let ua: Vec<f64> = (0..600u32).map(|i| f64::from(i % 15) / 28.0 + f64::from(i / 60) / 18.0).collect();
+    let ua: Vec<f64> = (0..600u32)
+        .map(|i| f64::from(i % 15) / 28.0 + f64::from(i / 60) / 18.0)
+        .collect();
     let ub: Vec<f64> = ua.iter().map(|u| 1.0 - u).collect();
     let sa = SortedOutcomes::from_utilities(ua.clone(), u64::from);
     let sb = SortedOutcomes::from_utilities(ub.clone(), u64::from);

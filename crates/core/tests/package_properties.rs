@@ -1,9 +1,11 @@
 //! Package closed forms against brute force on small random spaces, and properties of the
 //! package aspiration negotiator.
 
-use bargain_core::package::aspiration::{negotiate, Aspiration, AspirationNegotiator};
-use bargain_core::package::preferences::{LinearAdditive, Preferences, UtilityTable, ValueFunction};
-use bargain_core::package::solutions::{ks_score, nash_product, ParetoFrontier};
+use bargain_core::package::aspiration::{Aspiration, AspirationNegotiator, negotiate};
+use bargain_core::package::preferences::{
+    LinearAdditive, Preferences, UtilityTable, ValueFunction,
+};
+use bargain_core::package::solutions::{ParetoFrontier, ks_score, nash_product};
 use bargain_core::package::sorted::SortedOutcomes;
 use bargain_core::package::space::{Issue, OutcomeSpace};
 use proptest::prelude::*;
@@ -39,7 +41,9 @@ fn space_and_profiles() -> impl Strategy<Value = (OutcomeSpace, Preferences, Pre
         let space = OutcomeSpace::new(issues).expect("space");
         let profile = |next: &mut dyn FnMut() -> f64| {
             // Coarse values make exact utility ties common.
-            let raw: Vec<f64> = (0..space.issues().len()).map(|_| 1.0 + (next() * 4.0).floor()).collect();
+            let raw: Vec<f64> = (0..space.issues().len())
+                .map(|_| 1.0 + (next() * 4.0).floor())
+                .collect();
             let total: f64 = raw.iter().sum();
             let weights: Vec<f64> = raw.iter().map(|w| w / total).collect();
             let sum: f64 = weights.iter().sum();
@@ -50,11 +54,19 @@ fn space_and_profiles() -> impl Strategy<Value = (OutcomeSpace, Preferences, Pre
                 .iter()
                 .enumerate()
                 .map(|(j, issue)| match issue.range() {
-                    None => ValueFunction::Table((0..space.size(j)).map(|_| (next() * 4.0).floor() / 4.0).collect()),
+                    None => ValueFunction::Table(
+                        (0..space.size(j))
+                            .map(|_| (next() * 4.0).floor() / 4.0)
+                            .collect(),
+                    ),
                     Some((lo, hi)) => match (next() * 3.0) as u8 {
                         0 => ValueFunction::Increasing,
                         1 => ValueFunction::Decreasing,
-                        _ => ValueFunction::Points(vec![(lo, next()), ((lo + hi) / 2.0, next()), (hi, next())]),
+                        _ => ValueFunction::Points(vec![
+                            (lo, next()),
+                            ((lo + hi) / 2.0, next()),
+                            (hi, next()),
+                        ]),
                     },
                 })
                 .collect();
@@ -173,28 +185,73 @@ fn bad_spaces_and_preferences_are_rejected_with_a_reason() {
     assert_eq!(continuous, Err(SpaceError::Continuous("amount".into())));
     let dup = OutcomeSpace::new(vec![Issue::integer("t", 1, 2), Issue::integer("t", 1, 3)]);
     assert_eq!(dup, Err(SpaceError::DuplicateKey("t".into())));
-    assert_eq!(OutcomeSpace::new(vec![Issue::integer("t", 3, 1)]), Err(SpaceError::BadRange("t".into())));
+    assert_eq!(
+        OutcomeSpace::new(vec![Issue::integer("t", 3, 1)]),
+        Err(SpaceError::BadRange("t".into()))
+    );
     assert_eq!(OutcomeSpace::new(vec![]), Err(SpaceError::NoIssues));
-    let big = vec![Issue::integer("a", 1, 100_000), Issue::integer("b", 1, 100_000)];
+    let big = vec![
+        Issue::integer("a", 1, 100_000),
+        Issue::integer("b", 1, 100_000),
+    ];
     assert_eq!(OutcomeSpace::new(big), Err(SpaceError::TooLarge));
 
-    let space = OutcomeSpace::new(vec![Issue::integer("term", 1, 5), Issue::choice("esc", &["none", "cpi"])])
-        .expect("space");
+    let space = OutcomeSpace::new(vec![
+        Issue::integer("term", 1, 5),
+        Issue::choice("esc", &["none", "cpi"]),
+    ])
+    .expect("space");
     let prefs = |weights: Vec<f64>, values: Vec<ValueFunction>| Preferences {
         utility: LinearAdditive { weights, values },
         reservation: 0.3,
         discount: 1.0,
     };
-    let ok = prefs(vec![0.6, 0.4], vec![ValueFunction::Increasing, ValueFunction::Table(vec![0.0, 1.0])]);
+    let ok = prefs(
+        vec![0.6, 0.4],
+        vec![
+            ValueFunction::Increasing,
+            ValueFunction::Table(vec![0.0, 1.0]),
+        ],
+    );
     assert!(ok.validate(&space).is_ok());
     let cases = [
         (prefs(vec![0.6, 0.5], ok.utility.values.clone()), "sum to 1"),
         (prefs(vec![1.0], ok.utility.values.clone()), "2 issues"),
         (prefs(vec![1.2, -0.2], ok.utility.values.clone()), "`esc`"),
-        (prefs(vec![0.6, 0.4], vec![ValueFunction::Table(vec![1.0]), ValueFunction::Table(vec![0.0, 1.0])]), "`term`"),
-        (prefs(vec![0.6, 0.4], vec![ValueFunction::Increasing, ValueFunction::Table(vec![0.0])]), "one value per label"),
-        (prefs(vec![0.6, 0.4], vec![ValueFunction::Points(vec![(2.0, 0.0), (2.0, 1.0)]), ValueFunction::Table(vec![0.0, 1.0])]), "increase strictly"),
-        (prefs(vec![0.6, 0.4], vec![ValueFunction::Increasing, ValueFunction::Decreasing]), "needs a table"),
+        (
+            prefs(
+                vec![0.6, 0.4],
+                vec![
+                    ValueFunction::Table(vec![1.0]),
+                    ValueFunction::Table(vec![0.0, 1.0]),
+                ],
+            ),
+            "`term`",
+        ),
+        (
+            prefs(
+                vec![0.6, 0.4],
+                vec![ValueFunction::Increasing, ValueFunction::Table(vec![0.0])],
+            ),
+            "one value per label",
+        ),
+        (
+            prefs(
+                vec![0.6, 0.4],
+                vec![
+                    ValueFunction::Points(vec![(2.0, 0.0), (2.0, 1.0)]),
+                    ValueFunction::Table(vec![0.0, 1.0]),
+                ],
+            ),
+            "increase strictly",
+        ),
+        (
+            prefs(
+                vec![0.6, 0.4],
+                vec![ValueFunction::Increasing, ValueFunction::Decreasing],
+            ),
+            "needs a table",
+        ),
     ];
     for (p, needle) in cases {
         let err = p.validate(&space).expect_err(needle).to_string();

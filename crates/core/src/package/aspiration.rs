@@ -65,7 +65,9 @@ impl StepPowers {
     /// The powers of steps `0..n_steps`.
     #[must_use]
     pub fn new(n_steps: u32, exponent: f64) -> Self {
-        let powers = (0..n_steps).map(|s| tau_power(s, n_steps, exponent)).collect();
+        let powers = (0..n_steps)
+            .map(|s| tau_power(s, n_steps, exponent))
+            .collect();
         Self {
             n_steps,
             exponent,
@@ -87,7 +89,11 @@ impl StepPowers {
 fn tau_power(step: u32, n_steps: u32, exponent: f64) -> f64 {
     let tau = f64::from(step + 1) / f64::from(n_steps + 1);
     // `powf(τ, 1)` is exactly τ.
-    if exponent == 1.0 { tau } else { tau.powf(exponent) }
+    if exponent == 1.0 {
+        tau
+    } else {
+        tau.powf(exponent)
+    }
 }
 
 /// One party's aspiration negotiator in one negotiation. Small, `Copy`, no allocation:
@@ -113,7 +119,12 @@ pub struct AspirationNegotiator<'a> {
 impl<'a> AspirationNegotiator<'a> {
     /// A negotiator over `sorted` with the given reservation, for `n_steps` steps.
     #[must_use]
-    pub fn new(sorted: &'a SortedOutcomes, reservation: f64, n_steps: u32, curve: Aspiration) -> Self {
+    pub fn new(
+        sorted: &'a SortedOutcomes,
+        reservation: f64,
+        n_steps: u32,
+        curve: Aspiration,
+    ) -> Self {
         let umax = sorted.max();
         Self {
             sorted,
@@ -285,7 +296,10 @@ pub fn negotiate<'a>(
             if let Some(offer) = standing
                 && me.accepts(step, offer)
             {
-                return Some(PackageDeal { outcome: offer, step });
+                return Some(PackageDeal {
+                    outcome: offer,
+                    step,
+                });
             }
             let outcome = me.propose(step);
             standing = Some(outcome);
@@ -308,7 +322,11 @@ mod tests {
             for hint in 0..=sorted.len() + 1 {
                 for x in [-1.0, 0.0, 0.05, 0.1, 0.2, 0.5, 0.6, 0.95, 1.0, 2.0] {
                     let want = from + sorted[from..].partition_point(|&v| v < x);
-                    assert_eq!(lower_bound_from(&sorted, from, hint, x), want, "from {from} hint {hint} x {x}");
+                    assert_eq!(
+                        lower_bound_from(&sorted, from, hint, x),
+                        want,
+                        "from {from} hint {hint} x {x}"
+                    );
                 }
             }
         }

@@ -113,7 +113,9 @@ impl fmt::Display for PreferencesError {
             ),
             PreferencesError::BadWeight(k) => write!(f, "weight of `{k}` must be finite and >= 0"),
             PreferencesError::WeightSum(s) => write!(f, "weights must sum to 1 (they sum to {s})"),
-            PreferencesError::BadValueFunction(k, why) => write!(f, "value function of `{k}`: {why}"),
+            PreferencesError::BadValueFunction(k, why) => {
+                write!(f, "value function of `{k}`: {why}")
+            }
             PreferencesError::BadParameter(why) => f.write_str(why),
         }
     }
@@ -255,6 +257,8 @@ impl UtilityTable {
     /// The utility of every outcome, by index.
     #[must_use]
     pub fn all(&self, space: &OutcomeSpace) -> Vec<f64> {
-        (0..space.len() as u32).map(|o| self.utility(space, o)).collect()
+        (0..space.len() as u32)
+            .map(|o| self.utility(space, o))
+            .collect()
     }
 }

@@ -49,7 +49,10 @@ impl ParetoFrontier {
         // First utility descending, then second descending, then index.
         order.sort_by(|&i, &j| {
             let (i, j) = (i as usize, j as usize);
-            ua[j].total_cmp(&ua[i]).then(ub[j].total_cmp(&ub[i])).then(i.cmp(&j))
+            ua[j]
+                .total_cmp(&ua[i])
+                .then(ub[j].total_cmp(&ub[i]))
+                .then(i.cmp(&j))
         });
         let mut outcomes = Vec::new();
         let mut best_b = f64::NEG_INFINITY;

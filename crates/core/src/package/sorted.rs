@@ -37,7 +37,7 @@ pub struct SortedOutcomes {
 impl SortedOutcomes {
     /// Sort the outcomes of `space` by their utility under `prefs`, ties by index.
     pub fn new(space: &OutcomeSpace, prefs: &Preferences) -> Result<Self, PreferencesError> {
-        Self::with_tie_rank(space, prefs, |o| u64::from(o))
+        Self::with_tie_rank(space, prefs, u64::from)
     }
 
     /// As [`SortedOutcomes::new`], ordering outcomes of equal utility by `rank` (lower

@@ -88,7 +88,9 @@ impl fmt::Display for SpaceError {
                 f,
                 "issue `{k}` has no values (needs finite lo <= hi, step > 0, at least one label)"
             ),
-            SpaceError::TooLarge => f.write_str("the outcome space has more than 2^32 - 1 outcomes"),
+            SpaceError::TooLarge => {
+                f.write_str("the outcome space has more than 2^32 - 1 outcomes")
+            }
         }
     }
 }
@@ -129,11 +131,11 @@ impl Issue {
     ///
     /// ```
     /// use bargain_core::package::space::Issue;
-    /// assert_eq!(Issue::number("amount", 0.9, 1.6, Some(0.05)).len(), Ok(15));
-    /// assert_eq!(Issue::integer("term", 1, 5).len(), Ok(5));
-    /// assert_eq!(Issue::choice("esc", &["none", "cpi"]).len(), Ok(2));
+    /// assert_eq!(Issue::number("amount", 0.9, 1.6, Some(0.05)).count(), Ok(15));
+    /// assert_eq!(Issue::integer("term", 1, 5).count(), Ok(5));
+    /// assert_eq!(Issue::choice("esc", &["none", "cpi"]).count(), Ok(2));
     /// ```
-    pub fn len(&self) -> Result<u64, SpaceError> {
+    pub fn count(&self) -> Result<u64, SpaceError> {
         let bad = || SpaceError::BadRange(self.key.clone());
         match &self.kind {
             IssueKind::Number { lo, hi, step } => {
@@ -154,7 +156,8 @@ impl Issue {
                 if lo > hi {
                     return Err(bad());
                 }
-                u64::try_from(i128::from(*hi) - i128::from(*lo) + 1).map_err(|_| SpaceError::TooLarge)
+                u64::try_from(i128::from(*hi) - i128::from(*lo) + 1)
+                    .map_err(|_| SpaceError::TooLarge)
             }
             IssueKind::Choice { labels } => {
                 if labels.is_empty() {
@@ -176,11 +179,13 @@ impl Issue {
         }
     }
 
-    /// The `k`-th value (`k` must be below [`Issue::len`]).
+    /// The `k`-th value (`k` must be below [`Issue::count`]).
     #[must_use]
     pub fn value(&self, k: usize) -> Value<'_> {
         match &self.kind {
-            IssueKind::Number { lo, step, .. } => Value::Number(lo + k as f64 * step.unwrap_or(0.0)),
+            IssueKind::Number { lo, step, .. } => {
+                Value::Number(lo + k as f64 * step.unwrap_or(0.0))
+            }
             IssueKind::Integer { lo, .. } => Value::Integer(lo + k as i64),
             IssueKind::Choice { labels } => Value::Label(&labels[k]),
         }
@@ -237,7 +242,7 @@ impl OutcomeSpace {
         }
         let mut sizes = Vec::with_capacity(issues.len());
         for issue in &issues {
-            sizes.push(u32::try_from(issue.len()?).map_err(|_| SpaceError::TooLarge)?);
+            sizes.push(u32::try_from(issue.count()?).map_err(|_| SpaceError::TooLarge)?);
         }
         let mut strides = vec![0u32; sizes.len()];
         let mut len: u32 = 1;
