@@ -165,7 +165,9 @@ impl ParetoFrontier {
 /// `ga^pa · gb^pb` (the generalized Nash product of gains).
 #[must_use]
 pub fn nash_product(ga: f64, gb: f64, pa: f64, pb: f64) -> f64 {
-    ga.powf(pa) * gb.powf(pb)
+    // `powf(x, 1)` is exactly `x`: skip the calls for the symmetric solution.
+    let pow = |x: f64, p: f64| if p == 1.0 { x } else { x.powf(p) };
+    pow(ga, pa) * pow(gb, pb)
 }
 
 /// Kalai–Smorodinsky score of gains `(ga, gb)` against ideal gains `(ia, ib)`: the smaller
