@@ -4,6 +4,8 @@
 # throughputs and their ratio.
 #
 #   benches/peers/run.sh [NEGMAS_TRIALS]     default 2000 (NegMAS runs ~100-200/s)
+#   benches/peers/run.sh multi               regenerate crates/core/tests/data/negmas-multi-issue.json
+#                                            (multi-issue reference negotiations, ~10 s)
 #
 # NegMAS (AGPL) is installed with pip into a virtual environment ($PEER_VENV, default
 # ~/.cache/bargain-peers/venv) and called, never copied into this repository.
@@ -16,6 +18,11 @@ venv="${PEER_VENV:-$HOME/.cache/bargain-peers/venv}"
 if [ ! -x "$venv/bin/python" ]; then
     python3 -m venv "$venv"
     "$venv/bin/pip" install --quiet "negmas>=0.16,<0.17" || "$venv/bin/pip" install --quiet negmas
+fi
+if [ "$n" = multi ]; then
+    "$venv/bin/python" "$here/negmas_multi_issue.py" > "$root/crates/core/tests/data/negmas-multi-issue.json.tmp"
+    mv "$root/crates/core/tests/data/negmas-multi-issue.json.tmp" "$root/crates/core/tests/data/negmas-multi-issue.json"
+    exit 0
 fi
 (cd "$root" && cargo build --release -p bargain-runner --quiet)
 bin="${CARGO_TARGET_DIR:-$root/target}/release/bargain"

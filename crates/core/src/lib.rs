@@ -12,6 +12,7 @@
 pub mod closed_form;
 pub mod model;
 pub mod outcome;
+pub mod package;
 pub mod party;
 pub mod protocol;
 pub mod strategy;

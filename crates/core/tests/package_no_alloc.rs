@@ -1,0 +1,54 @@
+//! Negotiating packages allocates nothing once the profiles are sorted.
+#![allow(unsafe_code)] // a global allocator needs `unsafe impl`; it only counts and delegates.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use bargain_core::package::aspiration::{Aspiration, AspirationNegotiator, negotiate};
+use bargain_core::package::solutions::ParetoFrontier;
+use bargain_core::package::sorted::SortedOutcomes;
+
+struct Counting;
+
+static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Ordering::SeqCst);
+        // SAFETY: same contract as the caller's.
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: same contract as the caller's.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+#[test]
+fn negotiating_and_solving_packages_allocates_nothing() {
+    // 600 outcomes: two opposed linear-additive utilities with ties.
+    let ua: Vec<f64> = (0..600u32)
+        .map(|i| f64::from(i % 15) / 28.0 + f64::from(i / 60) / 18.0)
+        .collect();
+    let ub: Vec<f64> = ua.iter().map(|u| 1.0 - u).collect();
+    let sa = SortedOutcomes::from_utilities(ua.clone(), u64::from);
+    let sb = SortedOutcomes::from_utilities(ub.clone(), u64::from);
+    let frontier = ParetoFrontier::new(&ua, &ub);
+    let before = ALLOCATIONS.load(Ordering::SeqCst);
+    let mut deals = 0;
+    for k in 0..200u32 {
+        let (ra, rb) = (f64::from(k % 10) / 20.0, f64::from(k % 7) / 14.0);
+        let a = AspirationNegotiator::new(&sa, ra, 10 + k % 50, Aspiration::default());
+        let b = AspirationNegotiator::new(&sb, rb, 10 + k % 50, Aspiration::default());
+        deals += usize::from(negotiate(a, b, None).is_some());
+        deals += usize::from(frontier.nash(ra, rb, 1.0, 2.0).is_some());
+        deals += usize::from(frontier.kalai_smorodinsky(ra, rb).is_some());
+        deals += usize::from(frontier.max_welfare(ra, rb).is_some());
+    }
+    let after = ALLOCATIONS.load(Ordering::SeqCst);
+    assert_eq!(after - before, 0, "allocations on the package hot path");
+    assert!(deals > 100);
+}
