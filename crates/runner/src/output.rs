@@ -175,9 +175,10 @@ fn read_marker(dir: &Path) -> Option<Marker> {
         .filter(|m| m.format == MARKER_FORMAT)
 }
 
-/// Whether `dir` is a bargain report (of any kind) holding nothing but what bargain wrote.
-fn is_clean_report(dir: &Path) -> bool {
-    read_marker(dir).is_some_and(|m| foreign_entries(dir, &m.files).is_empty())
+/// Whether `dir` is a bargain report of `kind` holding nothing but what bargain wrote.
+fn is_clean_report(dir: &Path, kind: Kind) -> bool {
+    read_marker(dir)
+        .is_some_and(|m| m.kind == kind.as_str() && foreign_entries(dir, &m.files).is_empty())
 }
 
 fn foreign_entries(dir: &Path, files: &[String]) -> Vec<String> {
@@ -221,19 +222,24 @@ pub fn check_destination(dest: &Path, kind: Kind) -> Result<(), OutputError> {
         return Ok(());
     }
     let Some(marker) = read_marker(dest) else {
-        // A plain folder holding only bargain reports (such as `reports/` after single
-        // runs) may become a folder of runs.
+        // A plain folder holding only single runs' reports (such as `reports/` after
+        // `bargain run`) may become a folder of runs.
         if kind == Kind::Runs {
-            let all_reports = fs::read_dir(dest)
+            let all_runs = fs::read_dir(dest)
                 .map_err(io_at(dest))?
                 .flatten()
-                .all(|e| is_clean_report(&e.path()));
-            if all_reports {
+                .all(|e| is_clean_report(&e.path(), Kind::Run));
+            if all_runs {
                 return Ok(());
             }
         }
+        let hint = if dest.join(MARKER).is_file() {
+            " (a report of an older bargain: remove it yourself to reuse the name)"
+        } else {
+            ""
+        };
         return refuse(format!(
-            "exists, is not empty and is not a bargain report folder (no valid {MARKER})"
+            "exists, is not empty and is not a bargain report folder (no valid {MARKER}){hint}"
         ));
     };
     if marker.kind != kind.as_str() {

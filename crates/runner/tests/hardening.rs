@@ -174,6 +174,25 @@ fn item1_out_only_replaces_a_report_of_the_same_kind() {
         before[Path::new("a/summary.json")],
         std::fs::read(runs.join("a/summary.json")).unwrap()
     );
+    // A plain folder of single runs' reports may become a folder of runs, but not one
+    // that also holds another kind of report (it would be lost).
+    let plain = tmp.path().join("plain");
+    ok(&["run", s(&a), "--quiet", "--out", s(&plain.join("a"))]);
+    ok(&[
+        "compare",
+        s(&runs.join("a")),
+        s(&runs.join("b")),
+        "--quiet",
+        "--out",
+        s(&plain.join("cmp")),
+    ]);
+    let kept = snapshot(&plain);
+    let r = bargain(&["run", s(&a), s(&b), "--quiet", "--out", s(&plain)]);
+    assert_eq!(r.status.code(), Some(2), "{}", stderr(&r));
+    assert!(snapshot(&plain) == kept);
+    std::fs::remove_dir_all(plain.join("cmp")).unwrap();
+    ok(&["run", s(&a), s(&b), "--quiet", "--out", s(&plain)]);
+    assert!(plain.join("index.html").is_file());
 }
 
 // ------------------------------------------------------------ 2. merge checks

@@ -1127,12 +1127,10 @@ impl<'d, 'a> Checker<'d, 'a> {
             fields.push(("observed.source".into(), src, true));
         }
         for (path, text, multi_line) in fields {
-            let bad = text
-                .chars()
-                .find(|&c| {
-                    (c.is_control() || c == '\u{fffe}' || c == '\u{ffff}')
-                        && !(multi_line && (c == '\n' || c == '\t'))
-                });
+            let bad = text.chars().find(|&c| {
+                (c.is_control() || c == '\u{fffe}' || c == '\u{ffff}')
+                    && !(multi_line && (c == '\n' || c == '\t'))
+            });
             if let Some(c) = bad {
                 self.error(
                     &path,
