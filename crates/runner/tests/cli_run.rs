@@ -272,17 +272,37 @@ fn replay_reproduces_a_trial_of_the_ensemble() {
             let text = String::from_utf8_lossy(&r.stdout);
             let line = text
                 .lines()
-                .find(|l| l.starts_with("outcome:"))
-                .expect("outcome line");
+                .find(|l| l.starts_with("result: "))
+                .expect("result line");
             let kind = cells[col(&format!("{model}.kind"))];
             let amount = cells[col(&format!("{model}.amount"))];
             let round = cells[col(&format!("{model}.round"))];
-            let amount = if amount.is_empty() { "-" } else { amount };
-            assert_eq!(
-                line.split_whitespace().collect::<Vec<_>>()[1..6],
-                [kind, "amount", amount, "round", round],
-                "trial {trial} {model}: {line}"
-            );
+            let parts: Vec<&str> = line["result: ".len()..].split(", ").collect();
+            assert_eq!(parts.len(), 3, "{line}");
+            assert_eq!(parts[0], kind, "trial {trial} {model}: {line}");
+            assert_eq!(parts[2], format!("round {round}"), "{line}");
+            let shown = parts[1].strip_prefix("amount ").expect("amount");
+            if amount.is_empty() {
+                assert_eq!(shown, "-", "{line}");
+            } else {
+                // Shown at the grid's precision (4 decimals without a grid), no float noise.
+                let (a, b): (f64, f64) =
+                    (amount.parse().expect("f64"), shown.parse().expect("f64"));
+                let d = shown.split('.').nth(1).map_or(0, str::len);
+                assert_eq!(d, 3, "the grid's step 0.001 has 3 decimals: {line}");
+                assert!((a - b).abs() <= 0.5e-3 + 1e-12, "{a} vs {line}");
+            }
+            // The last line says why the trial ended.
+            let why = text.lines().last().expect("why line");
+            assert!(why.starts_with("why: "), "{text}");
+            let word = match kind {
+                "deal" => "deal at",
+                "no_zone" => "no zone of agreement",
+                "not_ratified" => "not ratified",
+                other => other,
+            };
+            assert!(why.contains(word), "{kind}: {why}");
+            assert!(!text.contains("TimeBased {"), "debug dump in {text}");
             checked += 1;
         }
     }
@@ -409,4 +429,21 @@ fn the_default_command_runs_the_builtin_sma_2019_scenario() {
     assert!(String::from_utf8_lossy(&explain.stdout).contains("zone of agreement"));
     let schema: Value = serde_json::from_slice(&ok(&["schema"]).stdout).expect("schema json");
     assert!(schema.is_object());
+}
+
+/// `explain` names the negotiator types and shows the zone after ratification limits:
+/// in the two-level scenario Korea's legislature (1.1) binds before its negotiators' 1.2.
+#[test]
+fn explain_shows_presets_and_the_zone_after_ratification() {
+    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../scenarios/two-level-schelling.toml");
+    let out = ok(&["explain", file.to_str().expect("p")]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("zone of agreement after every limit: [1.0000, 1.1000]"),
+        "{text}"
+    );
+    assert!(text.contains("payer's ratification limit"), "{text}");
+    assert!(text.contains("negotiator faratin boulware"), "{text}");
+    assert!(text.contains("why: not ratified"), "{text}");
 }

@@ -193,26 +193,22 @@ impl Figure for Tornado<'_> {
                 ))?;
             }
         }
-        let w = legend.dim_in_pixel().0;
+        let x0 = s.px(label_w);
+        let third = (legend.dim_in_pixel().0 as i32 - x0).max(3) / 3;
         let entries = [
             (Swatch::Fill(PAYEE, 1.0), "raises it (PRCC > 0)".to_string()),
             (Swatch::Fill(PAYER, 1.0), "lowers it (PRCC < 0)".to_string()),
+            (Swatch::Line(INK), "Spearman's ρ".to_string()),
         ];
-        draw_legend(&legend, s, (s.px(label_w), s.px(8.0)), w / 3, &entries[..1])?;
-        draw_legend(
-            &legend,
-            s,
-            (s.px(label_w) + (w / 3) as i32, s.px(8.0)),
-            w / 3,
-            &entries[1..],
-        )?;
-        draw_legend(
-            &legend,
-            s,
-            (s.px(label_w) + (2 * w / 3) as i32 - s.px(80.0), s.px(8.0)),
-            w / 3,
-            &[(Swatch::Line(INK), "Spearman's ρ".to_string())],
-        )?;
+        for (i, entry) in entries.iter().enumerate() {
+            draw_legend(
+                &legend,
+                s,
+                (x0 + i as i32 * third, s.px(8.0)),
+                third as u32,
+                std::slice::from_ref(entry),
+            )?;
+        }
         Ok(())
     }
 }

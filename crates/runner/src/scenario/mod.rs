@@ -14,6 +14,7 @@
 mod dist;
 mod error;
 mod file;
+mod labels;
 mod lhs;
 mod sample;
 mod span;
@@ -27,6 +28,7 @@ use bargain_core::{Model, Negotiation, Side};
 use rand_xoshiro::Xoshiro256PlusPlus;
 
 pub use error::{Diagnostic, ScenarioError};
+pub use labels::preset_name;
 pub use sweep::{MAX_SWEEP_PATHS, MAX_SWEEP_VALUES, SweepAxis, parse_values as parse_sweep_values};
 
 use file::ScenarioFile;
