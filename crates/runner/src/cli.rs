@@ -26,12 +26,16 @@ pub const BUILTIN_TEXT: &str = include_str!("../../../scenarios/sma-2019.toml");
 #[command(
     name = "bargain",
     version,
-    about = "Simulate bargaining between two governments and show the distribution of deals"
+    about = "Simulate bargaining between two governments and show the distribution of deals",
+    args_conflicts_with_subcommands = true
 )]
 pub struct Cli {
-    /// What to do (default: `run` the built-in SMA 2019 scenario).
+    /// What to do (default: `run`, with `run`'s options: `bargain -q --trials 1000`).
     #[command(subcommand)]
     pub command: Option<Command>,
+    /// `run`'s options, for the form without a verb.
+    #[command(flatten)]
+    pub run: RunArgs,
 }
 
 /// The verbs.
@@ -66,6 +70,14 @@ pub enum Command {
         /// Override the scenario's trial count (matters for the latin-hypercube sampler).
         #[arg(long)]
         trials: Option<u64>,
+    },
+    /// Write a commented starter scenario `NAME.toml` that validates and runs as written.
+    New {
+        /// The scenario's name (lower-case letters, digits, `-`).
+        name: String,
+        /// Folder to write it in (default: the current folder).
+        #[arg(long, default_value = ".")]
+        dir: PathBuf,
     },
     /// Print the JSON Schema of scenario files.
     Schema,
@@ -294,7 +306,7 @@ pub fn main() -> ExitCode {
 }
 
 fn dispatch(cli: Cli) -> Result<(), CliError> {
-    match cli.command.unwrap_or(Command::Run(RunArgs::default())) {
+    match cli.command.unwrap_or(Command::Run(cli.run)) {
         Command::Run(args) => run(args),
         Command::Validate { files } => validate(&files),
         Command::Explain { scenario } => explain(scenario.as_deref()),
@@ -313,6 +325,18 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
             Ok(())
         }
         Command::Merge { dirs, out } => merge(&dirs, &out),
+        Command::New { name, dir } => {
+            use crate::starter::{NewError, write};
+            let path = write(&dir, &name).map_err(|e| match e {
+                NewError::Io(..) => CliError::Other(e.to_string()),
+                _ => CliError::Usage(e.to_string()),
+            })?;
+            println!(
+                "wrote {}; next: bargain validate {0}, bargain run {0}",
+                path.display()
+            );
+            Ok(())
+        }
         Command::Compare(a) => analysis_compare(a),
         Command::Backtest(a) => analysis_backtest(a),
         Command::Sweep(args) => sweep(&args),

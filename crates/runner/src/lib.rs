@@ -10,6 +10,7 @@ pub mod output;
 pub mod pipeline;
 pub mod report;
 pub mod scenario;
+pub mod starter;
 pub mod summary;
 pub mod table;
 pub mod why;

@@ -447,3 +447,49 @@ fn explain_shows_presets_and_the_zone_after_ratification() {
     assert!(text.contains("negotiator faratin boulware"), "{text}");
     assert!(text.contains("why: not ratified"), "{text}");
 }
+
+/// `bargain new NAME` writes a starter that validates and runs, and never overwrites.
+#[test]
+fn new_writes_a_starter_that_validates_and_runs() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = tmp.path().to_str().expect("p");
+    ok(&["new", "my-talks", "--dir", dir]);
+    let file = tmp.path().join("my-talks.toml");
+    let text = std::fs::read_to_string(&file).expect("starter");
+    assert!(text.starts_with("# A starter scenario"), "commented");
+    let f = file.to_str().expect("p");
+    let v = ok(&["validate", f]);
+    assert!(String::from_utf8_lossy(&v.stderr).is_empty(), "no warnings");
+    let out = tmp.path().join("out");
+    ok(&[
+        "run",
+        f,
+        "--trials",
+        "300",
+        "-q",
+        "--out",
+        out.to_str().expect("p"),
+    ]);
+    assert!(out.join("summary.json").is_file());
+    // A second `new` refuses to overwrite (exit 2) and leaves the file as it was.
+    let again = bargain(&["new", "my-talks", "--dir", dir]);
+    assert_eq!(again.status.code(), Some(2));
+    assert_eq!(std::fs::read_to_string(&file).expect("kept"), text);
+    assert_eq!(
+        bargain(&["new", "Bad Name", "--dir", dir]).status.code(),
+        Some(2)
+    );
+}
+
+/// The form without a verb takes `run`'s options (`bargain -q --trials N --out DIR`).
+#[test]
+fn the_verbless_form_accepts_run_options() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let out = tmp.path().join("builtin");
+    let o = ok(&["-q", "--trials", "300", "--out", out.to_str().expect("p")]);
+    assert!(o.stdout.is_empty(), "quiet");
+    let v: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).expect("summary"))
+            .expect("json");
+    assert_eq!(v["trials"], 300);
+}
