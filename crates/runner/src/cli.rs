@@ -357,6 +357,7 @@ impl From<crate::analysis::error::AnalysisError> for CliError {
 }
 
 fn analysis_compare(a: CompareArgs) -> Result<(), CliError> {
+    let spin = crate::progress::spinner(a.opts.quiet, "compare: running".into());
     let r = crate::analysis::compare::compare(&crate::analysis::compare::CompareOptions {
         a: a.a,
         b: a.b,
@@ -365,6 +366,7 @@ fn analysis_compare(a: CompareArgs) -> Result<(), CliError> {
         seed: a.opts.seed,
         threads: a.opts.threads,
     })?;
+    drop(spin);
     if !a.opts.quiet {
         print!("{}", r.table);
     }
@@ -373,6 +375,7 @@ fn analysis_compare(a: CompareArgs) -> Result<(), CliError> {
 }
 
 fn analysis_backtest(a: BacktestArgs) -> Result<(), CliError> {
+    let spin = crate::progress::spinner(a.opts.quiet, "backtest: running the scenarios".into());
     let r = crate::analysis::backtest::backtest(&crate::analysis::backtest::BacktestOptions {
         paths: a.paths,
         out: a.out,
@@ -380,6 +383,7 @@ fn analysis_backtest(a: BacktestArgs) -> Result<(), CliError> {
         seed: a.opts.seed,
         threads: a.opts.threads,
     })?;
+    drop(spin);
     if !a.opts.quiet {
         print!("{}", r.table);
     }
@@ -860,9 +864,22 @@ fn sensitivity(args: &SensitivityArgs) -> Result<(), CliError> {
         seed: args.seed.unwrap_or(loaded.scenario.run.seed),
     };
     let cancel = cancel_flag();
+    let spin = crate::progress::spinner(
+        args.quiet,
+        format!(
+            "sensitivity: {} trials{}",
+            args.samples,
+            if args.sobol {
+                format!(", Sobol design of {} rows", args.sobol_samples)
+            } else {
+                String::new()
+            }
+        ),
+    );
     let report = pool(args.threads)?
         .install(|| sa::analyze(&loaded.scenario, opts, &cancel))
         .map_err(|i| CliError::Interrupted(i.to_string()))?;
+    drop(spin);
     sa::write_files(staging.path(), &loaded.text, &report, args.model.as_deref())
         .map_err(other(&dest.display().to_string()))?;
     staging

@@ -8,6 +8,7 @@ pub mod ensemble;
 pub mod merge;
 pub mod output;
 pub mod pipeline;
+pub mod progress;
 pub mod report;
 pub mod scenario;
 pub mod starter;
