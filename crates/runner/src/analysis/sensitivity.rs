@@ -90,8 +90,22 @@ pub struct SensitivityReport {
     pub sobol_samples: Option<u64>,
     /// The uncertain inputs, in sampling order.
     pub inputs: Vec<String>,
+    /// Their human-readable labels (`Republic of Korea: negotiator type`), same order.
+    #[serde(default)]
+    pub input_labels: Vec<String>,
     /// Per model, in run order.
     pub models: Vec<ModelSensitivity>,
+}
+
+impl SensitivityReport {
+    /// The label of input `j` (its field path when the report has no labels).
+    #[must_use]
+    pub fn label(&self, j: usize) -> &str {
+        self.input_labels
+            .get(j)
+            .or_else(|| self.inputs.get(j))
+            .map_or("", String::as_str)
+    }
 }
 
 /// What to compute.
@@ -238,6 +252,7 @@ pub fn analyze(
         samples: n,
         sobol_samples: opts.sobol.map(|r| r.clamp(2, MAX_SOBOL_SAMPLES)),
         inputs: names,
+        input_labels: scenario.input_labels(),
         models: out,
     })
 }
@@ -365,7 +380,7 @@ pub fn table(report: &SensitivityReport) -> String {
         let _ = writeln!(s, "{} ({} deals)", m.model, m.deals);
         let _ = write!(
             s,
-            "  {:<40} {:>12} {:>12}",
+            "  {:<46} {:>12} {:>12}",
             "input", "PRCC amount", "PRCC deal"
         );
         if with_sobol {
@@ -378,7 +393,13 @@ pub fn table(report: &SensitivityReport) -> String {
         s.push('\n');
         for j in crate::report::tornado_order(m) {
             let (a, d) = (&m.amount[j], &m.deal[j]);
-            let _ = write!(s, "  {:<40} {:>12} {:>12}", a.input, f(a.prcc), f(d.prcc));
+            let _ = write!(
+                s,
+                "  {:<46} {:>12} {:>12}",
+                report.label(j),
+                f(a.prcc),
+                f(d.prcc)
+            );
             if with_sobol {
                 let _ = write!(
                     s,

@@ -250,7 +250,8 @@ fn sensitivity_page(
             let (a, d) = (&m.amount[j], &m.deal[j]);
             write!(
                 out,
-                "<tr><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>",
+                "<tr><td>{}<br><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>",
+                escape(r.label(j)),
                 escape(&a.input),
                 corr(a.spearman),
                 corr(a.prcc),

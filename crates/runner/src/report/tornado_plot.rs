@@ -15,7 +15,7 @@ use crate::analysis::sensitivity::{Effect, ModelSensitivity, SensitivityReport};
 /// Height of one input's row, in design pixels.
 const ROW: u32 = 34;
 /// Width of the input-name column (without Sobol indices).
-const LABEL_W: f64 = 250.0;
+const LABEL_W: f64 = 310.0;
 /// Width of the input-name column when each row also shows its Sobol indices.
 const LABEL_W_SOBOL: f64 = 330.0;
 
@@ -177,7 +177,7 @@ impl Figure for Tornado<'_> {
         let style = s.text(14.0);
         let small = s.muted(11.0);
         for (j, py) in row_y {
-            let name = fit_text(&labels, &r.inputs[j], &style, s.upx(label_w - 20.0))?;
+            let name = fit_text(&labels, r.label(j), &style, s.upx(label_w - 20.0))?;
             let sobol = sobol_line(&m.amount[j], &m.deal[j]);
             let dy = if with_sobol { s.px(7.0) } else { 0 };
             labels.draw(&Text::new(

@@ -9,8 +9,8 @@ use super::Scenario;
 fn field_label(field: &str) -> Option<&'static str> {
     Some(match field {
         "opening" => "opening ask",
-        "reservation" => "reservation (walk-away limit)",
-        "discount" => "patience (discount per offer)",
+        "reservation" => "reservation",
+        "discount" => "patience (discount)",
         "power" => "bargaining power",
         "ratification" => "ratification limit",
         "outside_option" => "outside option",
@@ -21,7 +21,7 @@ fn field_label(field: &str) -> Option<&'static str> {
         "strategy.beta" => "concession shape β",
         "strategy.kappa" => "initial concession κ",
         "max_rounds" => "number of rounds",
-        "breakdown_risk" => "breakdown risk per rejected offer",
+        "breakdown_risk" => "breakdown risk",
         _ => return None,
     })
 }
