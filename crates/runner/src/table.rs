@@ -23,8 +23,8 @@ pub fn summary_table(s: &Summary) -> String {
     );
     let _ = writeln!(
         out,
-        "{:<18} {:>7} {:>9} {:>9} {:>9} {:>9} {:>9} {:>7}  observed pct",
-        "model", "deal %", "p05", "p25", "median", "p75", "p95", "round"
+        "{:<18} {:>16} {:>9} {:>9} {:>9} {:>9} {:>9} {:>7}  observed pct",
+        "model", "deal % ± se", "p05", "p25", "median", "p75", "p95", "round"
     );
     for (name, m) in crate::report::ordered_models(s) {
         let q = |k: &str| m.amount.as_ref().and_then(|a| a.quantiles.get(k).copied());
@@ -34,9 +34,9 @@ pub fn summary_table(s: &Summary) -> String {
             .map_or_else(String::new, |o| format!("{:.0}%", 100.0 * o.percentile));
         let _ = writeln!(
             out,
-            "{:<18} {:>7.1} {:>9} {:>9} {:>9} {:>9} {:>9} {:>7}  {}",
+            "{:<18} {:>16} {:>9} {:>9} {:>9} {:>9} {:>9} {:>7}  {}",
             name,
-            100.0 * m.agreement_rate,
+            crate::report::mc_error::rate_with_se(m.agreement_rate, m.trials),
             fmt_opt(q("p05")),
             fmt_opt(q("p25")),
             fmt_opt(q("p50")),

@@ -211,7 +211,7 @@ fn page(data: &ReportData<'_>, svgs: [&str; 3]) -> Result<String, fmt::Error> {
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             model_cell(name),
             m.trials,
-            pct(m.agreement_rate),
+            super::mc_error::rate_with_se(m.agreement_rate, m.trials),
             num.opt(quantile(m, "p50")),
             interval(num, m, "p25", "p75"),
             interval(num, m, "p05", "p95"),
@@ -224,7 +224,8 @@ fn page(data: &ReportData<'_>, svgs: [&str; 3]) -> Result<String, fmt::Error> {
     writeln!(out, "</tbody></table></div>")?;
     writeln!(
         out,
-        "<p class=\"note\">Intervals are central: 50% = p25–p75, 90% = p05–p95 of the agreed \
+        "<p class=\"note\">Agreement rate ± its Monte Carlo standard error √(p(1−p)/trials), \
+         in percentage points. Intervals are central: 50% = p25–p75, 90% = p05–p95 of the agreed \
          amounts of each model's deals.</p>"
     )?;
 

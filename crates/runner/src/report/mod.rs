@@ -14,6 +14,7 @@ mod dance;
 mod figure;
 mod html;
 mod index;
+pub mod mc_error;
 mod plots;
 mod ridgeline;
 mod rounds;
