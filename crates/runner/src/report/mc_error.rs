@@ -35,7 +35,7 @@ mod tests {
         assert!((rate_se(0.5, 10_000) - 0.005).abs() < 1e-15);
         assert_eq!(rate_se(1.0, 100), 0.0);
         assert_eq!(rate_se(0.3, 0), 0.0);
-        assert_eq!(rate_with_se(0.5, 10_000), "50.0% ± 0.5");
+        assert_eq!(rate_with_se(0.5, 10_000), "50.00% ± 0.50");
         assert_eq!(rate_with_se(0.751, 100_000), "75.10% ± 0.14");
         assert_eq!(rate_with_se(1.0, 100), "100.0% ± 0.0");
     }
