@@ -215,14 +215,8 @@ pub fn report_data<'a>(loaded: &'a Loaded, finished: &'a Finished) -> ReportData
         .copied()
         .filter(|m| m.is_closed_form())
         .collect();
-    let closed: Vec<Model> = if listed.is_empty() {
-        Model::ALL
-            .into_iter()
-            .filter(|m| m.is_closed_form())
-            .collect()
-    } else {
-        listed
-    };
+    // Markers only for the closed forms that ran.
+    let closed = listed;
     let mut rng = ensemble::trial_rng(finished.plan.seed, u64::MAX);
     let closed_forms = closed
         .into_iter()
@@ -253,7 +247,11 @@ pub fn report_data<'a>(loaded: &'a Loaded, finished: &'a Finished) -> ReportData
         sources: &scenario.sources,
         observed: scenario.observed.as_ref().map(|o| (o.amount, o.round)),
         closed_forms,
-        zone: (central.payee.reservation, central.payer.reservation),
+        zone: {
+            // After outside options and ratification limits (see `why::zone`).
+            let z = crate::why::zone(&central);
+            (z.floor.amount, z.ceiling.amount)
+        },
         dance,
         warnings: finished.info.warnings.clone(),
     }

@@ -493,3 +493,53 @@ fn the_verbless_form_accepts_run_options() {
             .expect("json");
     assert_eq!(v["trials"], 300);
 }
+
+/// The report's zone honours ratification limits (two-level: Korea's legislature, 1.1,
+/// binds before its negotiators' 1.2), and closed-form markers appear only for models
+/// that ran.
+#[test]
+fn report_zone_after_ratification_and_markers_only_for_models_run() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let file =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios/two-level-schelling.toml");
+    let text = std::fs::read_to_string(&file).expect("read");
+    let out = tmp.path().join("tl");
+    ok(&[
+        "run",
+        file.to_str().expect("p"),
+        "--trials",
+        "500",
+        "-q",
+        "--out",
+        out.to_str().expect("p"),
+    ]);
+    let html = std::fs::read_to_string(out.join("report.html")).expect("html");
+    assert!(
+        html.contains("<strong>1.000 – 1.100"),
+        "zone after ratification"
+    );
+    // Only the agents: no closed-form marker in the amounts plot.
+    let models_line = text
+        .lines()
+        .find(|l| l.starts_with("models"))
+        .expect("models line");
+    let agents_only = write(
+        tmp.path(),
+        "agents-only.toml",
+        &text.replace(models_line, "models = [\"agents\"]"),
+    );
+    let out2 = tmp.path().join("agents");
+    ok(&[
+        "run",
+        agents_only.to_str().expect("p"),
+        "--trials",
+        "500",
+        "-q",
+        "--out",
+        out2.to_str().expect("p"),
+    ]);
+    let svg = std::fs::read_to_string(out2.join("amounts.svg")).expect("svg");
+    for m in ["nash", "rubinstein", "stahl", "closed form"] {
+        assert!(!svg.contains(m), "{m} marker in an agents-only run");
+    }
+}

@@ -235,7 +235,8 @@ fn page(data: &ReportData<'_>, svgs: [&str; 3]) -> Result<String, fmt::Error> {
         (
             "Distribution of agreed amounts per model",
             "Each model's histogram is normalized to its own deals. Solid line: observed \
-             outcome; dashed: closed forms at central values; shaded: zone of agreement.",
+             outcome; dashed: closed forms at central values; shaded: zone of agreement at central \
+             values, after outside options and ratification limits.",
         ),
         (
             "Deals per round and outcome kinds",
@@ -417,16 +418,16 @@ fn page(data: &ReportData<'_>, svgs: [&str; 3]) -> Result<String, fmt::Error> {
     if z0.is_finite() && z1.is_finite() && z0 <= z1 {
         writeln!(
             out,
-            "<p>Zone of agreement [payee reservation, payer reservation]: \
-             <strong>{} – {} {unit}</strong>.</p>",
+            "<p>Zone of agreement after outside options and ratification limits \
+             [payee's floor, payer's ceiling]: <strong>{} – {} {unit}</strong>.</p>",
             num.of(z0),
             num.of(z1)
         )?;
     } else {
         writeln!(
             out,
-            "<p>No zone of agreement at central values (payee reservation {}, payer \
-             reservation {} {unit}).</p>",
+            "<p>No zone of agreement at central values after outside options and \
+             ratification limits (payee's floor {}, payer's ceiling {} {unit}).</p>",
             num.of(z0),
             num.of(z1)
         )?;

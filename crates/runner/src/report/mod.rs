@@ -67,7 +67,8 @@ pub struct ReportData<'a> {
     /// Each closed-form model's prediction at the scenario's central values
     /// (`None`: no agreement under that model).
     pub closed_forms: Vec<(Model, Option<f64>)>,
-    /// The zone of agreement `[payee reservation, payer reservation]` at the central values.
+    /// The zone of agreement `[payee's floor, payer's ceiling]` at the central values,
+    /// after outside options and ratification limits (`why::zone`).
     pub zone: (f64, f64),
     /// A few sample trials of the `agents` model, offer by offer (the negotiation dance).
     pub dance: Vec<DanceTrial>,
