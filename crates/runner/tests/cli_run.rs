@@ -543,3 +543,37 @@ fn report_zone_after_ratification_and_markers_only_for_models_run() {
         assert!(!svg.contains(m), "{m} marker in an agents-only run");
     }
 }
+
+/// The dance plot shows one trial of each outcome the agents reached (sma-2021's first
+/// four trials have no deal; the plot must still show one).
+#[test]
+fn dance_shows_one_trial_of_each_outcome() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios/sma-2021.toml");
+    let out = tmp.path().join("r");
+    ok(&[
+        "run",
+        file.to_str().expect("p"),
+        "--trials",
+        "2000",
+        "-q",
+        "--out",
+        out.to_str().expect("p"),
+    ]);
+    let summary: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).expect("s"))
+            .expect("json");
+    let svg = std::fs::read_to_string(out.join("dance.svg")).expect("svg");
+    let outcomes = summary["models"]["agents"]["outcomes"]
+        .as_object()
+        .expect("outcomes");
+    for (kind, n) in outcomes {
+        if n.as_u64().unwrap_or(0) > 0 {
+            let word = kind.replace('_', " ");
+            assert!(
+                svg.contains(&format!(": {word}")),
+                "no {word} trial in the dance plot"
+            );
+        }
+    }
+}

@@ -244,8 +244,8 @@ fn page(data: &ReportData<'_>, svgs: [&str; 3]) -> Result<String, fmt::Error> {
         ),
         (
             "Negotiation dance",
-            "Every offer of sample trials of the agents model; dashed: the reservations of \
-             the first trial; rings: accepted offers.",
+            "Every offer of one trial of each outcome the agents reached (the first such \
+             trial); dashed: the reservations of the first trial listed; rings: accepted offers.",
         ),
     ];
     for (svg, (label, caption)) in svgs.iter().zip(captions) {
