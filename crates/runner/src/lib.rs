@@ -7,6 +7,7 @@ pub mod cli;
 pub mod ensemble;
 pub mod merge;
 pub mod output;
+pub mod pairs;
 pub mod pipeline;
 pub mod progress;
 pub mod report;

@@ -295,6 +295,9 @@ fn page(data: &ReportData<'_>, svgs: [&str; 3]) -> Result<String, fmt::Error> {
         "<p class=\"note\">Kinds: deal, deadline, breakdown, not_ratified (signed but not \
          ratified), no_zone (no zone of agreement).</p>"
     )?;
+    if let Some(p) = &data.pairs {
+        super::pairs_html::write(&mut out, p)?;
+    }
 
     // Quantiles.
     writeln!(out, "<h2>Quantiles of the agreed amount ({unit})</h2>")?;

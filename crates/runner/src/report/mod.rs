@@ -15,6 +15,7 @@ mod figure;
 mod html;
 mod index;
 pub mod mc_error;
+mod pairs_html;
 mod plots;
 mod ridgeline;
 mod rounds;
@@ -74,6 +75,8 @@ pub struct ReportData<'a> {
     pub dance: Vec<DanceTrial>,
     /// Semantic warnings about the scenario.
     pub warnings: Vec<String>,
+    /// The agents' outcomes by negotiator-type pair (when the pair varies).
+    pub pairs: Option<crate::pairs::PairTable>,
 }
 
 /// One sampled negotiation, offer by offer.
