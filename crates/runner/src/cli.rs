@@ -27,12 +27,16 @@ pub const BUILTIN_TEXT: &str = include_str!("../../../scenarios/sma-2019.toml");
 #[command(
     name = "bargain",
     version,
-    about = "Simulate bargaining between two governments and show the distribution of deals"
+    about = "Simulate bargaining between two governments and show the distribution of deals",
+    args_conflicts_with_subcommands = true
 )]
 pub struct Cli {
-    /// What to do (default: `run` the built-in SMA 2019 scenario).
+    /// What to do (default: `run`, with `run`'s options: `bargain -q --trials 1000`).
     #[command(subcommand)]
     pub command: Option<Command>,
+    /// `run`'s options, for the form without a verb.
+    #[command(flatten)]
+    pub run: RunArgs,
 }
 
 /// The verbs.
@@ -67,6 +71,14 @@ pub enum Command {
         /// Override the scenario's trial count (matters for the latin-hypercube sampler).
         #[arg(long)]
         trials: Option<u64>,
+    },
+    /// Write a commented starter scenario `NAME.toml` that validates and runs as written.
+    New {
+        /// The scenario's name (lower-case letters, digits, `-`).
+        name: String,
+        /// Folder to write it in (default: the current folder).
+        #[arg(long, default_value = ".")]
+        dir: PathBuf,
     },
     /// Print the JSON Schema of scenario files.
     Schema,
@@ -324,7 +336,7 @@ pub fn main() -> ExitCode {
 }
 
 fn dispatch(cli: Cli) -> Result<(), CliError> {
-    match cli.command.unwrap_or(Command::Run(RunArgs::default())) {
+    match cli.command.unwrap_or(Command::Run(cli.run)) {
         Command::Run(args) => run(args),
         Command::Validate { files } => validate(&files),
         Command::Explain { scenario } => explain(scenario.as_deref()),
@@ -343,6 +355,18 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
             Ok(())
         }
         Command::Merge { dirs, out } => merge(&dirs, &out),
+        Command::New { name, dir } => {
+            use crate::starter::{NewError, write};
+            let path = write(&dir, &name).map_err(|e| match e {
+                NewError::Io(..) => CliError::Other(e.to_string()),
+                _ => CliError::Usage(e.to_string()),
+            })?;
+            println!(
+                "wrote {}; next: bargain validate {0}, bargain run {0}",
+                path.display()
+            );
+            Ok(())
+        }
         Command::Compare(a) => analysis_compare(a),
         Command::Backtest(a) => analysis_backtest(a),
         Command::Sweep(args) => sweep(&args),
@@ -363,6 +387,7 @@ impl From<crate::analysis::error::AnalysisError> for CliError {
 }
 
 fn analysis_compare(a: CompareArgs) -> Result<(), CliError> {
+    let spin = crate::progress::spinner(a.opts.quiet, "compare: running".into());
     let r = crate::analysis::compare::compare(&crate::analysis::compare::CompareOptions {
         a: a.a,
         b: a.b,
@@ -371,6 +396,7 @@ fn analysis_compare(a: CompareArgs) -> Result<(), CliError> {
         seed: a.opts.seed,
         threads: a.opts.threads,
     })?;
+    drop(spin);
     if !a.opts.quiet {
         print!("{}", r.table);
     }
@@ -379,6 +405,7 @@ fn analysis_compare(a: CompareArgs) -> Result<(), CliError> {
 }
 
 fn analysis_backtest(a: BacktestArgs) -> Result<(), CliError> {
+    let spin = crate::progress::spinner(a.opts.quiet, "backtest: running the scenarios".into());
     let r = crate::analysis::backtest::backtest(&crate::analysis::backtest::BacktestOptions {
         paths: a.paths,
         out: a.out,
@@ -386,6 +413,7 @@ fn analysis_backtest(a: BacktestArgs) -> Result<(), CliError> {
         seed: a.opts.seed,
         threads: a.opts.threads,
     })?;
+    drop(spin);
     if !a.opts.quiet {
         print!("{}", r.table);
     }
@@ -867,9 +895,22 @@ fn sensitivity(args: &SensitivityArgs) -> Result<(), CliError> {
         seed: args.seed.unwrap_or(loaded.scenario.run.seed),
     };
     let cancel = cancel_flag();
+    let spin = crate::progress::spinner(
+        args.quiet,
+        format!(
+            "sensitivity: {} trials{}",
+            args.samples,
+            if args.sobol {
+                format!(", Sobol design of {} rows", args.sobol_samples)
+            } else {
+                String::new()
+            }
+        ),
+    );
     let report = pool(args.threads)?
         .install(|| sa::analyze(&loaded.scenario, opts, &cancel))
         .map_err(|i| CliError::Interrupted(i.to_string()))?;
+    drop(spin);
     sa::write_files(staging.path(), &loaded.text, &report, args.model.as_deref())
         .map_err(other(&dest.display().to_string()))?;
     staging.commit(Some(&cancel))?;

@@ -222,14 +222,8 @@ pub fn report_data<'a>(loaded: &'a Loaded, finished: &'a Finished) -> ReportData
         .copied()
         .filter(|m| m.is_closed_form())
         .collect();
-    let closed: Vec<Model> = if listed.is_empty() {
-        Model::ALL
-            .into_iter()
-            .filter(|m| m.is_closed_form())
-            .collect()
-    } else {
-        listed
-    };
+    // Markers only for the closed forms that ran.
+    let closed = listed;
     let mut rng = ensemble::trial_rng(finished.plan.seed, u64::MAX);
     let closed_forms = closed
         .into_iter()
@@ -239,18 +233,7 @@ pub fn report_data<'a>(loaded: &'a Loaded, finished: &'a Finished) -> ReportData
         })
         .collect();
     let dance = if finished.plan.models.contains(&Model::Agents) {
-        (0..DANCE_TRIALS.min(finished.plan.trials))
-            .map(|t| {
-                let r = ensemble::replay(scenario, &finished.plan, t, Model::Agents);
-                DanceTrial {
-                    trial: t,
-                    offers: r.trace.offers,
-                    outcome: r.outcome,
-                    payee_reservation: r.negotiation.payee.reservation,
-                    payer_reservation: r.negotiation.payer.reservation,
-                }
-            })
-            .collect()
+        dance_trials(scenario, finished)
     } else {
         Vec::new()
     };
@@ -260,10 +243,66 @@ pub fn report_data<'a>(loaded: &'a Loaded, finished: &'a Finished) -> ReportData
         sources: &scenario.sources,
         observed: scenario.observed.as_ref().map(|o| (o.amount, o.round)),
         closed_forms,
-        zone: (central.payee.reservation, central.payer.reservation),
+        zone: {
+            // After outside options and ratification limits (see `why::zone`).
+            let z = crate::why::zone(&central);
+            (z.floor.amount, z.ceiling.amount)
+        },
         dance,
         warnings: finished.info.warnings.clone(),
+        pairs: crate::pairs::by_strategy_pair(scenario, &finished.plan, crate::pairs::PAIR_TRIALS),
     }
+}
+
+/// Most trials replayed to find one of each outcome kind for the dance plot.
+const DANCE_SEARCH: u64 = 5000;
+
+/// The dance plot's trials: the first trial of each outcome kind the agents reached
+/// (deal first, in [`OutcomeKind::ALL`] order), searched among the first
+/// [`DANCE_SEARCH`] trials; trials `0..DANCE_TRIALS` fill up when fewer kinds occur.
+fn dance_trials(scenario: &Scenario, finished: &Finished) -> Vec<DanceTrial> {
+    use bargain_core::OutcomeKind;
+    let occurred: Vec<OutcomeKind> = finished
+        .summary
+        .models
+        .get("agents")
+        .map(|m| {
+            OutcomeKind::ALL
+                .into_iter()
+                .filter(|k| m.outcomes.get(k.as_str()).copied().unwrap_or(0) > 0)
+                .collect()
+        })
+        .unwrap_or_default();
+    let replay = |t: u64| {
+        let r = ensemble::replay(scenario, &finished.plan, t, Model::Agents);
+        DanceTrial {
+            trial: t,
+            offers: r.trace.offers,
+            outcome: r.outcome,
+            payee_reservation: r.negotiation.payee.reservation,
+            payer_reservation: r.negotiation.payer.reservation,
+        }
+    };
+    let mut found: Vec<Option<DanceTrial>> = vec![None; OutcomeKind::ALL.len()];
+    for t in 0..DANCE_SEARCH.min(finished.plan.trials) {
+        if occurred.iter().all(|k| found[k.index()].is_some()) {
+            break;
+        }
+        let d = replay(t);
+        let slot = &mut found[d.outcome.kind.index()];
+        if slot.is_none() {
+            *slot = Some(d);
+        }
+    }
+    let mut out: Vec<DanceTrial> = found.into_iter().flatten().collect();
+    let mut t = 0;
+    while (out.len() as u64) < DANCE_TRIALS.min(finished.plan.trials) && t < finished.plan.trials {
+        if !out.iter().any(|d| d.trial == t) {
+            out.push(replay(t));
+        }
+        t += 1;
+    }
+    out
 }
 
 /// Serialize to pretty JSON with a trailing newline.

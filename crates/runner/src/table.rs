@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use bargain_core::{Model, OutcomeKind};
+use bargain_core::{Model, OutcomeKind, Side};
 
 use crate::ensemble::Replay;
 use crate::scenario::Scenario;
@@ -23,8 +23,8 @@ pub fn summary_table(s: &Summary) -> String {
     );
     let _ = writeln!(
         out,
-        "{:<18} {:>7} {:>9} {:>9} {:>9} {:>9} {:>9} {:>7}  observed pct",
-        "model", "deal %", "p05", "p25", "median", "p75", "p95", "round"
+        "{:<18} {:>16} {:>9} {:>9} {:>9} {:>9} {:>9} {:>7}  observed pct",
+        "model", "deal % ± se", "p05", "p25", "median", "p75", "p95", "round"
     );
     for (name, m) in crate::report::ordered_models(s) {
         let q = |k: &str| m.amount.as_ref().and_then(|a| a.quantiles.get(k).copied());
@@ -34,9 +34,9 @@ pub fn summary_table(s: &Summary) -> String {
             .map_or_else(String::new, |o| format!("{:.0}%", 100.0 * o.percentile));
         let _ = writeln!(
             out,
-            "{:<18} {:>7.1} {:>9} {:>9} {:>9} {:>9} {:>9} {:>7}  {}",
+            "{:<18} {:>16} {:>9} {:>9} {:>9} {:>9} {:>9} {:>7}  {}",
             name,
-            100.0 * m.agreement_rate,
+            crate::report::mc_error::rate_with_se(m.agreement_rate, m.trials),
             fmt_opt(q("p05")),
             fmt_opt(q("p25")),
             fmt_opt(q("p50")),
@@ -68,44 +68,66 @@ pub fn summary_table(s: &Summary) -> String {
     out
 }
 
-/// `bargain explain`: the zone of agreement and every closed form at the central values.
+/// `bargain explain`: the central values in words (negotiator types by name), the zone
+/// of agreement after outside options and ratification limits, and every closed form at
+/// the central values, each with why it ends as it does.
 #[must_use]
 pub fn explain(scenario: &Scenario) -> String {
+    use crate::why::{self, Names, amount};
     let n = scenario.central();
+    let d = why::decimals(n.protocol.grid);
+    let names = Names {
+        payee: scenario.party_name(Side::Payee),
+        payer: scenario.party_name(Side::Payer),
+    };
     let mut out = String::new();
     let _ = writeln!(out, "{} (amounts in {})", scenario.title, scenario.unit);
-    let _ = writeln!(out, "central values (medians of every distribution):");
+    let _ = writeln!(
+        out,
+        "central values (medians of every distribution, the most likely option of a choice):"
+    );
+    let opt = |x: Option<f64>| x.map_or_else(|| "none".to_string(), |v| amount(v, d));
     for p in [&n.payee, &n.payer] {
         let _ = writeln!(
             out,
-            "  {:<6} opening {:.4}  reservation {:.4}  discount {:.3}  power {:.3}  ratification {}  outside option {}  strategy {}",
+            "  {} ({}): opening {}, reservation {}, ratification limit {}, outside option {}, discount {:.3}, power {:.3}, negotiator {}",
+            scenario.party_name(p.side),
             p.side.as_str(),
-            p.opening,
-            p.reservation,
+            amount(p.opening, d),
+            amount(p.reservation, d),
+            opt(p.ratification),
+            opt(p.outside_option),
             p.discount,
             p.power,
-            fmt_opt(p.ratification),
-            fmt_opt(p.outside_option),
-            p.strategy.kind()
+            why::strategy_name(&p.strategy)
         );
     }
-    let (lo, hi) = (n.payee.reservation, n.payer.reservation);
-    if lo <= hi {
+    let z = why::zone(&n);
+    let (lo, hi) = (z.floor.amount, z.ceiling.amount);
+    let source = |l: &why::Limit| l.kind.as_str();
+    if z.is_empty() {
         let _ = writeln!(
             out,
-            "zone of agreement: [{lo:.4}, {hi:.4}] (surplus {:.4})",
-            hi - lo
+            "zone of agreement after every limit: empty (the payer's {} {} is below the payee's {} {})",
+            source(&z.ceiling),
+            amount(hi, d),
+            source(&z.floor),
+            amount(lo, d)
         );
     } else {
         let _ = writeln!(
             out,
-            "zone of agreement: empty (the payee needs {:.4} more than the payer can bear)",
-            lo - hi
+            "zone of agreement after every limit: [{}, {}] (payee's {}, payer's {}; surplus {})",
+            amount(lo, d),
+            amount(hi, d),
+            source(&z.floor),
+            source(&z.ceiling),
+            amount(hi - lo, d)
         );
     }
     let _ = writeln!(
         out,
-        "protocol: {} rounds, {} moves first, breakdown risk {:.4}",
+        "protocol: {} rounds, {} moves first, breakdown risk {:.4} per rejected offer",
         n.protocol.max_rounds,
         n.protocol.first_mover.as_str(),
         n.protocol.breakdown_risk
@@ -118,53 +140,124 @@ pub fn explain(scenario: &Scenario) -> String {
             "  {:<18} {:<13} amount {:>8}  round {}",
             m.as_str(),
             o.kind.as_str(),
-            fmt_opt(o.amount),
+            o.amount.map_or_else(|| "-".to_string(), |x| amount(x, d)),
             o.round
+        );
+        if !o.is_deal() {
+            let w = why::why(&n, m, &o, &bargain_core::Trace::new(), names);
+            let _ = writeln!(out, "  {:<18} why: {}", "", w.text);
+        }
+    }
+    if !scenario.input_names().is_empty() {
+        let _ = writeln!(
+            out,
+            "uncertain inputs (drawn per trial; `bargain replay` shows one trial): {}",
+            scenario.input_labels().join("; ")
         );
     }
     out
 }
 
-/// `bargain replay`: one trial, offer by offer.
+/// `bargain replay`: one trial in plain words — the sampled inputs (negotiator types by
+/// name), each party's limits, each offer with who made it and how it was answered, and
+/// a last line saying why the trial ended (see [`crate::why`]).
 #[must_use]
 pub fn replay(scenario: &Scenario, trial: u64, model: Model, r: &Replay) -> String {
+    use crate::why::{self, Names, amount};
+    let n = &r.negotiation;
+    let d = why::decimals(n.protocol.grid);
+    let names = Names {
+        payee: scenario.party_name(Side::Payee),
+        payer: scenario.party_name(Side::Payer),
+    };
+    let who = |side: Side| format!("{} ({})", scenario.party_name(side), side.as_str());
     let mut out = String::new();
-    let _ = writeln!(out, "{} — trial {trial}, model {model}", scenario.title);
-    let _ = writeln!(out, "sampled inputs:");
-    for (name, x) in scenario.input_names().iter().zip(&r.inputs) {
-        let _ = writeln!(out, "  {name} = {x}");
+    let _ = writeln!(
+        out,
+        "{} — trial {trial}, model {model} (amounts in {})",
+        scenario.title, scenario.unit
+    );
+    if !r.inputs.is_empty() {
+        let _ = writeln!(out, "sampled inputs:");
+        let labels: Vec<String> = scenario
+            .input_names()
+            .iter()
+            .map(|name| format!("{} ({name})", scenario.field_label(name)))
+            .collect();
+        let width = labels.iter().map(|l| l.chars().count()).max().unwrap_or(0);
+        for (j, (name, x)) in scenario.input_names().iter().zip(&r.inputs).enumerate() {
+            let value = match name.rsplit('.').next() {
+                Some("opening" | "reservation" | "ratification" | "outside_option") => {
+                    amount(*x, d)
+                }
+                _ => scenario.input_value(j, *x),
+            };
+            let _ = writeln!(out, "  {:<width$}  {value}", labels[j]);
+        }
     }
-    for p in [&r.negotiation.payee, &r.negotiation.payer] {
+    let opt = |x: Option<f64>| x.map_or_else(|| "none".to_string(), |v| amount(v, d));
+    let _ = writeln!(out, "parties:");
+    for p in [&n.payee, &n.payer] {
         let _ = writeln!(
             out,
-            "  {}: opening {}, reservation {}, strategy {:?}",
-            p.side.as_str(),
-            p.opening,
-            p.reservation,
-            p.strategy
+            "  {}: opens at {}, reservation {}, ratification limit {}, outside option {}, negotiator {}",
+            who(p.side),
+            amount(p.opening, d),
+            amount(p.reservation, d),
+            opt(p.ratification),
+            opt(p.outside_option),
+            why::strategy_name(&p.strategy)
         );
     }
-    if !r.trace.offers.is_empty() {
+    let _ = writeln!(
+        out,
+        "protocol: {} rounds, {} moves first, breakdown risk {:.4} per rejected offer",
+        n.protocol.max_rounds,
+        who(n.protocol.first_mover),
+        n.protocol.breakdown_risk
+    );
+    let offers = &r.trace.offers;
+    if !offers.is_empty() {
         let _ = writeln!(out, "offers:");
-        for o in &r.trace.offers {
+        for (i, o) in offers.iter().enumerate() {
+            let other = who(o.by.other());
+            let answer = if i + 1 < offers.len() {
+                format!(
+                    "rejected by the {}, who counters",
+                    scenario.party_name(o.by.other())
+                )
+            } else {
+                match r.outcome.kind {
+                    OutcomeKind::Deal => format!("accepted by {other}"),
+                    OutcomeKind::NotRatified => {
+                        format!("accepted by {other}, then not ratified")
+                    }
+                    OutcomeKind::Breakdown => {
+                        format!("rejected by {other}; the talks broke down")
+                    }
+                    OutcomeKind::Deadline => "no answer: the deadline passed".to_string(),
+                    OutcomeKind::NoZone => "-".to_string(),
+                }
+            };
             let _ = writeln!(
                 out,
-                "  round {:>3}  {:<6} offers {}",
+                "  round {:>3}  {:<32} offers {:>10}  → {answer}",
                 o.round + 1,
-                o.by.as_str(),
-                o.amount
+                who(o.by),
+                amount(o.amount, d),
             );
         }
     }
     let _ = writeln!(
         out,
-        "outcome: {} amount {} round {} accepted by {}",
+        "result: {}, amount {}, round {}",
         r.outcome.kind.as_str(),
         r.outcome
             .amount
-            .map_or_else(|| "-".into(), |x| x.to_string()),
-        r.outcome.round,
-        r.outcome.accepted_by.map_or("-", |s| s.as_str())
+            .map_or_else(|| "-".to_string(), |x| amount(x, d)),
+        r.outcome.round
     );
+    let w = why::why(n, model, &r.outcome, &r.trace, names);
+    let _ = writeln!(out, "why: {}", w.text);
     out
 }

@@ -124,9 +124,9 @@ fn sobol_indices_of_the_known_scenario() {
     let tmp = tempfile::tempdir().expect("tmp");
     let v = run(
         tmp.path(),
-        &["--samples", "1000", "--sobol", "--sobol-samples", "4000"],
+        &["--samples", "1000", "--sobol", "--sobol-samples", "16000"],
     );
-    assert_eq!(v["sobol_samples"], 4000);
+    assert_eq!(v["sobol_samples"], 16000);
     let s = &effect(&v, "nash", "amount", "parties.us.reservation")["sobol"];
     let (first, total) = (
         s["first"].as_f64().expect("first"),
@@ -177,4 +177,60 @@ fn bad_options_are_usage_errors() {
             .code(),
         Some(2)
     );
+}
+
+/// On the shipped SMA 2019 scenario (deals and no deals, the `agents` model's own draws),
+/// every first-order index lies in [0, 1] within its 95% interval, and the terminal shows
+/// the Sobol columns.
+#[test]
+fn sobol_first_order_indices_of_sma_2019_lie_in_the_unit_interval() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let scenario =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios/sma-2019.toml");
+    let out = tmp.path().join("out");
+    let o = bargain(&[
+        "sensitivity",
+        scenario.to_str().expect("utf8"),
+        "--samples",
+        "500",
+        "--sobol",
+        "--sobol-samples",
+        "4096",
+        "--out",
+        out.to_str().expect("utf8"),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        stdout.contains("S1 amount") && stdout.contains("ST deal"),
+        "{stdout}"
+    );
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("sensitivity.json")).expect("json"))
+            .expect("parse");
+    let mut seen = 0;
+    for m in v["models"].as_array().expect("models") {
+        for output in ["amount", "deal"] {
+            for e in m[output].as_array().expect("effects") {
+                let s = &e["sobol"];
+                if s.is_null() {
+                    continue;
+                }
+                let (first, ci) = (
+                    s["first"].as_f64().expect("first"),
+                    s["first_ci"].as_f64().expect("ci"),
+                );
+                assert!(
+                    first + ci >= 0.0 && first - ci <= 1.0,
+                    "{} {output} {}: S1 {first} ± {ci}",
+                    m["model"],
+                    e["input"]
+                );
+                let total = s["total"].as_f64().expect("total");
+                assert!(total <= 1.0 + s["total_ci"].as_f64().expect("ci"), "{e}");
+                seen += 1;
+            }
+        }
+    }
+    assert!(seen > 20, "only {seen} Sobol indices");
 }

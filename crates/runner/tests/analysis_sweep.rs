@@ -321,3 +321,106 @@ fn run_ignores_the_sweep_table() {
     ]);
     assert!(out.join("summary.json").is_file());
 }
+
+fn sma_2019() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios/sma-2019.toml")
+}
+
+/// A variant that fixes an uncertain field still consumes that field's draws, so trial
+/// `t` of the variant draws every other input exactly as trial `t` of the base run does
+/// (common random numbers in the strict sense), under both samplers.
+#[test]
+fn variants_share_the_base_runs_random_streams() {
+    use bargain_runner::ensemble::trial_rng;
+    use bargain_runner::scenario::{SampleCtx, Scenario};
+    let text = std::fs::read_to_string(sma_2019()).expect("read");
+    for sampler in ["monte-carlo", "latin-hypercube"] {
+        let text = text.replace(
+            "sampler = \"monte-carlo\"",
+            &format!("sampler = \"{sampler}\""),
+        );
+        let base = Scenario::parse(&text, "sma-2019.toml").expect("parse");
+        let names = base.input_names();
+        for (path, value) in [
+            ("parties.kr.reservation", 1.05),
+            ("protocol.breakdown_risk", 0.01),
+            ("protocol.max_rounds", 10.0),
+        ] {
+            let variant = base.with_overrides(&[(path, value)]).expect("variant");
+            assert_eq!(
+                variant.input_names(),
+                names,
+                "{path}: inputs keep their places"
+            );
+            let swept = names.iter().position(|n| n == path).expect("input");
+            for t in [0_u64, 1, 17, 999] {
+                let ctx = SampleCtx {
+                    trial: t,
+                    trials: 1000,
+                    seed: 5,
+                };
+                let (mut a, mut b) = (vec![0.0; names.len()], vec![0.0; names.len()]);
+                let _ = base.sample(ctx, &mut trial_rng(5, t), &mut a);
+                let _ = variant.sample(ctx, &mut trial_rng(5, t), &mut b);
+                for j in 0..names.len() {
+                    if j == swept {
+                        assert_eq!(b[j], value, "{path}");
+                    } else {
+                        assert_eq!(
+                            a[j].to_bits(),
+                            b[j].to_bits(),
+                            "{sampler} {path} trial {t}: {} moved",
+                            names[j]
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A sweep point at the base scenario's own value reproduces `bargain run` exactly.
+#[test]
+fn the_base_point_of_a_sweep_equals_run() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let f = sma_2019();
+    let f = f.to_str().expect("p");
+    let run_out = tmp.path().join("run");
+    ok(&[
+        "run",
+        f,
+        "--trials",
+        "3000",
+        "-q",
+        "--out",
+        run_out.to_str().expect("p"),
+    ]);
+    let sweep_out = tmp.path().join("sweep");
+    ok(&[
+        "sweep",
+        f,
+        "--sweep",
+        "parties.us.power=0.5,1.0",
+        "--trials",
+        "3000",
+        "-q",
+        "--out",
+        sweep_out.to_str().expect("p"),
+    ]);
+    let summary: Value = serde_json::from_str(
+        &std::fs::read_to_string(run_out.join("summary.json")).expect("summary"),
+    )
+    .expect("json");
+    let v = sweep_json(&sweep_out);
+    let base = v["points"]
+        .as_array()
+        .expect("points")
+        .iter()
+        .find(|p| p["at"][0] == 1.0)
+        .expect("the base point");
+    for (name, m) in base["models"].as_object().expect("models") {
+        let s = &summary["models"][name];
+        assert_eq!(m["deals"], s["outcomes"]["deal"], "{name}");
+        assert_eq!(m["agreement_rate"], s["agreement_rate"], "{name}");
+    }
+}

@@ -272,17 +272,37 @@ fn replay_reproduces_a_trial_of_the_ensemble() {
             let text = String::from_utf8_lossy(&r.stdout);
             let line = text
                 .lines()
-                .find(|l| l.starts_with("outcome:"))
-                .expect("outcome line");
+                .find(|l| l.starts_with("result: "))
+                .expect("result line");
             let kind = cells[col(&format!("{model}.kind"))];
             let amount = cells[col(&format!("{model}.amount"))];
             let round = cells[col(&format!("{model}.round"))];
-            let amount = if amount.is_empty() { "-" } else { amount };
-            assert_eq!(
-                line.split_whitespace().collect::<Vec<_>>()[1..6],
-                [kind, "amount", amount, "round", round],
-                "trial {trial} {model}: {line}"
-            );
+            let parts: Vec<&str> = line["result: ".len()..].split(", ").collect();
+            assert_eq!(parts.len(), 3, "{line}");
+            assert_eq!(parts[0], kind, "trial {trial} {model}: {line}");
+            assert_eq!(parts[2], format!("round {round}"), "{line}");
+            let shown = parts[1].strip_prefix("amount ").expect("amount");
+            if amount.is_empty() {
+                assert_eq!(shown, "-", "{line}");
+            } else {
+                // Shown at the grid's precision (4 decimals without a grid), no float noise.
+                let (a, b): (f64, f64) =
+                    (amount.parse().expect("f64"), shown.parse().expect("f64"));
+                let d = shown.split('.').nth(1).map_or(0, str::len);
+                assert_eq!(d, 3, "the grid's step 0.001 has 3 decimals: {line}");
+                assert!((a - b).abs() <= 0.5e-3 + 1e-12, "{a} vs {line}");
+            }
+            // The last line says why the trial ended.
+            let why = text.lines().last().expect("why line");
+            assert!(why.starts_with("why: "), "{text}");
+            let word = match kind {
+                "deal" => "deal at",
+                "no_zone" => "no zone of agreement",
+                "not_ratified" => "not ratified",
+                other => other,
+            };
+            assert!(why.contains(word), "{kind}: {why}");
+            assert!(!text.contains("TimeBased {"), "debug dump in {text}");
             checked += 1;
         }
     }
@@ -411,4 +431,151 @@ fn the_default_command_runs_the_builtin_sma_2019_scenario() {
     assert!(String::from_utf8_lossy(&explain.stdout).contains("zone of agreement"));
     let schema: Value = serde_json::from_slice(&ok(&["schema"]).stdout).expect("schema json");
     assert!(schema.is_object());
+}
+
+/// `explain` names the negotiator types and shows the zone after ratification limits:
+/// in the two-level scenario Korea's legislature (1.1) binds before its negotiators' 1.2.
+#[test]
+fn explain_shows_presets_and_the_zone_after_ratification() {
+    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../scenarios/two-level-schelling.toml");
+    let out = ok(&["explain", file.to_str().expect("p")]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("zone of agreement after every limit: [1.0000, 1.1000]"),
+        "{text}"
+    );
+    assert!(text.contains("payer's ratification limit"), "{text}");
+    assert!(text.contains("negotiator faratin boulware"), "{text}");
+    assert!(text.contains("why: not ratified"), "{text}");
+}
+
+/// `bargain new NAME` writes a starter that validates and runs, and never overwrites.
+#[test]
+fn new_writes_a_starter_that_validates_and_runs() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = tmp.path().to_str().expect("p");
+    ok(&["new", "my-talks", "--dir", dir]);
+    let file = tmp.path().join("my-talks.toml");
+    let text = std::fs::read_to_string(&file).expect("starter");
+    assert!(text.starts_with("# A starter scenario"), "commented");
+    let f = file.to_str().expect("p");
+    let v = ok(&["validate", f]);
+    assert!(String::from_utf8_lossy(&v.stderr).is_empty(), "no warnings");
+    let out = tmp.path().join("out");
+    ok(&[
+        "run",
+        f,
+        "--trials",
+        "300",
+        "-q",
+        "--out",
+        out.to_str().expect("p"),
+    ]);
+    assert!(out.join("summary.json").is_file());
+    // A second `new` refuses to overwrite (exit 2) and leaves the file as it was.
+    let again = bargain(&["new", "my-talks", "--dir", dir]);
+    assert_eq!(again.status.code(), Some(2));
+    assert_eq!(std::fs::read_to_string(&file).expect("kept"), text);
+    assert_eq!(
+        bargain(&["new", "Bad Name", "--dir", dir]).status.code(),
+        Some(2)
+    );
+}
+
+/// The form without a verb takes `run`'s options (`bargain -q --trials N --out DIR`).
+#[test]
+fn the_verbless_form_accepts_run_options() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let out = tmp.path().join("builtin");
+    let o = ok(&["-q", "--trials", "300", "--out", out.to_str().expect("p")]);
+    assert!(o.stdout.is_empty(), "quiet");
+    let v: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).expect("summary"))
+            .expect("json");
+    assert_eq!(v["trials"], 300);
+}
+
+/// The report's zone honours ratification limits (two-level: Korea's legislature, 1.1,
+/// binds before its negotiators' 1.2), and closed-form markers appear only for models
+/// that ran.
+#[test]
+fn report_zone_after_ratification_and_markers_only_for_models_run() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let file =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios/two-level-schelling.toml");
+    let text = std::fs::read_to_string(&file).expect("read");
+    let out = tmp.path().join("tl");
+    ok(&[
+        "run",
+        file.to_str().expect("p"),
+        "--trials",
+        "500",
+        "-q",
+        "--out",
+        out.to_str().expect("p"),
+    ]);
+    let html = std::fs::read_to_string(out.join("report.html")).expect("html");
+    assert!(
+        html.contains("<strong>1.000 – 1.100"),
+        "zone after ratification"
+    );
+    // Only the agents: no closed-form marker in the amounts plot.
+    let models_line = text
+        .lines()
+        .find(|l| l.starts_with("models"))
+        .expect("models line");
+    let agents_only = write(
+        tmp.path(),
+        "agents-only.toml",
+        &text.replace(models_line, "models = [\"agents\"]"),
+    );
+    let out2 = tmp.path().join("agents");
+    ok(&[
+        "run",
+        agents_only.to_str().expect("p"),
+        "--trials",
+        "500",
+        "-q",
+        "--out",
+        out2.to_str().expect("p"),
+    ]);
+    let svg = std::fs::read_to_string(out2.join("amounts.svg")).expect("svg");
+    for m in ["nash", "rubinstein", "stahl", "closed form"] {
+        assert!(!svg.contains(m), "{m} marker in an agents-only run");
+    }
+}
+
+/// The dance plot shows one trial of each outcome the agents reached (sma-2021's first
+/// four trials have no deal; the plot must still show one).
+#[test]
+fn dance_shows_one_trial_of_each_outcome() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios/sma-2021.toml");
+    let out = tmp.path().join("r");
+    ok(&[
+        "run",
+        file.to_str().expect("p"),
+        "--trials",
+        "2000",
+        "-q",
+        "--out",
+        out.to_str().expect("p"),
+    ]);
+    let summary: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).expect("s"))
+            .expect("json");
+    let svg = std::fs::read_to_string(out.join("dance.svg")).expect("svg");
+    let outcomes = summary["models"]["agents"]["outcomes"]
+        .as_object()
+        .expect("outcomes");
+    for (kind, n) in outcomes {
+        if n.as_u64().unwrap_or(0) > 0 {
+            let word = kind.replace('_', " ");
+            assert!(
+                svg.contains(&format!(": {word}")),
+                "no {word} trial in the dance plot"
+            );
+        }
+    }
 }

@@ -263,6 +263,7 @@ fn sma_data<'a>(summary: &'a Summary, sources: &'a [String]) -> ReportData<'a> {
             dance_trial(90210, 12, 1.01, 0.97, 1.12),
         ],
         warnings: vec!["payer opening 0.96 is below <its> reservation & fine".to_string()],
+        pairs: None,
     }
 }
 
@@ -530,6 +531,7 @@ fn empty_data(summary: &Summary) -> ReportData<'_> {
         zone: (1.0, 0.9),
         dance: Vec::new(),
         warnings: Vec::new(),
+        pairs: None,
     }
 }
 

@@ -9,7 +9,9 @@
 //!   of a column at a time per correlation (at most 1,000,000 samples: about 8 MB per column).
 //! - **Sobol indices** (on request): a Saltelli design of `sobol_samples` rows (uniforms
 //!   mapped through each input's inverse CDF, see `Scenario::at_quantiles`), first-order
-//!   and total indices per model for the same two outputs (see [`super::sobol`]). The
+//!   and total indices per model for the deal indicator (defined everywhere) and for the
+//!   agreed amount, where design points without a deal are held at the mean agreed amount
+//!   (so the indices are those of the amount among deals; see [`super::sobol`]). The
 //!   `agents` model's own randomness (breakdown draws) uses one generator per design
 //!   row, shared by that row's `A`, `B` and `A_B^(j)` evaluations.
 
@@ -88,8 +90,22 @@ pub struct SensitivityReport {
     pub sobol_samples: Option<u64>,
     /// The uncertain inputs, in sampling order.
     pub inputs: Vec<String>,
+    /// Their human-readable labels (`Republic of Korea: negotiator type`), same order.
+    #[serde(default)]
+    pub input_labels: Vec<String>,
     /// Per model, in run order.
     pub models: Vec<ModelSensitivity>,
+}
+
+impl SensitivityReport {
+    /// The label of input `j` (its field path when the report has no labels).
+    #[must_use]
+    pub fn label(&self, j: usize) -> &str {
+        self.input_labels
+            .get(j)
+            .or_else(|| self.inputs.get(j))
+            .map_or("", String::as_str)
+    }
 }
 
 /// What to compute.
@@ -236,6 +252,7 @@ pub fn analyze(
         samples: n,
         sobol_samples: opts.sobol.map(|r| r.clamp(2, MAX_SOBOL_SAMPLES)),
         inputs: names,
+        input_labels: scenario.input_labels(),
         models: out,
     })
 }
@@ -333,11 +350,26 @@ pub fn csv(report: &SensitivityReport) -> String {
     s
 }
 
-/// The terminal table: per model, the inputs by largest |PRCC| with their PRCCs.
+/// The terminal table: per model, the inputs by largest |PRCC| with their PRCCs and,
+/// with `--sobol`, their first-order and total Sobol indices (± 95% half-widths).
 #[must_use]
 pub fn table(report: &SensitivityReport) -> String {
     use std::fmt::Write as _;
     let f = |x: Option<f64>| x.map_or_else(|| "-".to_string(), |v| format!("{v:+.3}"));
+    let sob = |e: &Effect, total: bool| {
+        e.sobol.map_or_else(
+            || "-".to_string(),
+            |x| {
+                let (v, ci) = if total {
+                    (x.total, x.total_ci)
+                } else {
+                    (x.first, x.first_ci)
+                };
+                format!("{v:.3}±{ci:.3}")
+            },
+        )
+    };
+    let with_sobol = report.sobol_samples.is_some();
     let mut s = String::new();
     let _ = writeln!(
         s,
@@ -346,20 +378,47 @@ pub fn table(report: &SensitivityReport) -> String {
     );
     for m in &report.models {
         let _ = writeln!(s, "{} ({} deals)", m.model, m.deals);
-        let _ = writeln!(
+        let _ = write!(
             s,
-            "  {:<40} {:>12} {:>12}",
+            "  {:<46} {:>12} {:>12}",
             "input", "PRCC amount", "PRCC deal"
         );
-        for j in crate::report::tornado_order(m) {
-            let _ = writeln!(
+        if with_sobol {
+            let _ = write!(
                 s,
-                "  {:<40} {:>12} {:>12}",
-                m.amount[j].input,
-                f(m.amount[j].prcc),
-                f(m.deal[j].prcc)
+                " {:>13} {:>13} {:>13} {:>13}",
+                "S1 amount", "ST amount", "S1 deal", "ST deal"
             );
         }
+        s.push('\n');
+        for j in crate::report::tornado_order(m) {
+            let (a, d) = (&m.amount[j], &m.deal[j]);
+            let _ = write!(
+                s,
+                "  {:<46} {:>12} {:>12}",
+                report.label(j),
+                f(a.prcc),
+                f(d.prcc)
+            );
+            if with_sobol {
+                let _ = write!(
+                    s,
+                    " {:>13} {:>13} {:>13} {:>13}",
+                    sob(a, false),
+                    sob(a, true),
+                    sob(d, false),
+                    sob(d, true)
+                );
+            }
+            s.push('\n');
+        }
+    }
+    if let Some(n) = report.sobol_samples {
+        let _ = writeln!(
+            s,
+            "Sobol: S1 first-order, ST total index (Saltelli design of {n} rows, ±95% half-width); \
+             for the amount, no-deal points are held at the mean agreed amount."
+        );
     }
     s
 }

@@ -228,9 +228,9 @@ impl Figure for Amounts<'_> {
         let (z0, z1) = self.data.zone;
         let has_zone = z0.is_finite() && z1.is_finite() && z0 <= z1;
         if has_zone {
-            entries.push((Swatch::Fill(ZONE, 1.0), "zone of agreement".to_string()));
+            entries.push((Swatch::Fill(ZONE, 1.0), "zone, central values".to_string()));
         } else {
-            entries.push((Swatch::None, "no zone of agreement".to_string()));
+            entries.push((Swatch::None, "no zone, central values".to_string()));
         }
         for name in &no_agreement {
             entries.push((Swatch::None, format!("{name}: no agreement")));

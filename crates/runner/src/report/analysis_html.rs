@@ -250,7 +250,8 @@ fn sensitivity_page(
             let (a, d) = (&m.amount[j], &m.deal[j]);
             write!(
                 out,
-                "<tr><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>",
+                "<tr><td>{}<br><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>",
+                escape(r.label(j)),
                 escape(&a.input),
                 corr(a.spearman),
                 corr(a.prcc),
@@ -273,7 +274,7 @@ fn sensitivity_page(
     }
     writeln!(
         out,
-        "<p class=\"note\">ρ: Spearman's rank correlation. PRCC: the rank correlation after removing the linear effect of the other inputs' ranks; near ±1 means the input decides the output's order. A dash: undefined (no variance, e.g. no deals or every trial a deal). The Sobol first-order index is the share of the output's variance due to the input alone, the total index includes its interactions; for the agreed amount, design rows without a deal are left out. Files: <code>sensitivity.json</code>, <code>sensitivity.csv</code>.</p>"
+        "<p class=\"note\">ρ: Spearman's rank correlation. PRCC: the rank correlation after removing the linear effect of the other inputs' ranks; near ±1 means the input decides the output's order. A dash: undefined (no variance, e.g. no deals or every trial a deal). The Sobol first-order index is the share of the output's variance due to the input alone, the total index includes its interactions (Saltelli 2010 and Jansen estimators on centred outputs). For the agreed amount, design points without a deal are held at the mean agreed amount, so they add no variance: the indices are those of the amount among deals. The deal indicator's indices are shares of the variance of deal/no deal. Files: <code>sensitivity.json</code>, <code>sensitivity.csv</code>.</p>"
     )?;
     writeln!(
         out,

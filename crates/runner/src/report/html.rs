@@ -211,7 +211,7 @@ fn page(data: &ReportData<'_>, svgs: [&str; 3]) -> Result<String, fmt::Error> {
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             model_cell(name),
             m.trials,
-            pct(m.agreement_rate),
+            super::mc_error::rate_with_se(m.agreement_rate, m.trials),
             num.opt(quantile(m, "p50")),
             interval(num, m, "p25", "p75"),
             interval(num, m, "p05", "p95"),
@@ -224,7 +224,8 @@ fn page(data: &ReportData<'_>, svgs: [&str; 3]) -> Result<String, fmt::Error> {
     writeln!(out, "</tbody></table></div>")?;
     writeln!(
         out,
-        "<p class=\"note\">Intervals are central: 50% = p25–p75, 90% = p05–p95 of the agreed \
+        "<p class=\"note\">Agreement rate ± its Monte Carlo standard error √(p(1−p)/trials), \
+         in percentage points. Intervals are central: 50% = p25–p75, 90% = p05–p95 of the agreed \
          amounts of each model's deals.</p>"
     )?;
 
@@ -234,7 +235,8 @@ fn page(data: &ReportData<'_>, svgs: [&str; 3]) -> Result<String, fmt::Error> {
         (
             "Distribution of agreed amounts per model",
             "Each model's histogram is normalized to its own deals. Solid line: observed \
-             outcome; dashed: closed forms at central values; shaded: zone of agreement.",
+             outcome; dashed: closed forms at central values; shaded: zone of agreement at central \
+             values, after outside options and ratification limits.",
         ),
         (
             "Deals per round and outcome kinds",
@@ -242,8 +244,8 @@ fn page(data: &ReportData<'_>, svgs: [&str; 3]) -> Result<String, fmt::Error> {
         ),
         (
             "Negotiation dance",
-            "Every offer of sample trials of the agents model; dashed: the reservations of \
-             the first trial; rings: accepted offers.",
+            "Every offer of one trial of each outcome the agents reached (the first such \
+             trial); dashed: the reservations of the first trial listed; rings: accepted offers.",
         ),
     ];
     for (svg, (label, caption)) in svgs.iter().zip(captions) {
@@ -293,6 +295,9 @@ fn page(data: &ReportData<'_>, svgs: [&str; 3]) -> Result<String, fmt::Error> {
         "<p class=\"note\">Kinds: deal, deadline, breakdown, not_ratified (signed but not \
          ratified), no_zone (no zone of agreement).</p>"
     )?;
+    if let Some(p) = &data.pairs {
+        super::pairs_html::write(&mut out, p)?;
+    }
 
     // Quantiles.
     writeln!(out, "<h2>Quantiles of the agreed amount ({unit})</h2>")?;
@@ -416,16 +421,16 @@ fn page(data: &ReportData<'_>, svgs: [&str; 3]) -> Result<String, fmt::Error> {
     if z0.is_finite() && z1.is_finite() && z0 <= z1 {
         writeln!(
             out,
-            "<p>Zone of agreement [payee reservation, payer reservation]: \
-             <strong>{} – {} {unit}</strong>.</p>",
+            "<p>Zone of agreement after outside options and ratification limits \
+             [payee's floor, payer's ceiling]: <strong>{} – {} {unit}</strong>.</p>",
             num.of(z0),
             num.of(z1)
         )?;
     } else {
         writeln!(
             out,
-            "<p>No zone of agreement at central values (payee reservation {}, payer \
-             reservation {} {unit}).</p>",
+            "<p>No zone of agreement at central values after outside options and \
+             ratification limits (payee's floor {}, payer's ceiling {} {unit}).</p>",
             num.of(z0),
             num.of(z1)
         )?;

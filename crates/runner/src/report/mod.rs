@@ -14,6 +14,8 @@ mod dance;
 mod figure;
 mod html;
 mod index;
+pub mod mc_error;
+mod pairs_html;
 mod plots;
 mod ridgeline;
 mod rounds;
@@ -66,12 +68,15 @@ pub struct ReportData<'a> {
     /// Each closed-form model's prediction at the scenario's central values
     /// (`None`: no agreement under that model).
     pub closed_forms: Vec<(Model, Option<f64>)>,
-    /// The zone of agreement `[payee reservation, payer reservation]` at the central values.
+    /// The zone of agreement `[payee's floor, payer's ceiling]` at the central values,
+    /// after outside options and ratification limits (`why::zone`).
     pub zone: (f64, f64),
     /// A few sample trials of the `agents` model, offer by offer (the negotiation dance).
     pub dance: Vec<DanceTrial>,
     /// Semantic warnings about the scenario.
     pub warnings: Vec<String>,
+    /// The agents' outcomes by negotiator-type pair (when the pair varies).
+    pub pairs: Option<crate::pairs::PairTable>,
 }
 
 /// One sampled negotiation, offer by offer.

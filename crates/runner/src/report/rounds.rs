@@ -252,7 +252,7 @@ fn draw_outcomes<DB: Backend>(
         vec![(bar_x0, axis_y), (bar_x1, axis_y)],
         axis_color(),
     ))?;
-    for t in [0.0, 0.25, 0.5, 0.75, 1.0] {
+    for t in [0.0, 0.5, 1.0] {
         let x = x_of(t);
         area.draw(&PathElement::new(
             vec![(x, axis_y), (x, axis_y + s.px(5.0))],
@@ -273,7 +273,7 @@ fn draw_outcomes<DB: Backend>(
     }
     // Kind legend, two rows.
     let ly = axis_y + s.px(34.0);
-    let cols = 3;
+    let cols = 2;
     let col_w = (bar_x1 - s.px(10.0)) / cols;
     for (k, kind) in KINDS.iter().enumerate() {
         let x = s.px(10.0) + col_w * (k as i32 % cols);

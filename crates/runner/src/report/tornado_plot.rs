@@ -14,8 +14,10 @@ use crate::analysis::sensitivity::{Effect, ModelSensitivity, SensitivityReport};
 
 /// Height of one input's row, in design pixels.
 const ROW: u32 = 34;
-/// Width of the input-name column.
-const LABEL_W: f64 = 250.0;
+/// Width of the input-name column (without Sobol indices).
+const LABEL_W: f64 = 310.0;
+/// Width of the input-name column when each row also shows its Sobol indices.
+const LABEL_W_SOBOL: f64 = 330.0;
 
 /// The tornado chart of one model.
 pub(crate) struct Tornado<'a> {
@@ -36,6 +38,19 @@ pub fn order(m: &ModelSensitivity) -> Vec<usize> {
     idx
 }
 
+/// "amount S₁ 0.12 Sₜ 0.52 · deal S₁ 0.10 Sₜ 0.43": the Sobol indices of one input, or
+/// `None` when neither output has them.
+fn sobol_line(amount: &Effect, deal: &Effect) -> Option<String> {
+    let one = |e: &Effect| {
+        e.sobol.map_or_else(
+            || "–".to_string(),
+            |x| format!("S₁ {:.2} Sₜ {:.2}", x.first, x.total),
+        )
+    };
+    (amount.sobol.is_some() || deal.sobol.is_some())
+        .then(|| format!("amount {} · deal {}", one(amount), one(deal)))
+}
+
 impl Figure for Tornado<'_> {
     fn size(&self) -> (u32, u32) {
         (1000, 170 + ROW * self.model.amount.len().max(1) as u32)
@@ -44,14 +59,23 @@ impl Figure for Tornado<'_> {
     fn draw<DB: Backend>(&self, root: &DrawingArea<DB, Shift>, s: Scale) -> DrawResult {
         let r = self.report;
         let m = self.model;
+        let with_sobol = r.sobol_samples.is_some();
+        let label_w = if with_sobol { LABEL_W_SOBOL } else { LABEL_W };
         let top = draw_title(
             root,
             s,
             &format!("{}: what moves the deal ({})", r.scenario.title, m.model),
-            &format!(
-                "Partial rank correlation (bars) and Spearman's ρ (ticks) of each uncertain input; first {} trials ({} deals).",
-                r.samples, m.deals
-            ),
+            &if with_sobol {
+                format!(
+                    "PRCC (bars) and Spearman's ρ (ticks), first {} trials ({} deals); under each input its Sobol first-order S₁ and total Sₜ indices.",
+                    r.samples, m.deals
+                )
+            } else {
+                format!(
+                    "Partial rank correlation (bars) and Spearman's ρ (ticks) of each uncertain input; first {} trials ({} deals).",
+                    r.samples, m.deals
+                )
+            },
         )?;
         let (_, body) = root.split_vertically(top);
         if m.amount.is_empty() {
@@ -59,7 +83,7 @@ impl Figure for Tornado<'_> {
             return Ok(());
         }
         let (body, legend) = body.split_vertically(body.dim_in_pixel().1 - s.upx(40.0));
-        let (labels, charts) = body.split_horizontally(s.upx(LABEL_W));
+        let (labels, charts) = body.split_horizontally(s.upx(label_w));
         let (left, right) = charts.split_horizontally(charts.dim_in_pixel().0 / 2);
         let idx = order(m);
         let k = idx.len();
@@ -151,34 +175,40 @@ impl Figure for Tornado<'_> {
         }
         let (_, ly) = labels.get_base_pixel();
         let style = s.text(14.0);
+        let small = s.muted(11.0);
         for (j, py) in row_y {
-            let name = fit_text(&labels, &r.inputs[j], &style, s.upx(LABEL_W - 20.0))?;
+            let name = fit_text(&labels, r.label(j), &style, s.upx(label_w - 20.0))?;
+            let sobol = sobol_line(&m.amount[j], &m.deal[j]);
+            let dy = if with_sobol { s.px(7.0) } else { 0 };
             labels.draw(&Text::new(
                 name,
-                (s.px(LABEL_W - 8.0), py - ly),
+                (s.px(label_w - 8.0), py - ly - dy),
                 style.clone().pos(Pos::new(HPos::Right, VPos::Center)),
             ))?;
+            if let Some(line) = sobol.filter(|_| with_sobol) {
+                labels.draw(&Text::new(
+                    line,
+                    (s.px(label_w - 8.0), py - ly + s.px(8.0)),
+                    small.clone().pos(Pos::new(HPos::Right, VPos::Center)),
+                ))?;
+            }
         }
-        let w = legend.dim_in_pixel().0;
+        let x0 = s.px(label_w);
+        let third = (legend.dim_in_pixel().0 as i32 - x0).max(3) / 3;
         let entries = [
             (Swatch::Fill(PAYEE, 1.0), "raises it (PRCC > 0)".to_string()),
             (Swatch::Fill(PAYER, 1.0), "lowers it (PRCC < 0)".to_string()),
+            (Swatch::Line(INK), "Spearman's ρ".to_string()),
         ];
-        draw_legend(&legend, s, (s.px(LABEL_W), s.px(8.0)), w / 3, &entries[..1])?;
-        draw_legend(
-            &legend,
-            s,
-            (s.px(LABEL_W) + (w / 3) as i32, s.px(8.0)),
-            w / 3,
-            &entries[1..],
-        )?;
-        draw_legend(
-            &legend,
-            s,
-            (s.px(LABEL_W) + (2 * w / 3) as i32 - s.px(80.0), s.px(8.0)),
-            w / 3,
-            &[(Swatch::Line(INK), "Spearman's ρ".to_string())],
-        )?;
+        for (i, entry) in entries.iter().enumerate() {
+            draw_legend(
+                &legend,
+                s,
+                (x0 + i as i32 * third, s.px(8.0)),
+                third as u32,
+                std::slice::from_ref(entry),
+            )?;
+        }
         Ok(())
     }
 }

@@ -232,6 +232,11 @@ impl Choice {
 pub(crate) enum Dist {
     Continuous(Continuous),
     Choice(Choice),
+    /// An input a sweep variant fixed: still consumes the draws of the base scenario's
+    /// distribution (so every other input sees the base run's random streams), then
+    /// yields the fixed value (or, with `None`, the draw itself, for an input that the
+    /// variant no longer applies).
+    Held(Box<Dist>, Option<f64>),
 }
 
 impl Dist {
@@ -240,6 +245,10 @@ impl Dist {
         match self {
             Dist::Continuous(c) => c.draw(rng),
             Dist::Choice(c) => c.value(c.draw_index(rng)),
+            Dist::Held(inner, value) => {
+                let x = inner.draw(rng);
+                value.unwrap_or(x)
+            }
         }
     }
 
@@ -248,6 +257,7 @@ impl Dist {
         match self {
             Dist::Continuous(c) => c.quantile(u),
             Dist::Choice(c) => c.value(c.quantile_index(u)),
+            Dist::Held(inner, value) => value.unwrap_or_else(|| inner.quantile(u)),
         }
     }
 
@@ -256,6 +266,7 @@ impl Dist {
         match self {
             Dist::Continuous(c) => c.quantile(0.5),
             Dist::Choice(c) => c.value(c.mode_index()),
+            Dist::Held(inner, value) => value.unwrap_or_else(|| inner.central()),
         }
     }
 }

@@ -14,6 +14,7 @@
 mod dist;
 mod error;
 mod file;
+mod labels;
 mod lhs;
 mod sample;
 mod span;
@@ -27,6 +28,7 @@ use bargain_core::{Model, Negotiation, Side};
 use rand_xoshiro::Xoshiro256PlusPlus;
 
 pub use error::{Diagnostic, ScenarioError};
+pub use labels::preset_name;
 pub use sweep::{MAX_SWEEP_PATHS, MAX_SWEEP_VALUES, SweepAxis, parse_values as parse_sweep_values};
 
 use file::ScenarioFile;
@@ -320,7 +322,41 @@ impl Scenario {
         }
         let mut variant = Scenario::compile(&file, &doc, text, origin)?;
         variant.sweep = self.sweep.clone();
+        variant.hold_base_streams(self, overrides);
         Ok(variant)
+    }
+
+    /// Keep the base scenario's random streams in a variant: every input of `base` that the
+    /// variant no longer draws (a field fixed by `overrides`, or a preset dropped because
+    /// its exponent was fixed) goes back at its place as a held input, which consumes the
+    /// same draws and yields the fixed value (or is not applied). So trial `t` of the
+    /// variant draws every other input exactly as trial `t` of `base` does, and a variant
+    /// that fixes a field at the value the base already has reproduces `base` bit for bit.
+    fn hold_base_streams(&mut self, base: &Scenario, overrides: &[(&str, f64)]) {
+        let mut inputs = Vec::with_capacity(base.plan.inputs.len());
+        let mut own = std::mem::take(&mut self.plan.inputs).into_iter().peekable();
+        for b in &base.plan.inputs {
+            if own.peek().is_some_and(|v| v.name == b.name) {
+                if let Some(v) = own.next() {
+                    inputs.push(v);
+                }
+                continue;
+            }
+            let fixed = overrides
+                .iter()
+                .find(|(p, _)| *p == b.name)
+                .map(|&(_, x)| x);
+            let mut held = b.clone();
+            held.dist = dist::Dist::Held(Box::new(b.dist.clone()), fixed);
+            if fixed.is_none() {
+                // Not applied: a preset index without presets sets nothing.
+                held.presets.clear();
+            }
+            inputs.push(held);
+        }
+        // Inputs only the variant has (none today: overrides only fix fields) keep their order.
+        inputs.extend(own);
+        self.plan.inputs = inputs;
     }
 
     /// The negotiation at the quantiles `u` of the inputs (one value in `[0, 1]` per

@@ -1,0 +1,158 @@
+//! Every SVG of every shipped scenario's report (and the index) is well-formed XML, and
+//! no two text labels overlap.
+//!
+//! Text boxes are estimated from the font size and the text (per-character advances of
+//! DejaVu Sans, the bundled font, by class; a glyph spans from 0.72 em above the baseline
+//! to 0.1 em below it), with the SVG's `text-anchor` and `dy` applied.
+//! Rotated labels (axis titles) are left out.
+
+mod common;
+use common::ok;
+
+use std::path::{Path, PathBuf};
+
+/// An estimated label box: `(x0, y0, x1, y1)` and its text.
+#[derive(Debug, Clone)]
+struct Label {
+    bx: (f64, f64, f64, f64),
+    text: String,
+}
+
+/// Approximate advance of a character in DejaVu Sans, in em (digits are 0.636 em in
+/// DejaVu Sans; narrow and wide letters by class).
+fn advance(c: char) -> f64 {
+    match c {
+        'i' | 'l' | 'j' | '.' | ',' | ':' | ';' | '\'' | '!' | '|' => 0.28,
+        ' ' | 'f' | 't' | 'r' | '(' | ')' | '[' | ']' | '-' => 0.36,
+        '0'..='9' => 0.636,
+        'm' | 'w' | '%' | 'M' | 'W' => 0.92,
+        c if c.is_ascii_uppercase() => 0.7,
+        _ => 0.6,
+    }
+}
+
+fn em(value: &str, size: f64) -> f64 {
+    let v = value.trim();
+    if let Some(x) = v.strip_suffix("em") {
+        x.parse::<f64>().unwrap_or(0.0) * size
+    } else if let Some(x) = v.strip_suffix("ex") {
+        x.parse::<f64>().unwrap_or(0.0) * size * 0.5
+    } else {
+        v.parse::<f64>().unwrap_or(0.0)
+    }
+}
+
+fn labels(svg: &str, file: &Path) -> Vec<Label> {
+    let doc = roxmltree::Document::parse(svg)
+        .unwrap_or_else(|e| panic!("{}: not well-formed XML: {e}", file.display()));
+    let mut out = Vec::new();
+    for node in doc.descendants().filter(|n| n.has_tag_name("text")) {
+        if node.attribute("transform").is_some() {
+            continue;
+        }
+        let text: String = node
+            .descendants()
+            .filter(roxmltree::Node::is_text)
+            .filter_map(|n| n.text())
+            .collect::<String>()
+            .trim()
+            .to_string();
+        if text.is_empty() {
+            continue;
+        }
+        let num = |k: &str| node.attribute(k).and_then(|v| v.parse::<f64>().ok());
+        let (Some(x), Some(y)) = (num("x"), num("y")) else {
+            continue;
+        };
+        let size = num("font-size").unwrap_or(12.0);
+        let w = size * text.chars().map(advance).sum::<f64>();
+        let x0 = match node.attribute("text-anchor") {
+            Some("middle") => x - w / 2.0,
+            Some("end") => x - w,
+            _ => x,
+        };
+        let baseline = y + node.attribute("dy").map_or(0.0, |d| em(d, size));
+        out.push(Label {
+            bx: (x0, baseline - 0.72 * size, x0 + w, baseline + 0.1 * size),
+            text,
+        });
+    }
+    out
+}
+
+fn overlaps(a: &Label, b: &Label) -> bool {
+    let (ax0, ay0, ax1, ay1) = a.bx;
+    let (bx0, by0, bx1, by1) = b.bx;
+    // At least 1 px of overlap both ways.
+    ax0.max(bx0) + 1.0 < ax1.min(bx1) && ay0.max(by0) + 1.0 < ay1.min(by1)
+}
+
+fn svgs(dir: &Path, out: &mut Vec<PathBuf>) {
+    for e in std::fs::read_dir(dir).expect("read_dir") {
+        let p = e.expect("entry").path();
+        if p.is_dir() {
+            svgs(&p, out);
+        } else if p.extension().is_some_and(|x| x == "svg") {
+            out.push(p);
+        }
+    }
+}
+
+#[test]
+fn every_shipped_svg_parses_and_no_labels_overlap() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let scenarios = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios");
+    let out = tmp.path().join("reports");
+    ok(&[
+        "run",
+        scenarios.to_str().expect("p"),
+        "--trials",
+        "3000",
+        "-q",
+        "--out",
+        out.to_str().expect("p"),
+    ]);
+    let mut files = Vec::new();
+    svgs(&out, &mut files);
+    files.sort();
+    assert!(files.len() >= 8 * 3, "only {} SVGs", files.len());
+    let mut problems = Vec::new();
+    for f in &files {
+        let text = std::fs::read_to_string(f).expect("svg");
+        let ls = labels(&text, f);
+        for (i, a) in ls.iter().enumerate() {
+            for b in &ls[i + 1..] {
+                if overlaps(a, b) {
+                    problems.push(format!(
+                        "{}: `{}` overlaps `{}`",
+                        f.strip_prefix(&out).unwrap_or(f).display(),
+                        a.text,
+                        b.text
+                    ));
+                }
+            }
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "{} overlaps:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+}
+
+/// The checker finds an overlap when there is one, and none for labels side by side.
+#[test]
+fn the_overlap_check_can_fail() {
+    let svg = r#"<svg xmlns="http://www.w3.org/2000/svg">
+<text x="10" y="20" font-size="14">kalai-smorodinsky</text>
+<text x="100" y="22" font-size="14">62.9%</text>
+<text x="400" y="20" font-size="14" text-anchor="end">right</text>
+<text x="410" y="20" font-size="14">left</text>
+</svg>"#;
+    let ls = labels(svg, Path::new("synthetic.svg"));
+    assert_eq!(ls.len(), 4);
+    assert!(overlaps(&ls[0], &ls[1]), "{ls:?}");
+    assert!(!overlaps(&ls[2], &ls[3]), "{ls:?}");
+    assert!(roxmltree::Document::parse("<svg><text>unclosed</svg>").is_err());
+}
