@@ -358,7 +358,7 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
         Command::New { name, dir } => {
             use crate::starter::{NewError, write};
             let path = write(&dir, &name).map_err(|e| match e {
-                NewError::Io(..) => CliError::Other(e.to_string()),
+                NewError::Output(e) => CliError::from(e),
                 _ => CliError::Usage(e.to_string()),
             })?;
             println!(

@@ -313,6 +313,25 @@ fn sync_dir(dir: &Path) -> Result<(), OutputError> {
     }
 }
 
+/// Write `bytes` to a new file `path` atomically, never replacing an existing file: the
+/// bytes go to a hidden sibling, are fsynced, and are linked into place (which fails if
+/// `path` exists); the sibling is removed either way.
+///
+/// # Errors
+/// `path` exists (`AlreadyExists`) or another I/O error, each naming the path.
+pub fn write_new_file(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
+    use std::io::Write;
+    let name = file_name(path)?;
+    let tmp = sibling(path, &name, "part", std::process::id());
+    let written = fs::File::create(&tmp)
+        .and_then(|mut f| f.write_all(bytes).and_then(|()| f.sync_all()))
+        .map_err(io_at(&tmp))
+        .and_then(|()| fs::hard_link(&tmp, path).map_err(io_at(path)));
+    let _ = fs::remove_file(&tmp);
+    written?;
+    sync_dir(&parent(path))
+}
+
 /// The test hooks: abort the process at `step` of the commit when `BARGAIN_CRASH_AT`
 /// says so; pause there for two seconds when `BARGAIN_PAUSE_AT` does (so that a test can
 /// send a signal during the final write).

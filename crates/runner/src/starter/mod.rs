@@ -16,9 +16,9 @@ pub enum NewError {
     /// The file exists (it is never overwritten).
     #[error("{0} already exists; choose another name or remove it yourself")]
     Exists(PathBuf),
-    /// Writing failed.
-    #[error("{0}: {1}")]
-    Io(PathBuf, std::io::Error),
+    /// Writing failed (the error names the path).
+    #[error(transparent)]
+    Output(crate::output::OutputError),
 }
 
 /// The starter scenario text for `name`.
@@ -48,8 +48,14 @@ pub fn write(dir: &Path, name: &str) -> Result<PathBuf, NewError> {
     if path.exists() {
         return Err(NewError::Exists(path));
     }
-    crate::output::write_atomic(&path, text(name).as_bytes())
-        .map_err(|e| NewError::Io(path.clone(), e))?;
+    crate::output::write_new_file(&path, text(name).as_bytes()).map_err(|e| match e {
+        crate::output::OutputError::Io { source, .. }
+            if source.kind() == std::io::ErrorKind::AlreadyExists =>
+        {
+            NewError::Exists(path.clone())
+        }
+        e => NewError::Output(e),
+    })?;
     Ok(path)
 }
 
