@@ -12,3 +12,4 @@ pub mod report;
 pub mod scenario;
 pub mod summary;
 pub mod table;
+pub mod trial;

@@ -15,6 +15,7 @@ mod dist;
 mod error;
 mod file;
 mod lhs;
+mod rng;
 mod sample;
 mod span;
 mod sweep;
@@ -27,6 +28,7 @@ use bargain_core::{Model, Negotiation, Side};
 use rand_xoshiro::Xoshiro256PlusPlus;
 
 pub use error::{Diagnostic, ScenarioError};
+pub use rng::{splitmix64, trial_rng};
 pub use sweep::{MAX_SWEEP_PATHS, MAX_SWEEP_VALUES, SweepAxis, parse_values as parse_sweep_values};
 
 use file::ScenarioFile;
@@ -408,6 +410,17 @@ impl Scenario {
         inputs: &mut [f64],
     ) -> Negotiation {
         self.plan.sample(self.run.sampler, ctx, rng, inputs)
+    }
+
+    /// Draw trial `ctx.trial` as every command does: its generator
+    /// [`trial_rng`]`(ctx.seed, ctx.trial)`, then [`Scenario::sample`]. The generator is
+    /// returned in the state the models continue from. Allocates nothing.
+    pub fn draw_trial(
+        &self,
+        ctx: SampleCtx,
+        inputs: &mut [f64],
+    ) -> (Negotiation, Xoshiro256PlusPlus) {
+        self.plan.draw_trial(self.run.sampler, ctx, inputs)
     }
 
     /// The negotiation at central values: every distribution replaced by its median

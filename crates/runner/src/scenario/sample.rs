@@ -135,6 +135,18 @@ impl Plan {
         n
     }
 
+    /// Draw trial `ctx.trial` from its own generator; see [`super::Scenario::draw_trial`].
+    pub(crate) fn draw_trial(
+        &self,
+        sampler: Sampler,
+        ctx: SampleCtx,
+        out: &mut [f64],
+    ) -> (Negotiation, Xoshiro256PlusPlus) {
+        let mut rng = super::trial_rng(ctx.seed, ctx.trial);
+        let n = self.sample(sampler, ctx, &mut rng, out);
+        (n, rng)
+    }
+
     /// The negotiation at the quantiles `u` (one in `[0, 1]` per input, in order):
     /// input `j` takes the value of its distribution's inverse CDF at `u[j]`; missing
     /// entries of `u` leave the input at its central value.

@@ -1317,8 +1317,7 @@ impl<'d, 'a> Checker<'d, 'a> {
                 trials: run.trials,
                 seed: run.seed,
             };
-            let mut rng = crate::ensemble::trial_rng(run.seed, trial);
-            let t = plan.sample(run.sampler, ctx, &mut rng, &mut inputs);
+            let (t, _) = plan.draw_trial(run.sampler, ctx, &mut inputs);
             if t.payer.effective_reservation() < t.payee.effective_reservation() {
                 empty += 1;
             }
