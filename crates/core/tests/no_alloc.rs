@@ -48,6 +48,7 @@ fn negotiating_allocates_nothing() {
     for (i, s1) in strategies.iter().enumerate() {
         for s2 in &strategies {
             let n = Negotiation {
+                calendar: None,
                 payee: Party {
                     side: Side::Payee,
                     opening: 1.4,

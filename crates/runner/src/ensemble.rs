@@ -175,6 +175,11 @@ pub fn csv_header(scenario: &Scenario, models: &[Model]) -> String {
         for col in ["kind", "amount", "round"] {
             h.push_str(&format!(",{m}.{col}"));
         }
+        if scenario.calendar.is_some() {
+            for col in ["deal_date", "lapse_months"] {
+                h.push_str(&format!(",{m}.{col}"));
+            }
+        }
     }
     h.push('\n');
     h
@@ -223,6 +228,9 @@ impl Worker {
                     if want_rows {
                         let amount = o.amount.map(|x| x.to_string()).unwrap_or_default();
                         cells.push_str(&format!(",{},{},{}", o.kind.as_str(), amount, o.round));
+                        if let (Some(dates), Some(cal)) = (&scenario.calendar, &n.calendar) {
+                            cells.push_str(&crate::timing::csv_cells(dates, cal, o));
+                        }
                     }
                 },
             );

@@ -12,4 +12,5 @@ pub mod report;
 pub mod scenario;
 pub mod summary;
 pub mod table;
+pub mod timing;
 pub mod trial;

@@ -10,7 +10,6 @@
 //! closed forms draw nothing, so one model replays alone. Allocates nothing without a
 //! trace.
 
-use bargain_core::protocol::run_agents_with;
 use bargain_core::strategy::PowerMemo;
 use bargain_core::{Model, Negotiation, Outcome, Trace};
 use rand_xoshiro::Xoshiro256PlusPlus;
@@ -59,17 +58,7 @@ pub fn outcome(
     trace: Option<&mut Trace>,
     ws: &mut Workspace,
 ) -> Outcome {
-    match model {
-        Model::Agents => run_agents_with(
-            &negotiation.protocol,
-            &negotiation.payee,
-            &negotiation.payer,
-            rng,
-            trace,
-            &mut ws.memo,
-        ),
-        _ => negotiation.outcome(model, rng, trace),
-    }
+    negotiation.outcome_with(model, rng, trace, &mut ws.memo)
 }
 
 /// Draw trial `trial` and run every model of `models` on it, in order, calling

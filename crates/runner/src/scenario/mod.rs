@@ -11,6 +11,7 @@
 //! (compiled distributions), `lhs` (Latin-hypercube permutations), `sample` (the
 //! sampling plan), `error` ([`ScenarioError`]).
 
+pub mod date;
 mod dist;
 mod error;
 mod file;
@@ -79,8 +80,22 @@ pub struct Observed {
     pub amount: f64,
     /// The round of the agreement, if known.
     pub round: Option<u32>,
+    /// The day the deal was struck or initialled (days from 1970-01-01), if known.
+    pub date: Option<i64>,
     /// Where it is documented.
     pub source: Option<String>,
+}
+
+/// The dates of a `[calendar]` table, as day numbers (days from 1970-01-01; see
+/// [`date`]). Rounds fall on `start + Calendar::day(round)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CalendarDates {
+    /// The first round.
+    pub start: i64,
+    /// The last day the current agreement holds.
+    pub expiry: i64,
+    /// The last day of talks, if any.
+    pub end: Option<i64>,
 }
 
 /// Which trial is being sampled (the Latin-hypercube strata depend on it).
@@ -111,6 +126,8 @@ pub struct Scenario {
     pub run: RunSpec,
     /// The real outcome, if given.
     pub observed: Option<Observed>,
+    /// The calendar's dates, if the scenario has a `[calendar]`.
+    pub calendar: Option<CalendarDates>,
     /// The `[sweep]` table (empty without one): used by `bargain sweep`, ignored by runs.
     pub sweep: Vec<SweepAxis>,
     plan: Plan,
@@ -278,6 +295,7 @@ impl Scenario {
             sources: meta.sources,
             run: compiled.run,
             observed: compiled.observed,
+            calendar: compiled.calendar,
             sweep: Vec::new(),
             plan: compiled.plan,
             source: Arc::new(Source {
