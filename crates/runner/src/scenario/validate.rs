@@ -189,6 +189,13 @@ pub(crate) struct Compiled {
     pub warnings: Vec<String>,
 }
 
+/// Whether a calendar's lapse costs widen the zone of agreement over time (then an
+/// empty zone at the start does not mean no deal).
+fn widens(n: &Negotiation) -> bool {
+    n.calendar
+        .is_some_and(|c| c.lapse_cost[0] + c.lapse_cost[1] > 0.0)
+}
+
 /// A number as TOML spells it (`nan`, `inf`, `-inf`, else Rust's shortest form).
 fn fmt_num(x: f64) -> String {
     if x.is_nan() {
@@ -1506,7 +1513,7 @@ impl<'d, 'a> Checker<'d, 'a> {
     /// draws them, so the warning is deterministic. Skipped when nothing is uncertain
     /// (the central warnings already cover that case).
     fn sampled_warnings(&mut self, plan: &Plan, run: &RunSpec, keys: &[String; 2]) {
-        if plan.inputs.is_empty() {
+        if plan.inputs.is_empty() || widens(&plan.central) {
             return;
         }
         let n = run.trials.min(WARNING_SAMPLE);
@@ -1569,7 +1576,7 @@ impl<'d, 'a> Checker<'d, 'a> {
         }
         let need = n.payee.effective_reservation();
         let pays = n.payer.effective_reservation();
-        if pays < need {
+        if pays < need && !widens(n) {
             self.warn(
                 "parties",
                 format!(
