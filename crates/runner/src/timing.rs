@@ -26,6 +26,12 @@ pub const TIMING_QUANTILES: [(&str, f64); 5] = [
 /// `models.<model>.timing`: only for scenarios with a `[calendar]`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TimingSummary {
+    /// The first round (ISO date).
+    pub start: String,
+    /// The last day the current agreement holds (ISO date).
+    pub expiry: String,
+    /// The last day of talks, if any (ISO date).
+    pub end: Option<String>,
     /// Share of trials with a ratified deal on or before the expiry date.
     pub before_expiry: f64,
     /// Share of trials with a ratified deal after the expiry date.
@@ -186,6 +192,9 @@ pub fn summarize(
         _ => None,
     };
     TimingSummary {
+        start: format_date(dates.start),
+        expiry: format_date(dates.expiry),
+        end: dates.end.map(format_date),
         before_expiry: before as f64 / trials,
         lapse_rate: after as f64 / trials,
         months: month_stats(days, 0, 0),

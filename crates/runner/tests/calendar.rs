@@ -6,7 +6,7 @@ mod common;
 use bargain_core::{Model, OutcomeKind};
 use bargain_runner::scenario::Scenario;
 use bargain_runner::trial::{self, Workspace};
-use common::{bargain, ok, write};
+use common::{bargain, ok};
 use serde_json::Value;
 
 fn root() -> std::path::PathBuf {
