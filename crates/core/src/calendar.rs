@@ -202,7 +202,7 @@ pub(crate) fn outcome_closed_form(n: &Negotiation, cal: &Calendar, model: Model)
     // has covered the gap: start from the first round whose lapse could, and walk on.
     let gap = closed_form::reservation(&n.payee, model) - closed_form::reservation(&n.payer, model);
     let widening = cal.lapse_cost[0] + cal.lapse_cost[1];
-    if !(widening > 0.0) {
+    if widening.is_nan() || widening <= 0.0 {
         return Outcome {
             round: total,
             ..first

@@ -80,7 +80,7 @@ impl Figure for Timing<'_> {
             .unwrap_or(120);
         let fx = move |x: &f64| {
             let k = x.round() as i64;
-            if (x - k as f64).abs() > 1e-6 || k < 0 || (k as usize) % step != 0 {
+            if (x - k as f64).abs() > 1e-6 || k < 0 || !(k as usize).is_multiple_of(step) {
                 return String::new();
             }
             let total = i64::from(origin.1) - 1 + k;

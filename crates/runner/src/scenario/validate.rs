@@ -1211,7 +1211,7 @@ impl<'d, 'a> Checker<'d, 'a> {
                 .get("calendar.round_months")
                 .map_or(round_months, |r| r.0);
             let rounds = (f64::from(d) + 1.0) / (least * bargain_core::calendar::DAYS_PER_MONTH);
-            if !(rounds <= f64::from(bargain_core::calendar::MAX_CALENDAR_ROUNDS)) {
+            if rounds.is_nan() || rounds > f64::from(bargain_core::calendar::MAX_CALENDAR_ROUNDS) {
                 self.error(
                     "calendar.round_months",
                     format!(
