@@ -305,3 +305,57 @@ fn shards_merge_to_the_single_run_with_a_calendar() {
     assert_eq!(a, std::fs::read(one.join("summary.json")).expect("one"));
     let _ = bargain(&["--version"]);
 }
+
+#[test]
+fn replay_reproduces_the_ensemble_under_a_calendar() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let file = root().join("scenarios/sma-2019.toml");
+    let f = file.to_str().expect("p");
+    let out = tmp.path().join("r");
+    ok(&[
+        "run",
+        f,
+        "--trials",
+        "40",
+        "--trials-csv",
+        "--quiet",
+        "--out",
+        out.to_str().expect("p"),
+    ]);
+    let csv = std::fs::read_to_string(out.join("trials.csv")).expect("csv");
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().expect("header").split(',').collect();
+    let col = |name: &str| header.iter().position(|h| *h == name).expect(name);
+    let (kind, amount, round, date) = (
+        col("agents.kind"),
+        col("agents.amount"),
+        col("agents.round"),
+        col("agents.deal_date"),
+    );
+    let mut deals = 0;
+    for (t, line) in lines.enumerate() {
+        let cells: Vec<&str> = line.split(',').collect();
+        let r = ok(&[
+            "replay",
+            f,
+            "--trial",
+            &t.to_string(),
+            "--trials",
+            "40",
+            "--model",
+            "agents",
+        ]);
+        let text = String::from_utf8_lossy(&r.stdout);
+        let want = format!("outcome: {} ", cells[kind]);
+        assert!(text.contains(&want), "trial {t}: {want} not in {text}");
+        if cells[kind] == "deal" {
+            deals += 1;
+            assert!(
+                text.contains(&format!("amount {} round {}", cells[amount], cells[round])),
+                "trial {t}: {text}"
+            );
+            assert!(cells[date].starts_with("20"), "{}", cells[date]);
+        }
+    }
+    assert!(deals > 20);
+}
