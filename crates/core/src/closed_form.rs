@@ -48,7 +48,7 @@ pub(crate) fn outcome(n: &Negotiation, model: Model) -> Outcome {
 /// the axiomatic models (Nash, Kalai–Smorodinsky) but not for the strategic ones, where
 /// they act only when they bind (Rubinstein via Binmore–Shaked–Sutton, Ståhl by backward
 /// induction with the responder's opt-out, BRW as the payoffs on breakdown).
-fn reservation(p: &Party, model: Model) -> f64 {
+pub(crate) fn reservation(p: &Party, model: Model) -> f64 {
     match model {
         Model::Nash | Model::KalaiSmorodinsky => p.effective_reservation(),
         _ => p.reservation,

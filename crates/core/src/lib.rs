@@ -9,6 +9,7 @@
 //! no threads and knows nothing of files, plots or the command line: it takes plain Rust
 //! values and an RNG and returns outcomes.
 
+pub mod calendar;
 pub mod closed_form;
 pub mod model;
 pub mod outcome;
@@ -19,6 +20,7 @@ pub mod strategy;
 pub mod theory;
 pub mod trace;
 
+pub use calendar::Calendar;
 pub use model::{Model, Negotiation};
 pub use outcome::{Outcome, OutcomeKind};
 pub use party::{Party, Side};

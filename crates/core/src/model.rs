@@ -2,9 +2,11 @@
 
 use rand::Rng;
 
+use crate::calendar::Calendar;
 use crate::outcome::Outcome;
 use crate::party::{Party, Side};
-use crate::protocol::{Protocol, run_agents};
+use crate::protocol::{Protocol, run_agents_calendar, run_agents_with};
+use crate::strategy::PowerMemo;
 use crate::trace::Trace;
 
 /// A model that predicts the outcome of a negotiation.
@@ -79,6 +81,9 @@ pub struct Negotiation {
     pub payer: Party,
     /// The rules of the talks.
     pub protocol: Protocol,
+    /// The calendar (expiry, lapse costs, end), if the scenario has one; `None` keeps
+    /// the protocol's `max_rounds` as a hard stop (NegMAS semantics).
+    pub calendar: Option<Calendar>,
 }
 
 impl Negotiation {
@@ -99,9 +104,33 @@ impl Negotiation {
         rng: &mut R,
         trace: Option<&mut Trace>,
     ) -> Outcome {
-        match model {
-            Model::Agents => run_agents(&self.protocol, &self.payee, &self.payer, rng, trace),
-            _ => crate::closed_form::outcome(self, model),
+        self.outcome_with(model, rng, trace, &mut PowerMemo::new())
+    }
+
+    /// [`Negotiation::outcome`], with the time-based strategies' powers remembered in
+    /// `memo` across negotiations (bit-identical results, faster).
+    pub fn outcome_with<R: Rng + ?Sized>(
+        &self,
+        model: Model,
+        rng: &mut R,
+        trace: Option<&mut Trace>,
+        memo: &mut PowerMemo,
+    ) -> Outcome {
+        match (model, &self.calendar) {
+            (Model::Agents, None) => {
+                run_agents_with(&self.protocol, &self.payee, &self.payer, rng, trace, memo)
+            }
+            (Model::Agents, Some(cal)) => run_agents_calendar(
+                &self.protocol,
+                &self.payee,
+                &self.payer,
+                cal,
+                rng,
+                trace,
+                memo,
+            ),
+            (_, None) => crate::closed_form::outcome(self, model),
+            (_, Some(cal)) => crate::calendar::outcome_closed_form(self, cal, model),
         }
     }
 }

@@ -2,6 +2,7 @@
 
 use rand::{Rng, RngExt};
 
+use crate::calendar::{Calendar, calendar_move};
 use crate::outcome::{Outcome, OutcomeKind};
 use crate::party::{Party, Side};
 use crate::strategy::{Action, Frame, MoveContext, PowerMemo, Setup, Strategy};
@@ -156,13 +157,47 @@ pub fn negotiate<S1, S2, R>(
     payee_strategy: &mut S1,
     payer_strategy: &mut S2,
     rng: &mut R,
-    mut trace: Option<&mut Trace>,
+    trace: Option<&mut Trace>,
 ) -> Outcome
 where
     S1: Strategy + ?Sized,
     S2: Strategy + ?Sized,
     R: Rng + ?Sized,
 {
+    negotiate_in(
+        protocol,
+        payee,
+        payer,
+        payee_strategy,
+        payer_strategy,
+        rng,
+        trace,
+        None,
+    )
+}
+
+/// [`negotiate`], with an optional calendar and its planning horizon (rounds up to the
+/// expiry): from the horizon on, and for the end game, [`calendar_move`] may decide a
+/// move before the strategy does.
+#[allow(clippy::too_many_arguments)]
+#[inline]
+fn negotiate_in<S1, S2, R>(
+    protocol: &Protocol,
+    payee: &Party,
+    payer: &Party,
+    payee_strategy: &mut S1,
+    payer_strategy: &mut S2,
+    rng: &mut R,
+    mut trace: Option<&mut Trace>,
+    calendar: Option<(&Calendar, u32)>,
+) -> Outcome
+where
+    S1: Strategy + ?Sized,
+    S2: Strategy + ?Sized,
+    R: Rng + ?Sized,
+{
+    // Best offer (for the receiver) received so far, indexed by the receiver's side.
+    let mut best: [Option<f64>; 2] = [None; 2];
     // Last two offers of each side: [latest, previous], indexed by side.
     let mut last: [[Option<f64>; 2]; 2] = [[None; 2]; 2];
     let idx = |s: Side| match s {
@@ -181,9 +216,26 @@ where
                 own_previous: last[idx(mover)][0],
             };
             move_index += 1;
-            let action = match mover {
-                Side::Payee => payee_strategy.decide(&ctx),
-                Side::Payer => payer_strategy.decide(&ctx),
+            let own = match mover {
+                Side::Payee => payee,
+                Side::Payer => payer,
+            };
+            let decided = match calendar {
+                Some((cal, horizon)) => calendar_move(
+                    cal,
+                    own,
+                    protocol.grid,
+                    round,
+                    horizon,
+                    &ctx,
+                    best[idx(mover)],
+                ),
+                None => None,
+            };
+            let action = match (decided, mover) {
+                (Some(a), _) => a,
+                (None, Side::Payee) => payee_strategy.decide(&ctx),
+                (None, Side::Payer) => payer_strategy.decide(&ctx),
             };
             match (action, ctx.standing) {
                 (Action::Accept, Some(amount)) => {
@@ -209,6 +261,10 @@ where
                 }
                 (Action::Offer(amount), standing) => {
                     record(&mut last[idx(mover)], &mut trace, round, mover, amount);
+                    if calendar.is_some() {
+                        let b = &mut best[idx(opp)];
+                        *b = Some(b.map_or(amount, |x| opp.better(x, amount)));
+                    }
                     if standing.is_some()
                         && protocol.breakdown_risk > 0.0
                         && rng.random::<f64>() < protocol.breakdown_risk
@@ -282,6 +338,46 @@ pub fn run_agents_with<R: Rng + ?Sized>(
         &mut s_payer,
         rng,
         trace,
+    )
+}
+
+/// [`run_agents_with`] under a calendar: the strategies plan for the rounds up to the
+/// expiry; the talks run every round of the calendar (see [`crate::calendar`]).
+pub fn run_agents_calendar<R: Rng + ?Sized>(
+    protocol: &Protocol,
+    payee: &Party,
+    payer: &Party,
+    calendar: &Calendar,
+    rng: &mut R,
+    trace: Option<&mut Trace>,
+    memo: &mut PowerMemo,
+) -> Outcome {
+    let total = calendar.total_rounds(protocol.max_rounds);
+    let horizon = calendar.expiry_rounds().min(total);
+    let planning = Protocol {
+        max_rounds: horizon,
+        ..*protocol
+    };
+    let talks = Protocol {
+        max_rounds: total,
+        ..*protocol
+    };
+    let frame = frame_of(payee, payer);
+    let mut s_payee = payee
+        .strategy
+        .build_with(setup_for(&planning, frame, payee), memo);
+    let mut s_payer = payer
+        .strategy
+        .build_with(setup_for(&planning, frame, payer), memo);
+    negotiate_in(
+        &talks,
+        payee,
+        payer,
+        &mut s_payee,
+        &mut s_payer,
+        rng,
+        trace,
+        Some((calendar, horizon)),
     )
 }
 

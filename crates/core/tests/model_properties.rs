@@ -24,6 +24,7 @@ fn party(side: Side, opening: f64, reservation: f64, strategy: StrategySpec) -> 
 
 fn sma(first: Side) -> Negotiation {
     Negotiation {
+        calendar: None,
         payee: party(
             Side::Payee,
             1.4,
@@ -205,6 +206,7 @@ prop_compose! {
             Grid { lo, hi, step: (hi - lo) / f64::from(k) }
         });
         Negotiation {
+            calendar: None,
             payee,
             payer,
             protocol: Protocol {

@@ -5,7 +5,7 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use bargain_core::{
-    FaratinFamily, Grid, Model, Negotiation, Party, Preset, Protocol, Side, StrategySpec,
+    Calendar, FaratinFamily, Grid, Model, Negotiation, Party, Preset, Protocol, Side, StrategySpec,
 };
 use rand::SeedableRng;
 use rand_xoshiro::Xoshiro256PlusPlus;
@@ -45,9 +45,25 @@ fn negotiating_allocates_nothing() {
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(3);
     let before = ALLOCATIONS.load(Ordering::SeqCst);
     let mut deals = 0u32;
-    for (i, s1) in strategies.iter().enumerate() {
+    // Without a calendar, and with one that runs far into a lapse (expiry after round 1).
+    let calendars = [
+        None,
+        Some(Calendar {
+            round_months: 1.0,
+            expiry_day: 40,
+            end_day: Some(900),
+            lapse_cost: [0.01, 0.02],
+            end_game: [Some(0.5), None],
+        }),
+    ];
+    for (i, (s1, calendar)) in strategies
+        .iter()
+        .flat_map(|s| calendars.iter().map(move |c| (s, *c)))
+        .enumerate()
+    {
         for s2 in &strategies {
             let n = Negotiation {
+                calendar,
                 payee: Party {
                     side: Side::Payee,
                     opening: 1.4,

@@ -209,6 +209,9 @@ pub struct ModelAccumulator {
     pub payee_surplus: ExactSum,
     /// Sums of the payer's surplus over deals.
     pub payer_surplus: ExactSum,
+    /// With a calendar: `deal_days[d]` = deals struck `d` days after the first round.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub deal_days: Vec<u64>,
 }
 
 impl Default for ModelAccumulator {
@@ -224,6 +227,7 @@ impl Default for ModelAccumulator {
             round_sum: 0,
             payee_surplus: ExactSum::default(),
             payer_surplus: ExactSum::default(),
+            deal_days: Vec::new(),
         }
     }
 }
@@ -251,6 +255,14 @@ impl ModelAccumulator {
             .add(range.deltas(), negotiation.payee.surplus(x));
         self.payer_surplus
             .add(range.deltas(), negotiation.payer.surplus(x));
+        if let Some(cal) = &negotiation.calendar {
+            let d = cal.day(outcome.round.saturating_sub(1)) as usize;
+            if self.deal_days.len() <= d {
+                // Grows to the latest deal day seen, then never again.
+                self.deal_days.resize(d + 1, 0);
+            }
+            self.deal_days[d] += 1;
+        }
     }
 
     /// Merge another accumulator into this one (exact; order does not matter).
@@ -274,6 +286,12 @@ impl ModelAccumulator {
         self.round_sum += other.round_sum;
         self.payee_surplus.merge(&other.payee_surplus);
         self.payer_surplus.merge(&other.payer_surplus);
+        if self.deal_days.len() < other.deal_days.len() {
+            self.deal_days.resize(other.deal_days.len(), 0);
+        }
+        for (a, b) in self.deal_days.iter_mut().zip(&other.deal_days) {
+            *a += b;
+        }
     }
 
     /// Number of deals.

@@ -11,15 +11,12 @@
 use std::io::Write;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use bargain_core::protocol::run_agents_with;
-use bargain_core::strategy::PowerMemo;
 use bargain_core::{Model, Negotiation, Outcome, OutcomeKind, Trace};
-use rand::SeedableRng;
-use rand_xoshiro::Xoshiro256PlusPlus;
 use rayon::prelude::*;
 
 use crate::accumulate::{AmountRange, ModelAccumulator};
-use crate::scenario::{SampleCtx, Scenario};
+use crate::scenario::Scenario;
+use crate::trial::{self, Workspace};
 
 /// Trials per chunk: the unit of parallel work and of sharding.
 pub const CHUNK: u64 = 1024;
@@ -28,21 +25,7 @@ pub const WAVE: u64 = 64;
 /// Trials of the pilot that fixes the histogram range (the first trials of the run).
 pub const PILOT: u64 = 4096;
 
-/// SplitMix64's output function: a fixed, portable 64-bit mixer.
-#[must_use]
-pub fn splitmix64(mut z: u64) -> u64 {
-    z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
-}
-
-/// The generator of one trial: Xoshiro256++ seeded (through SplitMix64, as
-/// `rand_xoshiro`'s `seed_from_u64` does) with `splitmix64(seed ⊕ splitmix64(trial))`.
-#[must_use]
-pub fn trial_rng(seed: u64, trial: u64) -> Xoshiro256PlusPlus {
-    Xoshiro256PlusPlus::seed_from_u64(splitmix64(seed ^ splitmix64(trial)))
-}
+pub use crate::scenario::{splitmix64, trial_rng};
 
 /// A contiguous block of the trial index space: shard `index` of `count` (0-based).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -128,57 +111,34 @@ pub struct Hooks<'a> {
     pub rows: Option<&'a mut dyn Write>,
 }
 
-/// Sample trial `trial` and run every model on it.
-fn run_trial(
-    scenario: &Scenario,
-    plan: &Plan,
-    trial: u64,
-    inputs: &mut [f64],
-    memo: &mut PowerMemo,
-    mut each: impl FnMut(usize, &Negotiation, &Outcome),
-) {
-    let mut rng = trial_rng(plan.seed, trial);
-    let ctx = SampleCtx {
-        trial,
-        trials: plan.trials,
-        seed: plan.seed,
-    };
-    let negotiation = scenario.sample(ctx, &mut rng, inputs);
-    for (i, &model) in plan.models.iter().enumerate() {
-        // The same outcome as `negotiation.outcome(model, ..)`, with `powf` remembered.
-        let outcome = match model {
-            Model::Agents => run_agents_with(
-                &negotiation.protocol,
-                &negotiation.payee,
-                &negotiation.payer,
-                &mut rng,
-                None,
-                memo,
-            ),
-            _ => negotiation.outcome(model, &mut rng, None),
-        };
-        each(i, &negotiation, &outcome);
-    }
-}
-
 /// Fix the histogram range from a pilot over the first trials of the whole run (the
 /// same for every shard), padded by a quarter of the span on each side, centered for
 /// quantization on the pilot's mean deal (summed in trial order: deterministic).
 #[must_use]
 pub fn amount_range(scenario: &Scenario, plan: &Plan) -> AmountRange {
     let mut inputs = vec![0.0; scenario.input_count()];
-    let mut memo = PowerMemo::new();
+    let mut ws = Workspace::new();
     let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
     let (mut sum, mut n) = (0.0, 0u64);
     for trial in 0..plan.trials.min(PILOT) {
-        run_trial(scenario, plan, trial, &mut inputs, &mut memo, |_, _, o| {
-            if let (OutcomeKind::Deal, Some(x)) = (o.kind, o.amount) {
-                lo = lo.min(x);
-                hi = hi.max(x);
-                sum += x;
-                n += 1;
-            }
-        });
+        let (seed, trials, models) = (plan.seed, plan.trials, &plan.models);
+        trial::run_trial(
+            scenario,
+            seed,
+            trials,
+            models,
+            trial,
+            &mut inputs,
+            &mut ws,
+            |_, _, o| {
+                if let (OutcomeKind::Deal, Some(x)) = (o.kind, o.amount) {
+                    lo = lo.min(x);
+                    hi = hi.max(x);
+                    sum += x;
+                    n += 1;
+                }
+            },
+        );
     }
     if !(lo.is_finite() && hi.is_finite()) {
         let central = scenario.central();
@@ -215,6 +175,11 @@ pub fn csv_header(scenario: &Scenario, models: &[Model]) -> String {
         for col in ["kind", "amount", "round"] {
             h.push_str(&format!(",{m}.{col}"));
         }
+        if scenario.calendar.is_some() {
+            for col in ["deal_date", "lapse_months"] {
+                h.push_str(&format!(",{m}.{col}"));
+            }
+        }
     }
     h.push('\n');
     h
@@ -224,7 +189,7 @@ pub fn csv_header(scenario: &Scenario, models: &[Model]) -> String {
 struct Worker {
     acc: Accumulated,
     inputs: Vec<f64>,
-    memo: PowerMemo,
+    ws: Workspace,
 }
 
 impl Worker {
@@ -232,7 +197,7 @@ impl Worker {
         Self {
             acc: Accumulated::empty(*range, &plan.models),
             inputs: vec![0.0; scenario.input_count()],
-            memo: PowerMemo::new(),
+            ws: Workspace::new(),
         }
     }
 
@@ -250,17 +215,22 @@ impl Worker {
             let mut cells = String::new();
             let acc = &mut self.acc;
             let want_rows = rows.is_some();
-            run_trial(
+            trial::run_trial(
                 scenario,
-                plan,
+                plan.seed,
+                plan.trials,
+                &plan.models,
                 trial,
                 &mut self.inputs,
-                &mut self.memo,
+                &mut self.ws,
                 |i, n, o| {
                     acc.models[i].1.add(&range, n, o);
                     if want_rows {
                         let amount = o.amount.map(|x| x.to_string()).unwrap_or_default();
                         cells.push_str(&format!(",{},{},{}", o.kind.as_str(), amount, o.round));
+                        if let (Some(dates), Some(cal)) = (&scenario.calendar, &n.calendar) {
+                            cells.push_str(&crate::timing::csv_cells(dates, cal, o));
+                        }
                     }
                 },
             );
@@ -376,16 +346,16 @@ pub struct Replay {
 /// its outcome in the ensemble.
 #[must_use]
 pub fn replay(scenario: &Scenario, plan: &Plan, trial: u64, model: Model) -> Replay {
-    let mut rng = trial_rng(plan.seed, trial);
     let mut inputs = vec![0.0; scenario.input_count()];
-    let ctx = SampleCtx {
-        trial,
-        trials: plan.trials,
-        seed: plan.seed,
-    };
-    let negotiation = scenario.sample(ctx, &mut rng, &mut inputs);
+    let (negotiation, mut rng) = trial::draw(scenario, plan.seed, plan.trials, trial, &mut inputs);
     let mut trace = Trace::new();
-    let outcome = negotiation.outcome(model, &mut rng, Some(&mut trace));
+    let outcome = trial::outcome(
+        &negotiation,
+        model,
+        &mut rng,
+        Some(&mut trace),
+        &mut Workspace::new(),
+    );
     Replay {
         negotiation,
         inputs,

@@ -17,4 +17,6 @@ pub mod scenario;
 pub mod starter;
 pub mod summary;
 pub mod table;
+pub mod timing;
+pub mod trial;
 pub mod why;

@@ -64,10 +64,12 @@ pub fn summarize(scenario: &Scenario, plan: &Plan, acc: &Accumulated) -> Summary
         .models
         .iter()
         .map(|(m, a)| {
-            (
-                model_key(*m),
-                ModelSummary::from_accumulator(a, &acc.range, observed),
-            )
+            let mut s = ModelSummary::from_accumulator(a, &acc.range, observed);
+            s.timing = scenario.calendar.as_ref().map(|dates| {
+                let date = scenario.observed.as_ref().and_then(|o| o.date);
+                crate::timing::summarize(a, dates, date)
+            });
+            (model_key(*m), s)
         })
         .collect();
     let (start, end) = plan.shard.bounds(plan.trials);

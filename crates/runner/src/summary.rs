@@ -114,6 +114,9 @@ pub struct ModelSummary {
     /// Where the observed outcome falls (only with `[observed]` and at least one deal).
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub observed: Option<ObservedFit>,
+    /// With a `[calendar]`: when deals are struck (see [`crate::timing`]).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub timing: Option<crate::timing::TimingSummary>,
 }
 
 /// Statistics of agreed amounts.
@@ -237,6 +240,7 @@ impl ModelSummary {
             round,
             surplus,
             observed,
+            timing: None,
         }
     }
 }

@@ -21,10 +21,23 @@ pub fn summary_table(s: &Summary) -> String {
         "{} — {} trials, seed {}, amounts in {}",
         s.scenario.title, s.trials, s.seed, s.scenario.unit
     );
+    let calendar = s.models.values().any(|m| m.timing.is_some());
     let _ = writeln!(
         out,
-        "{:<18} {:>16} {:>9} {:>9} {:>9} {:>9} {:>9} {:>7}  observed pct",
-        "model", "deal % ± se", "p05", "p25", "median", "p75", "p95", "round"
+        "{:<18} {:>16} {:>9} {:>9} {:>9} {:>9} {:>9} {:>7}{}  observed pct",
+        "model",
+        "deal % ± se",
+        "p05",
+        "p25",
+        "median",
+        "p75",
+        "p95",
+        "round",
+        if calendar {
+            "  before expiry %  median lapse (months)"
+        } else {
+            ""
+        }
     );
     for (name, m) in crate::report::ordered_models(s) {
         let q = |k: &str| m.amount.as_ref().and_then(|a| a.quantiles.get(k).copied());
@@ -32,9 +45,17 @@ pub fn summary_table(s: &Summary) -> String {
             .observed
             .as_ref()
             .map_or_else(String::new, |o| format!("{:.0}%", 100.0 * o.percentile));
+        let timing = m.timing.as_ref().map_or_else(String::new, |t| {
+            let lapse = t
+                .lapse_months
+                .as_ref()
+                .and_then(|l| l.quantiles.get("p50"))
+                .map_or_else(|| "-".into(), |x| format!("{x:.1}"));
+            format!("  {:>15.1}  {:>21}", 100.0 * t.before_expiry, lapse)
+        });
         let _ = writeln!(
             out,
-            "{:<18} {:>16} {:>9} {:>9} {:>9} {:>9} {:>9} {:>7}  {}",
+            "{:<18} {:>16} {:>9} {:>9} {:>9} {:>9} {:>9} {:>7}{}  {}",
             name,
             crate::report::mc_error::rate_with_se(m.agreement_rate, m.trials),
             fmt_opt(q("p05")),
@@ -45,6 +66,7 @@ pub fn summary_table(s: &Summary) -> String {
             m.round
                 .mean
                 .map_or_else(|| "-".into(), |r| format!("{r:.1}")),
+            timing,
             observed
         );
         let no_deal: Vec<String> = OutcomeKind::ALL

@@ -351,6 +351,7 @@ mod tests {
                     step: 0.0001,
                 }),
             },
+            calendar: None,
         }
     }
 

@@ -151,6 +151,7 @@ fn model_summary(spec: &Spec, lo: f64, hi: f64, observed: Option<f64>) -> ModelS
             payer_per_trial: (1.2 - spec.centre) * spec.rate,
         },
         observed,
+        timing: None,
     }
 }
 
@@ -601,6 +602,7 @@ fn one_model_single_valued() {
             payer_per_trial: 0.0,
         },
         observed: None,
+        timing: None,
     };
     let s = summary(
         "point",

@@ -49,8 +49,11 @@ fn embedded_sma_2019_parses() {
     assert_eq!(s.party_key(Side::Payer), "kr");
     assert_eq!(s.party_name(Side::Payee), "United States");
     let c = s.central();
-    // Rounds prior: choice [5, 6, 10] with weights [2, 1, 2]; ties go to the first option.
-    assert_eq!(c.protocol.max_rounds, 5);
+    // A calendar: the rounds are those up to its end at the central pace.
+    let cal = c.calendar.expect("sma-2019 has a calendar");
+    assert_eq!(c.protocol.max_rounds, cal.total_rounds(1));
+    assert!(cal.expiry_rounds() < cal.total_rounds(1));
+    assert_eq!(obs.date, Some(17_937)); // 2019-02-10
     assert_eq!(c.protocol.first_mover, Side::Payee);
     assert!(c.protocol.grid.is_some());
     assert!(c.payer.ratification.is_some());
@@ -260,7 +263,12 @@ fn schema_marks_only_required_keys_as_required() {
         required("PartyFile"),
         ["side", "opening", "reservation", "strategy"]
     );
-    assert_eq!(required("ProtocolFile"), ["max_rounds", "first_mover"]);
+    // `max_rounds` may be left out when `[calendar]` has an `end` (checked semantically).
+    assert_eq!(required("ProtocolFile"), ["first_mover"]);
+    assert_eq!(
+        required("CalendarFile"),
+        ["start", "expiry", "round_months"]
+    );
     let root: Vec<&str> = schema["required"]
         .as_array()
         .unwrap()

@@ -118,7 +118,7 @@ impl Setup<'_> {
 
 /// Clamp an intended offer to the reservation, then snap it to the grid (if any) toward
 /// the side's own interest. Shared by the strategies that think in amounts.
-fn snap(side: Side, grid: Option<Grid>, reservation: f64, amount: f64) -> f64 {
+pub(crate) fn snap(side: Side, grid: Option<Grid>, reservation: f64, amount: f64) -> f64 {
     let amount = side.better(amount, reservation);
     match grid {
         None => amount,

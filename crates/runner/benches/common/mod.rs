@@ -50,6 +50,7 @@ pub fn negotiation(preset: Preset) -> Negotiation {
         strategy: StrategySpec::time_based(preset),
     };
     Negotiation {
+        calendar: None,
         payee: party(Side::Payee, 1.4, 1.05),
         payer: party(Side::Payer, 0.97, 1.1),
         protocol: Protocol {

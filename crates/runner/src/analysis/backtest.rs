@@ -131,6 +131,46 @@ pub struct ModelScore {
     pub crps: Option<f64>,
     /// Brier score of the agreement probability.
     pub brier: f64,
+    /// With a calendar and an observed date: the timing scores.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub timing: Option<TimingScore>,
+}
+
+/// One model's timing scores in one scenario (a calendar and `[observed] date`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TimingScore {
+    /// The model's probability of a deal on or before the expiry.
+    pub before_expiry: f64,
+    /// Whether the observed deal came on or before the expiry.
+    pub observed_before_expiry: bool,
+    /// Brier score of `before_expiry` against what happened.
+    pub brier_before_expiry: f64,
+    /// PIT of the observed date: share of deals struck on or before it (`null` without deals).
+    pub date_percentile: Option<f64>,
+    /// The observed date inside `[p25, p75]` of the deal dates.
+    pub date_in_50: Option<bool>,
+    /// The observed date inside `[p05, p95]` of the deal dates.
+    pub date_in_90: Option<bool>,
+}
+
+/// The timing scores of one model (a calendar and an observed date), if any.
+fn timing_score(
+    m: &ModelSummary,
+    observed_date: Option<i64>,
+    expiry: Option<i64>,
+) -> Option<TimingScore> {
+    let t = m.timing.as_ref()?;
+    let (date, expiry) = (observed_date?, expiry?);
+    let hit = date <= expiry;
+    let fit = t.observed.as_ref();
+    Some(TimingScore {
+        before_expiry: t.before_expiry,
+        observed_before_expiry: hit,
+        brier_before_expiry: (t.before_expiry - f64::from(u8::from(hit))).powi(2),
+        date_percentile: fit.map(|f| f.percentile),
+        date_in_50: fit.map(|f| f.in_50),
+        date_in_90: fit.map(|f| f.in_90),
+    })
 }
 
 /// One model's calibration across scenarios.
@@ -154,6 +194,24 @@ pub struct Calibration {
     pub mean_brier: Option<f64>,
     /// PIT values, sorted.
     pub pit: Vec<f64>,
+    /// Timing across the scenarios with a calendar and an observed date.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub timing: Option<TimingCalibration>,
+}
+
+/// One model's timing calibration across scenarios.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TimingCalibration {
+    /// Scenarios with timing scores.
+    pub scenarios: u64,
+    /// Mean Brier score of `before_expiry`.
+    pub mean_brier_before_expiry: f64,
+    /// Observed dates inside the 50% interval of deal dates (of those with deals).
+    pub date_in_50: u64,
+    /// Observed dates inside the 90% interval.
+    pub date_in_90: u64,
+    /// Date PIT values, sorted.
+    pub date_pit: Vec<f64>,
 }
 
 /// Options of `bargain backtest`.
@@ -222,6 +280,7 @@ pub fn score(m: &ModelSummary, observed: f64) -> ModelScore {
             .and_then(PiecewiseCdf::from_amount)
             .map(|c| c.crps(observed)),
         brier: (1.0 - m.agreement_rate).powi(2),
+        timing: None,
     }
 }
 
@@ -242,7 +301,23 @@ pub fn calibrate(scenarios: &[ScenarioScore]) -> BTreeMap<String, Calibration> {
                 mean_crps: None,
                 mean_brier: None,
                 pit: Vec::new(),
+                timing: None,
             });
+            if let Some(t) = &s.timing {
+                let tc = c.timing.get_or_insert(TimingCalibration {
+                    scenarios: 0,
+                    mean_brier_before_expiry: 0.0,
+                    date_in_50: 0,
+                    date_in_90: 0,
+                    date_pit: Vec::new(),
+                });
+                // The sum for now; divided below.
+                tc.scenarios += 1;
+                tc.mean_brier_before_expiry += t.brier_before_expiry;
+                tc.date_in_50 += u64::from(t.date_in_50 == Some(true));
+                tc.date_in_90 += u64::from(t.date_in_90 == Some(true));
+                tc.date_pit.extend(t.date_percentile);
+            }
             let sum = sums.entry(name.clone()).or_insert((0.0, 0.0, 0));
             sum.1 += s.brier;
             sum.2 += 1;
@@ -270,6 +345,10 @@ pub fn calibrate(scenarios: &[ScenarioScore]) -> BTreeMap<String, Calibration> {
             c.mean_brier = Some(brier / n as f64);
         }
         c.pit.sort_by(f64::total_cmp);
+        if let Some(t) = c.timing.as_mut() {
+            t.mean_brier_before_expiry /= t.scenarios.max(1) as f64;
+            t.date_pit.sort_by(f64::total_cmp);
+        }
     }
     out
 }
@@ -364,7 +443,12 @@ pub fn backtest(opts: &BacktestOptions) -> Result<BacktestRun, AnalysisError> {
             models: s
                 .models
                 .iter()
-                .map(|(k, m)| (k.clone(), score(m, obs.amount)))
+                .map(|(k, m)| {
+                    let mut sc = score(m, obs.amount);
+                    let expiry = l.scenario.calendar.map(|c| c.expiry);
+                    sc.timing = timing_score(m, obs.date, expiry);
+                    (k.clone(), sc)
+                })
                 .collect(),
         });
     }
@@ -461,6 +545,28 @@ pub fn table(b: &Backtest) -> String {
                 m.brier
             );
         }
+        if sc.models.values().any(|m| m.timing.is_some()) {
+            let _ = writeln!(
+                out,
+                "  timing: {:<10} {:>15} {:>12} {:>9} {:>5} {:>5}",
+                "model", "before expiry %", "Brier(exp.)", "date PIT", "in50", "in90"
+            );
+            for name in ordered(sc.models.keys().cloned()) {
+                let Some(t) = &sc.models[&name].timing else {
+                    continue;
+                };
+                let _ = writeln!(
+                    out,
+                    "  {:<18} {:>15.1} {:>12.4} {:>9} {:>5} {:>5}",
+                    name,
+                    100.0 * t.before_expiry,
+                    t.brier_before_expiry,
+                    pct(t.date_percentile),
+                    yes_no(t.date_in_50),
+                    yes_no(t.date_in_90)
+                );
+            }
+        }
     }
     let _ = writeln!(
         out,
@@ -483,6 +589,34 @@ pub fn table(b: &Backtest) -> String {
             num(c.mean_crps),
             num(c.mean_brier)
         );
+    }
+    if b.models.values().any(|c| c.timing.is_some()) {
+        let _ = writeln!(
+            out,
+            "\ntiming across scenarios with a calendar and an observed date (small samples: a handful of agreements)"
+        );
+        let _ = writeln!(
+            out,
+            "  {:<18} {:>9} {:>12} {:>8} {:>8}  date PITs",
+            "model", "scenarios", "Brier(exp.)", "in 50%", "in 90%"
+        );
+        for name in ordered(b.models.keys().cloned()) {
+            let Some(t) = &b.models[&name].timing else {
+                continue;
+            };
+            let k = t.scenarios.max(1) as f64;
+            let pits: Vec<String> = t.date_pit.iter().map(|p| format!("{p:.2}")).collect();
+            let _ = writeln!(
+                out,
+                "  {:<18} {:>9} {:>12.4} {:>8} {:>8}  {}",
+                name,
+                t.scenarios,
+                t.mean_brier_before_expiry,
+                pct(Some(t.date_in_50 as f64 / k)),
+                pct(Some(t.date_in_90 as f64 / k)),
+                pits.join(" ")
+            );
+        }
     }
     for s in &b.skipped {
         let _ = writeln!(out, "skipped (no [observed]): {s}");

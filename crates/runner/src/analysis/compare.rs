@@ -25,7 +25,7 @@ use crate::accumulate::{AmountRange, ModelAccumulator};
 use crate::ensemble::{self, Accumulated, CHUNK, Interrupted, Plan, RunError, Shard, WAVE};
 use crate::output::{Kind, Staging};
 use crate::pipeline::{self, Loaded, Overrides, to_json};
-use crate::scenario::{SampleCtx, Scenario};
+use crate::scenario::Scenario;
 use crate::summary::{ModelSummary, Summary};
 
 /// Format name of `compare.json`.
@@ -526,20 +526,23 @@ fn side_trial(
     inputs: &mut [f64],
     acc: &mut Accumulated,
     out: &mut Vec<Outcome>,
+    ws: &mut crate::trial::Workspace,
 ) {
-    let mut rng = ensemble::trial_rng(side.plan.seed, t);
-    let ctx = SampleCtx {
-        trial: t,
-        trials: side.plan.trials,
-        seed: side.plan.seed,
-    };
-    let negotiation = side.scenario.sample(ctx, &mut rng, inputs);
     out.clear();
-    for (i, &model) in side.plan.models.iter().enumerate() {
-        let o = negotiation.outcome(model, &mut rng, None);
-        acc.models[i].1.add(&side.range, &negotiation, &o);
-        out.push(o);
-    }
+    let plan = side.plan;
+    crate::trial::run_trial(
+        side.scenario,
+        plan.seed,
+        plan.trials,
+        &plan.models,
+        t,
+        inputs,
+        ws,
+        |i, negotiation, o| {
+            acc.models[i].1.add(&side.range, negotiation, o);
+            out.push(*o);
+        },
+    );
 }
 
 fn deal_amount(o: &Outcome) -> Option<f64> {
@@ -563,9 +566,10 @@ fn paired_chunk(
     let mut in_b = vec![0.0; b.scenario.input_count()];
     let mut out_a = Vec::with_capacity(a.plan.models.len());
     let mut out_b = Vec::with_capacity(b.plan.models.len());
+    let mut ws = crate::trial::Workspace::new();
     for t in start..end {
-        side_trial(a, t, &mut in_a, &mut acc_a, &mut out_a);
-        side_trial(b, t, &mut in_b, &mut acc_b, &mut out_b);
+        side_trial(a, t, &mut in_a, &mut acc_a, &mut out_a, &mut ws);
+        side_trial(b, t, &mut in_b, &mut acc_b, &mut out_b, &mut ws);
         for (k, &(_, ia, ib)) in common.iter().enumerate() {
             pairs[k]
                 .1

@@ -24,8 +24,9 @@ use serde::{Deserialize, Serialize};
 use super::rank::{prcc, spearman};
 use super::sobol::{SobolIndex, design_rows, indices};
 use crate::ensemble::{Interrupted, trial_rng};
-use crate::scenario::{SampleCtx, Scenario};
+use crate::scenario::Scenario;
 use crate::summary::{ScenarioInfo, model_key};
+use crate::trial;
 
 /// Format name of `sensitivity.json`.
 pub const FORMAT: &str = "bargain-sensitivity";
@@ -125,9 +126,10 @@ fn outputs(
     models: &[Model],
     rng: &mut rand_xoshiro::Xoshiro256PlusPlus,
     out: &mut Vec<f64>,
+    ws: &mut trial::Workspace,
 ) {
     for &m in models {
-        let o = n.outcome(m, rng, None);
+        let o = trial::outcome(n, m, rng, None, ws);
         match (o.kind, o.amount) {
             (OutcomeKind::Deal, Some(x)) => {
                 out.push(1.0);
@@ -166,16 +168,11 @@ pub fn analyze(
             let (lo, hi) = (b * BLOCK, ((b + 1) * BLOCK).min(n));
             let mut rows = Vec::with_capacity((hi - lo) as usize * width);
             let mut inputs = vec![0.0; k];
+            let mut ws = trial::Workspace::new();
             for t in lo..hi {
-                let mut rng = trial_rng(opts.seed, t);
-                let ctx = SampleCtx {
-                    trial: t,
-                    trials: ctx_trials,
-                    seed: opts.seed,
-                };
-                let neg = scenario.sample(ctx, &mut rng, &mut inputs);
+                let (neg, mut rng) = trial::draw(scenario, opts.seed, ctx_trials, t, &mut inputs);
                 rows.extend_from_slice(&inputs);
-                outputs(&neg, &models, &mut rng, &mut rows);
+                outputs(&neg, &models, &mut rng, &mut rows, &mut ws);
             }
             Some(rows)
         })
@@ -281,12 +278,13 @@ fn sobol_design(
             let mut out = Vec::with_capacity((hi - lo) as usize * per_row);
             let (mut a, mut bb, mut ab, mut scratch) =
                 (vec![0.0; k], vec![0.0; k], vec![0.0; k], vec![0.0; k]);
+            let mut ws = trial::Workspace::new();
             for i in lo..hi {
                 design_rows(seed, i, &mut a, &mut bb);
                 let mut eval = |u: &[f64], out: &mut Vec<f64>| {
                     let neg = scenario.at_quantiles(u, &mut scratch);
                     let mut rng = trial_rng(seed ^ SOBOL_RUN_TAG, i);
-                    outputs(&neg, models, &mut rng, out);
+                    outputs(&neg, models, &mut rng, out, &mut ws);
                 };
                 eval(&a, &mut out);
                 eval(&bb, &mut out);

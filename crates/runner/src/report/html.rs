@@ -28,6 +28,12 @@ const KINDS: [(&str, &str); 5] = [
 pub fn write_html(dir: &Path, data: &ReportData<'_>) -> io::Result<()> {
     let [amounts, rounds, dance] = plots::svgs(data)?;
     let page = page(data, [&amounts, &rounds, &dance]).map_err(io::Error::other)?;
+    let timing = super::timing_plot::html_section(data)?;
+    let page = page.replacen(
+        "<h2>Outcomes</h2>",
+        &format!("{timing}<h2>Outcomes</h2>"),
+        1,
+    );
     std::fs::write(dir.join("report.html"), page)
 }
 

@@ -21,6 +21,7 @@ mod ridgeline;
 mod rounds;
 mod style;
 mod sweep_plot;
+mod timing_plot;
 mod tornado_plot;
 
 pub use analysis_html::{write_sensitivity, write_sweep};

@@ -28,6 +28,8 @@ pub(crate) struct ScenarioFile {
     pub run: RunFile,
     /// The rules of the talks.
     pub protocol: ProtocolFile,
+    /// Dates of the talks and the expiry of the current agreement (optional).
+    pub calendar: Option<CalendarFile>,
     /// Exactly two parties, keyed by a short id (e.g. `us`, `kr`): one payee, one payer.
     pub parties: BTreeMap<String, PartyFile>,
     /// The real outcome, if known.
@@ -113,7 +115,7 @@ pub(crate) enum SamplerKey {
 #[serde(deny_unknown_fields)]
 pub(crate) struct ProtocolFile {
     /// At most this many rounds, 1..=10000 (integer-valued).
-    pub max_rounds: NumberSpec,
+    pub max_rounds: Option<NumberSpec>,
     /// The key of the party that moves first.
     pub first_mover: String,
     /// Probability in [0, 1] that talks collapse after each rejected offer (default 0).
@@ -154,8 +156,27 @@ pub(crate) struct PartyFile {
     pub ratification: Option<NumberSpec>,
     /// Amount-equivalent of walking away (optional).
     pub outside_option: Option<NumberSpec>,
+    /// Cost of a month of lapse after the calendar's expiry (≥ 0; needs a `[calendar]`).
+    pub lapse_cost: Option<NumberSpec>,
+    /// End-game acceptance from this relative time of the horizon (in (0, 1]; needs a `[calendar]`).
+    pub end_game: Option<f64>,
     /// How its negotiators concede.
     pub strategy: StrategyFile,
+}
+
+/// `[calendar]`: dates of the talks, the expiry of the current agreement and the time
+/// between rounds.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct CalendarFile {
+    /// The first round (YYYY-MM-DD).
+    pub start: String,
+    /// The last day the current agreement holds (YYYY-MM-DD).
+    pub expiry: String,
+    /// The last day talks may be held (YYYY-MM-DD), if any.
+    pub end: Option<String>,
+    /// Calendar months between rounds (> 0).
+    pub round_months: NumberSpec,
 }
 
 /// `parties.KEY.side`
@@ -255,6 +276,8 @@ pub(crate) struct ObservedFile {
     pub amount: f64,
     /// The round of the agreement (1-based).
     pub round: Option<u32>,
+    /// The day the deal was struck or initialled (YYYY-MM-DD).
+    pub date: Option<String>,
     /// Where the outcome is documented.
     pub source: Option<String>,
 }

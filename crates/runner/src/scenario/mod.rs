@@ -11,11 +11,13 @@
 //! (compiled distributions), `lhs` (Latin-hypercube permutations), `sample` (the
 //! sampling plan), `error` ([`ScenarioError`]).
 
+pub mod date;
 mod dist;
 mod error;
 mod file;
 mod labels;
 mod lhs;
+mod rng;
 mod sample;
 mod span;
 mod sweep;
@@ -29,6 +31,7 @@ use rand_xoshiro::Xoshiro256PlusPlus;
 
 pub use error::{Diagnostic, ScenarioError};
 pub use labels::preset_name;
+pub use rng::{splitmix64, trial_rng};
 pub use sweep::{MAX_SWEEP_PATHS, MAX_SWEEP_VALUES, SweepAxis, parse_values as parse_sweep_values};
 
 use file::ScenarioFile;
@@ -79,8 +82,22 @@ pub struct Observed {
     pub amount: f64,
     /// The round of the agreement, if known.
     pub round: Option<u32>,
+    /// The day the deal was struck or initialled (days from 1970-01-01), if known.
+    pub date: Option<i64>,
     /// Where it is documented.
     pub source: Option<String>,
+}
+
+/// The dates of a `[calendar]` table, as day numbers (days from 1970-01-01; see
+/// [`date`]). Rounds fall on `start + Calendar::day(round)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CalendarDates {
+    /// The first round.
+    pub start: i64,
+    /// The last day the current agreement holds.
+    pub expiry: i64,
+    /// The last day of talks, if any.
+    pub end: Option<i64>,
 }
 
 /// Which trial is being sampled (the Latin-hypercube strata depend on it).
@@ -111,6 +128,8 @@ pub struct Scenario {
     pub run: RunSpec,
     /// The real outcome, if given.
     pub observed: Option<Observed>,
+    /// The calendar's dates, if the scenario has a `[calendar]`.
+    pub calendar: Option<CalendarDates>,
     /// The `[sweep]` table (empty without one): used by `bargain sweep`, ignored by runs.
     pub sweep: Vec<SweepAxis>,
     plan: Plan,
@@ -257,6 +276,7 @@ impl Scenario {
             sources: meta.sources,
             run: compiled.run,
             observed: compiled.observed,
+            calendar: compiled.calendar,
             sweep: Vec::new(),
             plan: compiled.plan,
             source: Arc::new(Source {
@@ -423,6 +443,17 @@ impl Scenario {
         inputs: &mut [f64],
     ) -> Negotiation {
         self.plan.sample(self.run.sampler, ctx, rng, inputs)
+    }
+
+    /// Draw trial `ctx.trial` as every command does: its generator
+    /// [`trial_rng`]`(ctx.seed, ctx.trial)`, then [`Scenario::sample`]. The generator is
+    /// returned in the state the models continue from. Allocates nothing.
+    pub fn draw_trial(
+        &self,
+        ctx: SampleCtx,
+        inputs: &mut [f64],
+    ) -> (Negotiation, Xoshiro256PlusPlus) {
+        self.plan.draw_trial(self.run.sampler, ctx, inputs)
     }
 
     /// The negotiation at central values: every distribution replaced by its median

@@ -31,6 +31,10 @@ pub(crate) enum Field {
 pub(crate) enum Target {
     MaxRounds,
     BreakdownRisk,
+    /// `calendar.round_months`.
+    RoundMonths,
+    /// A party's `lapse_cost`.
+    LapseCost(Side),
     Party(Side, Field),
 }
 
@@ -51,6 +55,16 @@ impl Input {
         match self.target {
             Target::MaxRounds => n.protocol.max_rounds = x as u32,
             Target::BreakdownRisk => n.protocol.breakdown_risk = x,
+            Target::RoundMonths => {
+                if let Some(c) = n.calendar.as_mut() {
+                    c.round_months = x;
+                }
+            }
+            Target::LapseCost(side) => {
+                if let Some(c) = n.calendar.as_mut() {
+                    c.lapse_cost[usize::from(side == Side::Payer)] = x;
+                }
+            }
             Target::Party(side, field) => {
                 let party = match side {
                     Side::Payee => &mut n.payee,
@@ -133,6 +147,18 @@ impl Plan {
             input.apply(&mut n, x);
         }
         n
+    }
+
+    /// Draw trial `ctx.trial` from its own generator; see [`super::Scenario::draw_trial`].
+    pub(crate) fn draw_trial(
+        &self,
+        sampler: Sampler,
+        ctx: SampleCtx,
+        out: &mut [f64],
+    ) -> (Negotiation, Xoshiro256PlusPlus) {
+        let mut rng = super::trial_rng(ctx.seed, ctx.trial);
+        let n = self.sample(sampler, ctx, &mut rng, out);
+        (n, rng)
     }
 
     /// The negotiation at the quantiles `u` (one in `[0, 1]` per input, in order):

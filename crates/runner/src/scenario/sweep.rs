@@ -33,6 +33,10 @@ pub(crate) fn number_paths(file: &ScenarioFile) -> Vec<String> {
         "protocol.max_rounds".to_owned(),
         "protocol.breakdown_risk".to_owned(),
     ];
+    let calendar = file.calendar.is_some();
+    if calendar {
+        out.push("calendar.round_months".to_owned());
+    }
     for (key, party) in &file.parties {
         let base = join("parties", key);
         for field in [
@@ -44,6 +48,9 @@ pub(crate) fn number_paths(file: &ScenarioFile) -> Vec<String> {
             "outside_option",
         ] {
             out.push(join(&base, field));
+        }
+        if calendar {
+            out.push(join(&base, "lapse_cost"));
         }
         let strategy: &[&str] = match party.strategy.kind {
             StrategyKind::TimeBased => &["exponent", "max_aspiration", "eps"],
@@ -66,7 +73,11 @@ pub(crate) fn set_number(file: &mut ScenarioFile, path: &str, x: f64) -> bool {
     }
     let fixed = NumberSpec::Fixed(x);
     match path {
-        "protocol.max_rounds" => file.protocol.max_rounds = fixed,
+        "protocol.max_rounds" => file.protocol.max_rounds = Some(fixed),
+        "calendar.round_months" => match file.calendar.as_mut() {
+            Some(c) => c.round_months = fixed,
+            None => return false,
+        },
         "protocol.breakdown_risk" => file.protocol.breakdown_risk = Some(fixed),
         _ => {
             let Some(rest) = path.strip_prefix("parties.") else {
@@ -89,6 +100,7 @@ pub(crate) fn set_number(file: &mut ScenarioFile, path: &str, x: f64) -> bool {
                 "power" => p.power = Some(fixed),
                 "ratification" => p.ratification = Some(fixed),
                 "outside_option" => p.outside_option = Some(fixed),
+                "lapse_cost" => p.lapse_cost = Some(fixed),
                 "strategy.exponent" => {
                     p.strategy.preset = None;
                     p.strategy.exponent = Some(fixed);

@@ -6,18 +6,18 @@
 use std::collections::BTreeMap;
 
 use bargain_core::{
-    FaratinFamily, Grid, Model, Negotiation, Party, Preset, Protocol, Side, StrategySpec,
+    Calendar, FaratinFamily, Grid, Model, Negotiation, Party, Preset, Protocol, Side, StrategySpec,
 };
 
 use super::dist::{Choice, Continuous, Dist, Shape};
 use super::error::{Diagnostic, suggest};
 use super::file::{
-    DistTable, FamilyKey, GridFile, NumberSpec, PartyFile, PresetSpec, SamplerKey, ScenarioFile,
-    SideKey, StrategyFile, StrategyKind,
+    CalendarFile, DistTable, FamilyKey, GridFile, NumberSpec, PartyFile, PresetSpec, SamplerKey,
+    ScenarioFile, SideKey, StrategyFile, StrategyKind,
 };
 use super::sample::{Field, Input, Plan, Target};
 use super::span::{Doc, index, join};
-use super::{Observed, RunSpec, SampleCtx, Sampler};
+use super::{CalendarDates, Observed, RunSpec, SampleCtx, Sampler};
 
 /// Trials when `run.trials` is absent.
 pub(crate) const DEFAULT_TRIALS: u64 = 100_000;
@@ -178,16 +178,26 @@ pub(crate) struct Checker<'d, 'a> {
     warnings: Vec<Diagnostic>,
     inputs: Vec<Input>,
     ranges: BTreeMap<String, (f64, f64)>,
+    /// Per side (payee, payer): central lapse cost and end-game time.
+    lapse: [(f64, Option<f64>); 2],
 }
 
 /// Everything the checked file compiles to.
 pub(crate) struct Compiled {
     pub run: RunSpec,
     pub observed: Option<Observed>,
+    pub calendar: Option<CalendarDates>,
     pub plan: Plan,
     pub party_keys: [String; 2],
     pub party_names: [String; 2],
     pub warnings: Vec<String>,
+}
+
+/// Whether a calendar's lapse costs widen the zone of agreement over time (then an
+/// empty zone at the start does not mean no deal).
+fn widens(n: &Negotiation) -> bool {
+    n.calendar
+        .is_some_and(|c| c.lapse_cost[0] + c.lapse_cost[1] > 0.0)
 }
 
 /// A number as TOML spells it (`nan`, `inf`, `-inf`, else Rust's shortest form).
@@ -230,6 +240,7 @@ impl<'d, 'a> Checker<'d, 'a> {
             warnings: Vec::new(),
             inputs: Vec::new(),
             ranges: BTreeMap::new(),
+            lapse: [(0.0, None); 2],
         }
     }
 
@@ -929,6 +940,30 @@ impl<'d, 'a> Checker<'d, 'a> {
             Domain::AMOUNT,
             t(Field::OutsideOption),
         );
+        let lapse_cost = self.field(
+            &at("lapse_cost"),
+            p.lapse_cost.as_ref(),
+            Domain {
+                lo: 0.0,
+                lo_open: false,
+                hi: f64::INFINITY,
+                hi_open: true,
+                integer: false,
+                what: "a lapse cost per month ≥ 0",
+            },
+            Target::LapseCost(side),
+            0.0,
+        );
+        if let Some(t) = p.end_game
+            && !(t > 0.0 && t <= 1.0)
+        {
+            self.error(
+                &at("end_game"),
+                format!("expected a relative time in (0, 1], found {}", fmt_num(t)),
+            );
+        }
+        let lapse_cost = lapse_cost?;
+        self.lapse[usize::from(side == Side::Payer)] = (lapse_cost, p.end_game);
         let strategy = self.strategy(&at("strategy"), &p.strategy, side);
         Some(Party {
             side,
@@ -1144,6 +1179,111 @@ impl<'d, 'a> Checker<'d, 'a> {
     }
 
     /// Check and compile the whole file.
+    /// The `[calendar]` table: dates, the time between rounds (an input) and the bound
+    /// on the number of rounds. The lapse costs and end games are filled in by `compile`.
+    fn calendar(&mut self, c: &CalendarFile) -> Option<(Calendar, CalendarDates)> {
+        let mut date = |key: &str, text: &str| {
+            let d = super::date::parse_date(text);
+            if d.is_none() {
+                self.error(
+                    &join("calendar", key),
+                    format!("expected a date of the form YYYY-MM-DD, found {text:?}"),
+                );
+            }
+            d
+        };
+        let start = date("start", &c.start);
+        let expiry = date("expiry", &c.expiry);
+        let end = c.end.as_deref().map(|e| date("end", e));
+        let round_months = self.field(
+            "calendar.round_months",
+            Some(&c.round_months),
+            Domain {
+                what: "a number of months between rounds > 0",
+                ..Domain::POSITIVE
+            },
+            Target::RoundMonths,
+            1.0,
+        );
+        let (start, expiry, round_months) = (start?, expiry?, round_months?);
+        let end = match end {
+            Some(e) => Some(e?),
+            None => None,
+        };
+        if expiry <= start {
+            self.error(
+                "calendar.expiry",
+                format!(
+                    "expected an expiry after the start ({}), found {}",
+                    c.start, c.expiry
+                ),
+            );
+            return None;
+        }
+        if let Some(e) = end
+            && e <= start
+        {
+            self.error(
+                "calendar.end",
+                format!(
+                    "expected an end after the start ({}), found {}",
+                    c.start,
+                    c.end.as_deref().unwrap_or_default()
+                ),
+            );
+            return None;
+        }
+        let span = |d: i64| u32::try_from(d - start).ok();
+        let (Some(expiry_day), end_day) = (span(expiry), end.map(span)) else {
+            self.error(
+                "calendar.expiry",
+                "expected an expiry within 10 million days of the start",
+            );
+            return None;
+        };
+        let end_day = match end_day {
+            Some(Some(d)) => Some(d),
+            Some(None) => {
+                self.error(
+                    "calendar.end",
+                    "expected an end within 10 million days of the start",
+                );
+                return None;
+            }
+            None => None,
+        };
+        if let Some(d) = end_day {
+            // The most rounds any draw allows: at the smallest time between rounds.
+            let least = self
+                .ranges
+                .get("calendar.round_months")
+                .map_or(round_months, |r| r.0);
+            let rounds = (f64::from(d) + 1.0) / (least * bargain_core::calendar::DAYS_PER_MONTH);
+            if rounds.is_nan() || rounds > f64::from(bargain_core::calendar::MAX_CALENDAR_ROUNDS) {
+                self.error(
+                    "calendar.round_months",
+                    format!(
+                        "expected at most {} rounds between the start and the end, found up to {} (at {} months a round); bound `round_months` away from 0 (e.g. `within`) or move the end",
+                        bargain_core::calendar::MAX_CALENDAR_ROUNDS,
+                        if rounds.is_finite() { format!("{}", rounds.ceil()) } else { "infinitely many".into() },
+                        fmt_num(least)
+                    ),
+                );
+                return None;
+            }
+        }
+        Some((
+            Calendar {
+                round_months,
+                expiry_day,
+                end_day,
+                lapse_cost: [0.0; 2],
+                end_game: [None; 2],
+            },
+            CalendarDates { start, expiry, end },
+        ))
+    }
+
     pub(crate) fn compile(
         mut self,
         f: &ScenarioFile,
@@ -1229,13 +1369,33 @@ impl<'d, 'a> Checker<'d, 'a> {
         };
 
         // Protocol (inputs first in the canonical order).
-        let max_rounds = self.field(
-            "protocol.max_rounds",
-            Some(&f.protocol.max_rounds),
-            Domain::ROUNDS,
-            Target::MaxRounds,
-            1.0,
-        );
+        let has_end = f.calendar.as_ref().is_some_and(|c| c.end.is_some());
+        let max_rounds = match (&f.protocol.max_rounds, has_end) {
+            (Some(spec), false) => self.field(
+                "protocol.max_rounds",
+                Some(spec),
+                Domain::ROUNDS,
+                Target::MaxRounds,
+                1.0,
+            ),
+            (Some(spec), true) => {
+                // `calendar.end` wins: the rounds are those up to the end date.
+                let _ = self.number("protocol.max_rounds", spec, Domain::ROUNDS);
+                self.warn(
+                    "protocol.max_rounds",
+                    "ignored: `calendar.end` sets the number of rounds (the rounds up to the end date)",
+                );
+                Some(1.0)
+            }
+            (None, true) => Some(1.0),
+            (None, false) => {
+                self.error(
+                    "protocol",
+                    "expected `max_rounds` (it may be left out only when `[calendar]` has an `end`)",
+                );
+                None
+            }
+        };
         let breakdown_risk = self.field(
             "protocol.breakdown_risk",
             f.protocol.breakdown_risk.as_ref(),
@@ -1243,6 +1403,7 @@ impl<'d, 'a> Checker<'d, 'a> {
             Target::BreakdownRisk,
             0.0,
         );
+        let calendar = f.calendar.as_ref().map(|c| self.calendar(c));
         let first = &f.protocol.first_mover;
         let first_mover = if f.parties.contains_key(first) {
             Some(side_of(first))
@@ -1294,13 +1455,44 @@ impl<'d, 'a> Checker<'d, 'a> {
                 );
                 return None;
             }
+            let date = match &o.date {
+                None => None,
+                Some(text) => match super::date::parse_date(text) {
+                    Some(d) => Some(d),
+                    None => {
+                        self.error(
+                            "observed.date",
+                            format!("expected a date of the form YYYY-MM-DD, found {text:?}"),
+                        );
+                        return None;
+                    }
+                },
+            };
             Some(Observed {
                 amount: o.amount,
                 round: o.round,
+                date,
                 source: o.source.clone(),
             })
         });
 
+        if f.calendar.is_none() {
+            for (key, p) in &f.parties {
+                let at = |k: &str| join(&join("parties", key), k);
+                if p.lapse_cost.is_some() {
+                    self.error(
+                        &at("lapse_cost"),
+                        "expected a `[calendar]` (a lapse cost needs an expiry date)",
+                    );
+                }
+                if p.end_game.is_some() {
+                    self.error(
+                        &at("end_game"),
+                        "expected a `[calendar]` (the end game runs against its expiry)",
+                    );
+                }
+            }
+        }
         let mut warnings = std::mem::take(&mut self.warnings);
         if !self.errors.is_empty() || !sides_ok {
             self.errors.sort_by_key(|d| (d.line, d.column));
@@ -1330,7 +1522,22 @@ impl<'d, 'a> Checker<'d, 'a> {
         let (Some(payee), Some(payer)) = (payee, payer) else {
             return Err((self.errors, warnings));
         };
+        let (calendar, dates) = match calendar {
+            Some(Some((c, d))) => (Some(c), Some(d)),
+            Some(None) => return Err((self.errors, warnings)),
+            None => (None, None),
+        };
+        let calendar = calendar.map(|c| Calendar {
+            lapse_cost: [self.lapse[0].0, self.lapse[1].0],
+            end_game: [self.lapse[0].1, self.lapse[1].1],
+            ..c
+        });
+        let max_rounds = match calendar {
+            Some(c) if c.end_day.is_some() => f64::from(c.total_rounds(1)),
+            _ => max_rounds,
+        };
         let central = Negotiation {
+            calendar,
             payee,
             payer,
             protocol: Protocol {
@@ -1351,6 +1558,7 @@ impl<'d, 'a> Checker<'d, 'a> {
         Ok(Compiled {
             run,
             observed,
+            calendar: dates,
             plan,
             party_keys,
             party_names,
@@ -1363,7 +1571,7 @@ impl<'d, 'a> Checker<'d, 'a> {
     /// draws them, so the warning is deterministic. Skipped when nothing is uncertain
     /// (the central warnings already cover that case).
     fn sampled_warnings(&mut self, plan: &Plan, run: &RunSpec, keys: &[String; 2]) {
-        if plan.inputs.is_empty() {
+        if plan.inputs.is_empty() || widens(&plan.central) {
             return;
         }
         let n = run.trials.min(WARNING_SAMPLE);
@@ -1375,8 +1583,7 @@ impl<'d, 'a> Checker<'d, 'a> {
                 trials: run.trials,
                 seed: run.seed,
             };
-            let mut rng = crate::ensemble::trial_rng(run.seed, trial);
-            let t = plan.sample(run.sampler, ctx, &mut rng, &mut inputs);
+            let (t, _) = plan.draw_trial(run.sampler, ctx, &mut inputs);
             if t.payer.effective_reservation() < t.payee.effective_reservation() {
                 empty += 1;
             }
@@ -1427,7 +1634,7 @@ impl<'d, 'a> Checker<'d, 'a> {
         }
         let need = n.payee.effective_reservation();
         let pays = n.payer.effective_reservation();
-        if pays < need {
+        if pays < need && !widens(n) {
             self.warn(
                 "parties",
                 format!(

@@ -1,0 +1,229 @@
+//! The negotiation calendar: rounds on dates, the expiry of the current agreement, the
+//! lapse after it and talks that go on until an end date.
+//!
+//! A [`Calendar`] is one trial's calendar in days counted from the first round (day 0):
+//! round `r` (0-based) falls on day `⌊r · round_months · 30.436875⌋` (a calendar month
+//! is the mean Gregorian month, 365.2425 / 12 days). The rounds on or before the expiry
+//! day are the horizon the negotiators plan for (their relative time runs against it);
+//! after it the talks go on, round after round, until the end day (or breakdown).
+//!
+//! **Lapse costs.** Each month without an agreement after the expiry makes no deal
+//! costlier for a party by its `lapse_cost` (in the unit of the amount). A payer whose
+//! walk-away value is `r` (it signs anything `≤ r`) and who loses `c` a month while the
+//! agreement lapses is, after `L` months of lapse, indifferent between no deal and a deal
+//! at `r + c·L`: its effective reservation rises. A payee's falls to `r − c·L`. Both the
+//! reservation and an outside option move (both measure what no deal is worth), so the
+//! zone of agreement widens by `(c_payee + c_payer)` a month of lapse.
+//!
+//! **Models.** Closed forms (complete information) strike the deal in the first round
+//! whose widened zone is non-empty, splitting that zone as they split the zone without a
+//! calendar ([`outcome_closed_form`]). Agents plan to the expiry with their own strategy;
+//! after it each keeps conceding toward its moving effective reservation: it accepts any
+//! standing offer at least as good as that reservation and otherwise offers it (on the
+//! grid, rounded in its own favour). A hardliner stays one. The optional end-game
+//! acceptance ([`Calendar::end_game`]) is Baarslag et al.'s `AC_combi(T, MAX^T)`.
+
+use crate::closed_form;
+use crate::model::{Model, Negotiation};
+use crate::outcome::{Outcome, OutcomeKind};
+use crate::party::{Party, Side};
+use crate::strategy::{Action, MoveContext, StrategySpec};
+
+/// Days in a calendar month (the mean Gregorian month, 365.2425 / 12).
+pub const DAYS_PER_MONTH: f64 = 30.436_875;
+
+/// Most rounds a calendar may hold (scenario validation rejects more).
+pub const MAX_CALENDAR_ROUNDS: u32 = 10_000;
+
+/// One trial's calendar, in days from the first round.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Calendar {
+    /// Calendar months between rounds (> 0).
+    pub round_months: f64,
+    /// The last day (from the first round, > 0) on which the current agreement holds.
+    pub expiry_day: u32,
+    /// The last day on which talks may be held, if any; without it the protocol's
+    /// `max_rounds` counts all rounds (before and after the expiry).
+    pub end_day: Option<u32>,
+    /// Cost of a month of lapse, per party: `[payee, payer]` (≥ 0).
+    pub lapse_cost: [f64; 2],
+    /// End-game acceptance per party (`[payee, payer]`): from this relative time of the
+    /// planning horizon on, accept a standing offer that is the best the opponent has
+    /// made so far and clears the current effective reservation. `None`: off (NegMAS).
+    pub end_game: [Option<f64>; 2],
+}
+
+fn slot(side: Side) -> usize {
+    match side {
+        Side::Payee => 0,
+        Side::Payer => 1,
+    }
+}
+
+impl Calendar {
+    /// Day (from the first round) of round `round` (0-based).
+    #[must_use]
+    pub fn day(&self, round: u32) -> u32 {
+        let d = (f64::from(round) * self.round_months * DAYS_PER_MONTH).floor();
+        if d < f64::from(u32::MAX) {
+            d as u32
+        } else {
+            u32::MAX
+        }
+    }
+
+    /// Number of rounds `r ≥ 0` with `day(r) ≤ last` (at least 1: round 0 is day 0).
+    #[must_use]
+    pub fn rounds_until(&self, last: u32) -> u32 {
+        let per = self.round_months * DAYS_PER_MONTH;
+        let guess = ((f64::from(last) + 1.0) / per).ceil();
+        let mut k = if guess.is_finite() && guess >= 1.0 {
+            guess.min(f64::from(MAX_CALENDAR_ROUNDS) + 1.0) as u32
+        } else {
+            1
+        };
+        while k > 1 && self.day(k - 1) > last {
+            k -= 1;
+        }
+        while k <= MAX_CALENDAR_ROUNDS && self.day(k) <= last {
+            k += 1;
+        }
+        k.max(1)
+    }
+
+    /// Rounds on or before the expiry day: the horizon the negotiators plan for.
+    #[must_use]
+    pub fn expiry_rounds(&self) -> u32 {
+        self.rounds_until(self.expiry_day)
+    }
+
+    /// All rounds of the talks: those on or before the end day, or `max_rounds` without
+    /// one; at most [`MAX_CALENDAR_ROUNDS`].
+    #[must_use]
+    pub fn total_rounds(&self, max_rounds: u32) -> u32 {
+        match self.end_day {
+            Some(end) => self.rounds_until(end),
+            None => max_rounds,
+        }
+        .min(MAX_CALENDAR_ROUNDS)
+    }
+
+    /// Months of lapse at round `round` (0 on or before the expiry day).
+    #[must_use]
+    pub fn lapse_months(&self, round: u32) -> f64 {
+        let d = self.day(round);
+        if d > self.expiry_day {
+            f64::from(d - self.expiry_day) / DAYS_PER_MONTH
+        } else {
+            0.0
+        }
+    }
+
+    /// How much no deal has cost `side` by round `round` (per unit of amount).
+    #[must_use]
+    pub fn lapse_cost_at(&self, side: Side, round: u32) -> f64 {
+        self.lapse_cost[slot(side)] * self.lapse_months(round)
+    }
+
+    /// `party` with its reservation and outside option moved by the lapse at `round`.
+    #[must_use]
+    pub fn shifted(&self, party: &Party, round: u32) -> Party {
+        let shift = -party.side.sign() * self.lapse_cost_at(party.side, round);
+        let mut p = party.clone();
+        p.reservation += shift;
+        p.outside_option = p.outside_option.map(|w| w + shift);
+        p
+    }
+
+    /// The effective reservation of `party` at `round`, moved by the lapse.
+    #[must_use]
+    pub fn reservation(&self, party: &Party, round: u32) -> f64 {
+        party.effective_reservation() - party.side.sign() * self.lapse_cost_at(party.side, round)
+    }
+}
+
+/// What the calendar makes of one move of `party` in `round`, or `None` to let its
+/// strategy decide. `horizon` is the number of planning rounds; `best_seen` is the best
+/// (for `party`) offer the opponent has made so far.
+pub(crate) fn calendar_move(
+    cal: &Calendar,
+    party: &Party,
+    grid: Option<crate::protocol::Grid>,
+    round: u32,
+    horizon: u32,
+    ctx: &MoveContext,
+    best_seen: Option<f64>,
+) -> Option<Action> {
+    let side = party.side;
+    if round >= horizon {
+        if matches!(party.strategy, StrategySpec::Hardliner) {
+            return None;
+        }
+        let rho = cal.reservation(party, round);
+        return Some(match ctx.standing {
+            Some(s) if side.at_least_as_good(s, rho) => Action::Accept,
+            _ => Action::Offer(crate::strategy::snap(side, grid, rho, rho)),
+        });
+    }
+    if let (Some(after), Some(s), Some(best)) = (cal.end_game[slot(side)], ctx.standing, best_seen)
+    {
+        let tau = f64::from(round + 1) / f64::from(horizon + 1);
+        if tau >= after
+            && side.at_least_as_good(s, best)
+            && side.at_least_as_good(s, cal.reservation(party, round))
+        {
+            return Some(Action::Accept);
+        }
+    }
+    None
+}
+
+/// The outcome of a closed-form `model` under the negotiation's calendar: the first round
+/// whose zone, widened by the lapse costs so far, is non-empty; the model splits that
+/// round's zone. When no round before the end opens a zone the answer is `no_zone`
+/// (recorded at the last round).
+pub(crate) fn outcome_closed_form(n: &Negotiation, cal: &Calendar, model: Model) -> Outcome {
+    let total = cal.total_rounds(n.protocol.max_rounds).max(1);
+    let at = |round: u32| {
+        let mut shifted = n.clone();
+        shifted.payee = cal.shifted(&n.payee, round);
+        shifted.payer = cal.shifted(&n.payer, round);
+        shifted.protocol.max_rounds = total - round;
+        let mut o = closed_form::outcome(&shifted, model);
+        o.round = round + 1;
+        o
+    };
+    let first = at(0);
+    if first.kind != OutcomeKind::NoZone {
+        return first;
+    }
+    // The zone (on the models' plain or effective reservations) opens once the lapse
+    // has covered the gap: start from the first round whose lapse could, and walk on.
+    let gap = closed_form::reservation(&n.payee, model) - closed_form::reservation(&n.payer, model);
+    let widening = cal.lapse_cost[0] + cal.lapse_cost[1];
+    if widening.is_nan() || widening <= 0.0 {
+        return Outcome {
+            round: total,
+            ..first
+        };
+    }
+    let need_days = (gap.max(0.0) / widening * DAYS_PER_MONTH).floor();
+    let mut round = if need_days < f64::from(u32::MAX - cal.expiry_day) {
+        cal.rounds_until(cal.expiry_day + need_days as u32)
+            .saturating_sub(1)
+    } else {
+        total
+    };
+    while round < total {
+        let o = at(round);
+        if o.kind != OutcomeKind::NoZone {
+            return o;
+        }
+        round += 1;
+    }
+    Outcome {
+        round: total,
+        ..first
+    }
+}

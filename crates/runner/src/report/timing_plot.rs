@@ -1,0 +1,232 @@
+//! `timing.svg`/`.png` (scenarios with a `[calendar]`): the cumulative probability of a
+//! deal by date for each model, with the expiry, the end and the observed date marked.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use super::ReportData;
+use super::figure::{
+    Backend, DrawResult, Figure, Swatch, axis_color, draw_legend, draw_message, draw_title,
+};
+use super::style::{GRID, INK, Scale, model_color, pct_tick_format};
+use crate::scenario::date::{civil_from_days, parse_date};
+
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+/// The timing figure.
+pub(crate) struct Timing<'a> {
+    /// What to draw.
+    pub(crate) data: &'a ReportData<'a>,
+}
+
+/// Months (fractional) from the first day of `origin`'s month to `date` (ISO).
+fn month_x(origin: (i64, u32), date: &str) -> Option<f64> {
+    let (y, m, d) = civil_from_days(parse_date(date)?);
+    let whole = (y - origin.0) * 12 + i64::from(m) - i64::from(origin.1);
+    Some(whole as f64 + f64::from(d - 1) / 30.436_875)
+}
+
+impl Figure for Timing<'_> {
+    fn size(&self) -> (u32, u32) {
+        super::FIGURE_SIZE
+    }
+
+    fn draw<DB: Backend>(&self, root: &DrawingArea<DB, Shift>, s: Scale) -> DrawResult {
+        let summary = self.data.summary;
+        let top = draw_title(
+            root,
+            s,
+            &summary.scenario.title,
+            "Cumulative probability of a ratified deal by the end of each month, per model (share of all trials); closed forms often coincide.",
+        )?;
+        let (_, body) = root.split_vertically(top);
+        let models: Vec<_> = super::ordered_models(summary)
+            .into_iter()
+            .filter_map(|(name, m)| m.timing.as_ref().map(|t| (name, t)))
+            .collect();
+        let Some((_, first)) = models.first() else {
+            draw_message(&body, s, "no calendar")?;
+            return Ok(());
+        };
+        let Some(start) = parse_date(&first.start) else {
+            draw_message(&body, s, "no calendar")?;
+            return Ok(());
+        };
+        let (y0, m0, _) = civil_from_days(start);
+        let origin = (y0, m0);
+        let months = models
+            .iter()
+            .map(|(_, t)| t.by_month.len())
+            .max()
+            .unwrap_or(1);
+        let xmax = months.max(1) as f64;
+        let (w, _) = body.dim_in_pixel();
+        let (plot, side) = body.split_horizontally((f64::from(w) * 0.78) as u32);
+        let mut chart = ChartBuilder::on(&plot)
+            .margin_left(s.px(8.0))
+            .margin_right(s.px(16.0))
+            .margin_top(s.px(10.0))
+            .margin_bottom(s.px(8.0))
+            .x_label_area_size(s.px(56.0))
+            .y_label_area_size(s.px(76.0))
+            .build_cartesian_2d(0.0..xmax, 0.0..1.0)?;
+        // A label every `step` months, at the first of the month.
+        let step = [1usize, 2, 3, 6, 12, 24, 60]
+            .into_iter()
+            .find(|k| months / k <= 10)
+            .unwrap_or(120);
+        let fx = move |x: &f64| {
+            let k = x.round() as i64;
+            if (x - k as f64).abs() > 1e-6 || k < 0 || !(k as usize).is_multiple_of(step) {
+                return String::new();
+            }
+            let total = i64::from(origin.1) - 1 + k;
+            let (y, m) = (
+                origin.0 + total.div_euclid(12),
+                total.rem_euclid(12) as usize,
+            );
+            format!("{} {y}", MONTHS[m])
+        };
+        let fy = pct_tick_format(1.0);
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .bold_line_style(GRID.stroke_width(s.upx(1.0)))
+            .max_light_lines(0)
+            .axis_style(axis_color())
+            .x_labels(months + 1)
+            .y_labels(6)
+            .x_label_formatter(&fx)
+            .y_label_formatter(&fy)
+            .label_style(s.text(14.0))
+            .axis_desc_style(s.text(16.0))
+            .x_desc("date (first day of the month)")
+            .y_desc("P(deal by date)")
+            .set_all_tick_mark_size(s.px(5.0))
+            .draw()?;
+        let mut legend = Vec::new();
+        for (name, t) in &models {
+            let color = model_color(name);
+            let mut pts = vec![(0.0, 0.0)];
+            let mut last = 0.0;
+            // A step at the end of each month: the share with a deal by that day.
+            for (i, b) in t.by_month.iter().enumerate() {
+                pts.push(((i + 1) as f64, last));
+                pts.push(((i + 1) as f64, b.share));
+                last = b.share;
+            }
+            chart.draw_series(LineSeries::new(pts, color.stroke_width(s.upx(2.5))))?;
+            legend.push((Swatch::Line(color), (*name).to_owned()));
+        }
+        let marks = [
+            (Some(first.expiry.as_str()), "expiry", RGBColor(200, 60, 40)),
+            (first.end.as_deref(), "end", INK),
+            (
+                first.observed.as_ref().map(|o| o.date.as_str()),
+                "observed",
+                RGBColor(20, 120, 60),
+            ),
+        ];
+        for (k, (date, label, color)) in marks.iter().enumerate() {
+            let Some(x) = date.and_then(|d| month_x(origin, d)) else {
+                continue;
+            };
+            if !(0.0..=xmax).contains(&x) {
+                continue;
+            }
+            chart.draw_series(DashedLineSeries::new(
+                [(x, 0.0), (x, 1.0)],
+                s.px(6.0),
+                s.px(4.0),
+                color.stroke_width(s.upx(2.0)),
+            ))?;
+            let text = format!("{label} {}", date.unwrap_or_default());
+            let y = 0.97 - 0.07 * k as f64;
+            // Labels near the right edge go to the left of their line.
+            let (h, dx) = if x > 0.7 * xmax {
+                (HPos::Right, -xmax * 0.008)
+            } else {
+                (HPos::Left, xmax * 0.008)
+            };
+            let anchor = Pos::new(h, VPos::Center);
+            chart.draw_series(std::iter::once(Text::new(
+                text,
+                (x + dx, y),
+                s.text(13.0).color(color).pos(anchor),
+            )))?;
+            legend.push((Swatch::Dashed(*color), (*label).to_owned()));
+        }
+        let (sw, _) = side.dim_in_pixel();
+        draw_legend(
+            &side,
+            s,
+            (s.px(8.0), s.px(20.0)),
+            sw.saturating_sub(s.upx(12.0)),
+            &legend,
+        )?;
+        Ok(())
+    }
+}
+
+/// The "Timing" section of `report.html` (empty without a calendar): a table per model
+/// and the inline timing plot.
+pub(crate) fn html_section(data: &ReportData<'_>) -> std::io::Result<String> {
+    use std::fmt::Write;
+    let Some(svg) = super::plots::timing_svg(data)? else {
+        return Ok(String::new());
+    };
+    let mut out = String::new();
+    let fmt = |x: Option<f64>| x.map_or_else(|| "–".to_owned(), |v| format!("{v:.1}"));
+    let _ = writeln!(out, "<h2>Timing</h2>");
+    let first = data.summary.models.values().find_map(|m| m.timing.as_ref());
+    if let Some(t) = first {
+        let _ = writeln!(
+            out,
+            "<p>Talks from {}; the current agreement expires after {}{}. Months are calendar months from the first round.</p>",
+            super::html::escape(&t.start),
+            super::html::escape(&t.expiry),
+            t.end
+                .as_ref()
+                .map(|e| format!("; no talks after {}", super::html::escape(e)))
+                .unwrap_or_default()
+        );
+    }
+    let _ = writeln!(
+        out,
+        "<table><tr><th>model</th><th>before expiry %</th><th>lapse %</th><th>median months</th><th>median lapse (months)</th><th>deal date p05</th><th>p50</th><th>p95</th><th>observed date pct</th></tr>"
+    );
+    for (name, m) in super::ordered_models(data.summary) {
+        let Some(t) = &m.timing else { continue };
+        let q = |o: &Option<crate::timing::MonthStats>| {
+            o.as_ref().and_then(|s| s.quantiles.get("p50").copied())
+        };
+        let d = |k: &str| {
+            t.deal_date
+                .as_ref()
+                .and_then(|q| q.get(k).cloned())
+                .unwrap_or_else(|| "–".into())
+        };
+        let obs = t
+            .observed
+            .as_ref()
+            .map_or_else(|| "–".into(), |o| format!("{:.0}%", 100.0 * o.percentile));
+        let _ = writeln!(
+            out,
+            "<tr><td>{}</td><td>{:.1}</td><td>{:.1}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            super::html::escape(name),
+            100.0 * t.before_expiry,
+            100.0 * t.lapse_rate,
+            fmt(q(&t.months)),
+            fmt(q(&t.lapse_months)),
+            d("p05"),
+            d("p50"),
+            d("p95"),
+            obs
+        );
+    }
+    let _ = writeln!(out, "</table>\n<figure>{svg}</figure>");
+    Ok(out)
+}

@@ -1,0 +1,82 @@
+//! The trial kernel: how one trial is drawn and negotiated, in one place.
+//!
+//! Every command that runs trial `i` of a scenario — the ensemble (`run`), `replay`,
+//! the paired runs of `compare`, the `sensitivity` samples — goes through
+//! [`run_trial`] or its two steps [`draw`] and [`outcome`], so that they draw and
+//! negotiate identically (common random numbers, exact replays). The sampled
+//! warnings of validation use the same draw ([`Scenario::draw_trial`]).
+//!
+//! Only the `agents` model draws from the trial's generator after sampling (breakdown);
+//! closed forms draw nothing, so one model replays alone. Allocates nothing without a
+//! trace.
+
+use bargain_core::strategy::PowerMemo;
+use bargain_core::{Model, Negotiation, Outcome, Trace};
+use rand_xoshiro::Xoshiro256PlusPlus;
+
+use crate::scenario::{SampleCtx, Scenario};
+
+/// Per-worker scratch state carried from trial to trial (remembered powers of the
+/// time-based strategies). Results never depend on it.
+#[derive(Debug, Clone, Default)]
+pub struct Workspace {
+    memo: PowerMemo,
+}
+
+impl Workspace {
+    /// A fresh workspace.
+    #[must_use]
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
+/// Draw trial `trial` of a run (`seed`, `trials`): the sampled negotiation and the
+/// trial's generator, in the state the models continue from. The sampled inputs are
+/// written to `inputs` (see [`Scenario::sample`]).
+pub fn draw(
+    scenario: &Scenario,
+    seed: u64,
+    trials: u64,
+    trial: u64,
+    inputs: &mut [f64],
+) -> (Negotiation, Xoshiro256PlusPlus) {
+    let ctx = SampleCtx {
+        trial,
+        trials,
+        seed,
+    };
+    scenario.draw_trial(ctx, inputs)
+}
+
+/// The outcome of a drawn negotiation under `model` (the same as
+/// `negotiation.outcome(model, ..)`, with the workspace's remembered powers).
+pub fn outcome(
+    negotiation: &Negotiation,
+    model: Model,
+    rng: &mut Xoshiro256PlusPlus,
+    trace: Option<&mut Trace>,
+    ws: &mut Workspace,
+) -> Outcome {
+    negotiation.outcome_with(model, rng, trace, &mut ws.memo)
+}
+
+/// Draw trial `trial` and run every model of `models` on it, in order, calling
+/// `each(model index, negotiation, outcome)`.
+#[allow(clippy::too_many_arguments)]
+pub fn run_trial(
+    scenario: &Scenario,
+    seed: u64,
+    trials: u64,
+    models: &[Model],
+    trial: u64,
+    inputs: &mut [f64],
+    ws: &mut Workspace,
+    mut each: impl FnMut(usize, &Negotiation, &Outcome),
+) {
+    let (negotiation, mut rng) = draw(scenario, seed, trials, trial, inputs);
+    for (i, &model) in models.iter().enumerate() {
+        let o = outcome(&negotiation, model, &mut rng, None, ws);
+        each(i, &negotiation, &o);
+    }
+}
