@@ -135,6 +135,17 @@ pub fn check_model(
     if a.rounds.last() == Some(&0) {
         return Err(violation(f("rounds"), "ends with an empty round"));
     }
+    // With a calendar every deal has its day; without one there are no day counts.
+    let dated = sum(&f("deal_days"), &a.deal_days)?;
+    if !a.deal_days.is_empty() && dated != deals {
+        return Err(violation(
+            f("deal_days"),
+            format!("the day counts hold {dated} deals, the outcomes {deals}"),
+        ));
+    }
+    if a.deal_days.last() == Some(&0) {
+        return Err(violation(f("deal_days"), "ends with an empty day"));
+    }
     let mut round_sum = 0u64;
     for (i, &c) in a.rounds.iter().enumerate() {
         round_sum = (i as u64 + 1)
@@ -337,6 +348,12 @@ pub fn checked_merge(total: &mut Accumulated, other: &Accumulated) -> Result<(),
             add(&f("rounds"), x, y)?;
         }
         add(&f("round_sum"), &mut a.round_sum, b.round_sum)?;
+        if a.deal_days.len() < b.deal_days.len() {
+            a.deal_days.resize(b.deal_days.len(), 0);
+        }
+        for (x, &y) in a.deal_days.iter_mut().zip(&b.deal_days) {
+            add(&f("deal_days"), x, y)?;
+        }
         add_sums(&f("amount"), &mut a.amount, &b.amount)?;
         add_sums(&f("payee_surplus"), &mut a.payee_surplus, &b.payee_surplus)?;
         add_sums(&f("payer_surplus"), &mut a.payer_surplus, &b.payer_surplus)?;

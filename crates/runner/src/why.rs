@@ -223,13 +223,35 @@ pub fn why(
             let by = outcome
                 .accepted_by
                 .map_or_else(|| "the responder".to_string(), |s| names.of(s));
-            format!(
+            // Under a calendar the zone that counts is the one at the deal's round, after
+            // the lapse has moved both limits.
+            let r = outcome.round.saturating_sub(1);
+            let (zd, lapse) = match &n.calendar {
+                Some(c) => {
+                    let shifted = Negotiation {
+                        payee: c.shifted(&n.payee, r),
+                        payer: c.shifted(&n.payer, r),
+                        ..n.clone()
+                    };
+                    (zone(&shifted), c.lapse_months(r))
+                }
+                None => (z, 0.0),
+            };
+            let mut s = format!(
                 "deal at {} in round {}: {by} accepted, inside the zone [{}, {}]",
                 outcome.amount.map_or_else(|| "-".into(), |x| amount(x, d)),
                 outcome.round,
-                amount(z.floor.amount, d),
-                amount(z.ceiling.amount, d)
-            )
+                amount(zd.floor.amount, d),
+                amount(zd.ceiling.amount, d)
+            );
+            if lapse > 0.0 {
+                s.push_str(&format!(
+                    " after {lapse:.1} months of lapse (at the start it was [{}, {}])",
+                    amount(z.floor.amount, d),
+                    amount(z.ceiling.amount, d)
+                ));
+            }
+            s
         }
         OutcomeKind::NoZone => {
             format!(
@@ -269,10 +291,11 @@ pub fn why(
         }
         OutcomeKind::Deadline => {
             let last_of = |side: Side| trace.offers.iter().rev().find(|o| o.by == side);
-            let mut s = format!(
-                "deadline: no offer was accepted in {} rounds",
-                n.protocol.max_rounds
-            );
+            let rounds = n
+                .calendar
+                .as_ref()
+                .map_or(n.protocol.max_rounds, |c| c.total_rounds(n.protocol.max_rounds));
+            let mut s = format!("deadline: no offer was accepted in {rounds} rounds");
             if let (Some(a), Some(b)) = (last_of(Side::Payee), last_of(Side::Payer)) {
                 s.push_str(&format!(
                     "; the last offers were {} from the {} and {} from the {}, a gap of {}",

@@ -344,7 +344,7 @@ fn variants_share_the_base_runs_random_streams() {
         for (path, value) in [
             ("parties.kr.reservation", 1.05),
             ("protocol.breakdown_risk", 0.01),
-            ("protocol.max_rounds", 10.0),
+            ("calendar.round_months", 1.0),
         ] {
             let variant = base.with_overrides(&[(path, value)]).expect("variant");
             assert_eq!(

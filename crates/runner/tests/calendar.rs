@@ -346,14 +346,21 @@ fn replay_reproduces_the_ensemble_under_a_calendar() {
             "agents",
         ]);
         let text = String::from_utf8_lossy(&r.stdout);
-        let want = format!("outcome: {} ", cells[kind]);
-        assert!(text.contains(&want), "trial {t}: {want} not in {text}");
+        let result = text
+            .lines()
+            .find_map(|l| l.strip_prefix("result: "))
+            .unwrap_or_else(|| panic!("trial {t}: no result line in {text}"));
+        let parts: Vec<&str> = result.split(", ").collect();
+        assert_eq!(parts[0], cells[kind], "trial {t}: {text}");
         if cells[kind] == "deal" {
             deals += 1;
-            assert!(
-                text.contains(&format!("amount {} round {}", cells[amount], cells[round])),
-                "trial {t}: {text}"
-            );
+            let shown: f64 = parts[1]
+                .strip_prefix("amount ")
+                .and_then(|x| x.parse().ok())
+                .expect("amount");
+            let csv_amount: f64 = cells[amount].parse().expect("csv amount");
+            assert!((shown - csv_amount).abs() < 5e-5, "trial {t}: {text}");
+            assert_eq!(parts[2], format!("round {}", cells[round]), "trial {t}");
             assert!(cells[date].starts_with("20"), "{}", cells[date]);
         }
     }
