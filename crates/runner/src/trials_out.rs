@@ -34,10 +34,10 @@ pub const ROW_GROUP: usize = 65_536;
 /// Warn before writing a trials file larger than this many bytes (estimated).
 pub const LARGE_FILE: u64 = 4_000_000_000;
 
-/// Estimated bytes per cell of `trials.csv` (a shortest-form `f64` and a comma).
-const CSV_CELL_BYTES: u64 = 19;
-/// Estimated bytes per cell of `trials.parquet` (zstd over typed columns).
-const PARQUET_CELL_BYTES: u64 = 6;
+/// Estimated bytes per cell of `trials.csv` (measured: 9.7 on sma-2019).
+const CSV_CELL_BYTES: u64 = 10;
+/// Estimated bytes per cell of `trials.parquet` (measured: 3.8 on sma-2019).
+const PARQUET_CELL_BYTES: u64 = 4;
 
 /// The type of one column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -431,7 +431,7 @@ mod tests {
         let mut sink = ArrowRows::new(header, &inputs, Vec::new());
         let n = ROW_GROUP + 10;
         for t in 0..n {
-            let deal = t % 3 == 0;
+            let deal = t.is_multiple_of(3);
             let line = if deal {
                 format!(
                     "{t},1.25,deal,{},{},2019-03-0{},{}\n",
@@ -485,9 +485,9 @@ mod tests {
             .expect("utf8");
         for r in 0..b.num_rows() {
             let t = ROW_GROUP + r;
-            assert_eq!(amount.is_null(r), t % 3 != 0);
-            assert_eq!(date.is_null(r), t % 3 != 0);
-            if t % 3 == 0 {
+            assert_eq!(amount.is_null(r), !t.is_multiple_of(3));
+            assert_eq!(date.is_null(r), !t.is_multiple_of(3));
+            if t.is_multiple_of(3) {
                 assert_eq!(amount.value(r), 1.0 + t as f64 * 1e-7);
             }
         }
