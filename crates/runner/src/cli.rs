@@ -18,6 +18,7 @@ use crate::input::InputError;
 use crate::output::{Kind, OutputError, Staging};
 use crate::pipeline::{self, Finished, Loaded, Overrides};
 use crate::scenario::{Scenario, ScenarioError};
+use crate::trials_out;
 
 /// The built-in SMA 2019 scenario's text (also embedded in the scenario module).
 pub const BUILTIN_TEXT: &str = include_str!("../../../scenarios/sma-2019.toml");
@@ -71,6 +72,9 @@ pub enum Command {
         /// Override the scenario's trial count (matters for the latin-hypercube sampler).
         #[arg(long)]
         trials: Option<u64>,
+        /// Print one JSON object (outcome, round, agreement, offers) instead of text.
+        #[arg(long)]
+        json: bool,
     },
     /// Write a commented starter scenario `NAME.toml` that validates and runs as written.
     New {
@@ -221,6 +225,9 @@ pub struct RunArgs {
     /// Also write `trials.csv`: sampled inputs and outcomes, one row per trial.
     #[arg(long)]
     pub trials_csv: bool,
+    /// Also write `trials.parquet`: the same columns as `trials.csv`, typed and compressed.
+    #[arg(long)]
+    pub trials_parquet: bool,
     /// Print the summary JSON to stdout.
     #[arg(long)]
     pub json: bool,
@@ -346,7 +353,8 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
             model,
             seed,
             trials,
-        } => replay(&scenario, trial, &model, Overrides { trials, seed }),
+            json,
+        } => replay(&scenario, trial, &model, Overrides { trials, seed }, json),
         Command::Schema => {
             let schema = Scenario::json_schema();
             let text = serde_json::to_string_pretty(&schema)
@@ -586,16 +594,19 @@ fn run(args: RunArgs) -> Result<(), CliError> {
                 } else {
                     staging.path().to_path_buf()
                 };
-                let mut csv = if args.trials_csv {
-                    let f = std::fs::File::create(dir.join("trials.csv"))
-                        .map_err(other(&dest_of(l).join("trials.csv").display().to_string()))?;
-                    let mut w = std::io::BufWriter::new(f);
-                    w.write_all(ensemble::csv_header(&l.scenario, &plan.models).as_bytes())
-                        .map_err(other(&dest_of(l).join("trials.csv").display().to_string()))?;
-                    Some(w)
-                } else {
-                    None
-                };
+                let (want_csv, want_parquet) = (args.trials_csv, args.trials_parquet);
+                for w in trials_out::size_warnings(&l.scenario, &plan, want_csv, want_parquet) {
+                    eprintln!("warning: {w}");
+                }
+                let trials_path = dest_of(l).display().to_string();
+                let mut csv = trials_out::TrialsFiles::create(
+                    &dir,
+                    &l.scenario,
+                    &plan,
+                    want_csv,
+                    want_parquet,
+                )
+                .map_err(other(&trials_path))?;
                 let last = AtomicU64::new(0);
                 let progress = |n: u64| {
                     let prev = last.swap(n, Ordering::Relaxed);
@@ -617,9 +628,8 @@ fn run(args: RunArgs) -> Result<(), CliError> {
                         CliError::Other(format!("{}: {e}", dest_of(l).join("trials.csv").display()))
                     }
                 })?;
-                if let Some(mut w) = csv {
-                    w.flush()
-                        .map_err(other(&dest_of(l).join("trials.csv").display().to_string()))?;
+                if let Some(w) = csv {
+                    w.finish().map_err(other(&trials_path))?;
                 }
                 pipeline::write_report_files(&dir, l, &finished)
                     .map_err(other(&dest_of(l).display().to_string()))?;
@@ -746,7 +756,13 @@ fn explain(path: Option<&Path>) -> Result<(), CliError> {
     Ok(())
 }
 
-fn replay(path: &Path, trial: u64, model: &str, overrides: Overrides) -> Result<(), CliError> {
+fn replay(
+    path: &Path,
+    trial: u64,
+    model: &str,
+    overrides: Overrides,
+    json: bool,
+) -> Result<(), CliError> {
     let loaded = load(path)?;
     let model = Model::from_name(model).ok_or_else(|| {
         let names: Vec<&str> = Model::ALL.iter().map(|m| m.as_str()).collect();
@@ -763,6 +779,11 @@ fn replay(path: &Path, trial: u64, model: &str, overrides: Overrides) -> Result<
         )));
     }
     let r = ensemble::replay(&loaded.scenario, &plan, trial, model);
+    if json {
+        let v = crate::replay_json::replay_json(&loaded.scenario, trial, model, &r);
+        println!("{v}");
+        return Ok(());
+    }
     print!(
         "{}",
         crate::table::replay(&loaded.scenario, trial, model, &r)

@@ -323,6 +323,10 @@ pub fn to_json<T: Serialize>(value: &T) -> std::io::Result<Vec<u8>> {
 /// Any I/O error.
 pub fn write_report_files(dir: &Path, loaded: &Loaded, finished: &Finished) -> std::io::Result<()> {
     std::fs::write(dir.join("summary.json"), to_json(&finished.summary)?)?;
+    std::fs::write(
+        dir.join("summary.csv"),
+        crate::csv_out::summary_csv(&finished.summary),
+    )?;
     std::fs::write(dir.join("run.json"), to_json(&finished.info)?)?;
     std::fs::write(dir.join("scenario.toml"), &loaded.text)?;
     if finished.plan.shard.count > 1 {

@@ -291,10 +291,9 @@ pub fn why(
         }
         OutcomeKind::Deadline => {
             let last_of = |side: Side| trace.offers.iter().rev().find(|o| o.by == side);
-            let rounds = n
-                .calendar
-                .as_ref()
-                .map_or(n.protocol.max_rounds, |c| c.total_rounds(n.protocol.max_rounds));
+            let rounds = n.calendar.as_ref().map_or(n.protocol.max_rounds, |c| {
+                c.total_rounds(n.protocol.max_rounds)
+            });
             let mut s = format!("deadline: no offer was accepted in {rounds} rounds");
             if let (Some(a), Some(b)) = (last_of(Side::Payee), last_of(Side::Payer)) {
                 s.push_str(&format!(

@@ -849,6 +849,7 @@ pub fn compare(opts: &CompareOptions) -> Result<Compared, AnalysisError> {
     let write = || -> std::io::Result<()> {
         let dir = staging.path();
         std::fs::write(dir.join("compare.json"), to_json(&cmp)?)?;
+        std::fs::write(dir.join("compare.csv"), crate::csv_out::compare_csv(&cmp))?;
         for (stem, s) in &ran {
             std::fs::write(dir.join(format!("{stem}.summary.json")), to_json(s)?)?;
         }

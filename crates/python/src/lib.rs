@@ -1,0 +1,256 @@
+//! `bargain._native`: the PyO3 extension behind the `bargain` Python package.
+//!
+//! Every function takes a scenario as a path or as TOML text and calls the same library
+//! code as the `bargain` binary, so results are the CLI's. Ensembles run on their own
+//! rayon pool with the GIL released; the calling thread wakes every 50 ms, takes the GIL
+//! briefly and checks for signals, and on Ctrl-C sets the ensemble's cancel flag (it stops
+//! at the next wave) and raises `KeyboardInterrupt`. The Python layer
+//! (`python/bargain/__init__.py`) turns the JSON and Arrow IPC bytes returned here into
+//! dicts and `pyarrow.Table`s.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use arrow_array::RecordBatch;
+use bargain_core::Model;
+use bargain_runner::ensemble::{self, Hooks, RunError, Shard};
+use bargain_runner::output::Staging;
+use bargain_runner::pipeline::{self, Loaded, Overrides};
+use bargain_runner::scenario::{Scenario, ScenarioError};
+use bargain_runner::trials_out::ArrowRows;
+use pyo3::exceptions::{PyOSError, PyRuntimeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::PyBytes;
+
+/// How often the waiting thread checks for signals.
+const SIGNAL_POLL: Duration = Duration::from_millis(50);
+
+/// Raise `bargain.ScenarioError` for a rejected scenario (attributes from its first
+/// problem; the message lists them all).
+fn scenario_error(py: Python<'_>, e: &ScenarioError) -> PyErr {
+    let build = || -> PyResult<PyErr> {
+        let class = py.import("bargain")?.getattr("ScenarioError")?;
+        let all: Vec<(String, usize, usize, String, String)> = e
+            .diagnostics()
+            .iter()
+            .map(|d| {
+                (
+                    d.origin.clone(),
+                    d.line,
+                    d.column,
+                    d.path.clone(),
+                    d.message.clone(),
+                )
+            })
+            .collect();
+        let first = all.first().cloned().unwrap_or_default();
+        let value = class.call1((
+            e.to_string(),
+            first.0,
+            first.1,
+            first.2,
+            first.3,
+            first.4,
+            all,
+        ))?;
+        Ok(PyErr::from_value(value))
+    };
+    build().unwrap_or_else(|err| err)
+}
+
+/// A scenario given as TOML text (it has a newline or starts with a table header) or as
+/// the path of a file.
+fn load(py: Python<'_>, scenario: &str) -> PyResult<Loaded> {
+    let is_text = scenario.contains('\n') || scenario.trim_start().starts_with('[');
+    let (text, origin) = if is_text {
+        (scenario.to_owned(), "<string>".to_owned())
+    } else {
+        let text = std::fs::read_to_string(scenario)
+            .map_err(|e| PyOSError::new_err(format!("{scenario}: {e}")))?;
+        (text, scenario.to_owned())
+    };
+    let parsed = Scenario::parse(&text, &origin).map_err(|e| scenario_error(py, &e))?;
+    Ok(Loaded {
+        scenario: parsed,
+        origin,
+        text,
+    })
+}
+
+/// The overrides, checked as the CLI checks them.
+fn overrides(trials: Option<u64>, seed: Option<u64>) -> PyResult<Overrides> {
+    if trials == Some(0) || trials.is_some_and(|t| t > 1_000_000_000_000) {
+        return Err(PyValueError::new_err("trials must be in 1..=10^12"));
+    }
+    Ok(Overrides { trials, seed })
+}
+
+/// Run `job` on a rayon pool of `threads` workers with the GIL released, checking for
+/// signals between waits; on a signal, cancel the job and raise the signal's exception.
+fn interruptible<T, F>(py: Python<'_>, threads: Option<usize>, job: F) -> PyResult<T>
+where
+    T: Send,
+    F: FnOnce(&AtomicBool) -> Result<T, RunError> + Send,
+{
+    if threads == Some(0) {
+        return Err(PyValueError::new_err("threads must be at least 1"));
+    }
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads.unwrap_or(0))
+        .build()
+        .map_err(|e| PyRuntimeError::new_err(format!("starting worker threads: {e}")))?;
+    let cancel = AtomicBool::new(false);
+    let (result, signal) = py.detach(|| {
+        std::thread::scope(|s| {
+            let (tx, rx) = mpsc::channel::<()>();
+            let cancel = &cancel;
+            let pool = &pool;
+            let worker = s.spawn(move || {
+                let r = pool.install(|| job(cancel));
+                let _ = tx.send(());
+                r
+            });
+            let mut signal = None;
+            while let Err(mpsc::RecvTimeoutError::Timeout) = rx.recv_timeout(SIGNAL_POLL) {
+                if signal.is_none()
+                    && let Err(e) = Python::attach(|py| py.check_signals())
+                {
+                    signal = Some(e);
+                    cancel.store(true, Ordering::SeqCst);
+                }
+            }
+            (worker.join(), signal)
+        })
+    });
+    if let Some(e) = signal {
+        return Err(e);
+    }
+    match result {
+        Ok(Ok(v)) => Ok(v),
+        Ok(Err(RunError::Interrupted(i))) => Err(PyRuntimeError::new_err(i.to_string())),
+        Ok(Err(RunError::Io(e))) => Err(PyOSError::new_err(e.to_string())),
+        Err(_) => Err(PyRuntimeError::new_err("the ensemble panicked")),
+    }
+}
+
+/// Run a scenario's ensemble; return `summary.json` as text; with `out`, also write the
+/// report folder there (atomically, as `bargain run --out` does).
+#[pyfunction]
+#[pyo3(signature = (scenario, trials=None, seed=None, threads=None, out=None))]
+fn run(
+    py: Python<'_>,
+    scenario: &str,
+    trials: Option<u64>,
+    seed: Option<u64>,
+    threads: Option<usize>,
+    out: Option<PathBuf>,
+) -> PyResult<String> {
+    let loaded = load(py, scenario)?;
+    let plan = pipeline::plan(&loaded.scenario, &overrides(trials, seed)?, Shard::WHOLE);
+    let staging = match &out {
+        Some(dir) => Some(Staging::new(dir).map_err(|e| PyOSError::new_err(e.to_string()))?),
+        None => None,
+    };
+    let finished = interruptible(py, threads, |cancel| {
+        pipeline::execute(&loaded, plan, &|_| {}, cancel, None)
+    })?;
+    if let Some(staging) = staging {
+        pipeline::write_report(staging, &loaded, &finished)
+            .map_err(|e| PyOSError::new_err(e.to_string()))?;
+    }
+    let json =
+        pipeline::to_json(&finished.summary).map_err(|e| PyOSError::new_err(e.to_string()))?;
+    String::from_utf8(json).map_err(|e| PyRuntimeError::new_err(e.to_string()))
+}
+
+/// Run a scenario's ensemble and return every trial's row (the columns of `trials.csv`)
+/// as an Arrow IPC stream.
+#[pyfunction]
+#[pyo3(signature = (scenario, trials=None, seed=None, threads=None))]
+fn trials<'py>(
+    py: Python<'py>,
+    scenario: &str,
+    trials: Option<u64>,
+    seed: Option<u64>,
+    threads: Option<usize>,
+) -> PyResult<Bound<'py, PyBytes>> {
+    let loaded = load(py, scenario)?;
+    let plan = pipeline::plan(&loaded.scenario, &overrides(trials, seed)?, Shard::WHOLE);
+    let s = &loaded.scenario;
+    let batches: Vec<RecordBatch> = interruptible(py, threads, |cancel| {
+        let mut rows = ArrowRows::for_run(s, &plan, Vec::new());
+        let range = ensemble::amount_range(s, &plan);
+        ensemble::run(
+            s,
+            &plan,
+            range,
+            Hooks {
+                progress: &|_| {},
+                cancel,
+                rows: Some(&mut rows),
+            },
+        )?;
+        rows.finish().map_err(RunError::Io)
+    })?;
+    let bytes = py
+        .detach(|| -> Result<Vec<u8>, String> {
+            let first = batches.first().ok_or("no trials")?;
+            let mut w = arrow_ipc::writer::StreamWriter::try_new(Vec::new(), &first.schema())
+                .map_err(|e| e.to_string())?;
+            for b in &batches {
+                w.write(b).map_err(|e| e.to_string())?;
+            }
+            w.into_inner().map_err(|e| e.to_string())
+        })
+        .map_err(PyRuntimeError::new_err)?;
+    Ok(PyBytes::new(py, &bytes))
+}
+
+/// Replay one trial under one model; return the `bargain replay --json` object as text.
+#[pyfunction]
+#[pyo3(signature = (scenario, trial, model="agents", trials=None, seed=None))]
+fn replay(
+    py: Python<'_>,
+    scenario: &str,
+    trial: u64,
+    model: &str,
+    trials: Option<u64>,
+    seed: Option<u64>,
+) -> PyResult<String> {
+    let loaded = load(py, scenario)?;
+    let m = Model::from_name(model).ok_or_else(|| {
+        let names: Vec<&str> = Model::ALL.iter().map(|m| m.as_str()).collect();
+        PyValueError::new_err(format!(
+            "unknown model `{model}`: expected one of {}",
+            names.join(", ")
+        ))
+    })?;
+    let plan = pipeline::plan(&loaded.scenario, &overrides(trials, seed)?, Shard::WHOLE);
+    if trial >= plan.trials {
+        return Err(PyValueError::new_err(format!(
+            "trial {trial} is out of range: the run has {} trials (0..{})",
+            plan.trials, plan.trials
+        )));
+    }
+    let r = ensemble::replay(&loaded.scenario, &plan, trial, m);
+    Ok(bargain_runner::replay_json::replay_json(&loaded.scenario, trial, m, &r).to_string())
+}
+
+/// Check a scenario: raise `ScenarioError` if it is rejected, else return its warnings.
+#[pyfunction]
+fn validate(py: Python<'_>, scenario: &str) -> PyResult<Vec<String>> {
+    Ok(load(py, scenario)?.scenario.warnings())
+}
+
+/// The extension module.
+#[pymodule]
+fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(run, m)?)?;
+    m.add_function(wrap_pyfunction!(trials, m)?)?;
+    m.add_function(wrap_pyfunction!(replay, m)?)?;
+    m.add_function(wrap_pyfunction!(validate, m)?)?;
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    Ok(())
+}

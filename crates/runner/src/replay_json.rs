@@ -1,0 +1,72 @@
+//! `bargain replay --json` (and Python's `bargain.replay`): one trial as a JSON object.
+//!
+//! ```json
+//! {"scenario": "sma-2019", "trial": 7, "model": "agents",
+//!  "outcome": "deal", "round": 4, "agreement": {"amount": 1.05},
+//!  "accepted_by": "kr",
+//!  "inputs": {"parties.us.reservation": 1.02, ...},
+//!  "offers": [{"round": 1, "by": "us", "amount": 1.4, "response": "counter"}, ...]}
+//! ```
+//!
+//! `outcome` is the outcome kind; `round` the 1-based round in which a deal (or a deal
+//! that failed ratification) was struck, `null` otherwise; `agreement` `{"amount": x}`
+//! for an agreement, `null` otherwise; each offer has its 1-based round, the party key of
+//! who made it, the amount and the answering move: `counter` (the other side made a
+//! counter-offer), `accept`, `breakdown` (rejected, then the talks collapsed) or
+//! `deadline` (rejected in the last round).
+
+use bargain_core::{Model, OutcomeKind};
+use serde_json::{Map, Value, json};
+
+use crate::ensemble::Replay;
+use crate::scenario::Scenario;
+
+/// The answering move to the offer at `index` of the replay's offers.
+fn response(r: &Replay, index: usize) -> &'static str {
+    if index + 1 < r.trace.offers.len() {
+        return "counter";
+    }
+    match r.outcome.kind {
+        OutcomeKind::Deal | OutcomeKind::NotRatified if r.outcome.accepted_by.is_some() => "accept",
+        OutcomeKind::Breakdown => "breakdown",
+        _ => "deadline",
+    }
+}
+
+/// The `replay --json` object of trial `trial` under `model`.
+#[must_use]
+pub fn replay_json(scenario: &Scenario, trial: u64, model: Model, r: &Replay) -> Value {
+    let agreed = matches!(r.outcome.kind, OutcomeKind::Deal | OutcomeKind::NotRatified);
+    let amount = r.outcome.amount.filter(|_| agreed);
+    let inputs: Map<String, Value> = scenario
+        .input_names()
+        .into_iter()
+        .zip(&r.inputs)
+        .map(|(name, x)| (name, json!(x)))
+        .collect();
+    let offers: Vec<Value> = r
+        .trace
+        .offers
+        .iter()
+        .enumerate()
+        .map(|(i, o)| {
+            json!({
+                "round": o.round + 1,
+                "by": scenario.party_key(o.by),
+                "amount": o.amount,
+                "response": response(r, i),
+            })
+        })
+        .collect();
+    json!({
+        "scenario": scenario.name,
+        "trial": trial,
+        "model": model.as_str(),
+        "outcome": r.outcome.kind.as_str(),
+        "round": amount.map(|_| r.outcome.round),
+        "agreement": amount.map(|x| json!({ "amount": x })),
+        "accepted_by": r.outcome.accepted_by.map(|s| scenario.party_key(s)),
+        "inputs": inputs,
+        "offers": offers,
+    })
+}
