@@ -67,9 +67,13 @@ impl ColumnType {
 pub fn column_type(name: &str, inputs: &[String]) -> ColumnType {
     if name == "trial" || name.ends_with(".round") {
         ColumnType::Int64
-    } else if name.ends_with(".amount") || inputs.iter().any(|i| i == name) {
+    } else if name.ends_with(".amount")
+        || name.ends_with(".lapse_months")
+        || inputs.iter().any(|i| i == name)
+    {
         ColumnType::Float64
-    } else if name.ends_with(".kind") {
+    } else if name.ends_with(".kind") || name.ends_with(".deal_date") {
+        // Deal dates stay ISO text (`YYYY-MM-DD`), exactly as in trials.csv.
         ColumnType::Utf8
     } else {
         ColumnType::Infer

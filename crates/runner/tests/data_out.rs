@@ -61,7 +61,7 @@ fn parquet_equals_csv() {
             let name = &header[c];
             let expected = if name == "trial" || name.ends_with(".round") {
                 DataType::Int64
-            } else if name.ends_with(".kind") {
+            } else if name.ends_with(".kind") || name.ends_with(".deal_date") {
                 DataType::Utf8
             } else {
                 DataType::Float64
