@@ -16,7 +16,7 @@ use std::time::Duration;
 use arrow_array::RecordBatch;
 use bargain_core::Model;
 use bargain_runner::ensemble::{self, Hooks, RunError, Shard};
-use bargain_runner::output::Staging;
+use bargain_runner::output::{Kind, OutputError, Staging};
 use bargain_runner::pipeline::{self, Loaded, Overrides};
 use bargain_runner::scenario::{Scenario, ScenarioError};
 use bargain_runner::trials_out::ArrowRows;
@@ -135,6 +135,16 @@ where
     }
 }
 
+/// A report folder that may not be written (`out` is not a new or empty folder or a
+/// report of a run) is a `ValueError`; an I/O failure, naming its path, an `OSError`.
+fn output_error(e: OutputError) -> PyErr {
+    match e {
+        OutputError::Refused(m) => PyValueError::new_err(m),
+        OutputError::Interrupted => PyRuntimeError::new_err(e.to_string()),
+        e @ OutputError::Io { .. } => PyOSError::new_err(e.to_string()),
+    }
+}
+
 /// Run a scenario's ensemble; return `summary.json` as text; with `out`, also write the
 /// report folder there (atomically, as `bargain run --out` does).
 #[pyfunction]
@@ -150,15 +160,14 @@ fn run(
     let loaded = load(py, scenario)?;
     let plan = pipeline::plan(&loaded.scenario, &overrides(trials, seed)?, Shard::WHOLE);
     let staging = match &out {
-        Some(dir) => Some(Staging::new(dir).map_err(|e| PyOSError::new_err(e.to_string()))?),
+        Some(dir) => Some(Staging::new(dir, Kind::Run).map_err(output_error)?),
         None => None,
     };
     let finished = interruptible(py, threads, |cancel| {
         pipeline::execute(&loaded, plan, &|_| {}, cancel, None)
     })?;
     if let Some(staging) = staging {
-        pipeline::write_report(staging, &loaded, &finished)
-            .map_err(|e| PyOSError::new_err(e.to_string()))?;
+        pipeline::write_report(staging, &loaded, &finished, None).map_err(output_error)?;
     }
     let json =
         pipeline::to_json(&finished.summary).map_err(|e| PyOSError::new_err(e.to_string()))?;
