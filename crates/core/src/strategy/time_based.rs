@@ -87,6 +87,11 @@ fn tau_power(round: u32, max_rounds: u32, exponent: f64) -> f64 {
     }
 }
 
+/// Entries of a [`PowerMemo`]: enough for the three presets over every planning horizon a
+/// calendar gives (the horizon varies per trial with the sampled round pace), so the
+/// round-robin replacement does not thrash. A lookup scans them once per negotiation.
+const MEMO_SLOTS: usize = 32;
+
 /// The powers of one (exponent, round count) pair.
 #[derive(Debug, Clone, Copy)]
 struct Powers {
@@ -101,7 +106,7 @@ struct Powers {
 /// without it: results are bit-identical. Fixed size; never allocates.
 #[derive(Debug, Clone, Default)]
 pub struct PowerMemo {
-    slots: [Option<Powers>; 4],
+    slots: [Option<Powers>; MEMO_SLOTS],
     /// The slot replaced on the next miss (round robin).
     next: usize,
 }
