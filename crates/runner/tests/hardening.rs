@@ -740,7 +740,8 @@ fn item9_nothing_reads_outside_the_repository() {
                     stack.push(p);
                 }
             } else if let Ok(text) = std::fs::read_to_string(&p)
-                && (text.contains("../shared") || text.contains("shared/reference/sma-history"))
+                && (text.contains(concat!("..", "/shared"))
+                    || text.contains("shared/reference/sma-history"))
                 && !p.ends_with("hardening.rs")
             {
                 offenders.push(p.display().to_string());
