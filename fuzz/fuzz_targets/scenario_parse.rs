@@ -9,8 +9,8 @@
 
 #![no_main]
 
-use bargain_runner::ensemble::trial_rng;
-use bargain_runner::scenario::{SampleCtx, Scenario};
+use bargain_scenario::trial_rng;
+use bargain_scenario::{SampleCtx, Scenario};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

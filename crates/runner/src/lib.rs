@@ -6,7 +6,6 @@ pub mod analysis;
 pub mod cli;
 pub mod csv_out;
 pub mod ensemble;
-pub mod input;
 pub mod merge;
 pub mod merge_check;
 pub mod output;
@@ -15,7 +14,6 @@ pub mod pipeline;
 pub mod progress;
 pub mod replay_json;
 pub mod report;
-pub mod scenario;
 pub mod starter;
 pub mod summary;
 pub mod table;
@@ -23,3 +21,9 @@ pub mod timing;
 pub mod trial;
 pub mod trials_out;
 pub mod why;
+
+/// The scenario layer (its own crate, `bargain-scenario`), re-exported under the name
+/// the runner's modules use.
+pub use bargain_scenario as scenario;
+/// Reading input files safely (in `bargain-scenario`, the lowest layer that reads files).
+pub use bargain_scenario::input;

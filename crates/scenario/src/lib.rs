@@ -15,6 +15,7 @@ pub mod date;
 mod dist;
 mod error;
 mod file;
+pub mod input;
 mod labels;
 mod lhs;
 mod rng;
@@ -148,7 +149,7 @@ struct Source {
 }
 
 /// The embedded SMA 2019 scenario.
-const SMA_2019: &str = include_str!("../../../../scenarios/sma-2019.toml");
+const SMA_2019: &str = include_str!("../../../scenarios/sma-2019.toml");
 
 impl Scenario {
     /// Read and parse a scenario file. Files that are empty, over 1 MiB or not UTF-8 are rejected.
