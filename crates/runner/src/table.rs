@@ -5,7 +5,7 @@ use std::fmt::Write;
 use bargain_core::{Model, OutcomeKind, Side};
 
 use crate::ensemble::Replay;
-use crate::scenario::Scenario;
+use crate::scenario::{CalendarDates, Scenario};
 use crate::summary::Summary;
 
 fn fmt_opt(x: Option<f64>) -> String {
@@ -154,16 +154,28 @@ pub fn explain(scenario: &Scenario) -> String {
         n.protocol.first_mover.as_str(),
         n.protocol.breakdown_risk
     );
+    let dates = scenario.calendar.as_ref().zip(n.calendar.as_ref());
+    if let Some((dates, cal)) = dates {
+        let _ = writeln!(out, "{}", calendar_line(dates, cal));
+    }
     let mut rng = crate::ensemble::trial_rng(0, 0);
     for m in Model::ALL {
         let o = n.outcome(m, &mut rng, None);
+        let when = match dates {
+            Some((dates, cal)) if o.is_deal() => deal_date(dates, cal, o.round),
+            _ => String::new(),
+        };
         let _ = writeln!(
             out,
-            "  {:<18} {:<13} amount {:>8}  round {}",
+            "  {:<18} {:<13} amount {:>8}  round {}{when}",
             m.as_str(),
             o.kind.as_str(),
             o.amount.map_or_else(|| "-".to_string(), |x| amount(x, d)),
-            o.round
+            if when.is_empty() {
+                o.round.to_string()
+            } else {
+                format!("{:<3}", o.round)
+            }
         );
         if !o.is_deal() {
             let w = why::why(&n, m, &o, &bargain_core::Trace::new(), names);
@@ -178,6 +190,39 @@ pub fn explain(scenario: &Scenario) -> String {
         );
     }
     out
+}
+
+/// The calendar at central values in words: first round, expiry (and the round it
+/// falls in), end of talks, pace and lapse costs.
+fn calendar_line(dates: &CalendarDates, cal: &bargain_core::Calendar) -> String {
+    use crate::scenario::date::format_date;
+    let end = dates.end.map_or_else(
+        || "no end date".to_string(),
+        |e| format!("no talks after {}", format_date(e)),
+    );
+    format!(
+        "calendar: talks from {}, the agreement expires after {} (the negotiators plan {} rounds), {end}; a round every {:.2} months; a month of lapse costs the payee {:.4} and the payer {:.4}",
+        format_date(dates.start),
+        format_date(dates.expiry),
+        cal.expiry_rounds(),
+        cal.round_months,
+        cal.lapse_cost[0],
+        cal.lapse_cost[1]
+    )
+}
+
+/// `  · 2019-01-20, 0.7 months of lapse` (or `before expiry`) for a deal at 1-based
+/// `round`.
+fn deal_date(dates: &CalendarDates, cal: &bargain_core::Calendar, round: u32) -> String {
+    use crate::scenario::date::format_date;
+    let r = round.saturating_sub(1);
+    let day = dates.start + i64::from(cal.day(r));
+    let lapse = cal.lapse_months(r);
+    if lapse > 0.0 {
+        format!("  · {} ({lapse:.1} months of lapse)", format_date(day))
+    } else {
+        format!("  · {} (before expiry)", format_date(day))
+    }
 }
 
 /// `bargain replay`: one trial in plain words — the sampled inputs (negotiator types by

@@ -450,6 +450,51 @@ fn explain_shows_presets_and_the_zone_after_ratification() {
     assert!(text.contains("why: not ratified"), "{text}");
 }
 
+/// Under a calendar `explain` prints the calendar in dates and each deal's date: a
+/// closed form that strikes in round 1 does so on the first day of talks; the lapse is
+/// stated for deals after the expiry; calendar inputs have plain-words labels. Without a
+/// calendar no date is printed.
+#[test]
+fn explain_prints_the_calendar_and_deal_dates() {
+    let text = String::from_utf8_lossy(&ok(&["explain"]).stdout).into_owned();
+    assert!(
+        text.contains("calendar: talks from 2018-03-07, the agreement expires after 2018-12-31"),
+        "{text}"
+    );
+    assert!(text.contains("no talks after 2021-01-20"), "{text}");
+    let nash = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("nash "))
+        .expect("nash line");
+    assert!(
+        nash.contains("round 1") && nash.contains("· 2018-03-07 (before expiry)"),
+        "{nash}"
+    );
+    let agents = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("agents "))
+        .expect("agents line");
+    let date = agents.split("· ").nth(1).expect("agents date");
+    assert!(&date[..10] >= "2018-03-07", "{agents}");
+    assert!(
+        agents.contains("months of lapse") == (&date[..10] > "2018-12-31"),
+        "{agents}"
+    );
+    assert!(text.contains("calendar: months between rounds"), "{text}");
+    assert!(
+        text.contains("United States: cost of a month of lapse"),
+        "{text}"
+    );
+    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../scenarios/two-level-schelling.toml");
+    let plain = ok(&["explain", file.to_str().expect("p")]);
+    let plain = String::from_utf8_lossy(&plain.stdout);
+    assert!(
+        !plain.contains("calendar:") && !plain.contains(" · "),
+        "{plain}"
+    );
+}
+
 /// `bargain new NAME` writes a starter that validates and runs, and never overwrites.
 #[test]
 fn new_writes_a_starter_that_validates_and_runs() {

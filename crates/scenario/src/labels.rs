@@ -22,6 +22,8 @@ fn field_label(field: &str) -> Option<&'static str> {
         "strategy.kappa" => "initial concession κ",
         "max_rounds" => "number of rounds",
         "breakdown_risk" => "breakdown risk",
+        "lapse_cost" => "cost of a month of lapse",
+        "end_game" => "end-game acceptance from",
         _ => return None,
     })
 }
@@ -42,6 +44,9 @@ impl Scenario {
     /// `protocol.max_rounds`; the path itself when it is not a known field.
     #[must_use]
     pub fn field_label(&self, path: &str) -> String {
+        if path == "calendar.round_months" {
+            return "calendar: months between rounds".to_string();
+        }
         if let Some(field) = path.strip_prefix("protocol.") {
             return field_label(field)
                 .map_or_else(|| path.to_string(), |l| format!("protocol: {l}"));
