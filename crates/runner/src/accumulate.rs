@@ -117,9 +117,10 @@ impl ExactSum {
         self.sum_sq += k * k;
     }
 
-    fn merge(&mut self, other: &ExactSum) {
-        self.sum += other.sum;
-        self.sum_sq += other.sum_sq;
+    fn try_merge(&mut self, field: &'static str, other: &ExactSum) -> Result<(), &'static str> {
+        self.sum = self.sum.checked_add(other.sum).ok_or(field)?;
+        self.sum_sq = self.sum_sq.checked_add(other.sum_sq).ok_or(field)?;
+        Ok(())
     }
 
     /// Mean of `n` added values (`None` when `n` is 0).
@@ -266,32 +267,52 @@ impl ModelAccumulator {
     }
 
     /// Merge another accumulator into this one (exact; order does not matter).
+    ///
+    /// # Panics
+    /// Never for accumulators the engine builds: their counts are bounded by the number
+    /// of trials (a `u64`) and their sums by it times the quantization scale. Inputs read
+    /// from files go through [`ModelAccumulator::try_merge`].
     pub fn merge(&mut self, other: &ModelAccumulator) {
-        self.trials += other.trials;
-        for (a, b) in self.outcomes.iter_mut().zip(other.outcomes) {
-            *a += b;
+        if let Err(field) = self.try_merge(other) {
+            panic!("accumulator field `{field}` overflowed in a merge of engine results");
         }
-        self.amount.merge(&other.amount);
+    }
+
+    /// [`ModelAccumulator::merge`] with checked arithmetic: the one merge, used by the
+    /// engine and by `bargain merge` alike. On overflow it returns the field's name; `self`
+    /// is then partly merged and must be discarded.
+    ///
+    /// # Errors
+    /// The name of a counter or sum that would overflow.
+    pub fn try_merge(&mut self, other: &ModelAccumulator) -> Result<(), &'static str> {
+        fn add(field: &'static str, a: &mut u64, b: u64) -> Result<(), &'static str> {
+            *a = a.checked_add(b).ok_or(field)?;
+            Ok(())
+        }
+        fn add_all(field: &'static str, a: &mut Vec<u64>, b: &[u64]) -> Result<(), &'static str> {
+            if a.len() < b.len() {
+                a.resize(b.len(), 0);
+            }
+            for (x, &y) in a.iter_mut().zip(b) {
+                add(field, x, y)?;
+            }
+            Ok(())
+        }
+        add("trials", &mut self.trials, other.trials)?;
+        for (a, &b) in self.outcomes.iter_mut().zip(&other.outcomes) {
+            add("outcomes", a, b)?;
+        }
+        self.amount.try_merge("amount", &other.amount)?;
         self.min = self.min.min(other.min);
         self.max = self.max.max(other.max);
-        for (a, b) in self.bins.iter_mut().zip(&other.bins) {
-            *a += b;
-        }
-        if self.rounds.len() < other.rounds.len() {
-            self.rounds.resize(other.rounds.len(), 0);
-        }
-        for (a, b) in self.rounds.iter_mut().zip(&other.rounds) {
-            *a += b;
-        }
-        self.round_sum += other.round_sum;
-        self.payee_surplus.merge(&other.payee_surplus);
-        self.payer_surplus.merge(&other.payer_surplus);
-        if self.deal_days.len() < other.deal_days.len() {
-            self.deal_days.resize(other.deal_days.len(), 0);
-        }
-        for (a, b) in self.deal_days.iter_mut().zip(&other.deal_days) {
-            *a += b;
-        }
+        add_all("bins", &mut self.bins, &other.bins)?;
+        add_all("rounds", &mut self.rounds, &other.rounds)?;
+        add("round_sum", &mut self.round_sum, other.round_sum)?;
+        self.payee_surplus
+            .try_merge("payee_surplus", &other.payee_surplus)?;
+        self.payer_surplus
+            .try_merge("payer_surplus", &other.payer_surplus)?;
+        add_all("deal_days", &mut self.deal_days, &other.deal_days)
     }
 
     /// Number of deals.
@@ -373,5 +394,40 @@ impl ModelAccumulator {
                 (lo + w).min(self.max).max(lo.max(self.min)),
             )
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn try_merge_adds_every_field_and_names_an_overflow() {
+        let mut a = ModelAccumulator {
+            trials: 3,
+            rounds: vec![1, 2],
+            deal_days: vec![0, 1],
+            ..ModelAccumulator::default()
+        };
+        let b = ModelAccumulator {
+            trials: 4,
+            rounds: vec![0, 0, 5],
+            deal_days: vec![2],
+            round_sum: 7,
+            ..ModelAccumulator::default()
+        };
+        a.try_merge(&b).expect("no overflow");
+        assert_eq!((a.trials, a.round_sum), (7, 7));
+        assert_eq!(a.rounds, [1, 2, 5]);
+        assert_eq!(a.deal_days, [2, 1]);
+
+        let full = ModelAccumulator {
+            round_sum: u64::MAX,
+            ..ModelAccumulator::default()
+        };
+        assert_eq!(a.clone().try_merge(&full), Err("round_sum"));
+        let mut sums = ModelAccumulator::default();
+        sums.payer_surplus.sum_sq = i128::MAX;
+        assert_eq!(sums.clone().try_merge(&sums), Err("payer_surplus"));
     }
 }

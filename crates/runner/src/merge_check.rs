@@ -307,25 +307,6 @@ pub fn check_partial(p: &Partial, models: &[Model]) -> Result<Accumulated, Viola
     })
 }
 
-fn add(field: &str, a: &mut u64, b: u64) -> Result<(), Violation> {
-    *a = a
-        .checked_add(b)
-        .ok_or_else(|| violation(field, "counts overflow 64 bits when merged"))?;
-    Ok(())
-}
-
-fn add_sums(field: &str, a: &mut ExactSum, b: &ExactSum) -> Result<(), Violation> {
-    a.sum = a
-        .sum
-        .checked_add(b.sum)
-        .ok_or_else(|| violation(field, "sums overflow when merged"))?;
-    a.sum_sq = a
-        .sum_sq
-        .checked_add(b.sum_sq)
-        .ok_or_else(|| violation(field, "sums overflow when merged"))?;
-    Ok(())
-}
-
 /// Merge `other` into `total` (both checked, models in the same order) with checked
 /// arithmetic: the same result as [`Accumulated::merge`], or an overflow violation.
 ///
@@ -333,32 +314,12 @@ fn add_sums(field: &str, a: &mut ExactSum, b: &ExactSum) -> Result<(), Violation
 /// A counter or sum that would overflow.
 pub fn checked_merge(total: &mut Accumulated, other: &Accumulated) -> Result<(), Violation> {
     for ((m, a), (_, b)) in total.models.iter_mut().zip(&other.models) {
-        let f = |x: &str| format!("accumulated.models[{}].{x}", m.as_str());
-        add(&f("trials"), &mut a.trials, b.trials)?;
-        for (x, &y) in a.outcomes.iter_mut().zip(&b.outcomes) {
-            add(&f("outcomes"), x, y)?;
-        }
-        for (x, &y) in a.bins.iter_mut().zip(&b.bins) {
-            add(&f("bins"), x, y)?;
-        }
-        if a.rounds.len() < b.rounds.len() {
-            a.rounds.resize(b.rounds.len(), 0);
-        }
-        for (x, &y) in a.rounds.iter_mut().zip(&b.rounds) {
-            add(&f("rounds"), x, y)?;
-        }
-        add(&f("round_sum"), &mut a.round_sum, b.round_sum)?;
-        if a.deal_days.len() < b.deal_days.len() {
-            a.deal_days.resize(b.deal_days.len(), 0);
-        }
-        for (x, &y) in a.deal_days.iter_mut().zip(&b.deal_days) {
-            add(&f("deal_days"), x, y)?;
-        }
-        add_sums(&f("amount"), &mut a.amount, &b.amount)?;
-        add_sums(&f("payee_surplus"), &mut a.payee_surplus, &b.payee_surplus)?;
-        add_sums(&f("payer_surplus"), &mut a.payer_surplus, &b.payer_surplus)?;
-        a.min = a.min.min(b.min);
-        a.max = a.max.max(b.max);
+        a.try_merge(b).map_err(|field| {
+            violation(
+                format!("accumulated.models[{}].{field}", m.as_str()),
+                "counts or sums overflow when merged",
+            )
+        })?;
     }
     Ok(())
 }
