@@ -807,7 +807,7 @@ fn merge(dirs: &[PathBuf], out: &Path) -> Result<(), CliError> {
 
 fn sweep(args: &SweepArgs) -> Result<(), CliError> {
     use crate::analysis::sweep::{self as sw, SweepError};
-    use crate::scenario::{MAX_SWEEP_PATHS, SweepAxis, parse_sweep_values};
+    use crate::scenario::{MAX_SWEEP_PATHS, SweepAxis};
     let overrides = args.opts.overrides()?;
     let loaded = load(&args.scenario)?;
     let axes = if args.sweeps.is_empty() {
@@ -819,19 +819,14 @@ fn sweep(args: &SweepArgs) -> Result<(), CliError> {
                 CliError::Usage(format!("--sweep: expected PATH=VALUES, found `{spec}`"))
             })?;
             let path = path.trim();
-            loaded
+            let axis = loaded
                 .scenario
-                .check_number_path(path)
+                .sweep_axis(path, values)
                 .map_err(|m| CliError::Usage(format!("--sweep {path}: {m}")))?;
             if axes.iter().any(|a| a.path == path) {
                 return Err(CliError::Usage(format!("--sweep {path}: given twice")));
             }
-            let values = parse_sweep_values(values)
-                .map_err(|m| CliError::Usage(format!("--sweep {path}: {m}")))?;
-            axes.push(SweepAxis {
-                path: path.to_owned(),
-                values,
-            });
+            axes.push(axis);
         }
         axes
     };

@@ -424,3 +424,169 @@ fn the_base_point_of_a_sweep_equals_run() {
         assert_eq!(m["agreement_rate"], s["agreement_rate"], "{name}");
     }
 }
+
+/// Sweeping a negotiator type (`strategy.preset`, by preset name) keeps the base run's
+/// streams: every other input of trial `t` is drawn exactly as in the base run, the
+/// swept party negotiates with the named preset, and the drawn value reads as its name.
+#[test]
+fn a_negotiator_type_sweep_sets_the_preset_on_the_base_streams() {
+    use bargain_core::{Preset, StrategySpec};
+    use bargain_runner::ensemble::trial_rng;
+    use bargain_runner::scenario::{SampleCtx, Scenario};
+    let text = std::fs::read_to_string(sma_2019()).expect("read");
+    let base = Scenario::parse(&text, "sma-2019.toml").expect("parse");
+    let path = "parties.kr.strategy.preset";
+    let axis = base.sweep_axis(path, "conceder, boulware").expect("axis");
+    assert_eq!(axis.labels, ["conceder", "boulware"]);
+    let names = base.input_names();
+    let swept = names.iter().position(|n| n == path).expect("input");
+    for (&value, preset) in axis.values.iter().zip([Preset::Conceder, Preset::Boulware]) {
+        let variant = base.with_overrides(&[(path, value)]).expect("variant");
+        assert_eq!(variant.input_names(), names);
+        for t in [0_u64, 3, 17, 999] {
+            let ctx = SampleCtx {
+                trial: t,
+                trials: 1000,
+                seed: 5,
+            };
+            let (mut a, mut b) = (vec![0.0; names.len()], vec![0.0; names.len()]);
+            let _ = base.sample(ctx, &mut trial_rng(5, t), &mut a);
+            let n = variant.sample(ctx, &mut trial_rng(5, t), &mut b);
+            match n.payer.strategy {
+                StrategySpec::TimeBased { exponent, .. } => {
+                    assert_eq!(exponent, preset.time_based_exponent(), "trial {t}");
+                }
+                ref other => panic!("kr is time-based, found {other:?}"),
+            }
+            assert_eq!(
+                variant.input_value(swept, b[swept]),
+                axis.labels[usize::from(value != 2.0)]
+            );
+            for j in (0..names.len()).filter(|&j| j != swept) {
+                assert_eq!(
+                    a[j].to_bits(),
+                    b[j].to_bits(),
+                    "trial {t}: {} moved",
+                    names[j]
+                );
+            }
+        }
+    }
+    let err = base
+        .sweep_axis(path, "boulware,stubborn")
+        .expect_err("bad name");
+    assert!(
+        err.contains("expected a preset name") && err.contains("stubborn"),
+        "{err}"
+    );
+    let err = base
+        .sweep_axis("parties.kr.strategy.presets", "boulware")
+        .expect_err("bad path");
+    assert!(
+        err.contains("did you mean parties.kr.strategy.preset"),
+        "{err}"
+    );
+}
+
+/// A negotiator-type sweep end to end, from `[sweep]` with preset names: a point at the
+/// file's own fixed preset equals `bargain run`, the JSON carries the names, the CSV and
+/// the terminal print them; a bad name in `--sweep` is a usage error.
+#[test]
+fn negotiator_types_sweep_from_the_file_and_the_command_line() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let text = std::fs::read_to_string(sma_2019()).expect("read").replace(
+        r#"preset = { choice = ["boulware", "linear", "conceder"] }"#,
+        r#"preset = "boulware""#,
+    );
+    // Korea's (the payer's) negotiator type is fixed; the US keeps its choice.
+    assert_eq!(text.matches(r#"preset = "boulware""#).count(), 1);
+    let fixed = write(tmp.path(), "fixed.toml", &text);
+    let swept = write(
+        tmp.path(),
+        "swept.toml",
+        &format!("{text}\n[sweep]\n\"parties.kr.strategy.preset\" = [\"linear\", \"boulware\"]\n"),
+    );
+    let p = |x: &Path| x.to_str().expect("p").to_owned();
+    let run_out = tmp.path().join("run");
+    ok(&[
+        "run",
+        &p(&fixed),
+        "--trials",
+        "2000",
+        "-q",
+        "--out",
+        &p(&run_out),
+    ]);
+    let sweep_out = tmp.path().join("sweep");
+    let out = ok(&[
+        "sweep",
+        &p(&swept),
+        "--trials",
+        "2000",
+        "--out",
+        &p(&sweep_out),
+    ]);
+    let terminal = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        terminal.contains("linear") && terminal.contains("boulware"),
+        "{terminal}"
+    );
+    let v = sweep_json(&sweep_out);
+    assert_eq!(
+        v["axes"][0]["labels"],
+        serde_json::json!(["linear", "boulware"])
+    );
+    let summary: Value = serde_json::from_str(
+        &std::fs::read_to_string(run_out.join("summary.json")).expect("summary"),
+    )
+    .expect("json");
+    let at_base = &v["points"][1];
+    for m in ["agents", "nash"] {
+        let (s, b) = (&summary["models"][m], &at_base["models"][m]);
+        assert_eq!(s["agreement_rate"], b["agreement_rate"], "{m}");
+        assert_eq!(s["amount"]["quantiles"]["p50"], b["p50"], "{m}");
+    }
+    assert_ne!(
+        v["points"][0]["models"]["agents"]["agreement_rate"],
+        at_base["models"]["agents"]["agreement_rate"],
+        "the negotiator type matters to the agents"
+    );
+    let csv = std::fs::read_to_string(sweep_out.join("sweep.csv")).expect("csv");
+    assert!(
+        csv.lines().nth(1).is_some_and(|l| l.starts_with("linear,")),
+        "{csv}"
+    );
+    let bad = bargain(&[
+        "sweep",
+        &p(&fixed),
+        "--sweep",
+        "parties.kr.strategy.preset=boulware,stubborn",
+        "--trials",
+        "100",
+        "-q",
+        "--out",
+        &p(&tmp.path().join("bad")),
+    ]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("stubborn"));
+    assert!(!tmp.path().join("bad").exists());
+    let bad_file = write(
+        tmp.path(),
+        "bad.toml",
+        &format!("{text}\n[sweep]\n\"parties.kr.strategy.preset\" = [\"linear\", 2]\n"),
+    );
+    let written = std::fs::read_to_string(&bad_file).expect("read");
+    let line = 1 + written
+        .lines()
+        .position(|l| l.contains("[\"linear\", 2]"))
+        .expect("the line");
+    let v = bargain(&["validate", &p(&bad_file)]);
+    assert_eq!(v.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&v.stderr);
+    assert!(
+        err.contains(&format!("bad.toml:{line}:"))
+            && err.contains("sweep.parties.kr.strategy.preset")
+            && err.contains("expected a preset name at [1]"),
+        "{err}"
+    );
+}

@@ -146,6 +146,8 @@ struct Source {
     text: String,
     origin: String,
     number_paths: Vec<String>,
+    /// The negotiator types a sweep may set to a preset name.
+    choice_paths: Vec<String>,
 }
 
 /// The embedded SMA 2019 scenario.
@@ -284,6 +286,7 @@ impl Scenario {
                 text: text.to_owned(),
                 origin: origin.to_owned(),
                 number_paths: sweep::number_paths(file),
+                choice_paths: sweep::choice_paths(file),
             }),
             party_keys: compiled.party_keys,
             party_names: compiled.party_names,
@@ -311,6 +314,21 @@ impl Scenario {
         }
     }
 
+    /// One `--sweep PATH=VALUES` axis: numbers (`1.2,1.4,2` or `from:to:steps`) for a
+    /// numeric field, preset names (`boulware,conceder`) for a negotiator type
+    /// (`parties.kr.strategy.preset`).
+    ///
+    /// # Errors
+    /// An unknown path (with a did-you-mean hint) or values the field cannot take.
+    pub fn sweep_axis(&self, path: &str, values: &str) -> Result<SweepAxis, String> {
+        sweep::axis_from_text(
+            &self.source.number_paths,
+            &self.source.choice_paths,
+            path,
+            values,
+        )
+    }
+
     /// This scenario with each `(field path, value)` replaced by that constant: the same
     /// file, re-checked, so a value the field cannot take is reported as a scenario error
     /// at the field. Setting a strategy's `exponent` (or `beta`) drops its `preset`.
@@ -335,10 +353,9 @@ impl Scenario {
             toml::from_str(text).map_err(|e| fail("", format!("invalid TOML: {}", e.message())))?;
         for (path, x) in overrides {
             if !sweep::set_number(&mut file, path, *x) {
-                return Err(fail(
-                    path,
-                    sweep::unknown_path_message(path, &self.source.number_paths),
-                ));
+                let mut paths = self.source.number_paths.clone();
+                paths.extend(self.source.choice_paths.iter().cloned());
+                return Err(fail(path, sweep::unknown_path_message(path, &paths)));
             }
         }
         let mut variant = Scenario::compile(&file, &doc, text, origin)?;
@@ -363,15 +380,27 @@ impl Scenario {
                 }
                 continue;
             }
-            let fixed = overrides
+            let mut fixed = overrides
                 .iter()
                 .find(|(p, _)| *p == b.name)
                 .map(|&(_, x)| x);
             let mut held = b.clone();
+            if !b.presets.is_empty()
+                && let Some(x) = fixed
+            {
+                // A swept negotiator type: `x` indexes `SWEPT_PRESETS`, not the base's
+                // choice list; the held input yields index 0 of its one preset.
+                held.presets = sweep::SWEPT_PRESETS
+                    .get(x as usize)
+                    .map(|k| vec![k.to_core()])
+                    .unwrap_or_default();
+                fixed = Some(0.0);
+            }
             held.dist = dist::Dist::Held(Box::new(b.dist.clone()), fixed);
             if fixed.is_none() {
-                // Not applied: a preset index without presets sets nothing.
-                held.presets.clear();
+                // Not applied: the variant no longer has this field (a preset dropped
+                // for a fixed exponent, an exponent dropped for a fixed preset).
+                held.target = sample::Target::Unapplied;
             }
             inputs.push(held);
         }

@@ -36,6 +36,9 @@ pub(crate) enum Target {
     /// A party's `lapse_cost`.
     LapseCost(Side),
     Party(Side, Field),
+    /// A held input of a sweep variant whose field the variant no longer has: drawn (to
+    /// keep the base run's streams), never applied.
+    Unapplied,
 }
 
 /// One input that is a distribution.
@@ -53,6 +56,7 @@ pub(crate) struct Input {
 impl Input {
     fn apply(&self, n: &mut Negotiation, x: f64) {
         match self.target {
+            Target::Unapplied => {}
             Target::MaxRounds => n.protocol.max_rounds = x as u32,
             Target::BreakdownRisk => n.protocol.breakdown_risk = x,
             Target::RoundMonths => {

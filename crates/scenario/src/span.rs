@@ -53,21 +53,38 @@ enum Seg<'p> {
 }
 
 fn segments(path: &str) -> Vec<Seg<'_>> {
-    let mut out = Vec::new();
-    for part in path.split('.').filter(|p| !p.is_empty()) {
-        let (key, mut rest) = match part.find('[') {
-            Some(i) => (&part[..i], &part[i..]),
-            None => (part, ""),
-        };
-        if !key.is_empty() {
-            out.push(Seg::Key(key));
-        }
+    fn indices<'a>(mut rest: &'a str, out: &mut Vec<Seg<'a>>) {
         while let Some(end) = rest.find(']') {
             if let Ok(i) = rest[1..end].parse() {
                 out.push(Seg::Index(i));
             }
             rest = &rest[end + 1..];
         }
+    }
+    let mut out = Vec::new();
+    let mut rest = path;
+    while !rest.is_empty() {
+        // A quoted key (as `join` writes keys that are not bare) may contain dots.
+        if let Some(q) = rest.strip_prefix('"') {
+            let end = q.find('"').unwrap_or(q.len());
+            out.push(Seg::Key(&q[..end]));
+            let after = q.get(end + 1..).unwrap_or("");
+            let next = after.find('.').unwrap_or(after.len());
+            indices(&after[..next], &mut out);
+            rest = after.get(next + 1..).unwrap_or("");
+            continue;
+        }
+        let next = rest.find('.').unwrap_or(rest.len());
+        let part = &rest[..next];
+        rest = rest.get(next + 1..).unwrap_or("");
+        let (key, tail) = match part.find('[') {
+            Some(i) => (&part[..i], &part[i..]),
+            None => (part, ""),
+        };
+        if !key.is_empty() {
+            out.push(Seg::Key(key));
+        }
+        indices(tail, &mut out);
     }
     out
 }
@@ -209,6 +226,23 @@ fn contains(outer: &Range<usize>, inner: &Range<usize>) -> bool {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn segments_parse_quoted_keys() {
+        assert_eq!(
+            segments(r#"sweep."parties.kr.power".x[2]"#),
+            vec![
+                Seg::Key("sweep"),
+                Seg::Key("parties.kr.power"),
+                Seg::Key("x"),
+                Seg::Index(2)
+            ]
+        );
+        assert_eq!(
+            segments(r#"a."b"[1]"#),
+            vec![Seg::Key("a"), Seg::Key("b"), Seg::Index(1)]
+        );
+    }
 
     #[test]
     fn segments_parse_keys_and_indices() {

@@ -1,14 +1,15 @@
 //! The `[sweep]` table and field overrides: which numeric fields a scenario has, how to
 //! replace one by a constant, and the check of a sweep against the file.
 //!
-//! A sweep names at most two numeric field paths (`parties.us.opening`, written as a
-//! dotted key or a quoted key), each with a list of values or `{ from, to, steps }`. A
+//! A sweep names at most two field paths (`parties.us.opening`, written as a dotted key
+//! or a quoted key), each with a list of values or `{ from, to, steps }`; a negotiator
+//! type (`parties.kr.strategy.preset`) is swept over preset names instead. A
 //! *variant* is the scenario with each swept field replaced by one constant; it is
 //! compiled by the same checker as the file itself, so a value that the field cannot
 //! take is reported like any other scenario error.
 
 use super::error::{Diagnostic, suggest};
-use super::file::{NumberSpec, ScenarioFile, StrategyKind};
+use super::file::{NumberSpec, PresetKey, PresetSpec, ScenarioFile, StrategyKind};
 use super::span::{Doc, join};
 use super::validate::Checker;
 
@@ -17,13 +18,107 @@ pub const MAX_SWEEP_PATHS: usize = 2;
 /// Most values along one swept field.
 pub const MAX_SWEEP_VALUES: usize = 101;
 
+/// The presets a swept `strategy.preset` takes, in the order of their index in
+/// [`SweepAxis::values`].
+pub const SWEPT_PRESETS: [PresetKey; 3] =
+    [PresetKey::Boulware, PresetKey::Linear, PresetKey::Conceder];
+
 /// One swept field: its path and the values it takes, in order.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SweepAxis {
     /// The field path, e.g. `parties.us.opening`.
     pub path: String,
-    /// The values, in the order given (at least one, at most [`MAX_SWEEP_VALUES`]).
+    /// The values, in the order given (at least one, at most [`MAX_SWEEP_VALUES`]). For a
+    /// negotiator type: indices into [`SWEPT_PRESETS`].
     pub values: Vec<f64>,
+    /// For a negotiator type, each value's preset name (`boulware`, …); empty for a
+    /// numeric field.
+    pub labels: Vec<String>,
+}
+
+impl SweepAxis {
+    /// Value `i` in words: its label, or the number.
+    #[must_use]
+    pub fn value_text(&self, i: usize) -> String {
+        match (self.labels.get(i), self.values.get(i)) {
+            (Some(l), _) => l.clone(),
+            (None, Some(x)) => format!("{x}"),
+            (None, None) => String::new(),
+        }
+    }
+}
+
+/// The field paths of negotiator types that a sweep may set to a preset name: the
+/// `strategy.preset` of every time-based or faratin party.
+pub(crate) fn choice_paths(file: &ScenarioFile) -> Vec<String> {
+    file.parties
+        .iter()
+        .filter(|(_, p)| {
+            matches!(
+                p.strategy.kind,
+                StrategyKind::TimeBased | StrategyKind::Faratin
+            )
+        })
+        .map(|(key, _)| join(&join(&join("parties", key), "strategy"), "preset"))
+        .collect()
+}
+
+/// Every field path a sweep may set: the numeric ones, then the negotiator types.
+pub(crate) fn sweep_paths(file: &ScenarioFile) -> Vec<String> {
+    let mut out = number_paths(file);
+    out.extend(choice_paths(file));
+    out
+}
+
+/// Preset names (`boulware,linear` or a TOML list of strings) → indices into
+/// [`SWEPT_PRESETS`] and their labels.
+fn preset_values<'a>(
+    names: impl IntoIterator<Item = &'a str>,
+) -> Result<(Vec<f64>, Vec<String>), String> {
+    let mut values = Vec::new();
+    let mut labels = Vec::new();
+    for name in names {
+        let name = name.trim();
+        let i = SWEPT_PRESETS
+            .iter()
+            .position(|k| k.name() == name)
+            .ok_or_else(|| {
+                format!("expected a preset name (boulware, linear, conceder), found `{name}`")
+            })?;
+        values.push(i as f64);
+        labels.push(name.to_owned());
+    }
+    let values = count_ok(values)?;
+    Ok((values, labels))
+}
+
+/// The values of a `--sweep PATH=TEXT` option, given the scenario's numeric paths and
+/// negotiator-type paths: numbers (`1.2,1.4` or `from:to:steps`), or preset names for a
+/// negotiator type.
+pub(crate) fn axis_from_text(
+    numbers: &[String],
+    choices: &[String],
+    path: &str,
+    text: &str,
+) -> Result<SweepAxis, String> {
+    if choices.iter().any(|p| p == path) {
+        let (values, labels) = preset_values(text.split(','))?;
+        return Ok(SweepAxis {
+            path: path.to_owned(),
+            values,
+            labels,
+        });
+    }
+    if !numbers.iter().any(|p| p == path) {
+        let mut paths = numbers.to_vec();
+        paths.extend(choices.iter().cloned());
+        return Err(unknown_path_message(path, &paths));
+    }
+    Ok(SweepAxis {
+        path: path.to_owned(),
+        values: parse_values(text)?,
+        labels: Vec::new(),
+    })
 }
 
 /// Every numeric field path of the file that a sweep or an override may set, in the
@@ -65,10 +160,11 @@ pub(crate) fn number_paths(file: &ScenarioFile) -> Vec<String> {
 }
 
 /// Replace the field at `path` by the constant `x`. Setting a strategy's `exponent` or
-/// `beta` drops its `preset` (the two are exclusive). Returns `false` for a path that
-/// [`number_paths`] does not list.
+/// `beta` drops its `preset` (the two are exclusive); setting its `preset` (to
+/// [`SWEPT_PRESETS`]`[x]`) drops both. Returns `false` for a path that [`sweep_paths`]
+/// does not list.
 pub(crate) fn set_number(file: &mut ScenarioFile, path: &str, x: f64) -> bool {
-    if !number_paths(file).iter().any(|p| p == path) {
+    if !sweep_paths(file).iter().any(|p| p == path) {
         return false;
     }
     let fixed = NumberSpec::Fixed(x);
@@ -109,6 +205,14 @@ pub(crate) fn set_number(file: &mut ScenarioFile, path: &str, x: f64) -> bool {
                     p.strategy.preset = None;
                     p.strategy.beta = Some(fixed);
                 }
+                "strategy.preset" => {
+                    let Some(&key) = SWEPT_PRESETS.get(x as usize) else {
+                        return false;
+                    };
+                    p.strategy.preset = Some(PresetSpec::Fixed(key));
+                    p.strategy.exponent = None;
+                    p.strategy.beta = None;
+                }
                 "strategy.max_aspiration" => p.strategy.max_aspiration = Some(fixed),
                 "strategy.eps" => p.strategy.eps = Some(fixed),
                 "strategy.kappa" => p.strategy.kappa = Some(fixed),
@@ -124,7 +228,7 @@ pub(crate) fn unknown_path_message(path: &str, paths: &[String]) -> String {
     match suggest(path, paths.iter().map(String::as_str)) {
         Some(s) => format!("unknown field path (did you mean {s}?)"),
         None => format!(
-            "unknown field path (numeric fields of this scenario: {})",
+            "unknown field path (fields this scenario can sweep: {})",
             paths.join(", ")
         ),
     }
@@ -255,6 +359,35 @@ fn entry_values(v: &toml::Value) -> Result<Vec<f64>, String> {
     }
 }
 
+/// The values of a `[sweep]` entry for a negotiator type: a list of preset names.
+fn preset_entry(v: &toml::Value) -> Result<(Vec<f64>, Vec<String>), String> {
+    let toml::Value::Array(items) = v else {
+        return Err(format!(
+            "expected a list of preset names (boulware, linear, conceder), found {}",
+            v.type_str()
+        ));
+    };
+    let names = items
+        .iter()
+        .enumerate()
+        .map(|(i, x)| {
+            x.as_str()
+                .ok_or_else(|| format!("expected a preset name at [{i}], found {}", x.type_str()))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    preset_values(names)
+}
+
+/// Value `x` of an axis in words (its label when it has one).
+fn fmt_value(x: f64, values: &[f64], labels: &[String]) -> String {
+    values
+        .iter()
+        .position(|&v| v == x)
+        .and_then(|i| labels.get(i))
+        .cloned()
+        .unwrap_or_else(|| format!("{x}"))
+}
+
 /// The leaves of the sweep table: (field path, value). Dotted keys nest tables; a table
 /// with `from`/`to`/`steps` keys is a range leaf.
 fn flatten(table: &toml::Table, prefix: &str, out: &mut Vec<(String, toml::Value)>) {
@@ -282,7 +415,11 @@ pub(crate) fn check(
         return Ok(Vec::new());
     };
     let diag = |path: &str, message: String| {
-        let pos = doc.locate_path(&format!("sweep.{path}"));
+        // The entry is written as dotted keys or as one quoted key: locate whichever
+        // resolves deeper (the other stops at the `[sweep]` header).
+        let dotted = doc.span_of(&format!("sweep.{path}")).start;
+        let quoted = doc.span_of(&join("sweep", path)).start;
+        let pos = doc.pos(dotted.max(quoted));
         Diagnostic {
             origin: origin.to_owned(),
             line: pos.line,
@@ -313,7 +450,8 @@ pub(crate) fn check(
             ),
         ));
     }
-    let paths = number_paths(file);
+    let paths = sweep_paths(file);
+    let choices = choice_paths(file);
     let mut axes: Vec<SweepAxis> = Vec::new();
     for (path, value) in &entries {
         if !paths.contains(path) {
@@ -327,8 +465,13 @@ pub(crate) fn check(
             ));
             continue;
         }
-        match entry_values(value) {
-            Ok(values) => {
+        let parsed = if choices.contains(path) {
+            preset_entry(value)
+        } else {
+            entry_values(value).map(|v| (v, Vec::new()))
+        };
+        match parsed {
+            Ok((values, labels)) => {
                 for x in &values {
                     let mut variant = file.clone();
                     set_number(&mut variant, path, *x);
@@ -340,7 +483,10 @@ pub(crate) fn check(
                             .map_or_else(String::new, |d| format!("{}: {}", d.path, d.message));
                         errors.push(diag(
                             path,
-                            format!("the value {x} makes the scenario invalid: {why}"),
+                            format!(
+                                "the value {} makes the scenario invalid: {why}",
+                                fmt_value(*x, &values, &labels)
+                            ),
                         ));
                         break;
                     }
@@ -348,6 +494,7 @@ pub(crate) fn check(
                 axes.push(SweepAxis {
                     path: path.clone(),
                     values,
+                    labels,
                 });
             }
             Err(message) => errors.push(diag(path, message)),

@@ -28,8 +28,25 @@ pub const VERSION: u32 = 1;
 pub struct Axis {
     /// The field path.
     pub path: String,
-    /// Its values, in order.
+    /// Its values, in order (for a negotiator type: indices into the presets
+    /// `boulware`, `linear`, `conceder`).
     pub values: Vec<f64>,
+    /// For a negotiator type, each value's preset name; absent for a numeric field.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub labels: Vec<String>,
+}
+
+impl Axis {
+    /// Value `x` of this axis in words: its label when it has one, else the number.
+    #[must_use]
+    pub fn text(&self, x: f64) -> String {
+        self.values
+            .iter()
+            .position(|&v| v == x)
+            .and_then(|i| self.labels.get(i))
+            .cloned()
+            .unwrap_or_else(|| format!("{x}"))
+    }
 }
 
 /// One model's outcome at one point of the sweep.
@@ -161,7 +178,10 @@ pub fn run(
     let describe = |at: &[f64]| {
         axes.iter()
             .zip(at)
-            .map(|(a, x)| format!("{} = {x}", a.path))
+            .map(|(a, x)| {
+                let i = a.values.iter().position(|v| v == x).unwrap_or(0);
+                format!("{} = {}", a.path, a.value_text(i))
+            })
             .collect::<Vec<_>>()
             .join(", ")
     };
@@ -220,6 +240,7 @@ pub fn run(
             .map(|a| Axis {
                 path: a.path.clone(),
                 values: a.values.clone(),
+                labels: a.labels.clone(),
             })
             .collect(),
         models: plan0.models.iter().map(|m| model_key(*m)).collect(),
@@ -244,8 +265,8 @@ pub fn table(report: &SweepReport) -> String {
     }
     s.push('\n');
     for p in &report.points {
-        for x in &p.at {
-            let _ = write!(s, "{x:>14} ");
+        for (a, &x) in report.axes.iter().zip(&p.at) {
+            let _ = write!(s, "{:>14} ", a.text(x));
         }
         for m in &report.models {
             let c = p.models.get(m).map_or_else(String::new, |st| {
@@ -290,8 +311,8 @@ pub fn csv(report: &SweepReport) -> String {
             let Some(m) = p.models.get(model) else {
                 continue;
             };
-            for x in &p.at {
-                let _ = write!(s, "{x},");
+            for (a, &x) in report.axes.iter().zip(&p.at) {
+                let _ = write!(s, "{},", a.text(x));
             }
             let _ = writeln!(
                 s,
@@ -332,10 +353,12 @@ mod tests {
             SweepAxis {
                 path: "a".into(),
                 values: vec![1.0, 2.0],
+                labels: Vec::new(),
             },
             SweepAxis {
                 path: "b".into(),
                 values: vec![3.0, 4.0, 5.0],
+                labels: Vec::new(),
             },
         ];
         let g = grid(&axes);
