@@ -49,7 +49,7 @@ impl JsonSchema for SweepSchema {
     }
     fn json_schema(_: &mut SchemaGenerator) -> Schema {
         json_schema!({
-            "description": "Field paths (e.g. `parties.us.opening`, written as dotted keys) mapped to a list of numbers or `{ from, to, steps }`; at most two paths.",
+            "description": "Field paths (e.g. `parties.us.opening`, written as dotted keys or one quoted key) mapped to a list of numbers or `{ from, to, steps }`, or for a negotiator type (`parties.kr.strategy.preset`) a list of preset names; at most two paths.",
             "type": "object"
         })
     }
@@ -87,17 +87,25 @@ pub(crate) struct RunFile {
     pub sampler: Option<SamplerKey>,
 }
 
-/// A model name (as in `bargain_core::Model::as_str`).
-#[derive(JsonSchema)]
-#[serde(rename_all = "kebab-case")]
-#[allow(dead_code)] // schema only: the file reads model names as strings and checks them.
-enum ModelName {
-    Agents,
-    Rubinstein,
-    Stahl,
-    Nash,
-    KalaiSmorodinsky,
-    Breakdown,
+/// Schema of a model name: the names of [`bargain_core::Model::ALL`], so a new model
+/// reaches the schema without an edit here.
+struct ModelName;
+
+impl JsonSchema for ModelName {
+    fn schema_name() -> Cow<'static, str> {
+        "ModelName".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        let names: Vec<&str> = bargain_core::Model::ALL
+            .iter()
+            .map(|m| m.as_str())
+            .collect();
+        json_schema!({
+            "description": "A model name (as in `bargain_core::Model::as_str`).",
+            "type": "string",
+            "enum": names
+        })
+    }
 }
 
 /// `run.sampler`
