@@ -1,0 +1,92 @@
+//! The trial kernel the ensemble runs — `trial::run_trial`: `Scenario::sample` (every
+//! distribution family, Latin hypercube, calendars) and every model's negotiation —
+//! allocates nothing once a worker's `Workspace` and input buffer exist. A counting
+//! global allocator proves it on every shipped scenario.
+#![allow(unsafe_code)] // a global allocator needs `unsafe impl`; it only counts and delegates.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use bargain_core::Model;
+use bargain_runner::scenario::Scenario;
+use bargain_runner::trial::{Workspace, run_trial};
+
+struct Counting;
+
+static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Ordering::SeqCst);
+        // SAFETY: same contract as the caller's.
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: same contract as the caller's.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+#[test]
+fn the_trial_kernel_allocates_nothing_on_every_shipped_scenario() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .expect("scenarios/")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 8, "the shipped scenarios");
+    for file in files {
+        let text = std::fs::read_to_string(&file).expect("read");
+        let name = file.display().to_string();
+        let mut scenarios = vec![Scenario::parse(&text, &name).expect("parse")];
+        // The same file under the other sampler.
+        let lhs = text.replace("sampler = \"monte-carlo\"", "sampler = \"latin-hypercube\"");
+        if lhs != text {
+            scenarios.push(Scenario::parse(&lhs, &name).expect("parse"));
+        }
+        for scenario in &scenarios {
+            let models = Model::ALL;
+            let mut inputs = vec![0.0; scenario.input_names().len()];
+            let mut ws = Workspace::new();
+            let trials = 4000;
+            let mut deals = 0u64;
+            // Warm-up: the workspace's caches fill on first use (fixed capacity).
+            for t in 0..200 {
+                run_trial(
+                    scenario,
+                    7,
+                    trials,
+                    &models,
+                    t,
+                    &mut inputs,
+                    &mut ws,
+                    |_, _, _| {},
+                );
+            }
+            let before = ALLOCATIONS.load(Ordering::SeqCst);
+            for t in 200..trials {
+                run_trial(
+                    scenario,
+                    7,
+                    trials,
+                    &models,
+                    t,
+                    &mut inputs,
+                    &mut ws,
+                    |_, _, o| {
+                        deals += u64::from(o.is_deal());
+                    },
+                );
+            }
+            let after = ALLOCATIONS.load(Ordering::SeqCst);
+            assert!(deals > 0, "{name}");
+            assert_eq!(after - before, 0, "{name}: the trial kernel allocated");
+        }
+    }
+}
