@@ -72,6 +72,38 @@ impl std::fmt::Display for Model {
 }
 
 /// One negotiation with all its parameters fixed: the two parties and the protocol.
+///
+/// ```
+/// use bargain_core::{Model, Negotiation, OutcomeKind, Party, Preset, Protocol, Side, StrategySpec};
+/// use rand::SeedableRng;
+///
+/// let party = |side, opening, reservation| Party {
+///     side,
+///     opening,
+///     reservation,
+///     discount: 0.95,
+///     power: 1.0,
+///     ratification: None,
+///     outside_option: None,
+///     strategy: StrategySpec::time_based(Preset::Linear),
+/// };
+/// let talks = Negotiation {
+///     payee: party(Side::Payee, 1.4, 1.0),
+///     payer: party(Side::Payer, 0.9, 1.2),
+///     protocol: Protocol { max_rounds: 20, first_mover: Side::Payee, breakdown_risk: 0.0, grid: None },
+///     calendar: None,
+/// };
+/// let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(1);
+/// // Equal powers: the Nash bargaining solution splits the zone [1.0, 1.2] in half, at once.
+/// let nash = talks.outcome(Model::Nash, &mut rng, None);
+/// assert_eq!(nash.kind, OutcomeKind::Deal);
+/// assert!((nash.amount.unwrap() - 1.1).abs() < 1e-12);
+/// assert_eq!(nash.round, 1);
+/// // Two linear concession agents meet inside the zone before the deadline.
+/// let agents = talks.outcome(Model::Agents, &mut rng, None);
+/// let x = agents.amount.unwrap();
+/// assert!(agents.kind == OutcomeKind::Deal && (1.0..=1.2).contains(&x));
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Negotiation {

@@ -46,6 +46,28 @@ pub struct MoveContext {
 ///
 /// When `ctx.standing` is `None` the strategy must offer.
 /// Implementations must not allocate: `decide` sits on the per-trial hot path.
+///
+/// ```
+/// use bargain_core::strategy::{Action, MoveContext, Strategy};
+///
+/// /// A payer that offers its limit at once and accepts any demand within it.
+/// struct TakeItOrLeaveIt { limit: f64 }
+///
+/// impl Strategy for TakeItOrLeaveIt {
+///     fn decide(&mut self, ctx: &MoveContext) -> Action {
+///         match ctx.standing {
+///             Some(demand) if demand <= self.limit => Action::Accept,
+///             _ => Action::Offer(self.limit),
+///         }
+///     }
+/// }
+///
+/// let mut payer = TakeItOrLeaveIt { limit: 1.1 };
+/// let first = MoveContext { round: 0, move_index: 1, standing: Some(1.4), opponent_previous: None, own_previous: None };
+/// assert_eq!(payer.decide(&first), Action::Offer(1.1));
+/// let later = MoveContext { round: 3, move_index: 7, standing: Some(1.05), opponent_previous: Some(1.2), own_previous: Some(1.1) };
+/// assert_eq!(payer.decide(&later), Action::Accept);
+/// ```
 pub trait Strategy {
     /// Decide this move.
     fn decide(&mut self, ctx: &MoveContext) -> Action;

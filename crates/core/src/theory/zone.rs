@@ -6,6 +6,19 @@
 /// The payee accepts any amount at or above its reservation `r_payee`; the payer accepts any
 /// amount at or below its reservation `r_payer`. When the reservations do not overlap there is
 /// no zone: that is a distinct answer ([`Zone::Empty`]), never a NaN.
+///
+/// ```
+/// use bargain_core::theory::zone::Zone;
+///
+/// // The US accepts 1.0 or more, Korea pays at most 1.2: a surplus of 0.2 to share.
+/// let zone = Zone::new(1.0, 1.2);
+/// assert!(zone.is_open());
+/// assert!((zone.surplus().unwrap() - 0.2).abs() < 1e-12);
+/// // Reservations that miss each other give no zone, and no surplus, never a NaN.
+/// let none = Zone::new(1.3, 1.0);
+/// assert!(!none.is_open());
+/// assert_eq!(none.surplus(), None);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
