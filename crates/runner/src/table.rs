@@ -160,7 +160,9 @@ pub fn explain(scenario: &Scenario) -> String {
     }
     let mut rng = crate::ensemble::trial_rng(0, 0);
     for m in Model::ALL {
-        let o = n.outcome(m, &mut rng, None);
+        // The agents' offers, so that `why` can name the final gap.
+        let mut trace = bargain_core::Trace::new();
+        let o = n.outcome(m, &mut rng, Some(&mut trace));
         let when = match dates {
             Some((dates, cal)) if o.is_deal() => deal_date(dates, cal, o.round),
             _ => String::new(),
@@ -178,7 +180,7 @@ pub fn explain(scenario: &Scenario) -> String {
             }
         );
         if !o.is_deal() {
-            let w = why::why(&n, m, &o, &bargain_core::Trace::new(), names);
+            let w = why::why(&n, m, &o, &trace, names);
             let _ = writeln!(out, "  {:<18} why: {}", "", w.text);
         }
     }
@@ -290,7 +292,7 @@ pub fn replay(scenario: &Scenario, trial: u64, model: Model, r: &Replay) -> Stri
             let other = who(o.by.other());
             let answer = if i + 1 < offers.len() {
                 format!(
-                    "rejected by the {}, who counters",
+                    "rejected by {}, who counters",
                     scenario.party_name(o.by.other())
                 )
             } else {

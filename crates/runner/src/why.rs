@@ -212,7 +212,7 @@ pub fn why(
     let z = zone(n);
     let empty_zone = |z: &LimitZone| {
         format!(
-            "the {} is below the {}",
+            "{} is below {}",
             names.limit(&z.ceiling, d),
             names.limit(&z.floor, d)
         )
@@ -297,7 +297,7 @@ pub fn why(
             let mut s = format!("deadline: no offer was accepted in {rounds} rounds");
             if let (Some(a), Some(b)) = (last_of(Side::Payee), last_of(Side::Payer)) {
                 s.push_str(&format!(
-                    "; the last offers were {} from the {} and {} from the {}, a gap of {}",
+                    "; the last offers were {} from {} and {} from {}, a gap of {}",
                     amount(a.amount, d),
                     names.of(Side::Payee),
                     amount(b.amount, d),
@@ -314,7 +314,7 @@ pub fn why(
             let risk = 100.0 * n.protocol.breakdown_risk;
             let mut s = match last {
                 Some(o) => format!(
-                    "breakdown: the talks collapsed after the {} rejected the {}'s offer of {} in round {} (risk {risk:.2}% per rejected offer)",
+                    "breakdown: the talks collapsed after {} rejected {}'s offer of {} in round {} (risk {risk:.2}% per rejected offer)",
                     names.of(o.by.other()),
                     names.of(o.by),
                     amount(o.amount, d),
@@ -406,7 +406,7 @@ mod tests {
         let w = why(&n, Model::Nash, &o, &Trace::new(), NAMES);
         assert_eq!(
             w.text,
-            "no zone of agreement: the Korea (payer)'s limit 1.0060 is below the US (payee)'s limit 1.1070"
+            "no zone of agreement: Korea (payer)'s limit 1.0060 is below US (payee)'s limit 1.1070"
         );
         assert!(w.zone.is_empty());
     }
@@ -454,7 +454,7 @@ mod tests {
         };
         let w = why(&n, Model::Agents, &o, &trace, NAMES);
         assert!(w.text.contains("a gap of 0.6500"), "{}", w.text);
-        assert!(w.text.contains("1.4500 from the US (payee)"), "{}", w.text);
+        assert!(w.text.contains("1.4500 from US (payee)"), "{}", w.text);
     }
 
     #[test]
