@@ -10,17 +10,11 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::path::PathBuf;
 
 use bargain_core::Model;
 use serde::{Deserialize, Serialize};
 
 use super::cdf::PiecewiseCdf;
-use super::error::{AnalysisError, cancel_flag, check_trials, pool};
-use crate::ensemble::Shard;
-use crate::output::{Kind, Staging};
-use crate::pipeline::{self, Loaded, Overrides, to_json};
-use crate::scenario::Scenario;
 use crate::summary::ModelSummary;
 
 /// Format name of `backtest.json`.
@@ -154,7 +148,7 @@ pub struct TimingScore {
 }
 
 /// The timing scores of one model (a calendar and an observed date), if any.
-fn timing_score(
+pub fn timing_score(
     m: &ModelSummary,
     observed_date: Option<i64>,
     expiry: Option<i64>,
@@ -212,56 +206,6 @@ pub struct TimingCalibration {
     pub date_in_90: u64,
     /// Date PIT values, sorted.
     pub date_pit: Vec<f64>,
-}
-
-/// Options of `bargain backtest`.
-#[derive(Debug, Clone, Default)]
-pub struct BacktestOptions {
-    /// Scenario files or folders.
-    pub paths: Vec<PathBuf>,
-    /// Output folder (default `reports/backtest`).
-    pub out: Option<PathBuf>,
-    /// Override every scenario's trials.
-    pub trials: Option<u64>,
-    /// Override every scenario's seed.
-    pub seed: Option<u64>,
-    /// Worker threads.
-    pub threads: Option<usize>,
-}
-
-/// What `bargain backtest` produced.
-#[derive(Debug, Clone)]
-pub struct BacktestRun {
-    /// The results (`backtest.json`).
-    pub backtest: Backtest,
-    /// Where the files were written.
-    pub dest: PathBuf,
-    /// The table for the terminal.
-    pub table: String,
-}
-
-/// Scenario files of files and folders (a folder: its `*.toml`, sorted).
-fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>, AnalysisError> {
-    let mut files = Vec::new();
-    for p in paths {
-        if p.is_dir() {
-            let mut found: Vec<PathBuf> = std::fs::read_dir(p)
-                .map_err(AnalysisError::io(p.display()))?
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|f| f.extension().is_some_and(|x| x == "toml"))
-                .collect();
-            found.sort();
-            files.extend(found);
-        } else if p.is_file() {
-            files.push(p.clone());
-        } else {
-            return Err(AnalysisError::Usage(format!(
-                "{}: no such file or folder",
-                p.display()
-            )));
-        }
-    }
-    Ok(files)
 }
 
 /// Score one model's summary against the observed amount.
@@ -351,136 +295,6 @@ pub fn calibrate(scenarios: &[ScenarioScore]) -> BTreeMap<String, Calibration> {
         }
     }
     out
-}
-
-/// Run `bargain backtest`: run every scenario with `[observed]`, write each one's report
-/// folder and `backtest.json`, `backtest.html`, `calibration.svg`/`.png` into the output
-/// folder atomically, and return the terminal table.
-///
-/// # Errors
-/// Usage errors (no scenario with `[observed]`, bad paths, duplicate names), scenario
-/// errors, interruption, I/O.
-pub fn backtest(opts: &BacktestOptions) -> Result<BacktestRun, AnalysisError> {
-    check_trials(opts.trials)?;
-    if opts.paths.is_empty() {
-        return Err(AnalysisError::Usage(
-            "give scenario files or folders to backtest (e.g. scenarios/)".into(),
-        ));
-    }
-    let dest = opts
-        .out
-        .clone()
-        .unwrap_or_else(|| PathBuf::from("reports/backtest"));
-    crate::output::check_destination(&dest, Kind::Backtest)?;
-    let files = expand(&opts.paths)?;
-    let mut loaded = Vec::new();
-    let mut skipped = Vec::new();
-    let mut errors = Vec::new();
-    for f in &files {
-        match Scenario::from_path(f) {
-            Ok(scenario) if scenario.observed.is_some() => {
-                let text = crate::input::read_text(f, crate::scenario::MAX_FILE_BYTES as u64)?;
-                loaded.push(Loaded {
-                    scenario,
-                    origin: f.display().to_string(),
-                    text,
-                });
-            }
-            Ok(_) => skipped.push(f.display().to_string()),
-            Err(e) => errors.push(e.to_string()),
-        }
-    }
-    if !errors.is_empty() {
-        return Err(AnalysisError::Usage(errors.join("\n")));
-    }
-    if loaded.is_empty() {
-        return Err(AnalysisError::Usage(
-            "no scenario with an [observed] outcome to backtest".into(),
-        ));
-    }
-    let mut names: Vec<&str> = loaded.iter().map(|l| l.scenario.name.as_str()).collect();
-    names.sort_unstable();
-    if let Some(w) = names.windows(2).find(|w| w[0] == w[1]) {
-        return Err(AnalysisError::Usage(format!(
-            "two scenarios are named `{}`: report folders are named after scenarios, so names must differ",
-            w[0]
-        )));
-    }
-
-    let cancel = cancel_flag();
-    let pool = pool(opts.threads)?;
-    let staging = Staging::new(&dest, Kind::Backtest)?;
-    let overrides = Overrides {
-        trials: opts.trials,
-        seed: opts.seed,
-    };
-    let mut scores = Vec::new();
-    for l in &loaded {
-        let plan = pipeline::plan(&l.scenario, &overrides, Shard::WHOLE);
-        let finished = pool
-            .install(|| pipeline::execute(l, plan, &|_| {}, &cancel, None))
-            .map_err(|e| AnalysisError::run(&l.scenario.name, e))?;
-        let dir = staging.path().join(&l.scenario.name);
-        let write = || -> std::io::Result<()> {
-            std::fs::create_dir_all(&dir)?;
-            pipeline::write_report_files(&dir, l, &finished)
-        };
-        write().map_err(AnalysisError::io(dest.join(&l.scenario.name).display()))?;
-        crate::output::mark(&dir, Kind::Run)?;
-        let Some(obs) = l.scenario.observed.as_ref() else {
-            continue;
-        };
-        let s = &finished.summary;
-        scores.push(ScenarioScore {
-            name: s.scenario.name.clone(),
-            title: s.scenario.title.clone(),
-            file: l.origin.clone(),
-            unit: s.scenario.unit.clone(),
-            observed: obs.amount,
-            observed_round: obs.round,
-            trials: s.trials,
-            seed: s.seed,
-            models: s
-                .models
-                .iter()
-                .map(|(k, m)| {
-                    let mut sc = score(m, obs.amount);
-                    let expiry = l.scenario.calendar.map(|c| c.expiry);
-                    sc.timing = timing_score(m, obs.date, expiry);
-                    (k.clone(), sc)
-                })
-                .collect(),
-        });
-    }
-    let result = Backtest {
-        format: FORMAT.into(),
-        version: VERSION,
-        trials_override: opts.trials,
-        seed_override: opts.seed,
-        methods: METHODS
-            .iter()
-            .map(|(k, v)| ((*k).to_string(), (*v).to_string()))
-            .collect(),
-        models: calibrate(&scores),
-        scenarios: scores,
-        skipped,
-    };
-    let write = || -> std::io::Result<()> {
-        let dir = staging.path();
-        std::fs::write(dir.join("backtest.json"), to_json(&result)?)?;
-        crate::report::write_calibration_plot(dir, &result)?;
-        let svg = crate::report::calibration_svg(&result)?;
-        std::fs::write(dir.join("backtest.html"), html(&result, &svg))?;
-        Ok(())
-    };
-    write().map_err(AnalysisError::io(dest.display()))?;
-    staging.commit(Some(&cancel))?;
-    let table = table(&result);
-    Ok(BacktestRun {
-        backtest: result,
-        dest,
-        table,
-    })
 }
 
 /// Model names in report order.
@@ -624,7 +438,9 @@ pub fn table(b: &Backtest) -> String {
     out
 }
 
-fn html(b: &Backtest, svg: &str) -> String {
+/// `backtest.html`: the calibration with its plot `svg` inlined.
+#[must_use]
+pub fn html(b: &Backtest, svg: &str) -> String {
     use crate::report::{escape, head, inline_svg, model_cell};
     let mut out = String::with_capacity(32 * 1024);
     let title = "Backtest against observed outcomes";

@@ -11,7 +11,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use bargain_core::{Model, Outcome, OutcomeKind};
@@ -20,11 +20,8 @@ use serde::{Deserialize, Serialize};
 use statrs::distribution::{ContinuousCDF, Normal, StudentsT};
 
 use super::cdf::{PiecewiseCdf, ks_distance, wasserstein};
-use super::error::{AnalysisError, cancel_flag, check_trials, pool};
 use crate::accumulate::{AmountRange, ModelAccumulator};
-use crate::ensemble::{self, Accumulated, CHUNK, Interrupted, Plan, RunError, Shard, WAVE};
-use crate::output::{Kind, Staging};
-use crate::pipeline::{self, Loaded, Overrides, to_json};
+use crate::ensemble::{self, Accumulated, CHUNK, Interrupted, Plan, RunError, WAVE};
 use crate::scenario::Scenario;
 use crate::summary::{ModelSummary, Summary};
 
@@ -648,67 +645,9 @@ pub fn run_paired(
     Ok(total)
 }
 
-/// Options of `bargain compare`.
-#[derive(Debug, Clone, Default)]
-pub struct CompareOptions {
-    /// The first input: a report folder or a scenario file.
-    pub a: PathBuf,
-    /// The second input.
-    pub b: PathBuf,
-    /// Output folder (default `reports/compare`).
-    pub out: Option<PathBuf>,
-    /// Trials for scenario inputs.
-    pub trials: Option<u64>,
-    /// Seed for scenario inputs.
-    pub seed: Option<u64>,
-    /// Worker threads.
-    pub threads: Option<usize>,
-}
-
-/// What `bargain compare` produced.
-#[derive(Debug, Clone)]
-pub struct Compared {
-    /// The comparison (`compare.json`).
-    pub comparison: Comparison,
-    /// Where the files were written.
-    pub dest: PathBuf,
-    /// The table for the terminal.
-    pub table: String,
-}
-
-fn read_report(dir: &Path, warnings: &mut Vec<String>) -> Result<Summary, AnalysisError> {
-    let path = dir.join("summary.json");
-    if !path.is_file() {
-        return Err(AnalysisError::Usage(format!(
-            "{}: not a report folder (no summary.json)",
-            dir.display()
-        )));
-    }
-    let text = crate::input::read_text(&path, crate::input::MAX_REPORT_BYTES)?;
-    crate::summary::check_header(&text)
-        .map_err(|m| AnalysisError::Usage(format!("{}: {m}", path.display())))?;
-    let summary: Summary = serde_json::from_str(&text)
-        .map_err(|e| AnalysisError::Usage(format!("{}: {e}", path.display())))?;
-    if dir.join("partial.json").is_file() {
-        warnings.push(format!(
-            "{} is a partial report (one shard of a run): merge the shards with `bargain merge` to compare whole runs",
-            dir.display()
-        ));
-    }
-    Ok(summary)
-}
-
-fn load(path: &Path) -> Result<Loaded, AnalysisError> {
-    let scenario = Scenario::from_path(path)?;
-    let text = crate::input::read_text(path, crate::scenario::MAX_FILE_BYTES as u64)?;
-    Ok(Loaded {
-        scenario,
-        origin: path.display().to_string(),
-        text,
-    })
-}
-
-fn side_info(label: &str, source: &Path, input: &str, s: &Summary) -> SideInfo {
+/// Who one side of a comparison is (`label` A or B, `input` "report" or "scenario").
+#[must_use]
+pub fn side_info(label: &str, source: &Path, input: &str, s: &Summary) -> SideInfo {
     SideInfo {
         label: label.into(),
         source: source.display().to_string(),
@@ -719,153 +658,6 @@ fn side_info(label: &str, source: &Path, input: &str, s: &Summary) -> SideInfo {
         trials: s.trials,
         seed: s.seed,
     }
-}
-
-fn run_one(loaded: &Loaded, plan: Plan, cancel: &AtomicBool) -> Result<Summary, AnalysisError> {
-    let f = pipeline::execute(loaded, plan, &|_| {}, cancel, None)
-        .map_err(|e| AnalysisError::run(&loaded.scenario.name, e))?;
-    Ok(f.summary)
-}
-
-/// Run `bargain compare`: compute, write `compare.json`, `compare.html`, `compare.svg`
-/// and `compare.png` (and, for scenario inputs, `a.summary.json`/`b.summary.json`) into
-/// the output folder atomically, and return the terminal table.
-///
-/// # Errors
-/// Usage errors for missing or unreadable inputs, scenario errors, interruption, I/O.
-pub fn compare(opts: &CompareOptions) -> Result<Compared, AnalysisError> {
-    check_trials(opts.trials)?;
-    let dest = opts
-        .out
-        .clone()
-        .unwrap_or_else(|| PathBuf::from("reports/compare"));
-    crate::output::check_destination(&dest, Kind::Compare)?;
-    let kind = |p: &Path| -> Result<bool, AnalysisError> {
-        if p.is_dir() {
-            Ok(true)
-        } else if p.is_file() {
-            Ok(false)
-        } else {
-            Err(AnalysisError::Usage(format!(
-                "{}: no such report folder or scenario file",
-                p.display()
-            )))
-        }
-    };
-    let (a_dir, b_dir) = (kind(&opts.a)?, kind(&opts.b)?);
-    let mut warnings = Vec::new();
-    let cancel = cancel_flag();
-    let pool = pool(opts.threads)?;
-    let mut ran: Vec<(&str, Summary)> = Vec::new();
-    let (mut cmp, sa, sb) = match (a_dir, b_dir) {
-        (true, true) => {
-            let sa = read_report(&opts.a, &mut warnings)?;
-            let sb = read_report(&opts.b, &mut warnings)?;
-            let ia = side_info("A", &opts.a, "report", &sa);
-            let ib = side_info("B", &opts.b, "report", &sb);
-            (compare_summaries((&ia, &sa), (&ib, &sb)), sa, sb)
-        }
-        (false, false) => {
-            let la = load(&opts.a)?;
-            let lb = load(&opts.b)?;
-            let overrides = Overrides {
-                trials: Some(opts.trials.unwrap_or(la.scenario.run.trials)),
-                seed: Some(opts.seed.unwrap_or(la.scenario.run.seed)),
-            };
-            let pa = pipeline::plan(&la.scenario, &overrides, Shard::WHOLE);
-            let pb = pipeline::plan(&lb.scenario, &overrides, Shard::WHOLE);
-            let run = pool
-                .install(|| run_paired((&la.scenario, &pa), (&lb.scenario, &pb), &cancel, &|_| {}))
-                .map_err(|e| AnalysisError::run(&la.scenario.name, e))?;
-            let sa = pipeline::summarize(&la.scenario, &pa, &run.a);
-            let sb = pipeline::summarize(&lb.scenario, &pb, &run.b);
-            let ia = side_info("A", &opts.a, "scenario", &sa);
-            let ib = side_info("B", &opts.b, "scenario", &sb);
-            let mut cmp = compare_summaries((&ia, &sa), (&ib, &sb));
-            cmp.common_random_numbers = true;
-            for (model, sums) in &run.pairs {
-                if let Some(mc) = cmp.models.get_mut(model.as_str()) {
-                    mc.agreement_rate = sums.agreement();
-                    if let Some(m) = mc.mean {
-                        mc.mean = sums.mean(m.estimate).or(Some(m));
-                    }
-                    mc.paired_amount = sums.paired_amount();
-                }
-            }
-            ran.push(("a", sa.clone()));
-            ran.push(("b", sb.clone()));
-            (cmp, sa, sb)
-        }
-        (a_is_dir, _) => {
-            // One report folder, one scenario: run the scenario with the folder's seed and
-            // trial count (same per-trial generators), compare from summaries.
-            let (dir, file) = if a_is_dir {
-                (&opts.a, &opts.b)
-            } else {
-                (&opts.b, &opts.a)
-            };
-            let report = read_report(dir, &mut warnings)?;
-            let loaded = load(file)?;
-            let overrides = Overrides {
-                trials: Some(opts.trials.unwrap_or(report.trials)),
-                seed: Some(opts.seed.unwrap_or(report.seed)),
-            };
-            let plan = pipeline::plan(&loaded.scenario, &overrides, Shard::WHOLE);
-            let run = pool.install(|| run_one(&loaded, plan, &cancel))?;
-            warnings.push(
-                "one input is a report folder: the scenario ran with its seed and trial count, \
-                 but the comparison uses summaries only (unpaired intervals)"
-                    .into(),
-            );
-            let (sa, sb) = if a_is_dir {
-                ran.push(("b", run.clone()));
-                (report, run)
-            } else {
-                ran.push(("a", run.clone()));
-                (run, report)
-            };
-            let ia = side_info(
-                "A",
-                &opts.a,
-                if a_is_dir { "report" } else { "scenario" },
-                &sa,
-            );
-            let ib = side_info(
-                "B",
-                &opts.b,
-                if a_is_dir { "scenario" } else { "report" },
-                &sb,
-            );
-            (compare_summaries((&ia, &sa), (&ib, &sb)), sa, sb)
-        }
-    };
-    cmp.warnings.extend(warnings);
-    if cmp.models.is_empty() {
-        cmp.warnings
-            .push("no model is present in both inputs: nothing to compare".into());
-    }
-
-    let staging = Staging::new(&dest, Kind::Compare)?;
-    let write = || -> std::io::Result<()> {
-        let dir = staging.path();
-        std::fs::write(dir.join("compare.json"), to_json(&cmp)?)?;
-        std::fs::write(dir.join("compare.csv"), crate::csv_out::compare_csv(&cmp))?;
-        for (stem, s) in &ran {
-            std::fs::write(dir.join(format!("{stem}.summary.json")), to_json(s)?)?;
-        }
-        crate::report::write_compare_plot(dir, &cmp, &sa, &sb)?;
-        let svg = crate::report::compare_svg(&cmp, &sa, &sb)?;
-        std::fs::write(dir.join("compare.html"), html(&cmp, &svg))?;
-        Ok(())
-    };
-    write().map_err(AnalysisError::io(dest.display()))?;
-    staging.commit(Some(&cancel))?;
-    let table = table(&cmp);
-    Ok(Compared {
-        comparison: cmp,
-        dest,
-        table,
-    })
 }
 
 /// Decimals for amounts of this comparison (about four significant digits).
@@ -1009,7 +801,9 @@ pub(crate) fn ordered(cmp: &Comparison) -> Vec<&str> {
     names
 }
 
-fn html(cmp: &Comparison, svg: &str) -> String {
+/// `compare.html`: the comparison with its plot `svg` inlined.
+#[must_use]
+pub fn html(cmp: &Comparison, svg: &str) -> String {
     use crate::report::{escape, head, inline_svg, model_cell};
     let d = decimals(cmp);
     let mut out = String::with_capacity(32 * 1024);

@@ -4,7 +4,6 @@
 pub mod backtest;
 pub mod cdf;
 pub mod compare;
-pub mod error;
 pub mod rank;
 pub mod sensitivity;
 pub mod sobol;

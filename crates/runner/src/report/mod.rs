@@ -31,7 +31,6 @@ pub use html::write_html;
 pub(crate) use html::{escape, head, inline_svg, model_cell};
 pub use index::{INDEX_FORMAT, INDEX_VERSION, write_index};
 pub use plots::write_plots;
-pub use tornado_plot::order as tornado_order;
 
 /// Size of every scenario plot in design pixels: the SVG size, and the PNG size divided
 /// by [`PNG_SCALE`]. Text is at least 14 px at this size.
