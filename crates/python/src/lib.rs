@@ -167,7 +167,8 @@ fn run(
         pipeline::execute(&loaded, plan, &|_| {}, cancel, None)
     })?;
     if let Some(staging) = staging {
-        pipeline::write_report(staging, &loaded, &finished, None).map_err(output_error)?;
+        bargain_runner::report::write_report(staging, &loaded, &finished, None)
+            .map_err(output_error)?;
     }
     let json =
         pipeline::to_json(&finished.summary).map_err(|e| PyOSError::new_err(e.to_string()))?;

@@ -4,11 +4,13 @@
 use std::path::PathBuf;
 
 use super::Error;
-use super::session::{cancel_flag, check_trials, expand, pool, spinner, unique_names};
+use super::session::{
+    EnsembleOptions, cancel_flag, expand, pool, print_result, unique_names, with_spinner,
+};
 use crate::analysis::backtest::{self as bt, Backtest};
 use crate::ensemble::Shard;
 use crate::output::{Kind, Staging};
-use crate::pipeline::{self, Overrides, to_json};
+use crate::pipeline::{self, to_json};
 
 /// Options of `bargain backtest`.
 #[derive(Debug, Clone, Default)]
@@ -17,14 +19,8 @@ pub struct Options {
     pub paths: Vec<PathBuf>,
     /// Output folder (default `reports/backtest`).
     pub out: Option<PathBuf>,
-    /// Override every scenario's trials.
-    pub trials: Option<u64>,
-    /// Override every scenario's seed.
-    pub seed: Option<u64>,
-    /// Worker threads.
-    pub threads: Option<usize>,
-    /// No spinner and no table.
-    pub quiet: bool,
+    /// Trials and seed (for scenario inputs), threads, quiet.
+    pub opts: EnsembleOptions,
 }
 
 /// What `bargain backtest` produced.
@@ -44,13 +40,10 @@ pub struct BacktestRun {
 /// # Errors
 /// See [`backtest`].
 pub fn run(opts: &Options) -> Result<(), Error> {
-    let spin = spinner(opts.quiet, "backtest: running the scenarios".into());
-    let r = backtest(opts)?;
-    drop(spin);
-    if !opts.quiet {
-        print!("{}", r.table);
-    }
-    println!("backtest: {}", r.dest.display());
+    let r = with_spinner(opts.opts.quiet, "backtest: running the scenarios", || {
+        backtest(opts)
+    })?;
+    print_result(opts.opts.quiet, &r.table, "backtest", &r.dest);
     Ok(())
 }
 
@@ -62,7 +55,7 @@ pub fn run(opts: &Options) -> Result<(), Error> {
 /// Usage errors (no scenario with `[observed]`, bad paths, duplicate names), scenario
 /// errors, interruption, I/O.
 pub fn backtest(opts: &Options) -> Result<BacktestRun, Error> {
-    check_trials(opts.trials)?;
+    let overrides = opts.opts.overrides()?;
     if opts.paths.is_empty() {
         return Err(Error::Usage(
             "give scenario files or folders to backtest (e.g. scenarios/)".into(),
@@ -95,12 +88,8 @@ pub fn backtest(opts: &Options) -> Result<BacktestRun, Error> {
     unique_names(&loaded)?;
 
     let cancel = cancel_flag();
-    let pool = pool(opts.threads)?;
+    let pool = pool(opts.opts.threads)?;
     let staging = Staging::new(&dest, Kind::Backtest)?;
-    let overrides = Overrides {
-        trials: opts.trials,
-        seed: opts.seed,
-    };
     let mut scores = Vec::new();
     for l in &loaded {
         let plan = pipeline::plan(&l.scenario, &overrides, Shard::WHOLE);
@@ -110,7 +99,7 @@ pub fn backtest(opts: &Options) -> Result<BacktestRun, Error> {
         let dir = staging.path().join(&l.scenario.name);
         let write = || -> std::io::Result<()> {
             std::fs::create_dir_all(&dir)?;
-            pipeline::write_report_files(&dir, l, &finished)
+            crate::report::write_report_files(&dir, l, &finished)
         };
         write().map_err(Error::io(dest.join(&l.scenario.name).display()))?;
         crate::output::mark(&dir, Kind::Run)?;
@@ -142,8 +131,8 @@ pub fn backtest(opts: &Options) -> Result<BacktestRun, Error> {
     let result = bt::Backtest {
         format: bt::FORMAT.into(),
         version: bt::VERSION,
-        trials_override: opts.trials,
-        seed_override: opts.seed,
+        trials_override: opts.opts.trials,
+        seed_override: opts.opts.seed,
         methods: bt::METHODS
             .iter()
             .map(|(k, v)| ((*k).to_string(), (*v).to_string()))
@@ -157,7 +146,10 @@ pub fn backtest(opts: &Options) -> Result<BacktestRun, Error> {
         std::fs::write(dir.join("backtest.json"), to_json(&result)?)?;
         crate::report::write_calibration_plot(dir, &result)?;
         let svg = crate::report::calibration_svg(&result)?;
-        std::fs::write(dir.join("backtest.html"), bt::html(&result, &svg))?;
+        std::fs::write(
+            dir.join("backtest.html"),
+            crate::report::backtest_html(&result, &svg),
+        )?;
         Ok(())
     };
     write().map_err(Error::io(dest.display()))?;

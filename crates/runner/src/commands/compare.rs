@@ -6,7 +6,9 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 
 use super::Error;
-use super::session::{cancel_flag, check_trials, load, pool, spinner};
+use super::session::{
+    EnsembleOptions, cancel_flag, check_trials, load, pool, print_result, with_spinner,
+};
 use crate::analysis::compare::{self as cmp, Comparison};
 use crate::ensemble::{Plan, Shard};
 use crate::output::{Kind, Staging};
@@ -22,14 +24,8 @@ pub struct Options {
     pub b: PathBuf,
     /// Output folder (default `reports/compare`).
     pub out: Option<PathBuf>,
-    /// Trials for scenario inputs.
-    pub trials: Option<u64>,
-    /// Seed for scenario inputs.
-    pub seed: Option<u64>,
-    /// Worker threads.
-    pub threads: Option<usize>,
-    /// No spinner and no table.
-    pub quiet: bool,
+    /// Trials and seed (for scenario inputs), threads, quiet.
+    pub opts: EnsembleOptions,
 }
 
 /// What `bargain compare` produced.
@@ -77,13 +73,8 @@ fn run_one(loaded: &Loaded, plan: Plan, cancel: &AtomicBool) -> Result<Summary, 
 /// # Errors
 /// See [`compare`].
 pub fn run(opts: &Options) -> Result<(), Error> {
-    let spin = spinner(opts.quiet, "compare: running".into());
-    let r = compare(opts)?;
-    drop(spin);
-    if !opts.quiet {
-        print!("{}", r.table);
-    }
-    println!("compare: {}", r.dest.display());
+    let r = with_spinner(opts.opts.quiet, "compare: running", || compare(opts))?;
+    print_result(opts.opts.quiet, &r.table, "compare", &r.dest);
     Ok(())
 }
 
@@ -94,7 +85,7 @@ pub fn run(opts: &Options) -> Result<(), Error> {
 /// # Errors
 /// Usage errors for missing or unreadable inputs, scenario errors, interruption, I/O.
 pub fn compare(opts: &Options) -> Result<Compared, Error> {
-    check_trials(opts.trials)?;
+    check_trials(opts.opts.trials)?;
     let dest = opts
         .out
         .clone()
@@ -115,7 +106,7 @@ pub fn compare(opts: &Options) -> Result<Compared, Error> {
     let (a_dir, b_dir) = (kind(&opts.a)?, kind(&opts.b)?);
     let mut warnings = Vec::new();
     let cancel = cancel_flag();
-    let pool = pool(opts.threads)?;
+    let pool = pool(opts.opts.threads)?;
     let mut ran: Vec<(&str, Summary)> = Vec::new();
     let (mut cmp, sa, sb) = match (a_dir, b_dir) {
         (true, true) => {
@@ -129,8 +120,8 @@ pub fn compare(opts: &Options) -> Result<Compared, Error> {
             let la = load(&opts.a)?;
             let lb = load(&opts.b)?;
             let overrides = Overrides {
-                trials: Some(opts.trials.unwrap_or(la.scenario.run.trials)),
-                seed: Some(opts.seed.unwrap_or(la.scenario.run.seed)),
+                trials: Some(opts.opts.trials.unwrap_or(la.scenario.run.trials)),
+                seed: Some(opts.opts.seed.unwrap_or(la.scenario.run.seed)),
             };
             let pa = pipeline::plan(&la.scenario, &overrides, Shard::WHOLE);
             let pb = pipeline::plan(&lb.scenario, &overrides, Shard::WHOLE);
@@ -169,8 +160,8 @@ pub fn compare(opts: &Options) -> Result<Compared, Error> {
             let report = read_report(dir, &mut warnings)?;
             let loaded = load(file)?;
             let overrides = Overrides {
-                trials: Some(opts.trials.unwrap_or(report.trials)),
-                seed: Some(opts.seed.unwrap_or(report.seed)),
+                trials: Some(opts.opts.trials.unwrap_or(report.trials)),
+                seed: Some(opts.opts.seed.unwrap_or(report.seed)),
             };
             let plan = pipeline::plan(&loaded.scenario, &overrides, Shard::WHOLE);
             let run = pool.install(|| run_one(&loaded, plan, &cancel))?;
@@ -217,7 +208,10 @@ pub fn compare(opts: &Options) -> Result<Compared, Error> {
         }
         crate::report::write_compare_plot(dir, &cmp, &sa, &sb)?;
         let svg = crate::report::compare_svg(&cmp, &sa, &sb)?;
-        std::fs::write(dir.join("compare.html"), cmp::html(&cmp, &svg))?;
+        std::fs::write(
+            dir.join("compare.html"),
+            crate::report::compare_html(&cmp, &svg),
+        )?;
         Ok(())
     };
     write().map_err(Error::io(dest.display()))?;

@@ -5,7 +5,6 @@ use std::path::{Path, PathBuf};
 use super::Error;
 use crate::merge::MergeError;
 use crate::output::{Kind, Staging};
-use crate::pipeline;
 
 /// Merge the partial report folders `dirs` into `out`.
 ///
@@ -20,7 +19,7 @@ pub fn run(dirs: &[PathBuf], out: &Path) -> Result<(), Error> {
         MergeError::Scenario(e) => Error::Scenario(e),
         MergeError::Io(m) => Error::Other(m),
     })?;
-    let dest = pipeline::write_report(staging, &merged.0, &merged.1, None)?;
+    let dest = crate::report::write_report(staging, &merged.0, &merged.1, None)?;
     print!("{}", crate::table::summary_table(&merged.1.summary));
     println!("report: {}", dest.display());
     Ok(())

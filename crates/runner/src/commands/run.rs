@@ -129,7 +129,7 @@ pub fn run(args: &Options) -> Result<(), Error> {
                 if let Some(w) = csv {
                     w.finish().map_err(Error::io(&trials_path))?;
                 }
-                pipeline::write_report_files(&dir, l, &finished)
+                crate::report::write_report_files(&dir, l, &finished)
                     .map_err(Error::io(dest_of(l).display().to_string()))?;
                 if many {
                     crate::output::mark(&dir, Kind::Run)?;

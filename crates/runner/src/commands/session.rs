@@ -208,6 +208,29 @@ pub fn spinner(quiet: bool, message: String) -> Spinner {
     Spinner(bar)
 }
 
+/// Run `job` under a [`spinner`] showing `message`.
+///
+/// # Errors
+/// The job's.
+pub fn with_spinner<T>(
+    quiet: bool,
+    message: &str,
+    job: impl FnOnce() -> Result<T, Error>,
+) -> Result<T, Error> {
+    let spin = spinner(quiet, message.to_owned());
+    let r = job();
+    drop(spin);
+    r
+}
+
+/// Print an analysis's terminal `table` (unless quiet) and `label: dest` (always).
+pub fn print_result(quiet: bool, table: &str, label: &str, dest: &Path) {
+    if !quiet {
+        print!("{table}");
+    }
+    println!("{label}: {}", dest.display());
+}
+
 /// The spinner; cleared from the terminal when dropped.
 #[derive(Debug)]
 pub struct Spinner(ProgressBar);
