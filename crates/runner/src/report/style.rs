@@ -3,6 +3,7 @@
 use std::io;
 use std::sync::OnceLock;
 
+use bargain_core::{Model, OutcomeKind};
 use plotters::style::{FontStyle, IntoFont, RGBColor, TextStyle};
 
 /// The font family every plot uses (DejaVu Sans, registered from embedded bytes).
@@ -41,35 +42,47 @@ pub(crate) const PAYEE: RGBColor = RGBColor(0, 114, 178);
 /// Colour of the payer's offers in the dance plot.
 pub(crate) const PAYER: RGBColor = RGBColor(213, 94, 0);
 
-/// Okabe–Ito colours (distinguishable with colour-blindness), in model report order.
-const MODEL_COLORS: [RGBColor; 7] = [
-    RGBColor(0, 114, 178),   // agents: blue
-    RGBColor(213, 94, 0),    // rubinstein: vermillion
-    RGBColor(0, 158, 115),   // stahl: bluish green
-    RGBColor(204, 121, 167), // nash: reddish purple
-    RGBColor(230, 159, 0),   // kalai-smorodinsky: orange
-    RGBColor(86, 180, 233),  // breakdown: sky blue
-    RGBColor(120, 120, 120), // anything else: grey
-];
-
-/// The colour of a model, stable across plots and runs.
-pub(crate) fn model_color(name: &str) -> RGBColor {
-    let index = bargain_core::Model::from_name(name)
-        .and_then(|m| bargain_core::Model::ALL.iter().position(|&x| x == m))
-        .unwrap_or(MODEL_COLORS.len() - 1);
-    MODEL_COLORS[index]
+/// A model's colour: Okabe–Ito (distinguishable with colour-blindness). The match is
+/// exhaustive, so a new [`Model`] does not build until it has a colour.
+pub(crate) fn color_of_model(model: Model) -> RGBColor {
+    match model {
+        Model::Agents => RGBColor(0, 114, 178),           // blue
+        Model::Rubinstein => RGBColor(213, 94, 0),        // vermillion
+        Model::Stahl => RGBColor(0, 158, 115),            // bluish green
+        Model::Nash => RGBColor(204, 121, 167),           // reddish purple
+        Model::KalaiSmorodinsky => RGBColor(230, 159, 0), // orange
+        Model::Breakdown => RGBColor(86, 180, 233),       // sky blue
+    }
 }
 
-/// The colour of an outcome kind (by its report name).
-pub(crate) fn kind_color(kind: &str) -> RGBColor {
+/// The colour of a name that is no model (a report from a newer version).
+const OTHER_MODEL: RGBColor = RGBColor(120, 120, 120);
+
+/// The colour of a model by its report name, stable across plots and runs.
+pub(crate) fn model_color(name: &str) -> RGBColor {
+    Model::from_name(name).map_or(OTHER_MODEL, color_of_model)
+}
+
+/// An outcome kind's colour; exhaustive like [`color_of_model`].
+pub(crate) fn color_of_kind(kind: OutcomeKind) -> RGBColor {
     match kind {
-        "deal" => RGBColor(77, 146, 33),
-        "deadline" => RGBColor(170, 170, 170),
-        "breakdown" => RGBColor(178, 24, 43),
-        "not_ratified" => RGBColor(244, 165, 130),
-        "no_zone" => RGBColor(118, 42, 131),
-        _ => RGBColor(90, 90, 90),
+        OutcomeKind::Deal => RGBColor(77, 146, 33),
+        OutcomeKind::Deadline => RGBColor(170, 170, 170),
+        OutcomeKind::Breakdown => RGBColor(178, 24, 43),
+        OutcomeKind::NotRatified => RGBColor(244, 165, 130),
+        OutcomeKind::NoZone => RGBColor(118, 42, 131),
     }
+}
+
+/// The colour of a name that is no outcome kind.
+const OTHER_KIND: RGBColor = RGBColor(90, 90, 90);
+
+/// The colour of an outcome kind by its report name.
+pub(crate) fn kind_color(kind: &str) -> RGBColor {
+    OutcomeKind::ALL
+        .into_iter()
+        .find(|k| k.as_str() == kind)
+        .map_or(OTHER_KIND, color_of_kind)
 }
 
 /// A colour mixed towards white by `t` (0: unchanged, 1: white).
@@ -205,6 +218,47 @@ pub(crate) fn pct_tick_format(hi: f64) -> impl Fn(&f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_model_and_outcome_kind_has_its_own_colour() {
+        let rgb = |c: RGBColor| (c.0, c.1, c.2);
+        let models: Vec<_> = Model::ALL
+            .iter()
+            .map(|m| rgb(model_color(m.as_str())))
+            .collect();
+        for (i, c) in models.iter().enumerate() {
+            assert_ne!(
+                *c,
+                rgb(OTHER_MODEL),
+                "{:?} has the fallback colour",
+                Model::ALL[i]
+            );
+            assert!(
+                !models[..i].contains(c),
+                "{:?} shares a colour",
+                Model::ALL[i]
+            );
+        }
+        assert_eq!(rgb(model_color("no-such-model")), rgb(OTHER_MODEL));
+        let kinds: Vec<_> = OutcomeKind::ALL
+            .iter()
+            .map(|k| rgb(kind_color(k.as_str())))
+            .collect();
+        for (i, c) in kinds.iter().enumerate() {
+            assert_ne!(
+                *c,
+                rgb(OTHER_KIND),
+                "{:?} has the fallback colour",
+                OutcomeKind::ALL[i]
+            );
+            assert!(
+                !kinds[..i].contains(c),
+                "{:?} shares a colour",
+                OutcomeKind::ALL[i]
+            );
+        }
+        assert_eq!(rgb(kind_color("no-such-kind")), rgb(OTHER_KIND));
+    }
 
     #[test]
     fn significant_digits() {
