@@ -17,7 +17,8 @@ mod figure;
 mod folder;
 mod html;
 mod index;
-pub mod mc_error;
+/// Monte Carlo standard errors (computed in `analysis`, formatted for tables and pages).
+pub use crate::analysis::mc_error;
 mod pairs_html;
 mod plots;
 mod ridgeline;
