@@ -219,45 +219,39 @@ pub(crate) fn pct_tick_format(hi: f64) -> impl Fn(&f64) -> String {
 mod tests {
     use super::*;
 
+    /// Each item's colour differs from the fallback and from every other item's.
+    fn own_colours<T: std::fmt::Debug>(
+        items: &[T],
+        colour: impl Fn(&T) -> RGBColor,
+        other: RGBColor,
+    ) {
+        let rgb = |c: RGBColor| (c.0, c.1, c.2);
+        let seen: Vec<_> = items.iter().map(|x| rgb(colour(x))).collect();
+        for (i, c) in seen.iter().enumerate() {
+            assert_ne!(*c, rgb(other), "{:?} has the fallback colour", items[i]);
+            assert!(!seen[..i].contains(c), "{:?} shares a colour", items[i]);
+        }
+    }
+
     #[test]
     fn every_model_and_outcome_kind_has_its_own_colour() {
+        own_colours(&Model::ALL, |m| model_color(m.as_str()), OTHER_MODEL);
+        own_colours(&OutcomeKind::ALL, |k| kind_color(k.as_str()), OTHER_KIND);
         let rgb = |c: RGBColor| (c.0, c.1, c.2);
-        let models: Vec<_> = Model::ALL
-            .iter()
-            .map(|m| rgb(model_color(m.as_str())))
-            .collect();
-        for (i, c) in models.iter().enumerate() {
-            assert_ne!(
-                *c,
-                rgb(OTHER_MODEL),
-                "{:?} has the fallback colour",
-                Model::ALL[i]
-            );
-            assert!(
-                !models[..i].contains(c),
-                "{:?} shares a colour",
-                Model::ALL[i]
-            );
-        }
         assert_eq!(rgb(model_color("no-such-model")), rgb(OTHER_MODEL));
-        let kinds: Vec<_> = OutcomeKind::ALL
-            .iter()
-            .map(|k| rgb(kind_color(k.as_str())))
-            .collect();
-        for (i, c) in kinds.iter().enumerate() {
-            assert_ne!(
-                *c,
-                rgb(OTHER_KIND),
-                "{:?} has the fallback colour",
-                OutcomeKind::ALL[i]
-            );
-            assert!(
-                !kinds[..i].contains(c),
-                "{:?} shares a colour",
-                OutcomeKind::ALL[i]
-            );
-        }
         assert_eq!(rgb(kind_color("no-such-kind")), rgb(OTHER_KIND));
+    }
+
+    #[test]
+    fn the_colour_check_fails_on_a_shared_colour() {
+        let shared = std::panic::catch_unwind(|| {
+            own_colours(&[1, 2], |_| RGBColor(1, 2, 3), OTHER_MODEL);
+        });
+        assert!(shared.is_err());
+        let fallback = std::panic::catch_unwind(|| {
+            own_colours(&[1], |_| OTHER_MODEL, OTHER_MODEL);
+        });
+        assert!(fallback.is_err());
     }
 
     #[test]
