@@ -72,11 +72,26 @@ fn ident(s: &str) -> &str {
     &s[..end]
 }
 
-/// The top-level modules named by `crate::` paths on one line (`crate::a::…`,
-/// `crate::{a, b::c}`); comments are skipped.
-fn targets(line: &str) -> Vec<String> {
-    let code = line.split("//").next().unwrap_or("");
+/// The top-level modules named by `crate::` paths in a file, with their 1-based lines:
+/// `crate::a::…` and groups `crate::{a, b::{c, d}}`, also over several lines. Line
+/// comments are skipped.
+fn edges(text: &str) -> Vec<(usize, String)> {
+    // Comments cut off, line breaks kept, so positions still map to lines.
+    let code: String = text
+        .lines()
+        .map(|l| l.find("//").map_or(l, |i| &l[..i]))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let line_of = |pos: usize| code[..pos].matches('\n').count() + 1;
     let mut out = Vec::new();
+    let mut push = |from: usize, to: usize| {
+        let item = &code[from..to];
+        let lead = item.len() - item.trim_start().len();
+        let name = ident(item.trim_start());
+        if !name.is_empty() {
+            out.push((line_of(from + lead), name.to_string()));
+        }
+    };
     for (i, _) in code.match_indices("crate::") {
         // `bargain_crate::x` is not `crate::x`.
         if code[..i]
@@ -86,19 +101,29 @@ fn targets(line: &str) -> Vec<String> {
         {
             continue;
         }
-        let rest = &code[i + "crate::".len()..];
-        if let Some(group) = rest.strip_prefix('{') {
-            let group = group.split('}').next().unwrap_or("");
-            for item in group.split(',') {
-                let name = ident(item.trim());
-                if !name.is_empty() {
-                    out.push(name.to_string());
+        let start = i + "crate::".len();
+        if !code[start..].starts_with('{') {
+            push(start, code.len());
+            continue;
+        }
+        // The group's top-level items.
+        let (mut depth, mut item) = (0usize, start + 1);
+        for (j, c) in code[start..].char_indices() {
+            let p = start + j;
+            match c {
+                '{' => depth += 1,
+                '}' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        push(item, p);
+                        break;
+                    }
                 }
-            }
-        } else {
-            let name = ident(rest);
-            if !name.is_empty() {
-                out.push(name.to_string());
+                ',' if depth == 1 => {
+                    push(item, p);
+                    item = p + 1;
+                }
+                _ => {}
             }
         }
     }
@@ -118,34 +143,32 @@ fn violations(files: &[(String, String)], exceptions: &[(&str, &str, &str)]) -> 
             ));
             continue;
         };
-        for (n, line) in text.lines().enumerate() {
-            for to in targets(line) {
-                if to == from {
-                    continue;
-                }
-                let Some(to_layer) = layer_of(&to) else {
-                    out.push(format!(
-                        "{rel}:{}: `crate::{to}` names a module with no layer: add it to LAYERS",
-                        n + 1
-                    ));
-                    continue;
-                };
-                if to_layer <= from_layer {
-                    continue;
-                }
-                if let Some(i) = exceptions
-                    .iter()
-                    .position(|&(f, t, _)| f == rel.as_str() && t == to)
-                {
-                    used.insert(i);
-                    continue;
-                }
-                out.push(format!(
-                    "{rel}:{}: upward edge {from} ({from_layer:?}) → {to} ({to_layer:?}): `{}`",
-                    n + 1,
-                    line.trim()
-                ));
+        let lines: Vec<&str> = text.lines().collect();
+        for (n, to) in edges(text) {
+            let line = lines.get(n - 1).copied().unwrap_or("");
+            if to == from {
+                continue;
             }
+            let Some(to_layer) = layer_of(&to) else {
+                out.push(format!(
+                    "{rel}:{n}: `crate::{to}` names a module with no layer: add it to LAYERS"
+                ));
+                continue;
+            };
+            if to_layer <= from_layer {
+                continue;
+            }
+            if let Some(i) = exceptions
+                .iter()
+                .position(|&(f, t, _)| f == rel.as_str() && t == to)
+            {
+                used.insert(i);
+                continue;
+            }
+            out.push(format!(
+                "{rel}:{n}: upward edge {from} ({from_layer:?}) → {to} ({to_layer:?}): `{}`",
+                line.trim()
+            ));
         }
     }
     for (i, (f, t, _)) in exceptions.iter().enumerate() {
@@ -189,6 +212,9 @@ fn no_module_uses_a_higher_layer() {
     let mut files = Vec::new();
     rs_files(&root, &root, &mut files);
     assert!(files.len() > 50, "found only {} files", files.len());
+    // The reader finds the edges (a broken reader would pass any tree).
+    let n: usize = files.iter().map(|(_, t)| edges(t).len()).sum();
+    assert!(n > 150, "found only {n} crate:: paths");
     let v = violations(&files, EXCEPTIONS);
     assert!(v.is_empty(), "layering violations:\n{}", v.join("\n"));
 }
@@ -213,7 +239,13 @@ fn the_checker_finds_an_upward_edge() {
     let files = vec![
         (
             "analysis/fake.rs".to_string(),
-            "use crate::summary::Summary;\n// crate::commands in a comment is no edge\nuse crate::{trial, commands::session};\n".to_string(),
+            concat!(
+                "use crate::summary::Summary;\n",
+                "// crate::commands in a comment is no edge\n",
+                "use crate::{trial, commands::session};\n",
+                "use crate::{\n    ensemble::{Plan, Shard},\n    report::write_plots,\n};\n",
+            )
+            .to_string(),
         ),
         (
             "report/fake.rs".to_string(),
@@ -225,19 +257,26 @@ fn the_checker_finds_an_upward_edge() {
         ),
     ];
     let v = violations(&files, &[]);
-    assert_eq!(v.len(), 2, "{v:#?}");
+    assert_eq!(v.len(), 3, "{v:#?}");
     assert!(
         v[0].starts_with("analysis/fake.rs:3: upward edge analysis"),
         "{v:?}"
     );
     assert!(v[0].contains("→ commands"), "{v:?}");
-    assert!(v[1].starts_with("trial.rs:1: upward edge trial"), "{v:?}");
+    // A group over several lines, a nested group before the upward item.
+    assert!(
+        v[1].starts_with("analysis/fake.rs:6: upward edge analysis"),
+        "{v:?}"
+    );
+    assert!(v[1].contains("→ report"), "{v:?}");
+    assert!(v[2].starts_with("trial.rs:1: upward edge trial"), "{v:?}");
     // An exception silences its edge; a stale one is reported.
     let v = violations(
         &files,
         &[
             ("trial.rs", "report", "test"),
             ("analysis/fake.rs", "commands", "test"),
+            ("analysis/fake.rs", "report", "test"),
             ("report/fake.rs", "commands", "stale"),
         ],
     );
