@@ -22,13 +22,7 @@ pub fn run(
     json: bool,
 ) -> Result<(), Error> {
     let loaded = load(path)?;
-    let model = Model::from_name(model).ok_or_else(|| {
-        let names: Vec<&str> = Model::ALL.iter().map(|m| m.as_str()).collect();
-        Error::Usage(format!(
-            "unknown model `{model}`: expected one of {}",
-            names.join(", ")
-        ))
-    })?;
+    let model = model_named(model).map_err(Error::Usage)?;
     let plan = pipeline::plan(&loaded.scenario, &overrides, Shard::WHOLE);
     if trial >= plan.trials {
         return Err(Error::Usage(format!(
@@ -47,4 +41,18 @@ pub fn run(
         crate::table::replay(&loaded.scenario, trial, model, &r)
     );
     Ok(())
+}
+
+/// The model named `name`, or a message listing the names (CLI and Python).
+///
+/// # Errors
+/// An unknown name.
+pub fn model_named(name: &str) -> Result<Model, String> {
+    Model::from_name(name).ok_or_else(|| {
+        let names: Vec<&str> = Model::ALL.iter().map(|m| m.as_str()).collect();
+        format!(
+            "unknown model `{name}`: expected one of {}",
+            names.join(", ")
+        )
+    })
 }
