@@ -14,7 +14,6 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use arrow_array::RecordBatch;
-use bargain_core::Model;
 use bargain_runner::ensemble::{self, Hooks, RunError, Shard};
 use bargain_runner::output::{Kind, OutputError, Staging};
 use bargain_runner::pipeline::{self, Loaded, Overrides};
@@ -167,7 +166,8 @@ fn run(
         pipeline::execute(&loaded, plan, &|_| {}, cancel, None)
     })?;
     if let Some(staging) = staging {
-        pipeline::write_report(staging, &loaded, &finished, None).map_err(output_error)?;
+        bargain_runner::report::write_report(staging, &loaded, &finished, None)
+            .map_err(output_error)?;
     }
     let json =
         pipeline::to_json(&finished.summary).map_err(|e| PyOSError::new_err(e.to_string()))?;
@@ -229,13 +229,7 @@ fn replay(
     seed: Option<u64>,
 ) -> PyResult<String> {
     let loaded = load(py, scenario)?;
-    let m = Model::from_name(model).ok_or_else(|| {
-        let names: Vec<&str> = Model::ALL.iter().map(|m| m.as_str()).collect();
-        PyValueError::new_err(format!(
-            "unknown model `{model}`: expected one of {}",
-            names.join(", ")
-        ))
-    })?;
+    let m = bargain_runner::commands::replay::model_named(model).map_err(PyValueError::new_err)?;
     let plan = pipeline::plan(&loaded.scenario, &overrides(trials, seed)?, Shard::WHOLE);
     if trial >= plan.trials {
         return Err(PyValueError::new_err(format!(

@@ -1,9 +1,10 @@
 //! `bargain-runner`: scenario files, sampling, parallel ensembles, mergeable summaries,
-//! reports and plots. The `bargain` binary is a thin layer over this library.
+//! reports and plots. The `bargain` binary (`main.rs`, `cli.rs`) parses arguments and
+//! calls [`commands`].
 
 pub mod accumulate;
 pub mod analysis;
-pub mod cli;
+pub mod commands;
 pub mod csv_out;
 pub mod ensemble;
 pub mod merge;
@@ -11,7 +12,6 @@ pub mod merge_check;
 pub mod output;
 pub mod pairs;
 pub mod pipeline;
-pub mod progress;
 pub mod replay_json;
 pub mod report;
 pub mod starter;

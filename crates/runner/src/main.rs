@@ -1,5 +1,8 @@
-//! The `bargain` binary: a thin layer over `bargain_runner::cli`.
+//! The `bargain` binary: `cli.rs` parses the arguments and dispatches to
+//! `bargain_runner::commands`.
+
+mod cli;
 
 fn main() -> std::process::ExitCode {
-    bargain_runner::cli::main()
+    cli::main()
 }

@@ -1,15 +1,13 @@
-//! One scenario from file to report folder: scenario → trials → outcomes → summary → report.
+//! One scenario from file to finished run: scenario → trials → outcomes → summary, and
+//! what its report shows (`report_data`); `report::folder` writes the report folder.
 
-use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
-use bargain_core::Model;
+use bargain_core::{Model, Outcome, TracedOffer};
 use serde::{Deserialize, Serialize};
 
 use crate::ensemble::{self, Accumulated, Hooks, Plan, RunError, Shard};
-use crate::output::Staging;
-use crate::report::{DanceTrial, ReportData};
 use crate::scenario::{Sampler, Scenario};
 use crate::summary::{FORMAT, ModelSummary, ScenarioInfo, Summary, VERSION, model_key};
 
@@ -212,6 +210,46 @@ pub fn execute<'a>(
     })
 }
 
+/// Everything a scenario report shows.
+#[derive(Debug, Clone)]
+pub struct ReportData<'a> {
+    /// The run's summary (the same content as `summary.json`).
+    pub summary: &'a Summary,
+    /// Longer description of the scenario.
+    pub description: &'a str,
+    /// Sources cited by the scenario.
+    pub sources: &'a [String],
+    /// The observed real outcome, if the scenario has one: (amount, round).
+    pub observed: Option<(f64, Option<u32>)>,
+    /// Each closed-form model's prediction at the scenario's central values
+    /// (`None`: no agreement under that model).
+    pub closed_forms: Vec<(Model, Option<f64>)>,
+    /// The zone of agreement `[payee's floor, payer's ceiling]` at the central values,
+    /// after outside options and ratification limits (`why::zone`).
+    pub zone: (f64, f64),
+    /// A few sample trials of the `agents` model, offer by offer (the negotiation dance).
+    pub dance: Vec<DanceTrial>,
+    /// Semantic warnings about the scenario.
+    pub warnings: Vec<String>,
+    /// The agents' outcomes by negotiator-type pair (when the pair varies).
+    pub pairs: Option<crate::pairs::PairTable>,
+}
+
+/// One sampled negotiation, offer by offer.
+#[derive(Debug, Clone)]
+pub struct DanceTrial {
+    /// The trial index.
+    pub trial: u64,
+    /// Every offer made.
+    pub offers: Vec<TracedOffer>,
+    /// How it ended.
+    pub outcome: Outcome,
+    /// The payee's sampled reservation.
+    pub payee_reservation: f64,
+    /// The payer's sampled reservation.
+    pub payer_reservation: f64,
+}
+
 /// The report content that needs the scenario: closed-form points, zone, dance trials.
 #[must_use]
 pub fn report_data<'a>(loaded: &'a Loaded, finished: &'a Finished) -> ReportData<'a> {
@@ -315,54 +353,4 @@ pub fn to_json<T: Serialize>(value: &T) -> std::io::Result<Vec<u8>> {
     let mut bytes = serde_json::to_vec_pretty(value).map_err(std::io::Error::other)?;
     bytes.push(b'\n');
     Ok(bytes)
-}
-
-/// Write every file of a report folder into `dir` (a staging folder).
-///
-/// # Errors
-/// Any I/O error.
-pub fn write_report_files(dir: &Path, loaded: &Loaded, finished: &Finished) -> std::io::Result<()> {
-    std::fs::write(dir.join("summary.json"), to_json(&finished.summary)?)?;
-    std::fs::write(
-        dir.join("summary.csv"),
-        crate::csv_out::summary_csv(&finished.summary),
-    )?;
-    std::fs::write(dir.join("run.json"), to_json(&finished.info)?)?;
-    std::fs::write(dir.join("scenario.toml"), &loaded.text)?;
-    if finished.plan.shard.count > 1 {
-        let partial = Partial {
-            format: PARTIAL_FORMAT.into(),
-            version: PARTIAL_VERSION,
-            trials: finished.plan.trials,
-            seed: finished.plan.seed,
-            shard: [finished.plan.shard.index, finished.plan.shard.count],
-            accumulated: finished.accumulated.clone(),
-        };
-        std::fs::write(dir.join("partial.json"), to_json(&partial)?)?;
-    }
-    let data = report_data(loaded, finished);
-    crate::report::write_plots(dir, &data)?;
-    crate::report::write_html(dir, &data)?;
-    Ok(())
-}
-
-/// Write a finished run into `staging` and move it into place atomically. Files already
-/// in the staging folder (such as a streamed `trials.csv`) become part of the report.
-///
-/// # Errors
-/// Any I/O error, with its path; nothing changes at `dest` on failure or when `cancel` is
-/// set before the commit (an earlier report stays).
-pub fn write_report(
-    staging: Staging,
-    loaded: &Loaded,
-    finished: &Finished,
-    cancel: Option<&AtomicBool>,
-) -> Result<PathBuf, crate::output::OutputError> {
-    write_report_files(staging.path(), loaded, finished).map_err(|source| {
-        crate::output::OutputError::Io {
-            path: staging.dest().to_path_buf(),
-            source,
-        }
-    })?;
-    staging.commit(cancel)
 }

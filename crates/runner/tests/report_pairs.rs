@@ -9,7 +9,7 @@ use bargain_runner::scenario::Scenario;
 
 #[test]
 fn pair_counts_add_up_to_the_runs_outcomes() {
-    let text = bargain_runner::cli::BUILTIN_TEXT.to_string();
+    let text = bargain_runner::commands::session::BUILTIN_TEXT.to_string();
     let scenario = Scenario::parse(&text, "sma-2019.toml").expect("parse");
     let loaded = Loaded {
         scenario,

@@ -10,17 +10,11 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::path::PathBuf;
 
 use bargain_core::Model;
 use serde::{Deserialize, Serialize};
 
 use super::cdf::PiecewiseCdf;
-use super::error::{AnalysisError, cancel_flag, check_trials, pool};
-use crate::ensemble::Shard;
-use crate::output::{Kind, Staging};
-use crate::pipeline::{self, Loaded, Overrides, to_json};
-use crate::scenario::Scenario;
 use crate::summary::ModelSummary;
 
 /// Format name of `backtest.json`.
@@ -154,7 +148,7 @@ pub struct TimingScore {
 }
 
 /// The timing scores of one model (a calendar and an observed date), if any.
-fn timing_score(
+pub fn timing_score(
     m: &ModelSummary,
     observed_date: Option<i64>,
     expiry: Option<i64>,
@@ -212,56 +206,6 @@ pub struct TimingCalibration {
     pub date_in_90: u64,
     /// Date PIT values, sorted.
     pub date_pit: Vec<f64>,
-}
-
-/// Options of `bargain backtest`.
-#[derive(Debug, Clone, Default)]
-pub struct BacktestOptions {
-    /// Scenario files or folders.
-    pub paths: Vec<PathBuf>,
-    /// Output folder (default `reports/backtest`).
-    pub out: Option<PathBuf>,
-    /// Override every scenario's trials.
-    pub trials: Option<u64>,
-    /// Override every scenario's seed.
-    pub seed: Option<u64>,
-    /// Worker threads.
-    pub threads: Option<usize>,
-}
-
-/// What `bargain backtest` produced.
-#[derive(Debug, Clone)]
-pub struct BacktestRun {
-    /// The results (`backtest.json`).
-    pub backtest: Backtest,
-    /// Where the files were written.
-    pub dest: PathBuf,
-    /// The table for the terminal.
-    pub table: String,
-}
-
-/// Scenario files of files and folders (a folder: its `*.toml`, sorted).
-fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>, AnalysisError> {
-    let mut files = Vec::new();
-    for p in paths {
-        if p.is_dir() {
-            let mut found: Vec<PathBuf> = std::fs::read_dir(p)
-                .map_err(AnalysisError::io(p.display()))?
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|f| f.extension().is_some_and(|x| x == "toml"))
-                .collect();
-            found.sort();
-            files.extend(found);
-        } else if p.is_file() {
-            files.push(p.clone());
-        } else {
-            return Err(AnalysisError::Usage(format!(
-                "{}: no such file or folder",
-                p.display()
-            )));
-        }
-    }
-    Ok(files)
 }
 
 /// Score one model's summary against the observed amount.
@@ -353,136 +297,6 @@ pub fn calibrate(scenarios: &[ScenarioScore]) -> BTreeMap<String, Calibration> {
     out
 }
 
-/// Run `bargain backtest`: run every scenario with `[observed]`, write each one's report
-/// folder and `backtest.json`, `backtest.html`, `calibration.svg`/`.png` into the output
-/// folder atomically, and return the terminal table.
-///
-/// # Errors
-/// Usage errors (no scenario with `[observed]`, bad paths, duplicate names), scenario
-/// errors, interruption, I/O.
-pub fn backtest(opts: &BacktestOptions) -> Result<BacktestRun, AnalysisError> {
-    check_trials(opts.trials)?;
-    if opts.paths.is_empty() {
-        return Err(AnalysisError::Usage(
-            "give scenario files or folders to backtest (e.g. scenarios/)".into(),
-        ));
-    }
-    let dest = opts
-        .out
-        .clone()
-        .unwrap_or_else(|| PathBuf::from("reports/backtest"));
-    crate::output::check_destination(&dest, Kind::Backtest)?;
-    let files = expand(&opts.paths)?;
-    let mut loaded = Vec::new();
-    let mut skipped = Vec::new();
-    let mut errors = Vec::new();
-    for f in &files {
-        match Scenario::from_path(f) {
-            Ok(scenario) if scenario.observed.is_some() => {
-                let text = crate::input::read_text(f, crate::scenario::MAX_FILE_BYTES as u64)?;
-                loaded.push(Loaded {
-                    scenario,
-                    origin: f.display().to_string(),
-                    text,
-                });
-            }
-            Ok(_) => skipped.push(f.display().to_string()),
-            Err(e) => errors.push(e.to_string()),
-        }
-    }
-    if !errors.is_empty() {
-        return Err(AnalysisError::Usage(errors.join("\n")));
-    }
-    if loaded.is_empty() {
-        return Err(AnalysisError::Usage(
-            "no scenario with an [observed] outcome to backtest".into(),
-        ));
-    }
-    let mut names: Vec<&str> = loaded.iter().map(|l| l.scenario.name.as_str()).collect();
-    names.sort_unstable();
-    if let Some(w) = names.windows(2).find(|w| w[0] == w[1]) {
-        return Err(AnalysisError::Usage(format!(
-            "two scenarios are named `{}`: report folders are named after scenarios, so names must differ",
-            w[0]
-        )));
-    }
-
-    let cancel = cancel_flag();
-    let pool = pool(opts.threads)?;
-    let staging = Staging::new(&dest, Kind::Backtest)?;
-    let overrides = Overrides {
-        trials: opts.trials,
-        seed: opts.seed,
-    };
-    let mut scores = Vec::new();
-    for l in &loaded {
-        let plan = pipeline::plan(&l.scenario, &overrides, Shard::WHOLE);
-        let finished = pool
-            .install(|| pipeline::execute(l, plan, &|_| {}, &cancel, None))
-            .map_err(|e| AnalysisError::run(&l.scenario.name, e))?;
-        let dir = staging.path().join(&l.scenario.name);
-        let write = || -> std::io::Result<()> {
-            std::fs::create_dir_all(&dir)?;
-            pipeline::write_report_files(&dir, l, &finished)
-        };
-        write().map_err(AnalysisError::io(dest.join(&l.scenario.name).display()))?;
-        crate::output::mark(&dir, Kind::Run)?;
-        let Some(obs) = l.scenario.observed.as_ref() else {
-            continue;
-        };
-        let s = &finished.summary;
-        scores.push(ScenarioScore {
-            name: s.scenario.name.clone(),
-            title: s.scenario.title.clone(),
-            file: l.origin.clone(),
-            unit: s.scenario.unit.clone(),
-            observed: obs.amount,
-            observed_round: obs.round,
-            trials: s.trials,
-            seed: s.seed,
-            models: s
-                .models
-                .iter()
-                .map(|(k, m)| {
-                    let mut sc = score(m, obs.amount);
-                    let expiry = l.scenario.calendar.map(|c| c.expiry);
-                    sc.timing = timing_score(m, obs.date, expiry);
-                    (k.clone(), sc)
-                })
-                .collect(),
-        });
-    }
-    let result = Backtest {
-        format: FORMAT.into(),
-        version: VERSION,
-        trials_override: opts.trials,
-        seed_override: opts.seed,
-        methods: METHODS
-            .iter()
-            .map(|(k, v)| ((*k).to_string(), (*v).to_string()))
-            .collect(),
-        models: calibrate(&scores),
-        scenarios: scores,
-        skipped,
-    };
-    let write = || -> std::io::Result<()> {
-        let dir = staging.path();
-        std::fs::write(dir.join("backtest.json"), to_json(&result)?)?;
-        crate::report::write_calibration_plot(dir, &result)?;
-        let svg = crate::report::calibration_svg(&result)?;
-        std::fs::write(dir.join("backtest.html"), html(&result, &svg))?;
-        Ok(())
-    };
-    write().map_err(AnalysisError::io(dest.display()))?;
-    staging.commit(Some(&cancel))?;
-    let table = table(&result);
-    Ok(BacktestRun {
-        backtest: result,
-        dest,
-        table,
-    })
-}
-
 /// Model names in report order.
 pub(crate) fn ordered(names: impl IntoIterator<Item = String>) -> Vec<String> {
     let mut v: Vec<String> = names.into_iter().collect();
@@ -502,11 +316,11 @@ fn yes_no(b: Option<bool>) -> &'static str {
     }
 }
 
-fn pct(x: Option<f64>) -> String {
+pub(crate) fn pct(x: Option<f64>) -> String {
     x.map_or_else(|| "–".into(), |v| format!("{:.0}%", 100.0 * v))
 }
 
-fn num(x: Option<f64>) -> String {
+pub(crate) fn num(x: Option<f64>) -> String {
     x.map_or_else(|| "–".into(), |v| format!("{v:.4}"))
 }
 
@@ -621,134 +435,5 @@ pub fn table(b: &Backtest) -> String {
     for s in &b.skipped {
         let _ = writeln!(out, "skipped (no [observed]): {s}");
     }
-    out
-}
-
-fn html(b: &Backtest, svg: &str) -> String {
-    use crate::report::{escape, head, inline_svg, model_cell};
-    let mut out = String::with_capacity(32 * 1024);
-    let title = "Backtest against observed outcomes";
-    let _ = head(&mut out, title);
-    let _ = writeln!(out, "<h1>{title}</h1>");
-    let _ = writeln!(
-        out,
-        "<p class=\"lead\">{} scenario(s) with an observed outcome were run{}; for each model \
-         this page shows where the observed amount fell in the model's distribution of agreed \
-         amounts, and how often it fell inside the central intervals.</p>",
-        b.scenarios.len(),
-        b.trials_override
-            .map_or(String::new(), |t| format!(" with {t} trials each"))
-    );
-
-    let _ = writeln!(out, "<h2>Calibration across scenarios</h2>");
-    let _ = writeln!(
-        out,
-        "<div class=\"scroll\"><table><thead><tr><th>model</th><th>scored</th>\
-         <th>no deals</th><th>inside 50%</th><th>inside 90%</th><th>mean CRPS</th>\
-         <th>mean Brier</th><th>PIT values</th></tr></thead><tbody>"
-    );
-    for name in ordered(b.models.keys().cloned()) {
-        let c = &b.models[&name];
-        let pits: Vec<String> = c.pit.iter().map(|p| format!("{:.2}", p)).collect();
-        let _ = writeln!(
-            out,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{} <span class=\"muted\">({}/{})</span></td>\
-             <td>{} <span class=\"muted\">({}/{})</span></td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            model_cell(&name),
-            c.scenarios,
-            c.no_deals,
-            pct(c.share_in_50),
-            c.in_50,
-            c.scenarios,
-            pct(c.share_in_90),
-            c.in_90,
-            c.scenarios,
-            num(c.mean_crps),
-            num(c.mean_brier),
-            escape(&pits.join(", "))
-        );
-    }
-    let _ = writeln!(out, "</tbody></table></div>");
-    let _ = writeln!(
-        out,
-        "<figure>{}<figcaption>Left: the observed outcomes' PIT values sorted against the \
-         quantiles of a uniform distribution (a calibrated model lies on the diagonal; above \
-         it, the models were too low). Right: the share of observed outcomes inside each \
-         model's central 50% and 90% intervals, against the nominal levels (dashed).\
-         </figcaption></figure>",
-        inline_svg(svg, "Calibration plot")
-    );
-
-    let _ = writeln!(out, "<h2>Scenarios</h2>");
-    for sc in &b.scenarios {
-        let _ = writeln!(
-            out,
-            "<h3>{} <span class=\"muted\">(<a href=\"{}/report.html\">report</a>)</span></h3>",
-            escape(&sc.title),
-            escape(&sc.name)
-        );
-        let _ = writeln!(
-            out,
-            "<p>Observed: <strong>{} {}</strong>{} · {} trials · seed {} · <code>{}</code></p>",
-            sc.observed,
-            escape(&sc.unit),
-            sc.observed_round
-                .map_or(String::new(), |r| format!(" in round {r}")),
-            sc.trials,
-            sc.seed,
-            escape(&sc.file)
-        );
-        let _ = writeln!(
-            out,
-            "<div class=\"scroll\"><table><thead><tr><th>model</th><th>agreement</th>\
-             <th>median</th><th>PIT</th><th>in 50%</th><th>in 90%</th><th>CRPS</th>\
-             <th>Brier</th></tr></thead><tbody>"
-        );
-        for name in ordered(sc.models.keys().cloned()) {
-            let m = &sc.models[&name];
-            let yn = |v: Option<bool>| match v {
-                Some(true) => "<span class=\"yes\">yes</span>",
-                Some(false) => "<span class=\"no\">no</span>",
-                None => "–",
-            };
-            let _ = writeln!(
-                out,
-                "<tr><td>{}</td><td>{:.1}%</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>\
-                 <td>{}</td><td>{:.4}</td></tr>",
-                model_cell(&name),
-                100.0 * m.agreement_rate,
-                num(m.median),
-                pct(m.percentile),
-                yn(m.in_50),
-                yn(m.in_90),
-                num(m.crps),
-                m.brier
-            );
-        }
-        let _ = writeln!(out, "</tbody></table></div>");
-    }
-    if !b.skipped.is_empty() {
-        let _ = writeln!(
-            out,
-            "<p class=\"note\">Skipped (no <code>[observed]</code>): {}</p>",
-            escape(&b.skipped.join(", "))
-        );
-    }
-    let _ = writeln!(out, "<h2>Methods</h2><dl>");
-    for (k, v) in &b.methods {
-        let _ = writeln!(
-            out,
-            "<dt><code>{}</code></dt><dd class=\"muted\">{}</dd>",
-            escape(k),
-            escape(v)
-        );
-    }
-    let _ = writeln!(out, "</dl>");
-    let _ = writeln!(
-        out,
-        "<footer>{} v{} · generated by bargain backtest</footer>\n</main>\n</body>\n</html>",
-        escape(&b.format),
-        b.version
-    );
     out
 }

@@ -11,7 +11,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use bargain_core::{Model, Outcome, OutcomeKind};
@@ -20,11 +20,8 @@ use serde::{Deserialize, Serialize};
 use statrs::distribution::{ContinuousCDF, Normal, StudentsT};
 
 use super::cdf::{PiecewiseCdf, ks_distance, wasserstein};
-use super::error::{AnalysisError, cancel_flag, check_trials, pool};
 use crate::accumulate::{AmountRange, ModelAccumulator};
-use crate::ensemble::{self, Accumulated, CHUNK, Interrupted, Plan, RunError, Shard, WAVE};
-use crate::output::{Kind, Staging};
-use crate::pipeline::{self, Loaded, Overrides, to_json};
+use crate::ensemble::{self, Accumulated, CHUNK, Interrupted, Plan, RunError, WAVE};
 use crate::scenario::Scenario;
 use crate::summary::{ModelSummary, Summary};
 
@@ -648,67 +645,9 @@ pub fn run_paired(
     Ok(total)
 }
 
-/// Options of `bargain compare`.
-#[derive(Debug, Clone, Default)]
-pub struct CompareOptions {
-    /// The first input: a report folder or a scenario file.
-    pub a: PathBuf,
-    /// The second input.
-    pub b: PathBuf,
-    /// Output folder (default `reports/compare`).
-    pub out: Option<PathBuf>,
-    /// Trials for scenario inputs.
-    pub trials: Option<u64>,
-    /// Seed for scenario inputs.
-    pub seed: Option<u64>,
-    /// Worker threads.
-    pub threads: Option<usize>,
-}
-
-/// What `bargain compare` produced.
-#[derive(Debug, Clone)]
-pub struct Compared {
-    /// The comparison (`compare.json`).
-    pub comparison: Comparison,
-    /// Where the files were written.
-    pub dest: PathBuf,
-    /// The table for the terminal.
-    pub table: String,
-}
-
-fn read_report(dir: &Path, warnings: &mut Vec<String>) -> Result<Summary, AnalysisError> {
-    let path = dir.join("summary.json");
-    if !path.is_file() {
-        return Err(AnalysisError::Usage(format!(
-            "{}: not a report folder (no summary.json)",
-            dir.display()
-        )));
-    }
-    let text = crate::input::read_text(&path, crate::input::MAX_REPORT_BYTES)?;
-    crate::summary::check_header(&text)
-        .map_err(|m| AnalysisError::Usage(format!("{}: {m}", path.display())))?;
-    let summary: Summary = serde_json::from_str(&text)
-        .map_err(|e| AnalysisError::Usage(format!("{}: {e}", path.display())))?;
-    if dir.join("partial.json").is_file() {
-        warnings.push(format!(
-            "{} is a partial report (one shard of a run): merge the shards with `bargain merge` to compare whole runs",
-            dir.display()
-        ));
-    }
-    Ok(summary)
-}
-
-fn load(path: &Path) -> Result<Loaded, AnalysisError> {
-    let scenario = Scenario::from_path(path)?;
-    let text = crate::input::read_text(path, crate::scenario::MAX_FILE_BYTES as u64)?;
-    Ok(Loaded {
-        scenario,
-        origin: path.display().to_string(),
-        text,
-    })
-}
-
-fn side_info(label: &str, source: &Path, input: &str, s: &Summary) -> SideInfo {
+/// Who one side of a comparison is (`label` A or B, `input` "report" or "scenario").
+#[must_use]
+pub fn side_info(label: &str, source: &Path, input: &str, s: &Summary) -> SideInfo {
     SideInfo {
         label: label.into(),
         source: source.display().to_string(),
@@ -721,155 +660,8 @@ fn side_info(label: &str, source: &Path, input: &str, s: &Summary) -> SideInfo {
     }
 }
 
-fn run_one(loaded: &Loaded, plan: Plan, cancel: &AtomicBool) -> Result<Summary, AnalysisError> {
-    let f = pipeline::execute(loaded, plan, &|_| {}, cancel, None)
-        .map_err(|e| AnalysisError::run(&loaded.scenario.name, e))?;
-    Ok(f.summary)
-}
-
-/// Run `bargain compare`: compute, write `compare.json`, `compare.html`, `compare.svg`
-/// and `compare.png` (and, for scenario inputs, `a.summary.json`/`b.summary.json`) into
-/// the output folder atomically, and return the terminal table.
-///
-/// # Errors
-/// Usage errors for missing or unreadable inputs, scenario errors, interruption, I/O.
-pub fn compare(opts: &CompareOptions) -> Result<Compared, AnalysisError> {
-    check_trials(opts.trials)?;
-    let dest = opts
-        .out
-        .clone()
-        .unwrap_or_else(|| PathBuf::from("reports/compare"));
-    crate::output::check_destination(&dest, Kind::Compare)?;
-    let kind = |p: &Path| -> Result<bool, AnalysisError> {
-        if p.is_dir() {
-            Ok(true)
-        } else if p.is_file() {
-            Ok(false)
-        } else {
-            Err(AnalysisError::Usage(format!(
-                "{}: no such report folder or scenario file",
-                p.display()
-            )))
-        }
-    };
-    let (a_dir, b_dir) = (kind(&opts.a)?, kind(&opts.b)?);
-    let mut warnings = Vec::new();
-    let cancel = cancel_flag();
-    let pool = pool(opts.threads)?;
-    let mut ran: Vec<(&str, Summary)> = Vec::new();
-    let (mut cmp, sa, sb) = match (a_dir, b_dir) {
-        (true, true) => {
-            let sa = read_report(&opts.a, &mut warnings)?;
-            let sb = read_report(&opts.b, &mut warnings)?;
-            let ia = side_info("A", &opts.a, "report", &sa);
-            let ib = side_info("B", &opts.b, "report", &sb);
-            (compare_summaries((&ia, &sa), (&ib, &sb)), sa, sb)
-        }
-        (false, false) => {
-            let la = load(&opts.a)?;
-            let lb = load(&opts.b)?;
-            let overrides = Overrides {
-                trials: Some(opts.trials.unwrap_or(la.scenario.run.trials)),
-                seed: Some(opts.seed.unwrap_or(la.scenario.run.seed)),
-            };
-            let pa = pipeline::plan(&la.scenario, &overrides, Shard::WHOLE);
-            let pb = pipeline::plan(&lb.scenario, &overrides, Shard::WHOLE);
-            let run = pool
-                .install(|| run_paired((&la.scenario, &pa), (&lb.scenario, &pb), &cancel, &|_| {}))
-                .map_err(|e| AnalysisError::run(&la.scenario.name, e))?;
-            let sa = pipeline::summarize(&la.scenario, &pa, &run.a);
-            let sb = pipeline::summarize(&lb.scenario, &pb, &run.b);
-            let ia = side_info("A", &opts.a, "scenario", &sa);
-            let ib = side_info("B", &opts.b, "scenario", &sb);
-            let mut cmp = compare_summaries((&ia, &sa), (&ib, &sb));
-            cmp.common_random_numbers = true;
-            for (model, sums) in &run.pairs {
-                if let Some(mc) = cmp.models.get_mut(model.as_str()) {
-                    mc.agreement_rate = sums.agreement();
-                    if let Some(m) = mc.mean {
-                        mc.mean = sums.mean(m.estimate).or(Some(m));
-                    }
-                    mc.paired_amount = sums.paired_amount();
-                }
-            }
-            ran.push(("a", sa.clone()));
-            ran.push(("b", sb.clone()));
-            (cmp, sa, sb)
-        }
-        (a_is_dir, _) => {
-            // One report folder, one scenario: run the scenario with the folder's seed and
-            // trial count (same per-trial generators), compare from summaries.
-            let (dir, file) = if a_is_dir {
-                (&opts.a, &opts.b)
-            } else {
-                (&opts.b, &opts.a)
-            };
-            let report = read_report(dir, &mut warnings)?;
-            let loaded = load(file)?;
-            let overrides = Overrides {
-                trials: Some(opts.trials.unwrap_or(report.trials)),
-                seed: Some(opts.seed.unwrap_or(report.seed)),
-            };
-            let plan = pipeline::plan(&loaded.scenario, &overrides, Shard::WHOLE);
-            let run = pool.install(|| run_one(&loaded, plan, &cancel))?;
-            warnings.push(
-                "one input is a report folder: the scenario ran with its seed and trial count, \
-                 but the comparison uses summaries only (unpaired intervals)"
-                    .into(),
-            );
-            let (sa, sb) = if a_is_dir {
-                ran.push(("b", run.clone()));
-                (report, run)
-            } else {
-                ran.push(("a", run.clone()));
-                (run, report)
-            };
-            let ia = side_info(
-                "A",
-                &opts.a,
-                if a_is_dir { "report" } else { "scenario" },
-                &sa,
-            );
-            let ib = side_info(
-                "B",
-                &opts.b,
-                if a_is_dir { "scenario" } else { "report" },
-                &sb,
-            );
-            (compare_summaries((&ia, &sa), (&ib, &sb)), sa, sb)
-        }
-    };
-    cmp.warnings.extend(warnings);
-    if cmp.models.is_empty() {
-        cmp.warnings
-            .push("no model is present in both inputs: nothing to compare".into());
-    }
-
-    let staging = Staging::new(&dest, Kind::Compare)?;
-    let write = || -> std::io::Result<()> {
-        let dir = staging.path();
-        std::fs::write(dir.join("compare.json"), to_json(&cmp)?)?;
-        std::fs::write(dir.join("compare.csv"), crate::csv_out::compare_csv(&cmp))?;
-        for (stem, s) in &ran {
-            std::fs::write(dir.join(format!("{stem}.summary.json")), to_json(s)?)?;
-        }
-        crate::report::write_compare_plot(dir, &cmp, &sa, &sb)?;
-        let svg = crate::report::compare_svg(&cmp, &sa, &sb)?;
-        std::fs::write(dir.join("compare.html"), html(&cmp, &svg))?;
-        Ok(())
-    };
-    write().map_err(AnalysisError::io(dest.display()))?;
-    staging.commit(Some(&cancel))?;
-    let table = table(&cmp);
-    Ok(Compared {
-        comparison: cmp,
-        dest,
-        table,
-    })
-}
-
 /// Decimals for amounts of this comparison (about four significant digits).
-fn decimals(cmp: &Comparison) -> usize {
+pub(crate) fn decimals(cmp: &Comparison) -> usize {
     let scale = cmp
         .models
         .values()
@@ -884,15 +676,15 @@ fn decimals(cmp: &Comparison) -> usize {
     }
 }
 
-fn opt(x: Option<f64>, d: usize) -> String {
+pub(crate) fn opt(x: Option<f64>, d: usize) -> String {
     x.map_or_else(|| "–".into(), |v| format!("{v:.d$}"))
 }
 
-fn signed(x: Option<f64>, d: usize) -> String {
+pub(crate) fn signed(x: Option<f64>, d: usize) -> String {
     x.map_or_else(|| "–".into(), |v| format!("{v:+.d$}"))
 }
 
-fn interval(diff: &Difference, d: usize, scale: f64) -> String {
+pub(crate) fn interval(diff: &Difference, d: usize, scale: f64) -> String {
     match (diff.lo, diff.hi) {
         (Some(lo), Some(hi)) => format!("[{:+.d$}, {:+.d$}]", lo * scale, hi * scale),
         _ => "–".into(),
@@ -1007,211 +799,6 @@ pub(crate) fn ordered(cmp: &Comparison) -> Vec<&str> {
             .unwrap_or(Model::ALL.len())
     });
     names
-}
-
-fn html(cmp: &Comparison, svg: &str) -> String {
-    use crate::report::{escape, head, inline_svg, model_cell};
-    let d = decimals(cmp);
-    let mut out = String::with_capacity(32 * 1024);
-    let title = format!("Comparison: {} vs {}", cmp.a.scenario, cmp.b.scenario);
-    let _ = head(&mut out, &title);
-    let _ = writeln!(out, "<h1>{}</h1>", escape(&title));
-    let _ = writeln!(
-        out,
-        "<p class=\"lead\">Differences are <strong>B − A</strong> with {:.0}% confidence \
-         intervals; {}.</p>",
-        cmp.confidence * 100.0,
-        if cmp.common_random_numbers {
-            "both scenarios ran here with <strong>common random numbers</strong> (same seed and \
-             trial count, so trial i of both drew from the same generator): agreement and mean \
-             intervals are paired"
-        } else {
-            "the inputs are compared from their summaries as independent samples"
-        }
-    );
-    let _ = writeln!(
-        out,
-        "<table><thead><tr><th></th><th>input</th><th>scenario</th><th>title</th>\
-         <th>trials</th><th>seed</th><th>unit</th></tr></thead><tbody>"
-    );
-    for s in [&cmp.a, &cmp.b] {
-        let _ = writeln!(
-            out,
-            "<tr><td><strong>{}</strong></td><td>{} <span class=\"muted\">({})</span></td>\
-             <td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            escape(&s.label),
-            escape(&s.source),
-            escape(&s.input),
-            escape(&s.scenario),
-            escape(&s.title),
-            s.trials,
-            s.seed,
-            escape(&s.unit)
-        );
-    }
-    let _ = writeln!(out, "</tbody></table>");
-    if !cmp.warnings.is_empty() {
-        let _ = writeln!(out, "<div class=\"warn\"><strong>Warnings</strong><ul>");
-        for w in &cmp.warnings {
-            let _ = writeln!(out, "<li>{}</li>", escape(w));
-        }
-        let _ = writeln!(out, "</ul></div>");
-    }
-
-    let _ = writeln!(out, "<h2>Differences per model</h2>");
-    let _ = writeln!(
-        out,
-        "<div class=\"scroll\"><table><thead><tr><th>model</th><th>statistic</th><th>A</th>\
-         <th>B</th><th>B − A</th><th>95% interval</th></tr></thead><tbody>"
-    );
-    let pct = |x: f64| format!("{:.1}%", 100.0 * x);
-    for name in ordered(cmp) {
-        let m = &cmp.models[name];
-        let mut rows: Vec<[String; 5]> = vec![[
-            "agreement rate".into(),
-            pct(m.a.agreement_rate),
-            pct(m.b.agreement_rate),
-            format!("{:+.2} pp", 100.0 * m.agreement_rate.estimate),
-            format!("{} pp", interval(&m.agreement_rate, 2, 100.0)),
-        ]];
-        for (label, diff, a, b) in [
-            ("mean amount", &m.mean, m.a.mean, m.b.mean),
-            ("median amount", &m.median, m.a.median, m.b.median),
-        ] {
-            rows.push([
-                label.into(),
-                opt(a, d),
-                opt(b, d),
-                signed(diff.map(|x| x.estimate), d),
-                diff.as_ref().map_or("–".into(), |x| interval(x, d, 1.0)),
-            ]);
-        }
-        if let Some(p) = &m.paired_amount {
-            rows.push([
-                format!("paired amount ({} trials)", p.both_deal),
-                String::new(),
-                String::new(),
-                signed(Some(p.difference.estimate), d),
-                interval(&p.difference, d, 1.0),
-            ]);
-        }
-        rows.push([
-            "mean round".into(),
-            opt(m.a.mean_round, 2),
-            opt(m.b.mean_round, 2),
-            match (m.a.mean_round, m.b.mean_round) {
-                (Some(a), Some(b)) => format!("{:+.2}", b - a),
-                _ => "–".into(),
-            },
-            String::new(),
-        ]);
-        rows.push([
-            "KS distance · W₁".into(),
-            String::new(),
-            String::new(),
-            format!("{} · {}", opt(m.ks, 3), opt(m.wasserstein, d + 1)),
-            format!("resolution {}", opt(m.resolution, d + 1)),
-        ]);
-        for (i, r) in rows.iter().enumerate() {
-            let first = if i == 0 {
-                format!(
-                    "<td rowspan=\"{}\" style=\"vertical-align:top\">{}</td>",
-                    rows.len(),
-                    model_cell(name)
-                )
-            } else {
-                String::new()
-            };
-            let _ = writeln!(
-                out,
-                "<tr>{first}<td style=\"text-align:left\">{}</td><td>{}</td><td>{}</td>\
-                 <td><strong>{}</strong></td><td>{}</td></tr>",
-                escape(&r[0]),
-                r[1],
-                r[2],
-                r[3],
-                r[4]
-            );
-        }
-    }
-    let _ = writeln!(out, "</tbody></table></div>");
-    for (side, names) in [("A", &cmp.only_in_a), ("B", &cmp.only_in_b)] {
-        if !names.is_empty() {
-            let _ = writeln!(
-                out,
-                "<p class=\"note\">Only in {side}: {}.</p>",
-                escape(&names.join(", "))
-            );
-        }
-    }
-
-    let _ = writeln!(out, "<h2>Distributions</h2>");
-    let _ = writeln!(
-        out,
-        "<figure>{}<figcaption>Per model: the histograms of agreed amounts (each normalized \
-         to its own deals), the distribution functions, and deals per round as a share of \
-         trials, A and B overlaid.</figcaption></figure>",
-        inline_svg(svg, "Comparison of the distributions of A and B")
-    );
-
-    let _ = writeln!(out, "<h2>Rounds side by side</h2>");
-    let names = ordered(cmp);
-    let rounds = names
-        .iter()
-        .map(|n| {
-            cmp.models[*n]
-                .rounds
-                .a
-                .len()
-                .max(cmp.models[*n].rounds.b.len())
-        })
-        .max()
-        .unwrap_or(0);
-    if rounds == 0 {
-        let _ = writeln!(out, "<p class=\"note\">No deals.</p>");
-    } else {
-        let _ = write!(
-            out,
-            "<div class=\"scroll\"><table><thead><tr><th>round</th>"
-        );
-        for n in &names {
-            let _ = write!(out, "<th>{} A</th><th>{} B</th>", escape(n), escape(n));
-        }
-        let _ = writeln!(out, "</tr></thead><tbody>");
-        for r in 0..rounds {
-            let _ = write!(out, "<tr><td>{}</td>", r + 1);
-            for n in &names {
-                let m = &cmp.models[*n];
-                for v in [&m.rounds.a, &m.rounds.b] {
-                    let _ = write!(out, "<td>{}</td>", v.get(r).map_or("–".into(), |x| pct(*x)));
-                }
-            }
-            let _ = writeln!(out, "</tr>");
-        }
-        let _ = writeln!(out, "</tbody></table></div>");
-        let _ = writeln!(
-            out,
-            "<p class=\"note\">Deals struck in each round as a share of the model's trials.</p>"
-        );
-    }
-
-    let _ = writeln!(out, "<h2>Methods</h2><dl>");
-    for (k, v) in &cmp.methods {
-        let _ = writeln!(
-            out,
-            "<dt><code>{}</code></dt><dd class=\"muted\">{}</dd>",
-            escape(k),
-            escape(v)
-        );
-    }
-    let _ = writeln!(out, "</dl>");
-    let _ = writeln!(
-        out,
-        "<footer>{} v{} · generated by bargain compare</footer>\n</main>\n</body>\n</html>",
-        escape(&cmp.format),
-        cmp.version
-    );
-    out
 }
 
 #[cfg(test)]

@@ -1,10 +1,10 @@
-//! Analyses across runs: comparing two runs, backtesting against observed outcomes,
-//! parameter sweeps and sensitivity analysis.
+//! Statistics over runs (no plots, no command line): comparing two runs, backtesting
+//! against observed outcomes, Monte Carlo errors, parameter sweeps and sensitivity analysis.
 
 pub mod backtest;
 pub mod cdf;
 pub mod compare;
-pub mod error;
+pub mod mc_error;
 pub mod rank;
 pub mod sensitivity;
 pub mod sobol;

@@ -320,6 +320,17 @@ fn sobol_design(
         .collect())
 }
 
+/// Inputs ordered by their largest |PRCC| over the two outputs, largest first (ties:
+/// input order): the rows of the tornado chart and of the tables.
+#[must_use]
+pub fn order(m: &ModelSensitivity) -> Vec<usize> {
+    let size = |e: &Effect| e.prcc.map_or(0.0, f64::abs);
+    let key = |j: usize| size(&m.amount[j]).max(size(&m.deal[j]));
+    let mut idx: Vec<usize> = (0..m.amount.len()).collect();
+    idx.sort_by(|&a, &b| key(b).total_cmp(&key(a)).then(a.cmp(&b)));
+    idx
+}
+
 /// `sensitivity.csv`: one row per model, output and input.
 #[must_use]
 pub fn csv(report: &SensitivityReport) -> String {
@@ -389,7 +400,7 @@ pub fn table(report: &SensitivityReport) -> String {
             );
         }
         s.push('\n');
-        for j in crate::report::tornado_order(m) {
+        for j in order(m) {
             let (a, d) = (&m.amount[j], &m.deal[j]);
             let _ = write!(
                 s,
@@ -419,24 +430,4 @@ pub fn table(report: &SensitivityReport) -> String {
         );
     }
     s
-}
-
-/// Write `sensitivity.json`, `sensitivity.csv`, the tornado chart, `sensitivity.html`
-/// and `scenario.toml` into `dir`; the tornado shows `model` (or the first model).
-///
-/// # Errors
-/// Any I/O or rendering error.
-pub fn write_files(
-    dir: &std::path::Path,
-    text: &str,
-    report: &SensitivityReport,
-    model: Option<&str>,
-) -> std::io::Result<()> {
-    std::fs::write(
-        dir.join("sensitivity.json"),
-        crate::pipeline::to_json(report)?,
-    )?;
-    std::fs::write(dir.join("sensitivity.csv"), csv(report))?;
-    std::fs::write(dir.join("scenario.toml"), text)?;
-    crate::report::write_sensitivity(dir, report, model)
 }

@@ -2,19 +2,23 @@
 //! multi-scenario run. Reporting only reads summaries and traces; it computes no
 //! statistics of its own.
 
-use bargain_core::{Model, Outcome, TracedOffer};
+use bargain_core::Model;
 
 use crate::summary::{ModelSummary, Summary};
 
 mod amounts;
 mod analysis_html;
+mod backtest_html;
 mod calibration_plot;
+mod compare_html;
 mod compare_plot;
 mod dance;
 mod figure;
+mod folder;
 mod html;
 mod index;
-pub mod mc_error;
+/// Monte Carlo standard errors (computed in `analysis`, formatted for tables and pages).
+pub use crate::analysis::mc_error;
 mod pairs_html;
 mod plots;
 mod ridgeline;
@@ -24,14 +28,17 @@ mod sweep_plot;
 mod timing_plot;
 mod tornado_plot;
 
+/// What a scenario report shows, computed by the engine (`pipeline::report_data`).
+pub use crate::pipeline::{DanceTrial, ReportData};
 pub use analysis_html::{write_sensitivity, write_sweep};
+pub use backtest_html::backtest_html;
 pub use calibration_plot::{calibration_svg, write_calibration_plot};
+pub use compare_html::compare_html;
 pub use compare_plot::{compare_svg, write_compare_plot};
+pub use folder::{write_report, write_report_files};
 pub use html::write_html;
-pub(crate) use html::{escape, head, inline_svg, model_cell};
 pub use index::{INDEX_FORMAT, INDEX_VERSION, write_index};
 pub use plots::write_plots;
-pub use tornado_plot::order as tornado_order;
 
 /// Size of every scenario plot in design pixels: the SVG size, and the PNG size divided
 /// by [`PNG_SCALE`]. Text is at least 14 px at this size.
@@ -53,46 +60,6 @@ pub(crate) fn ordered_models(summary: &Summary) -> Vec<(&str, &ModelSummary)> {
             .unwrap_or(Model::ALL.len())
     });
     models
-}
-
-/// Everything a scenario report shows.
-#[derive(Debug, Clone)]
-pub struct ReportData<'a> {
-    /// The run's summary (the same content as `summary.json`).
-    pub summary: &'a Summary,
-    /// Longer description of the scenario.
-    pub description: &'a str,
-    /// Sources cited by the scenario.
-    pub sources: &'a [String],
-    /// The observed real outcome, if the scenario has one: (amount, round).
-    pub observed: Option<(f64, Option<u32>)>,
-    /// Each closed-form model's prediction at the scenario's central values
-    /// (`None`: no agreement under that model).
-    pub closed_forms: Vec<(Model, Option<f64>)>,
-    /// The zone of agreement `[payee's floor, payer's ceiling]` at the central values,
-    /// after outside options and ratification limits (`why::zone`).
-    pub zone: (f64, f64),
-    /// A few sample trials of the `agents` model, offer by offer (the negotiation dance).
-    pub dance: Vec<DanceTrial>,
-    /// Semantic warnings about the scenario.
-    pub warnings: Vec<String>,
-    /// The agents' outcomes by negotiator-type pair (when the pair varies).
-    pub pairs: Option<crate::pairs::PairTable>,
-}
-
-/// One sampled negotiation, offer by offer.
-#[derive(Debug, Clone)]
-pub struct DanceTrial {
-    /// The trial index.
-    pub trial: u64,
-    /// Every offer made.
-    pub offers: Vec<TracedOffer>,
-    /// How it ended.
-    pub outcome: Outcome,
-    /// The payee's sampled reservation.
-    pub payee_reservation: f64,
-    /// The payer's sampled reservation.
-    pub payer_reservation: f64,
 }
 
 /// One scenario's row group in the index report of a multi-scenario run.

@@ -3,6 +3,7 @@
 use std::io;
 use std::sync::OnceLock;
 
+use bargain_core::{Model, OutcomeKind};
 use plotters::style::{FontStyle, IntoFont, RGBColor, TextStyle};
 
 /// The font family every plot uses (DejaVu Sans, registered from embedded bytes).
@@ -41,35 +42,47 @@ pub(crate) const PAYEE: RGBColor = RGBColor(0, 114, 178);
 /// Colour of the payer's offers in the dance plot.
 pub(crate) const PAYER: RGBColor = RGBColor(213, 94, 0);
 
-/// Okabe–Ito colours (distinguishable with colour-blindness), in model report order.
-const MODEL_COLORS: [RGBColor; 7] = [
-    RGBColor(0, 114, 178),   // agents: blue
-    RGBColor(213, 94, 0),    // rubinstein: vermillion
-    RGBColor(0, 158, 115),   // stahl: bluish green
-    RGBColor(204, 121, 167), // nash: reddish purple
-    RGBColor(230, 159, 0),   // kalai-smorodinsky: orange
-    RGBColor(86, 180, 233),  // breakdown: sky blue
-    RGBColor(120, 120, 120), // anything else: grey
-];
-
-/// The colour of a model, stable across plots and runs.
-pub(crate) fn model_color(name: &str) -> RGBColor {
-    let index = bargain_core::Model::from_name(name)
-        .and_then(|m| bargain_core::Model::ALL.iter().position(|&x| x == m))
-        .unwrap_or(MODEL_COLORS.len() - 1);
-    MODEL_COLORS[index]
+/// A model's colour: Okabe–Ito (distinguishable with colour-blindness). The match is
+/// exhaustive, so a new [`Model`] does not build until it has a colour.
+pub(crate) fn color_of_model(model: Model) -> RGBColor {
+    match model {
+        Model::Agents => RGBColor(0, 114, 178),           // blue
+        Model::Rubinstein => RGBColor(213, 94, 0),        // vermillion
+        Model::Stahl => RGBColor(0, 158, 115),            // bluish green
+        Model::Nash => RGBColor(204, 121, 167),           // reddish purple
+        Model::KalaiSmorodinsky => RGBColor(230, 159, 0), // orange
+        Model::Breakdown => RGBColor(86, 180, 233),       // sky blue
+    }
 }
 
-/// The colour of an outcome kind (by its report name).
-pub(crate) fn kind_color(kind: &str) -> RGBColor {
+/// The colour of a name that is no model (a report from a newer version).
+const OTHER_MODEL: RGBColor = RGBColor(120, 120, 120);
+
+/// The colour of a model by its report name, stable across plots and runs.
+pub(crate) fn model_color(name: &str) -> RGBColor {
+    Model::from_name(name).map_or(OTHER_MODEL, color_of_model)
+}
+
+/// An outcome kind's colour; exhaustive like [`color_of_model`].
+pub(crate) fn color_of_kind(kind: OutcomeKind) -> RGBColor {
     match kind {
-        "deal" => RGBColor(77, 146, 33),
-        "deadline" => RGBColor(170, 170, 170),
-        "breakdown" => RGBColor(178, 24, 43),
-        "not_ratified" => RGBColor(244, 165, 130),
-        "no_zone" => RGBColor(118, 42, 131),
-        _ => RGBColor(90, 90, 90),
+        OutcomeKind::Deal => RGBColor(77, 146, 33),
+        OutcomeKind::Deadline => RGBColor(170, 170, 170),
+        OutcomeKind::Breakdown => RGBColor(178, 24, 43),
+        OutcomeKind::NotRatified => RGBColor(244, 165, 130),
+        OutcomeKind::NoZone => RGBColor(118, 42, 131),
     }
+}
+
+/// The colour of a name that is no outcome kind.
+const OTHER_KIND: RGBColor = RGBColor(90, 90, 90);
+
+/// The colour of an outcome kind by its report name.
+pub(crate) fn kind_color(kind: &str) -> RGBColor {
+    OutcomeKind::ALL
+        .into_iter()
+        .find(|k| k.as_str() == kind)
+        .map_or(OTHER_KIND, color_of_kind)
 }
 
 /// A colour mixed towards white by `t` (0: unchanged, 1: white).
@@ -205,6 +218,41 @@ pub(crate) fn pct_tick_format(hi: f64) -> impl Fn(&f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Each item's colour differs from the fallback and from every other item's.
+    fn own_colours<T: std::fmt::Debug>(
+        items: &[T],
+        colour: impl Fn(&T) -> RGBColor,
+        other: RGBColor,
+    ) {
+        let rgb = |c: RGBColor| (c.0, c.1, c.2);
+        let seen: Vec<_> = items.iter().map(|x| rgb(colour(x))).collect();
+        for (i, c) in seen.iter().enumerate() {
+            assert_ne!(*c, rgb(other), "{:?} has the fallback colour", items[i]);
+            assert!(!seen[..i].contains(c), "{:?} shares a colour", items[i]);
+        }
+    }
+
+    #[test]
+    fn every_model_and_outcome_kind_has_its_own_colour() {
+        own_colours(&Model::ALL, |m| model_color(m.as_str()), OTHER_MODEL);
+        own_colours(&OutcomeKind::ALL, |k| kind_color(k.as_str()), OTHER_KIND);
+        let rgb = |c: RGBColor| (c.0, c.1, c.2);
+        assert_eq!(rgb(model_color("no-such-model")), rgb(OTHER_MODEL));
+        assert_eq!(rgb(kind_color("no-such-kind")), rgb(OTHER_KIND));
+    }
+
+    #[test]
+    fn the_colour_check_fails_on_a_shared_colour() {
+        let shared = std::panic::catch_unwind(|| {
+            own_colours(&[1, 2], |_| RGBColor(1, 2, 3), OTHER_MODEL);
+        });
+        assert!(shared.is_err());
+        let fallback = std::panic::catch_unwind(|| {
+            own_colours(&[1], |_| OTHER_MODEL, OTHER_MODEL);
+        });
+        assert!(fallback.is_err());
+    }
 
     #[test]
     fn significant_digits() {

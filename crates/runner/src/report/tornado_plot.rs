@@ -10,6 +10,7 @@ use super::figure::{
     fit_text,
 };
 use super::style::{GRID, INK, PAYEE, PAYER, Scale};
+pub(crate) use crate::analysis::sensitivity::order;
 use crate::analysis::sensitivity::{Effect, ModelSensitivity, SensitivityReport};
 
 /// Height of one input's row, in design pixels.
@@ -25,17 +26,6 @@ pub(crate) struct Tornado<'a> {
     pub(crate) report: &'a SensitivityReport,
     /// The model shown.
     pub(crate) model: &'a ModelSensitivity,
-}
-
-/// Inputs ordered by their largest |PRCC| over the two outputs, largest first (ties:
-/// input order).
-#[must_use]
-pub fn order(m: &ModelSensitivity) -> Vec<usize> {
-    let size = |e: &Effect| e.prcc.map_or(0.0, f64::abs);
-    let key = |j: usize| size(&m.amount[j]).max(size(&m.deal[j]));
-    let mut idx: Vec<usize> = (0..m.amount.len()).collect();
-    idx.sort_by(|&a, &b| key(b).total_cmp(&key(a)).then(a.cmp(&b)));
-    idx
 }
 
 /// "amount S₁ 0.12 Sₜ 0.52 · deal S₁ 0.10 Sₜ 0.43": the Sobol indices of one input, or

@@ -1,0 +1,163 @@
+//! `bargain backtest PATHS`: run every scenario with an `[observed]` outcome, write each
+//! one's report and the calibration report. The scores are `crate::analysis::backtest`'s.
+
+use std::path::PathBuf;
+
+use super::Error;
+use super::session::{
+    EnsembleOptions, cancel_flag, expand, pool, print_result, unique_names, with_spinner,
+};
+use crate::analysis::backtest::{self as bt, Backtest};
+use crate::ensemble::Shard;
+use crate::output::{Kind, Staging};
+use crate::pipeline::{self, to_json};
+
+/// Options of `bargain backtest`.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Scenario files or folders.
+    pub paths: Vec<PathBuf>,
+    /// Output folder (default `reports/backtest`).
+    pub out: Option<PathBuf>,
+    /// Trials and seed (for scenario inputs), threads, quiet.
+    pub opts: EnsembleOptions,
+}
+
+/// What `bargain backtest` produced.
+#[derive(Debug, Clone)]
+pub struct BacktestRun {
+    /// The results (`backtest.json`).
+    pub backtest: Backtest,
+    /// Where the files were written.
+    pub dest: PathBuf,
+    /// The table for the terminal.
+    pub table: String,
+}
+
+/// Run `bargain backtest` with a spinner; print the table (unless quiet) and where the
+/// report is.
+///
+/// # Errors
+/// See [`backtest`].
+pub fn run(opts: &Options) -> Result<(), Error> {
+    let r = with_spinner(opts.opts.quiet, "backtest: running the scenarios", || {
+        backtest(opts)
+    })?;
+    print_result(opts.opts.quiet, &r.table, "backtest", &r.dest);
+    Ok(())
+}
+
+/// Run `bargain backtest`: run every scenario with `[observed]`, write each one's report
+/// folder and `backtest.json`, `backtest.html`, `calibration.svg`/`.png` into the output
+/// folder atomically, and return the terminal table.
+///
+/// # Errors
+/// Usage errors (no scenario with `[observed]`, bad paths, duplicate names), scenario
+/// errors, interruption, I/O.
+pub fn backtest(opts: &Options) -> Result<BacktestRun, Error> {
+    let overrides = opts.opts.overrides()?;
+    if opts.paths.is_empty() {
+        return Err(Error::Usage(
+            "give scenario files or folders to backtest (e.g. scenarios/)".into(),
+        ));
+    }
+    let dest = opts
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("reports/backtest"));
+    crate::output::check_destination(&dest, Kind::Backtest)?;
+    let files = expand(&opts.paths)?;
+    let mut loaded = Vec::new();
+    let mut skipped = Vec::new();
+    let mut errors = Vec::new();
+    for f in &files {
+        match super::session::load(f) {
+            Ok(l) if l.scenario.observed.is_some() => loaded.push(l),
+            Ok(_) => skipped.push(f.display().to_string()),
+            Err(e) => errors.push(e.to_string()),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(Error::Usage(errors.join("\n")));
+    }
+    if loaded.is_empty() {
+        return Err(Error::Usage(
+            "no scenario with an [observed] outcome to backtest".into(),
+        ));
+    }
+    unique_names(&loaded)?;
+
+    let cancel = cancel_flag();
+    let pool = pool(opts.opts.threads)?;
+    let staging = Staging::new(&dest, Kind::Backtest)?;
+    let mut scores = Vec::new();
+    for l in &loaded {
+        let plan = pipeline::plan(&l.scenario, &overrides, Shard::WHOLE);
+        let finished = pool
+            .install(|| pipeline::execute(l, plan, &|_| {}, &cancel, None))
+            .map_err(|e| Error::run(&l.scenario.name, e))?;
+        let dir = staging.path().join(&l.scenario.name);
+        let write = || -> std::io::Result<()> {
+            std::fs::create_dir_all(&dir)?;
+            crate::report::write_report_files(&dir, l, &finished)
+        };
+        write().map_err(Error::io(dest.join(&l.scenario.name).display()))?;
+        crate::output::mark(&dir, Kind::Run)?;
+        let Some(obs) = l.scenario.observed.as_ref() else {
+            continue;
+        };
+        let s = &finished.summary;
+        scores.push(bt::ScenarioScore {
+            name: s.scenario.name.clone(),
+            title: s.scenario.title.clone(),
+            file: l.origin.clone(),
+            unit: s.scenario.unit.clone(),
+            observed: obs.amount,
+            observed_round: obs.round,
+            trials: s.trials,
+            seed: s.seed,
+            models: s
+                .models
+                .iter()
+                .map(|(k, m)| {
+                    let mut sc = bt::score(m, obs.amount);
+                    let expiry = l.scenario.calendar.map(|c| c.expiry);
+                    sc.timing = bt::timing_score(m, obs.date, expiry);
+                    (k.clone(), sc)
+                })
+                .collect(),
+        });
+    }
+    let result = bt::Backtest {
+        format: bt::FORMAT.into(),
+        version: bt::VERSION,
+        trials_override: opts.opts.trials,
+        seed_override: opts.opts.seed,
+        methods: bt::METHODS
+            .iter()
+            .map(|(k, v)| ((*k).to_string(), (*v).to_string()))
+            .collect(),
+        models: bt::calibrate(&scores),
+        scenarios: scores,
+        skipped,
+    };
+    let write = || -> std::io::Result<()> {
+        let dir = staging.path();
+        std::fs::write(dir.join("backtest.json"), to_json(&result)?)?;
+        crate::report::write_calibration_plot(dir, &result)?;
+        let svg = crate::report::calibration_svg(&result)?;
+        std::fs::write(
+            dir.join("backtest.html"),
+            crate::report::backtest_html(&result, &svg),
+        )?;
+        Ok(())
+    };
+    write().map_err(Error::io(dest.display()))?;
+    staging.commit(Some(&cancel))?;
+    let table = bt::table(&result);
+    Ok(BacktestRun {
+        backtest: result,
+        dest,
+        table,
+    })
+}

@@ -1,0 +1,58 @@
+//! `bargain replay`: one trial offer by offer, exactly as the ensemble ran it.
+
+use std::path::Path;
+
+use bargain_core::Model;
+
+use super::Error;
+use super::session::load;
+use crate::ensemble::{self, Shard};
+use crate::pipeline::{self, Overrides};
+
+/// Replay trial `trial` of the scenario at `path` under the model named `model`; print a
+/// table, or one JSON object with `json`.
+///
+/// # Errors
+/// The scenario's errors; a usage error for an unknown model or a trial out of range.
+pub fn run(
+    path: &Path,
+    trial: u64,
+    model: &str,
+    overrides: Overrides,
+    json: bool,
+) -> Result<(), Error> {
+    let loaded = load(path)?;
+    let model = model_named(model).map_err(Error::Usage)?;
+    let plan = pipeline::plan(&loaded.scenario, &overrides, Shard::WHOLE);
+    if trial >= plan.trials {
+        return Err(Error::Usage(format!(
+            "--trial {trial} is out of range: the run has {} trials (0..{})",
+            plan.trials, plan.trials
+        )));
+    }
+    let r = ensemble::replay(&loaded.scenario, &plan, trial, model);
+    if json {
+        let v = crate::replay_json::replay_json(&loaded.scenario, trial, model, &r);
+        println!("{v}");
+        return Ok(());
+    }
+    print!(
+        "{}",
+        crate::table::replay(&loaded.scenario, trial, model, &r)
+    );
+    Ok(())
+}
+
+/// The model named `name`, or a message listing the names (CLI and Python).
+///
+/// # Errors
+/// An unknown name.
+pub fn model_named(name: &str) -> Result<Model, String> {
+    Model::from_name(name).ok_or_else(|| {
+        let names: Vec<&str> = Model::ALL.iter().map(|m| m.as_str()).collect();
+        format!(
+            "unknown model `{name}`: expected one of {}",
+            names.join(", ")
+        )
+    })
+}

@@ -1,0 +1,119 @@
+//! `bargain sensitivity`: rank the uncertain inputs by how much they move the deal (PRCC,
+//! optional Sobol indices); writes `reports/<name>-sensitivity/`.
+
+use std::path::{Path, PathBuf};
+
+use super::Error;
+use super::session::{cancel_flag, load, pool, spinner};
+use crate::analysis::sensitivity::{self as sa, MAX_SAMPLES, MAX_SOBOL_SAMPLES, SensitivityReport};
+use crate::output::{Kind, Staging};
+
+/// Options of `bargain sensitivity`.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Scenario file.
+    pub scenario: PathBuf,
+    /// Trials `0..N` of the run used for the rank correlations.
+    pub samples: u64,
+    /// Also estimate Sobol indices.
+    pub sobol: bool,
+    /// Rows of the Sobol design.
+    pub sobol_samples: u64,
+    /// The model of the tornado chart (default: the scenario's first model).
+    pub model: Option<String>,
+    /// Override the seed.
+    pub seed: Option<u64>,
+    /// Worker threads (default: all cores).
+    pub threads: Option<usize>,
+    /// Output folder (default `reports/<name>-sensitivity/`).
+    pub out: Option<PathBuf>,
+    /// Print nothing but errors.
+    pub quiet: bool,
+}
+
+/// Run `bargain sensitivity`.
+///
+/// # Errors
+/// Usage, scenario, I/O errors; interruption.
+pub fn run(args: &Options) -> Result<(), Error> {
+    if !(1..=MAX_SAMPLES).contains(&args.samples) {
+        return Err(Error::Usage(format!(
+            "--samples must be in 1..={MAX_SAMPLES}"
+        )));
+    }
+    if args.sobol && !(2..=MAX_SOBOL_SAMPLES).contains(&args.sobol_samples) {
+        return Err(Error::Usage(format!(
+            "--sobol-samples must be in 2..={MAX_SOBOL_SAMPLES}"
+        )));
+    }
+    let loaded = load(&args.scenario)?;
+    if let Some(m) = &args.model
+        && !loaded.scenario.run.models.iter().any(|x| x.as_str() == m)
+    {
+        let names: Vec<&str> = loaded
+            .scenario
+            .run
+            .models
+            .iter()
+            .map(|m| m.as_str())
+            .collect();
+        return Err(Error::Usage(format!(
+            "--model {m}: not a model of this scenario (its models: {})",
+            names.join(", ")
+        )));
+    }
+    let dest = args.out.clone().unwrap_or_else(|| {
+        PathBuf::from("reports").join(format!("{}-sensitivity", loaded.scenario.name))
+    });
+    let staging = Staging::new(&dest, Kind::Sensitivity)?;
+    let opts = sa::Options {
+        samples: args.samples,
+        sobol: args.sobol.then_some(args.sobol_samples),
+        seed: args.seed.unwrap_or(loaded.scenario.run.seed),
+    };
+    let cancel = cancel_flag();
+    let spin = spinner(
+        args.quiet,
+        format!(
+            "sensitivity: {} trials{}",
+            args.samples,
+            if args.sobol {
+                format!(", Sobol design of {} rows", args.sobol_samples)
+            } else {
+                String::new()
+            }
+        ),
+    );
+    let report = pool(args.threads)?
+        .install(|| sa::analyze(&loaded.scenario, opts, &cancel))
+        .map_err(|i| Error::Interrupted(i.to_string()))?;
+    drop(spin);
+    write_files(staging.path(), &loaded.text, &report, args.model.as_deref())
+        .map_err(Error::io(dest.display()))?;
+    staging.commit(Some(&cancel))?;
+    if !args.quiet {
+        print!("{}", sa::table(&report));
+        println!("report: {}", dest.join("sensitivity.html").display());
+    }
+    Ok(())
+}
+
+/// Write `sensitivity.json`, `sensitivity.csv`, the tornado chart, `sensitivity.html`
+/// and `scenario.toml` into `dir`; the tornado shows `model` (or the first model).
+///
+/// # Errors
+/// Any I/O or rendering error.
+pub fn write_files(
+    dir: &Path,
+    text: &str,
+    report: &SensitivityReport,
+    model: Option<&str>,
+) -> std::io::Result<()> {
+    std::fs::write(
+        dir.join("sensitivity.json"),
+        crate::pipeline::to_json(report)?,
+    )?;
+    std::fs::write(dir.join("sensitivity.csv"), sa::csv(report))?;
+    std::fs::write(dir.join("scenario.toml"), text)?;
+    crate::report::write_sensitivity(dir, report, model)
+}

@@ -1,0 +1,98 @@
+//! `bargain sweep`: one scenario run once per value of one or two fields, with common
+//! random numbers; writes `reports/<name>-sweep/`.
+
+use std::path::PathBuf;
+
+use super::Error;
+use super::session::{EnsembleOptions, cancel_flag, load, pool, progress_bar};
+use crate::analysis::sweep::{self as sw, SweepError};
+use crate::ensemble::RunError;
+use crate::output::{Kind, Staging};
+use crate::scenario::{MAX_SWEEP_PATHS, SweepAxis, parse_sweep_values};
+
+/// Options of `bargain sweep`.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Scenario file.
+    pub scenario: PathBuf,
+    /// `PATH=VALUES` specifications; replace the file's `[sweep]` table when given.
+    pub sweeps: Vec<String>,
+    /// Output folder (default `reports/<name>-sweep/`).
+    pub out: Option<PathBuf>,
+    /// Trials, seed, threads, quiet.
+    pub opts: EnsembleOptions,
+}
+
+/// Run `bargain sweep`.
+///
+/// # Errors
+/// Usage, scenario, I/O errors; interruption.
+pub fn run(args: &Options) -> Result<(), Error> {
+    let overrides = args.opts.overrides()?;
+    let loaded = load(&args.scenario)?;
+    let axes = if args.sweeps.is_empty() {
+        loaded.scenario.sweep.clone()
+    } else {
+        let mut axes: Vec<SweepAxis> = Vec::new();
+        for spec in &args.sweeps {
+            let (path, values) = spec.split_once('=').ok_or_else(|| {
+                Error::Usage(format!("--sweep: expected PATH=VALUES, found `{spec}`"))
+            })?;
+            let path = path.trim();
+            loaded
+                .scenario
+                .check_number_path(path)
+                .map_err(|m| Error::Usage(format!("--sweep {path}: {m}")))?;
+            if axes.iter().any(|a| a.path == path) {
+                return Err(Error::Usage(format!("--sweep {path}: given twice")));
+            }
+            let values = parse_sweep_values(values)
+                .map_err(|m| Error::Usage(format!("--sweep {path}: {m}")))?;
+            axes.push(SweepAxis {
+                path: path.to_owned(),
+                values,
+            });
+        }
+        axes
+    };
+    if axes.is_empty() {
+        return Err(Error::Usage(format!(
+            "{}: nothing to sweep: add a [sweep] table or --sweep PATH=VALUES",
+            args.scenario.display()
+        )));
+    }
+    if axes.len() > MAX_SWEEP_PATHS {
+        return Err(Error::Usage(format!(
+            "at most {MAX_SWEEP_PATHS} --sweep fields, found {}",
+            axes.len()
+        )));
+    }
+    let dest = args.out.clone().unwrap_or_else(|| {
+        PathBuf::from("reports").join(format!("{}-sweep", loaded.scenario.name))
+    });
+    let staging = Staging::new(&dest, Kind::Sweep)?;
+    let cancel = cancel_flag();
+    let total: usize = axes.iter().map(|a| a.values.len()).product();
+    let bar = progress_bar(total as u64, args.opts.quiet);
+    let progress = |done: usize, _: usize| bar.set_position(done as u64);
+    let report = pool(args.opts.threads)?
+        .install(|| sw::run(&loaded, &axes, &overrides, &progress, &cancel))
+        .map_err(|e| match e {
+            SweepError::Scenario { .. } => Error::Usage(e.to_string()),
+            SweepError::Run(RunError::Interrupted(i)) => Error::Interrupted(i.to_string()),
+            SweepError::Run(RunError::Io(e)) => Error::Other(e.to_string()),
+        })?;
+    bar.finish_and_clear();
+    sw::write_files(staging.path(), &loaded, &report).map_err(Error::io(dest.display()))?;
+    staging.commit(Some(&cancel))?;
+    if !args.opts.quiet {
+        print!("{}", sw::table(&report));
+        println!(
+            "{} variants x {} trials; report: {}",
+            report.points.len(),
+            report.trials,
+            dest.join("sweep.html").display()
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,123 @@
+//! `backtest.html`: the calibration of each model against observed outcomes (computed by
+//! `analysis::backtest`) with its plot inlined.
+
+use std::fmt::Write as _;
+
+use super::compare_html::methods_and_footer;
+use super::html::{escape, head, inline_svg, model_cell};
+use crate::analysis::backtest::{Backtest, num, ordered, pct};
+
+/// `backtest.html`: the calibration with its plot `svg` inlined.
+#[must_use]
+pub fn backtest_html(b: &Backtest, svg: &str) -> String {
+    let mut out = String::with_capacity(32 * 1024);
+    let title = "Backtest against observed outcomes";
+    let _ = head(&mut out, title);
+    let _ = writeln!(out, "<h1>{title}</h1>");
+    let _ = writeln!(
+        out,
+        "<p class=\"lead\">{} scenario(s) with an observed outcome were run{}; for each model \
+         this page shows where the observed amount fell in the model's distribution of agreed \
+         amounts, and how often it fell inside the central intervals.</p>",
+        b.scenarios.len(),
+        b.trials_override
+            .map_or(String::new(), |t| format!(" with {t} trials each"))
+    );
+
+    let _ = writeln!(out, "<h2>Calibration across scenarios</h2>");
+    let _ = writeln!(
+        out,
+        "<div class=\"scroll\"><table><thead><tr><th>model</th><th>scored</th>\
+         <th>no deals</th><th>inside 50%</th><th>inside 90%</th><th>mean CRPS</th>\
+         <th>mean Brier</th><th>PIT values</th></tr></thead><tbody>"
+    );
+    for name in ordered(b.models.keys().cloned()) {
+        let c = &b.models[&name];
+        let pits: Vec<String> = c.pit.iter().map(|p| format!("{:.2}", p)).collect();
+        let _ = writeln!(
+            out,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{} <span class=\"muted\">({}/{})</span></td>\
+             <td>{} <span class=\"muted\">({}/{})</span></td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            model_cell(&name),
+            c.scenarios,
+            c.no_deals,
+            pct(c.share_in_50),
+            c.in_50,
+            c.scenarios,
+            pct(c.share_in_90),
+            c.in_90,
+            c.scenarios,
+            num(c.mean_crps),
+            num(c.mean_brier),
+            escape(&pits.join(", "))
+        );
+    }
+    let _ = writeln!(out, "</tbody></table></div>");
+    let _ = writeln!(
+        out,
+        "<figure>{}<figcaption>Left: the observed outcomes' PIT values sorted against the \
+         quantiles of a uniform distribution (a calibrated model lies on the diagonal; above \
+         it, the models were too low). Right: the share of observed outcomes inside each \
+         model's central 50% and 90% intervals, against the nominal levels (dashed).\
+         </figcaption></figure>",
+        inline_svg(svg, "Calibration plot")
+    );
+
+    let _ = writeln!(out, "<h2>Scenarios</h2>");
+    for sc in &b.scenarios {
+        let _ = writeln!(
+            out,
+            "<h3>{} <span class=\"muted\">(<a href=\"{}/report.html\">report</a>)</span></h3>",
+            escape(&sc.title),
+            escape(&sc.name)
+        );
+        let _ = writeln!(
+            out,
+            "<p>Observed: <strong>{} {}</strong>{} · {} trials · seed {} · <code>{}</code></p>",
+            sc.observed,
+            escape(&sc.unit),
+            sc.observed_round
+                .map_or(String::new(), |r| format!(" in round {r}")),
+            sc.trials,
+            sc.seed,
+            escape(&sc.file)
+        );
+        let _ = writeln!(
+            out,
+            "<div class=\"scroll\"><table><thead><tr><th>model</th><th>agreement</th>\
+             <th>median</th><th>PIT</th><th>in 50%</th><th>in 90%</th><th>CRPS</th>\
+             <th>Brier</th></tr></thead><tbody>"
+        );
+        for name in ordered(sc.models.keys().cloned()) {
+            let m = &sc.models[&name];
+            let yn = |v: Option<bool>| match v {
+                Some(true) => "<span class=\"yes\">yes</span>",
+                Some(false) => "<span class=\"no\">no</span>",
+                None => "–",
+            };
+            let _ = writeln!(
+                out,
+                "<tr><td>{}</td><td>{:.1}%</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>\
+                 <td>{}</td><td>{:.4}</td></tr>",
+                model_cell(&name),
+                100.0 * m.agreement_rate,
+                num(m.median),
+                pct(m.percentile),
+                yn(m.in_50),
+                yn(m.in_90),
+                num(m.crps),
+                m.brier
+            );
+        }
+        let _ = writeln!(out, "</tbody></table></div>");
+    }
+    if !b.skipped.is_empty() {
+        let _ = writeln!(
+            out,
+            "<p class=\"note\">Skipped (no <code>[observed]</code>): {}</p>",
+            escape(&b.skipped.join(", "))
+        );
+    }
+    methods_and_footer(&mut out, &b.methods, &b.format, b.version, "backtest");
+    out
+}
