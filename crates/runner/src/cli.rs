@@ -1,5 +1,6 @@
-//! The `bargain` command line: argument types (each flag defined once, here), dispatch
-//! to `bargain_runner::commands`, and the one place where errors become exit codes.
+//! The `bargain` command line: argument types (the shared flags once, in `EnsembleOpts`
+//! and `CommonOpts`), dispatch to `bargain_runner::commands`, and the one place where
+//! errors become exit codes.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
