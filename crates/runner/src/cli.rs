@@ -1,5 +1,6 @@
-//! The `bargain` command line: argument types (each flag defined once, here), dispatch
-//! to `bargain_runner::commands`, and the one place where errors become exit codes.
+//! The `bargain` command line: argument types (the shared flags once, in `EnsembleOpts`
+//! and `CommonOpts`), dispatch to `bargain_runner::commands`, and the one place where
+//! errors become exit codes.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -157,18 +158,12 @@ pub struct SensitivityArgs {
     /// The model of the tornado chart (default: the scenario's first model).
     #[arg(long)]
     pub model: Option<String>,
-    /// Override the seed.
-    #[arg(long)]
-    pub seed: Option<u64>,
-    /// Worker threads (default: all cores). Results do not depend on it.
-    #[arg(long)]
-    pub threads: Option<usize>,
     /// Output folder (default `reports/<name>-sensitivity/`).
     #[arg(long)]
     pub out: Option<PathBuf>,
-    /// Print nothing but errors.
-    #[arg(long, short)]
-    pub quiet: bool,
+    /// Seed, threads, quiet.
+    #[command(flatten)]
+    pub common: CommonOpts,
 }
 
 /// Options shared by the verbs that run ensembles.
@@ -177,6 +172,14 @@ pub struct EnsembleOpts {
     /// Override the number of trials (1..=10^12).
     #[arg(long)]
     pub trials: Option<u64>,
+    /// Seed, threads, quiet.
+    #[command(flatten)]
+    pub common: CommonOpts,
+}
+
+/// Options of every verb that runs trials (`sensitivity` takes these without `--trials`).
+#[derive(Debug, Args, Default, Clone)]
+pub struct CommonOpts {
     /// Override the seed.
     #[arg(long)]
     pub seed: Option<u64>,
@@ -192,9 +195,9 @@ impl From<EnsembleOpts> for EnsembleOptions {
     fn from(o: EnsembleOpts) -> Self {
         EnsembleOptions {
             trials: o.trials,
-            seed: o.seed,
-            threads: o.threads,
-            quiet: o.quiet,
+            seed: o.common.seed,
+            threads: o.common.threads,
+            quiet: o.common.quiet,
         }
     }
 }
@@ -328,10 +331,10 @@ fn dispatch(cli: Cli) -> Result<(), Error> {
             sobol: a.sobol,
             sobol_samples: a.sobol_samples,
             model: a.model,
-            seed: a.seed,
-            threads: a.threads,
+            seed: a.common.seed,
+            threads: a.common.threads,
             out: a.out,
-            quiet: a.quiet,
+            quiet: a.common.quiet,
         }),
     }
 }

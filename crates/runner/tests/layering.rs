@@ -219,6 +219,57 @@ fn no_module_uses_a_higher_layer() {
     assert!(v.is_empty(), "layering violations:\n{}", v.join("\n"));
 }
 
+/// What only the session (`commands/`) or the binary may use: clap, the signal handler,
+/// progress bars, building thread pools, ending the process.
+const SESSION_ONLY: &[&str] = &[
+    "clap::",
+    "ctrlc::",
+    "indicatif::",
+    "ThreadPoolBuilder",
+    "process::exit",
+];
+
+/// Uses of [`SESSION_ONLY`] names below the commands layer, as `file:line: name`.
+fn session_leaks(files: &[(String, String)]) -> Vec<String> {
+    let mut out = Vec::new();
+    for (rel, text) in files {
+        if layer_of(module_of(rel)).is_none_or(|l| l >= Layer::Commands) {
+            continue;
+        }
+        for (n, line) in text.lines().enumerate() {
+            let code = line.split("//").next().unwrap_or("");
+            for name in SESSION_ONLY.iter().filter(|name| code.contains(*name)) {
+                out.push(format!("{rel}:{}: {name} below the commands layer", n + 1));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn cli_and_session_crates_stay_in_commands_and_the_binary() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rs_files(&root, &root, &mut files);
+    let v = session_leaks(&files);
+    assert!(v.is_empty(), "{}", v.join("\n"));
+    // The check itself: a leak is found, the commands layer is allowed.
+    let probe = vec![
+        (
+            "ensemble.rs".to_string(),
+            "let p = rayon::ThreadPoolBuilder::new();\n".to_string(),
+        ),
+        (
+            "commands/x.rs".to_string(),
+            "use indicatif::ProgressBar;\n".to_string(),
+        ),
+    ];
+    assert_eq!(
+        session_leaks(&probe),
+        ["ensemble.rs:1: ThreadPoolBuilder below the commands layer"]
+    );
+}
+
 #[test]
 fn every_library_module_has_a_layer() {
     let lib = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/src/lib.rs"))
