@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 
 use bargain_core::{Model, Outcome, OutcomeKind, Side, TracedOffer};
 use bargain_runner::report::{
-    DanceTrial, FIGURE_SIZE, IndexEntry, PNG_SCALE, ReportData, write_html, write_index,
-    write_plots,
+    DanceTrial, FIGURE_SIZE, HistogramScale, IndexEntry, PNG_SCALE, ReportData, write_html,
+    write_index, write_plots,
 };
 use bargain_runner::summary::{
     AmountSummary, Histogram, ModelSummary, ObservedFit, QUANTILES, RoundSummary, ScenarioInfo,
@@ -265,6 +265,7 @@ fn sma_data<'a>(summary: &'a Summary, sources: &'a [String]) -> ReportData<'a> {
         ],
         warnings: vec!["payer opening 0.96 is below <its> reservation & fine".to_string()],
         pairs: None,
+        histogram_scale: HistogramScale::default(),
     }
 }
 
@@ -533,6 +534,7 @@ fn empty_data(summary: &Summary) -> ReportData<'_> {
         dance: Vec::new(),
         warnings: Vec::new(),
         pairs: None,
+        histogram_scale: HistogramScale::default(),
     }
 }
 
@@ -647,4 +649,68 @@ fn no_models_and_empty_index() {
     write_index(&dir, &[]).expect("empty index");
     assert!(read(&dir.join("index.json")).contains("\"rows\": []"));
     assert!(read(&dir.join("distributions.svg")).contains("no scenarios"));
+}
+
+/// Heights (max y − min y, in SVG pixels) of the long polylines of an SVG (the model
+/// outlines of the amounts histogram), in drawing order.
+fn outline_heights(svg: &str) -> Vec<f64> {
+    let doc = roxmltree::Document::parse(svg).expect("amounts.svg parses");
+    doc.descendants()
+        .filter(|n| n.has_tag_name("polyline"))
+        .filter_map(|n| n.attribute("points"))
+        .map(|pts| {
+            pts.split_whitespace()
+                .filter_map(|p| p.split_once(','))
+                .filter_map(|(_, y)| y.parse::<f64>().ok())
+                .collect::<Vec<f64>>()
+        })
+        .filter(|ys| ys.len() > 2 * BINS)
+        .map(|ys| {
+            let (lo, hi) = ys
+                .iter()
+                .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &y| (a.min(y), b.max(y)));
+            hi - lo
+        })
+        .collect()
+}
+
+#[test]
+fn histograms_scale_by_all_trials_by_default() {
+    // The same shape under two models: one agrees in 5.6% of trials, one always.
+    let models = [("agents", 0.056), ("nash", 1.0)]
+        .iter()
+        .map(|&(name, rate)| {
+            let spec = Spec {
+                name,
+                trials: 10_000,
+                rate,
+                centre: 1.0,
+                sd: 0.08,
+                round_peak: 1.0,
+                rounds: 3,
+            };
+            (name.to_string(), model_summary(&spec, 0.6, 1.4, None))
+        })
+        .collect();
+    let s = summary("rare", "A rare deal beside a sure one", "units", models);
+    let mut data = empty_data(&s);
+    assert_eq!(data.histogram_scale, HistogramScale::AllTrials);
+    let (_keep, dir) = write_all("scale-all", &data);
+    let svg = read(&dir.join("amounts.svg"));
+    assert!(svg.contains("share of all trials"), "y axis title");
+    let h = outline_heights(&svg);
+    assert_eq!(h.len(), 2, "one outline per model: {h:?}");
+    let ratio = h[0] / h[1];
+    assert!(
+        (ratio - 0.056).abs() < 0.01,
+        "agents (5.6% deals) drawn at {ratio:.3} of nash (100%)"
+    );
+
+    data.histogram_scale = HistogramScale::OwnDeals;
+    let (_keep2, dir) = write_all("scale-deals", &data);
+    let svg = read(&dir.join("amounts.svg"));
+    assert!(svg.contains("share of the model&apos;s deals") || svg.contains("share of the model's deals"));
+    let h = outline_heights(&svg);
+    assert_eq!(h.len(), 2, "{h:?}");
+    assert!((h[0] / h[1] - 1.0).abs() < 0.05, "same shape, same height: {h:?}");
 }

@@ -237,12 +237,24 @@ fn page(data: &ReportData<'_>, svgs: [&str; 3]) -> Result<String, fmt::Error> {
 
     // Plots.
     writeln!(out, "<h2>Plots</h2>")?;
+    let amounts_caption = format!(
+        "{} Solid line: observed outcome; dashed: closed forms at central values; shaded: \
+         zone of agreement at central values, after outside options and ratification limits.",
+        match data.histogram_scale {
+            super::HistogramScale::AllTrials => {
+                "Bar heights are shares of all of a model's trials, so a model that rarely \
+                 agrees draws a small histogram."
+            }
+            super::HistogramScale::OwnDeals => {
+                "Each model's histogram is normalized to its own deals (shapes compare, \
+                 agreement rates do not)."
+            }
+        }
+    );
     let captions = [
         (
             "Distribution of agreed amounts per model",
-            "Each model's histogram is normalized to its own deals. Solid line: observed \
-             outcome; dashed: closed forms at central values; shaded: zone of agreement at central \
-             values, after outside options and ratification limits.",
+            amounts_caption.as_str(),
         ),
         (
             "Deals per round and outcome kinds",

@@ -78,6 +78,20 @@ pub struct ReportData<'a> {
     pub warnings: Vec<String>,
     /// The agents' outcomes by negotiator-type pair (when the pair varies).
     pub pairs: Option<crate::pairs::PairTable>,
+    /// How the amounts histogram is scaled.
+    pub histogram_scale: HistogramScale,
+}
+
+/// How the bars of the amounts histogram are scaled.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum HistogramScale {
+    /// Each bar is a share of all the model's trials: a model with few deals draws a
+    /// small histogram beside a model with many (the default: heights compare across
+    /// models).
+    #[default]
+    AllTrials,
+    /// Each model's bars sum to 100% of its own deals: shapes compare, rates do not.
+    OwnDeals,
 }
 
 /// One sampled negotiation, offer by offer.
