@@ -263,7 +263,7 @@ fn page(data: &ReportData<'_>, svgs: [&str; 3]) -> Result<String, fmt::Error> {
         (
             "Negotiation dance",
             "Every offer of one trial of each outcome the agents reached (the first such \
-             trial); dashed: the reservations of the first trial listed; rings: accepted offers.",
+             trial); dashed: each trial's own reservations, in its shade; rings: accepted offers.",
         ),
     ];
     for (svg, (label, caption)) in svgs.iter().zip(captions) {
