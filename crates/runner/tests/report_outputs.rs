@@ -668,7 +668,9 @@ fn outline_heights(svg: &str) -> Vec<f64> {
         .map(|ys| {
             let (lo, hi) = ys
                 .iter()
-                .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &y| (a.min(y), b.max(y)));
+                .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &y| {
+                    (a.min(y), b.max(y))
+                });
             hi - lo
         })
         .collect()
@@ -709,8 +711,90 @@ fn histograms_scale_by_all_trials_by_default() {
     data.histogram_scale = HistogramScale::OwnDeals;
     let (_keep2, dir) = write_all("scale-deals", &data);
     let svg = read(&dir.join("amounts.svg"));
-    assert!(svg.contains("share of the model&apos;s deals") || svg.contains("share of the model's deals"));
+    assert!(
+        svg.contains("share of the model&apos;s deals")
+            || svg.contains("share of the model's deals")
+    );
     let h = outline_heights(&svg);
     assert_eq!(h.len(), 2, "{h:?}");
-    assert!((h[0] / h[1] - 1.0).abs() < 0.05, "same shape, same height: {h:?}");
+    assert!(
+        (h[0] / h[1] - 1.0).abs() < 0.05,
+        "same shape, same height: {h:?}"
+    );
+}
+
+#[test]
+fn dance_shows_each_trials_own_reservations() {
+    let summary = sma_summary();
+    let data = sma_data(&summary, &[]);
+    let (_keep, dir) = write_all("dance-reservations", &data);
+    let svg = read(&dir.join("dance.svg"));
+    for t in &data.dance {
+        let line = format!(
+            "reservations: payee {}, payer {}",
+            trim(t.payee_reservation),
+            trim(t.payer_reservation)
+        );
+        assert!(
+            svg.contains(&line),
+            "dance.svg lacks {line:?} (trial {})",
+            t.trial
+        );
+    }
+    assert!(svg.contains("own reservations"));
+}
+
+/// A number as the plots print it at 3 significant digits (the test values have ≤ 3).
+fn trim(x: f64) -> String {
+    let s = format!("{x:.3}");
+    let s = s.trim_end_matches('0');
+    s.strip_suffix('.').unwrap_or(s).to_string()
+}
+
+#[test]
+fn ridgeline_shows_rates_and_the_observed_amount() {
+    let sma = sma_summary();
+    let other = other_summary();
+    let entries = vec![
+        IndexEntry {
+            summary: &sma,
+            link: "sma-2019".to_string(),
+        },
+        IndexEntry {
+            summary: &other,
+            link: "japan-hns".to_string(),
+        },
+    ];
+    let (_keep, dir) = out_dir("ridgeline");
+    write_index(&dir, &entries).expect("index");
+    let svg = read(&dir.join("distributions.svg"));
+    let doc = roxmltree::Document::parse(&svg).expect("distributions.svg parses");
+    let texts: Vec<String> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .map(|n| {
+            n.descendants()
+                .filter(roxmltree::Node::is_text)
+                .filter_map(|t| t.text())
+                .collect::<String>()
+                .trim()
+                .to_string()
+        })
+        .collect();
+    // Every row's agreement rate is written (78% for agents, 93% for nash of sma-2019).
+    for (_, rate, ..) in SMA_MODELS {
+        let label = format!("{:.1}%", rate * 100.0);
+        assert!(texts.iter().any(|t| t == &label), "no rate label {label}");
+    }
+    assert!(texts.iter().any(|t| t == "agree"), "rate column heading");
+    // The observed amount of sma-2019: one red line per row of that scenario (6 models).
+    let observed_lines = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("polyline") || n.has_tag_name("path"))
+        .filter(|n| {
+            n.attribute("stroke")
+                .is_some_and(|c| c.eq_ignore_ascii_case("#C81E2D"))
+        })
+        .count();
+    assert_eq!(observed_lines, SMA_MODELS.len(), "observed lines");
 }

@@ -5,13 +5,13 @@ use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::{HistogramScale, ReportData};
 use super::figure::{
     Backend, DrawResult, Figure, Swatch, axis_color, draw_legend, draw_message, draw_title,
 };
 use super::style::{
     GRID, INK, Scale, ZONE, darken, model_color, pct_tick_format, sig, tick_format,
 };
+use super::{HistogramScale, ReportData};
 use crate::summary::AmountSummary;
 
 /// Width of the legend column, in design pixels.
