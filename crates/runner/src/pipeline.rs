@@ -254,6 +254,7 @@ pub fn report_data<'a>(loaded: &'a Loaded, finished: &'a Finished) -> ReportData
         warnings: finished.info.warnings.clone(),
         pairs: crate::pairs::by_strategy_pair(scenario, &finished.plan, crate::pairs::PAIR_TRIALS),
         histogram_scale: crate::report::HistogramScale::default(),
+        assumptions: crate::report::assumptions(scenario, &loaded.text),
     }
 }
 

@@ -266,6 +266,7 @@ fn sma_data<'a>(summary: &'a Summary, sources: &'a [String]) -> ReportData<'a> {
         warnings: vec!["payer opening 0.96 is below <its> reservation & fine".to_string()],
         pairs: None,
         histogram_scale: HistogramScale::default(),
+        assumptions: Vec::new(),
     }
 }
 
@@ -380,6 +381,9 @@ fn sma_plots_and_report() {
         assert!(html.contains(needle), "report.html lacks {needle:?}");
     }
     assert!(!html.contains("<11th SMA>"), "unescaped title");
+    // The observed round (10) against the models' rounds.
+    assert!(html.contains("deals at or before round 10"));
+    assert!(html.contains("median round of deals"));
     assert_offline(&html);
 }
 
@@ -535,6 +539,7 @@ fn empty_data(summary: &Summary) -> ReportData<'_> {
         warnings: Vec::new(),
         pairs: None,
         histogram_scale: HistogramScale::default(),
+        assumptions: Vec::new(),
     }
 }
 
@@ -797,4 +802,21 @@ fn ridgeline_shows_rates_and_the_observed_amount() {
         })
         .count();
     assert_eq!(observed_lines, SMA_MODELS.len(), "observed lines");
+}
+
+#[test]
+fn report_lists_the_scenarios_assumptions() {
+    let summary = sma_summary();
+    let mut data = sma_data(&summary, &[]);
+    let scenario = bargain_runner::scenario::Scenario::builtin_sma_2019();
+    data.assumptions = bargain_runner::report::assumptions(
+        &scenario,
+        bargain_runner::scenario::Scenario::builtin_sma_2019_text(),
+    );
+    let (_keep, dir) = write_all("assumptions", &data);
+    let html = read(&dir.join("report.html"));
+    assert!(html.contains("<h2>Assumptions</h2>"));
+    assert!(html.contains("United States: reservation"));
+    assert!(html.contains("uniform 0.9602–1.13"));
+    assert!(html.contains("uncertain (drawn per trial)") && html.contains(">fixed<"));
 }

@@ -8,6 +8,7 @@ use crate::summary::{ModelSummary, Summary};
 
 mod amounts;
 mod analysis_html;
+mod assumptions;
 mod calibration_plot;
 mod compare_plot;
 mod dance;
@@ -25,6 +26,7 @@ mod timing_plot;
 mod tornado_plot;
 
 pub use analysis_html::{write_sensitivity, write_sweep};
+pub use assumptions::{Assumption, assumptions};
 pub use calibration_plot::{calibration_svg, write_calibration_plot};
 pub use compare_plot::{compare_svg, write_compare_plot};
 pub use html::write_html;
@@ -80,6 +82,8 @@ pub struct ReportData<'a> {
     pub pairs: Option<crate::pairs::PairTable>,
     /// How the amounts histogram is scaled.
     pub histogram_scale: HistogramScale,
+    /// The scenario's inputs in words (see [`assumptions()`]); empty: no table.
+    pub assumptions: Vec<Assumption>,
 }
 
 /// How the bars of the amounts histogram are scaled.
