@@ -3,6 +3,7 @@
 //! calls [`commands`].
 
 pub mod accumulate;
+pub mod assumptions;
 pub mod analysis;
 pub mod commands;
 pub mod csv_out;

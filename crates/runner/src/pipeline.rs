@@ -233,6 +233,23 @@ pub struct ReportData<'a> {
     pub warnings: Vec<String>,
     /// The agents' outcomes by negotiator-type pair (when the pair varies).
     pub pairs: Option<crate::pairs::PairTable>,
+    /// How the amounts histogram is scaled.
+    pub histogram_scale: HistogramScale,
+    /// The scenario's inputs in words (see [`crate::assumptions::assumptions`]); empty:
+    /// no table.
+    pub assumptions: Vec<crate::assumptions::Assumption>,
+}
+
+/// How the bars of the amounts histogram are scaled.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum HistogramScale {
+    /// Each bar is a share of all the model's trials: a model with few deals draws a
+    /// small histogram beside a model with many (the default: heights compare across
+    /// models).
+    #[default]
+    AllTrials,
+    /// Each model's bars sum to 100% of its own deals: shapes compare, rates do not.
+    OwnDeals,
 }
 
 /// One sampled negotiation, offer by offer.
@@ -291,6 +308,8 @@ pub fn report_data<'a>(loaded: &'a Loaded, finished: &'a Finished) -> ReportData
         dance,
         warnings: finished.info.warnings.clone(),
         pairs: crate::pairs::by_strategy_pair(scenario, &finished.plan, crate::pairs::PAIR_TRIALS),
+        histogram_scale: HistogramScale::default(),
+        assumptions: crate::assumptions::assumptions(scenario, &loaded.text),
     }
 }
 

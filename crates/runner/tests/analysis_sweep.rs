@@ -153,6 +153,12 @@ fn nash_amount_rises_with_the_payee_reservation() {
     }
     let png = image::open(out.join("sweep.png")).expect("decode sweep.png");
     assert!(png.width() >= 2000);
+    let svg = std::fs::read_to_string(out.join("sweep.svg")).expect("svg");
+    assert!(svg.contains("agreed amount (") && svg.contains("agreement"));
+    assert!(
+        svg.contains("parties.us.reservation ("),
+        "x axis title with its unit"
+    );
     let csv = std::fs::read_to_string(out.join("sweep.csv")).expect("csv");
     assert!(csv.starts_with("parties.us.reservation,model,trials,deals,agreement_rate"));
     assert_eq!(csv.lines().count(), 1 + 5 * 5);
@@ -246,7 +252,8 @@ fn two_field_sweep_draws_heat_maps() {
     for stem in ["sweep-median", "sweep-agreement"] {
         let png = image::open(out.join(format!("{stem}.png"))).expect("decode heat map");
         assert!(png.width() >= 2000);
-        assert!(out.join(format!("{stem}.svg")).is_file());
+        let svg = std::fs::read_to_string(out.join(format!("{stem}.svg"))).expect("heat map svg");
+        assert!(svg.contains("parties.us.opening (") && svg.contains("parties.kr.reservation ("));
     }
     let html = std::fs::read_to_string(out.join("sweep.html")).expect("html");
     assert!(html.contains("<svg") && html.contains("parties.kr.reservation"));

@@ -37,6 +37,7 @@ const LAYERS: &[(&str, Layer)] = &[
     ("output", Layer::Engine),
     ("pairs", Layer::Engine),
     ("why", Layer::Engine),
+    ("assumptions", Layer::Engine),
     ("replay_json", Layer::Engine),
     ("starter", Layer::Engine),
     ("analysis", Layer::Analysis),

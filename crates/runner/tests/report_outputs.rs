@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 
 use bargain_core::{Model, Outcome, OutcomeKind, Side, TracedOffer};
 use bargain_runner::report::{
-    DanceTrial, FIGURE_SIZE, IndexEntry, PNG_SCALE, ReportData, write_html, write_index,
-    write_plots,
+    DanceTrial, FIGURE_SIZE, HistogramScale, IndexEntry, PNG_SCALE, ReportData, write_html,
+    write_index, write_plots,
 };
 use bargain_runner::summary::{
     AmountSummary, Histogram, ModelSummary, ObservedFit, QUANTILES, RoundSummary, ScenarioInfo,
@@ -265,6 +265,8 @@ fn sma_data<'a>(summary: &'a Summary, sources: &'a [String]) -> ReportData<'a> {
         ],
         warnings: vec!["payer opening 0.96 is below <its> reservation & fine".to_string()],
         pairs: None,
+        histogram_scale: HistogramScale::default(),
+        assumptions: Vec::new(),
     }
 }
 
@@ -379,6 +381,9 @@ fn sma_plots_and_report() {
         assert!(html.contains(needle), "report.html lacks {needle:?}");
     }
     assert!(!html.contains("<11th SMA>"), "unescaped title");
+    // The observed round (10) against the models' rounds.
+    assert!(html.contains("deals at or before round 10"));
+    assert!(html.contains("median round of deals"));
     assert_offline(&html);
 }
 
@@ -533,6 +538,8 @@ fn empty_data(summary: &Summary) -> ReportData<'_> {
         dance: Vec::new(),
         warnings: Vec::new(),
         pairs: None,
+        histogram_scale: HistogramScale::default(),
+        assumptions: Vec::new(),
     }
 }
 
@@ -647,4 +654,169 @@ fn no_models_and_empty_index() {
     write_index(&dir, &[]).expect("empty index");
     assert!(read(&dir.join("index.json")).contains("\"rows\": []"));
     assert!(read(&dir.join("distributions.svg")).contains("no scenarios"));
+}
+
+/// Heights (max y − min y, in SVG pixels) of the long polylines of an SVG (the model
+/// outlines of the amounts histogram), in drawing order.
+fn outline_heights(svg: &str) -> Vec<f64> {
+    let doc = roxmltree::Document::parse(svg).expect("amounts.svg parses");
+    doc.descendants()
+        .filter(|n| n.has_tag_name("polyline"))
+        .filter_map(|n| n.attribute("points"))
+        .map(|pts| {
+            pts.split_whitespace()
+                .filter_map(|p| p.split_once(','))
+                .filter_map(|(_, y)| y.parse::<f64>().ok())
+                .collect::<Vec<f64>>()
+        })
+        .filter(|ys| ys.len() > 2 * BINS)
+        .map(|ys| {
+            let (lo, hi) = ys
+                .iter()
+                .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &y| {
+                    (a.min(y), b.max(y))
+                });
+            hi - lo
+        })
+        .collect()
+}
+
+#[test]
+fn histograms_scale_by_all_trials_by_default() {
+    // The same shape under two models: one agrees in 5.6% of trials, one always.
+    let models = [("agents", 0.056), ("nash", 1.0)]
+        .iter()
+        .map(|&(name, rate)| {
+            let spec = Spec {
+                name,
+                trials: 10_000,
+                rate,
+                centre: 1.0,
+                sd: 0.08,
+                round_peak: 1.0,
+                rounds: 3,
+            };
+            (name.to_string(), model_summary(&spec, 0.6, 1.4, None))
+        })
+        .collect();
+    let s = summary("rare", "A rare deal beside a sure one", "units", models);
+    let mut data = empty_data(&s);
+    assert_eq!(data.histogram_scale, HistogramScale::AllTrials);
+    let (_keep, dir) = write_all("scale-all", &data);
+    let svg = read(&dir.join("amounts.svg"));
+    assert!(svg.contains("share of all trials"), "y axis title");
+    let h = outline_heights(&svg);
+    assert_eq!(h.len(), 2, "one outline per model: {h:?}");
+    let ratio = h[0] / h[1];
+    assert!(
+        (ratio - 0.056).abs() < 0.01,
+        "agents (5.6% deals) drawn at {ratio:.3} of nash (100%)"
+    );
+
+    data.histogram_scale = HistogramScale::OwnDeals;
+    let (_keep2, dir) = write_all("scale-deals", &data);
+    let svg = read(&dir.join("amounts.svg"));
+    assert!(
+        svg.contains("share of the model&apos;s deals")
+            || svg.contains("share of the model's deals")
+    );
+    let h = outline_heights(&svg);
+    assert_eq!(h.len(), 2, "{h:?}");
+    assert!(
+        (h[0] / h[1] - 1.0).abs() < 0.05,
+        "same shape, same height: {h:?}"
+    );
+}
+
+#[test]
+fn dance_shows_each_trials_own_reservations() {
+    let summary = sma_summary();
+    let data = sma_data(&summary, &[]);
+    let (_keep, dir) = write_all("dance-reservations", &data);
+    let svg = read(&dir.join("dance.svg"));
+    for t in &data.dance {
+        let line = format!(
+            "reservations: payee {}, payer {}",
+            trim(t.payee_reservation),
+            trim(t.payer_reservation)
+        );
+        assert!(
+            svg.contains(&line),
+            "dance.svg lacks {line:?} (trial {})",
+            t.trial
+        );
+    }
+    assert!(svg.contains("own reservations"));
+}
+
+/// A number as the plots print it at 3 significant digits (the test values have ≤ 3).
+fn trim(x: f64) -> String {
+    let s = format!("{x:.3}");
+    let s = s.trim_end_matches('0');
+    s.strip_suffix('.').unwrap_or(s).to_string()
+}
+
+#[test]
+fn ridgeline_shows_rates_and_the_observed_amount() {
+    let sma = sma_summary();
+    let other = other_summary();
+    let entries = vec![
+        IndexEntry {
+            summary: &sma,
+            link: "sma-2019".to_string(),
+        },
+        IndexEntry {
+            summary: &other,
+            link: "japan-hns".to_string(),
+        },
+    ];
+    let (_keep, dir) = out_dir("ridgeline");
+    write_index(&dir, &entries).expect("index");
+    let svg = read(&dir.join("distributions.svg"));
+    let doc = roxmltree::Document::parse(&svg).expect("distributions.svg parses");
+    let texts: Vec<String> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .map(|n| {
+            n.descendants()
+                .filter(roxmltree::Node::is_text)
+                .filter_map(|t| t.text())
+                .collect::<String>()
+                .trim()
+                .to_string()
+        })
+        .collect();
+    // Every row's agreement rate is written (78% for agents, 93% for nash of sma-2019).
+    for (_, rate, ..) in SMA_MODELS {
+        let label = format!("{:.1}%", rate * 100.0);
+        assert!(texts.iter().any(|t| t == &label), "no rate label {label}");
+    }
+    assert!(texts.iter().any(|t| t == "agree"), "rate column heading");
+    // The observed amount of sma-2019: one red line per row of that scenario (6 models).
+    let observed_lines = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("polyline") || n.has_tag_name("path"))
+        .filter(|n| {
+            n.attribute("stroke")
+                .is_some_and(|c| c.eq_ignore_ascii_case("#C81E2D"))
+        })
+        .count();
+    assert_eq!(observed_lines, SMA_MODELS.len(), "observed lines");
+}
+
+#[test]
+fn report_lists_the_scenarios_assumptions() {
+    let summary = sma_summary();
+    let mut data = sma_data(&summary, &[]);
+    let scenario = bargain_runner::scenario::Scenario::builtin_sma_2019();
+    data.assumptions = bargain_runner::report::assumptions(
+        &scenario,
+        bargain_runner::scenario::Scenario::builtin_sma_2019_text(),
+    );
+    let (_keep, dir) = write_all("assumptions", &data);
+    let html = read(&dir.join("report.html"));
+    assert!(html.contains("<h2>Assumptions</h2>"));
+    assert!(html.contains("United States: reservation"));
+    assert!(html.contains("uniform 0.9602–1.13"));
+    assert!(html.contains("uncertain (drawn per trial)") && html.contains(">fixed<"));
 }

@@ -8,7 +8,7 @@ use super::session::{EnsembleOptions, cancel_flag, load, pool, progress_bar};
 use crate::analysis::sweep::{self as sw, SweepError};
 use crate::ensemble::RunError;
 use crate::output::{Kind, Staging};
-use crate::scenario::{MAX_SWEEP_PATHS, SweepAxis, parse_sweep_values};
+use crate::scenario::{MAX_SWEEP_PATHS, SweepAxis};
 
 /// Options of `bargain sweep`.
 #[derive(Debug, Clone, Default)]
@@ -39,19 +39,14 @@ pub fn run(args: &Options) -> Result<(), Error> {
                 Error::Usage(format!("--sweep: expected PATH=VALUES, found `{spec}`"))
             })?;
             let path = path.trim();
-            loaded
+            let axis = loaded
                 .scenario
-                .check_number_path(path)
+                .sweep_axis(path, values)
                 .map_err(|m| Error::Usage(format!("--sweep {path}: {m}")))?;
             if axes.iter().any(|a| a.path == path) {
                 return Err(Error::Usage(format!("--sweep {path}: given twice")));
             }
-            let values = parse_sweep_values(values)
-                .map_err(|m| Error::Usage(format!("--sweep {path}: {m}")))?;
-            axes.push(SweepAxis {
-                path: path.to_owned(),
-                values,
-            });
+            axes.push(axis);
         }
         axes
     };

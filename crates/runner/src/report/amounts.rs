@@ -5,13 +5,13 @@ use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::ReportData;
 use super::figure::{
     Backend, DrawResult, Figure, Swatch, axis_color, draw_legend, draw_message, draw_title,
 };
 use super::style::{
     GRID, INK, Scale, ZONE, darken, model_color, pct_tick_format, sig, tick_format,
 };
+use super::{HistogramScale, ReportData};
 use crate::summary::AmountSummary;
 
 /// Width of the legend column, in design pixels.
@@ -83,6 +83,16 @@ impl Shape {
             Shape::Bins(bins) => bins.iter().map(|b| b.2).fold(0.0, f64::max),
             Shape::Spike(_) => 1.0,
         }
+    }
+}
+
+/// The factor that turns a model's shares of deals into bar heights: 1 for
+/// [`HistogramScale::OwnDeals`], `deals / trials` for [`HistogramScale::AllTrials`].
+pub(crate) fn height_factor(scale: HistogramScale, deals: u64, trials: u64) -> f64 {
+    match scale {
+        HistogramScale::OwnDeals => 1.0,
+        HistogramScale::AllTrials if trials > 0 => deals.min(trials) as f64 / trials as f64,
+        HistogramScale::AllTrials => 0.0,
     }
 }
 
@@ -166,19 +176,32 @@ impl Figure for Amounts<'_> {
     fn draw<DB: Backend>(&self, root: &DrawingArea<DB, Shift>, s: Scale) -> DrawResult {
         let summary = self.data.summary;
         let models = super::ordered_models(summary);
+        let scale = self.data.histogram_scale;
+        // (name, height factor, shape): shares of deals times the factor.
         let series: Vec<(&str, f64, Shape)> = models
             .iter()
             .filter_map(|&(name, m)| {
-                let shape = m.amount.as_ref().and_then(Shape::of)?;
-                Some((name, m.agreement_rate, shape))
+                let a = m.amount.as_ref()?;
+                let shape = Shape::of(a)?;
+                Some((name, height_factor(scale, a.count, m.trials), shape))
             })
             .collect();
+        let (per, y_desc) = match scale {
+            HistogramScale::AllTrials => (
+                "bar heights are shares of all of a model's trials",
+                "share of all trials",
+            ),
+            HistogramScale::OwnDeals => (
+                "each model's bars sum to 100% of its deals",
+                "share of the model's deals",
+            ),
+        };
         let top = draw_title(
             root,
             s,
             &summary.scenario.title,
             &format!(
-                "Agreed amounts per model over {} trials (each model's bars sum to 100% of its deals)",
+                "Agreed amounts per model over {} trials ({per})",
                 summary.trials
             ),
         )?;
@@ -259,7 +282,7 @@ impl Figure for Amounts<'_> {
         };
         let peak = series
             .iter()
-            .map(|(_, _, sh)| sh.peak())
+            .map(|(_, k, sh)| k * sh.peak())
             .fold(0.0, f64::max)
             .max(1e-9);
 
@@ -308,7 +331,7 @@ impl Figure for Amounts<'_> {
             .label_style(s.text(14.0))
             .axis_desc_style(s.text(16.0))
             .x_desc(format!("agreed amount ({})", summary.scenario.unit))
-            .y_desc("share of deals")
+            .y_desc(y_desc)
             .set_all_tick_mark_size(s.px(5.0))
             .draw()?;
 
@@ -322,14 +345,14 @@ impl Figure for Amounts<'_> {
         }
 
         let spike_w = (x1 - x0) * 0.006;
-        for (name, _, shape) in &series {
+        for (name, k, shape) in &series {
             let color = model_color(name);
             match shape {
                 Shape::Bins(bins) => {
                     let mut outline = Vec::with_capacity(bins.len() * 2 + 2);
                     for &(lo, hi, share) in bins {
-                        outline.push((lo, share));
-                        outline.push((hi, share));
+                        outline.push((lo, k * share));
+                        outline.push((hi, k * share));
                     }
                     chart.draw_series(AreaSeries::new(
                         outline.iter().copied(),
@@ -344,7 +367,7 @@ impl Figure for Amounts<'_> {
                     chart.draw_series(LineSeries::new(path, color.stroke_width(s.upx(2.0))))?;
                 }
                 Shape::Spike(x) => {
-                    let r = [(x - spike_w, 0.0), (x + spike_w, 1.0)];
+                    let r = [(x - spike_w, 0.0), (x + spike_w, *k)];
                     chart
                         .draw_series(std::iter::once(Rectangle::new(r, color.mix(0.3).filled())))?;
                     chart.draw_series(std::iter::once(Rectangle::new(

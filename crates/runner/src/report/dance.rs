@@ -4,7 +4,6 @@ use bargain_core::{OutcomeKind, Side};
 use plotters::coord::Shift;
 use plotters::element::DashedPathElement;
 use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::amounts::padded_range;
 use super::figure::{
@@ -94,19 +93,13 @@ impl Figure for Dance<'_> {
             draw_message(&chart_area, s, "no negotiation traces to show")?;
             return Ok(());
         }
-        let first = trials[0];
-        let reservations = [
-            (first.payee_reservation, PAYEE, "payee reservation"),
-            (first.payer_reservation, PAYER, "payer reservation"),
-        ];
-
         let mut entries = vec![
             (Swatch::Line(PAYEE), "payee offers".to_string()),
             (Swatch::Line(PAYER), "payer offers".to_string()),
             (Swatch::Ring(INK), "accepted offer".to_string()),
             (
                 Swatch::Dashed(INK),
-                format!("reservations, trial {}", first.trial),
+                "the trial's own reservations".to_string(),
             ),
             (Swatch::None, "trials (darkest first):".to_string()),
         ];
@@ -116,6 +109,14 @@ impl Figure for Dance<'_> {
             entries.push((
                 Swatch::Pair(lighten(PAYEE, f), lighten(PAYER, f)),
                 describe(t, 3),
+            ));
+            entries.push((
+                Swatch::None,
+                format!(
+                    "    reservations: payee {}, payer {}",
+                    sig(t.payee_reservation, 3),
+                    sig(t.payer_reservation, 3)
+                ),
             ));
         }
         if n > LISTED_TRIALS {
@@ -129,7 +130,11 @@ impl Figure for Dance<'_> {
         let amounts = trials
             .iter()
             .flat_map(|t| t.offers.iter().map(|o| o.amount).chain(t.outcome.amount))
-            .chain(reservations.iter().map(|r| r.0));
+            .chain(
+                trials
+                    .iter()
+                    .flat_map(|t| [t.payee_reservation, t.payer_reservation]),
+            );
         let Some((y0, y1)) = padded_range(amounts, 0.08) else {
             draw_message(&chart_area, s, "no finite offers to show")?;
             return Ok(());
@@ -162,36 +167,21 @@ impl Figure for Dance<'_> {
             .set_all_tick_mark_size(s.px(5.0))
             .draw()?;
 
-        // Reservations of the first trial: the higher labelled above its line, the lower below.
-        let xs = 0.5;
-        // The payer's reservation is normally the higher one; labels never share a side.
-        let payer_above = first
-            .payee_reservation
-            .partial_cmp(&first.payer_reservation)
-            != Some(std::cmp::Ordering::Greater);
-        for (k, (value, color, label)) in reservations.into_iter().enumerate() {
-            if !value.is_finite() {
-                continue;
+        // Each trial's own reservations: dashed, in the trial's shade, across its offers.
+        for (i, t) in trials.iter().enumerate().rev() {
+            let f = shade(i, n);
+            let right = pos[i].last().copied().unwrap_or(1.0) + 0.25;
+            for (value, base) in [(t.payee_reservation, PAYEE), (t.payer_reservation, PAYER)] {
+                if !value.is_finite() {
+                    continue;
+                }
+                chart.draw_series(std::iter::once(DashedPathElement::new(
+                    vec![(0.5, value), (right, value)],
+                    s.px(8.0),
+                    s.px(5.0),
+                    lighten(base, f).stroke_width(s.upx(1.5)),
+                )))?;
             }
-            chart.draw_series(std::iter::once(DashedPathElement::new(
-                vec![(xs, value), (xmax + 0.75, value)],
-                s.px(8.0),
-                s.px(5.0),
-                color.stroke_width(s.upx(1.5)),
-            )))?;
-            let (px, py) = chart.backend_coord(&(xmax + 0.75, value));
-            let above = (k == 1) == payer_above;
-            let (vpos, dy) = if above {
-                (VPos::Bottom, -s.px(3.0))
-            } else {
-                (VPos::Top, s.px(3.0))
-            };
-            let style = s.text(14.0).color(&color).pos(Pos::new(HPos::Right, vpos));
-            root.draw(&Text::new(
-                format!("{label} {}", sig(value, 3)),
-                (px - s.px(4.0), py + dy),
-                style,
-            ))?;
         }
 
         // Offers, lightest trial first so the first trial is on top.

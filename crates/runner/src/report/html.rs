@@ -237,12 +237,24 @@ fn page(data: &ReportData<'_>, svgs: [&str; 3]) -> Result<String, fmt::Error> {
 
     // Plots.
     writeln!(out, "<h2>Plots</h2>")?;
+    let amounts_caption = format!(
+        "{} Solid line: observed outcome; dashed: closed forms at central values; shaded: \
+         zone of agreement at central values, after outside options and ratification limits.",
+        match data.histogram_scale {
+            super::HistogramScale::AllTrials => {
+                "Bar heights are shares of all of a model's trials, so a model that rarely \
+                 agrees draws a small histogram."
+            }
+            super::HistogramScale::OwnDeals => {
+                "Each model's histogram is normalized to its own deals (shapes compare, \
+                 agreement rates do not)."
+            }
+        }
+    );
     let captions = [
         (
             "Distribution of agreed amounts per model",
-            "Each model's histogram is normalized to its own deals. Solid line: observed \
-             outcome; dashed: closed forms at central values; shaded: zone of agreement at central \
-             values, after outside options and ratification limits.",
+            amounts_caption.as_str(),
         ),
         (
             "Deals per round and outcome kinds",
@@ -251,7 +263,7 @@ fn page(data: &ReportData<'_>, svgs: [&str; 3]) -> Result<String, fmt::Error> {
         (
             "Negotiation dance",
             "Every offer of one trial of each outcome the agents reached (the first such \
-             trial); dashed: the reservations of the first trial listed; rings: accepted offers.",
+             trial); dashed: each trial's own reservations, in its shade; rings: accepted offers.",
         ),
     ];
     for (svg, (label, caption)) in svgs.iter().zip(captions) {
@@ -384,6 +396,9 @@ fn page(data: &ReportData<'_>, svgs: [&str; 3]) -> Result<String, fmt::Error> {
                 sig(x, 6)
             )?;
         }
+        if let Some((_, Some(r))) = data.observed {
+            write_observed_round(&mut out, &models, r)?;
+        }
         if fits.is_empty() {
             writeln!(
                 out,
@@ -465,6 +480,8 @@ fn page(data: &ReportData<'_>, svgs: [&str; 3]) -> Result<String, fmt::Error> {
         writeln!(out, "</tbody></table>")?;
     }
 
+    write_assumptions(&mut out, data)?;
+
     // Sources.
     if !data.sources.is_empty() {
         writeln!(out, "<h2>Sources</h2>\n<ol class=\"sources\">")?;
@@ -487,9 +504,108 @@ fn page(data: &ReportData<'_>, svgs: [&str; 3]) -> Result<String, fmt::Error> {
     Ok(out)
 }
 
+/// The median round of deals and the share of deals at or before round `r` (1-based),
+/// from deals per round (`counts[0]` is round 1); `None` without deals.
+pub(crate) fn round_stats(counts: &[u64], r: u32) -> Option<(u32, f64)> {
+    let deals: u64 = counts.iter().sum();
+    if deals == 0 {
+        return None;
+    }
+    let mut acc = 0;
+    let mut median = counts.len() as u32;
+    for (i, &c) in counts.iter().enumerate() {
+        acc += c;
+        if 2 * acc >= deals {
+            median = i as u32 + 1;
+            break;
+        }
+    }
+    let by: u64 = counts.iter().take(r as usize).sum();
+    Some((median, by as f64 / deals as f64))
+}
+
+/// The observed round against each model's rounds of deals.
+fn write_observed_round(out: &mut String, models: &[(&str, &ModelSummary)], r: u32) -> fmt::Result {
+    writeln!(
+        out,
+        "<table><thead><tr><th>model</th><th>median round of deals</th>\
+         <th>deals at or before round {r}</th><th>trials with a deal by round {r}</th>\
+         </tr></thead><tbody>"
+    )?;
+    for &(name, m) in models {
+        let Some((median, share)) = round_stats(&m.round.counts, r) else {
+            writeln!(
+                out,
+                "<tr><td>{}</td><td>–</td><td>–</td><td>–</td></tr>",
+                model_cell(name)
+            )?;
+            continue;
+        };
+        writeln!(
+            out,
+            "<tr><td>{}</td><td>{median}</td><td>{}</td><td>{}</td></tr>",
+            model_cell(name),
+            pct(share),
+            pct(share * m.agreement_rate)
+        )?;
+    }
+    writeln!(out, "</tbody></table>")?;
+    writeln!(
+        out,
+        "<p class=\"note\">Rounds of each model's deals against the round of the real \
+         agreement (closed-form models agree in round 1 by construction).</p>"
+    )
+}
+
+/// The scenario's assumptions: uncertain inputs with their distributions, then fixed ones.
+fn write_assumptions(out: &mut String, data: &ReportData<'_>) -> fmt::Result {
+    if data.assumptions.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "<h2>Assumptions</h2>")?;
+    writeln!(
+        out,
+        "<div class=\"scroll\"><table><thead><tr><th>input</th><th>field</th>\
+         <th>value</th><th>kind</th></tr></thead><tbody>"
+    )?;
+    for a in &data.assumptions {
+        writeln!(
+            out,
+            "<tr><td>{}</td><td><code>{}</code></td><td>{}</td><td>{}</td></tr>",
+            escape(&a.label),
+            escape(&a.path),
+            escape(&a.value),
+            if a.uncertain {
+                "uncertain (drawn per trial)"
+            } else {
+                "fixed"
+            }
+        )?;
+    }
+    writeln!(out, "</tbody></table></div>")?;
+    writeln!(
+        out,
+        "<p class=\"note\">As written in the scenario file; amounts in {}. A choice of \
+         negotiator types is drawn with the weights shown.</p>",
+        escape(&data.summary.scenario.unit)
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rounds_against_the_observed_round() {
+        // 10 deals: 2 in round 1, 3 in round 2, 5 in round 4.
+        let counts = [2, 3, 0, 5];
+        assert_eq!(round_stats(&counts, 2), Some((2, 0.5)));
+        assert_eq!(round_stats(&counts, 3), Some((2, 0.5)));
+        assert_eq!(round_stats(&counts, 10), Some((2, 1.0)));
+        assert_eq!(round_stats(&counts, 1), Some((2, 0.2)));
+        assert_eq!(round_stats(&[0, 0, 4], 1), Some((3, 0.0)));
+        assert_eq!(round_stats(&[0, 0], 1), None);
+    }
 
     #[test]
     fn escapes_markup() {

@@ -132,7 +132,9 @@ fn page(entries: &[IndexEntry<'_>], svg: &str) -> Result<String, fmt::Error> {
     writeln!(
         out,
         "<figure>{}<figcaption>Each row is normalized to its own peak; black tick: median; \
-         grey bar: central 90% (p05–p95). One panel per unit.</figcaption></figure>",
+         grey bar: central 90% (p05–p95); red line with a triangle: the scenario's observed \
+         amount, where it has one. The agreement rate of each row is written at its right. \
+         One panel per unit.</figcaption></figure>",
         inline_svg(svg, "Distributions of agreed amounts by scenario and model")
     )?;
     writeln!(

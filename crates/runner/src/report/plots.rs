@@ -11,8 +11,9 @@ use super::rounds::Rounds;
 
 /// Write the plots of one scenario into `dir` (which must exist):
 ///
-/// - `amounts.svg`/`.png`: the distribution of agreed amounts per model (each model's
-///   histogram normalized to its own deals), the observed amount, each closed-form
+/// - `amounts.svg`/`.png`: the distribution of agreed amounts per model (scaled by
+///   [`super::HistogramScale`]: shares of all trials, or of each model's own deals), the
+///   observed amount, each closed-form
 ///   model's point at central values and the zone of agreement;
 /// - `rounds.svg`/`.png`: deals per round per model, and the share of each outcome kind;
 /// - `dance.svg`/`.png`: the offers of the sample trials of the `agents` model.

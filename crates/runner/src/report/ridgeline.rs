@@ -17,6 +17,10 @@ const PANEL_CHROME: f64 = 96.0;
 const TITLE: f64 = 70.0;
 /// Height of a ridge relative to its row.
 const RIDGE: f64 = 0.88;
+/// Design width of the agreement-rate column right of the plot.
+const RATE_W: f64 = 84.0;
+/// The colour of the observed amount.
+const OBSERVED: RGBColor = RGBColor(200, 30, 45);
 
 /// One ridge.
 struct Row<'a> {
@@ -25,6 +29,10 @@ struct Row<'a> {
     shape: Option<Shape>,
     median: Option<f64>,
     interval: Option<(f64, f64)>,
+    /// The model's agreement rate (0–1).
+    rate: f64,
+    /// The scenario's observed amount, if it has one.
+    observed: Option<f64>,
 }
 
 /// The distributions figure of an index.
@@ -46,6 +54,13 @@ impl<'a> Distributions<'a> {
                     panels.len() - 1
                 }
             };
+            // The scenario's observed amount (each model with deals carries it).
+            let observed = e
+                .summary
+                .models
+                .values()
+                .find_map(|m| m.observed.as_ref().map(|o| o.amount))
+                .filter(|x| x.is_finite());
             for (model, m) in super::ordered_models(e.summary) {
                 let q = |k: &str| super::html::quantile(m, k);
                 let interval = q("p05").zip(q("p95"));
@@ -55,6 +70,8 @@ impl<'a> Distributions<'a> {
                     shape: m.amount.as_ref().and_then(Shape::of),
                     median: q("p50"),
                     interval,
+                    rate: m.agreement_rate,
+                    observed,
                 });
             }
         }
@@ -78,7 +95,7 @@ impl Figure for Distributions<'_> {
             root,
             s,
             "Agreed amounts by scenario and model",
-            "Each row is normalized to its own peak. Black tick: median; grey bar: central 90% (p05–p95).",
+            "Each row is normalized to its own peak. Black tick: median; grey bar: central 90% (p05–p95); red line: observed amount. Right: agreement rate.",
         )?;
         let (_, mut rest) = root.split_vertically(top + s.px(6.0));
         if self.panels.is_empty() {
@@ -116,7 +133,12 @@ fn draw_panel<DB: Backend>(
 
     let points = rows.iter().flat_map(|r| {
         let (a, b) = r.shape.as_ref().map_or((f64::NAN, f64::NAN), Shape::extent);
-        [a, b, r.median.unwrap_or(f64::NAN)]
+        [
+            a,
+            b,
+            r.median.unwrap_or(f64::NAN),
+            r.observed.unwrap_or(f64::NAN),
+        ]
     });
     let Some((x0, x1)) = padded_range(points, 0.03) else {
         draw_message(&body, s, "no deals")?;
@@ -125,7 +147,7 @@ fn draw_panel<DB: Backend>(
     let n = rows.len().max(1) as f64;
     let mut chart = ChartBuilder::on(&body)
         .margin_left(s.px(8.0))
-        .margin_right(s.px(24.0))
+        .margin_right(s.px(RATE_W))
         .margin_bottom(s.px(6.0))
         .x_label_area_size(s.px(56.0))
         .y_label_area_size(label_w)
@@ -146,7 +168,17 @@ fn draw_panel<DB: Backend>(
         .set_all_tick_mark_size(s.px(5.0))
         .draw()?;
 
-    let (xr, _) = chart.plotting_area().get_pixel_range();
+    let (xr, yr) = chart.plotting_area().get_pixel_range();
+    let base_px = area.get_base_pixel();
+    // Heading of the agreement-rate column.
+    area.draw(&Text::new(
+        "agree".to_string(),
+        (
+            xr.end + s.px(RATE_W) - s.px(10.0) - base_px.0,
+            yr.start - s.px(4.0) - base_px.1,
+        ),
+        s.muted(13.0).pos(Pos::new(HPos::Right, VPos::Bottom)),
+    ))?;
     let spike_w = (x1 - x0) * 0.004;
     for (i, r) in rows.iter().enumerate() {
         let base = n - 1.0 - i as f64;
@@ -166,6 +198,16 @@ fn draw_panel<DB: Backend>(
                 py - area.get_base_pixel().1,
             ),
             style,
+        ))?;
+
+        // Agreement rate, right of the ridge.
+        area.draw(&Text::new(
+            super::style::pct(r.rate),
+            (
+                xr.end + s.px(RATE_W) - s.px(10.0) - base_px.0,
+                py - base_px.1,
+            ),
+            label_style.clone().pos(Pos::new(HPos::Right, VPos::Center)),
         ))?;
 
         match &r.shape {
@@ -206,7 +248,6 @@ fn draw_panel<DB: Backend>(
             None => {
                 let (px, py) = chart.backend_coord(&((x0 + x1) / 2.0, base + 0.4));
                 let style = s.muted(14.0).pos(Pos::new(HPos::Center, VPos::Center));
-                let base_px = area.get_base_pixel();
                 area.draw(&Text::new(
                     "no deals".to_string(),
                     (px - base_px.0, py - base_px.1),
@@ -225,6 +266,20 @@ fn draw_panel<DB: Backend>(
                 vec![(m, base), (m, base + RIDGE * 0.75)],
                 INK.stroke_width(s.upx(2.5)),
             )))?;
+        }
+        if let Some(x) = r.observed.filter(|x| (x0..=x1).contains(x)) {
+            chart.draw_series(std::iter::once(PathElement::new(
+                vec![(x, base), (x, base + RIDGE)],
+                OBSERVED.stroke_width(s.upx(2.0)),
+            )))?;
+            // A marker on top: a small downward triangle.
+            let (px, py) = chart.backend_coord(&(x, base + RIDGE));
+            let (px, py) = (px - base_px.0, py - base_px.1);
+            let d = s.px(5.0);
+            area.draw(&Polygon::new(
+                vec![(px - d, py - d), (px + d, py - d), (px, py + d / 2)],
+                OBSERVED.filled(),
+            ))?;
         }
     }
     Ok(())

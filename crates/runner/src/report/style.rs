@@ -211,7 +211,13 @@ pub(crate) fn integer_ticks(v: &f64) -> String {
 
 /// A percentage tick formatter for shares on an axis whose top is `hi`.
 pub(crate) fn pct_tick_format(hi: f64) -> impl Fn(&f64) -> String {
-    let decimals = if hi >= 0.08 { 0 } else { 1 };
+    // About six ticks: enough decimals to resolve a sixth of the axis.
+    let step = hi * 100.0 / 6.0;
+    let decimals = if step.is_finite() && step > 0.0 {
+        (-step.log10().floor()).clamp(0.0, 4.0) as usize
+    } else {
+        0
+    };
     move |v: &f64| format!("{:.*}%", decimals, v * 100.0)
 }
 

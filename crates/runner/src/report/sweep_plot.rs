@@ -19,6 +19,51 @@ const TITLE_H: u32 = 70;
 /// Width of the figures.
 const WIDTH: u32 = 1000;
 
+/// The unit of a swept field, from the last part of its path (`None`: no unit).
+pub(crate) fn field_unit(path: &str, unit: &str) -> Option<String> {
+    let unit = if unit.is_empty() { "amount" } else { unit };
+    let last = path.rsplit('.').next().unwrap_or(path);
+    Some(match last {
+        "opening" | "reservation" | "ratification" | "outside_option" => unit.to_string(),
+        "lapse_cost" => format!("{unit} per month"),
+        "round_months" => "months per round".to_string(),
+        "discount" => "factor per offer".to_string(),
+        "breakdown_risk" => "probability per offer".to_string(),
+        "max_rounds" => "rounds".to_string(),
+        _ => return None,
+    })
+}
+
+/// An axis title: the field path and its unit.
+pub(crate) fn axis_title(path: &str, unit: &str) -> String {
+    match field_unit(path, unit) {
+        Some(u) => format!("{path} ({u})"),
+        None => path.to_string(),
+    }
+}
+
+/// An agreement rate as a cell label: whole percents, but never `0%` or `100%` for a
+/// rate that is not exactly 0 or 1 (0.1–0.4% print as `0.1%`–`0.4%`).
+pub(crate) fn rate_label(v: f64) -> String {
+    if !v.is_finite() {
+        return "–".to_string();
+    }
+    let p = v * 100.0;
+    if p == 0.0 || p == 100.0 {
+        return format!("{p:.0}%");
+    }
+    let mut decimals = 0;
+    while decimals < 3 {
+        let text = format!("{p:.decimals$}");
+        let shown: f64 = text.parse().unwrap_or(p);
+        if shown != 0.0 && shown != 100.0 {
+            break;
+        }
+        decimals += 1;
+    }
+    format!("{p:.decimals$}%")
+}
+
 fn layout(models: usize) -> (usize, usize) {
     let cols = models.clamp(1, COLS);
     (cols, models.max(1).div_ceil(cols))
@@ -54,12 +99,29 @@ impl Figure for Fan<'_> {
             ),
         )?;
         let (_, body) = root.split_vertically(top);
-        let (body, footer) = body.split_vertically(body.dim_in_pixel().1 - s.upx(24.0));
-        footer.draw(&Text::new(
-            format!("x axis: {path}"),
-            (s.px(16.0), s.px(2.0)),
-            s.muted(14.0),
-        ))?;
+        let (body, _) = body.split_vertically(body.dim_in_pixel().1 - s.upx(24.0));
+        let unit = if r.scenario.unit.is_empty() {
+            "amount"
+        } else {
+            r.scenario.unit.as_str()
+        };
+        let titles = FanTitles {
+            x: axis_title(path, unit),
+            amount: format!("agreed amount ({unit})"),
+        };
+        // One rate scale for every panel, zoomed in when every rate is small.
+        let top_rate = r
+            .points
+            .iter()
+            .flat_map(|p| p.models.values())
+            .map(|m| m.agreement_rate)
+            .filter(|x| x.is_finite())
+            .fold(0.0, f64::max);
+        let rate_hi = if top_rate > 0.0 && top_rate < 0.5 {
+            top_rate * 1.15
+        } else {
+            1.05
+        };
         let xs: Vec<f64> = r.points.iter().map(|p| p.at[0]).collect();
         let (xlo, xhi) = span(xs.iter().copied());
         let (xlo, xhi) = pad(xlo, xhi, 0.03);
@@ -79,7 +141,14 @@ impl Figure for Fan<'_> {
                 .iter()
                 .filter_map(|p| p.models.get(name).map(|m| (p.at[0], m)))
                 .collect();
-            draw_fan_panel(panel, s, name, &stats, (xlo, xhi), (ylo, yhi))?;
+            draw_fan_panel(
+                panel,
+                s,
+                name,
+                &stats,
+                &titles,
+                ((xlo, xhi), (ylo, yhi), rate_hi),
+            )?;
         }
         Ok(())
     }
@@ -105,13 +174,21 @@ fn pad(lo: f64, hi: f64, share: f64) -> (f64, f64) {
     (lo - w * share, hi + w * share)
 }
 
+/// The axis titles of the fan panels.
+struct FanTitles {
+    /// The swept field and its unit.
+    x: String,
+    /// The amount axis.
+    amount: String,
+}
+
 fn draw_fan_panel<DB: Backend>(
     area: &DrawingArea<DB, Shift>,
     s: Scale,
     name: &str,
     stats: &[(f64, &PointStats)],
-    (xlo, xhi): (f64, f64),
-    (ylo, yhi): (f64, f64),
+    titles: &FanTitles,
+    ((xlo, xhi), (ylo, yhi), rate_hi): ((f64, f64), (f64, f64), f64),
 ) -> DrawResult {
     let color = model_color(name);
     let (w, h) = area.dim_in_pixel();
@@ -130,7 +207,7 @@ fn draw_fan_panel<DB: Backend>(
         .margin_right(s.px(14.0))
         .margin_top(s.px(4.0))
         .x_label_area_size(s.px(4.0))
-        .y_label_area_size(s.px(58.0))
+        .y_label_area_size(s.px(74.0))
         .build_cartesian_2d(xlo..xhi, ylo..yhi)?;
     chart
         .configure_mesh()
@@ -142,6 +219,8 @@ fn draw_fan_panel<DB: Backend>(
         .y_labels(5)
         .y_label_formatter(&fy)
         .label_style(s.text(13.0))
+        .axis_desc_style(s.text(13.0))
+        .y_desc(titles.amount.as_str())
         .set_all_tick_mark_size(s.px(4.0))
         .draw()?;
     let band = |lo: fn(&PointStats) -> Option<f64>,
@@ -193,15 +272,15 @@ fn draw_fan_panel<DB: Backend>(
         ))?;
     }
 
-    let fp = pct_tick_format(1.0);
+    let fp = pct_tick_format(rate_hi.min(1.0));
     let mut rate = ChartBuilder::on(&lower)
         .margin_left(s.px(6.0))
         .margin_right(s.px(14.0))
         .margin_top(s.px(6.0))
-        .margin_bottom(s.px(6.0))
-        .x_label_area_size(s.px(26.0))
-        .y_label_area_size(s.px(58.0))
-        .build_cartesian_2d(xlo..xhi, 0.0..1.05)?;
+        .margin_bottom(s.px(2.0))
+        .x_label_area_size(s.px(44.0))
+        .y_label_area_size(s.px(74.0))
+        .build_cartesian_2d(xlo..xhi, 0.0..rate_hi)?;
     rate.configure_mesh()
         .disable_x_mesh()
         .bold_line_style(GRID.stroke_width(s.upx(1.0)))
@@ -212,6 +291,14 @@ fn draw_fan_panel<DB: Backend>(
         .x_label_formatter(&fx)
         .y_label_formatter(&fp)
         .label_style(s.text(13.0))
+        .axis_desc_style(s.text(13.0))
+        .x_desc(fit_text(
+            area,
+            &titles.x,
+            &s.text(13.0),
+            w.saturating_sub(s.upx(100.0)),
+        )?)
+        .y_desc("agreement")
         .set_all_tick_mark_size(s.px(4.0))
         .draw()?;
     let pts: Vec<(f64, f64)> = stats.iter().map(|(x, m)| (*x, m.agreement_rate)).collect();
@@ -223,14 +310,6 @@ fn draw_fan_panel<DB: Backend>(
         pts.iter()
             .map(|&p| Circle::new(p, s.px(3.0), INK.mix(0.75).filled())),
     )?;
-    let (_, yr) = rate.plotting_area().get_pixel_range();
-    let (bx, by) = lower.get_base_pixel();
-    let (xr, _) = rate.plotting_area().get_pixel_range();
-    lower.draw(&Text::new(
-        "agreement rate".to_string(),
-        (xr.start - bx + s.px(6.0), yr.start - by + s.px(2.0)),
-        s.muted(13.0),
-    ))?;
     Ok(())
 }
 
@@ -288,7 +367,7 @@ impl Heat<'_> {
     fn label(&self, v: f64) -> String {
         match self.stat {
             HeatStat::Median => sig(v, 4),
-            HeatStat::Agreement => format!("{:.0}%", v * 100.0),
+            HeatStat::Agreement => rate_label(v),
         }
     }
 }
@@ -326,6 +405,11 @@ impl Figure for Heat<'_> {
         )?;
         let (_, body) = root.split_vertically(top);
         let (body, legend) = body.split_vertically(body.dim_in_pixel().1 - s.upx(60.0));
+        let unit = if r.scenario.unit.is_empty() {
+            "amount"
+        } else {
+            r.scenario.unit.as_str()
+        };
         let values = r
             .points
             .iter()
@@ -367,8 +451,8 @@ impl Figure for Heat<'_> {
                 .margin_left(s.px(6.0))
                 .margin_right(s.px(14.0))
                 .margin_bottom(s.px(4.0))
-                .x_label_area_size(s.px(26.0))
-                .y_label_area_size(s.px(52.0))
+                .x_label_area_size(s.px(44.0))
+                .y_label_area_size(s.px(70.0))
                 .build_cartesian_2d(-0.5..nx as f64 - 0.5, -0.5..ny as f64 - 0.5)?;
             chart
                 .configure_mesh()
@@ -379,11 +463,14 @@ impl Figure for Heat<'_> {
                 .x_label_formatter(&fxl)
                 .y_label_formatter(&fyl)
                 .label_style(s.text(12.0))
+                .axis_desc_style(s.text(13.0))
+                .x_desc(axis_title(&ax.path, unit))
+                .y_desc(axis_title(&ay.path, unit))
                 .set_all_tick_mark_size(s.px(3.0))
                 .draw()?;
             let (xr, _) = chart.plotting_area().get_pixel_range();
             let cell_w = (xr.end - xr.start) as f64 / nx as f64;
-            let annotate = cell_w >= s.0 * 34.0 && ny <= 12;
+            let annotate = cell_w >= s.0 * 40.0 && ny <= 12;
             for (k, p) in r.points.iter().enumerate() {
                 let (iy, ix) = (k / nx, k % nx);
                 let Some(v) = p.models.get(name).and_then(|m| self.value(m)) else {
@@ -445,5 +532,34 @@ impl Figure for Heat<'_> {
             s.muted(13.0).pos(Pos::new(HPos::Center, VPos::Top)),
         ))?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn small_rates_are_not_printed_as_zero() {
+        assert_eq!(rate_label(0.001), "0.1%");
+        assert_eq!(rate_label(0.004), "0.4%");
+        assert_eq!(rate_label(0.00004), "0.004%");
+        assert_eq!(rate_label(0.9996), "99.96%");
+        assert_eq!(rate_label(0.42), "42%");
+        assert_eq!(rate_label(0.0), "0%");
+        assert_eq!(rate_label(1.0), "100%");
+    }
+
+    #[test]
+    fn axis_titles_carry_units() {
+        assert_eq!(
+            axis_title("parties.us.opening", "trillion KRW"),
+            "parties.us.opening (trillion KRW)"
+        );
+        assert_eq!(
+            axis_title("protocol.breakdown_risk", "x"),
+            "protocol.breakdown_risk (probability per offer)"
+        );
+        assert_eq!(axis_title("parties.us.power", "x"), "parties.us.power");
     }
 }

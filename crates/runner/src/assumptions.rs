@@ -1,0 +1,238 @@
+//! The scenario's assumptions in words, for the report page: every uncertain input with
+//! its distribution ("uniform 0.95–0.99") and every fixed input with its value, read
+//! from the scenario file as written.
+
+use crate::scenario::Scenario;
+
+/// One input of the scenario, in words.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Assumption {
+    /// Human-readable name (`United States: reservation`).
+    pub label: String,
+    /// The field path (`parties.us.reservation`).
+    pub path: String,
+    /// The value or distribution in words (`uniform 0.9602–1.13`).
+    pub value: String,
+    /// Whether it is drawn anew in every trial.
+    pub uncertain: bool,
+}
+
+/// Fields of `[protocol]` and `[calendar]` shown, in order.
+const PROTOCOL: [&str; 2] = ["max_rounds", "breakdown_risk"];
+const CALENDAR: [&str; 4] = ["start", "expiry", "end", "round_months"];
+/// Fields of a party shown, in order (then its `strategy`).
+const PARTY: [&str; 8] = [
+    "opening",
+    "reservation",
+    "discount",
+    "power",
+    "ratification",
+    "outside_option",
+    "lapse_cost",
+    "end_game",
+];
+const STRATEGY: [&str; 8] = [
+    "kind",
+    "preset",
+    "exponent",
+    "max_aspiration",
+    "eps",
+    "beta",
+    "kappa",
+    "family",
+];
+
+/// The assumptions of `scenario`, read from its file text `text` (uncertain inputs
+/// first, each group in file order). An unreadable text gives no rows.
+#[must_use]
+pub fn assumptions(scenario: &Scenario, text: &str) -> Vec<Assumption> {
+    let Ok(doc) = text.parse::<toml::Table>() else {
+        return Vec::new();
+    };
+    let mut rows = Vec::new();
+    let mut add = |path: String, value: &toml::Value| {
+        if let Some((words, uncertain)) = words(value) {
+            rows.push(Assumption {
+                label: label(scenario, &path),
+                path,
+                value: words,
+                uncertain,
+            });
+        }
+    };
+    let table = |v: Option<&toml::Value>| v.and_then(toml::Value::as_table).cloned();
+    if let Some(t) = table(doc.get("protocol")) {
+        for key in PROTOCOL {
+            if let Some(v) = t.get(key) {
+                add(format!("protocol.{key}"), v);
+            }
+        }
+    }
+    if let Some(t) = table(doc.get("calendar")) {
+        for key in CALENDAR {
+            if let Some(v) = t.get(key) {
+                add(format!("calendar.{key}"), v);
+            }
+        }
+    }
+    if let Some(parties) = table(doc.get("parties")) {
+        for (key, party) in &parties {
+            let Some(party) = party.as_table() else {
+                continue;
+            };
+            for field in PARTY {
+                if let Some(v) = party.get(field) {
+                    add(format!("parties.{key}.{field}"), v);
+                }
+            }
+            if let Some(strategy) = party.get("strategy").and_then(toml::Value::as_table) {
+                for field in STRATEGY {
+                    if let Some(v) = strategy.get(field) {
+                        add(format!("parties.{key}.strategy.{field}"), v);
+                    }
+                }
+            }
+        }
+    }
+    // Uncertain first; the sort is stable, so each group keeps file order.
+    rows.sort_by_key(|r| !r.uncertain);
+    rows
+}
+
+/// The label of a path: the scenario's field label, or a plain name for fields it does
+/// not name.
+fn label(scenario: &Scenario, path: &str) -> String {
+    let known = scenario.field_label(path);
+    if known != path {
+        return known;
+    }
+    let extra = [
+        ("lapse_cost", "cost of a month of lapse"),
+        ("end_game", "end-game acceptance from (share of the time)"),
+        ("strategy.kind", "strategy"),
+        ("strategy.family", "strategy family"),
+    ];
+    if let Some(rest) = path.strip_prefix("calendar.") {
+        let name = match rest {
+            "round_months" => "months between rounds",
+            "start" => "first round",
+            "expiry" => "current agreement expires",
+            "end" => "last day of talks",
+            other => other,
+        };
+        return format!("calendar: {name}");
+    }
+    if let Some(rest) = path.strip_prefix("parties.")
+        && let Some((key, field)) = rest.split_once('.')
+        && let Some((_, name)) = extra.iter().find(|(f, _)| *f == field)
+    {
+        // The party's display name, from a field the scenario does label.
+        let party = scenario.field_label(&format!("parties.{key}.reservation"));
+        let party = party.strip_suffix(": reservation").unwrap_or(key);
+        return format!("{party}: {name}");
+    }
+    path.to_string()
+}
+
+/// A number as written, without float noise (`0.9602`, `2`).
+fn num(v: &toml::Value) -> Option<String> {
+    match v {
+        toml::Value::Integer(i) => Some(i.to_string()),
+        toml::Value::Float(x) => Some(format!("{x}")),
+        toml::Value::String(s) => Some(s.clone()),
+        _ => None,
+    }
+}
+
+fn nums(v: Option<&toml::Value>) -> Option<Vec<String>> {
+    v?.as_array()?.iter().map(num).collect()
+}
+
+/// A value in words and whether it is uncertain (`None`: not an input).
+fn words(v: &toml::Value) -> Option<(String, bool)> {
+    let toml::Value::Table(t) = v else {
+        return num(v).map(|s| (s, false));
+    };
+    let within = nums(t.get("within")).filter(|w| w.len() == 2);
+    let text = if let Some(p) = nums(t.get("uniform")).filter(|p| p.len() == 2) {
+        format!("uniform {}–{}", p[0], p[1])
+    } else if let Some(p) = nums(t.get("triangular")).filter(|p| p.len() == 3) {
+        format!("triangular {}–{}, mode {}", p[0], p[2], p[1])
+    } else if let Some(p) = nums(t.get("normal")).filter(|p| p.len() == 2) {
+        format!("normal, mean {}, sd {}", p[0], p[1])
+    } else if let Some(p) = nums(t.get("lognormal")).filter(|p| p.len() == 2) {
+        format!("lognormal, log-mean {}, log-sd {}", p[0], p[1])
+    } else if let Some(p) = nums(t.get("beta")).filter(|p| p.len() == 2) {
+        let (lo, hi) = within
+            .as_ref()
+            .map_or(("0".to_string(), "1".to_string()), |w| {
+                (w[0].clone(), w[1].clone())
+            });
+        return Some((format!("beta({}, {}) on {lo}–{hi}", p[0], p[1]), true));
+    } else if let Some(options) = nums(t.get("choice")) {
+        let mut text = format!("one of {}", options.join(", "));
+        if let Some(w) = nums(t.get("weights")) {
+            text.push_str(&format!(" (weights {})", w.join(", ")));
+        } else {
+            text.push_str(" (equally likely)");
+        }
+        text
+    } else {
+        return None;
+    };
+    let text = match within {
+        Some(w) => format!("{text}, truncated to {}–{}", w[0], w[1]),
+        None => text,
+    };
+    Some((text, true))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sma_2019_inputs_in_words() {
+        let s = Scenario::builtin_sma_2019();
+        let rows = assumptions(&s, Scenario::builtin_sma_2019_text());
+        let find = |path: &str| {
+            rows.iter()
+                .find(|r| r.path == path)
+                .unwrap_or_else(|| panic!("no row for {path}: {rows:?}"))
+        };
+        let r = find("parties.us.reservation");
+        assert_eq!(r.value, "uniform 0.9602–1.13");
+        assert_eq!(r.label, "United States: reservation");
+        assert!(r.uncertain);
+        let r = find("parties.us.opening");
+        assert_eq!(r.value, "triangular 1.3–1.81, mode 1.4");
+        let r = find("protocol.breakdown_risk");
+        assert_eq!(r.value, "beta(1, 199) on 0–1");
+        let r = find("parties.us.strategy.preset");
+        assert_eq!(
+            r.value,
+            "one of boulware, linear, conceder (weights 2, 1, 1)"
+        );
+        let r = find("parties.kr.power");
+        assert_eq!(r.value, "1");
+        assert!(!r.uncertain);
+        let r = find("parties.kr.lapse_cost");
+        assert_eq!(r.label, "Republic of Korea: cost of a month of lapse");
+        // Every uncertain input of the scenario has a row, and uncertain rows come first.
+        let uncertain = rows.iter().filter(|r| r.uncertain).count();
+        assert_eq!(uncertain, s.input_count(), "{rows:?}");
+        assert!(rows[..uncertain].iter().all(|r| r.uncertain));
+    }
+
+    #[test]
+    fn truncation_and_normal() {
+        let v: toml::Value = "x = { normal = [1, 0.5], within = [0, 2] }"
+            .parse::<toml::Table>()
+            .map(|t| t["x"].clone())
+            .expect("toml");
+        assert_eq!(
+            words(&v),
+            Some(("normal, mean 1, sd 0.5, truncated to 0–2".to_string(), true))
+        );
+    }
+}
