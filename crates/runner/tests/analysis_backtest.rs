@@ -67,6 +67,15 @@ fn backtest_scores_every_observed_scenario() {
     }
     assert!(!out.join("unobserved").exists());
     let b = json(&out.join("backtest.json"));
+    // Every scored model is named under its coverage bars (a text of its own, besides the
+    // legend's "NAME (k scored)").
+    let svg = std::fs::read_to_string(out.join("calibration.svg")).expect("calibration.svg");
+    for model in b["models"].as_object().expect("models").keys() {
+        assert!(
+            svg.contains(&format!(">\n{model}\n</text>")),
+            "no bar label for {model}"
+        );
+    }
     assert_eq!(b["format"], "bargain-backtest");
     assert_eq!(b["trials_override"].as_u64(), Some(2000));
     assert_eq!(b["scenarios"].as_array().expect("scenarios").len(), 2);

@@ -45,3 +45,203 @@ fn the_sweep_figures_quoted_in_analysis_md_hold() {
         "docs/analysis.md no longer matches the sweep; it should read:\n{quoted}"
     );
 }
+
+/// The repository root.
+fn root() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// A document with every run of whitespace collapsed to one space (quotes wrap lines).
+fn doc(name: &str) -> String {
+    let text = std::fs::read_to_string(root().join(name)).expect("read doc");
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Run `scenarios` (names under `scenarios/`) into a fresh folder with `extra` options;
+/// returns the folder (kept alive by the returned guard) with one report per scenario.
+fn run(scenarios: &[&str], extra: &[&str]) -> (tempfile::TempDir, std::path::PathBuf) {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let out = tmp.path().join("runs");
+    let files: Vec<String> = scenarios
+        .iter()
+        .map(|s| {
+            root()
+                .join(format!("scenarios/{s}.toml"))
+                .to_str()
+                .expect("p")
+                .to_string()
+        })
+        .collect();
+    let mut args: Vec<&str> = vec!["run"];
+    args.extend(files.iter().map(String::as_str));
+    args.extend(extra);
+    args.extend(["-q", "--out", out.to_str().expect("p")]);
+    ok(&args);
+    (tmp, out)
+}
+
+fn summary(dir: &Path, scenario: &str) -> Value {
+    let path = if dir.join("summary.json").is_file() {
+        dir.join("summary.json")
+    } else {
+        dir.join(scenario).join("summary.json")
+    };
+    serde_json::from_str(&std::fs::read_to_string(path).expect("summary")).expect("parse")
+}
+
+fn share(m: &Value, kind: &str) -> f64 {
+    100.0 * m["outcomes"][kind].as_f64().expect("count") / m["trials"].as_f64().expect("trials")
+}
+
+fn assert_quoted(doc_name: &str, text: &str, quoted: &str) {
+    assert!(
+        text.contains(quoted),
+        "{doc_name} no longer matches the run; it should read:\n{quoted}"
+    );
+}
+
+/// README.md, "What the main command does": the headline table of sma-2019 (100,000
+/// trials, seed 2019) and the paragraph that reads it.
+#[test]
+fn the_readme_headline_holds() {
+    let (_keep, out) = run(&["sma-2019"], &[]);
+    let s = summary(&out, "sma-2019");
+    let readme = doc("README.md");
+    for model in [
+        "agents",
+        "rubinstein",
+        "stahl",
+        "nash",
+        "kalai-smorodinsky",
+        "breakdown",
+    ] {
+        let m = &s["models"][model];
+        let q = |k: &str| m["amount"]["quantiles"][k].as_f64().expect("quantile");
+        let t = &m["timing"];
+        let row = format!(
+            "{:.4} {:.4} {:.4} {:.4} {:.4} {:.1} {:.1} {:.1} {:.0}%",
+            q("p05"),
+            q("p25"),
+            q("p50"),
+            q("p75"),
+            q("p95"),
+            m["round"]["mean"].as_f64().expect("round"),
+            100.0 * t["before_expiry"].as_f64().expect("before expiry"),
+            t["lapse_months"]["quantiles"]["p50"]
+                .as_f64()
+                .expect("lapse"),
+            100.0 * m["observed"]["percentile"].as_f64().expect("pct"),
+        );
+        assert_quoted("README.md", &readme, &format!("{model} "));
+        assert_quoted("README.md", &readme, &row);
+    }
+    let agents = &s["models"]["agents"];
+    let nash = &s["models"]["nash"];
+    let prose = format!(
+        "agents now conclude in {:.1}% of trials (the rest break down): about half before the \
+         expiry ({:.0}%), the others after a short lapse (median {:.1} months)",
+        100.0 * agents["agreement_rate"].as_f64().expect("rate"),
+        100.0 * agents["timing"]["before_expiry"].as_f64().expect("b"),
+        agents["timing"]["lapse_months"]["quantiles"]["p50"]
+            .as_f64()
+            .expect("l"),
+    );
+    assert_quoted("README.md", &readme, &prose);
+    let closed = format!(
+        "leave a zone ({:.0}%) and otherwise after the lapse has widened it (median {:.1} months)",
+        100.0 * nash["timing"]["before_expiry"].as_f64().expect("b"),
+        nash["timing"]["lapse_months"]["quantiles"]["p50"]
+            .as_f64()
+            .expect("l"),
+    );
+    assert_quoted("README.md", &readme, &closed);
+}
+
+/// README.md (backtest section) and docs/scenarios-catalogue.md: the agents' agreement
+/// rates of the four SMA scenarios with 20,000 trials (the files' seeds).
+#[test]
+fn the_sma_agreement_rates_at_20000_trials_hold() {
+    let names = ["sma-2014", "sma-2019", "sma-2021", "sma-2024"];
+    let (_keep, out) = run(&names, &["--trials", "20000"]);
+    let rate: Vec<String> = names
+        .iter()
+        .map(|n| {
+            let r = summary(&out, n)["models"]["agents"]["agreement_rate"]
+                .as_f64()
+                .expect("rate");
+            format!("{:.0}%", 100.0 * r)
+        })
+        .collect();
+    let not_ratified = share(
+        &summary(&out, "sma-2021")["models"]["agents"],
+        "not_ratified",
+    );
+    assert_quoted(
+        "docs/scenarios-catalogue.md",
+        &doc("docs/scenarios-catalogue.md"),
+        &format!(
+            "with 20,000 trials the agents now conclude in {} (2014), {} (2019), {} (2021: the \
+             US principal's veto still ends {not_ratified:.0}% `not_ratified`) and {} (2024)",
+            rate[0], rate[1], rate[2], rate[3]
+        ),
+    );
+    assert_quoted(
+        "README.md",
+        &doc("README.md"),
+        &format!(
+            "the agents model concludes in {}, {}, {} and {} of trials (2014, 2019, 2021, 2024)",
+            rate[0], rate[1], rate[2], rate[3]
+        ),
+    );
+}
+
+/// docs/scenarios-catalogue.md: the headlines of the scenarios without a calendar
+/// (deadline-pressure, negmas-mixed, two-level-schelling), at their own trial counts.
+#[test]
+fn the_catalogue_headlines_hold() {
+    let names = ["deadline-pressure", "negmas-mixed", "two-level-schelling"];
+    let (_keep, out) = run(&names, &[]);
+    let catalogue = doc("docs/scenarios-catalogue.md");
+    let agents = |n: &str| summary(&out, n)["models"]["agents"].clone();
+    let q = |m: &Value, k: &str| m["amount"]["quantiles"][k].as_f64().expect("quantile");
+
+    let dp = agents("deadline-pressure");
+    assert_quoted(
+        "docs/scenarios-catalogue.md",
+        &catalogue,
+        &format!("Agents deal {:.1}%.", share(&dp, "deal")),
+    );
+
+    let nm = agents("negmas-mixed");
+    assert_quoted(
+        "docs/scenarios-catalogue.md",
+        &catalogue,
+        &format!(
+            "Agents deal {:.0}% (median {:.3}, p05–p95 {:.3}–{:.3})",
+            share(&nm, "deal"),
+            q(&nm, "p50"),
+            q(&nm, "p05"),
+            q(&nm, "p95")
+        ),
+    );
+
+    let tl = summary(&out, "two-level-schelling");
+    assert_quoted(
+        "docs/scenarios-catalogue.md",
+        &catalogue,
+        &format!(
+            "and {:.0}% end `not_ratified`",
+            share(&tl["models"]["nash"], "not_ratified")
+        ),
+    );
+    let a = &tl["models"]["agents"];
+    let signed = share(a, "deal") + share(a, "not_ratified");
+    assert_quoted(
+        "docs/scenarios-catalogue.md",
+        &catalogue,
+        &format!(
+            "{:.0}% of their deals fail ratification",
+            100.0 * share(a, "not_ratified") / signed
+        ),
+    );
+}

@@ -13,8 +13,13 @@ use super::figure::{
     Backend, DrawResult, Figure, Swatch, axis_color, draw_legend, draw_message, draw_title,
     svg_string, write_figure,
 };
-use super::style::{GRID, INK, Scale, lighten, model_color, pct_tick_format};
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use super::style::{GRID, INK, Scale, darken, lighten, model_color, pct_tick_format};
 use crate::analysis::backtest::{Backtest, ordered};
+
+/// Design height of the model names under the coverage bars.
+const NAMES_H: f64 = 130.0;
 
 struct Calibration<'a> {
     backtest: &'a Backtest,
@@ -154,7 +159,7 @@ fn draw_coverage<DB: Backend>(
         .margin_right(s.px(12.0))
         .margin_top(s.px(10.0))
         .margin_bottom(s.px(8.0))
-        .x_label_area_size(s.px(56.0))
+        .x_label_area_size(s.px(NAMES_H))
         .y_label_area_size(s.px(70.0))
         .build_cartesian_2d(0.0..k, 0.0..1.05)?;
     let f = pct_tick_format(1.0);
@@ -170,7 +175,6 @@ fn draw_coverage<DB: Backend>(
         .y_label_formatter(&f)
         .label_style(s.text(14.0))
         .axis_desc_style(s.text(16.0))
-        .x_desc("models (colours as in the legend)")
         .y_desc("share inside the interval")
         .set_all_tick_mark_size(s.px(5.0))
         .draw()?;
@@ -192,6 +196,23 @@ fn draw_coverage<DB: Backend>(
                 fill.filled(),
             )))?;
         }
+    }
+    // Each model's name under its bars, written upwards.
+    let (_, yr) = ch.plotting_area().get_pixel_range();
+    let (bx, by) = area.get_base_pixel();
+    for (i, name) in names.iter().enumerate() {
+        let (px, _) = ch.backend_coord(&(i as f64 + 0.5, 0.0));
+        let color = darken(model_color(name), 0.2);
+        let style = s
+            .text(13.0)
+            .color(&color)
+            .transform(FontTransform::Rotate270)
+            .pos(Pos::new(HPos::Right, VPos::Center));
+        area.draw(&Text::new(
+            name.clone(),
+            (px - bx, yr.end - by + s.px(8.0)),
+            style,
+        ))?;
     }
     for level in [0.5, 0.9] {
         ch.draw_series(std::iter::once(DashedPathElement::new(

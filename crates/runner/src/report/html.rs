@@ -553,7 +553,8 @@ fn write_observed_round(out: &mut String, models: &[(&str, &ModelSummary)], r: u
     writeln!(
         out,
         "<p class=\"note\">Rounds of each model's deals against the round of the real \
-         agreement (closed-form models agree in round 1 by construction).</p>"
+         agreement: the median round of the model's deals, the share of its deals made at or \
+         before the observed round, and that share times the agreement rate.</p>"
     )
 }
 

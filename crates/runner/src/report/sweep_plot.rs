@@ -28,7 +28,7 @@ pub(crate) fn field_unit(path: &str, unit: &str) -> Option<String> {
         "lapse_cost" => format!("{unit} per month"),
         "round_months" => "months per round".to_string(),
         "discount" => "factor per offer".to_string(),
-        "breakdown_risk" => "probability per offer".to_string(),
+        "breakdown_risk" => "probability".to_string(),
         "max_rounds" => "rounds".to_string(),
         _ => return None,
     })
@@ -296,7 +296,7 @@ fn draw_fan_panel<DB: Backend>(
             area,
             &titles.x,
             &s.text(13.0),
-            w.saturating_sub(s.upx(100.0)),
+            w.saturating_sub(s.upx(60.0)),
         )?)
         .y_desc("agreement")
         .set_all_tick_mark_size(s.px(4.0))
@@ -558,7 +558,7 @@ mod tests {
         );
         assert_eq!(
             axis_title("protocol.breakdown_risk", "x"),
-            "protocol.breakdown_risk (probability per offer)"
+            "protocol.breakdown_risk (probability)"
         );
         assert_eq!(axis_title("parties.us.power", "x"), "parties.us.power");
     }
