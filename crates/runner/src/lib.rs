@@ -3,8 +3,8 @@
 //! calls [`commands`].
 
 pub mod accumulate;
-pub mod assumptions;
 pub mod analysis;
+pub mod assumptions;
 pub mod commands;
 pub mod csv_out;
 pub mod ensemble;

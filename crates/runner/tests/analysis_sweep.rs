@@ -558,6 +558,12 @@ fn negotiator_types_sweep_from_the_file_and_the_command_line() {
         at_base["models"]["agents"]["agreement_rate"],
         "the negotiator type matters to the agents"
     );
+    // The fan chart's x ticks are the preset names.
+    let svg = std::fs::read_to_string(sweep_out.join("sweep.svg")).expect("svg");
+    assert!(
+        svg.contains("\nlinear\n") && svg.contains("\nboulware\n"),
+        "named ticks"
+    );
     let csv = std::fs::read_to_string(sweep_out.join("sweep.csv")).expect("csv");
     assert!(
         csv.lines().nth(1).is_some_and(|l| l.starts_with("linear,")),

@@ -28,11 +28,11 @@ mod sweep_plot;
 mod timing_plot;
 mod tornado_plot;
 
+pub use crate::assumptions::{Assumption, assumptions};
+pub use crate::pipeline::HistogramScale;
 /// What a scenario report shows, computed by the engine (`pipeline::report_data`).
 pub use crate::pipeline::{DanceTrial, ReportData};
 pub use analysis_html::{write_sensitivity, write_sweep};
-pub use crate::assumptions::{Assumption, assumptions};
-pub use crate::pipeline::HistogramScale;
 pub use backtest_html::backtest_html;
 pub use calibration_plot::{calibration_svg, write_calibration_plot};
 pub use compare_html::compare_html;

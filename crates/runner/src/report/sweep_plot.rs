@@ -42,6 +42,15 @@ pub(crate) fn axis_title(path: &str, unit: &str) -> String {
     }
 }
 
+/// The heat map's tick for value `i` of an axis: its name for a negotiator type, else the
+/// number to 3 significant digits.
+fn tick(axis: &crate::analysis::sweep::Axis, i: usize) -> String {
+    axis.labels
+        .get(i)
+        .cloned()
+        .unwrap_or_else(|| axis.values.get(i).map_or_else(String::new, |&x| sig(x, 3)))
+}
+
 /// An agreement rate as a cell label: whole percents, but never `0%` or `100%` for a
 /// rate that is not exactly 0 or 1 (0.1–0.4% print as `0.1%`–`0.4%`).
 pub(crate) fn rate_label(v: f64) -> String {
@@ -108,6 +117,13 @@ impl Figure for Fan<'_> {
         let titles = FanTitles {
             x: axis_title(path, unit),
             amount: format!("agreed amount ({unit})"),
+            ticks: r.axes.first().map_or_else(Vec::new, |a| {
+                a.values
+                    .iter()
+                    .copied()
+                    .zip(a.labels.iter().cloned())
+                    .collect()
+            }),
         };
         // One rate scale for every panel, zoomed in when every rate is small.
         let top_rate = r
@@ -124,7 +140,9 @@ impl Figure for Fan<'_> {
         };
         let xs: Vec<f64> = r.points.iter().map(|p| p.at[0]).collect();
         let (xlo, xhi) = span(xs.iter().copied());
-        let (xlo, xhi) = pad(xlo, xhi, 0.03);
+        // Named values (negotiator types) need room for their end labels.
+        let named = r.axes.first().is_some_and(|a| !a.labels.is_empty());
+        let (xlo, xhi) = pad(xlo, xhi, if named { 0.15 } else { 0.03 });
         let amounts = r
             .points
             .iter()
@@ -180,6 +198,9 @@ struct FanTitles {
     x: String,
     /// The amount axis.
     amount: String,
+    /// For a swept negotiator type: each value and its name (the x ticks); empty for a
+    /// numeric field.
+    ticks: Vec<(f64, String)>,
 }
 
 fn draw_fan_panel<DB: Backend>(
@@ -200,7 +221,18 @@ fn draw_fan_panel<DB: Backend>(
     ))?;
     let (upper, lower) = area.split_vertically(s.upx(24.0) + (f64::from(h) * 0.62) as u32);
     let (_, upper) = upper.split_vertically(s.upx(24.0));
-    let fx = tick_format(xlo, xhi);
+    let numeric = tick_format(xlo, xhi);
+    let fx = |v: &f64| {
+        if titles.ticks.is_empty() {
+            numeric(v)
+        } else {
+            titles
+                .ticks
+                .iter()
+                .find(|(x, _)| (x - v).abs() < 1e-6)
+                .map_or_else(String::new, |(_, l)| l.clone())
+        }
+    };
     let fy = tick_format(ylo, yhi);
     let mut chart = ChartBuilder::on(&upper)
         .margin_left(s.px(6.0))
@@ -434,7 +466,7 @@ impl Figure for Heat<'_> {
             let fxl = |v: &f64| {
                 let i = v.round();
                 if (v - i).abs() < 1e-6 && i >= 0.0 && (i as usize) < nx {
-                    sig(ax.values[i as usize], 3)
+                    tick(ax, i as usize)
                 } else {
                     String::new()
                 }
@@ -442,7 +474,7 @@ impl Figure for Heat<'_> {
             let fyl = |v: &f64| {
                 let i = v.round();
                 if (v - i).abs() < 1e-6 && i >= 0.0 && (i as usize) < ny {
-                    sig(ay.values[i as usize], 3)
+                    tick(ay, i as usize)
                 } else {
                     String::new()
                 }
