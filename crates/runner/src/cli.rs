@@ -225,6 +225,30 @@ pub struct RunArgs {
     /// Trials, seed, threads, quiet.
     #[command(flatten)]
     pub opts: EnsembleOpts,
+    /// Amounts histogram: bars as shares of all a model's trials (`all-trials`, so a
+    /// model with few deals draws small bars) or of its own deals (`own-deals`, shapes
+    /// only).
+    #[arg(long, value_enum, default_value_t = Histogram::AllTrials)]
+    pub histogram: Histogram,
+}
+
+/// `--histogram`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum Histogram {
+    /// Shares of all the model's trials.
+    #[default]
+    AllTrials,
+    /// Shares of the model's deals.
+    OwnDeals,
+}
+
+impl From<Histogram> for bargain_runner::pipeline::HistogramScale {
+    fn from(h: Histogram) -> Self {
+        match h {
+            Histogram::AllTrials => Self::AllTrials,
+            Histogram::OwnDeals => Self::OwnDeals,
+        }
+    }
 }
 
 fn parse_shard(s: &str) -> Result<Shard, String> {
@@ -294,6 +318,7 @@ fn dispatch(cli: Cli) -> Result<(), Error> {
             json: a.json,
             shard: a.shard,
             opts: a.opts.into(),
+            histogram: a.histogram.into(),
         }),
         Command::Validate { files } => commands::validate::run(&files),
         Command::Explain { scenario } => commands::explain::run(scenario.as_deref()),

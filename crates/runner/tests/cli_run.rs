@@ -624,3 +624,38 @@ fn dance_shows_one_trial_of_each_outcome() {
         }
     }
 }
+
+/// `--histogram` chooses how the amounts histogram is scaled: by default as shares of all
+/// a model's trials, with `own-deals` as shares of its deals; other files are unchanged.
+#[test]
+fn histogram_option_scales_the_amounts_plot() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let file =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios/sma-2021.toml");
+    let f = file.to_str().expect("p");
+    let svg = |flag: Option<&str>| {
+        let out = tmp.path().join(flag.unwrap_or("default"));
+        let o = out.to_str().expect("p");
+        let mut args = vec!["run", f, "--trials", "1000", "-q", "--out", o];
+        if let Some(v) = flag {
+            args.extend(["--histogram", v]);
+        }
+        ok(&args);
+        (
+            std::fs::read_to_string(out.join("amounts.svg")).expect("amounts.svg"),
+            std::fs::read_to_string(out.join("summary.json")).expect("summary"),
+        )
+    };
+    let (default, s1) = svg(None);
+    let (all, _) = svg(Some("all-trials"));
+    let (own, s2) = svg(Some("own-deals"));
+    assert_eq!(default, all);
+    assert!(default.contains("share of all trials"), "default title");
+    assert!(
+        own.contains("share of the model&apos;s deals") && !own.contains("share of all trials"),
+        "own-deals title"
+    );
+    assert_eq!(s1, s2, "the numbers do not depend on the plot");
+    let bad = bargain(&["run", f, "--histogram", "per-model", "-q"]);
+    assert_eq!(bad.status.code(), Some(2));
+}

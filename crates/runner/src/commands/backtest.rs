@@ -99,7 +99,7 @@ pub fn backtest(opts: &Options) -> Result<BacktestRun, Error> {
         let dir = staging.path().join(&l.scenario.name);
         let write = || -> std::io::Result<()> {
             std::fs::create_dir_all(&dir)?;
-            crate::report::write_report_files(&dir, l, &finished)
+            crate::report::write_report_files(&dir, l, &finished, Default::default())
         };
         write().map_err(Error::io(dest.join(&l.scenario.name).display()))?;
         crate::output::mark(&dir, Kind::Run)?;

@@ -31,6 +31,8 @@ pub struct Options {
     pub shard: Option<Shard>,
     /// Trials, seed, threads, quiet.
     pub opts: EnsembleOptions,
+    /// How the amounts histogram is scaled.
+    pub histogram: crate::pipeline::HistogramScale,
 }
 
 /// Run `bargain run`.
@@ -129,7 +131,7 @@ pub fn run(args: &Options) -> Result<(), Error> {
                 if let Some(w) = csv {
                     w.finish().map_err(Error::io(&trials_path))?;
                 }
-                crate::report::write_report_files(&dir, l, &finished)
+                crate::report::write_report_files(&dir, l, &finished, args.histogram)
                     .map_err(Error::io(dest_of(l).display().to_string()))?;
                 if many {
                     crate::output::mark(&dir, Kind::Run)?;

@@ -7,14 +7,21 @@ use std::sync::atomic::AtomicBool;
 
 use crate::output::Staging;
 use crate::pipeline::{
-    Finished, Loaded, PARTIAL_FORMAT, PARTIAL_VERSION, Partial, report_data, to_json,
+    Finished, HistogramScale, Loaded, PARTIAL_FORMAT, PARTIAL_VERSION, Partial, report_data,
+    to_json,
 };
 
-/// Write every file of a report folder into `dir` (a staging folder).
+/// Write every file of a report folder into `dir` (a staging folder); the amounts
+/// histogram is scaled as `scale` says.
 ///
 /// # Errors
 /// Any I/O error.
-pub fn write_report_files(dir: &Path, loaded: &Loaded, finished: &Finished) -> std::io::Result<()> {
+pub fn write_report_files(
+    dir: &Path,
+    loaded: &Loaded,
+    finished: &Finished,
+    scale: HistogramScale,
+) -> std::io::Result<()> {
     std::fs::write(dir.join("summary.json"), to_json(&finished.summary)?)?;
     std::fs::write(
         dir.join("summary.csv"),
@@ -33,7 +40,8 @@ pub fn write_report_files(dir: &Path, loaded: &Loaded, finished: &Finished) -> s
         };
         std::fs::write(dir.join("partial.json"), to_json(&partial)?)?;
     }
-    let data = report_data(loaded, finished);
+    let mut data = report_data(loaded, finished);
+    data.histogram_scale = scale;
     super::write_plots(dir, &data)?;
     super::write_html(dir, &data)?;
     Ok(())
@@ -51,11 +59,11 @@ pub fn write_report(
     finished: &Finished,
     cancel: Option<&AtomicBool>,
 ) -> Result<PathBuf, crate::output::OutputError> {
-    write_report_files(staging.path(), loaded, finished).map_err(|source| {
-        crate::output::OutputError::Io {
+    write_report_files(staging.path(), loaded, finished, HistogramScale::default()).map_err(
+        |source| crate::output::OutputError::Io {
             path: staging.dest().to_path_buf(),
             source,
-        }
-    })?;
+        },
+    )?;
     staging.commit(cancel)
 }
