@@ -135,6 +135,13 @@ impl<'a> Doc<'a> {
         best
     }
 
+    /// Whether the root table has the key `key`.
+    pub(crate) fn has_root_key(&self, key: &str) -> bool {
+        self.root
+            .as_ref()
+            .is_some_and(|r| r.get_ref().get(key).is_some())
+    }
+
     /// Position of the value at `path` (or of its nearest existing ancestor).
     pub(crate) fn locate_path(&self, path: &str) -> Pos {
         self.pos(self.span_of(path).start)
