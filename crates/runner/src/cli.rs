@@ -105,6 +105,9 @@ pub enum Command {
     /// Rank the uncertain inputs by how much they move the deal (PRCC, optional Sobol);
     /// write `reports/<name>-sensitivity/`.
     Sensitivity(SensitivityArgs),
+    /// Convert files of other negotiation tools into scenarios (`import genius …`).
+    #[command(subcommand)]
+    Import(crate::import_genius::ImportCommand),
 }
 
 /// Options of `bargain compare`.
@@ -379,6 +382,7 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
         Command::Backtest(a) => analysis_backtest(a),
         Command::Sweep(args) => sweep(&args),
         Command::Sensitivity(args) => sensitivity(&args),
+        Command::Import(c) => crate::import_genius::run(c),
     }
 }
 

@@ -6,6 +6,7 @@ pub mod analysis;
 pub mod cli;
 pub mod csv_out;
 pub mod ensemble;
+pub mod import_genius;
 pub mod merge;
 pub mod merge_check;
 pub mod output;

@@ -15,6 +15,7 @@ pub mod date;
 mod dist;
 mod error;
 mod file;
+pub mod genius;
 pub mod input;
 pub mod issues;
 mod labels;
