@@ -550,6 +550,11 @@ fn run(args: RunArgs) -> Result<(), CliError> {
     if cancel.load(Ordering::SeqCst) {
         return Err(CliError::Interrupted("before the run started".into()));
     }
+    if let [one] = args.scenarios.as_slice()
+        && crate::package_run::is_package_file(one)
+    {
+        return crate::package_run::run(one, &args);
+    }
     let overrides = args.opts.overrides()?;
     let loaded = load_all(&args.scenarios)?;
     // A folder, or several files, is a multi-scenario run: one report each plus an index.
@@ -733,11 +738,16 @@ fn validate(paths: &[PathBuf]) -> Result<(), CliError> {
     let files = expand(paths)?;
     let mut failed = Vec::new();
     for f in &files {
-        match Scenario::from_path(f) {
-            Ok(s) => {
+        let checked = if crate::package_run::is_package_file(f) {
+            crate::scenario::issues::PackageScenario::from_path(f).map(|s| s.warnings())
+        } else {
+            Scenario::from_path(f).map(|s| s.warnings())
+        };
+        match checked {
+            Ok(warnings) => {
                 println!("ok: {}", f.display());
                 // Each warning starts with its file:line:col.
-                for w in s.warnings() {
+                for w in warnings {
                     println!("warning: {w}");
                 }
             }

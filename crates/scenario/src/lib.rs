@@ -178,7 +178,7 @@ impl Scenario {
                 line: pos.line,
                 column: pos.column,
                 path: "issues".into(),
-                message: "expected a one-issue scenario, found a valid package scenario (it has `[issues]`); this command does not run packages yet".into(),
+                message: "expected a one-issue scenario, found a valid package scenario (it has `[issues]`); only `bargain run FILE` and `bargain validate` take package scenarios yet".into(),
             }]));
         }
         let file: ScenarioFile = deserialize(text, &doc, origin)?;
