@@ -183,7 +183,10 @@ fn summaries_do_not_depend_on_threads() {
         let amount = &m["issues"]["amount"];
         assert!(amount["min"].as_f64().unwrap() >= 0.9 && amount["max"].as_f64().unwrap() <= 1.6);
     }
-    assert_eq!(s["models"]["nash"]["amount"], s["models"]["nash"]["issues"]["amount"]);
+    assert_eq!(
+        s["models"]["nash"]["amount"],
+        s["models"]["nash"]["issues"]["amount"]
+    );
     // Different trials, different agreements: the distributions are drawn.
     assert_ne!(
         s["models"]["nash"]["issues"]["amount"]["sd"].as_f64(),

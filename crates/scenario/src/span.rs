@@ -6,6 +6,7 @@
 //! position; [`Doc::path_at`] goes the other way, from the byte span of a serde
 //! error to the deepest field path that contains it.
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 use toml::Spanned;
@@ -48,25 +49,49 @@ impl<'a> Lines<'a> {
 /// One step of a field path.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Seg<'p> {
-    Key(&'p str),
+    Key(Cow<'p, str>),
     Index(usize),
 }
 
+/// Split a field path into keys and indices. Keys quoted by [`join`] (`"WTO panel"`) are
+/// unquoted (`\"` and `\\` unescaped); malformed paths yield what parses, never a panic.
 fn segments(path: &str) -> Vec<Seg<'_>> {
     let mut out = Vec::new();
-    for part in path.split('.').filter(|p| !p.is_empty()) {
-        let (key, mut rest) = match part.find('[') {
-            Some(i) => (&part[..i], &part[i..]),
-            None => (part, ""),
-        };
-        if !key.is_empty() {
-            out.push(Seg::Key(key));
-        }
-        while let Some(end) = rest.find(']') {
-            if let Ok(i) = rest[1..end].parse() {
+    let mut rest = path;
+    while !rest.is_empty() {
+        if let Some(r) = rest.strip_prefix('.') {
+            rest = r;
+        } else if let Some(r) = rest.strip_prefix('[') {
+            let Some(end) = r.find(']') else { break };
+            if let Ok(i) = r[..end].parse() {
                 out.push(Seg::Index(i));
             }
-            rest = &rest[end + 1..];
+            rest = &r[end + 1..];
+        } else if let Some(r) = rest.strip_prefix('"') {
+            let mut key = String::new();
+            let mut chars = r.char_indices();
+            let mut end = None;
+            while let Some((i, c)) = chars.next() {
+                match c {
+                    '\\' => {
+                        if let Some((_, n)) = chars.next() {
+                            key.push(n);
+                        }
+                    }
+                    '"' => {
+                        end = Some(i);
+                        break;
+                    }
+                    c => key.push(c),
+                }
+            }
+            let Some(end) = end else { break };
+            out.push(Seg::Key(Cow::Owned(key)));
+            rest = &r[end + 1..];
+        } else {
+            let end = rest.find(['.', '[']).unwrap_or(rest.len());
+            out.push(Seg::Key(Cow::Borrowed(&rest[..end])));
+            rest = &rest[end..];
         }
     }
     out
@@ -123,7 +148,7 @@ impl<'a> Doc<'a> {
         let mut table: Option<&DeTable<'a>> = Some(root.get_ref());
         for seg in segments(path) {
             let next = match (seg, table, current) {
-                (Seg::Key(k), Some(t), _) => t.get(k),
+                (Seg::Key(k), Some(t), _) => t.get(k.as_ref()),
                 (Seg::Index(i), None, DeValue::Array(a)) => a.get(i),
                 _ => None,
             };
@@ -222,13 +247,35 @@ mod tests {
         assert_eq!(
             segments("parties.kr.reservation.normal[1]"),
             vec![
-                Seg::Key("parties"),
-                Seg::Key("kr"),
-                Seg::Key("reservation"),
-                Seg::Key("normal"),
+                Seg::Key("parties".into()),
+                Seg::Key("kr".into()),
+                Seg::Key("reservation".into()),
+                Seg::Key("normal".into()),
                 Seg::Index(1)
             ]
         );
+        assert_eq!(
+            segments(r#"a."WTO \"x\" .panel"[2].b"#),
+            vec![
+                Seg::Key("a".into()),
+                Seg::Key(r#"WTO "x" .panel"#.into()),
+                Seg::Index(2),
+                Seg::Key("b".into())
+            ]
+        );
+        // Malformed paths (user-chosen keys end up in paths) never panic.
+        for p in [
+            "a[0]]",
+            "\"x[0]]\"",
+            "a[",
+            "\"open",
+            "]]",
+            "a[x].[",
+            "..",
+            "[1]",
+        ] {
+            let _ = segments(p);
+        }
     }
 
     #[test]

@@ -258,3 +258,22 @@ fn one_issue_scenarios_are_unchanged() {
         .to_string();
     assert!(e.contains("sma.toml:"), "{e}");
 }
+
+#[test]
+fn keys_with_brackets_and_quotes_are_located_without_panicking() {
+    // Field paths quote such keys; locating them once panicked on `]` after an index.
+    let one_issue =
+        Scenario::builtin_sma_2019_text().replace("[parties.us]", "[parties.\"u[0]]\"]");
+    let e = Scenario::parse(&one_issue, "s.toml")
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("parties.\"u[0]]\": expected a party key"), "{e}");
+    let text = GOOD.replace("cpi-cap-4 = 0.5", "\"x[0]]\" = 0.5");
+    let e = PackageScenario::parse(&text, "p.toml")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("p.toml:35:48: parties.kr.utility.escalation.table.\"x[0]]\": expected a value of `escalation`, found `x[0]]`"),
+        "{e}"
+    );
+}
