@@ -4,8 +4,8 @@
 //! frontier; a report folder with `summary.json` (per model: deals, rounds, an `issues`
 //! block, mean utilities) and a copy of the scenario.
 //!
-//! Trials run in parallel and are aggregated in trial order, so the summary is the same
-//! at any thread count. With no distributions, the profiles are sorted and the frontier
+//! Trials run in parallel in fixed chunks whose tallies are merged in trial order, so the
+//! summary is the same at any thread count; memory does not grow with the trials. With no distributions, the profiles are sorted and the frontier
 //! computed once for all trials.
 
 use std::path::{Path, PathBuf};
@@ -62,55 +62,129 @@ impl Prepared {
 /// One model's result in one trial: the outcome and the 1-based round (agents only).
 type Deal = Option<(u32, Option<u32>)>;
 
-fn trial_deals(models: &[PackageModel], t: &PackageTrial, p: &Prepared) -> Vec<(Deal, f64, f64)> {
+fn deal(m: PackageModel, t: &PackageTrial, p: &Prepared) -> Deal {
     let [a, b] = &t.parties;
     let (ra, rb) = (a.preferences.reservation, b.preferences.reservation);
-    models
-        .iter()
-        .map(|m| {
-            let deal: Deal = match m {
-                PackageModel::Agents => {
-                    let first =
-                        AspirationNegotiator::new(&p.sorted[0], ra, t.max_rounds, a.aspiration);
-                    let second =
-                        AspirationNegotiator::new(&p.sorted[1], rb, t.max_rounds, b.aspiration);
-                    negotiate(first, second, None).map(|d| (d.outcome, Some(d.step + 1)))
-                }
-                PackageModel::Nash => p
-                    .frontier
-                    .nash(ra, rb, a.power, b.power)
-                    .map(|s| (s.outcome, None)),
-                PackageModel::KalaiSmorodinsky => p
-                    .frontier
-                    .kalai_smorodinsky(ra, rb)
-                    .map(|s| (s.outcome, None)),
-                PackageModel::MaxWelfare => {
-                    p.frontier.max_welfare(ra, rb).map(|s| (s.outcome, None))
-                }
-            };
-            let (ua, ub) = deal.map_or((f64::NAN, f64::NAN), |(o, _)| {
-                (p.ua[o as usize], p.ub[o as usize])
-            });
-            (deal, ua, ub)
-        })
-        .collect()
+    match m {
+        PackageModel::Agents => {
+            let first = AspirationNegotiator::new(&p.sorted[0], ra, t.max_rounds, a.aspiration);
+            let second = AspirationNegotiator::new(&p.sorted[1], rb, t.max_rounds, b.aspiration);
+            negotiate(first, second, None).map(|d| (d.outcome, Some(d.step + 1)))
+        }
+        PackageModel::Nash => p
+            .frontier
+            .nash(ra, rb, a.power, b.power)
+            .map(|s| (s.outcome, None)),
+        PackageModel::KalaiSmorodinsky => p
+            .frontier
+            .kalai_smorodinsky(ra, rb)
+            .map(|s| (s.outcome, None)),
+        PackageModel::MaxWelfare => p.frontier.max_welfare(ra, rb).map(|s| (s.outcome, None)),
+    }
 }
 
-/// Mean, standard deviation and quantiles of `xs` (sorted in place); `null` when empty.
-fn stats(xs: &mut [f64]) -> Value {
-    if xs.is_empty() {
+/// One model's tallies over consecutive trials; merged in trial order, so the sums are
+/// the same at any thread count. Memory does not grow with the number of trials.
+#[derive(Debug, Clone)]
+struct Tally {
+    deals: u64,
+    /// Deals per 1-based round (agents).
+    rounds: Vec<u64>,
+    /// Sums of the parties' utilities over deals.
+    sum_u: [f64; 2],
+    /// Deals per issue and value index.
+    counts: Vec<Vec<u64>>,
+}
+
+impl Tally {
+    fn new(space: &OutcomeSpace) -> Self {
+        Self {
+            deals: 0,
+            rounds: Vec::new(),
+            sum_u: [0.0; 2],
+            counts: (0..space.issues().len())
+                .map(|j| vec![0; space.size(j)])
+                .collect(),
+        }
+    }
+
+    fn add(&mut self, space: &OutcomeSpace, deal: Deal, p: &Prepared) {
+        let Some((o, round)) = deal else { return };
+        self.deals += 1;
+        if let Some(r) = round {
+            let r = r as usize;
+            if self.rounds.len() <= r {
+                self.rounds.resize(r + 1, 0);
+            }
+            self.rounds[r] += 1;
+        }
+        self.sum_u[0] += p.ua[o as usize];
+        self.sum_u[1] += p.ub[o as usize];
+        for (j, c) in self.counts.iter_mut().enumerate() {
+            c[space.value_index(o, j)] += 1;
+        }
+    }
+
+    fn merge(&mut self, o: &Tally) {
+        self.deals += o.deals;
+        if self.rounds.len() < o.rounds.len() {
+            self.rounds.resize(o.rounds.len(), 0);
+        }
+        for (a, b) in self.rounds.iter_mut().zip(&o.rounds) {
+            *a += b;
+        }
+        self.sum_u[0] += o.sum_u[0];
+        self.sum_u[1] += o.sum_u[1];
+        for (a, b) in self.counts.iter_mut().zip(&o.counts) {
+            for (x, y) in a.iter_mut().zip(b) {
+                *x += y;
+            }
+        }
+    }
+}
+
+/// Mean, standard deviation and quantiles of a distribution given as counts of the
+/// ascending values `value(k)`; `null` without any count. Quantile `p` is the value at
+/// sorted position `round(p·(n − 1))`.
+fn stats(counts: &[u64], value: impl Fn(usize) -> f64) -> Value {
+    let n: u64 = counts.iter().sum();
+    if n == 0 {
         return Value::Null;
     }
-    xs.sort_by(f64::total_cmp);
-    let n = xs.len() as f64;
-    let mean = xs.iter().sum::<f64>() / n;
-    let var = xs.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / n;
-    let q = |p: f64| xs[((p * (n - 1.0)).round() as usize).min(xs.len() - 1)];
+    let nf = n as f64;
+    let mean = counts
+        .iter()
+        .enumerate()
+        .map(|(k, &c)| c as f64 * value(k))
+        .sum::<f64>()
+        / nf;
+    let var = counts
+        .iter()
+        .enumerate()
+        .map(|(k, &c)| c as f64 * (value(k) - mean) * (value(k) - mean))
+        .sum::<f64>()
+        / nf;
+    let at = |pos: u64| {
+        let mut seen = 0;
+        for (k, &c) in counts.iter().enumerate() {
+            seen += c;
+            if seen > pos {
+                return value(k);
+            }
+        }
+        f64::NAN
+    };
+    let q = |p: f64| at(((p * (nf - 1.0)).round() as u64).min(n - 1));
     json!({
-        "mean": mean, "sd": var.sqrt(), "min": xs[0],
-        "p05": q(0.05), "p50": q(0.5), "p95": q(0.95), "max": xs[xs.len() - 1],
+        "mean": mean, "sd": var.sqrt(), "min": at(0),
+        "p05": q(0.05), "p50": q(0.5), "p95": q(0.95), "max": at(n - 1),
     })
 }
+
+/// Trials per chunk (the unit of parallel work and of ordered merging).
+const CHUNK: u64 = 4096;
+/// Chunks run in parallel before their tallies are merged.
+const WAVE: u64 = 64;
 
 /// Run every trial of `s` (with `trials`/`seed` overrides) and summarize it as JSON.
 ///
@@ -119,84 +193,83 @@ fn stats(xs: &mut [f64]) -> Value {
 pub fn summarize(s: &PackageScenario, trials: u64, seed: u64) -> Result<Value, PreferencesError> {
     let space = s.space();
     let models = &s.run.models;
-    let fixed = s.input_names().is_empty();
-    let central = s.central();
-    let shared = if fixed {
-        Some(Prepared::new(space, &central)?)
+    let shared = if s.input_names().is_empty() {
+        Some(Prepared::new(space, &s.central())?)
     } else {
         None
     };
-    let per_trial: Vec<Vec<(Deal, f64, f64)>> = (0..trials)
-        .into_par_iter()
-        .map(|trial| {
-            let (t, _) = s.draw_trial(
-                SampleCtx {
-                    trial,
-                    trials,
-                    seed,
-                },
-                &mut [],
-            );
-            match &shared {
-                Some(p) => Ok(trial_deals(models, &t, p)),
-                None => Ok(trial_deals(models, &t, &Prepared::new(space, &t)?)),
-            }
-        })
-        .collect::<Result<_, _>>()?;
-    let mut by_model = Map::new();
-    for (m_i, m) in models.iter().enumerate() {
-        let mut deals = 0u64;
-        let mut rounds = Vec::new();
-        let mut utils = [Vec::new(), Vec::new()];
-        let mut values: Vec<Vec<f64>> = vec![Vec::new(); space.issues().len()];
-        let mut counts: Vec<Vec<u64>> = (0..space.issues().len())
-            .map(|j| vec![0; space.size(j)])
-            .collect();
-        for r in &per_trial {
-            let (deal, ua, ub) = r[m_i];
-            let Some((o, round)) = deal else { continue };
-            deals += 1;
-            if let Some(x) = round {
-                rounds.push(f64::from(x));
-            }
-            utils[0].push(ua);
-            utils[1].push(ub);
-            for (j, issue) in space.issues().iter().enumerate() {
-                let k = space.value_index(o, j);
-                match issue.numeric(k) {
-                    Some(x) => values[j].push(x),
-                    None => counts[j][k] += 1,
+    let run_chunk = |c: u64| -> Result<Vec<Tally>, PreferencesError> {
+        let mut tallies = vec![Tally::new(space); models.len()];
+        for trial in c * CHUNK..((c + 1) * CHUNK).min(trials) {
+            let ctx = SampleCtx {
+                trial,
+                trials,
+                seed,
+            };
+            let (t, _) = s.draw_trial(ctx, &mut []);
+            let own;
+            let p = match &shared {
+                Some(p) => p,
+                None => {
+                    own = Prepared::new(space, &t)?;
+                    &own
                 }
+            };
+            for (tally, m) in tallies.iter_mut().zip(models) {
+                tally.add(space, deal(*m, &t, p), p);
             }
         }
+        Ok(tallies)
+    };
+    let chunks = trials.div_ceil(CHUNK);
+    let mut totals = vec![Tally::new(space); models.len()];
+    let mut start = 0;
+    while start < chunks {
+        let end = (start + WAVE).min(chunks);
+        let wave: Vec<Vec<Tally>> = (start..end)
+            .into_par_iter()
+            .map(run_chunk)
+            .collect::<Result<_, _>>()?;
+        for chunk in &wave {
+            for (total, t) in totals.iter_mut().zip(chunk) {
+                total.merge(t);
+            }
+        }
+        start = end;
+    }
+    let mut by_model = Map::new();
+    for (m, tally) in models.iter().zip(&totals) {
         let mut issues = Map::new();
         for (j, issue) in space.issues().iter().enumerate() {
             let v = match &issue.kind {
                 IssueKind::Choice { labels } => {
                     let c: Map<String, Value> = labels
                         .iter()
-                        .zip(&counts[j])
+                        .zip(&tally.counts[j])
                         .map(|(l, n)| (l.clone(), json!(n)))
                         .collect();
                     json!({ "counts": c })
                 }
-                _ => stats(&mut values[j]),
+                _ => stats(&tally.counts[j], |k| issue.numeric(k).unwrap_or(f64::NAN)),
             };
             issues.insert(issue.key.clone(), v);
         }
-        let mean = |xs: &[f64]| {
-            if xs.is_empty() {
+        let mean = |sum: f64| {
+            if tally.deals == 0 {
                 Value::Null
             } else {
-                json!(xs.iter().sum::<f64>() / xs.len() as f64)
+                json!(sum / tally.deals as f64)
             }
         };
         let mut entry = Map::new();
         entry.insert("trials".into(), json!(trials));
-        entry.insert("deals".into(), json!(deals));
-        entry.insert("deal_rate".into(), json!(deals as f64 / trials as f64));
+        entry.insert("deals".into(), json!(tally.deals));
+        entry.insert(
+            "deal_rate".into(),
+            json!(tally.deals as f64 / trials as f64),
+        );
         if *m == PackageModel::Agents {
-            entry.insert("round".into(), stats(&mut rounds));
+            entry.insert("round".into(), stats(&tally.rounds, |k| k as f64));
         }
         // As in one-issue summaries, an issue keyed `amount` also has its own block.
         if let Some(a) = issues.get("amount").filter(|a| a.get("mean").is_some()) {
@@ -204,8 +277,8 @@ pub fn summarize(s: &PackageScenario, trials: u64, seed: u64) -> Result<Value, P
         }
         entry.insert("issues".into(), Value::Object(issues));
         let mut u = Map::new();
-        u.insert(s.party_keys[0].clone(), mean(&utils[0]));
-        u.insert(s.party_keys[1].clone(), mean(&utils[1]));
+        u.insert(s.party_keys[0].clone(), mean(tally.sum_u[0]));
+        u.insert(s.party_keys[1].clone(), mean(tally.sum_u[1]));
         entry.insert("utility".into(), Value::Object(u));
         by_model.insert(m.as_str().into(), Value::Object(entry));
     }
