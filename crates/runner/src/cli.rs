@@ -357,6 +357,16 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
             seed,
             trials,
             json,
+        } if crate::package_run::is_package_file(&scenario) => {
+            crate::package_replay::replay(&scenario, trial, &model, trials, seed, json)
+        }
+        Command::Replay {
+            scenario,
+            trial,
+            model,
+            seed,
+            trials,
+            json,
         } => replay(&scenario, trial, &model, Overrides { trials, seed }, json),
         Command::Schema => {
             let schema = Scenario::json_schema();

@@ -10,6 +10,7 @@ pub mod import_genius;
 pub mod merge;
 pub mod merge_check;
 pub mod output;
+pub mod package_replay;
 pub mod package_run;
 pub mod pairs;
 pub mod pipeline;

@@ -34,15 +34,15 @@ pub fn is_package_file(path: &Path) -> bool {
 }
 
 /// Utilities, sorted profiles and frontier of one trial's preferences.
-struct Prepared {
-    ua: Vec<f64>,
-    ub: Vec<f64>,
-    sorted: [SortedOutcomes; 2],
-    frontier: ParetoFrontier,
+pub(crate) struct Prepared {
+    pub(crate) ua: Vec<f64>,
+    pub(crate) ub: Vec<f64>,
+    pub(crate) sorted: [SortedOutcomes; 2],
+    pub(crate) frontier: ParetoFrontier,
 }
 
 impl Prepared {
-    fn new(space: &OutcomeSpace, t: &PackageTrial) -> Result<Self, PreferencesError> {
+    pub(crate) fn new(space: &OutcomeSpace, t: &PackageTrial) -> Result<Self, PreferencesError> {
         let ua = UtilityTable::new(space, &t.parties[0].preferences)?.all(space);
         let ub = UtilityTable::new(space, &t.parties[1].preferences)?.all(space);
         let sorted = [

@@ -96,6 +96,40 @@ fn genius_trade_run_matches_core() {
     assert_eq!(m["round"]["mean"].as_f64(), Some(f64::from(d.step + 1)));
     assert_eq!(m["utility"]["a"].as_f64(), Some(sa.utility(d.outcome)));
     assert_eq!(m["utility"]["b"].as_f64(), Some(sb.utility(d.outcome)));
+
+    // replay: the same agreement and round, offer by offer.
+    let f = file.display().to_string();
+    let replay = |model: &str| -> Value {
+        let out = ok(&["replay", &f, "--trial", "0", "--model", model, "--json"]);
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let r = replay("agents");
+    assert_eq!(r["outcome"], "deal");
+    assert_eq!(r["round"].as_u64(), Some(u64::from(d.step + 1)));
+    let agreed = ["quota", "tariff-rate", "dispute-resolution"]
+        .map(|k| r["agreement"][k].as_str().unwrap().to_owned());
+    assert_eq!(agreed, want);
+    let offers = r["offers"].as_array().unwrap();
+    let last = offers.last().unwrap();
+    assert_eq!(last["response"], "accept");
+    assert_eq!(last["agreement"], r["agreement"]);
+    assert_ne!(last["by"], r["accepted_by"]);
+    assert!(
+        offers[..offers.len() - 1]
+            .iter()
+            .all(|o| o["response"] == "counter")
+    );
+    assert_eq!(r["utility"]["a"].as_f64(), Some(sa.utility(d.outcome)));
+    let n = replay("nash");
+    assert_eq!(
+        (n["round"].clone(), n["offers"].as_array().unwrap().len()),
+        (Value::Null, 0)
+    );
+    assert_eq!(n["agreement"]["quota"], "low");
+    let bad = bargain(&["replay", &f, "--trial", "0", "--model", "stahl"]);
+    assert_eq!(bad.status.code(), Some(2));
+    let bad = bargain(&["replay", &f, "--trial", "1", "--model", "nash"]);
+    assert_eq!(bad.status.code(), Some(2));
     let _ = std::fs::remove_dir_all(&dir);
 }
 
