@@ -563,7 +563,7 @@ fn run(args: RunArgs) -> Result<(), CliError> {
     if let [one] = args.scenarios.as_slice()
         && crate::package_run::is_package_file(one)
     {
-        return crate::package_run::run(one, &args);
+        return crate::package_run::run(one, &args, &cancel);
     }
     let overrides = args.opts.overrides()?;
     let loaded = load_all(&args.scenarios)?;

@@ -9,6 +9,7 @@
 //! computed once for all trials.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use bargain_core::package::aspiration::{AspirationNegotiator, negotiate};
 use bargain_core::package::preferences::{PreferencesError, UtilityTable};
@@ -186,11 +187,17 @@ const CHUNK: u64 = 4096;
 /// Chunks run in parallel before their tallies are merged.
 const WAVE: u64 = 64;
 
-/// Run every trial of `s` (with `trials`/`seed` overrides) and summarize it as JSON.
+/// Run every trial of `s` (with `trials`/`seed` overrides) and summarize it as JSON;
+/// `None` when `cancel` was set (checked between waves of chunks).
 ///
 /// # Errors
 /// A sampled trial whose preferences core rejects (not expected after validation).
-pub fn summarize(s: &PackageScenario, trials: u64, seed: u64) -> Result<Value, PreferencesError> {
+pub fn summarize(
+    s: &PackageScenario,
+    trials: u64,
+    seed: u64,
+    cancel: Option<&AtomicBool>,
+) -> Result<Option<Value>, PreferencesError> {
     let space = s.space();
     let models = &s.run.models;
     let shared = if s.input_names().is_empty() {
@@ -225,6 +232,9 @@ pub fn summarize(s: &PackageScenario, trials: u64, seed: u64) -> Result<Value, P
     let mut totals = vec![Tally::new(space); models.len()];
     let mut start = 0;
     while start < chunks {
+        if cancel.is_some_and(|c| c.load(Ordering::SeqCst)) {
+            return Ok(None);
+        }
         let end = (start + WAVE).min(chunks);
         let wave: Vec<Vec<Tally>> = (start..end)
             .into_par_iter()
@@ -282,7 +292,7 @@ pub fn summarize(s: &PackageScenario, trials: u64, seed: u64) -> Result<Value, P
         entry.insert("utility".into(), Value::Object(u));
         by_model.insert(m.as_str().into(), Value::Object(entry));
     }
-    Ok(json!({
+    Ok(Some(json!({
         "scenario": s.name,
         "kind": "package",
         "trials": trials,
@@ -291,7 +301,7 @@ pub fn summarize(s: &PackageScenario, trials: u64, seed: u64) -> Result<Value, P
         "issues": space.issues().iter().map(|i| i.key.clone()).collect::<Vec<_>>(),
         "parties": s.party_keys,
         "models": by_model,
-    }))
+    })))
 }
 
 /// `bargain run FILE` for one package scenario: `summary.json` and `scenario.toml` in
@@ -299,7 +309,7 @@ pub fn summarize(s: &PackageScenario, trials: u64, seed: u64) -> Result<Value, P
 ///
 /// # Errors
 /// Scenario errors (exit 2), options that do not apply to packages (exit 2), I/O.
-pub fn run(path: &Path, args: &RunArgs) -> Result<(), CliError> {
+pub fn run(path: &Path, args: &RunArgs, cancel: &AtomicBool) -> Result<(), CliError> {
     if args.trials_csv || args.trials_parquet || args.shard.is_some() {
         return Err(CliError::Usage(
             "--trials-csv, --trials-parquet and --shard do not apply to package scenarios yet"
@@ -323,12 +333,17 @@ pub fn run(path: &Path, args: &RunArgs) -> Result<(), CliError> {
         .clone()
         .unwrap_or_else(|| PathBuf::from("reports").join(&s.name));
     let staging = Staging::new(&dest, Kind::Run)?;
-    let summary = pool.install(|| summarize(&s, trials, seed)).map_err(|e| {
-        CliError::Other(format!(
-            "{}: a sampled trial's preferences were rejected: {e}",
-            path.display()
-        ))
-    })?;
+    let summary = pool
+        .install(|| summarize(&s, trials, seed, Some(cancel)))
+        .map_err(|e| {
+            CliError::Other(format!(
+                "{}: a sampled trial's preferences were rejected: {e}",
+                path.display()
+            ))
+        })?;
+    let Some(summary) = summary else {
+        return Err(CliError::Interrupted("during the trials".into()));
+    };
     let text =
         serde_json::to_string_pretty(&summary).map_err(|e| CliError::Other(e.to_string()))?;
     let write = |name: &str, bytes: &[u8]| {
@@ -339,7 +354,7 @@ pub fn run(path: &Path, args: &RunArgs) -> Result<(), CliError> {
     let source =
         std::fs::read(path).map_err(|e| CliError::Other(format!("{}: {e}", path.display())))?;
     write("scenario.toml", &source)?;
-    let dest = staging.commit(None)?;
+    let dest = staging.commit(Some(cancel))?;
     if args.json {
         println!("{text}");
     }
