@@ -93,6 +93,9 @@ pub enum Command {
     /// Rank the uncertain inputs by how much they move the deal (PRCC, optional Sobol);
     /// write `reports/<name>-sensitivity/`.
     Sensitivity(SensitivityArgs),
+    /// Convert files of other negotiation tools into scenarios (`import genius …`).
+    #[command(subcommand)]
+    Import(commands::import::ImportCommand),
 }
 
 /// Options of `bargain compare`.
@@ -329,7 +332,14 @@ fn dispatch(cli: Cli) -> Result<(), Error> {
             seed,
             trials,
             json,
-        } => commands::replay::run(&scenario, trial, &model, Overrides { trials, seed }, json),
+        } => {
+            if commands::package_run::is_package_file(&scenario) {
+                commands::package_replay::replay(&scenario, trial, &model, trials, seed, json)
+            } else {
+                commands::replay::run(&scenario, trial, &model, Overrides { trials, seed }, json)
+            }
+        }
+        Command::Import(c) => commands::import::run(c),
         Command::Schema => commands::schema::run(),
         Command::Merge { dirs, out } => commands::merge::run(&dirs, &out),
         Command::New { name, dir } => commands::new::run(&dir, &name),

@@ -15,7 +15,9 @@ pub mod date;
 mod dist;
 mod error;
 mod file;
+pub mod genius;
 pub mod input;
+pub mod issues;
 mod labels;
 mod lhs;
 mod rng;
@@ -159,38 +161,8 @@ impl Scenario {
     /// # Errors
     /// Any problem with the file, as a [`ScenarioError`] naming `file:line:col` and the field.
     pub fn from_path(path: &Path) -> Result<Scenario, ScenarioError> {
-        let origin = path.display().to_string();
-        let file_error = |line, column, message: String| {
-            ScenarioError::new(vec![Diagnostic {
-                origin: origin.clone(),
-                line,
-                column,
-                path: String::new(),
-                message,
-            }])
-        };
-        let bytes = crate::input::read_bytes(path, MAX_FILE_BYTES as u64)
-            .map_err(|e| file_error(1, 1, e.message))?;
-        match std::str::from_utf8(&bytes) {
-            Ok(text) => Scenario::parse(text, &origin),
-            Err(e) => {
-                let valid = &bytes[..e.valid_up_to()];
-                let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
-                let line_start = valid.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-                let column = String::from_utf8_lossy(&valid[line_start..])
-                    .chars()
-                    .count()
-                    + 1;
-                Err(file_error(
-                    line,
-                    column,
-                    format!(
-                        "expected UTF-8 text, found an invalid byte 0x{:02x}",
-                        bytes[e.valid_up_to()]
-                    ),
-                ))
-            }
-        }
+        let (text, origin) = read_path(path)?;
+        Scenario::parse(&text, &origin)
     }
 
     /// Parse a scenario from `text`; `origin` (usually the file name) prefixes every message.
@@ -198,63 +170,20 @@ impl Scenario {
     /// # Errors
     /// TOML syntax, types, unknown keys and every semantic check, as a [`ScenarioError`].
     pub fn parse(text: &str, origin: &str) -> Result<Scenario, ScenarioError> {
-        let fail = |line, column, path: String, message: String| {
-            ScenarioError::new(vec![Diagnostic {
+        let doc = read_doc(text, origin)?;
+        if doc.has_root_key("issues") {
+            // A package scenario: report its own errors, else say it is not one-issue.
+            issues::PackageScenario::parse_doc(text, &doc, origin)?;
+            let pos = doc.locate_path("issues");
+            return Err(ScenarioError::new(vec![Diagnostic {
                 origin: origin.to_owned(),
-                line,
-                column,
-                path,
-                message,
-            }])
-        };
-        if text.len() > MAX_FILE_BYTES {
-            return Err(fail(
-                1,
-                1,
-                String::new(),
-                format!(
-                    "expected at most {MAX_FILE_BYTES} bytes, found {} bytes",
-                    text.len()
-                ),
-            ));
+                line: pos.line,
+                column: pos.column,
+                path: "issues".into(),
+                message: "expected a one-issue scenario, found a valid package scenario (it has `[issues]`); only `bargain run FILE` and `bargain validate` take package scenarios yet".into(),
+            }]));
         }
-        if text.trim().is_empty() {
-            return Err(fail(
-                1,
-                1,
-                String::new(),
-                "expected a scenario (at least `[scenario]`, `[protocol]` and two `[parties.*]`), found an empty file".into(),
-            ));
-        }
-        let (root, syntax) = toml::de::DeTable::parse_recoverable(text);
-        let doc = Doc::new(text, Some(root));
-        if let Some(e) = syntax.first() {
-            let span = e.span().unwrap_or(0..0);
-            let pos = doc.pos(span.start);
-            return Err(fail(
-                pos.line,
-                pos.column,
-                doc.path_at(&span),
-                format!("invalid TOML: {}", e.message().trim()),
-            ));
-        }
-        let file: ScenarioFile = match toml::from_str(text) {
-            Ok(f) => f,
-            Err(e) => {
-                let span = e.span().unwrap_or(0..0);
-                let (message, missing) = error::rewrite_serde_message(e.message());
-                let mut path = doc.path_at(&span);
-                let mut pos = doc.pos(span.start);
-                if let Some(key) = missing {
-                    // Point at the table that lacks the key (its header), or 1:1 for the root.
-                    if path.is_empty() {
-                        pos = doc.pos(0);
-                    }
-                    path = span::join(&path, &key);
-                }
-                return Err(fail(pos.line, pos.column, path, message));
-            }
-        };
+        let file: ScenarioFile = deserialize(text, &doc, origin)?;
         let mut scenario = Scenario::compile(&file, &doc, text, origin)?;
         scenario.sweep = sweep::check(&file, &doc, origin).map_err(ScenarioError::new)?;
         Ok(scenario)
@@ -510,4 +439,117 @@ impl Scenario {
     pub fn party_name(&self, side: Side) -> &str {
         &self.party_names[usize::from(side == Side::Payer)]
     }
+}
+
+/// Read a scenario file as text: files that are empty, over 1 MiB or not UTF-8 are
+/// rejected with a located error. Returns the text and its origin (the path as shown).
+fn read_path(path: &Path) -> Result<(String, String), ScenarioError> {
+    let origin = path.display().to_string();
+    let file_error = |line, column, message: String| {
+        ScenarioError::new(vec![Diagnostic {
+            origin: origin.clone(),
+            line,
+            column,
+            path: String::new(),
+            message,
+        }])
+    };
+    let bytes = crate::input::read_bytes(path, MAX_FILE_BYTES as u64)
+        .map_err(|e| file_error(1, 1, e.message))?;
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok((text, origin)),
+        Err(e) => {
+            let bytes = e.as_bytes();
+            let upto = e.utf8_error().valid_up_to();
+            let valid = &bytes[..upto];
+            let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
+            let line_start = valid.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+            let column = String::from_utf8_lossy(&valid[line_start..])
+                .chars()
+                .count()
+                + 1;
+            Err(file_error(
+                line,
+                column,
+                format!(
+                    "expected UTF-8 text, found an invalid byte 0x{:02x}",
+                    bytes[upto]
+                ),
+            ))
+        }
+    }
+}
+
+/// The checks every scenario text goes through first: size, emptiness and TOML syntax.
+fn read_doc<'t>(text: &'t str, origin: &str) -> Result<Doc<'t>, ScenarioError> {
+    let fail = |line, column, path: String, message: String| {
+        ScenarioError::new(vec![Diagnostic {
+            origin: origin.to_owned(),
+            line,
+            column,
+            path,
+            message,
+        }])
+    };
+    if text.len() > MAX_FILE_BYTES {
+        return Err(fail(
+            1,
+            1,
+            String::new(),
+            format!(
+                "expected at most {MAX_FILE_BYTES} bytes, found {} bytes",
+                text.len()
+            ),
+        ));
+    }
+    if text.trim().is_empty() {
+        return Err(fail(
+            1,
+            1,
+            String::new(),
+            "expected a scenario (at least `[scenario]`, `[protocol]` and two `[parties.*]`), found an empty file".into(),
+        ));
+    }
+    let (root, syntax) = toml::de::DeTable::parse_recoverable(text);
+    let doc = Doc::new(text, Some(root));
+    if let Some(e) = syntax.first() {
+        let span = e.span().unwrap_or(0..0);
+        let pos = doc.pos(span.start);
+        return Err(fail(
+            pos.line,
+            pos.column,
+            doc.path_at(&span),
+            format!("invalid TOML: {}", e.message().trim()),
+        ));
+    }
+    Ok(doc)
+}
+
+/// Deserialize `text` into the file type `T`; a serde error becomes a located diagnostic
+/// (a missing key points at the table that lacks it).
+fn deserialize<T: serde::de::DeserializeOwned>(
+    text: &str,
+    doc: &Doc<'_>,
+    origin: &str,
+) -> Result<T, ScenarioError> {
+    toml::from_str(text).map_err(|e| {
+        let span = e.span().unwrap_or(0..0);
+        let (message, missing) = error::rewrite_serde_message(e.message());
+        let mut path = doc.path_at(&span);
+        let mut pos = doc.pos(span.start);
+        if let Some(key) = missing {
+            // Point at the table that lacks the key (its header), or 1:1 for the root.
+            if path.is_empty() {
+                pos = doc.pos(0);
+            }
+            path = span::join(&path, &key);
+        }
+        ScenarioError::new(vec![Diagnostic {
+            origin: origin.to_owned(),
+            line: pos.line,
+            column: pos.column,
+            path,
+            message,
+        }])
+    })
 }

@@ -117,6 +117,28 @@ fn set_strategy(s: &mut StrategySpec, field: Field, x: f64, preset: Option<Prese
     }
 }
 
+/// Draw input `j` of trial `ctx` from `dist` (Monte Carlo, or its Latin-hypercube
+/// stratum), rounded when `integer`: the one draw every sampling plan makes per input.
+pub(crate) fn draw(
+    dist: &Dist,
+    integer: bool,
+    sampler: Sampler,
+    ctx: SampleCtx,
+    j: usize,
+    rng: &mut Xoshiro256PlusPlus,
+) -> f64 {
+    let x = match sampler {
+        Sampler::MonteCarlo => dist.draw(rng),
+        Sampler::LatinHypercube => {
+            let trials = ctx.trials.max(1);
+            let stratum = Permutation::new(trials, ctx.seed, j as u64).apply(ctx.trial);
+            let u = (stratum as f64 + rng.random::<f64>()) / trials as f64;
+            dist.quantile(u.min(1.0))
+        }
+    };
+    if integer { x.round() } else { x }
+}
+
 /// The compiled scenario: the negotiation at central values plus the varying inputs.
 #[derive(Debug, Clone)]
 pub(crate) struct Plan {
@@ -134,17 +156,8 @@ impl Plan {
         out: &mut [f64],
     ) -> Negotiation {
         let mut n = self.central.clone();
-        let trials = ctx.trials.max(1);
         for (j, input) in self.inputs.iter().enumerate() {
-            let x = match sampler {
-                Sampler::MonteCarlo => input.dist.draw(rng),
-                Sampler::LatinHypercube => {
-                    let stratum = Permutation::new(trials, ctx.seed, j as u64).apply(ctx.trial);
-                    let u = (stratum as f64 + rng.random::<f64>()) / trials as f64;
-                    input.dist.quantile(u.min(1.0))
-                }
-            };
-            let x = if input.integer { x.round() } else { x };
+            let x = draw(&input.dist, input.integer, sampler, ctx, j, rng);
             if let Some(slot) = out.get_mut(j) {
                 *slot = x;
             }

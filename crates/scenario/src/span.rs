@@ -6,6 +6,7 @@
 //! position; [`Doc::path_at`] goes the other way, from the byte span of a serde
 //! error to the deepest field path that contains it.
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 use toml::Spanned;
@@ -48,43 +49,50 @@ impl<'a> Lines<'a> {
 /// One step of a field path.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Seg<'p> {
-    Key(&'p str),
+    Key(Cow<'p, str>),
     Index(usize),
 }
 
+/// Split a field path into keys and indices. Keys quoted by [`join`] (`"WTO panel"`) are
+/// unquoted (`\"` and `\\` unescaped); malformed paths yield what parses, never a panic.
 fn segments(path: &str) -> Vec<Seg<'_>> {
-    fn indices<'a>(mut rest: &'a str, out: &mut Vec<Seg<'a>>) {
-        while let Some(end) = rest.find(']') {
-            if let Ok(i) = rest[1..end].parse() {
-                out.push(Seg::Index(i));
-            }
-            rest = &rest[end + 1..];
-        }
-    }
     let mut out = Vec::new();
     let mut rest = path;
     while !rest.is_empty() {
-        // A quoted key (as `join` writes keys that are not bare) may contain dots.
-        if let Some(q) = rest.strip_prefix('"') {
-            let end = q.find('"').unwrap_or(q.len());
-            out.push(Seg::Key(&q[..end]));
-            let after = q.get(end + 1..).unwrap_or("");
-            let next = after.find('.').unwrap_or(after.len());
-            indices(&after[..next], &mut out);
-            rest = after.get(next + 1..).unwrap_or("");
-            continue;
+        if let Some(r) = rest.strip_prefix('.') {
+            rest = r;
+        } else if let Some(r) = rest.strip_prefix('[') {
+            let Some(end) = r.find(']') else { break };
+            if let Ok(i) = r[..end].parse() {
+                out.push(Seg::Index(i));
+            }
+            rest = &r[end + 1..];
+        } else if let Some(r) = rest.strip_prefix('"') {
+            let mut key = String::new();
+            let mut chars = r.char_indices();
+            let mut end = None;
+            while let Some((i, c)) = chars.next() {
+                match c {
+                    '\\' => {
+                        if let Some((_, n)) = chars.next() {
+                            key.push(n);
+                        }
+                    }
+                    '"' => {
+                        end = Some(i);
+                        break;
+                    }
+                    c => key.push(c),
+                }
+            }
+            let Some(end) = end else { break };
+            out.push(Seg::Key(Cow::Owned(key)));
+            rest = &r[end + 1..];
+        } else {
+            let end = rest.find(['.', '[']).unwrap_or(rest.len());
+            out.push(Seg::Key(Cow::Borrowed(&rest[..end])));
+            rest = &rest[end..];
         }
-        let next = rest.find('.').unwrap_or(rest.len());
-        let part = &rest[..next];
-        rest = rest.get(next + 1..).unwrap_or("");
-        let (key, tail) = match part.find('[') {
-            Some(i) => (&part[..i], &part[i..]),
-            None => (part, ""),
-        };
-        if !key.is_empty() {
-            out.push(Seg::Key(key));
-        }
-        indices(tail, &mut out);
     }
     out
 }
@@ -140,7 +148,7 @@ impl<'a> Doc<'a> {
         let mut table: Option<&DeTable<'a>> = Some(root.get_ref());
         for seg in segments(path) {
             let next = match (seg, table, current) {
-                (Seg::Key(k), Some(t), _) => t.get(k),
+                (Seg::Key(k), Some(t), _) => t.get(k.as_ref()),
                 (Seg::Index(i), None, DeValue::Array(a)) => a.get(i),
                 _ => None,
             };
@@ -150,6 +158,13 @@ impl<'a> Doc<'a> {
             table = v.get_ref().as_table();
         }
         best
+    }
+
+    /// Whether the root table has the key `key`.
+    pub(crate) fn has_root_key(&self, key: &str) -> bool {
+        self.root
+            .as_ref()
+            .is_some_and(|r| r.get_ref().get(key).is_some())
     }
 
     /// Position of the value at `path` (or of its nearest existing ancestor).
@@ -228,34 +243,39 @@ mod tests {
     use super::*;
 
     #[test]
-    fn segments_parse_quoted_keys() {
-        assert_eq!(
-            segments(r#"sweep."parties.kr.power".x[2]"#),
-            vec![
-                Seg::Key("sweep"),
-                Seg::Key("parties.kr.power"),
-                Seg::Key("x"),
-                Seg::Index(2)
-            ]
-        );
-        assert_eq!(
-            segments(r#"a."b"[1]"#),
-            vec![Seg::Key("a"), Seg::Key("b"), Seg::Index(1)]
-        );
-    }
-
-    #[test]
     fn segments_parse_keys_and_indices() {
         assert_eq!(
             segments("parties.kr.reservation.normal[1]"),
             vec![
-                Seg::Key("parties"),
-                Seg::Key("kr"),
-                Seg::Key("reservation"),
-                Seg::Key("normal"),
+                Seg::Key("parties".into()),
+                Seg::Key("kr".into()),
+                Seg::Key("reservation".into()),
+                Seg::Key("normal".into()),
                 Seg::Index(1)
             ]
         );
+        assert_eq!(
+            segments(r#"a."WTO \"x\" .panel"[2].b"#),
+            vec![
+                Seg::Key("a".into()),
+                Seg::Key(r#"WTO "x" .panel"#.into()),
+                Seg::Index(2),
+                Seg::Key("b".into())
+            ]
+        );
+        // Malformed paths (user-chosen keys end up in paths) never panic.
+        for p in [
+            "a[0]]",
+            "\"x[0]]\"",
+            "a[",
+            "\"open",
+            "]]",
+            "a[x].[",
+            "..",
+            "[1]",
+        ] {
+            let _ = segments(p);
+        }
     }
 
     #[test]

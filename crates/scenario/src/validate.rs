@@ -60,17 +60,17 @@ fn unrepresentable(x: f64) -> Option<String> {
 
 /// The allowed values of a numeric field.
 #[derive(Debug, Clone, Copy)]
-struct Domain {
-    lo: f64,
-    lo_open: bool,
-    hi: f64,
-    hi_open: bool,
-    integer: bool,
-    what: &'static str,
+pub(crate) struct Domain {
+    pub(crate) lo: f64,
+    pub(crate) lo_open: bool,
+    pub(crate) hi: f64,
+    pub(crate) hi_open: bool,
+    pub(crate) integer: bool,
+    pub(crate) what: &'static str,
 }
 
 impl Domain {
-    const AMOUNT: Domain = Domain {
+    pub(crate) const AMOUNT: Domain = Domain {
         lo: f64::NEG_INFINITY,
         lo_open: true,
         hi: f64::INFINITY,
@@ -78,7 +78,7 @@ impl Domain {
         integer: false,
         what: "a finite amount",
     };
-    const PROBABILITY: Domain = Domain {
+    pub(crate) const PROBABILITY: Domain = Domain {
         lo: 0.0,
         lo_open: false,
         hi: 1.0,
@@ -86,7 +86,7 @@ impl Domain {
         integer: false,
         what: "a probability in [0, 1]",
     };
-    const DISCOUNT: Domain = Domain {
+    pub(crate) const DISCOUNT: Domain = Domain {
         lo: 0.0,
         lo_open: true,
         hi: 1.0,
@@ -94,7 +94,7 @@ impl Domain {
         integer: false,
         what: "a discount factor in (0, 1]",
     };
-    const POSITIVE: Domain = Domain {
+    pub(crate) const POSITIVE: Domain = Domain {
         lo: 0.0,
         lo_open: true,
         hi: f64::INFINITY,
@@ -102,11 +102,11 @@ impl Domain {
         integer: false,
         what: "a number > 0",
     };
-    const MAX_ASPIRATION: Domain = Domain {
+    pub(crate) const MAX_ASPIRATION: Domain = Domain {
         what: "a maximum aspiration in (0, 1]",
         ..Domain::DISCOUNT
     };
-    const EPS: Domain = Domain {
+    pub(crate) const EPS: Domain = Domain {
         lo: 0.0,
         lo_open: false,
         hi: 1.0,
@@ -114,7 +114,7 @@ impl Domain {
         integer: false,
         what: "a tolerance in [0, 1)",
     };
-    const ROUNDS: Domain = Domain {
+    pub(crate) const ROUNDS: Domain = Domain {
         lo: 1.0,
         lo_open: false,
         hi: MAX_ROUNDS as f64,
@@ -156,13 +156,13 @@ impl Domain {
 
 /// A compiled numeric input.
 #[derive(Debug, Clone)]
-enum Param {
+pub(crate) enum Param {
     Fixed(f64),
     Dist(Dist),
 }
 
 impl Param {
-    fn central(&self) -> f64 {
+    pub(crate) fn central(&self) -> f64 {
         match self {
             Param::Fixed(x) => *x,
             Param::Dist(d) => d.central(),
@@ -201,7 +201,7 @@ fn widens(n: &Negotiation) -> bool {
 }
 
 /// A number as TOML spells it (`nan`, `inf`, `-inf`, else Rust's shortest form).
-fn fmt_num(x: f64) -> String {
+pub(crate) fn fmt_num(x: f64) -> String {
     if x.is_nan() {
         "nan".into()
     } else if x.is_infinite() {
@@ -255,12 +255,12 @@ impl<'d, 'a> Checker<'d, 'a> {
         }
     }
 
-    fn error(&mut self, path: &str, message: impl Into<String>) {
+    pub(crate) fn error(&mut self, path: &str, message: impl Into<String>) {
         let d = self.diag(path, message.into());
         self.errors.push(d);
     }
 
-    fn warn(&mut self, path: &str, message: impl Into<String>) {
+    pub(crate) fn warn(&mut self, path: &str, message: impl Into<String>) {
         let d = self.diag(path, message.into());
         self.warnings.push(d);
     }
@@ -315,7 +315,12 @@ impl<'d, 'a> Checker<'d, 'a> {
     }
 
     /// Weights for `n` options: default equal; non-negative, finite, not all zero.
-    fn weights(&mut self, path: &str, weights: Option<&[f64]>, n: usize) -> Option<Vec<f64>> {
+    pub(crate) fn weights(
+        &mut self,
+        path: &str,
+        weights: Option<&[f64]>,
+        n: usize,
+    ) -> Option<Vec<f64>> {
         let Some(w) = weights else {
             return Some(vec![1.0; n]);
         };
@@ -351,7 +356,7 @@ impl<'d, 'a> Checker<'d, 'a> {
     }
 
     /// Compile a numeric field.
-    fn number(&mut self, path: &str, spec: &NumberSpec, d: Domain) -> Option<Param> {
+    pub(crate) fn number(&mut self, path: &str, spec: &NumberSpec, d: Domain) -> Option<Param> {
         match spec {
             NumberSpec::Fixed(x) => {
                 if let Some(message) = unrepresentable(*x) {
@@ -1282,6 +1287,18 @@ impl<'d, 'a> Checker<'d, 'a> {
             },
             CalendarDates { start, expiry, end },
         ))
+    }
+
+    /// Byte offset where the value at `path` starts (for ordering keys as in the file).
+    pub(crate) fn doc_start(&self, path: &str) -> usize {
+        self.doc.span_of(path).start
+    }
+
+    /// The errors (in file order) and warnings collected so far.
+    pub(crate) fn finish(mut self) -> (Vec<Diagnostic>, Vec<Diagnostic>) {
+        self.errors.sort_by_key(|d| (d.line, d.column));
+        self.warnings.sort_by_key(|d| (d.line, d.column));
+        (self.errors, self.warnings)
     }
 
     pub(crate) fn compile(

@@ -46,6 +46,11 @@ pub fn run(args: &Options) -> Result<(), Error> {
     if cancel.load(Ordering::SeqCst) {
         return Err(Error::Interrupted("before the run started".into()));
     }
+    if let [one] = args.scenarios.as_slice()
+        && super::package_run::is_package_file(one)
+    {
+        return super::package_run::run(one, args, &cancel);
+    }
     let overrides = args.opts.overrides()?;
     let loaded = load_all(&args.scenarios)?;
     // A folder, or several files, is a multi-scenario run: one report each plus an index.

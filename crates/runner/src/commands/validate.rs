@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use super::Error;
 use super::session::expand;
 use crate::scenario::Scenario;
+use crate::scenario::issues::PackageScenario;
 
 /// Check every scenario file of `paths` (files or folders); print `ok:` and the warnings
 /// of each good one.
@@ -15,11 +16,16 @@ pub fn run(paths: &[PathBuf]) -> Result<(), Error> {
     let files = expand(paths)?;
     let mut failed = Vec::new();
     for f in &files {
-        match Scenario::from_path(f) {
-            Ok(s) => {
+        let checked = if super::package_run::is_package_file(f) {
+            PackageScenario::from_path(f).map(|s| s.warnings())
+        } else {
+            Scenario::from_path(f).map(|s| s.warnings().to_vec())
+        };
+        match checked {
+            Ok(warnings) => {
                 println!("ok: {}", f.display());
                 // Each warning starts with its file:line:col.
-                for w in s.warnings() {
+                for w in warnings {
                     println!("warning: {w}");
                 }
             }

@@ -1,0 +1,210 @@
+//! `bargain replay FILE --trial I --model M [--json]` on a package scenario: one trial,
+//! offer by offer for `agents`, as the run computed it.
+//!
+//! ```json
+//! {"scenario": "trade", "trial": 0, "model": "agents", "outcome": "deal", "round": 89,
+//!  "agreement": {"quota": "max", "tariff-rate": "10%"}, "accepted_by": "b",
+//!  "utility": {"a": 0.55, "b": 0.6}, "inputs": {},
+//!  "offers": [{"round": 1, "by": "a", "agreement": {…}, "utility": {…}, "response": "counter"}, …]}
+//! ```
+//!
+//! `outcome` is `deal`, `deadline` (agents without a deal) or `no_zone` (a closed form
+//! with no outcome rational for both); `round` is 1-based (null without a deal, and for
+//! the closed forms); `agreement` maps issue keys to numbers or `choice` labels.
+
+use std::path::Path;
+
+use bargain_core::package::aspiration::{AspirationNegotiator, PackageOffer, negotiate};
+use bargain_core::package::space::{OutcomeSpace, Value as IssueValue};
+use serde_json::{Map, Value, json};
+
+use crate::commands::Error;
+use crate::commands::package_run::Prepared;
+use crate::scenario::SampleCtx;
+use crate::scenario::issues::{PackageModel, PackageScenario};
+
+/// An outcome as `{issue key: number or label}`.
+fn package(space: &OutcomeSpace, o: u32) -> Value {
+    let m: Map<String, Value> = space
+        .issues()
+        .iter()
+        .enumerate()
+        .map(|(j, issue)| {
+            let v = match space.value(o, j) {
+                IssueValue::Number(x) => json!(x),
+                IssueValue::Integer(x) => json!(x),
+                IssueValue::Label(l) => json!(l),
+            };
+            (issue.key.clone(), v)
+        })
+        .collect();
+    Value::Object(m)
+}
+
+/// The replay of trial `trial` under `model` as the JSON object above.
+///
+/// # Errors
+/// An unknown model or a trial out of range (usage errors), a bad scenario.
+pub fn replay_value(
+    s: &PackageScenario,
+    trial: u64,
+    model: &str,
+    trials: Option<u64>,
+    seed: Option<u64>,
+) -> Result<Value, Error> {
+    let m = PackageModel::from_name(model).ok_or_else(|| {
+        let names: Vec<&str> = PackageModel::ALL.iter().map(|m| m.as_str()).collect();
+        Error::Usage(format!(
+            "unknown model `{model}` for a package scenario: expected one of {}",
+            names.join(", ")
+        ))
+    })?;
+    let trials = trials.unwrap_or(s.run.trials);
+    let seed = seed.unwrap_or(s.run.seed);
+    if trial >= trials {
+        return Err(Error::Usage(format!(
+            "--trial {trial} is out of range: the run has {trials} trials (0..{trials})"
+        )));
+    }
+    let mut inputs = vec![0.0; s.input_names().len()];
+    let (t, _) = s.draw_trial(
+        SampleCtx {
+            trial,
+            trials,
+            seed,
+        },
+        &mut inputs,
+    );
+    let space = s.space();
+    let p = Prepared::new(space, &t).map_err(|e| Error::Other(e.to_string()))?;
+    let keys = &s.party_keys;
+    let utility = |o: u32| json!({ &keys[0]: p.ua[o as usize], &keys[1]: p.ub[o as usize] });
+    let [a, b] = &t.parties;
+    let (ra, rb) = (a.preferences.reservation, b.preferences.reservation);
+    let mut offers: Vec<PackageOffer> = Vec::new();
+    let (outcome, round, accepted_by) = match m {
+        PackageModel::Agents => {
+            let first = AspirationNegotiator::new(&p.sorted[0], ra, t.max_rounds, a.aspiration);
+            let second = AspirationNegotiator::new(&p.sorted[1], rb, t.max_rounds, b.aspiration);
+            match negotiate(first, second, Some(&mut offers)) {
+                Some(d) => {
+                    // The last offer stands; the other party accepted it.
+                    let by = offers.last().map_or(0, |o| 1 - usize::from(o.by));
+                    (Some(d.outcome), Some(d.step + 1), Some(keys[by].clone()))
+                }
+                None => (None, None, None),
+            }
+        }
+        PackageModel::Nash => (
+            p.frontier.nash(ra, rb, a.power, b.power).map(|x| x.outcome),
+            None,
+            None,
+        ),
+        PackageModel::KalaiSmorodinsky => (
+            p.frontier.kalai_smorodinsky(ra, rb).map(|x| x.outcome),
+            None,
+            None,
+        ),
+        PackageModel::MaxWelfare => (
+            p.frontier.max_welfare(ra, rb).map(|x| x.outcome),
+            None,
+            None,
+        ),
+    };
+    let kind = match (outcome, m) {
+        (Some(_), _) => "deal",
+        (None, PackageModel::Agents) => "deadline",
+        (None, _) => "no_zone",
+    };
+    let offers: Vec<Value> = offers
+        .iter()
+        .enumerate()
+        .map(|(i, o)| {
+            let response = if i + 1 < offers.len() {
+                "counter"
+            } else if outcome.is_some() {
+                "accept"
+            } else {
+                "deadline"
+            };
+            json!({
+                "round": o.step + 1,
+                "by": keys[usize::from(o.by)],
+                "agreement": package(space, o.outcome),
+                "utility": utility(o.outcome),
+                "response": response,
+            })
+        })
+        .collect();
+    let inputs: Map<String, Value> = s
+        .input_names()
+        .into_iter()
+        .zip(&inputs)
+        .map(|(n, x)| (n, json!(x)))
+        .collect();
+    Ok(json!({
+        "scenario": s.name,
+        "trial": trial,
+        "model": m.as_str(),
+        "outcome": kind,
+        "round": round,
+        "agreement": outcome.map(|o| package(space, o)),
+        "accepted_by": accepted_by,
+        "utility": outcome.map(utility),
+        "inputs": inputs,
+        "offers": offers,
+    }))
+}
+
+/// `bargain replay` on the package scenario at `path`: the JSON object, or a few lines of
+/// text (one per offer).
+///
+/// # Errors
+/// As [`replay_value`], and scenario errors.
+pub fn replay(
+    path: &Path,
+    trial: u64,
+    model: &str,
+    trials: Option<u64>,
+    seed: Option<u64>,
+    json: bool,
+) -> Result<(), Error> {
+    let s = PackageScenario::from_path(path)?;
+    let v = replay_value(&s, trial, model, trials, seed)?;
+    if json {
+        println!("{v}");
+        return Ok(());
+    }
+    let show = |p: &Value| {
+        p.as_object()
+            .map(|m| {
+                m.iter()
+                    .map(|(k, v)| {
+                        format!("{k} = {}", v.as_str().map_or(v.to_string(), str::to_owned))
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            })
+            .unwrap_or_default()
+    };
+    println!(
+        "{} trial {trial}, model {}",
+        s.title,
+        v["model"].as_str().unwrap_or("")
+    );
+    for o in v["offers"].as_array().into_iter().flatten() {
+        println!(
+            "round {:>4}  {:<8} offers {}  ({})",
+            o["round"],
+            o["by"].as_str().unwrap_or(""),
+            show(&o["agreement"]),
+            o["response"].as_str().unwrap_or("")
+        );
+    }
+    match v["outcome"].as_str() {
+        Some("deal") => println!("deal: {}", show(&v["agreement"])),
+        Some(k) => println!("no deal ({k})"),
+        None => {}
+    }
+    Ok(())
+}

@@ -1,0 +1,1263 @@
+//! Package scenarios: agreements over several issues (`[issues.KEY]`) with linear-additive
+//! utilities per party (`[parties.P.utility]`), checked with located errors and compiled
+//! into a [`bargain_core::package`] outcome space plus per-trial preferences.
+//!
+//! A scenario is a package scenario when it has an `[issues]` table; one-issue scenarios
+//! are untouched (see [`crate::Scenario`]). The format is documented in
+//! `docs/scenarios.md` ("Package scenarios"). Issue ranges are constants (the outcome
+//! space is the same in every trial); weights, reservations, the `y` of `points`, table
+//! entries, `discount`, `power`, `max_rounds` and the strategy's numbers may be
+//! distributions.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::Path;
+
+use bargain_core::package::aspiration::Aspiration;
+use bargain_core::package::preferences::{LinearAdditive, Preferences, ValueFunction};
+use bargain_core::package::space::{Issue, OutcomeSpace};
+use rand_xoshiro::Xoshiro256PlusPlus;
+use serde::de::{self, IgnoredAny, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer};
+
+use crate::dist::Dist;
+use crate::error::{Diagnostic, ScenarioError, suggest};
+use crate::file::{
+    MetaFile, NumberSpec, PresetSpec, RunFile, SamplerKey, StrategyFile, StrategyKind,
+};
+use crate::span::{Doc, index, join};
+use crate::validate::{Checker, DEFAULT_TRIALS, Domain, MAX_TRIALS, Param, fmt_num};
+use crate::{SampleCtx, Sampler};
+
+/// Tolerance on the sum of the central weights.
+pub const WEIGHT_SUM_TOLERANCE: f64 = 1e-6;
+/// Intervals of the grid of a `number` issue given without `step`.
+pub const DEFAULT_NUMBER_INTERVALS: u32 = 100;
+/// Most outcomes a package scenario may span.
+pub const MAX_OUTCOMES: usize = 10_000_000;
+/// Keys of `[parties.P.utility]` that are not issues (so no issue may use them).
+const RESERVED_KEYS: [&str; 2] = ["weights", "reservation"];
+
+/// A package scenario file, as written.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct PackageFile {
+    pub scenario: MetaFile,
+    #[serde(default)]
+    pub run: RunFile,
+    pub protocol: PackageProtocolFile,
+    pub issues: BTreeMap<String, IssueFile>,
+    pub parties: BTreeMap<String, PackagePartyFile>,
+}
+
+/// `[protocol]` of a package scenario.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct PackageProtocolFile {
+    pub max_rounds: NumberSpec,
+    pub first_mover: String,
+}
+
+/// `issues.KEY.kind`
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub(crate) enum IssueKindKey {
+    Number,
+    Integer,
+    Choice,
+}
+
+/// `[issues.KEY]`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct IssueFile {
+    pub kind: IssueKindKey,
+    pub lo: Option<f64>,
+    pub hi: Option<f64>,
+    pub step: Option<f64>,
+    pub values: Option<Vec<String>>,
+}
+
+/// `[parties.KEY]` of a package scenario.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct PackagePartyFile {
+    pub name: Option<String>,
+    pub discount: Option<NumberSpec>,
+    pub power: Option<NumberSpec>,
+    pub strategy: StrategyFile,
+    pub utility: UtilityFile,
+}
+
+/// `[parties.KEY.utility]`: weights, reservation, and one value function per issue key.
+#[derive(Debug, Clone, Deserialize)]
+pub(crate) struct UtilityFile {
+    pub weights: Option<BTreeMap<String, NumberSpec>>,
+    pub reservation: Option<NumberSpec>,
+    #[serde(flatten)]
+    pub functions: BTreeMap<String, ValueFnFile>,
+}
+
+/// A value function as written: `"increasing"`, `{ points = … }`, `{ table = … }`.
+#[derive(Debug, Clone)]
+pub(crate) enum ValueFnFile {
+    Named(String),
+    Points(Vec<Vec<NumberSpec>>),
+    Table(BTreeMap<String, NumberSpec>),
+    /// Anything else: what was found (reported at the field by validation).
+    Bad(String),
+}
+
+impl<'de> Deserialize<'de> for ValueFnFile {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = ValueFnFile;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a value function")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<ValueFnFile, E> {
+                Ok(ValueFnFile::Named(v.to_owned()))
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<ValueFnFile, E> {
+                Ok(ValueFnFile::Bad(format!("the boolean {v}")))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<ValueFnFile, E> {
+                Ok(ValueFnFile::Bad(format!("the number {v}")))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<ValueFnFile, E> {
+                Ok(ValueFnFile::Bad(format!("the number {v}")))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<ValueFnFile, E> {
+                Ok(ValueFnFile::Bad(format!("the number {}", fmt_num(v))))
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<ValueFnFile, A::Error> {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(ValueFnFile::Bad("an array".into()))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<ValueFnFile, A::Error> {
+                let mut out: Option<ValueFnFile> = None;
+                while let Some(key) = map.next_key::<String>()? {
+                    let this = match key.as_str() {
+                        "points" => ValueFnFile::Points(map.next_value()?),
+                        "table" => ValueFnFile::Table(map.next_value()?),
+                        other => {
+                            map.next_value::<IgnoredAny>()?;
+                            ValueFnFile::Bad(format!(
+                                "a table with the key `{other}` (expected `points` or `table`)"
+                            ))
+                        }
+                    };
+                    out = Some(match out {
+                        None => this,
+                        Some(ValueFnFile::Bad(b)) => ValueFnFile::Bad(b),
+                        Some(_) => ValueFnFile::Bad("a table with more than one key".into()),
+                    });
+                }
+                Ok(out.unwrap_or_else(|| ValueFnFile::Bad("an empty table".into())))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// A model that runs on packages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PackageModel {
+    /// Alternating offers with the parties' time-based (aspiration) negotiators.
+    Agents,
+    /// Generalized Nash on the Pareto frontier (disagreement at the reservations).
+    Nash,
+    /// Kalai–Smorodinsky on the Pareto frontier.
+    KalaiSmorodinsky,
+    /// The rational outcome of largest utility sum.
+    MaxWelfare,
+}
+
+impl PackageModel {
+    /// Every package model, in report order.
+    pub const ALL: [PackageModel; 4] = [
+        PackageModel::Agents,
+        PackageModel::Nash,
+        PackageModel::KalaiSmorodinsky,
+        PackageModel::MaxWelfare,
+    ];
+
+    /// The name used in scenario files.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PackageModel::Agents => "agents",
+            PackageModel::Nash => "nash",
+            PackageModel::KalaiSmorodinsky => "kalai-smorodinsky",
+            PackageModel::MaxWelfare => "max-welfare",
+        }
+    }
+
+    /// Parse a model name.
+    #[must_use]
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|m| m.as_str() == name)
+    }
+}
+
+/// `[run]` of a package scenario.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PackageRun {
+    /// Number of trials.
+    pub trials: u64,
+    /// Master seed.
+    pub seed: u64,
+    /// Models, in file order (default `[agents]`).
+    pub models: Vec<PackageModel>,
+    /// How inputs are drawn.
+    pub sampler: Sampler,
+}
+
+/// One party of a package trial.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PackageParty {
+    /// Utility (weights summing to 1), reservation and discount.
+    pub preferences: Preferences,
+    /// Bargaining power (> 0) for the generalized Nash solution.
+    pub power: f64,
+    /// The time-based negotiator's aspiration curve.
+    pub aspiration: Aspiration,
+}
+
+/// Everything one trial of a package scenario needs besides the outcome space.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PackageTrial {
+    /// Rounds (SAO steps, NegMAS's `n_steps`).
+    pub max_rounds: u32,
+    /// The parties, the first mover first.
+    pub parties: [PackageParty; 2],
+}
+
+/// Where a sampled value of a package scenario goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Target {
+    MaxRounds,
+    Discount(usize),
+    Power(usize),
+    /// Index into the input's preset list.
+    Preset(usize),
+    Exponent(usize),
+    MaxAspiration(usize),
+    Reservation(usize),
+    Weight(usize, usize),
+    /// Party, issue, point.
+    PointY(usize, usize, usize),
+    /// Party, issue, label.
+    TableY(usize, usize, usize),
+}
+
+/// A package input that is a distribution.
+#[derive(Debug, Clone)]
+struct PkgInput {
+    name: String,
+    dist: Dist,
+    target: Target,
+    integer: bool,
+    presets: Vec<f64>,
+}
+
+/// A checked package scenario, compiled for sampling.
+#[derive(Debug, Clone)]
+pub struct PackageScenario {
+    /// Short id.
+    pub name: String,
+    /// Human title (defaults to the name).
+    pub title: String,
+    /// Free text.
+    pub description: String,
+    /// Sources of the numbers.
+    pub sources: Vec<String>,
+    /// Ensemble settings.
+    pub run: PackageRun,
+    /// Party keys, the first mover first.
+    pub party_keys: [String; 2],
+    /// Display names, the first mover first.
+    pub party_names: [String; 2],
+    space: OutcomeSpace,
+    central: PackageTrial,
+    inputs: Vec<PkgInput>,
+    /// Per party: whether a weight is a distribution (draws are then normalised).
+    random_weights: [bool; 2],
+    warnings: Vec<String>,
+}
+
+impl PackageScenario {
+    /// Read and parse a package scenario file.
+    ///
+    /// # Errors
+    /// Any problem with the file, located as for one-issue scenarios.
+    pub fn from_path(path: &Path) -> Result<Self, ScenarioError> {
+        let (text, origin) = crate::read_path(path)?;
+        Self::parse(&text, &origin)
+    }
+
+    /// Parse a package scenario from `text` (`origin` prefixes every message).
+    ///
+    /// # Errors
+    /// TOML syntax, types, unknown keys and every semantic check, located.
+    pub fn parse(text: &str, origin: &str) -> Result<Self, ScenarioError> {
+        let doc = crate::read_doc(text, origin)?;
+        Self::parse_doc(text, &doc, origin)
+    }
+
+    pub(crate) fn parse_doc(
+        text: &str,
+        doc: &Doc<'_>,
+        origin: &str,
+    ) -> Result<Self, ScenarioError> {
+        let file: PackageFile = crate::deserialize(text, doc, origin)?;
+        Compiler::new(doc, origin).compile(&file)
+    }
+
+    /// Whether `text` is a package scenario (its root has an `issues` key); `false` for
+    /// text that is not TOML.
+    #[must_use]
+    pub fn is_package(text: &str) -> bool {
+        let (root, _) = toml::de::DeTable::parse_recoverable(text);
+        root.get_ref().get("issues").is_some()
+    }
+
+    /// The outcome space (the same in every trial).
+    #[must_use]
+    pub fn space(&self) -> &OutcomeSpace {
+        &self.space
+    }
+
+    /// The trial at central values (every distribution at its median / mode).
+    #[must_use]
+    pub fn central(&self) -> PackageTrial {
+        self.central.clone()
+    }
+
+    /// Field paths of the inputs that are distributions, in sampling order.
+    #[must_use]
+    pub fn input_names(&self) -> Vec<String> {
+        self.inputs.iter().map(|i| i.name.clone()).collect()
+    }
+
+    /// Semantic warnings, as `file:line:col: path: message` lines.
+    #[must_use]
+    pub fn warnings(&self) -> Vec<String> {
+        self.warnings.clone()
+    }
+
+    /// Draw trial `ctx.trial` from its own generator [`crate::trial_rng`]: every input
+    /// once, in [`PackageScenario::input_names`] order (value `j` written to
+    /// `inputs[j]` when there is a slot). Weights that are distributions are divided by
+    /// their drawn sum. The generator is returned as the models continue from it.
+    pub fn draw_trial(
+        &self,
+        ctx: SampleCtx,
+        inputs: &mut [f64],
+    ) -> (PackageTrial, Xoshiro256PlusPlus) {
+        let mut rng = crate::trial_rng(ctx.seed, ctx.trial);
+        let mut t = self.central.clone();
+        for (j, input) in self.inputs.iter().enumerate() {
+            let x = crate::sample::draw(
+                &input.dist,
+                input.integer,
+                self.run.sampler,
+                ctx,
+                j,
+                &mut rng,
+            );
+            if let Some(slot) = inputs.get_mut(j) {
+                *slot = x;
+            }
+            apply(&mut t, input, x);
+        }
+        for (p, random) in t.parties.iter_mut().zip(self.random_weights) {
+            let w = &mut p.preferences.utility.weights;
+            let sum: f64 = w.iter().sum();
+            if random && sum > 0.0 && sum != 1.0 {
+                w.iter_mut().for_each(|x| *x /= sum);
+            }
+        }
+        (t, rng)
+    }
+}
+
+fn apply(t: &mut PackageTrial, input: &PkgInput, x: f64) {
+    match input.target {
+        Target::MaxRounds => t.max_rounds = x as u32,
+        Target::Discount(i) => t.parties[i].preferences.discount = x,
+        Target::Power(i) => t.parties[i].power = x,
+        Target::Preset(i) => {
+            if let Some(e) = input.presets.get(x as usize) {
+                t.parties[i].aspiration.exponent = *e;
+            }
+        }
+        Target::Exponent(i) => t.parties[i].aspiration.exponent = x,
+        Target::MaxAspiration(i) => t.parties[i].aspiration.max_aspiration = x,
+        Target::Reservation(i) => t.parties[i].preferences.reservation = x,
+        Target::Weight(i, j) => t.parties[i].preferences.utility.weights[j] = x,
+        Target::PointY(i, j, k) => {
+            if let ValueFunction::Points(p) = &mut t.parties[i].preferences.utility.values[j] {
+                p[k].1 = x;
+            }
+        }
+        Target::TableY(i, j, k) => {
+            if let ValueFunction::Table(v) = &mut t.parties[i].preferences.utility.values[j] {
+                v[k] = x;
+            }
+        }
+    }
+}
+
+const WEIGHT: Domain = Domain {
+    what: "a weight in [0, 1]",
+    ..Domain::PROBABILITY
+};
+const VALUE: Domain = Domain {
+    what: "a value in [0, 1]",
+    ..Domain::PROBABILITY
+};
+const UTILITY: Domain = Domain {
+    what: "a finite utility",
+    ..Domain::AMOUNT
+};
+
+/// Checks a [`PackageFile`] and compiles it.
+struct Compiler<'d, 'a> {
+    c: Checker<'d, 'a>,
+    origin: &'d str,
+    inputs: Vec<PkgInput>,
+}
+
+fn key_ok(k: &str) -> bool {
+    !k.is_empty()
+        && k.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+}
+
+fn bad_text(s: &str) -> Option<char> {
+    s.chars()
+        .find(|&c| c.is_control() || c == '\u{fffe}' || c == '\u{ffff}')
+}
+
+impl<'d, 'a> Compiler<'d, 'a> {
+    fn new(doc: &'d Doc<'a>, origin: &'d str) -> Self {
+        Self {
+            c: Checker::new(doc, origin),
+            origin,
+            inputs: Vec::new(),
+        }
+    }
+
+    /// A numeric field: its central value, registering a distribution as an input.
+    fn num(&mut self, path: &str, spec: &NumberSpec, d: Domain, target: Target) -> Option<f64> {
+        let param = self.c.number(path, spec, d)?;
+        let central = param.central();
+        let central = if d.integer { central.round() } else { central };
+        if let Param::Dist(dist) = param {
+            self.inputs.push(PkgInput {
+                name: path.to_owned(),
+                dist,
+                target,
+                integer: d.integer,
+                presets: Vec::new(),
+            });
+        }
+        Some(central)
+    }
+
+    fn opt(
+        &mut self,
+        path: &str,
+        spec: Option<&NumberSpec>,
+        d: Domain,
+        target: Target,
+        default: f64,
+    ) -> Option<f64> {
+        match spec {
+            None => Some(default),
+            Some(s) => self.num(path, s, d, target),
+        }
+    }
+
+    fn run(&mut self, r: &RunFile) -> Option<PackageRun> {
+        let trials = r.trials.unwrap_or(DEFAULT_TRIALS);
+        let mut ok = true;
+        if !(1..=MAX_TRIALS).contains(&trials) {
+            self.c.error(
+                "run.trials",
+                format!("expected trials in 1..=1000000000000, found {trials}"),
+            );
+            ok = false;
+        }
+        let names = r.models.clone().unwrap_or_else(|| vec!["agents".into()]);
+        if names.is_empty() {
+            self.c.error(
+                "run.models",
+                "expected at least one model, found an empty list",
+            );
+            ok = false;
+        }
+        let mut models = Vec::new();
+        for (i, name) in names.iter().enumerate() {
+            let p = index("run.models", i);
+            match PackageModel::from_name(name) {
+                Some(m) if models.contains(&m) => {
+                    self.c.error(
+                        &p,
+                        format!("expected each model once, found `{name}` twice"),
+                    );
+                    ok = false;
+                }
+                Some(m) => models.push(m),
+                None => {
+                    let all: Vec<&str> = PackageModel::ALL.iter().map(|m| m.as_str()).collect();
+                    let hint = match suggest(name, all.iter().copied()) {
+                        Some(s) => format!(" (did you mean `{s}`?)"),
+                        None if bargain_core::Model::from_name(name).is_some() => {
+                            " (it has no meaning on packages yet)".into()
+                        }
+                        None => String::new(),
+                    };
+                    let list = all
+                        .iter()
+                        .map(|m| format!("`{m}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    self.c.error(
+                        &p,
+                        format!(
+                            "expected one of {list} for a package scenario, found `{name}`{hint}"
+                        ),
+                    );
+                    ok = false;
+                }
+            }
+        }
+        ok.then(|| PackageRun {
+            trials,
+            seed: r.seed.unwrap_or(0),
+            models,
+            sampler: match r.sampler {
+                Some(SamplerKey::LatinHypercube) => Sampler::LatinHypercube,
+                _ => Sampler::MonteCarlo,
+            },
+        })
+    }
+
+    fn meta(&mut self, m: &MetaFile) {
+        let name = &m.name;
+        if name.is_empty()
+            || name.len() > 100
+            || !name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        {
+            self.c.error(
+                "scenario.name",
+                format!("expected a name of at most 100 lowercase letters, digits and `-` ([a-z0-9-]+), found {name:?}"),
+            );
+        }
+        let mut fields: Vec<(String, &str, bool)> = Vec::new();
+        if let Some(t) = &m.title {
+            fields.push(("scenario.title".into(), t, false));
+        }
+        if let Some(u) = &m.unit {
+            fields.push(("scenario.unit".into(), u, false));
+        }
+        if let Some(d) = &m.description {
+            fields.push(("scenario.description".into(), d, true));
+        }
+        for (i, s) in m.sources.iter().enumerate() {
+            fields.push((format!("scenario.sources[{i}]"), s, true));
+        }
+        for (path, text, multi) in fields {
+            let bad = text.chars().find(|&c| {
+                (c.is_control() || c == '\u{fffe}' || c == '\u{ffff}')
+                    && !(multi && (c == '\n' || c == '\t'))
+            });
+            if let Some(c) = bad {
+                self.c.error(
+                    &path,
+                    format!(
+                        "expected text without control characters, found U+{:04X}",
+                        u32::from(c)
+                    ),
+                );
+            }
+        }
+    }
+
+    /// One issue; `None` (after reporting) when it is malformed.
+    fn issue(&mut self, key: &str, f: &IssueFile) -> Option<Issue> {
+        let path = join("issues", key);
+        let at = |k: &str| join(&path, k);
+        let mut ok = true;
+        if !key_ok(key) {
+            self.c.error(
+                &path,
+                format!(
+                    "expected an issue key of lowercase letters, digits, `-` and `_`, found {key:?}"
+                ),
+            );
+            ok = false;
+        }
+        if RESERVED_KEYS.contains(&key) {
+            self.c.error(
+                &path,
+                format!(
+                    "expected an issue key other than `{key}` (it is a key of `utility` tables)"
+                ),
+            );
+            ok = false;
+        }
+        let kind = match f.kind {
+            IssueKindKey::Number => "number",
+            IssueKindKey::Integer => "integer",
+            IssueKindKey::Choice => "choice",
+        };
+        let (allowed, needed): (&[&str], &[&str]) = match f.kind {
+            IssueKindKey::Number => (&["lo", "hi", "step"], &["lo", "hi"]),
+            IssueKindKey::Integer => (&["lo", "hi"], &["lo", "hi"]),
+            IssueKindKey::Choice => (&["values"], &["values"]),
+        };
+        for (k, present) in [
+            ("lo", f.lo.is_some()),
+            ("hi", f.hi.is_some()),
+            ("step", f.step.is_some()),
+            ("values", f.values.is_some()),
+        ] {
+            if present && !allowed.contains(&k) {
+                self.c.error(
+                    &at(k),
+                    format!("expected only keys of kind `{kind}`, found `{k}`"),
+                );
+                ok = false;
+            }
+            if !present && needed.contains(&k) {
+                self.c.error(
+                    &path,
+                    format!("expected `{k}` for kind `{kind}`, found none"),
+                );
+                ok = false;
+            }
+        }
+        if !ok {
+            return None;
+        }
+        match f.kind {
+            IssueKindKey::Choice => {
+                let values = f.values.as_deref().unwrap_or_default();
+                if values.is_empty() {
+                    self.c.error(
+                        &at("values"),
+                        "expected at least one value, found an empty list",
+                    );
+                    return None;
+                }
+                for (i, v) in values.iter().enumerate() {
+                    let p = index(&at("values"), i);
+                    if v.is_empty() {
+                        self.c.error(&p, "expected a non-empty label, found \"\"");
+                        ok = false;
+                    } else if let Some(c) = bad_text(v) {
+                        self.c.error(
+                            &p,
+                            format!(
+                                "expected a label without control characters, found U+{:04X}",
+                                u32::from(c)
+                            ),
+                        );
+                        ok = false;
+                    } else if values[..i].contains(v) {
+                        self.c
+                            .error(&p, format!("expected distinct labels, found {v:?} twice"));
+                        ok = false;
+                    }
+                }
+                let labels: Vec<&str> = values.iter().map(String::as_str).collect();
+                ok.then(|| Issue::choice(key, &labels))
+            }
+            IssueKindKey::Number | IssueKindKey::Integer => {
+                let integer = f.kind == IssueKindKey::Integer;
+                let (lo, hi) = (f.lo.unwrap_or(0.0), f.hi.unwrap_or(0.0));
+                for (k, x) in [("lo", lo), ("hi", hi)] {
+                    if !x.is_finite() || x.abs() > 1e15 {
+                        self.c.error(
+                            &at(k),
+                            format!(
+                                "expected a finite number of magnitude at most 1e15, found {}",
+                                fmt_num(x)
+                            ),
+                        );
+                        ok = false;
+                    } else if integer && x.fract() != 0.0 {
+                        self.c
+                            .error(&at(k), format!("expected an integer, found {}", fmt_num(x)));
+                        ok = false;
+                    }
+                }
+                if ok && lo >= hi {
+                    self.c.error(
+                        &at("hi"),
+                        format!("expected hi > lo = {}, found {}", fmt_num(lo), fmt_num(hi)),
+                    );
+                    ok = false;
+                }
+                if !ok {
+                    return None;
+                }
+                if integer {
+                    return Some(Issue::integer(key, lo as i64, hi as i64));
+                }
+                let step = match f.step {
+                    Some(s) if !(s.is_finite() && s > 0.0) => {
+                        self.c.error(
+                            &at("step"),
+                            format!("expected a step > 0, found {}", fmt_num(s)),
+                        );
+                        return None;
+                    }
+                    Some(s) if (hi - lo) / s > MAX_OUTCOMES as f64 => {
+                        self.c.error(&at("step"), format!("expected at most {MAX_OUTCOMES} grid points, found a step of {} over [{}, {}]", fmt_num(s), fmt_num(lo), fmt_num(hi)));
+                        return None;
+                    }
+                    Some(s) => s,
+                    None => (hi - lo) / f64::from(DEFAULT_NUMBER_INTERVALS),
+                };
+                Some(Issue::number(key, lo, hi, Some(step)))
+            }
+        }
+    }
+
+    fn strategy(&mut self, path: &str, s: &StrategyFile, i: usize) -> Option<Aspiration> {
+        if s.kind != StrategyKind::TimeBased {
+            self.c.error(
+                &join(path, "kind"),
+                format!(
+                    "expected `time-based` (the only strategy on packages yet), found `{}`",
+                    s.kind.as_str()
+                ),
+            );
+            return None;
+        }
+        for (k, present) in [
+            ("eps", s.eps.is_some()),
+            ("beta", s.beta.is_some()),
+            ("kappa", s.kappa.is_some()),
+            ("family", s.family.is_some()),
+        ] {
+            if present {
+                self.c.error(
+                    &join(path, k),
+                    format!("expected only `preset`, `exponent` and `max_aspiration` for a time-based negotiator on packages, found `{k}`"),
+                );
+                return None;
+            }
+        }
+        let mut a = Aspiration::default();
+        match (&s.preset, &s.exponent) {
+            (Some(_), Some(_)) => {
+                self.c.error(
+                    &join(path, "exponent"),
+                    "expected either `preset` or `exponent`, found both",
+                );
+                return None;
+            }
+            (None, None) => {
+                self.c.error(
+                    path,
+                    "expected `preset` or `exponent` for kind `time-based`, found neither",
+                );
+                return None;
+            }
+            (Some(PresetSpec::Fixed(k)), None) => a.exponent = k.to_core().time_based_exponent(),
+            (Some(PresetSpec::Choice(ch)), None) => {
+                let p = join(path, "preset");
+                if ch.choice.is_empty() {
+                    self.c.error(
+                        &join(&p, "choice"),
+                        "expected at least one preset, found an empty list",
+                    );
+                    return None;
+                }
+                let w = self.c.weights(&p, ch.weights.as_deref(), ch.choice.len())?;
+                let presets: Vec<f64> = ch
+                    .choice
+                    .iter()
+                    .map(|k| k.to_core().time_based_exponent())
+                    .collect();
+                let values = (0..presets.len()).map(|i| i as f64).collect();
+                let Some(dist) = crate::dist::Choice::new(values, &w) else {
+                    self.c.error(
+                        &join(&p, "weights"),
+                        "expected weights the sampler can represent, found weights it rejects",
+                    );
+                    return None;
+                };
+                a.exponent = presets[dist.mode_index()];
+                self.inputs.push(PkgInput {
+                    name: p,
+                    dist: Dist::Choice(dist),
+                    target: Target::Preset(i),
+                    integer: true,
+                    presets,
+                });
+            }
+            (None, Some(e)) => {
+                a.exponent = self.num(
+                    &join(path, "exponent"),
+                    e,
+                    Domain::POSITIVE,
+                    Target::Exponent(i),
+                )?;
+            }
+        }
+        if let Some(m) = &s.max_aspiration {
+            a.max_aspiration = self.num(
+                &join(path, "max_aspiration"),
+                m,
+                Domain::MAX_ASPIRATION,
+                Target::MaxAspiration(i),
+            )?;
+        }
+        Some(a)
+    }
+
+    /// The value function of issue `j` for party `i`.
+    fn value_fn(
+        &mut self,
+        path: &str,
+        f: &ValueFnFile,
+        issue: &Issue,
+        i: usize,
+        j: usize,
+    ) -> Option<ValueFunction> {
+        let range = issue.range();
+        match (f, range) {
+            (ValueFnFile::Named(n), Some(_)) if n == "increasing" => {
+                Some(ValueFunction::Increasing)
+            }
+            (ValueFnFile::Named(n), Some(_)) if n == "decreasing" => {
+                Some(ValueFunction::Decreasing)
+            }
+            (ValueFnFile::Named(n), _) => {
+                let what = if range.is_some() {
+                    "`increasing`, `decreasing`, `{ points = [[x, u], …] }`"
+                } else {
+                    "`{ table = { label = u, … } }` (a `choice` issue)"
+                };
+                self.c.error(path, format!("expected {what}, found {n:?}"));
+                None
+            }
+            (ValueFnFile::Bad(found), _) => {
+                self.c.error(path, format!("expected a value function (`increasing`, `decreasing`, `{{ points = … }}` or `{{ table = … }}`), found {found}"));
+                None
+            }
+            (ValueFnFile::Points(_), None) => {
+                self.c.error(path, format!("expected `{{ table = {{ label = u, … }} }}` for the `choice` issue `{}`, found `points`", issue.key));
+                None
+            }
+            (ValueFnFile::Table(_), Some(_)) => {
+                self.c.error(path, format!("expected `increasing`, `decreasing` or `{{ points = … }}` for the numeric issue `{}`, found `table`", issue.key));
+                None
+            }
+            (ValueFnFile::Points(pts), Some((lo, hi))) => {
+                let p = join(path, "points");
+                if pts.is_empty() {
+                    self.c.error(
+                        &p,
+                        "expected at least one point [x, u], found an empty list",
+                    );
+                    return None;
+                }
+                let mut out = Vec::with_capacity(pts.len());
+                let mut ok = true;
+                for (k, pt) in pts.iter().enumerate() {
+                    let pp = index(&p, k);
+                    let [x, y] = pt.as_slice() else {
+                        self.c.error(
+                            &pp,
+                            format!("expected a point [x, u], found {} numbers", pt.len()),
+                        );
+                        ok = false;
+                        continue;
+                    };
+                    let NumberSpec::Fixed(x) = *x else {
+                        self.c.error(
+                            &index(&pp, 0),
+                            "expected a number (the x of a point is fixed), found a distribution",
+                        );
+                        ok = false;
+                        continue;
+                    };
+                    if !(x.is_finite() && x >= lo && x <= hi) {
+                        self.c.error(
+                            &index(&pp, 0),
+                            format!(
+                                "expected an x inside the range of `{}` [{}, {}], found {}",
+                                issue.key,
+                                fmt_num(lo),
+                                fmt_num(hi),
+                                fmt_num(x)
+                            ),
+                        );
+                        ok = false;
+                    } else if let Some(&(prev, _)) = out.last()
+                        && x <= prev
+                    {
+                        self.c.error(
+                            &index(&pp, 0),
+                            format!(
+                                "expected x > {} (the previous point's), found {}",
+                                fmt_num(prev),
+                                fmt_num(x)
+                            ),
+                        );
+                        ok = false;
+                    }
+                    let Some(y) = self.num(&index(&pp, 1), y, VALUE, Target::PointY(i, j, k))
+                    else {
+                        ok = false;
+                        continue;
+                    };
+                    out.push((x, y));
+                }
+                ok.then_some(ValueFunction::Points(out))
+            }
+            (ValueFnFile::Table(t), None) => {
+                let p = join(path, "table");
+                let labels: Vec<String> = (0..issue.count().unwrap_or(0) as usize)
+                    .map(|k| issue.value(k).to_string())
+                    .collect();
+                let mut ok = true;
+                for label in t.keys() {
+                    if !labels.contains(label) {
+                        let hint = suggest(label, labels.iter().map(String::as_str))
+                            .map(|s| format!(" (did you mean `{s}`?)"))
+                            .unwrap_or_default();
+                        self.c.error(
+                            &join(&p, label),
+                            format!("expected a value of `{}`, found `{label}`{hint}", issue.key),
+                        );
+                        ok = false;
+                    }
+                }
+                let mut out = Vec::with_capacity(labels.len());
+                for (k, label) in labels.iter().enumerate() {
+                    match t.get(label) {
+                        None => {
+                            self.c.error(&p, format!("expected an entry for every value of `{}`, found none for `{label}`", issue.key));
+                            ok = false;
+                        }
+                        Some(spec) => {
+                            match self.num(&join(&p, label), spec, VALUE, Target::TableY(i, j, k)) {
+                                Some(y) => out.push(y),
+                                None => ok = false,
+                            }
+                        }
+                    }
+                }
+                ok.then_some(ValueFunction::Table(out))
+            }
+        }
+    }
+
+    fn party(
+        &mut self,
+        key: &str,
+        f: &PackagePartyFile,
+        i: usize,
+        issues: &[Issue],
+    ) -> Option<PackageParty> {
+        let path = join("parties", key);
+        let at = |k: &str| join(&path, k);
+        if let Some(n) = &f.name
+            && let Some(c) = bad_text(n)
+        {
+            self.c.error(
+                &at("name"),
+                format!(
+                    "expected text without control characters, found U+{:04X}",
+                    u32::from(c)
+                ),
+            );
+        }
+        let discount = self.opt(
+            &at("discount"),
+            f.discount.as_ref(),
+            Domain::DISCOUNT,
+            Target::Discount(i),
+            1.0,
+        );
+        let power = self.opt(
+            &at("power"),
+            f.power.as_ref(),
+            Domain {
+                what: "a bargaining power > 0",
+                ..Domain::POSITIVE
+            },
+            Target::Power(i),
+            1.0,
+        );
+        let aspiration = self.strategy(&at("strategy"), &f.strategy, i);
+        let u = &f.utility;
+        let up = at("utility");
+        let reservation = self.opt(
+            &join(&up, "reservation"),
+            u.reservation.as_ref(),
+            UTILITY,
+            Target::Reservation(i),
+            0.0,
+        );
+        let keys: Vec<&str> = issues.iter().map(|x| x.key.as_str()).collect();
+        let unknown = |this: &mut Self, p: &str, k: &str| {
+            let hint = suggest(k, keys.iter().copied())
+                .map(|s| format!(" (did you mean `{s}`?)"))
+                .unwrap_or_default();
+            let list = keys
+                .iter()
+                .map(|k| format!("`{k}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            this.c.error(
+                p,
+                format!("expected an issue key ({list}), found `{k}`{hint}"),
+            );
+        };
+        // Weights.
+        let wp = join(&up, "weights");
+        let mut weights = vec![0.0; issues.len()];
+        let mut ok = true;
+        match &u.weights {
+            None => {
+                self.c
+                    .error(&up, "expected `weights = { issue = w, … }`, found none");
+                ok = false;
+            }
+            Some(ws) => {
+                for k in ws.keys() {
+                    if !keys.contains(&k.as_str()) {
+                        unknown(self, &join(&wp, k), k);
+                        ok = false;
+                    }
+                }
+                for (j, issue) in issues.iter().enumerate() {
+                    match ws.get(&issue.key) {
+                        None => {
+                            self.c.error(
+                                &wp,
+                                format!(
+                                    "expected a weight for every issue, found none for `{}`",
+                                    issue.key
+                                ),
+                            );
+                            ok = false;
+                        }
+                        Some(spec) => {
+                            match self.num(
+                                &join(&wp, &issue.key),
+                                spec,
+                                WEIGHT,
+                                Target::Weight(i, j),
+                            ) {
+                                Some(w) => weights[j] = w,
+                                None => ok = false,
+                            }
+                        }
+                    }
+                }
+                if ok {
+                    let sum: f64 = weights.iter().sum();
+                    if (sum - 1.0).abs() > WEIGHT_SUM_TOLERANCE {
+                        self.c.error(&wp, format!("expected weights summing to 1 (central values, tolerance 1e-6), found a sum of {}", fmt_num((sum * 1e9).round() / 1e9)));
+                        ok = false;
+                    }
+                }
+            }
+        }
+        // Value functions.
+        for k in u.functions.keys() {
+            if !keys.contains(&k.as_str()) {
+                unknown(self, &join(&up, k), k);
+                ok = false;
+            }
+        }
+        let mut values = Vec::with_capacity(issues.len());
+        for (j, issue) in issues.iter().enumerate() {
+            match u.functions.get(&issue.key) {
+                None => {
+                    self.c.error(
+                        &up,
+                        format!(
+                            "expected a value function for every issue, found none for `{}`",
+                            issue.key
+                        ),
+                    );
+                    ok = false;
+                }
+                Some(f) => match self.value_fn(&join(&up, &issue.key), f, issue, i, j) {
+                    Some(v) => values.push(v),
+                    None => ok = false,
+                },
+            }
+        }
+        if !ok {
+            return None;
+        }
+        Some(PackageParty {
+            preferences: Preferences {
+                utility: LinearAdditive { weights, values },
+                reservation: reservation?,
+                discount: discount?,
+            },
+            power: power?,
+            aspiration: aspiration?,
+        })
+    }
+
+    fn compile(mut self, f: &PackageFile) -> Result<PackageScenario, ScenarioError> {
+        self.meta(&f.scenario);
+        let run = self.run(&f.run);
+        let max_rounds = self.num(
+            "protocol.max_rounds",
+            &f.protocol.max_rounds,
+            Domain::ROUNDS,
+            Target::MaxRounds,
+        );
+
+        // Issues in file order.
+        let mut issue_keys: Vec<&String> = f.issues.keys().collect();
+        issue_keys.sort_by_key(|k| self.c_doc_start(&join("issues", k)));
+        let mut issues = Vec::new();
+        let mut issues_ok = true;
+        if issue_keys.is_empty() {
+            self.c
+                .error("issues", "expected at least one `[issues.KEY]`, found none");
+            issues_ok = false;
+        }
+        for k in &issue_keys {
+            match self.issue(k, &f.issues[*k]) {
+                Some(i) => issues.push(i),
+                None => issues_ok = false,
+            }
+        }
+        let space = if issues_ok {
+            match OutcomeSpace::new(issues.clone()) {
+                Ok(s) if s.len() <= MAX_OUTCOMES => Some(s),
+                Ok(s) => {
+                    self.c.error(
+                        "issues",
+                        format!(
+                            "expected at most {MAX_OUTCOMES} outcomes, found {}",
+                            s.len()
+                        ),
+                    );
+                    None
+                }
+                Err(e) => {
+                    self.c.error(
+                        "issues",
+                        format!("expected issues spanning a discrete outcome space, found: {e}"),
+                    );
+                    None
+                }
+            }
+        } else {
+            None
+        };
+
+        // Parties: exactly two, the first mover first.
+        let keys: Vec<&String> = f.parties.keys().collect();
+        let first = &f.protocol.first_mover;
+        let mut order: Vec<&String> = Vec::new();
+        if keys.len() != 2 {
+            self.c.error(
+                "parties",
+                format!("expected exactly two parties, found {}", keys.len()),
+            );
+        } else if !f.parties.contains_key(first) {
+            let hint = suggest(first, keys.iter().map(|k| k.as_str()))
+                .map(|s| format!(" (did you mean `{s}`?)"))
+                .unwrap_or_default();
+            self.c.error(
+                "protocol.first_mover",
+                format!(
+                    "expected a party key (`{}` or `{}`), found `{first}`{hint}",
+                    keys[0], keys[1]
+                ),
+            );
+        } else {
+            order = if keys[0] == first {
+                vec![keys[0], keys[1]]
+            } else {
+                vec![keys[1], keys[0]]
+            };
+        }
+        for k in &keys {
+            if !key_ok(k) {
+                self.c.error(&join("parties", k), format!("expected a party key of lowercase letters, digits, `-` and `_`, found {k:?}"));
+            }
+        }
+        let mut parties = Vec::new();
+        if let Some(space) = &space {
+            for (i, k) in order.iter().enumerate() {
+                parties.push(self.party(k, &f.parties[*k], i, space.issues()));
+            }
+        }
+        let inputs = std::mem::take(&mut self.inputs);
+        let origin = self.origin;
+        let (errors, warnings) = self.c.finish();
+        if !errors.is_empty() {
+            return Err(ScenarioError::new(errors));
+        }
+        let (Some(run), Some(max_rounds), Some(space), [Some(a), Some(b)]) = (
+            run,
+            max_rounds,
+            space,
+            <[Option<PackageParty>; 2]>::try_from(parties).unwrap_or([None, None]),
+        ) else {
+            // Unreachable: every `None` above was reported as an error.
+            return Err(ScenarioError::new(vec![Diagnostic {
+                origin: origin.to_owned(),
+                line: 1,
+                column: 1,
+                path: String::new(),
+                message: "expected a complete package scenario".into(),
+            }]));
+        };
+        let random_weights = [0, 1].map(|i| {
+            inputs
+                .iter()
+                .any(|x| matches!(x.target, Target::Weight(p, _) if p == i))
+        });
+        let meta = &f.scenario;
+        Ok(PackageScenario {
+            name: meta.name.clone(),
+            title: meta.title.clone().unwrap_or_else(|| meta.name.clone()),
+            description: meta.description.clone().unwrap_or_default(),
+            sources: meta.sources.clone(),
+            run,
+            party_keys: [order[0].clone(), order[1].clone()],
+            party_names: [0, 1].map(|i| {
+                f.parties[order[i]]
+                    .name
+                    .clone()
+                    .unwrap_or_else(|| order[i].clone())
+            }),
+            space,
+            central: PackageTrial {
+                max_rounds: max_rounds as u32,
+                parties: [a, b],
+            },
+            inputs,
+            random_weights,
+            warnings: warnings.iter().map(ToString::to_string).collect(),
+        })
+    }
+
+    fn c_doc_start(&self, path: &str) -> usize {
+        self.c.doc_start(path)
+    }
+}
