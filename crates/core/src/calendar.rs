@@ -316,7 +316,11 @@ impl GridSearch {
             return Some(0);
         }
         // None when no point reaches `x` (or `x` is NaN), as the plain search.
-        if !(g.point(self.last) >= x) {
+        let top = g.point(self.last);
+        if !matches!(
+            top.partial_cmp(&x),
+            Some(std::cmp::Ordering::Greater | std::cmp::Ordering::Equal)
+        ) {
             return None;
         }
         let mut k = self.near(g, x);
