@@ -6,7 +6,14 @@
 #
 # For each trial count and thread count (1, 2) it prints trials/s (from run.json) and the
 # maximum resident set size (from `/usr/bin/time -v` if installed, else from the kernel's
-# accounting of the finished child via python3, else "n/a"). Not run in CI.
+# accounting of the finished child via python3, else "n/a"), for three scenarios:
+#   sma-2019-agents             the shipped scenario, agents model only, with its calendar
+#   sma-2019-agents-no-calendar the same without the calendar ([calendar], lapse_cost and
+#                               end_game removed; max_rounds as before the calendar: 5, 6
+#                               or 10, weights 2:1:2)
+#   sma-2019                    the shipped scenario, all six models
+# The two agents variants run one after the other (interleaved) on the same binary, and a
+# line "calendar / no calendar" gives the ratio of their throughputs. Not run in CI.
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -21,6 +28,17 @@ agents="$out/sma-2019-agents.toml"
 sed -e 's/^name = "sma-2019"/name = "sma-2019-agents"/' \
     -e 's/^models = \[.*\]/models = ["agents"]/' "$root/scenarios/sma-2019.toml" > "$agents"
 grep -q '^models = \["agents"\]' "$agents"
+# The same without its calendar (the baseline of the calendar's cost).
+nocal="$out/sma-2019-agents-no-calendar.toml"
+awk '/^\[/ { cal = ($0 == "[calendar]") }
+     cal || /^(lapse_cost|end_game) *=/ { next }
+     { print }
+     $0 == "[protocol]" { print "max_rounds = { choice = [5, 6, 10], weights = [2, 1, 2] }" }' \
+    "$agents" | sed -e 's/^name = "sma-2019-agents"/name = "sma-2019-agents-no-calendar"/' > "$nocal"
+if grep -q '^\[calendar\]' "$nocal"; then
+    echo "benches/run.sh: the no-calendar variant still has a [calendar]" >&2
+    exit 1
+fi
 
 trials=("$@")
 [ ${#trials[@]} -eq 0 ] && trials=(1000000 10000000)
@@ -41,17 +59,29 @@ print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)' "$@"
     fi
 }
 
-printf '%-26s %12s %8s %14s %12s\n' scenario trials threads trials/s maxRSS_KiB
-for scenario in "$agents" "$root/scenarios/sma-2019.toml"; do
+printf '%-28s %12s %8s %14s %12s\n' scenario trials threads trials/s maxRSS_KiB
+# Run one scenario, print its row and leave its trials/s in $rate.
+measure() {
+    local scenario="$1" n="$2" threads="$3" name rss
     name="$(basename "$scenario" .toml)"
-    for n in "${trials[@]}"; do
-        for threads in 1 2; do
-            rss="$(max_rss "$bin" run "$scenario" --trials "$n" --threads "$threads" \
-                --out "$out/$name-$n-$threads" --quiet)"
-            rate="$(sed -n 's/.*"trials_per_second": *\([0-9.]*\).*/\1/p' \
-                "$out/$name-$n-$threads/run.json")"
-            printf '%-26s %12s %8s %14.0f %12s\n' "$name" "$n" "$threads" "$rate" "$rss"
-        done
+    rss="$(max_rss "$bin" run "$scenario" --trials "$n" --threads "$threads" \
+        --out "$out/$name-$n-$threads" --quiet)"
+    rate="$(sed -n 's/.*"trials_per_second": *\([0-9.]*\).*/\1/p' \
+        "$out/$name-$n-$threads/run.json")"
+    printf '%-28s %12s %8s %14.0f %12s\n' "$name" "$n" "$threads" "$rate" "$rss"
+}
+for n in "${trials[@]}"; do
+    for threads in 1 2; do
+        measure "$agents" "$n" "$threads"
+        with="$rate"
+        measure "$nocal" "$n" "$threads"
+        awk -v a="$with" -v b="$rate" -v n="$n" -v t="$threads" \
+            'BEGIN { printf "calendar / no calendar (%s trials, %s threads): %.0f%%\n", n, t, 100 * a / b }'
+    done
+done
+for n in "${trials[@]}"; do
+    for threads in 1 2; do
+        measure "$root/scenarios/sma-2019.toml" "$n" "$threads"
     done
 done
 echo "machine: $(nproc) cores, $(uname -sr); load: $(cut -d' ' -f1-3 /proc/loadavg)"

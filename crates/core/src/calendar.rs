@@ -27,7 +27,8 @@ use crate::closed_form;
 use crate::model::{Model, Negotiation};
 use crate::outcome::{Outcome, OutcomeKind};
 use crate::party::{Party, Side};
-use crate::strategy::{Action, MoveContext, StrategySpec};
+use crate::protocol::Grid;
+use crate::strategy::{Action, StrategySpec};
 
 /// Days in a calendar month (the mean Gregorian month, 365.2425 / 12).
 pub const DAYS_PER_MONTH: f64 = 30.436_875;
@@ -65,9 +66,13 @@ impl Calendar {
     /// Day (from the first round) of round `round` (0-based).
     #[must_use]
     pub fn day(&self, round: u32) -> u32 {
-        let d = (f64::from(round) * self.round_months * DAYS_PER_MONTH).floor();
-        if d < f64::from(u32::MAX) {
-            d as u32
+        // `⌊x⌋` saturated to `u32`, without a call to `floor` (software on the baseline
+        // x86-64 target): for `x < u32::MAX` the cast truncates toward zero, which is the
+        // floor for `x ≥ 0` and 0 (as the saturated floor) below; `⌊x⌋ < u32::MAX` exactly
+        // when `x < u32::MAX` (an integer), and NaN fails the test as before.
+        let x = f64::from(round) * self.round_months * DAYS_PER_MONTH;
+        if x < f64::from(u32::MAX) {
+            x as u32
         } else {
             u32::MAX
         }
@@ -143,40 +148,207 @@ impl Calendar {
     }
 }
 
-/// What the calendar makes of one move of `party` in `round`, or `None` to let its
-/// strategy decide. `horizon` is the number of planning rounds; `best_seen` is the best
-/// (for `party`) offer the opponent has made so far.
-pub(crate) fn calendar_move(
+/// The first planning round (0-based, below `horizon`) whose relative time
+/// `τ = (r+1)/(horizon+1)` reaches `after`, or `horizon` when none does (or `after` is
+/// `None` or NaN): from that round on a party's end game may accept.
+///
+/// `τ` is evaluated by the very expression of the end-game test and is non-decreasing in
+/// the round (a correctly rounded division of increasing integers by one divisor), so
+/// `τ ≥ after` holds exactly from the returned round on: a binary search finds it.
+pub(crate) fn end_game_start(after: Option<f64>, horizon: u32) -> u32 {
+    let Some(after) = after else {
+        return horizon;
+    };
+    let reached = |round: u32| f64::from(round + 1) / f64::from(horizon + 1) >= after;
+    let (mut lo, mut hi) = (0, horizon);
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        if reached(mid) {
+            hi = mid;
+        } else {
+            lo = mid + 1;
+        }
+    }
+    lo
+}
+
+/// Whether `party`'s end game accepts the standing offer `standing` in planning round
+/// `round` (at or after its [`end_game_start`]): it is the best the opponent has made so
+/// far (`best_seen`, for `party`) and clears the effective reservation of the round.
+pub(crate) fn end_game_accepts(
     cal: &Calendar,
     party: &Party,
-    grid: Option<crate::protocol::Grid>,
     round: u32,
-    horizon: u32,
-    ctx: &MoveContext,
+    standing: Option<f64>,
     best_seen: Option<f64>,
-) -> Option<Action> {
+) -> bool {
     let side = party.side;
-    if round >= horizon {
-        if matches!(party.strategy, StrategySpec::Hardliner) {
+    match (standing, best_seen) {
+        (Some(s), Some(best)) => {
+            side.at_least_as_good(s, best)
+                && side.at_least_as_good(s, cal.reservation(party, round))
+        }
+        _ => false,
+    }
+}
+
+/// One side's moves after the expiry, with its per-trial constants hoisted: it accepts
+/// any standing offer at least as good as its effective reservation moved by the lapse
+/// and otherwise offers that reservation (on the grid, rounded in its own favour).
+///
+/// Every value is computed by the expressions of [`Calendar::reservation`] and
+/// [`crate::strategy::snap`], in the same order: the moves are bit-identical to them.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct LapseMover {
+    side: Side,
+    /// [`Party::effective_reservation`].
+    base: f64,
+    /// [`Side::sign`].
+    sign: f64,
+    /// The side's cost of a month of lapse.
+    cost: f64,
+    /// A hardliner stays one: its strategy keeps deciding.
+    hardliner: bool,
+}
+
+impl LapseMover {
+    pub(crate) fn new(cal: &Calendar, party: &Party) -> Self {
+        Self {
+            side: party.side,
+            base: party.effective_reservation(),
+            sign: party.side.sign(),
+            cost: cal.lapse_cost[slot(party.side)],
+            hardliner: matches!(party.strategy, StrategySpec::Hardliner),
+        }
+    }
+
+    /// Whether the side's own strategy decides (a hardliner) instead of [`Self::decide`].
+    pub(crate) fn keeps_strategy(&self) -> bool {
+        self.hardliner
+    }
+
+    /// The move after `months` of lapse ([`Calendar::lapse_months`] of the round).
+    #[inline]
+    pub(crate) fn decide(&self, months: f64, standing: Option<f64>, grid: &GridSearch) -> Action {
+        let rho = self.base - self.sign * (self.cost * months);
+        match standing {
+            Some(s) if self.side.at_least_as_good(s, rho) => Action::Accept,
+            _ => Action::Offer(grid.snap(self.side, rho, rho)),
+        }
+    }
+}
+
+/// An offer grid (if any) with its last index and step reciprocal computed once, for
+/// snapping many amounts: [`GridSearch::snap`] returns what
+/// [`crate::strategy::snap`] returns, bit for bit.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct GridSearch {
+    grid: Option<Grid>,
+    /// `grid.len() − 1`.
+    last: u64,
+    /// `1 / step`, only to seed the searches.
+    inv_step: f64,
+    /// Whether the points `lo + k·step` are finite and non-decreasing in `k` (a finite
+    /// `lo`, a finite `step > 0`), so the fast searches apply; otherwise the plain
+    /// [`Grid`] methods are used.
+    monotone: bool,
+}
+
+impl GridSearch {
+    pub(crate) fn new(grid: Option<Grid>) -> Self {
+        match grid {
+            None => Self {
+                grid,
+                last: 0,
+                inv_step: 0.0,
+                monotone: false,
+            },
+            Some(g) => Self {
+                grid,
+                last: g.len() - 1,
+                inv_step: 1.0 / g.step,
+                monotone: g.lo.is_finite() && g.step.is_finite() && g.step > 0.0,
+            },
+        }
+    }
+
+    /// [`crate::strategy::snap`]`(side, grid, reservation, amount)`.
+    #[inline]
+    pub(crate) fn snap(&self, side: Side, reservation: f64, amount: f64) -> f64 {
+        let amount = side.better(amount, reservation);
+        match self.grid {
+            None => amount,
+            Some(g) if self.monotone => self.snap_toward(g, side, amount, reservation),
+            Some(g) => g.snap_toward(side, amount, reservation),
+        }
+    }
+
+    /// [`Grid::snap_toward`], with its index searches done by [`Self::ceil_index`] and
+    /// [`Self::floor_index`].
+    fn snap_toward(&self, g: Grid, side: Side, amount: f64, reservation: f64) -> f64 {
+        let (found, extreme) = match side {
+            Side::Payee => (self.ceil_index(g, amount), self.last),
+            Side::Payer => (self.floor_index(g, amount), 0),
+        };
+        match found {
+            Some(k) => g.point(k),
+            None => {
+                let p = g.point(extreme);
+                if side.at_least_as_good(p, reservation) {
+                    p
+                } else {
+                    amount
+                }
+            }
+        }
+    }
+
+    /// An index near `x` (`x ≥ lo`), within the grid: where the exact searches start.
+    fn near(&self, g: Grid, x: f64) -> u64 {
+        // `as` saturates, so any `x ≥ lo` gives an index; `min` keeps it on the grid.
+        (((x - g.lo) * self.inv_step) as u64).min(self.last)
+    }
+
+    /// [`Grid::ceil_index`]: the smallest `k ≤ last` with `point(k) ≥ x`. The points are
+    /// non-decreasing in `k`, so that index is unique and any exact search finds it.
+    fn ceil_index(&self, g: Grid, x: f64) -> Option<u64> {
+        if x <= g.lo {
+            return Some(0);
+        }
+        // None when no point reaches `x` (or `x` is NaN), as the plain search.
+        let top = g.point(self.last);
+        if !matches!(
+            top.partial_cmp(&x),
+            Some(std::cmp::Ordering::Greater | std::cmp::Ordering::Equal)
+        ) {
             return None;
         }
-        let rho = cal.reservation(party, round);
-        return Some(match ctx.standing {
-            Some(s) if side.at_least_as_good(s, rho) => Action::Accept,
-            _ => Action::Offer(crate::strategy::snap(side, grid, rho, rho)),
-        });
-    }
-    if let (Some(after), Some(s), Some(best)) = (cal.end_game[slot(side)], ctx.standing, best_seen)
-    {
-        let tau = f64::from(round + 1) / f64::from(horizon + 1);
-        if tau >= after
-            && side.at_least_as_good(s, best)
-            && side.at_least_as_good(s, cal.reservation(party, round))
-        {
-            return Some(Action::Accept);
+        let mut k = self.near(g, x);
+        while k > 0 && g.point(k - 1) >= x {
+            k -= 1;
         }
+        while g.point(k) < x {
+            k += 1;
+        }
+        Some(k)
     }
-    None
+
+    /// [`Grid::floor_index`]: the largest `k ≤ last` with `point(k) ≤ x` (unique, as
+    /// above).
+    fn floor_index(&self, g: Grid, x: f64) -> Option<u64> {
+        if x < g.lo || x.is_nan() {
+            return None;
+        }
+        let mut k = self.near(g, x);
+        while k < self.last && g.point(k + 1) <= x {
+            k += 1;
+        }
+        // `point(0)` is `lo ≤ x`: the walk stops there at the latest.
+        while k > 0 && g.point(k) > x {
+            k -= 1;
+        }
+        Some(k)
+    }
 }
 
 /// The outcome of a closed-form `model` under the negotiation's calendar: the first round

@@ -1,5 +1,7 @@
 //! Ensembles of 1,000,000 SMA 2019 trials end to end (sampling, negotiation,
-//! accumulation) at 1 and 2 threads: `ensemble/sma-2019-agents/threads-N` and
+//! accumulation) at 1 and 2 threads: `ensemble/sma-2019-agents/threads-N` (the shipped
+//! scenario, with its calendar), `ensemble/sma-2019-agents-no-calendar/threads-N` (the
+//! same without the calendar: the baseline of the calendar's cost) and
 //! `ensemble/sma-2019-closed-forms/threads-N`. Throughput is reported in trials
 //! (elements) per second. The pilot that fixes the histogram range runs once, outside
 //! the measurement.
@@ -53,6 +55,11 @@ fn bench_scenario(c: &mut Criterion, name: &str, scenario: &Scenario) {
 
 fn ensembles(c: &mut Criterion) {
     bench_scenario(c, "sma-2019-agents", &common::sma_agents());
+    bench_scenario(
+        c,
+        "sma-2019-agents-no-calendar",
+        &common::sma_agents_no_calendar(),
+    );
     bench_scenario(c, "sma-2019-closed-forms", &common::sma_closed_forms());
 }
 

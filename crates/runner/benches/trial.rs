@@ -1,5 +1,6 @@
 //! One full trial of the SMA 2019 scenario: its generator, sampling, the models and the
-//! accumulation. `trial/sma-2019/agents`, `trial/sma-2019/closed-forms`,
+//! accumulation. `trial/sma-2019/agents` (with the scenario's calendar),
+//! `trial/sma-2019/agents-no-calendar`, `trial/sma-2019/closed-forms`,
 //! `trial/sma-2019/all-models`.
 
 mod common;
@@ -43,6 +44,11 @@ fn bench_scenario(c: &mut Criterion, id: &str, scenario: &Scenario) {
 
 fn trial(c: &mut Criterion) {
     bench_scenario(c, "trial/sma-2019/agents", &common::sma_agents());
+    bench_scenario(
+        c,
+        "trial/sma-2019/agents-no-calendar",
+        &common::sma_agents_no_calendar(),
+    );
     bench_scenario(
         c,
         "trial/sma-2019/closed-forms",

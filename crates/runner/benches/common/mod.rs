@@ -21,9 +21,41 @@ fn sma_with_models(models: &str) -> Scenario {
     Scenario::parse(&text, "scenarios/sma-2019.toml").expect("valid bench scenario")
 }
 
-/// The SMA 2019 scenario running only the `agents` model.
+/// The SMA 2019 scenario running only the `agents` model (with its calendar, as shipped).
 pub fn sma_agents() -> Scenario {
     sma_with_models("[\"agents\"]")
+}
+
+/// The SMA 2019 scenario running only the `agents` model **without its calendar**: the
+/// `[calendar]` table and the parties' `lapse_cost` and `end_game` keys removed, and the
+/// number of rounds the scenario had before it gained a calendar (5, 6 or 10 rounds,
+/// weights 2:1:2). The baseline against which the calendar's cost is measured.
+pub fn sma_agents_no_calendar() -> Scenario {
+    assert!(
+        SMA.contains(SMA_MODELS),
+        "scenarios/sma-2019.toml changed its models line"
+    );
+    let mut text = String::new();
+    let mut in_calendar = false;
+    for line in SMA.replace(SMA_MODELS, "models = [\"agents\"]").lines() {
+        if line.starts_with('[') {
+            in_calendar = line.trim() == "[calendar]";
+        }
+        if in_calendar || line.starts_with("lapse_cost") || line.starts_with("end_game") {
+            continue;
+        }
+        text.push_str(line);
+        text.push('\n');
+        if line.trim() == "[protocol]" {
+            text.push_str("max_rounds = { choice = [5, 6, 10], weights = [2, 1, 2] }\n");
+        }
+    }
+    let scenario = Scenario::parse(&text, "scenarios/sma-2019.toml").expect("valid bench scenario");
+    assert!(
+        scenario.calendar.is_none(),
+        "the no-calendar bench scenario still has a calendar"
+    );
+    scenario
 }
 
 /// The shipped SMA 2019 scenario with all six models.
