@@ -1,22 +1,25 @@
 //! Parallel ensembles: per-trial seeds, fixed chunks, exact merges.
 //!
 //! Trial `i` samples its parameters from its own generator, `trial_rng(seed, i)`, so
-//! any trial can be replayed alone. Trials run on rayon in fixed chunks of [`CHUNK`]
-//! trials, a wave of [`WAVE`] chunks at a time; workers fold chunks into accumulators
-//! that hold only integers and merge exactly, so results do not depend on the thread
-//! count, the schedule or the sharding. With `trials.csv`, rows are buffered per chunk
+//! any trial can be replayed alone. Trials run through the wave driver ([`waves`]) in
+//! fixed chunks of [`CHUNK`] trials, a wave of [`WAVE`] chunks at a time; each chunk
+//! fills its own accumulator, which holds only integers and merges exactly, and chunks
+//! merge in order, so results do not depend on the thread count, the schedule or the
+//! sharding. With `trials.csv`, rows are buffered per chunk
 //! and written in trial order. Every model of the run sees the same sampled parameters
 //! (common random numbers). Memory is bounded by one wave, whatever the number of trials.
 
+pub mod waves;
+
 use std::io::Write;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::AtomicBool;
 
 use bargain_core::{Model, Negotiation, Outcome, OutcomeKind, Trace};
-use rayon::prelude::*;
 
 use crate::accumulate::{AmountRange, ModelAccumulator};
 use crate::scenario::Scenario;
 use crate::trial::{self, Workspace};
+use waves::{Merge, Waves};
 
 /// Trials per chunk: the unit of parallel work and of sharding.
 pub const CHUNK: u64 = 1024;
@@ -185,69 +188,76 @@ pub fn csv_header(scenario: &Scenario, models: &[Model]) -> String {
     h
 }
 
-/// What one worker carries from chunk to chunk: its accumulators and scratch space.
-struct Worker {
-    acc: Accumulated,
+/// What one worker keeps from chunk to chunk: scratch space only (results go to the
+/// chunk's own accumulator).
+struct Scratch {
     inputs: Vec<f64>,
     ws: Workspace,
 }
 
-impl Worker {
-    fn new(scenario: &Scenario, plan: &Plan, range: &AmountRange) -> Self {
+impl Scratch {
+    fn new(scenario: &Scenario) -> Self {
         Self {
-            acc: Accumulated::empty(*range, &plan.models),
             inputs: vec![0.0; scenario.input_count()],
             ws: Workspace::new(),
         }
     }
+}
 
-    /// Run the trials `[start, end)` into this worker's accumulators; with `rows`, append
-    /// one CSV row per trial.
-    fn run_chunk(
-        &mut self,
-        scenario: &Scenario,
-        plan: &Plan,
-        (start, end): (u64, u64),
-        mut rows: Option<&mut String>,
-    ) {
-        let range = self.acc.range;
-        for trial in start..end {
-            let mut cells = String::new();
-            let acc = &mut self.acc;
-            let want_rows = rows.is_some();
-            trial::run_trial(
-                scenario,
-                plan.seed,
-                plan.trials,
-                &plan.models,
-                trial,
-                &mut self.inputs,
-                &mut self.ws,
-                |i, n, o| {
-                    acc.models[i].1.add(&range, n, o);
-                    if want_rows {
-                        let amount = o.amount.map(|x| x.to_string()).unwrap_or_default();
-                        cells.push_str(&format!(",{},{},{}", o.kind.as_str(), amount, o.round));
-                        if let (Some(dates), Some(cal)) = (&scenario.calendar, &n.calendar) {
-                            cells.push_str(&crate::timing::csv_cells(dates, cal, o));
-                        }
+/// Run the trials `[start, end)` into a fresh accumulator; with `rows`, append one CSV
+/// row per trial.
+fn run_chunk(
+    scenario: &Scenario,
+    plan: &Plan,
+    range: AmountRange,
+    scratch: &mut Scratch,
+    (start, end): (u64, u64),
+    mut rows: Option<&mut String>,
+) -> Accumulated {
+    let mut acc = Accumulated::empty(range, &plan.models);
+    for trial in start..end {
+        let mut cells = String::new();
+        let want_rows = rows.is_some();
+        trial::run_trial(
+            scenario,
+            plan.seed,
+            plan.trials,
+            &plan.models,
+            trial,
+            &mut scratch.inputs,
+            &mut scratch.ws,
+            |i, n, o| {
+                acc.models[i].1.add(&range, n, o);
+                if want_rows {
+                    let amount = o.amount.map(|x| x.to_string()).unwrap_or_default();
+                    cells.push_str(&format!(",{},{},{}", o.kind.as_str(), amount, o.round));
+                    if let (Some(dates), Some(cal)) = (&scenario.calendar, &n.calendar) {
+                        cells.push_str(&crate::timing::csv_cells(dates, cal, o));
                     }
-                },
-            );
-            if let Some(rows) = rows.as_deref_mut() {
-                rows.push_str(&trial.to_string());
-                for x in &self.inputs {
-                    rows.push(',');
-                    rows.push_str(&x.to_string());
                 }
-                rows.push_str(&cells);
-                rows.push('\n');
+            },
+        );
+        if let Some(rows) = rows.as_deref_mut() {
+            rows.push_str(&trial.to_string());
+            for x in &scratch.inputs {
+                rows.push(',');
+                rows.push_str(&x.to_string());
             }
+            rows.push_str(&cells);
+            rows.push('\n');
         }
+    }
+    acc
+}
+
+impl Merge for Accumulated {
+    fn merge(&mut self, other: Self) {
+        Accumulated::merge(self, &other);
     }
 }
 
-/// Run this plan's shard of the ensemble on the current rayon pool.
+/// Run this plan's shard of the ensemble on the current rayon pool, through the wave
+/// driver ([`waves::Waves`]) in chunks of [`CHUNK`] trials, [`WAVE`] chunks at a time.
 ///
 /// # Errors
 /// [`RunError::Interrupted`] when `hooks.cancel` is set before the last wave finishes;
@@ -256,63 +266,40 @@ pub fn run(
     scenario: &Scenario,
     plan: &Plan,
     range: AmountRange,
-    mut hooks: Hooks<'_>,
+    hooks: Hooks<'_>,
 ) -> Result<Accumulated, RunError> {
-    let (start, end) = plan.shard.bounds(plan.trials);
-    let mut total = Accumulated::empty(range, &plan.models);
-    let mut wave_start = start;
-    while wave_start < end {
-        if hooks.cancel.load(Ordering::Relaxed) {
-            return Err(RunError::Interrupted(Interrupted {
-                done: wave_start - start,
-            }));
-        }
-        let wave_end = (wave_start + WAVE * CHUNK).min(end);
-        let chunks: Vec<(u64, u64)> = (wave_start..wave_end)
-            .step_by(CHUNK as usize)
-            .map(|s| (s, (s + CHUNK).min(wave_end)))
-            .collect();
-        if let Some(w) = hooks.rows.as_deref_mut() {
-            // Rows must stream in trial order: one worker and one buffer per chunk.
-            let results: Vec<(Accumulated, String)> = chunks
-                .par_iter()
-                .map(|&bounds| {
-                    let mut worker = Worker::new(scenario, plan, &range);
+    let driver = Waves {
+        range: plan.shard.bounds(plan.trials),
+        chunk: CHUNK,
+        wave: WAVE,
+        cancel: hooks.cancel,
+        progress: hooks.progress,
+    };
+    let worker = || Scratch::new(scenario);
+    match hooks.rows {
+        Some(w) => {
+            // Rows stream in trial order: one buffer per chunk, written as it is merged.
+            let mut total = Accumulated::empty(range, &plan.models);
+            driver.drive(
+                worker,
+                |scratch, bounds| {
                     let mut rows = String::new();
-                    worker.run_chunk(scenario, plan, bounds, Some(&mut rows));
-                    (worker.acc, rows)
-                })
-                .collect();
-            for (acc, rows) in &results {
-                total.merge(acc);
-                w.write_all(rows.as_bytes()).map_err(RunError::Io)?;
-            }
-        } else {
-            // Integer accumulators merge exactly in any order, so workers may fold any
-            // chunks they are given: the result does not depend on the schedule.
-            let wave = chunks
-                .par_iter()
-                .fold(
-                    || Worker::new(scenario, plan, &range),
-                    |mut worker, &bounds| {
-                        worker.run_chunk(scenario, plan, bounds, None);
-                        worker
-                    },
-                )
-                .map(|worker| worker.acc)
-                .reduce(
-                    || Accumulated::empty(range, &plan.models),
-                    |mut a, b| {
-                        a.merge(&b);
-                        a
-                    },
-                );
-            total.merge(&wave);
+                    let acc = run_chunk(scenario, plan, range, scratch, bounds, Some(&mut rows));
+                    (acc, rows)
+                },
+                |(acc, rows)| {
+                    total.merge(&acc);
+                    w.write_all(rows.as_bytes()).map_err(RunError::Io)
+                },
+            )?;
+            Ok(total)
         }
-        (hooks.progress)(wave_end - start);
-        wave_start = wave_end;
+        None => Ok(driver.fold(
+            Accumulated::empty(range, &plan.models),
+            worker,
+            |scratch, bounds| run_chunk(scenario, plan, range, scratch, bounds, None),
+        )?),
     }
-    Ok(total)
 }
 
 /// Why a run did not finish.
@@ -324,6 +311,12 @@ pub enum RunError {
     /// Writing the per-trial rows failed.
     #[error("writing trials.csv: {0}")]
     Io(std::io::Error),
+}
+
+impl From<Interrupted> for RunError {
+    fn from(i: Interrupted) -> Self {
+        RunError::Interrupted(i)
+    }
 }
 
 /// One trial replayed alone, exactly as the ensemble ran it.

@@ -12,16 +12,16 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::AtomicBool;
 
 use bargain_core::{Model, Outcome, OutcomeKind};
-use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use statrs::distribution::{ContinuousCDF, Normal, StudentsT};
 
 use super::cdf::{PiecewiseCdf, ks_distance, wasserstein};
 use crate::accumulate::{AmountRange, ModelAccumulator};
-use crate::ensemble::{self, Accumulated, CHUNK, Interrupted, Plan, RunError, WAVE};
+use crate::ensemble::waves::{Merge, Waves};
+use crate::ensemble::{self, Accumulated, CHUNK, Plan, RunError, WAVE};
 use crate::scenario::Scenario;
 use crate::summary::{ModelSummary, Summary};
 
@@ -515,6 +515,25 @@ fn empty(range: AmountRange, models: &[Model]) -> Accumulated {
     }
 }
 
+impl Merge for PairedRun {
+    fn merge(&mut self, other: Self) {
+        self.a.merge(&other.a);
+        self.b.merge(&other.b);
+        for (t, c) in self.pairs.iter_mut().zip(&other.pairs) {
+            t.1.merge(&c.1);
+        }
+    }
+}
+
+/// One worker's scratch space for paired chunks.
+struct Scratch {
+    in_a: Vec<f64>,
+    in_b: Vec<f64>,
+    out_a: Vec<Outcome>,
+    out_b: Vec<Outcome>,
+    ws: crate::trial::Workspace,
+}
+
 /// Sample trial `t` of one side and run its models in its plan's order, exactly as the
 /// ensemble does; accumulate and keep the outcomes in `out`.
 fn side_trial(
@@ -546,43 +565,41 @@ fn deal_amount(o: &Outcome) -> Option<f64> {
     (o.kind == OutcomeKind::Deal).then_some(o.amount).flatten()
 }
 
+fn empty_run(a: &Side<'_>, b: &Side<'_>, common: &[(Model, usize, usize)]) -> PairedRun {
+    PairedRun {
+        a: empty(a.range, &a.plan.models),
+        b: empty(b.range, &b.plan.models),
+        pairs: common
+            .iter()
+            .map(|&(m, _, _)| (m, PairSums::default()))
+            .collect(),
+    }
+}
+
 fn paired_chunk(
     a: &Side<'_>,
     b: &Side<'_>,
     common: &[(Model, usize, usize)],
     center: f64,
+    s: &mut Scratch,
     (start, end): (u64, u64),
 ) -> PairedRun {
-    let mut acc_a = empty(a.range, &a.plan.models);
-    let mut acc_b = empty(b.range, &b.plan.models);
-    let mut pairs: Vec<(Model, PairSums)> = common
-        .iter()
-        .map(|&(m, _, _)| (m, PairSums::default()))
-        .collect();
-    let mut in_a = vec![0.0; a.scenario.input_count()];
-    let mut in_b = vec![0.0; b.scenario.input_count()];
-    let mut out_a = Vec::with_capacity(a.plan.models.len());
-    let mut out_b = Vec::with_capacity(b.plan.models.len());
-    let mut ws = crate::trial::Workspace::new();
+    let mut run = empty_run(a, b, common);
     for t in start..end {
-        side_trial(a, t, &mut in_a, &mut acc_a, &mut out_a, &mut ws);
-        side_trial(b, t, &mut in_b, &mut acc_b, &mut out_b, &mut ws);
+        side_trial(a, t, &mut s.in_a, &mut run.a, &mut s.out_a, &mut s.ws);
+        side_trial(b, t, &mut s.in_b, &mut run.b, &mut s.out_b, &mut s.ws);
         for (k, &(_, ia, ib)) in common.iter().enumerate() {
-            pairs[k]
+            run.pairs[k]
                 .1
-                .add(center, deal_amount(&out_a[ia]), deal_amount(&out_b[ib]));
+                .add(center, deal_amount(&s.out_a[ia]), deal_amount(&s.out_b[ib]));
         }
     }
-    PairedRun {
-        a: acc_a,
-        b: acc_b,
-        pairs,
-    }
+    run
 }
 
 /// Run two scenarios trial by trial with common random numbers (both plans must have
-/// the same seed and trial count) on the current rayon pool. Memory is bounded by one
-/// wave of chunk accumulators, as in the ensemble.
+/// the same seed and trial count) on the current rayon pool, through the ensemble's wave
+/// driver: the same chunks and waves, chunk results merged in order.
 ///
 /// # Errors
 /// [`RunError::Interrupted`] when `cancel` is set before the last wave finishes.
@@ -609,40 +626,24 @@ pub fn run_paired(
         .filter_map(|(ia, m)| pb.models.iter().position(|x| x == m).map(|ib| (*m, ia, ib)))
         .collect();
     let center = a.range.center;
-    let mut total = PairedRun {
-        a: empty(a.range, &pa.models),
-        b: empty(b.range, &pb.models),
-        pairs: common
-            .iter()
-            .map(|&(m, _, _)| (m, PairSums::default()))
-            .collect(),
+    let driver = Waves {
+        range: (0, pa.trials),
+        chunk: CHUNK,
+        wave: WAVE,
+        cancel,
+        progress,
     };
-    let trials = pa.trials;
-    let mut wave_start = 0;
-    while wave_start < trials {
-        if cancel.load(Ordering::Relaxed) {
-            return Err(RunError::Interrupted(Interrupted { done: wave_start }));
-        }
-        let wave_end = (wave_start + WAVE * CHUNK).min(trials);
-        let chunks: Vec<(u64, u64)> = (wave_start..wave_end)
-            .step_by(CHUNK as usize)
-            .map(|s| (s, (s + CHUNK).min(wave_end)))
-            .collect();
-        let results: Vec<PairedRun> = chunks
-            .par_iter()
-            .map(|&bounds| paired_chunk(&a, &b, &common, center, bounds))
-            .collect();
-        for r in &results {
-            total.a.merge(&r.a);
-            total.b.merge(&r.b);
-            for (t, c) in total.pairs.iter_mut().zip(&r.pairs) {
-                t.1.merge(&c.1);
-            }
-        }
-        progress(wave_end);
-        wave_start = wave_end;
-    }
-    Ok(total)
+    Ok(driver.fold(
+        empty_run(&a, &b, &common),
+        || Scratch {
+            in_a: vec![0.0; sa.input_count()],
+            in_b: vec![0.0; sb.input_count()],
+            out_a: Vec::with_capacity(pa.models.len()),
+            out_b: Vec::with_capacity(pb.models.len()),
+            ws: crate::trial::Workspace::new(),
+        },
+        |s, bounds| paired_chunk(&a, &b, &common, center, s, bounds),
+    )?)
 }
 
 /// Who one side of a comparison is (`label` A or B, `input` "report" or "scenario").

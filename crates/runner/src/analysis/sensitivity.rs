@@ -15,15 +15,15 @@
 //!   `agents` model's own randomness (breakdown draws) uses one generator per design
 //!   row, shared by that row's `A`, `B` and `A_B^(j)` evaluations.
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::AtomicBool;
 
 use bargain_core::{Model, OutcomeKind};
-use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::rank::{prcc, spearman};
 use super::sobol::{SobolIndex, design_rows, indices};
-use crate::ensemble::{Interrupted, trial_rng};
+use crate::ensemble::waves::Waves;
+use crate::ensemble::{Interrupted, WAVE, trial_rng};
 use crate::scenario::Scenario;
 use crate::summary::{ScenarioInfo, model_key};
 use crate::trial;
@@ -159,31 +159,19 @@ pub fn analyze(
     let width = k + 2 * m;
     // The rank sample: trial t exactly as the ensemble draws it.
     let ctx_trials = scenario.run.trials.max(n);
-    let blocks: Vec<Option<Vec<f64>>> = (0..n.div_ceil(BLOCK))
-        .into_par_iter()
-        .map(|b| {
-            if cancel.load(Ordering::Relaxed) {
-                return None;
-            }
-            let (lo, hi) = (b * BLOCK, ((b + 1) * BLOCK).min(n));
+    let rows = blocks(n, cancel).fold(
+        Vec::with_capacity(n as usize * width),
+        || (vec![0.0; k], trial::Workspace::new()),
+        |(inputs, ws), (lo, hi)| {
             let mut rows = Vec::with_capacity((hi - lo) as usize * width);
-            let mut inputs = vec![0.0; k];
-            let mut ws = trial::Workspace::new();
             for t in lo..hi {
-                let (neg, mut rng) = trial::draw(scenario, opts.seed, ctx_trials, t, &mut inputs);
-                rows.extend_from_slice(&inputs);
-                outputs(&neg, &models, &mut rng, &mut rows, &mut ws);
+                let (neg, mut rng) = trial::draw(scenario, opts.seed, ctx_trials, t, inputs);
+                rows.extend_from_slice(inputs);
+                outputs(&neg, &models, &mut rng, &mut rows, ws);
             }
-            Some(rows)
-        })
-        .collect();
-    let mut rows = Vec::with_capacity(n as usize * width);
-    for (i, b) in blocks.into_iter().enumerate() {
-        let b = b.ok_or(Interrupted {
-            done: i as u64 * BLOCK,
-        })?;
-        rows.extend(b);
-    }
+            rows
+        },
+    )?;
     let column = |c: usize| -> Vec<f64> { rows.chunks_exact(width).map(|r| r[c]).collect() };
     let inputs: Vec<Vec<f64>> = (0..k).map(column).collect();
     let names = scenario.input_names();
@@ -254,6 +242,17 @@ pub fn analyze(
     })
 }
 
+/// The wave driver over `n` sample rows in blocks of [`BLOCK`]: rows come back in order.
+fn blocks(n: u64, cancel: &AtomicBool) -> Waves<'_> {
+    Waves {
+        range: (0, n),
+        chunk: BLOCK,
+        wave: WAVE,
+        cancel,
+        progress: &|_| {},
+    }
+}
+
 /// Per model: (deal-indicator indices, amount indices), each one per input.
 type SobolPerModel = Vec<(Vec<Option<SobolIndex>>, Vec<Option<SobolIndex>>)>;
 
@@ -268,41 +267,32 @@ fn sobol_design(
     let m = models.len();
     // Each row yields (k + 2) evaluations × m models × (deal, amount).
     let per_row = (k + 2) * 2 * m;
-    let blocks: Vec<Option<Vec<f64>>> = (0..n.div_ceil(BLOCK))
-        .into_par_iter()
-        .map(|b| {
-            if cancel.load(Ordering::Relaxed) {
-                return None;
-            }
-            let (lo, hi) = (b * BLOCK, ((b + 1) * BLOCK).min(n));
+    let rows = blocks(n, cancel).fold(
+        Vec::with_capacity(n as usize * per_row),
+        || {
+            let z = vec![0.0; k];
+            (z.clone(), z.clone(), z.clone(), z, trial::Workspace::new())
+        },
+        |(a, bb, ab, scratch, ws), (lo, hi)| {
             let mut out = Vec::with_capacity((hi - lo) as usize * per_row);
-            let (mut a, mut bb, mut ab, mut scratch) =
-                (vec![0.0; k], vec![0.0; k], vec![0.0; k], vec![0.0; k]);
-            let mut ws = trial::Workspace::new();
             for i in lo..hi {
-                design_rows(seed, i, &mut a, &mut bb);
+                design_rows(seed, i, a, bb);
                 let mut eval = |u: &[f64], out: &mut Vec<f64>| {
-                    let neg = scenario.at_quantiles(u, &mut scratch);
+                    let neg = scenario.at_quantiles(u, scratch);
                     let mut rng = trial_rng(seed ^ SOBOL_RUN_TAG, i);
-                    outputs(&neg, models, &mut rng, out, &mut ws);
+                    outputs(&neg, models, &mut rng, out, ws);
                 };
-                eval(&a, &mut out);
-                eval(&bb, &mut out);
+                eval(a, &mut out);
+                eval(bb, &mut out);
                 for j in 0..k {
-                    ab.copy_from_slice(&a);
+                    ab.copy_from_slice(a);
                     ab[j] = bb[j];
-                    eval(&ab, &mut out);
+                    eval(ab, &mut out);
                 }
             }
-            Some(out)
-        })
-        .collect();
-    let mut rows = Vec::with_capacity(n as usize * per_row);
-    for (i, b) in blocks.into_iter().enumerate() {
-        rows.extend(b.ok_or(Interrupted {
-            done: i as u64 * BLOCK,
-        })?);
-    }
+            out
+        },
+    )?;
     // Value of evaluation e (0 = A, 1 = B, 2 + j = A_B^(j)), model mi, output o (0 deal, 1 amount).
     let series = |e: usize, mi: usize, o: usize| -> Vec<f64> {
         rows.chunks_exact(per_row)
