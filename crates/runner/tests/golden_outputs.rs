@@ -29,6 +29,12 @@ fn shipped() -> Vec<PathBuf> {
         .expect("scenarios/")
         .map(|e| e.expect("entry").path())
         .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        // Package scenarios (amount × term × …) have their own test (package_run.rs).
+        .filter(|p| {
+            !bargain_runner::scenario::issues::PackageScenario::is_package(
+                &std::fs::read_to_string(p).unwrap_or_default(),
+            )
+        })
         .collect();
     v.sort();
     v

@@ -249,3 +249,48 @@ fn models_without_a_package_meaning_are_refused() {
     assert!(!dir.join("rep").exists());
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The shipped SMA 2019 package (amount × term × escalation) validates and runs: every
+/// model reports each issue; the closed forms agree in every trial (the reservations
+/// leave rational packages); per trial max-welfare maximizes the sum of utilities, so its
+/// mean sum is at least Nash's; summaries name every escalation label.
+#[test]
+fn the_shipped_sma_2019_package_runs() {
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios/sma-2019-package.toml");
+    let f = file.to_str().unwrap();
+    ok(&["validate", f]);
+    let out = tmp("sma-2019-package");
+    let dest = out.join("r");
+    ok(&[
+        "run",
+        f,
+        "--trials",
+        "3000",
+        "-q",
+        "--out",
+        dest.to_str().unwrap(),
+    ]);
+    let s: Value =
+        serde_json::from_str(&std::fs::read_to_string(dest.join("summary.json")).unwrap()).unwrap();
+    let sum = |m: &str| {
+        let u = &s["models"][m]["utility"];
+        u["us"].as_f64().unwrap() + u["kr"].as_f64().unwrap()
+    };
+    for m in ["agents", "nash", "kalai-smorodinsky", "max-welfare"] {
+        let issues = &s["models"][m]["issues"];
+        let term = issues["term"]["p50"].as_f64().unwrap();
+        assert!((1.0..=5.0).contains(&term), "{m}: term {term}");
+        let amount = issues["amount"]["p50"].as_f64().unwrap();
+        assert!((0.9..=1.6).contains(&amount), "{m}: amount {amount}");
+        let counts = issues["escalation"]["counts"].as_object().unwrap();
+        for label in ["none", "cpi-cap-4", "defense-budget"] {
+            assert!(counts.contains_key(label), "{m}: {label}");
+        }
+    }
+    for m in ["nash", "kalai-smorodinsky", "max-welfare"] {
+        assert_eq!(s["models"][m]["deal_rate"].as_f64(), Some(1.0), "{m}");
+    }
+    assert!(sum("max-welfare") >= sum("nash") - 1e-12);
+    assert!(sum("max-welfare") >= sum("kalai-smorodinsky") - 1e-12);
+    let _ = std::fs::remove_dir_all(out);
+}

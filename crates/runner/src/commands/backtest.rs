@@ -71,6 +71,11 @@ pub fn backtest(opts: &Options) -> Result<BacktestRun, Error> {
     let mut skipped = Vec::new();
     let mut errors = Vec::new();
     for f in &files {
+        if super::package_run::is_package_file(f) {
+            // Package scenarios have no [observed] outcome to score yet.
+            skipped.push(f.display().to_string());
+            continue;
+        }
         match super::session::load(f) {
             Ok(l) if l.scenario.observed.is_some() => loaded.push(l),
             Ok(_) => skipped.push(f.display().to_string()),

@@ -128,6 +128,16 @@ pub fn load_all(paths: &[PathBuf]) -> Result<Vec<Loaded>, Error> {
     let mut loaded = Vec::new();
     let mut errors = Vec::new();
     for f in &files {
+        // A package scenario found in a folder runs on its own (`bargain run FILE`); named
+        // among several files it is refused by `load` with the reason.
+        if !paths.contains(f) && super::package_run::is_package_file(f) {
+            eprintln!(
+                "note: {} is a package scenario; run it on its own: bargain run {}",
+                f.display(),
+                f.display()
+            );
+            continue;
+        }
         match load(f) {
             Ok(l) => loaded.push(l),
             Err(e) => errors.push(e.to_string()),
@@ -135,6 +145,11 @@ pub fn load_all(paths: &[PathBuf]) -> Result<Vec<Loaded>, Error> {
     }
     if !errors.is_empty() {
         return Err(Error::Usage(errors.join("\n")));
+    }
+    if loaded.is_empty() {
+        return Err(Error::Usage(
+            "no one-issue scenario to run here (package scenarios run one at a time)".into(),
+        ));
     }
     unique_names(&loaded)?;
     Ok(loaded)
