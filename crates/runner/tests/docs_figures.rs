@@ -245,3 +245,51 @@ fn the_catalogue_headlines_hold() {
         ),
     );
 }
+
+/// README, "Packages": what sma-2019-package.toml says about the term, amount and
+/// escalator (20,000 trials, the scenario's own count and seed).
+#[test]
+fn the_package_figures_quoted_in_the_readme_hold() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let readme = std::fs::read_to_string(root.join("README.md")).expect("README.md");
+    let flat = readme.split_whitespace().collect::<Vec<_>>().join(" ");
+    let tmp = tempfile::tempdir().expect("tmp");
+    let out = tmp.path().join("pkg");
+    ok(&[
+        "run",
+        root.join("scenarios/sma-2019-package.toml")
+            .to_str()
+            .expect("p"),
+        "-q",
+        "--out",
+        out.to_str().expect("p"),
+    ]);
+    let s: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).expect("json"))
+            .expect("parse");
+    assert_eq!(s["trials"], 20000);
+    let nash = &s["models"]["nash"];
+    let term = &nash["issues"]["term"];
+    let amount = &nash["issues"]["amount"];
+    let f = |v: &Value| v.as_f64().expect("number");
+    let counts = &nash["issues"]["escalation"]["counts"];
+    let cpi = 100.0 * f(&counts["cpi-cap-4"]) / f(&nash["deals"]);
+    let quoted = format!(
+        "(`nash`: median {}, mean {:.2}, 5th percentile {} year), at a median ₩{:.2}tn (p05–p95 {:.2}–{:.2}) with the CPI-capped escalator in {:.0}% of trials",
+        f(&term["p50"]),
+        f(&term["mean"]),
+        f(&term["p05"]),
+        f(&amount["p50"]),
+        f(&amount["p05"]),
+        f(&amount["p95"]),
+        cpi
+    );
+    assert!(flat.contains(&quoted), "README should say: {quoted}");
+    let mw = &s["models"]["max-welfare"]["issues"]["term"];
+    assert!(
+        f(&mw["p05"]) == 3.0
+            && f(&mw["p95"]) == 3.0
+            && flat.contains("`max-welfare` picks 3 years in at least 90% of trials (its 5th and 95th percentiles are both 3)"),
+        "max-welfare term {mw}"
+    );
+}
