@@ -132,7 +132,7 @@ p.lead { color: #444; margin-top: 4px; }
 p.note, .muted { color: #666; font-size: 13px; }
 table { border-collapse: collapse; margin: 8px 0 4px; font-variant-numeric: tabular-nums; }
 th, td { padding: 4px 10px; border-bottom: 1px solid #e4e4e4; text-align: right; white-space: nowrap; }
-th { background: #f1f1ee; font-weight: 600; }
+th { background: #f1f1ee; font-weight: 600; white-space: normal; vertical-align: bottom; }
 th:first-child, td:first-child { text-align: left; }
 tbody tr:nth-child(even) { background: #fafaf8; }
 .scroll { overflow-x: auto; }

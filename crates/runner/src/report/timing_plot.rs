@@ -196,7 +196,7 @@ pub(crate) fn html_section(data: &ReportData<'_>) -> std::io::Result<String> {
     }
     let _ = writeln!(
         out,
-        "<table><tr><th>model</th><th>before expiry %</th><th>lapse %</th><th>median months</th><th>median lapse (months)</th><th>deal date p05</th><th>p50</th><th>p95</th><th>observed date pct</th></tr>"
+        "<div class=\"scroll\"><table><tr><th>model</th><th>before expiry %</th><th>lapse %</th><th>median months</th><th>median lapse (months)</th><th>deal date p05</th><th>p50</th><th>p95</th><th>observed date pct</th></tr>"
     );
     for (name, m) in super::ordered_models(data.summary) {
         let Some(t) = &m.timing else { continue };
@@ -227,6 +227,6 @@ pub(crate) fn html_section(data: &ReportData<'_>) -> std::io::Result<String> {
             obs
         );
     }
-    let _ = writeln!(out, "</table>\n<figure>{svg}</figure>");
+    let _ = writeln!(out, "</table></div>\n<figure>{svg}</figure>");
     Ok(out)
 }
