@@ -10,7 +10,7 @@
 //! values and an RNG and returns outcomes.
 
 pub mod calendar;
-pub mod closed_form;
+mod closed_form;
 pub mod model;
 pub mod outcome;
 pub mod package;

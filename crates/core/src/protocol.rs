@@ -574,7 +574,6 @@ fn setup_for<'a>(protocol: &Protocol, frame: Frame, me: &'a Party) -> Setup<'a> 
         frame,
         grid: protocol.grid,
         max_rounds: protocol.max_rounds,
-        moves_first: me.side == protocol.first_mover,
     }
 }
 

@@ -101,8 +101,6 @@ pub struct Setup<'a> {
     pub grid: Option<Grid>,
     /// The protocol's number of rounds.
     pub max_rounds: u32,
-    /// Whether this party moves first in each round.
-    pub moves_first: bool,
 }
 
 impl Setup<'_> {
@@ -122,12 +120,6 @@ impl Setup<'_> {
     #[must_use]
     pub fn opening(&self) -> f64 {
         self.me.side.better(self.me.opening, self.reservation())
-    }
-
-    /// Whether `move_index` is this party's last move.
-    #[must_use]
-    pub fn is_last_move(&self, round: u32) -> bool {
-        round + 1 >= self.max_rounds
     }
 
     /// Snap an intended offer to the grid (if any): the worst point for this party that is

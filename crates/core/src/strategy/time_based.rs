@@ -319,7 +319,6 @@ mod tests {
                     frame: crate::protocol::frame_of(&me, &party(Side::Payer, 1.0)),
                     grid: None,
                     max_rounds,
-                    moves_first: true,
                 };
                 let plain = TimeBased::new(setup, exponent, 1.0, 1e-4);
                 let memoized = TimeBased::with_memo(setup, exponent, 1.0, 1e-4, &mut memo);
