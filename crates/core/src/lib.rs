@@ -19,6 +19,7 @@ pub mod protocol;
 pub mod strategy;
 pub mod theory;
 pub mod trace;
+mod workspace;
 
 pub use calendar::Calendar;
 pub use model::{Model, Negotiation};
@@ -27,3 +28,4 @@ pub use party::{Party, Side};
 pub use protocol::{Grid, Protocol};
 pub use strategy::{FaratinFamily, Preset, StrategySpec};
 pub use trace::{Trace, TracedOffer};
+pub use workspace::Workspace;

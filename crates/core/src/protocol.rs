@@ -501,7 +501,7 @@ pub fn run_agents<R: Rng + ?Sized>(
 
 /// [`run_agents`], with time-based strategies taking their powers from `memo`: the
 /// same outcome, faster when one memo serves many negotiations.
-pub fn run_agents_with<R: Rng + ?Sized>(
+pub(crate) fn run_agents_with<R: Rng + ?Sized>(
     protocol: &Protocol,
     payee: &Party,
     payer: &Party,
@@ -529,7 +529,7 @@ pub fn run_agents_with<R: Rng + ?Sized>(
 
 /// [`run_agents_with`] under a calendar: the strategies plan for the rounds up to the
 /// expiry; the talks run every round of the calendar (see [`crate::calendar`]).
-pub fn run_agents_calendar<R: Rng + ?Sized>(
+pub(crate) fn run_agents_calendar<R: Rng + ?Sized>(
     protocol: &Protocol,
     payee: &Party,
     payer: &Party,

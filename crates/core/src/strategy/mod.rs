@@ -12,7 +12,8 @@ mod tit_for_tat;
 
 pub use faratin::{Faratin, FaratinFamily};
 pub use hardliner::Hardliner;
-pub use time_based::{MEMO_ROUNDS, PowerMemo, TimeBased};
+pub(crate) use time_based::PowerMemo;
+pub use time_based::TimeBased;
 pub use tit_for_tat::TitForTat;
 
 use crate::party::{Party, Side};
@@ -247,7 +248,7 @@ impl StrategySpec {
     /// [`StrategySpec::build`], with a time-based strategy's powers taken from `memo`
     /// (bit-identical results; faster over many negotiations). Allocates nothing.
     #[must_use]
-    pub fn build_with(&self, setup: Setup<'_>, memo: &mut PowerMemo) -> AnyStrategy {
+    pub(crate) fn build_with(&self, setup: Setup<'_>, memo: &mut PowerMemo) -> AnyStrategy {
         match *self {
             StrategySpec::TimeBased {
                 exponent,

@@ -74,7 +74,7 @@ impl GridIndex {
 }
 
 /// Rounds covered by a [`PowerMemo`] entry (longer negotiations compute every power).
-pub const MEMO_ROUNDS: usize = 16;
+pub(crate) const MEMO_ROUNDS: usize = 16;
 
 /// `τ^exponent` of round `round` (0-based) of `max_rounds`: the time term of the threshold.
 fn tau_power(round: u32, max_rounds: u32, exponent: f64) -> f64 {
@@ -105,7 +105,7 @@ struct Powers {
 /// instead of once per move. The values are the very ones [`TimeBased`] computes
 /// without it: results are bit-identical. Fixed size; never allocates.
 #[derive(Debug, Clone, Default)]
-pub struct PowerMemo {
+pub(crate) struct PowerMemo {
     slots: [Option<Powers>; MEMO_SLOTS],
     /// The slot replaced on the next miss (round robin).
     next: usize,
@@ -150,7 +150,7 @@ impl TimeBased {
     /// Build for one negotiation, taking the powers of the threshold from `memo`
     /// (bit-identical to [`TimeBased::new`], faster over many negotiations).
     #[must_use]
-    pub fn with_memo(
+    pub(crate) fn with_memo(
         setup: Setup<'_>,
         exponent: f64,
         max_aspiration: f64,
