@@ -158,7 +158,7 @@ fn amount(n: &Negotiation, model: Model, z: Zone) -> Option<f64> {
 ///
 /// The ideal point is `(cap_payee, cap_payer)`; the KS point `t·I` lies on the frontier at
 /// `t = min(1, s / (I_payee + I_payer))`. Closed form of
-/// [`kalai_smorodinsky`](crate::theory::kalai_smorodinsky) on this frontier (they agree:
+/// [`kalai_smorodinsky`](crate::theory::reference::kalai_smorodinsky) on this frontier (they agree:
 /// see the `ks_closed_form_matches_the_bisection` property test below).
 #[must_use]
 pub(crate) fn ks_linear_capped(s: f64, cap_payee: f64, cap_payer: f64) -> f64 {
@@ -181,7 +181,7 @@ mod tests {
             let (cap_payee, cap_payer) = (a * s, b * s);
             let closed = ks_linear_capped(s, cap_payee, cap_payer);
             let frontier = move |u: f64| (s - u).min(cap_payer).max(0.0);
-            let (bisected, _) = crate::theory::kalai_smorodinsky(frontier, cap_payee, (0.0, 0.0));
+            let (bisected, _) = crate::theory::reference::kalai_smorodinsky(frontier, cap_payee, (0.0, 0.0));
             prop_assert!((closed - bisected).abs() <= 1e-9 * s, "closed {closed} vs bisection {bisected}");
         }
     }
