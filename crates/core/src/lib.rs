@@ -3,7 +3,9 @@
 //! Two parties (a payee who prefers more, a payer who prefers less) negotiate an amount
 //! under the alternating-offers protocol ([`protocol`]) with concession strategies
 //! ([`strategy`]), or a closed-form model from bargaining theory ([`theory`]) predicts
-//! the outcome. [`model::Negotiation`] is the one interface the runner uses.
+//! the outcome. [`Negotiation::outcome_with`] (with a per-worker [`Workspace`]) is the
+//! one entry point for every model; [`Negotiation::outcome`] is the same with a fresh
+//! workspace. Theory no model uses lives in [`theory::reference`].
 //!
 //! Architecture invariant: this crate is pure and deterministic. It does no I/O, spawns
 //! no threads and knows nothing of files, plots or the command line: it takes plain Rust
