@@ -342,3 +342,38 @@ impl Strategy for AnyStrategy {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn payer(ratification: Option<f64>) -> Party {
+        Party {
+            side: Side::Payer,
+            opening: 0.9,
+            reservation: 1.2,
+            discount: 0.95,
+            power: 1.0,
+            ratification,
+            outside_option: Some(1.15),
+            strategy: StrategySpec::TitForTat,
+        }
+    }
+
+    #[test]
+    fn own_view_is_blind_to_the_ratification_limit() {
+        let blind = OwnView::of(&payer(None));
+        // The effective reservation is the better of reservation and outside option.
+        assert_eq!(
+            blind,
+            OwnView {
+                side: Side::Payer,
+                opening: 0.9,
+                reservation: 1.15,
+            }
+        );
+        for limit in [0.8, 1.0, 1.1, 1.3] {
+            assert_eq!(OwnView::of(&payer(Some(limit))), blind, "limit {limit}");
+        }
+    }
+}
