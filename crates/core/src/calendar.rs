@@ -17,10 +17,11 @@
 //!
 //! **Models.** Closed forms (complete information) strike the deal in the first round
 //! whose widened zone is non-empty, splitting that zone as they split the zone without a
-//! calendar ([`outcome_closed_form`]). Agents plan to the expiry with their own strategy;
-//! after it each keeps conceding toward its moving effective reservation: it accepts any
-//! standing offer at least as good as that reservation and otherwise offers it (on the
-//! grid, rounded in its own favour). A hardliner stays one. The optional end-game
+//! calendar (both reached through
+//! [`Negotiation::outcome_with`](crate::Negotiation::outcome_with)). Agents plan to the
+//! expiry with their own strategy; after it each keeps conceding toward its moving
+//! effective reservation: it accepts any standing offer at least as good as that
+//! reservation and otherwise offers it (on the grid, rounded in its own favour). A hardliner stays one. The optional end-game
 //! acceptance ([`Calendar::end_game`]) is Baarslag et al.'s `AC_combi(T, MAX^T)`.
 
 use crate::closed_form;

@@ -158,13 +158,31 @@ fn amount(n: &Negotiation, model: Model, z: Zone) -> Option<f64> {
 ///
 /// The ideal point is `(cap_payee, cap_payer)`; the KS point `t·I` lies on the frontier at
 /// `t = min(1, s / (I_payee + I_payer))`. Closed form of
-/// [`kalai_smorodinsky`](crate::theory::kalai_smorodinsky) on this frontier (they agree:
-/// see the `ks_closed_form_matches_the_bisection` property test).
+/// [`kalai_smorodinsky`](crate::theory::reference::kalai_smorodinsky) on this frontier (they agree:
+/// see the `ks_closed_form_matches_the_bisection` property test below).
 #[must_use]
-pub fn ks_linear_capped(s: f64, cap_payee: f64, cap_payer: f64) -> f64 {
+pub(crate) fn ks_linear_capped(s: f64, cap_payee: f64, cap_payer: f64) -> f64 {
     let ideal = cap_payee + cap_payer;
     if ideal <= 0.0 {
         return 0.0;
     }
     (s / ideal).min(1.0) * cap_payee
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::ks_linear_capped;
+
+    proptest! {
+        #[test]
+        fn ks_closed_form_matches_the_bisection(s in 1e-6f64..1e3, a in 0.0f64..=1.0, b in 0.0f64..=1.0) {
+            let (cap_payee, cap_payer) = (a * s, b * s);
+            let closed = ks_linear_capped(s, cap_payee, cap_payer);
+            let frontier = move |u: f64| (s - u).min(cap_payer).max(0.0);
+            let (bisected, _) = crate::theory::reference::kalai_smorodinsky(frontier, cap_payee, (0.0, 0.0));
+            prop_assert!((closed - bisected).abs() <= 1e-9 * s, "closed {closed} vs bisection {bisected}");
+        }
+    }
 }

@@ -6,8 +6,8 @@ use crate::calendar::Calendar;
 use crate::outcome::Outcome;
 use crate::party::{Party, Side};
 use crate::protocol::{Protocol, run_agents_calendar, run_agents_with};
-use crate::strategy::PowerMemo;
 use crate::trace::Trace;
+use crate::workspace::Workspace;
 
 /// A model that predicts the outcome of a negotiation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -128,7 +128,8 @@ impl Negotiation {
         }
     }
 
-    /// The outcome under `model`. Only the `agents` model uses `rng` (for breakdown
+    /// The outcome under `model`, with a fresh [`Workspace`] (see
+    /// [`Negotiation::outcome_with`]). Only the `agents` model uses `rng` (for breakdown
     /// draws) and `trace` (its offers); the closed forms are deterministic.
     pub fn outcome<R: Rng + ?Sized>(
         &self,
@@ -136,18 +137,23 @@ impl Negotiation {
         rng: &mut R,
         trace: Option<&mut Trace>,
     ) -> Outcome {
-        self.outcome_with(model, rng, trace, &mut PowerMemo::new())
+        self.outcome_with(model, rng, trace, &mut Workspace::new())
     }
 
-    /// [`Negotiation::outcome`], with the time-based strategies' powers remembered in
-    /// `memo` across negotiations (bit-identical results, faster).
+    /// The outcome under `model`: the one entry point for every model, agents and
+    /// closed forms, with or without a calendar. `workspace` is the caller's per-worker
+    /// scratch state, reused across negotiations (bit-identical results to
+    /// [`Negotiation::outcome`], faster over many). Only the `agents` model uses `rng`
+    /// (for breakdown draws) and `trace` (its offers). Allocates nothing unless `trace`
+    /// is given.
     pub fn outcome_with<R: Rng + ?Sized>(
         &self,
         model: Model,
         rng: &mut R,
         trace: Option<&mut Trace>,
-        memo: &mut PowerMemo,
+        workspace: &mut Workspace,
     ) -> Outcome {
+        let memo = &mut workspace.memo;
         match (model, &self.calendar) {
             (Model::Agents, None) => {
                 run_agents_with(&self.protocol, &self.payee, &self.payer, rng, trace, memo)

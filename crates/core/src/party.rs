@@ -47,12 +47,6 @@ impl Side {
         if self.at_least_as_good(a, b) { a } else { b }
     }
 
-    /// The worse of two amounts for this side.
-    #[must_use]
-    pub fn worse(self, a: f64, b: f64) -> f64 {
-        if self.at_least_as_good(a, b) { b } else { a }
-    }
-
     /// Lower-case name used in files and reports (`payee`, `payer`).
     #[must_use]
     pub fn as_str(self) -> &'static str {

@@ -5,7 +5,9 @@ use rand::{Rng, RngExt};
 use crate::calendar::{Calendar, GridSearch, LapseMover, end_game_accepts, end_game_start};
 use crate::outcome::{Outcome, OutcomeKind};
 use crate::party::{Party, Side};
-use crate::strategy::{Action, Frame, MoveContext, PowerMemo, Setup, Strategy};
+use crate::strategy::{
+    Action, Frame, MoveContext, OwnView, PowerMemo, PublicView, Setup, Strategy,
+};
 use crate::trace::{Trace, TracedOffer};
 
 /// An offer grid: offers are the points `lo + k·step` for `k = 0..` up to `hi`.
@@ -501,7 +503,7 @@ pub fn run_agents<R: Rng + ?Sized>(
 
 /// [`run_agents`], with time-based strategies taking their powers from `memo`: the
 /// same outcome, faster when one memo serves many negotiations.
-pub fn run_agents_with<R: Rng + ?Sized>(
+pub(crate) fn run_agents_with<R: Rng + ?Sized>(
     protocol: &Protocol,
     payee: &Party,
     payer: &Party,
@@ -529,7 +531,7 @@ pub fn run_agents_with<R: Rng + ?Sized>(
 
 /// [`run_agents_with`] under a calendar: the strategies plan for the rounds up to the
 /// expiry; the talks run every round of the calendar (see [`crate::calendar`]).
-pub fn run_agents_calendar<R: Rng + ?Sized>(
+pub(crate) fn run_agents_calendar<R: Rng + ?Sized>(
     protocol: &Protocol,
     payee: &Party,
     payer: &Party,
@@ -568,13 +570,16 @@ pub fn run_agents_calendar<R: Rng + ?Sized>(
     )
 }
 
-fn setup_for<'a>(protocol: &Protocol, frame: Frame, me: &'a Party) -> Setup<'a> {
+/// What `me`'s strategy knows under `protocol`: the public view and its own private
+/// view (never its ratification limit).
+fn setup_for(protocol: &Protocol, frame: Frame, me: &Party) -> Setup {
     Setup {
-        me,
-        frame,
-        grid: protocol.grid,
-        max_rounds: protocol.max_rounds,
-        moves_first: me.side == protocol.first_mover,
+        public: PublicView {
+            frame,
+            grid: protocol.grid,
+            max_rounds: protocol.max_rounds,
+        },
+        own: OwnView::of(me),
     }
 }
 

@@ -278,14 +278,3 @@ proptest! {
         }
     }
 }
-
-proptest! {
-    #[test]
-    fn ks_closed_form_matches_the_bisection(s in 1e-6f64..1e3, a in 0.0f64..=1.0, b in 0.0f64..=1.0) {
-        let (cap_payee, cap_payer) = (a * s, b * s);
-        let closed = bargain_core::closed_form::ks_linear_capped(s, cap_payee, cap_payer);
-        let frontier = move |u: f64| (s - u).min(cap_payer).max(0.0);
-        let (bisected, _) = bargain_core::theory::kalai_smorodinsky(frontier, cap_payee, (0.0, 0.0));
-        prop_assert!((closed - bisected).abs() <= 1e-9 * s, "closed {closed} vs bisection {bisected}");
-    }
-}

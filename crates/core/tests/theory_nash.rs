@@ -1,7 +1,8 @@
 //! Oracles of §4 (Nash and Kalai–Smorodinsky) from the bargaining-theory notes.
 
 mod common;
-use bargain_core::theory::{Zone, kalai_smorodinsky, nash_linear, nash_on_frontier, nash_weight};
+use bargain_core::theory::reference::{kalai_smorodinsky, nash_on_frontier};
+use bargain_core::theory::{Zone, nash_linear, nash_weight};
 use common::TOL;
 use common::assert_close;
 

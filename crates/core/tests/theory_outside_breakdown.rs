@@ -2,7 +2,8 @@
 //! bargaining-theory notes.
 
 mod common;
-use bargain_core::theory::{brw_limit, brw_share, outside_option_shares, rubinstein_share};
+use bargain_core::theory::reference::brw_limit;
+use bargain_core::theory::{brw_share, outside_option_shares, rubinstein_share};
 use common::TOL;
 use common::assert_close;
 use proptest::prelude::*;

@@ -1,10 +1,10 @@
 //! Property tests for the closed-form theory over wide input ranges.
 
-use bargain_core::theory::{
-    brw_limit, brw_share, nash_linear, nash_on_frontier, nash_weight, rubinstein_limit_rates,
-    rubinstein_share, rubinstein_share_rates, stahl_share, stahl_share_recursive,
-    take_it_or_leave_it_uniform, win_set_deal,
+use bargain_core::theory::reference::{
+    brw_limit, nash_on_frontier, rubinstein_limit_rates, rubinstein_share_rates,
+    stahl_share_recursive, take_it_or_leave_it_uniform, win_set_deal,
 };
+use bargain_core::theory::{brw_share, nash_linear, nash_weight, rubinstein_share, stahl_share};
 use proptest::prelude::*;
 
 /// Slack for floating-point rounding in monotonicity checks.

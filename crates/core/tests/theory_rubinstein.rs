@@ -1,10 +1,10 @@
 //! Oracles of §1 (Rubinstein 1982) and the zone of agreement, from the bargaining-theory notes.
 
 mod common;
-use bargain_core::theory::{
-    Zone, discount_from_rate, rubinstein_fixed_costs, rubinstein_limit_rates, rubinstein_share,
-    rubinstein_share_rates,
+use bargain_core::theory::reference::{
+    discount_from_rate, rubinstein_fixed_costs, rubinstein_limit_rates, rubinstein_share_rates,
 };
+use bargain_core::theory::{Zone, rubinstein_share};
 use common::TOL;
 use common::assert_close;
 

@@ -2,7 +2,7 @@
 //! bargaining-theory notes.
 
 mod common;
-use bargain_core::theory::{TakeItOrLeaveIt, take_it_or_leave_it_uniform, win_set_deal};
+use bargain_core::theory::reference::{TakeItOrLeaveIt, take_it_or_leave_it_uniform, win_set_deal};
 use common::TOL;
 use common::assert_close;
 

@@ -10,26 +10,14 @@
 //! closed forms draw nothing, so one model replays alone. Allocates nothing without a
 //! trace.
 
-use bargain_core::strategy::PowerMemo;
 use bargain_core::{Model, Negotiation, Outcome, Trace};
 use rand_xoshiro::Xoshiro256PlusPlus;
 
 use crate::scenario::{SampleCtx, Scenario};
 
-/// Per-worker scratch state carried from trial to trial (remembered powers of the
-/// time-based strategies). Results never depend on it.
-#[derive(Debug, Clone, Default)]
-pub struct Workspace {
-    memo: PowerMemo,
-}
-
-impl Workspace {
-    /// A fresh workspace.
-    #[must_use]
-    pub fn new() -> Self {
-        Self::default()
-    }
-}
+/// Per-worker scratch state carried from trial to trial: core's opaque workspace.
+/// Results never depend on it.
+pub use bargain_core::Workspace;
 
 /// Draw trial `trial` of a run (`seed`, `trials`): the sampled negotiation and the
 /// trial's generator, in the state the models continue from. The sampled inputs are
@@ -50,7 +38,7 @@ pub fn draw(
 }
 
 /// The outcome of a drawn negotiation under `model` (the same as
-/// `negotiation.outcome(model, ..)`, with the workspace's remembered powers).
+/// `negotiation.outcome(model, ..)`, reusing the worker's workspace).
 pub fn outcome(
     negotiation: &Negotiation,
     model: Model,
@@ -58,7 +46,7 @@ pub fn outcome(
     trace: Option<&mut Trace>,
     ws: &mut Workspace,
 ) -> Outcome {
-    negotiation.outcome_with(model, rng, trace, &mut ws.memo)
+    negotiation.outcome_with(model, rng, trace, ws)
 }
 
 /// Draw trial `trial` and run every model of `models` on it, in order, calling

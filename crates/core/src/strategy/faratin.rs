@@ -36,8 +36,8 @@ pub struct Faratin {
 impl Faratin {
     /// Build for one negotiation.
     #[must_use]
-    pub fn new(setup: Setup<'_>, beta: f64, kappa: f64, family: FaratinFamily) -> Self {
-        let k = 2 * setup.max_rounds;
+    pub fn new(setup: Setup, beta: f64, kappa: f64, family: FaratinFamily) -> Self {
+        let k = 2 * setup.public.max_rounds;
         let span = f64::from(k.saturating_sub(2));
         Self {
             side: setup.side(),
@@ -47,7 +47,7 @@ impl Faratin {
             opening: setup.opening(),
             reservation: setup.reservation(),
             span,
-            setup_grid: setup.grid,
+            setup_grid: setup.public.grid,
         }
     }
 

@@ -13,7 +13,7 @@ pub struct Hardliner {
 impl Hardliner {
     /// Build for one negotiation.
     #[must_use]
-    pub fn new(setup: Setup<'_>) -> Self {
+    pub fn new(setup: Setup) -> Self {
         Self {
             side: setup.side(),
             offer: setup.snap(setup.opening()),

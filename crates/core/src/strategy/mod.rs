@@ -12,7 +12,8 @@ mod tit_for_tat;
 
 pub use faratin::{Faratin, FaratinFamily};
 pub use hardliner::Hardliner;
-pub use time_based::{MEMO_ROUNDS, PowerMemo, TimeBased};
+pub(crate) use time_based::PowerMemo;
+pub use time_based::TimeBased;
 pub use tit_for_tat::TitForTat;
 
 use crate::party::{Party, Side};
@@ -90,51 +91,85 @@ impl Frame {
     }
 }
 
-/// Everything a strategy needs to know before the negotiation starts.
-#[derive(Debug, Clone, Copy)]
-pub struct Setup<'a> {
-    /// The party this strategy negotiates for.
-    pub me: &'a Party,
-    /// The normalization range between the two openings.
+/// The public view of a negotiation: what both parties' negotiators know alike.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PublicView {
+    /// The normalization range between the two (effective) openings.
     pub frame: Frame,
     /// The offer grid, if offers must be grid points.
     pub grid: Option<Grid>,
-    /// The protocol's number of rounds.
+    /// The number of rounds the negotiators plan for (the protocol's, or the rounds up to
+    /// a calendar's expiry).
     pub max_rounds: u32,
-    /// Whether this party moves first in each round.
-    pub moves_first: bool,
 }
 
-impl Setup<'_> {
+/// A party's private view of itself: what its own negotiators know and the other side
+/// does not.
+///
+/// It holds only what a concession strategy bargains with: the side, the effective
+/// opening and the effective reservation. It deliberately omits the party's
+/// legislature's ratification limit (negotiators do not know it: a deal outside it ends
+/// as `not_ratified` after the talks), and the discount and power, which only the
+/// closed-form models read.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct OwnView {
+    /// Which side of the money the party is on.
+    pub side: Side,
+    /// The effective opening: the opening, or the effective reservation if the opening
+    /// is worse than it.
+    pub opening: f64,
+    /// The effective reservation: the better of the reservation and the outside option
+    /// ([`Party::effective_reservation`]).
+    pub reservation: f64,
+}
+
+impl OwnView {
+    /// What the negotiators of `party` know of it (not its ratification limit).
+    #[must_use]
+    pub fn of(party: &Party) -> Self {
+        let reservation = party.effective_reservation();
+        Self {
+            side: party.side,
+            opening: party.side.better(party.opening, reservation),
+            reservation,
+        }
+    }
+}
+
+/// Everything a strategy knows before the negotiation starts: the public view of the
+/// negotiation and its party's private view of itself.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Setup {
+    /// What both sides know: the frame, the grid and the rounds.
+    pub public: PublicView,
+    /// What only this party's negotiators know (never its ratification limit).
+    pub own: OwnView,
+}
+
+impl Setup {
     /// The party's side.
     #[must_use]
     pub fn side(&self) -> Side {
-        self.me.side
+        self.own.side
     }
 
     /// The effective reservation (the better of reservation and outside option).
     #[must_use]
     pub fn reservation(&self) -> f64 {
-        self.me.effective_reservation()
+        self.own.reservation
     }
 
     /// The effective opening: the opening, or the reservation if the opening is worse than it.
     #[must_use]
     pub fn opening(&self) -> f64 {
-        self.me.side.better(self.me.opening, self.reservation())
-    }
-
-    /// Whether `move_index` is this party's last move.
-    #[must_use]
-    pub fn is_last_move(&self, round: u32) -> bool {
-        round + 1 >= self.max_rounds
+        self.own.opening
     }
 
     /// Snap an intended offer to the grid (if any): the worst point for this party that is
     /// at least as good for it as `amount`; never beyond its reservation.
     #[must_use]
     pub fn snap(&self, amount: f64) -> f64 {
-        snap(self.side(), self.grid, self.reservation(), amount)
+        snap(self.side(), self.public.grid, self.reservation(), amount)
     }
 }
 
@@ -235,7 +270,7 @@ impl StrategySpec {
 
     /// Build the stateful strategy for one negotiation. Allocates nothing.
     #[must_use]
-    pub fn build(&self, setup: Setup<'_>) -> AnyStrategy {
+    pub fn build(&self, setup: Setup) -> AnyStrategy {
         match *self {
             StrategySpec::TimeBased {
                 exponent,
@@ -255,7 +290,7 @@ impl StrategySpec {
     /// [`StrategySpec::build`], with a time-based strategy's powers taken from `memo`
     /// (bit-identical results; faster over many negotiations). Allocates nothing.
     #[must_use]
-    pub fn build_with(&self, setup: Setup<'_>, memo: &mut PowerMemo) -> AnyStrategy {
+    pub(crate) fn build_with(&self, setup: Setup, memo: &mut PowerMemo) -> AnyStrategy {
         match *self {
             StrategySpec::TimeBased {
                 exponent,
@@ -304,6 +339,41 @@ impl Strategy for AnyStrategy {
             AnyStrategy::Faratin(s) => s.decide(ctx),
             AnyStrategy::TitForTat(s) => s.decide(ctx),
             AnyStrategy::Hardliner(s) => s.decide(ctx),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn payer(ratification: Option<f64>) -> Party {
+        Party {
+            side: Side::Payer,
+            opening: 0.9,
+            reservation: 1.2,
+            discount: 0.95,
+            power: 1.0,
+            ratification,
+            outside_option: Some(1.15),
+            strategy: StrategySpec::TitForTat,
+        }
+    }
+
+    #[test]
+    fn own_view_is_blind_to_the_ratification_limit() {
+        let blind = OwnView::of(&payer(None));
+        // The effective reservation is the better of reservation and outside option.
+        assert_eq!(
+            blind,
+            OwnView {
+                side: Side::Payer,
+                opening: 0.9,
+                reservation: 1.15,
+            }
+        );
+        for limit in [0.8, 1.0, 1.1, 1.3] {
+            assert_eq!(OwnView::of(&payer(Some(limit))), blind, "limit {limit}");
         }
     }
 }

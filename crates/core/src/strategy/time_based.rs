@@ -74,7 +74,7 @@ impl GridIndex {
 }
 
 /// Rounds covered by a [`PowerMemo`] entry (longer negotiations compute every power).
-pub const MEMO_ROUNDS: usize = 16;
+pub(crate) const MEMO_ROUNDS: usize = 16;
 
 /// `τ^exponent` of round `round` (0-based) of `max_rounds`: the time term of the threshold.
 fn tau_power(round: u32, max_rounds: u32, exponent: f64) -> f64 {
@@ -105,7 +105,7 @@ struct Powers {
 /// instead of once per move. The values are the very ones [`TimeBased`] computes
 /// without it: results are bit-identical. Fixed size; never allocates.
 #[derive(Debug, Clone, Default)]
-pub struct PowerMemo {
+pub(crate) struct PowerMemo {
     slots: [Option<Powers>; MEMO_SLOTS],
     /// The slot replaced on the next miss (round robin).
     next: usize,
@@ -150,23 +150,23 @@ impl TimeBased {
     /// Build for one negotiation, taking the powers of the threshold from `memo`
     /// (bit-identical to [`TimeBased::new`], faster over many negotiations).
     #[must_use]
-    pub fn with_memo(
-        setup: Setup<'_>,
+    pub(crate) fn with_memo(
+        setup: Setup,
         exponent: f64,
         max_aspiration: f64,
         eps: f64,
         memo: &mut PowerMemo,
     ) -> Self {
         let mut s = Self::new(setup, exponent, max_aspiration, eps);
-        s.powers = memo.powers(exponent, setup.max_rounds);
+        s.powers = memo.powers(exponent, setup.public.max_rounds);
         s
     }
 
     /// Build for one negotiation.
     #[must_use]
-    pub fn new(setup: Setup<'_>, exponent: f64, max_aspiration: f64, eps: f64) -> Self {
+    pub fn new(setup: Setup, exponent: f64, max_aspiration: f64, eps: f64) -> Self {
         let side = setup.side();
-        let frame = setup.frame;
+        let frame = setup.public.frame;
         let width = frame.width();
         let degenerate = !(width > 0.0 && width.is_finite());
         let (slope, bias) = match side {
@@ -197,9 +197,9 @@ impl TimeBased {
             exponent,
             max_aspiration,
             eps,
-            max_rounds: setup.max_rounds,
+            max_rounds: setup.public.max_rounds,
             powers: None,
-            grid: setup.grid.map(GridIndex::new),
+            grid: setup.public.grid.map(GridIndex::new),
             reservation,
             top,
             degenerate,
@@ -315,11 +315,12 @@ mod tests {
             for exponent in [4.0, 1.0, 0.25, 0.2, 2.0, 0.7] {
                 let me = party(Side::Payee, exponent);
                 let setup = Setup {
-                    me: &me,
-                    frame: crate::protocol::frame_of(&me, &party(Side::Payer, 1.0)),
-                    grid: None,
-                    max_rounds,
-                    moves_first: true,
+                    public: crate::strategy::PublicView {
+                        frame: crate::protocol::frame_of(&me, &party(Side::Payer, 1.0)),
+                        grid: None,
+                        max_rounds,
+                    },
+                    own: crate::strategy::OwnView::of(&me),
                 };
                 let plain = TimeBased::new(setup, exponent, 1.0, 1e-4);
                 let memoized = TimeBased::with_memo(setup, exponent, 1.0, 1e-4, &mut memo);

@@ -26,15 +26,15 @@ struct TitForTatSetup {
 impl TitForTat {
     /// Build for one negotiation.
     #[must_use]
-    pub fn new(setup: Setup<'_>) -> Self {
+    pub fn new(setup: Setup) -> Self {
         Self {
             side: setup.side(),
             opening: setup.opening(),
             reservation: setup.reservation(),
-            gap: setup.frame.width().abs(),
+            gap: setup.public.frame.width().abs(),
             setup: TitForTatSetup {
-                grid: setup.grid,
-                max_rounds: setup.max_rounds,
+                grid: setup.public.grid,
+                max_rounds: setup.public.max_rounds,
             },
         }
     }

@@ -7,16 +7,9 @@
 ///
 /// The stationary equilibrium of the game with breakdown probability `p ∈ (0, 1]` (clamped to
 /// `[0, 1]`) and breakdown payoffs `d_A + d_B < 1`. At `p = 0` the formula equals its limit
-/// [`brw_limit`], the symmetric Nash solution; at `p = 1` it is the ultimatum `1 − d_B`.
+/// [`brw_limit`](super::reference::brw_limit), the symmetric Nash solution; at `p = 1` it is the ultimatum `1 − d_B`.
 #[must_use]
 pub fn brw_share(p: f64, d_a: f64, d_b: f64) -> f64 {
     let p = p.clamp(0.0, 1.0);
     (1.0 - d_b + (1.0 - p) * d_a) / (2.0 - p)
-}
-
-/// The limit of [`brw_share`] as `p → 0`: `(1 + d_A − d_B)/2 = d_A + ½(1 − d_A − d_B)`, the
-/// symmetric Nash solution with disagreement point `(d_A, d_B)`.
-#[must_use]
-pub fn brw_limit(d_a: f64, d_b: f64) -> f64 {
-    (1.0 + d_a - d_b) / 2.0
 }

@@ -10,7 +10,8 @@
 /// * `T` even, `m = T/2 − 1`: `s_1 = (1 − δ2)·G(m) + q^m·(1 − δ2)`.
 ///
 /// `d1` and `d2` are clamped to `[0, 1]`. A horizon of 0 is treated as 1 (an ultimatum:
-/// player 1 gets everything). Agrees with [`stahl_share_recursive`].
+/// player 1 gets everything). Agrees with
+/// [`stahl_share_recursive`](super::reference::stahl_share_recursive).
 #[must_use]
 pub fn stahl_share(horizon: u32, d1: f64, d2: f64) -> f64 {
     let (d1, d2) = (d1.clamp(0.0, 1.0), d2.clamp(0.0, 1.0));
@@ -51,23 +52,6 @@ fn geometric(d1: f64, d2: f64, m: u32) -> (f64, f64) {
     let qm = m_ln_q.exp();
     let one_minus_qm = -m_ln_q.exp_m1();
     (one_minus_qm / one_minus_q, qm)
-}
-
-/// Player 1's subgame-perfect share with horizon `T = horizon`, by backward induction.
-///
-/// `s_T = 1` and `s_t = 1 − δ_resp(t)·s_(t+1)`, where the responder of round `t` is player 2
-/// in odd rounds and player 1 in even ones; the answer is `s_1`. Same conventions as
-/// [`stahl_share`] (clamped factors, horizon 0 treated as 1). Takes `O(T)` steps.
-#[must_use]
-pub fn stahl_share_recursive(horizon: u32, d1: f64, d2: f64) -> f64 {
-    let (d1, d2) = (d1.clamp(0.0, 1.0), d2.clamp(0.0, 1.0));
-    let t = horizon.max(1);
-    let mut s = 1.0;
-    for round in (1..t).rev() {
-        let responder = if round % 2 == 1 { d2 } else { d1 };
-        s = 1.0 - responder * s;
-    }
-    s
 }
 
 /// Player 1's subgame-perfect share with horizon `T` when the responder of each round may

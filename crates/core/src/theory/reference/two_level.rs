@@ -1,7 +1,7 @@
 //! Putnam (1988) two-level games: win-sets, ratification and the Schelling conjecture, and
 //! the take-it-or-leave-it demand under an uncertain ratification limit.
 
-use super::zone::Zone;
+use crate::theory::Zone;
 
 /// The deal of a two-level game under complete information, or `None` when the win-sets are
 /// disjoint (no deal / lapse).
