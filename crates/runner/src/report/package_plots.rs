@@ -218,7 +218,7 @@ fn numeric_panel<DB: Backend>(
         .max_light_lines(0)
         .axis_style(axis_color())
         .x_labels(6)
-        .y_labels(models.len() * 2 + 1)
+        .y_labels(models.len())
         .x_label_formatter(&fx)
         .y_label_formatter(&fy)
         .label_style(s.text(14.0))
@@ -300,7 +300,7 @@ fn choice_panel<DB: Backend>(
         .bold_line_style(GRID.stroke_width(s.upx(1.0)))
         .max_light_lines(0)
         .axis_style(axis_color())
-        .x_labels(nl * 2 + 1)
+        .x_labels(nl)
         .y_labels(5)
         .x_label_formatter(&fx)
         .y_label_formatter(&fy)
@@ -398,7 +398,11 @@ fn heat_panel<DB: Backend>(
     let every = nx.div_ceil(room).max(1);
     let fx = |x: &f64| {
         let k = x.round();
-        if (x - k).abs() < 1e-6 && k >= 0.0 && (k as usize) < nx && (k as usize) % every == 0 {
+        if (x - k).abs() < 1e-6
+            && k >= 0.0
+            && (k as usize) < nx
+            && (k as usize).is_multiple_of(every)
+        {
             heat.x_labels[k as usize].clone()
         } else {
             String::new()
@@ -416,8 +420,8 @@ fn heat_panel<DB: Backend>(
         .configure_mesh()
         .disable_mesh()
         .axis_style(axis_color())
-        .x_labels(nx * 2 + 1)
-        .y_labels(ny * 2 + 1)
+        .x_labels(nx)
+        .y_labels(ny)
         .x_label_formatter(&fx)
         .y_label_formatter(&fy)
         .label_style(s.text(13.0))
