@@ -576,3 +576,71 @@ pub fn run(path: &Path, args: &RunOptions, cancel: &AtomicBool) -> Result<(), Er
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+
+    fn sma() -> PackageScenario {
+        let path =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios/sma-2019-package.toml");
+        PackageScenario::from_path(&path).expect("shipped package")
+    }
+
+    /// The heat map is amount × term, its binned cells hold every deal, and summing a
+    /// row or a column gives back the per-issue tallies of the summary.
+    #[test]
+    fn heat_map_cells_add_up_to_the_issue_tallies() {
+        let s = sma();
+        let space = s.space();
+        let totals = tallies(&s, 600, 7, None).unwrap().unwrap();
+        let heat = heat_map(&s, &totals).expect("two issues");
+        assert_eq!(
+            (heat.x_key.as_str(), heat.y_key.as_str()),
+            ("amount", "term")
+        );
+        let (x, y) = heat_pair(space).unwrap();
+        let (per, xl) = heat_bins(space, x);
+        assert!(
+            xl.len() <= HEAT_CELLS && per > 1,
+            "amount is binned: {per} {}",
+            xl.len()
+        );
+        assert_eq!(heat.y_labels, ["1", "2", "3", "4", "5"]);
+        let ny = heat.y_labels.len();
+        for ((name, cells), t) in heat.counts.iter().zip(&totals) {
+            assert!(t.deals > 0, "{name}");
+            assert_eq!(cells.iter().sum::<u64>(), t.deals, "{name}");
+            for (k, want) in t.counts[y].iter().enumerate() {
+                let got: u64 = (0..xl.len()).map(|b| cells[b * ny + k]).sum();
+                assert_eq!(got, *want, "{name}: term value {k}");
+            }
+            for (b, _) in xl.iter().enumerate() {
+                let got: u64 = cells[b * ny..(b + 1) * ny].iter().sum();
+                let want: u64 = t.counts[x][b * per..((b + 1) * per).min(space.size(x))]
+                    .iter()
+                    .sum();
+                assert_eq!(got, want, "{name}: amount bin {b}");
+            }
+        }
+    }
+
+    /// Trial 0's view: the frontier is the core's, each closed form's point lies on it
+    /// and is rational for both parties.
+    #[test]
+    fn utility_view_points_lie_on_the_frontier() {
+        let s = sma();
+        let v = utility_view(&s, 600, 7).unwrap();
+        assert_eq!(v.outcomes, s.space().len());
+        assert_eq!(v.cloud.len(), v.outcomes);
+        let (ra, rb) = v.reservation;
+        for (name, p) in &v.points {
+            let (a, b) = p.expect("a deal in trial 0");
+            assert!(a >= ra && b >= rb, "{name}: ({a}, {b})");
+            if name != "agents" {
+                assert!(v.frontier.contains(&(a, b)), "{name} not on the frontier");
+            }
+        }
+    }
+}
