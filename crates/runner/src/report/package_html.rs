@@ -140,7 +140,7 @@ fn page(r: &PackageReport<'_>, svgs: &[(&str, String)]) -> Result<String, fmt::E
             "issues" => "Each issue's agreements per model.".to_string(),
             "heatmap" => "Deals over two issues per model.".to_string(),
             _ => format!(
-                "{}: every outcome, the Pareto frontier, the reservation lines and each model's agreement.",
+                "{}: every outcome, the Pareto frontier, the reservation lines and each model's agreement (nash and kalai-smorodinsky are the Nash and Kalai–Smorodinsky points on the frontier).",
                 r.trial.which
             ),
         };
