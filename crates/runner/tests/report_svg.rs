@@ -112,10 +112,15 @@ fn every_shipped_svg_parses_and_no_labels_overlap() {
         "--out",
         out.to_str().expect("p"),
     ]);
+    let files = check(&out);
+    assert!(files >= 8 * 3, "only {files} SVGs");
+}
+
+/// Every SVG under `out` parses and has no overlapping labels; returns how many there are.
+fn check(out: &Path) -> usize {
     let mut files = Vec::new();
-    svgs(&out, &mut files);
+    svgs(out, &mut files);
     files.sort();
-    assert!(files.len() >= 8 * 3, "only {} SVGs", files.len());
     let mut problems = Vec::new();
     for f in &files {
         let text = std::fs::read_to_string(f).expect("svg");
@@ -125,7 +130,7 @@ fn every_shipped_svg_parses_and_no_labels_overlap() {
                 if overlaps(a, b) {
                     problems.push(format!(
                         "{}: `{}` overlaps `{}`",
-                        f.strip_prefix(&out).unwrap_or(f).display(),
+                        f.strip_prefix(out).unwrap_or(f).display(),
                         a.text,
                         b.text
                     ));
@@ -139,6 +144,67 @@ fn every_shipped_svg_parses_and_no_labels_overlap() {
         problems.len(),
         problems.join("\n")
     );
+    files.len()
+}
+
+/// The package reports (the shipped SMA package and an imported GENIUS domain): every
+/// plot is written as SVG and PNG, every SVG parses with no overlapping labels, and
+/// `report.html` names every model and issue of `summary.json`.
+#[test]
+fn package_reports_parse_and_name_every_model_and_issue() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let genius = root.join("tests/data/genius");
+    let trade = tmp.path().join("trade.toml");
+    let g = |f: &str| genius.join(f).to_str().expect("p").to_string();
+    ok(&[
+        "import",
+        "genius",
+        &g("trade_domain.xml"),
+        &g("trade_exporter.xml"),
+        &g("trade_importer.xml"),
+        "--out",
+        trade.to_str().expect("p"),
+    ]);
+    let sma = root.join("../../scenarios/sma-2019-package.toml");
+    for (k, file) in [sma, trade].iter().enumerate() {
+        let out = tmp.path().join(format!("rep{k}"));
+        ok(&[
+            "run",
+            file.to_str().expect("p"),
+            "--trials",
+            "2000",
+            "-q",
+            "--out",
+            out.to_str().expect("p"),
+        ]);
+        for stem in ["issues", "heatmap", "utility"] {
+            for ext in ["svg", "png"] {
+                let f = out.join(format!("{stem}.{ext}"));
+                assert!(f.is_file(), "{} missing", f.display());
+            }
+        }
+        assert_eq!(check(&out), 3, "{}", out.display());
+        let html = std::fs::read_to_string(out.join("report.html")).expect("html");
+        let summary: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).expect("s"))
+                .expect("json");
+        let models = summary["models"].as_object().expect("models");
+        assert_eq!(models.len(), 4);
+        let issues = summary["issues"].as_array().expect("issues");
+        assert_eq!(issues.len(), 3);
+        for name in models.keys() {
+            assert!(html.contains(name.as_str()), "{name} not in report.html");
+        }
+        for issue in issues {
+            let key = issue.as_str().expect("key");
+            assert!(
+                html.contains(&format!("<h3>{key}</h3>")),
+                "{key} not in report.html"
+            );
+        }
+        assert!(!html.contains("<script") && !html.contains("src=\""));
+    }
 }
 
 /// The checker finds an overlap when there is one, and none for labels side by side.

@@ -2,7 +2,8 @@
 //! `agents` model (NegMAS's `AspirationNegotiator` on both sides, `bargain_core::package`)
 //! and the closed forms `nash`, `kalai-smorodinsky`, `max-welfare` on the trial's Pareto
 //! frontier; a report folder with `summary.json` (per model: deals, rounds, an `issues`
-//! block, mean utilities) and a copy of the scenario.
+//! block, mean utilities), a copy of the scenario, and the report of `report::package_*`
+//! (`issues`, `heatmap`, `utility` plots and `report.html`), whose data is gathered here.
 //!
 //! Trials run in parallel in fixed chunks whose tallies are merged in trial order, so the
 //! summary is the same at any thread count; memory does not grow with the trials. With no distributions, the profiles are sorted and the frontier
@@ -22,6 +23,9 @@ use serde_json::{Map, Value, json};
 use crate::commands::Error;
 use crate::commands::run::Options as RunOptions;
 use crate::output::{Kind, Staging};
+use crate::report::{
+    HeatMap, IssueAxis, PackageReport, UtilityView, write_package_html, write_package_plots,
+};
 use crate::scenario::SampleCtx;
 use crate::scenario::issues::{PackageModel, PackageScenario, PackageTrial};
 
@@ -96,6 +100,8 @@ struct Tally {
     sum_u: [f64; 2],
     /// Deals per issue and value index.
     counts: Vec<Vec<u64>>,
+    /// The heat map's two issues and deals per value pair (`x · size(y) + y`).
+    joint: Option<(usize, usize, Vec<u64>)>,
 }
 
 impl Tally {
@@ -107,6 +113,7 @@ impl Tally {
             counts: (0..space.issues().len())
                 .map(|j| vec![0; space.size(j)])
                 .collect(),
+            joint: heat_pair(space).map(|(x, y)| (x, y, vec![0; space.size(x) * space.size(y)])),
         }
     }
 
@@ -125,6 +132,9 @@ impl Tally {
         for (j, c) in self.counts.iter_mut().enumerate() {
             c[space.value_index(o, j)] += 1;
         }
+        if let Some((x, y, joint)) = &mut self.joint {
+            joint[space.value_index(o, *x) * space.size(*y) + space.value_index(o, *y)] += 1;
+        }
     }
 
     fn merge(&mut self, o: &Tally) {
@@ -138,6 +148,11 @@ impl Tally {
         self.sum_u[0] += o.sum_u[0];
         self.sum_u[1] += o.sum_u[1];
         for (a, b) in self.counts.iter_mut().zip(&o.counts) {
+            for (x, y) in a.iter_mut().zip(b) {
+                *x += y;
+            }
+        }
+        if let (Some((_, _, a)), Some((_, _, b))) = (&mut self.joint, &o.joint) {
             for (x, y) in a.iter_mut().zip(b) {
                 *x += y;
             }
@@ -199,6 +214,16 @@ pub fn summarize(
     seed: u64,
     cancel: Option<&AtomicBool>,
 ) -> Result<Option<Value>, PreferencesError> {
+    Ok(tallies(s, trials, seed, cancel)?.map(|t| summary_json(s, trials, seed, &t)))
+}
+
+/// Every model's tallies over the trials (`None` when cancelled).
+fn tallies(
+    s: &PackageScenario,
+    trials: u64,
+    seed: u64,
+    cancel: Option<&AtomicBool>,
+) -> Result<Option<Vec<Tally>>, PreferencesError> {
     let space = s.space();
     let models = &s.run.models;
     let shared = if s.input_names().is_empty() {
@@ -248,8 +273,15 @@ pub fn summarize(
         }
         start = end;
     }
+    Ok(Some(totals))
+}
+
+/// `summary.json` of the tallies.
+fn summary_json(s: &PackageScenario, trials: u64, seed: u64, totals: &[Tally]) -> Value {
+    let space = s.space();
+    let models = &s.run.models;
     let mut by_model = Map::new();
-    for (m, tally) in models.iter().zip(&totals) {
+    for (m, tally) in models.iter().zip(totals) {
         let mut issues = Map::new();
         for (j, issue) in space.issues().iter().enumerate() {
             let v = match &issue.kind {
@@ -293,7 +325,7 @@ pub fn summarize(
         entry.insert("utility".into(), Value::Object(u));
         by_model.insert(m.as_str().into(), Value::Object(entry));
     }
-    Ok(Some(json!({
+    json!({
         "scenario": s.name,
         "kind": "package",
         "trials": trials,
@@ -302,7 +334,171 @@ pub fn summarize(
         "issues": space.issues().iter().map(|i| i.key.clone()).collect::<Vec<_>>(),
         "parties": s.party_keys,
         "models": by_model,
-    })))
+    })
+}
+
+/// The heat map's issues: the first `number` issue keyed `amount` across and the first
+/// `integer` issue up, else the first two issues; `None` with one issue.
+fn heat_pair(space: &OutcomeSpace) -> Option<(usize, usize)> {
+    let issues = space.issues();
+    let amount = issues
+        .iter()
+        .position(|i| i.key == "amount" && matches!(i.kind, IssueKind::Number { .. }));
+    let integer = issues
+        .iter()
+        .position(|i| matches!(i.kind, IssueKind::Integer { .. }));
+    match (amount, integer) {
+        (Some(a), Some(b)) => Some((a, b)),
+        _ if issues.len() >= 2 => Some((0, 1)),
+        _ => None,
+    }
+}
+
+/// Most cells along one side of the heat map: numeric issues with more values are binned.
+const HEAT_CELLS: usize = 24;
+
+/// A value of issue `j` as a short label (numbers without float noise).
+fn value_label(space: &OutcomeSpace, j: usize, k: usize) -> String {
+    let issue = &space.issues()[j];
+    match issue.kind {
+        IssueKind::Number { .. } => {
+            let x = issue.numeric(k).unwrap_or(f64::NAN);
+            format!("{}", (x * 1e6).round() / 1e6)
+        }
+        _ => issue.value(k).to_string(),
+    }
+}
+
+/// How issue `j`'s values fall into heat-map cells: values per cell, and the labels.
+fn heat_bins(space: &OutcomeSpace, j: usize) -> (usize, Vec<String>) {
+    let n = space.size(j);
+    let numeric = !matches!(space.issues()[j].kind, IssueKind::Choice { .. });
+    let per = if numeric && n > HEAT_CELLS {
+        n.div_ceil(HEAT_CELLS - 8)
+    } else {
+        1
+    };
+    let labels = (0..n.div_ceil(per))
+        .map(|b| {
+            let (lo, hi) = (b * per, ((b + 1) * per).min(n) - 1);
+            if lo == hi {
+                value_label(space, j, lo)
+            } else {
+                format!(
+                    "{}–{}",
+                    value_label(space, j, lo),
+                    value_label(space, j, hi)
+                )
+            }
+        })
+        .collect();
+    (per, labels)
+}
+
+fn heat_map(s: &PackageScenario, totals: &[Tally]) -> Option<HeatMap> {
+    let space = s.space();
+    let (x, y) = heat_pair(space)?;
+    let ((px, xl), (py, yl)) = (heat_bins(space, x), heat_bins(space, y));
+    let ny = space.size(y);
+    let counts = s
+        .run
+        .models
+        .iter()
+        .zip(totals)
+        .map(|(m, t)| {
+            let mut cells = vec![0u64; xl.len() * yl.len()];
+            if let Some((_, _, joint)) = &t.joint {
+                for (i, &c) in joint.iter().enumerate() {
+                    let (vx, vy) = (i / ny, i % ny);
+                    cells[(vx / px) * yl.len() + vy / py] += c;
+                }
+            }
+            (m.as_str().to_string(), cells)
+        })
+        .collect();
+    Some(HeatMap {
+        x_key: space.issues()[x].key.clone(),
+        y_key: space.issues()[y].key.clone(),
+        x_labels: xl,
+        y_labels: yl,
+        counts,
+    })
+}
+
+/// Most outcomes drawn in the utility plot's cloud (a larger space is thinned evenly).
+const CLOUD: usize = 4000;
+
+/// Trial 0 in utility space: every outcome (thinned), the frontier, the reservations and
+/// each model's agreement, from the same [`Prepared`] the run uses.
+fn utility_view(
+    s: &PackageScenario,
+    trials: u64,
+    seed: u64,
+) -> Result<UtilityView, PreferencesError> {
+    let space = s.space();
+    let (t, _) = s.draw_trial(
+        SampleCtx {
+            trial: 0,
+            trials,
+            seed,
+        },
+        &mut [],
+    );
+    let p = Prepared::new(space, &t)?;
+    let step = p.ua.len().div_ceil(CLOUD).max(1);
+    let cloud =
+        p.ua.iter()
+            .zip(&p.ub)
+            .step_by(step)
+            .map(|(&a, &b)| (a, b))
+            .collect();
+    let frontier = (0..p.frontier.len())
+        .map(|k| {
+            let q = p.frontier.point(k);
+            (q.ua, q.ub)
+        })
+        .collect();
+    let points = s
+        .run
+        .models
+        .iter()
+        .map(|&m| {
+            let d = deal(m, &t, &p).map(|(o, _)| (p.ua[o as usize], p.ub[o as usize]));
+            (m.as_str().to_string(), d)
+        })
+        .collect();
+    let which = if s.input_names().is_empty() {
+        "trial 0 (no input is uncertain: every trial is alike)".to_string()
+    } else {
+        format!("trial 0 of seed {seed} (one draw of the uncertain inputs)")
+    };
+    Ok(UtilityView {
+        which,
+        cloud,
+        outcomes: p.ua.len(),
+        frontier,
+        reservation: (
+            t.parties[0].preferences.reservation,
+            t.parties[1].preferences.reservation,
+        ),
+        points,
+    })
+}
+
+/// The issues as the report names them.
+fn issue_axes(space: &OutcomeSpace) -> Vec<IssueAxis> {
+    space
+        .issues()
+        .iter()
+        .map(|i| IssueAxis {
+            key: i.key.clone(),
+            labels: match &i.kind {
+                IssueKind::Choice { labels } => Some(labels.clone()),
+                _ => None,
+            },
+            range: i.range().unwrap_or((0.0, 1.0)),
+        })
+        .collect()
 }
 
 /// `bargain run FILE` for one package scenario: `summary.json` and `scenario.toml` in
@@ -334,17 +530,19 @@ pub fn run(path: &Path, args: &RunOptions, cancel: &AtomicBool) -> Result<(), Er
         .clone()
         .unwrap_or_else(|| PathBuf::from("reports").join(&s.name));
     let staging = Staging::new(&dest, Kind::Run)?;
-    let summary = pool
-        .install(|| summarize(&s, trials, seed, Some(cancel)))
-        .map_err(|e| {
-            Error::Other(format!(
-                "{}: a sampled trial's preferences were rejected: {e}",
-                path.display()
-            ))
-        })?;
-    let Some(summary) = summary else {
+    let rejected = |e: PreferencesError| {
+        Error::Other(format!(
+            "{}: a sampled trial's preferences were rejected: {e}",
+            path.display()
+        ))
+    };
+    let totals = pool
+        .install(|| tallies(&s, trials, seed, Some(cancel)))
+        .map_err(rejected)?;
+    let Some(totals) = totals else {
         return Err(Error::Interrupted("during the trials".into()));
     };
+    let summary = summary_json(&s, trials, seed, &totals);
     let text = serde_json::to_string_pretty(&summary).map_err(|e| Error::Other(e.to_string()))?;
     let write = |name: &str, bytes: &[u8]| {
         let p = staging.path().join(name);
@@ -354,6 +552,21 @@ pub fn run(path: &Path, args: &RunOptions, cancel: &AtomicBool) -> Result<(), Er
     let source =
         std::fs::read(path).map_err(|e| Error::Other(format!("{}: {e}", path.display())))?;
     write("scenario.toml", &source)?;
+    let report = PackageReport {
+        summary: &summary,
+        title: &s.title,
+        description: &s.description,
+        sources: &s.sources,
+        party_names: [&s.party_names[0], &s.party_names[1]],
+        party_keys: [&s.party_keys[0], &s.party_keys[1]],
+        issues: issue_axes(s.space()),
+        heat: heat_map(&s, &totals),
+        trial: utility_view(&s, trials, seed).map_err(rejected)?,
+    };
+    let dir = staging.path();
+    write_package_plots(dir, &report)
+        .and_then(|()| write_package_html(dir, &report))
+        .map_err(|e| Error::Other(format!("{}: writing the report: {e}", dir.display())))?;
     let dest = staging.commit(Some(cancel))?;
     if args.json {
         println!("{text}");
@@ -362,4 +575,72 @@ pub fn run(path: &Path, args: &RunOptions, cancel: &AtomicBool) -> Result<(), Er
         eprintln!("wrote {}", dest.display());
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+
+    fn sma() -> PackageScenario {
+        let path =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios/sma-2019-package.toml");
+        PackageScenario::from_path(&path).expect("shipped package")
+    }
+
+    /// The heat map is amount × term, its binned cells hold every deal, and summing a
+    /// row or a column gives back the per-issue tallies of the summary.
+    #[test]
+    fn heat_map_cells_add_up_to_the_issue_tallies() {
+        let s = sma();
+        let space = s.space();
+        let totals = tallies(&s, 600, 7, None).unwrap().unwrap();
+        let heat = heat_map(&s, &totals).expect("two issues");
+        assert_eq!(
+            (heat.x_key.as_str(), heat.y_key.as_str()),
+            ("amount", "term")
+        );
+        let (x, y) = heat_pair(space).unwrap();
+        let (per, xl) = heat_bins(space, x);
+        assert!(
+            xl.len() <= HEAT_CELLS && per > 1,
+            "amount is binned: {per} {}",
+            xl.len()
+        );
+        assert_eq!(heat.y_labels, ["1", "2", "3", "4", "5"]);
+        let ny = heat.y_labels.len();
+        for ((name, cells), t) in heat.counts.iter().zip(&totals) {
+            assert!(t.deals > 0, "{name}");
+            assert_eq!(cells.iter().sum::<u64>(), t.deals, "{name}");
+            for (k, want) in t.counts[y].iter().enumerate() {
+                let got: u64 = (0..xl.len()).map(|b| cells[b * ny + k]).sum();
+                assert_eq!(got, *want, "{name}: term value {k}");
+            }
+            for (b, _) in xl.iter().enumerate() {
+                let got: u64 = cells[b * ny..(b + 1) * ny].iter().sum();
+                let want: u64 = t.counts[x][b * per..((b + 1) * per).min(space.size(x))]
+                    .iter()
+                    .sum();
+                assert_eq!(got, want, "{name}: amount bin {b}");
+            }
+        }
+    }
+
+    /// Trial 0's view: the frontier is the core's, each closed form's point lies on it
+    /// and is rational for both parties.
+    #[test]
+    fn utility_view_points_lie_on_the_frontier() {
+        let s = sma();
+        let v = utility_view(&s, 600, 7).unwrap();
+        assert_eq!(v.outcomes, s.space().len());
+        assert_eq!(v.cloud.len(), v.outcomes);
+        let (ra, rb) = v.reservation;
+        for (name, p) in &v.points {
+            let (a, b) = p.expect("a deal in trial 0");
+            assert!(a >= ra && b >= rb, "{name}: ({a}, {b})");
+            if name != "agents" {
+                assert!(v.frontier.contains(&(a, b)), "{name} not on the frontier");
+            }
+        }
+    }
 }

@@ -19,6 +19,8 @@ mod html;
 mod index;
 /// Monte Carlo standard errors (computed in `analysis`, formatted for tables and pages).
 pub use crate::analysis::mc_error;
+mod package_html;
+mod package_plots;
 mod pairs_html;
 mod plots;
 mod ridgeline;
@@ -40,6 +42,8 @@ pub use compare_plot::{compare_svg, write_compare_plot};
 pub use folder::{write_report, write_report_files};
 pub use html::write_html;
 pub use index::{INDEX_FORMAT, INDEX_VERSION, write_index};
+pub use package_html::write_package_html;
+pub use package_plots::{HeatMap, IssueAxis, PackageReport, UtilityView, write_package_plots};
 pub use plots::write_plots;
 
 /// Size of every scenario plot in design pixels: the SVG size, and the PNG size divided
