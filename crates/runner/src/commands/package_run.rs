@@ -88,14 +88,14 @@ fn deal(m: PackageModel, t: &PackageTrial, p: &Prepared) -> Deal {
 /// One model's tallies over consecutive trials; merged in trial order, so the sums are
 /// the same at any thread count. Memory does not grow with the number of trials.
 #[derive(Debug, Clone)]
-struct Tally {
-    deals: u64,
+pub(crate) struct Tally {
+    pub(crate) deals: u64,
     /// Deals per 1-based round (agents).
     rounds: Vec<u64>,
     /// Sums of the parties' utilities over deals.
     sum_u: [f64; 2],
     /// Deals per issue and value index.
-    counts: Vec<Vec<u64>>,
+    pub(crate) counts: Vec<Vec<u64>>,
 }
 
 impl Tally {
@@ -199,55 +199,11 @@ pub fn summarize(
     seed: u64,
     cancel: Option<&AtomicBool>,
 ) -> Result<Option<Value>, PreferencesError> {
+    let Some(totals) = tallies(s, trials, seed, cancel)? else {
+        return Ok(None);
+    };
     let space = s.space();
     let models = &s.run.models;
-    let shared = if s.input_names().is_empty() {
-        Some(Prepared::new(space, &s.central())?)
-    } else {
-        None
-    };
-    let run_chunk = |c: u64| -> Result<Vec<Tally>, PreferencesError> {
-        let mut tallies = vec![Tally::new(space); models.len()];
-        for trial in c * CHUNK..((c + 1) * CHUNK).min(trials) {
-            let ctx = SampleCtx {
-                trial,
-                trials,
-                seed,
-            };
-            let (t, _) = s.draw_trial(ctx, &mut []);
-            let own;
-            let p = match &shared {
-                Some(p) => p,
-                None => {
-                    own = Prepared::new(space, &t)?;
-                    &own
-                }
-            };
-            for (tally, m) in tallies.iter_mut().zip(models) {
-                tally.add(space, deal(*m, &t, p), p);
-            }
-        }
-        Ok(tallies)
-    };
-    let chunks = trials.div_ceil(CHUNK);
-    let mut totals = vec![Tally::new(space); models.len()];
-    let mut start = 0;
-    while start < chunks {
-        if cancel.is_some_and(|c| c.load(Ordering::SeqCst)) {
-            return Ok(None);
-        }
-        let end = (start + WAVE).min(chunks);
-        let wave: Vec<Vec<Tally>> = (start..end)
-            .into_par_iter()
-            .map(run_chunk)
-            .collect::<Result<_, _>>()?;
-        for chunk in &wave {
-            for (total, t) in totals.iter_mut().zip(chunk) {
-                total.merge(t);
-            }
-        }
-        start = end;
-    }
     let mut by_model = Map::new();
     for (m, tally) in models.iter().zip(&totals) {
         let mut issues = Map::new();
@@ -303,6 +259,66 @@ pub fn summarize(
         "parties": s.party_keys,
         "models": by_model,
     })))
+}
+
+/// Every trial's deal tallied per model (in `s.run.models` order); `None` when `cancel`
+/// was set. The one trial loop behind [`summarize`] and `bargain backtest`.
+pub(crate) fn tallies(
+    s: &PackageScenario,
+    trials: u64,
+    seed: u64,
+    cancel: Option<&AtomicBool>,
+) -> Result<Option<Vec<Tally>>, PreferencesError> {
+    let space = s.space();
+    let models = &s.run.models;
+    let shared = if s.input_names().is_empty() {
+        Some(Prepared::new(space, &s.central())?)
+    } else {
+        None
+    };
+    let run_chunk = |c: u64| -> Result<Vec<Tally>, PreferencesError> {
+        let mut tallies = vec![Tally::new(space); models.len()];
+        for trial in c * CHUNK..((c + 1) * CHUNK).min(trials) {
+            let ctx = SampleCtx {
+                trial,
+                trials,
+                seed,
+            };
+            let (t, _) = s.draw_trial(ctx, &mut []);
+            let own;
+            let p = match &shared {
+                Some(p) => p,
+                None => {
+                    own = Prepared::new(space, &t)?;
+                    &own
+                }
+            };
+            for (tally, m) in tallies.iter_mut().zip(models) {
+                tally.add(space, deal(*m, &t, p), p);
+            }
+        }
+        Ok(tallies)
+    };
+    let chunks = trials.div_ceil(CHUNK);
+    let mut totals = vec![Tally::new(space); models.len()];
+    let mut start = 0;
+    while start < chunks {
+        if cancel.is_some_and(|c| c.load(Ordering::SeqCst)) {
+            return Ok(None);
+        }
+        let end = (start + WAVE).min(chunks);
+        let wave: Vec<Vec<Tally>> = (start..end)
+            .into_par_iter()
+            .map(run_chunk)
+            .collect::<Result<_, _>>()?;
+        for chunk in &wave {
+            for (total, t) in totals.iter_mut().zip(chunk) {
+                total.merge(t);
+            }
+        }
+        start = end;
+    }
+    Ok(Some(totals))
 }
 
 /// `bargain run FILE` for one package scenario: `summary.json` and `scenario.toml` in
