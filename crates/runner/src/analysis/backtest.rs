@@ -491,6 +491,14 @@ pub(crate) fn num(x: Option<f64>) -> String {
 #[must_use]
 pub fn table(b: &Backtest) -> String {
     let mut out = String::new();
+    if b.scenarios.is_empty() && !b.packages.is_empty() {
+        // Only package scenarios: no one-issue tables.
+        package_table(&mut out, &b.packages);
+        for s in &b.skipped {
+            let _ = writeln!(out, "skipped (no [observed]): {s}");
+        }
+        return out;
+    }
     let _ = writeln!(
         out,
         "backtest of {} scenario(s) with an observed outcome",
