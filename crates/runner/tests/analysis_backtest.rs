@@ -124,6 +124,21 @@ fn backtest_of_the_shipped_scenarios_runs() {
         .filter_map(|s| s["name"].as_str())
         .collect();
     assert!(names.contains(&"sma-2019"), "{names:?}");
+    // The package scenario is scored, not skipped: three issues per model.
+    let p = &b["packages"][0];
+    assert_eq!(p["name"], "sma-2019-package");
+    assert_eq!(p["observed"]["amount"], 1.0389);
+    for (model, m) in p["models"].as_object().expect("models") {
+        let kinds: Vec<&str> = m["issues"]
+            .as_array()
+            .expect("issues")
+            .iter()
+            .filter_map(|i| i["kind"].as_str())
+            .collect();
+        assert_eq!(kinds, ["number", "integer", "choice"], "{model}");
+    }
+    let skipped = b["skipped"].to_string();
+    assert!(!skipped.contains("sma-2019-package"), "{skipped}");
 }
 
 #[test]
@@ -138,4 +153,146 @@ fn nothing_observed_is_a_usage_error() {
         tmp.path().join("bt").to_str().expect("utf8"),
     ]);
     assert_eq!(o.status.code(), Some(2));
+}
+
+/// A package with fixed inputs: both parties want escalation `a`; on the term they are
+/// opposed and linear, so the Nash product (reservations 0) is 0.5·1, 0.75², 1·0.5 for
+/// terms 1, 2, 3: every trial's `nash` deal is (term 2, a).
+const PACKAGE: &str = r#"
+[scenario]
+name = "tiny-package"
+[run]
+trials = 40
+seed = 1
+models = ["agents", "nash"]
+[protocol]
+max_rounds = 6
+first_mover = "us"
+[issues.term]
+kind = "integer"
+lo = 1
+hi = 3
+[issues.escalation]
+kind = "choice"
+values = ["a", "b"]
+[parties.us]
+strategy = { kind = "time-based", preset = "linear" }
+[parties.us.utility]
+weights = { term = 0.5, escalation = 0.5 }
+term = "increasing"
+escalation = { table = { a = 1.0, b = 0.0 } }
+reservation = 0.0
+[parties.kr]
+strategy = { kind = "time-based", preset = "linear" }
+[parties.kr.utility]
+weights = { term = 0.5, escalation = 0.5 }
+term = "decreasing"
+escalation = { table = { a = 1.0, b = 0.0 } }
+reservation = 0.0
+[observed]
+term = 1
+escalation = "a"
+"#;
+
+#[test]
+fn backtest_scores_a_package_issue_by_issue() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().join("scenarios");
+    std::fs::create_dir(&dir).expect("mkdir");
+    std::fs::write(dir.join("p.toml"), PACKAGE).expect("write");
+    let out = tmp.path().join("bt");
+    let o = bargain(&[
+        "backtest",
+        dir.to_str().expect("utf8"),
+        "--out",
+        out.to_str().expect("utf8"),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        stdout.contains("tiny-package (package) — observed"),
+        "{stdout}"
+    );
+    let b = json(&out.join("backtest.json"));
+    assert_eq!(b["scenarios"].as_array().map(Vec::len), Some(0));
+    assert!(b["package_methods"]["log_score"].is_string());
+    let p = &b["packages"][0];
+    assert_eq!(p["name"], "tiny-package");
+    assert_eq!(p["observed"]["term"], 1);
+    assert_eq!(p["observed"]["escalation"], "a");
+    // nash: all 40 trials agree on (2, a). Term 1 got no deal: the floor 1/(2·40).
+    let nash = &p["models"]["nash"];
+    assert_eq!(nash["deals"], 40);
+    assert_eq!(nash["deal_rate"], 1.0);
+    let term = &nash["issues"][0];
+    assert_eq!(term["issue"], "term");
+    assert_eq!(term["kind"], "integer");
+    assert_eq!(term["probability"], 0.0);
+    assert_eq!(term["log_score"].as_f64(), Some((1.0f64 / 80.0).ln()));
+    let esc = &nash["issues"][1];
+    assert_eq!(esc["probability"], 1.0);
+    assert_eq!(esc["log_score"], 0.0);
+    assert!(esc.get("percentile").is_none());
+    // agents: the same trials as `bargain run` (the package run's tally): the shares
+    // equal the run summary's counts.
+    let run_out = tmp.path().join("run");
+    let o = bargain(&[
+        "run",
+        dir.join("p.toml").to_str().expect("utf8"),
+        "--out",
+        run_out.to_str().expect("utf8"),
+        "-q",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let summary = json(&run_out.join("summary.json"));
+    let agents = &summary["models"]["agents"];
+    let deals = agents["deals"].as_f64().expect("deals");
+    assert!(deals > 0.0);
+    let a = agents["issues"]["escalation"]["counts"]["a"]
+        .as_f64()
+        .expect("count");
+    let scored = &p["models"]["agents"];
+    assert_eq!(scored["deals"].as_f64(), Some(deals));
+    assert_eq!(scored["issues"][1]["probability"].as_f64(), Some(a / deals));
+}
+
+#[test]
+fn issue_scores_match_a_hand_computation() {
+    use bargain_core::package::space::Issue;
+    use bargain_runner::analysis::backtest::score_issue;
+    use bargain_runner::scenario::issues::ObservedValue;
+    // Integer 1..=5, deals per value [3, 1, 0, 0, 0] (4 deals).
+    let term = Issue::integer("term", 1, 5);
+    let counts = [3, 1, 0, 0, 0];
+    let s = score_issue(&term, &counts, &ObservedValue::Integer(1));
+    assert_eq!(s.probability, Some(0.75));
+    assert_eq!(s.log_score, Some(0.75f64.ln()));
+    // A value no deal took: probability 0, log score ln(1/(2·4)).
+    let s = score_issue(&term, &counts, &ObservedValue::Integer(3));
+    assert_eq!(s.probability, Some(0.0));
+    assert_eq!(s.log_score, Some((0.125f64).ln()));
+    assert_eq!((s.percentile, s.in_50), (None, None));
+    // Choice: 1 of 4 deals took `b`.
+    let esc = Issue::choice("escalation", &["a", "b", "c"]);
+    let s = score_issue(&esc, &[3, 1, 0], &ObservedValue::Label("b".into()));
+    assert_eq!(s.probability, Some(0.25));
+    assert_eq!(s.log_score, Some(0.25f64.ln()));
+    // Number on the grid 0, 0.25, 0.5, 0.75, 1 with deals [1, 1, 2, 0, 0]: at 0.5,
+    // 2 below and 2 tied: PIT (2 + 1)/4; p25 = sorted[round(0.75)] = 0.25,
+    // p75 = sorted[round(2.25)] = 0.5, p05 = 0, p95 = sorted[round(2.85)] = 0.5.
+    let amount = Issue::number("amount", 0.0, 1.0, Some(0.25));
+    let counts = [1, 1, 2, 0, 0];
+    let s = score_issue(&amount, &counts, &ObservedValue::Number(0.5));
+    assert_eq!(s.percentile, Some(0.75));
+    assert_eq!((s.in_50, s.in_90), (Some(true), Some(true)));
+    assert_eq!((s.probability, s.log_score), (None, None));
+    let s = score_issue(&amount, &counts, &ObservedValue::Number(0.6));
+    assert_eq!(s.percentile, Some(1.0));
+    assert_eq!((s.in_50, s.in_90), (Some(false), Some(false)));
+    let s = score_issue(&amount, &counts, &ObservedValue::Number(0.1));
+    assert_eq!(s.percentile, Some(0.25));
+    assert_eq!((s.in_50, s.in_90), (Some(false), Some(true)));
+    // No deals: nothing to score.
+    let s = score_issue(&term, &[0; 5], &ObservedValue::Integer(1));
+    assert_eq!((s.probability, s.log_score), (None, None));
 }

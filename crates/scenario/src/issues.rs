@@ -15,7 +15,7 @@ use std::path::Path;
 
 use bargain_core::package::aspiration::Aspiration;
 use bargain_core::package::preferences::{LinearAdditive, Preferences, ValueFunction};
-use bargain_core::package::space::{Issue, OutcomeSpace};
+use bargain_core::package::space::{Issue, IssueKind, OutcomeSpace};
 use rand_xoshiro::Xoshiro256PlusPlus;
 use serde::de::{self, IgnoredAny, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
@@ -48,6 +48,99 @@ pub(crate) struct PackageFile {
     pub protocol: PackageProtocolFile,
     pub issues: BTreeMap<String, IssueFile>,
     pub parties: BTreeMap<String, PackagePartyFile>,
+    pub observed: Option<PackageObservedFile>,
+}
+
+/// `[observed]` of a package scenario: `date`, `source`, and one value per issue key.
+#[derive(Debug, Clone, Deserialize)]
+pub(crate) struct PackageObservedFile {
+    pub date: Option<String>,
+    pub source: Option<String>,
+    #[serde(flatten)]
+    pub values: BTreeMap<String, ObservedValueFile>,
+}
+
+/// One observed issue value as written: a number or a label.
+#[derive(Debug, Clone)]
+pub(crate) enum ObservedValueFile {
+    Number(f64),
+    Label(String),
+    /// Anything else: what was found (reported at the field by validation).
+    Bad(String),
+}
+
+impl<'de> Deserialize<'de> for ObservedValueFile {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = ObservedValueFile;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a number or a label")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<ObservedValueFile, E> {
+                Ok(ObservedValueFile::Label(v.to_owned()))
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<ObservedValueFile, E> {
+                Ok(ObservedValueFile::Bad(format!("the boolean {v}")))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<ObservedValueFile, E> {
+                Ok(ObservedValueFile::Number(v as f64))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<ObservedValueFile, E> {
+                Ok(ObservedValueFile::Number(v as f64))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<ObservedValueFile, E> {
+                Ok(ObservedValueFile::Number(v))
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<ObservedValueFile, A::Error> {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(ObservedValueFile::Bad("an array".into()))
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ObservedValueFile, A::Error> {
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(ObservedValueFile::Bad("a table".into()))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// The real value of one issue (`[observed]` of a package scenario).
+#[derive(Debug, Clone, PartialEq)]
+pub enum ObservedValue {
+    /// A value of a `number` issue (inside its range, not necessarily on its grid).
+    Number(f64),
+    /// A value of an `integer` issue.
+    Integer(i64),
+    /// A label of a `choice` issue.
+    Label(String),
+}
+
+impl fmt::Display for ObservedValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ObservedValue::Number(x) => write!(f, "{x}"),
+            ObservedValue::Integer(x) => write!(f, "{x}"),
+            ObservedValue::Label(s) => f.write_str(s),
+        }
+    }
+}
+
+/// The `[observed]` table of a package scenario: the real agreement, for backtesting.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PackageObserved {
+    /// One value per issue, in the outcome space's issue order.
+    pub values: Vec<ObservedValue>,
+    /// The day the deal was struck (days from 1970-01-01), if known.
+    pub date: Option<i64>,
+    /// Where it is documented.
+    pub source: Option<String>,
 }
 
 /// `[protocol]` of a package scenario.
@@ -279,6 +372,8 @@ pub struct PackageScenario {
     pub party_keys: [String; 2],
     /// Display names, the first mover first.
     pub party_names: [String; 2],
+    /// The real agreement (`[observed]`), if given.
+    pub observed: Option<PackageObserved>,
     space: OutcomeSpace,
     central: PackageTrial,
     inputs: Vec<PkgInput>,
@@ -1206,6 +1301,10 @@ impl<'d, 'a> Compiler<'d, 'a> {
                 parties.push(self.party(k, &f.parties[*k], i, space.issues()));
             }
         }
+        let observed = match (&f.observed, &space) {
+            (Some(o), Some(space)) => self.observed(o, space),
+            _ => None,
+        };
         let inputs = std::mem::take(&mut self.inputs);
         let origin = self.origin;
         let (errors, warnings) = self.c.finish();
@@ -1240,6 +1339,7 @@ impl<'d, 'a> Compiler<'d, 'a> {
             sources: meta.sources.clone(),
             run,
             party_keys: [order[0].clone(), order[1].clone()],
+            observed,
             party_names: [0, 1].map(|i| {
                 f.parties[order[i]]
                     .name
@@ -1254,6 +1354,151 @@ impl<'d, 'a> Compiler<'d, 'a> {
             inputs,
             random_weights,
             warnings: warnings.iter().map(ToString::to_string).collect(),
+        })
+    }
+
+    /// `[observed]`: one value per issue (each checked against its issue), `date`,
+    /// `source`; `None` after reporting any problem.
+    fn observed(
+        &mut self,
+        o: &PackageObservedFile,
+        space: &OutcomeSpace,
+    ) -> Option<PackageObserved> {
+        let mut ok = true;
+        let issues = space.issues();
+        for key in o.values.keys() {
+            if space.issue_position(key).is_none() {
+                let hint = suggest(key, issues.iter().map(|i| i.key.as_str()))
+                    .map(|s| format!(" (did you mean `{s}`?)"))
+                    .unwrap_or_default();
+                self.c.error(
+                    &join("observed", key),
+                    format!("expected an issue key, `date` or `source`, found `{key}`{hint}"),
+                );
+                ok = false;
+            }
+        }
+        let mut values = Vec::new();
+        for issue in issues {
+            let path = join("observed", &issue.key);
+            let Some(v) = o.values.get(&issue.key) else {
+                let why = if ["date", "source"].contains(&issue.key.as_str()) {
+                    " (an issue keyed `date` or `source` cannot be observed: the key names the deal's date or source)"
+                } else {
+                    ""
+                };
+                self.c.error(
+                    "observed",
+                    format!(
+                        "expected a value for every issue, found none for `{}`{why}",
+                        issue.key
+                    ),
+                );
+                ok = false;
+                continue;
+            };
+            let value = match (&issue.kind, v) {
+                (_, ObservedValueFile::Bad(what)) => {
+                    self.c
+                        .error(&path, format!("expected a number or a label, found {what}"));
+                    None
+                }
+                (IssueKind::Number { lo, hi, .. }, ObservedValueFile::Number(x)) => {
+                    if x.is_finite() && (*lo..=*hi).contains(x) {
+                        Some(ObservedValue::Number(*x))
+                    } else {
+                        self.c.error(
+                            &path,
+                            format!(
+                                "expected a number in [{}, {}] (the issue's range), found {}",
+                                fmt_num(*lo),
+                                fmt_num(*hi),
+                                fmt_num(*x)
+                            ),
+                        );
+                        None
+                    }
+                }
+                (IssueKind::Integer { lo, hi }, ObservedValueFile::Number(x)) => {
+                    if x.fract() == 0.0 && (*lo as f64..=*hi as f64).contains(x) {
+                        Some(ObservedValue::Integer(*x as i64))
+                    } else {
+                        self.c.error(
+                            &path,
+                            format!(
+                                "expected an integer in {lo}..={hi} (the issue's range), found {}",
+                                fmt_num(*x)
+                            ),
+                        );
+                        None
+                    }
+                }
+                (IssueKind::Choice { labels }, ObservedValueFile::Label(l)) => {
+                    if labels.contains(l) {
+                        Some(ObservedValue::Label(l.clone()))
+                    } else {
+                        let hint = suggest(l, labels.iter().map(String::as_str))
+                            .map(|s| format!(" (did you mean `{s}`?)"))
+                            .unwrap_or_default();
+                        let list = labels
+                            .iter()
+                            .map(|l| format!("`{l}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ");
+                        self.c
+                            .error(&path, format!("expected one of {list}, found `{l}`{hint}"));
+                        None
+                    }
+                }
+                (IssueKind::Choice { .. }, ObservedValueFile::Number(x)) => {
+                    self.c.error(
+                        &path,
+                        format!(
+                            "expected a label of the choice issue, found the number {}",
+                            fmt_num(*x)
+                        ),
+                    );
+                    None
+                }
+                (_, ObservedValueFile::Label(l)) => {
+                    self.c
+                        .error(&path, format!("expected a number, found the label {l:?}"));
+                    None
+                }
+            };
+            match value {
+                Some(v) => values.push(v),
+                None => ok = false,
+            }
+        }
+        let date = match &o.date {
+            None => None,
+            Some(text) => match crate::date::parse_date(text) {
+                Some(d) => Some(d),
+                None => {
+                    self.c.error(
+                        "observed.date",
+                        format!("expected a date of the form YYYY-MM-DD, found {text:?}"),
+                    );
+                    ok = false;
+                    None
+                }
+            },
+        };
+        if let Some(c) = o.source.as_deref().and_then(bad_text) {
+            self.c.error(
+                "observed.source",
+                format!(
+                    "expected text without control characters, found U+{:04X}",
+                    u32::from(c)
+                ),
+            );
+            ok = false;
+        }
+        ok.then(|| PackageObserved {
+            values,
+            date,
+            source: o.source.clone(),
         })
     }
 

@@ -277,3 +277,110 @@ fn keys_with_brackets_and_quotes_are_located_without_panicking() {
         "{e}"
     );
 }
+
+/// `GOOD` with an `[observed]` table made of `body`.
+fn with_observed(body: &str) -> String {
+    format!("{GOOD}\n[observed]\n{body}")
+}
+
+#[test]
+fn observed_values_parse_one_per_issue_in_issue_order() {
+    use bargain_scenario::issues::ObservedValue;
+    let text = with_observed(
+        "escalation = \"none\"\namount = 1.0389\nterm = 1\ndate = \"2019-02-10\"\nsource = \"S31\"\n",
+    );
+    let s = PackageScenario::parse(&text, "good.toml").unwrap();
+    let o = s.observed.unwrap();
+    assert_eq!(
+        o.values,
+        [
+            ObservedValue::Number(1.0389),
+            ObservedValue::Integer(1),
+            ObservedValue::Label("none".into()),
+        ]
+    );
+    assert_eq!(o.date, bargain_scenario::date::parse_date("2019-02-10"));
+    assert_eq!(o.source.as_deref(), Some("S31"));
+    // Without the table there is nothing observed.
+    assert!(
+        PackageScenario::parse(GOOD, "good.toml")
+            .unwrap()
+            .observed
+            .is_none()
+    );
+}
+
+#[test]
+fn bad_observed_values_are_located() {
+    let base = "amount = 1.0\nterm = 2\nescalation = \"none\"\n";
+    let line0 = GOOD.lines().count() + 3; // the first line after `[observed]`
+    let cases: [(&str, &str, &str); 7] = [
+        (
+            "amount = 1.0",
+            "amount = 1.7",
+            "observed.amount: expected a number in [0.9, 1.6] (the issue's range), found 1.7",
+        ),
+        (
+            "term = 2",
+            "term = 2.5",
+            "observed.term: expected an integer in 1..=5 (the issue's range), found 2.5",
+        ),
+        (
+            "term = 2",
+            "term = 6",
+            "observed.term: expected an integer in 1..=5 (the issue's range), found 6",
+        ),
+        (
+            "escalation = \"none\"",
+            "escalation = \"cpi\"",
+            "observed.escalation: expected one of `none`, `cpi-cap-4`, `defense-budget`, found `cpi`",
+        ),
+        (
+            "escalation = \"none\"",
+            "escalation = 2",
+            "observed.escalation: expected a label of the choice issue, found the number 2",
+        ),
+        (
+            "amount = 1.0",
+            "amount = 1.0\nterms = 2",
+            "observed.terms: expected an issue key, `date` or `source`, found `terms` (did you mean `term`?)",
+        ),
+        (
+            "amount = 1.0",
+            "amount = \"one\"",
+            "observed.amount: expected a number, found the label \"one\"",
+        ),
+    ];
+    for (from, to, want) in cases {
+        let body = base.replace(from, to);
+        let e = PackageScenario::parse(&with_observed(&body), "p.toml")
+            .unwrap_err()
+            .to_string();
+        let field = want.split(':').next().unwrap().rsplit('.').next().unwrap();
+        let line = line0 + body.lines().position(|l| l.starts_with(field)).unwrap();
+        assert!(e.contains(want), "{e}\nwanted: {want}");
+        assert!(
+            e.starts_with(&format!("p.toml:{line}:")),
+            "{e}\nwanted line {line}"
+        );
+    }
+    // A missing issue value and a bad date.
+    let e = PackageScenario::parse(&with_observed("amount = 1.0\nterm = 2\n"), "p.toml")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("observed: expected a value for every issue, found none for `escalation`"),
+        "{e}"
+    );
+    let e = PackageScenario::parse(
+        &with_observed(&format!("{base}date = \"2019-2-10\"\n")),
+        "p.toml",
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(e.contains(&format!("p.toml:{}:", line0 + 3)), "{e}");
+    assert!(
+        e.contains("observed.date: expected a date of the form YYYY-MM-DD"),
+        "{e}"
+    );
+}

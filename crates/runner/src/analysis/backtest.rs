@@ -12,9 +12,11 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use bargain_core::Model;
+use bargain_core::package::space::{Issue, IssueKind};
 use serde::{Deserialize, Serialize};
 
 use super::cdf::PiecewiseCdf;
+use crate::scenario::issues::ObservedValue;
 use crate::summary::ModelSummary;
 
 /// Format name of `backtest.json`.
@@ -81,6 +83,167 @@ pub struct Backtest {
     pub skipped: Vec<String>,
     /// Per model, across scenarios.
     pub models: BTreeMap<String, Calibration>,
+    /// Package scenarios (`[issues]`) with an `[observed]` agreement, in file order:
+    /// per model and issue the scores of [`PACKAGE_METHODS`].
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub packages: Vec<PackageScore>,
+    /// How the package scores are computed (empty without package scenarios).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub package_methods: BTreeMap<String, String>,
+}
+
+/// How each package score is computed, written into `backtest.json` (`package_methods`).
+pub const PACKAGE_METHODS: [(&str, &str); 3] = [
+    (
+        "probability",
+        "choice and integer issues: the share of the model's deals whose value of the issue \
+         is the observed one. Trials without a deal are left out (the probability is given a \
+         deal); the deal rate is reported beside it.",
+    ),
+    (
+        "log_score",
+        "choice and integer issues: ln(max(probability, 1/(2·deals))), natural log. The floor \
+         1/(2·deals) (half of one deal) keeps a value no deal took finite; higher (closer to \
+         0) is better. null without deals.",
+    ),
+    (
+        "percentile",
+        "number issues: the PIT of the observed value, the share of deals below it plus half \
+         the share equal to it; in_50 / in_90: it lies in [p25, p75] / [p05, p95] of the \
+         deals, where quantile p is the value at sorted position round(p·(deals − 1)) (as \
+         summary.json's statistics).",
+    ),
+];
+
+/// One package scenario's scores.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PackageScore {
+    /// Scenario machine name.
+    pub name: String,
+    /// Title.
+    pub title: String,
+    /// The scenario file.
+    pub file: String,
+    /// The observed agreement: issue key → number or label.
+    pub observed: BTreeMap<String, serde_json::Value>,
+    /// Trials run.
+    pub trials: u64,
+    /// Seed.
+    pub seed: u64,
+    /// Per model.
+    pub models: BTreeMap<String, PackageModelScore>,
+}
+
+/// One model's scores in one package scenario.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PackageModelScore {
+    /// Deals.
+    pub deals: u64,
+    /// Share of trials with a deal.
+    pub deal_rate: f64,
+    /// Per issue, in the scenario's issue order.
+    pub issues: Vec<IssueScore>,
+}
+
+/// One issue's score: `probability` and `log_score` for `choice` and `integer` issues,
+/// `percentile`, `in_50`, `in_90` for `number` issues (`null` without deals).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IssueScore {
+    /// The issue key.
+    pub issue: String,
+    /// `number`, `integer` or `choice`.
+    pub kind: String,
+    /// Share of deals with the observed value (choice, integer).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub probability: Option<f64>,
+    /// ln(max(probability, 1/(2·deals))) (choice, integer).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub log_score: Option<f64>,
+    /// PIT of the observed value (number).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub percentile: Option<f64>,
+    /// Inside [p25, p75] of the deals (number).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub in_50: Option<bool>,
+    /// Inside [p05, p95] of the deals (number).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub in_90: Option<bool>,
+}
+
+/// Score one issue from the model's deals per value index (`counts`, ascending values of
+/// `issue`) against the observed value; see [`PACKAGE_METHODS`]. A value that does not
+/// belong to the issue (not expected after validation) gets probability 0.
+#[must_use]
+pub fn score_issue(issue: &Issue, counts: &[u64], observed: &ObservedValue) -> IssueScore {
+    let n: u64 = counts.iter().sum();
+    let mut sc = IssueScore {
+        issue: issue.key.clone(),
+        kind: match issue.kind {
+            IssueKind::Number { .. } => "number",
+            IssueKind::Integer { .. } => "integer",
+            IssueKind::Choice { .. } => "choice",
+        }
+        .into(),
+        probability: None,
+        log_score: None,
+        percentile: None,
+        in_50: None,
+        in_90: None,
+    };
+    if n == 0 {
+        return sc;
+    }
+    let nf = n as f64;
+    let hit = match (&issue.kind, observed) {
+        (IssueKind::Number { .. }, ObservedValue::Number(x)) => {
+            let value = |k: usize| issue.numeric(k).unwrap_or(f64::NAN);
+            let (mut below, mut ties) = (0u64, 0u64);
+            for (k, &c) in counts.iter().enumerate() {
+                if value(k) < *x {
+                    below += c;
+                } else if value(k) == *x {
+                    ties += c;
+                }
+            }
+            sc.percentile = Some((below as f64 + 0.5 * ties as f64) / nf);
+            let at = |pos: u64| {
+                let mut seen = 0;
+                for (k, &c) in counts.iter().enumerate() {
+                    seen += c;
+                    if seen > pos {
+                        return value(k);
+                    }
+                }
+                f64::NAN
+            };
+            let q = |p: f64| at(((p * (nf - 1.0)).round() as u64).min(n - 1));
+            sc.in_50 = Some(q(0.25) <= *x && *x <= q(0.75));
+            sc.in_90 = Some(q(0.05) <= *x && *x <= q(0.95));
+            return sc;
+        }
+        (IssueKind::Integer { lo, .. }, ObservedValue::Integer(v)) => {
+            usize::try_from(v - lo).ok().and_then(|k| counts.get(k))
+        }
+        (IssueKind::Choice { labels }, ObservedValue::Label(l)) => labels
+            .iter()
+            .position(|x| x == l)
+            .and_then(|k| counts.get(k)),
+        _ => None,
+    };
+    let p = hit.copied().unwrap_or(0) as f64 / nf;
+    sc.probability = Some(p);
+    sc.log_score = Some(p.max(0.5 / nf).ln());
+    sc
+}
+
+/// An observed value as JSON: a number, an integer or a label.
+#[must_use]
+pub fn observed_json(v: &ObservedValue) -> serde_json::Value {
+    match v {
+        ObservedValue::Number(x) => serde_json::json!(x),
+        ObservedValue::Integer(x) => serde_json::json!(x),
+        ObservedValue::Label(l) => serde_json::json!(l),
+    }
 }
 
 /// One scenario's scores.
@@ -328,6 +491,14 @@ pub(crate) fn num(x: Option<f64>) -> String {
 #[must_use]
 pub fn table(b: &Backtest) -> String {
     let mut out = String::new();
+    if b.scenarios.is_empty() && !b.packages.is_empty() {
+        // Only package scenarios: no one-issue tables.
+        package_table(&mut out, &b.packages);
+        for s in &b.skipped {
+            let _ = writeln!(out, "skipped (no [observed]): {s}");
+        }
+        return out;
+    }
     let _ = writeln!(
         out,
         "backtest of {} scenario(s) with an observed outcome",
@@ -432,8 +603,63 @@ pub fn table(b: &Backtest) -> String {
             );
         }
     }
+    package_table(&mut out, &b.packages);
     for s in &b.skipped {
         let _ = writeln!(out, "skipped (no [observed]): {s}");
     }
     out
+}
+
+/// The package scores for the terminal (nothing without package scenarios).
+fn package_table(out: &mut String, packages: &[PackageScore]) {
+    for p in packages {
+        let observed: Vec<String> = p
+            .observed
+            .iter()
+            .map(|(k, v)| match v {
+                serde_json::Value::String(s) => format!("{k} = {s}"),
+                v => format!("{k} = {v}"),
+            })
+            .collect();
+        let _ = writeln!(
+            out,
+            "\n{} (package) — observed {} ({} trials, seed {})",
+            p.title,
+            observed.join(", "),
+            p.trials,
+            p.seed
+        );
+        let _ = writeln!(
+            out,
+            "  shares of deals (no-deal trials left out); log score = ln max(P, 1/(2·deals))"
+        );
+        let _ = writeln!(
+            out,
+            "  {:<18} {:>8} {:<12} {:>8} {:>9} {:>6} {:>5} {:>5}",
+            "model", "deal %", "issue", "P(obs)", "log score", "PIT", "in50", "in90"
+        );
+        for name in ordered(p.models.keys().cloned()) {
+            let m = &p.models[&name];
+            for (i, s) in m.issues.iter().enumerate() {
+                let (model, rate) = if i == 0 {
+                    (name.as_str(), format!("{:.1}", 100.0 * m.deal_rate))
+                } else {
+                    ("", String::new())
+                };
+                let _ = writeln!(
+                    out,
+                    "  {:<18} {:>8} {:<12} {:>8} {:>9} {:>6} {:>5} {:>5}",
+                    model,
+                    rate,
+                    s.issue,
+                    num(s.probability),
+                    s.log_score
+                        .map_or_else(|| "–".into(), |x| format!("{x:.3}")),
+                    pct(s.percentile),
+                    yes_no(s.in_50),
+                    yes_no(s.in_90)
+                );
+            }
+        }
+    }
 }

@@ -11,6 +11,7 @@ use crate::analysis::backtest::{self as bt, Backtest};
 use crate::ensemble::Shard;
 use crate::output::{Kind, Staging};
 use crate::pipeline::{self, to_json};
+use crate::scenario::issues::PackageScenario;
 
 /// Options of `bargain backtest`.
 #[derive(Debug, Clone, Default)]
@@ -68,12 +69,16 @@ pub fn backtest(opts: &Options) -> Result<BacktestRun, Error> {
     crate::output::check_destination(&dest, Kind::Backtest)?;
     let files = expand(&opts.paths)?;
     let mut loaded = Vec::new();
+    let mut packages = Vec::new();
     let mut skipped = Vec::new();
     let mut errors = Vec::new();
     for f in &files {
         if super::package_run::is_package_file(f) {
-            // Package scenarios have no [observed] outcome to score yet.
-            skipped.push(f.display().to_string());
+            match PackageScenario::from_path(f) {
+                Ok(s) if s.observed.is_some() => packages.push((f.display().to_string(), s)),
+                Ok(_) => skipped.push(f.display().to_string()),
+                Err(e) => errors.push(e.to_string()),
+            }
             continue;
         }
         match super::session::load(f) {
@@ -85,7 +90,7 @@ pub fn backtest(opts: &Options) -> Result<BacktestRun, Error> {
     if !errors.is_empty() {
         return Err(Error::Usage(errors.join("\n")));
     }
-    if loaded.is_empty() {
+    if loaded.is_empty() && packages.is_empty() {
         return Err(Error::Usage(
             "no scenario with an [observed] outcome to backtest".into(),
         ));
@@ -133,6 +138,10 @@ pub fn backtest(opts: &Options) -> Result<BacktestRun, Error> {
                 .collect(),
         });
     }
+    let mut package_scores = Vec::new();
+    for (file, s) in &packages {
+        package_scores.push(score_package(file, s, opts, &cancel)?);
+    }
     let result = bt::Backtest {
         format: bt::FORMAT.into(),
         version: bt::VERSION,
@@ -145,6 +154,15 @@ pub fn backtest(opts: &Options) -> Result<BacktestRun, Error> {
         models: bt::calibrate(&scores),
         scenarios: scores,
         skipped,
+        package_methods: if package_scores.is_empty() {
+            Default::default()
+        } else {
+            bt::PACKAGE_METHODS
+                .iter()
+                .map(|(k, v)| ((*k).to_string(), (*v).to_string()))
+                .collect()
+        },
+        packages: package_scores,
     };
     let write = || -> std::io::Result<()> {
         let dir = staging.path();
@@ -164,5 +182,64 @@ pub fn backtest(opts: &Options) -> Result<BacktestRun, Error> {
         backtest: result,
         dest,
         table,
+    })
+}
+
+/// Run a package scenario's trials through the package run's tally
+/// ([`super::package_run`]) and score each model's deals against `[observed]`, issue by
+/// issue ([`bt::score_issue`]).
+fn score_package(
+    file: &str,
+    s: &PackageScenario,
+    opts: &Options,
+    cancel: &std::sync::atomic::AtomicBool,
+) -> Result<bt::PackageScore, Error> {
+    let trials = opts.opts.trials.unwrap_or(s.run.trials);
+    let seed = opts.opts.seed.unwrap_or(s.run.seed);
+    let pool = pool(opts.opts.threads)?;
+    let tallies = pool
+        .install(|| super::package_run::tallies(s, trials, seed, Some(cancel)))
+        .map_err(|e| {
+            Error::Other(format!(
+                "{file}: a sampled trial's preferences were rejected: {e}"
+            ))
+        })?
+        .ok_or_else(|| Error::Interrupted("during the trials".into()))?;
+    let issues = s.space().issues();
+    let observed = s
+        .observed
+        .as_ref()
+        .map(|o| &o.values[..])
+        .unwrap_or_default();
+    Ok(bt::PackageScore {
+        name: s.name.clone(),
+        title: s.title.clone(),
+        file: file.to_owned(),
+        observed: issues
+            .iter()
+            .zip(observed)
+            .map(|(i, v)| (i.key.clone(), bt::observed_json(v)))
+            .collect(),
+        trials,
+        seed,
+        models: s
+            .run
+            .models
+            .iter()
+            .zip(&tallies)
+            .map(|(m, t)| {
+                let score = bt::PackageModelScore {
+                    deals: t.deals,
+                    deal_rate: t.deals as f64 / trials as f64,
+                    issues: issues
+                        .iter()
+                        .zip(&t.counts)
+                        .zip(observed)
+                        .map(|((i, c), v)| bt::score_issue(i, c, v))
+                        .collect(),
+                };
+                (m.as_str().to_owned(), score)
+            })
+            .collect(),
     })
 }

@@ -92,14 +92,14 @@ fn deal(m: PackageModel, t: &PackageTrial, p: &Prepared) -> Deal {
 /// One model's tallies over consecutive trials; merged in trial order, so the sums are
 /// the same at any thread count. Memory does not grow with the number of trials.
 #[derive(Debug, Clone)]
-struct Tally {
-    deals: u64,
+pub(crate) struct Tally {
+    pub(crate) deals: u64,
     /// Deals per 1-based round (agents).
     rounds: Vec<u64>,
     /// Sums of the parties' utilities over deals.
     sum_u: [f64; 2],
     /// Deals per issue and value index.
-    counts: Vec<Vec<u64>>,
+    pub(crate) counts: Vec<Vec<u64>>,
     /// The heat map's two issues and deals per value pair (`x · size(y) + y`).
     joint: Option<(usize, usize, Vec<u64>)>,
 }
@@ -217,8 +217,9 @@ pub fn summarize(
     Ok(tallies(s, trials, seed, cancel)?.map(|t| summary_json(s, trials, seed, &t)))
 }
 
-/// Every model's tallies over the trials (`None` when cancelled).
-fn tallies(
+/// Every trial's deal tallied per model (in `s.run.models` order); `None` when `cancel`
+/// was set. The one trial loop behind [`summarize`] and `bargain backtest`.
+pub(crate) fn tallies(
     s: &PackageScenario,
     trials: u64,
     seed: u64,

@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 use super::compare_html::methods_and_footer;
 use super::html::{escape, head, inline_svg, model_cell};
 use crate::analysis::backtest::{Backtest, num, ordered, pct};
+use serde_json::Value;
 
 /// `backtest.html`: the calibration with its plot `svg` inlined.
 #[must_use]
@@ -111,6 +112,7 @@ pub fn backtest_html(b: &Backtest, svg: &str) -> String {
         }
         let _ = writeln!(out, "</tbody></table></div>");
     }
+    packages(&mut out, b);
     if !b.skipped.is_empty() {
         let _ = writeln!(
             out,
@@ -120,4 +122,81 @@ pub fn backtest_html(b: &Backtest, svg: &str) -> String {
     }
     methods_and_footer(&mut out, &b.methods, &b.format, b.version, "backtest");
     out
+}
+
+/// The package scenarios' per-issue scores: one small table per scenario, then how they
+/// are computed (nothing without package scenarios).
+fn packages(out: &mut String, b: &Backtest) {
+    if b.packages.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "<h2>Package scenarios</h2>");
+    let _ = writeln!(
+        out,
+        "<p>Each issue of the observed agreement scored against the model's deals (trials \
+         without a deal are left out; the deal rate is beside): the probability the model \
+         gave the observed value and its log score for <code>choice</code> and \
+         <code>integer</code> issues, the PIT and the central intervals for \
+         <code>number</code> issues.</p>"
+    );
+    for p in &b.packages {
+        let observed: Vec<String> = p
+            .observed
+            .iter()
+            .map(|(k, v)| match v {
+                Value::String(s) => format!("{k} = {s}"),
+                v => format!("{k} = {v}"),
+            })
+            .collect();
+        let _ = writeln!(
+            out,
+            "<h3>{}</h3>\n<p>Observed: <strong>{}</strong> · {} trials · seed {} · <code>{}</code></p>",
+            escape(&p.title),
+            escape(&observed.join(", ")),
+            p.trials,
+            p.seed,
+            escape(&p.file)
+        );
+        let _ = writeln!(
+            out,
+            "<div class=\"scroll\"><table><thead><tr><th>model</th><th>agreement</th>\
+             <th>issue</th><th>P(observed)</th><th>log score</th><th>PIT</th><th>in 50%</th>\
+             <th>in 90%</th></tr></thead><tbody>"
+        );
+        for name in ordered(p.models.keys().cloned()) {
+            let m = &p.models[&name];
+            for s in &m.issues {
+                let yn = |v: Option<bool>| match v {
+                    Some(true) => "<span class=\"yes\">yes</span>",
+                    Some(false) => "<span class=\"no\">no</span>",
+                    None => "–",
+                };
+                let _ = writeln!(
+                    out,
+                    "<tr><td>{}</td><td>{:.1}%</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>\
+                     <td>{}</td><td>{}</td></tr>",
+                    model_cell(&name),
+                    100.0 * m.deal_rate,
+                    escape(&s.issue),
+                    num(s.probability),
+                    s.log_score
+                        .map_or_else(|| "–".into(), |x| format!("{x:.3}")),
+                    pct(s.percentile),
+                    yn(s.in_50),
+                    yn(s.in_90)
+                );
+            }
+        }
+        let _ = writeln!(out, "</tbody></table></div>");
+    }
+    let _ = writeln!(out, "<ul class=\"note\">");
+    for (k, v) in &b.package_methods {
+        let _ = writeln!(
+            out,
+            "<li><strong>{}</strong>: {}</li>",
+            escape(k),
+            escape(v)
+        );
+    }
+    let _ = writeln!(out, "</ul>");
 }
