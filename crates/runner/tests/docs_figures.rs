@@ -293,3 +293,50 @@ fn the_package_figures_quoted_in_the_readme_hold() {
         "max-welfare term {mw}"
     );
 }
+
+/// README, "Backtest": the percentile table quotes the committed report
+/// `docs/backtest/backtest.json` (each observed amount's percentile and each model's
+/// agreement rate, rounded to whole percents).
+#[test]
+fn the_backtest_table_quotes_the_committed_report() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let readme = std::fs::read_to_string(root.join("README.md")).expect("README.md");
+    let b: Value = serde_json::from_str(
+        &std::fs::read_to_string(root.join("docs/backtest/backtest.json")).expect("report"),
+    )
+    .expect("json");
+    let rows = [
+        ("sma-2014", "9th, 2014"),
+        ("sma-2019", "10th, 2019"),
+        ("sma-2021", "11th, 2021"),
+        ("sma-2024", "12th, 2024"),
+    ];
+    for (name, label) in rows {
+        let s = b["scenarios"]
+            .as_array()
+            .expect("scenarios")
+            .iter()
+            .find(|s| s["name"] == name)
+            .expect("scenario in the report");
+        let cell = |m: &str| {
+            let c = &s["models"][m];
+            format!(
+                "{:.0}% ({:.0}%)",
+                100.0 * c["percentile"].as_f64().expect("percentile"),
+                100.0 * c["agreement_rate"].as_f64().expect("rate")
+            )
+        };
+        let row = format!("| {label} | ");
+        let line = readme
+            .lines()
+            .find(|l| l.starts_with(&row) && l.contains('%') && !l.contains('-'))
+            .unwrap_or_else(|| panic!("README row {label}"));
+        let want = format!(
+            "| {} | {} | {} |",
+            cell("agents"),
+            cell("nash"),
+            cell("stahl")
+        );
+        assert!(line.ends_with(&want), "{line}\nshould end with {want}");
+    }
+}
