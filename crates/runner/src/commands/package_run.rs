@@ -10,18 +10,19 @@
 //! computed once for all trials.
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::AtomicBool;
 
 use bargain_core::package::aspiration::{AspirationNegotiator, negotiate};
 use bargain_core::package::preferences::{PreferencesError, UtilityTable};
 use bargain_core::package::solutions::ParetoFrontier;
 use bargain_core::package::sorted::SortedOutcomes;
 use bargain_core::package::space::{IssueKind, OutcomeSpace};
-use rayon::prelude::*;
 use serde_json::{Map, Value, json};
 
 use crate::commands::Error;
 use crate::commands::run::Options as RunOptions;
+use crate::ensemble::Interrupted;
+use crate::ensemble::waves::Waves;
 use crate::output::{Kind, Staging};
 use crate::report::{
     HeatMap, IssueAxis, PackageReport, UtilityView, write_package_html, write_package_plots,
@@ -232,9 +233,9 @@ pub(crate) fn tallies(
     } else {
         None
     };
-    let run_chunk = |c: u64| -> Result<Vec<Tally>, PreferencesError> {
+    let run_chunk = |(first, end): (u64, u64)| -> Result<Vec<Tally>, PreferencesError> {
         let mut tallies = vec![Tally::new(space); models.len()];
-        for trial in c * CHUNK..((c + 1) * CHUNK).min(trials) {
+        for trial in first..end {
             let ctx = SampleCtx {
                 trial,
                 trials,
@@ -255,26 +256,41 @@ pub(crate) fn tallies(
         }
         Ok(tallies)
     };
-    let chunks = trials.div_ceil(CHUNK);
-    let mut totals = vec![Tally::new(space); models.len()];
-    let mut start = 0;
-    while start < chunks {
-        if cancel.is_some_and(|c| c.load(Ordering::SeqCst)) {
-            return Ok(None);
+    /// Why the driver stopped.
+    enum Stop {
+        Cancelled,
+        Failed(PreferencesError),
+    }
+    impl From<Interrupted> for Stop {
+        fn from(_: Interrupted) -> Self {
+            Stop::Cancelled
         }
-        let end = (start + WAVE).min(chunks);
-        let wave: Vec<Vec<Tally>> = (start..end)
-            .into_par_iter()
-            .map(run_chunk)
-            .collect::<Result<_, _>>()?;
-        for chunk in &wave {
-            for (total, t) in totals.iter_mut().zip(chunk) {
+    }
+    let never = AtomicBool::new(false);
+    let waves = Waves {
+        range: (0, trials),
+        chunk: CHUNK,
+        wave: WAVE,
+        cancel: cancel.unwrap_or(&never),
+        progress: &|_| {},
+    };
+    let mut totals = vec![Tally::new(space); models.len()];
+    // The engine's one wave driver: fixed chunks, merged in chunk order.
+    let driven = waves.drive(
+        || (),
+        |(), bounds| run_chunk(bounds),
+        |chunk| {
+            for (total, t) in totals.iter_mut().zip(&chunk.map_err(Stop::Failed)?) {
                 total.merge(t);
             }
-        }
-        start = end;
+            Ok(())
+        },
+    );
+    match driven {
+        Ok(()) => Ok(Some(totals)),
+        Err(Stop::Cancelled) => Ok(None),
+        Err(Stop::Failed(e)) => Err(e),
     }
-    Ok(Some(totals))
 }
 
 /// `summary.json` of the tallies.
