@@ -654,34 +654,8 @@ impl<'d, 'a> Compiler<'d, 'a> {
                 format!("expected a name of at most 100 lowercase letters, digits and `-` ([a-z0-9-]+), found {name:?}"),
             );
         }
-        let mut fields: Vec<(String, &str, bool)> = Vec::new();
-        if let Some(t) = &m.title {
-            fields.push(("scenario.title".into(), t, false));
-        }
-        if let Some(u) = &m.unit {
-            fields.push(("scenario.unit".into(), u, false));
-        }
-        if let Some(d) = &m.description {
-            fields.push(("scenario.description".into(), d, true));
-        }
-        for (i, s) in m.sources.iter().enumerate() {
-            fields.push((format!("scenario.sources[{i}]"), s, true));
-        }
-        for (path, text, multi) in fields {
-            let bad = text.chars().find(|&c| {
-                (c.is_control() || c == '\u{fffe}' || c == '\u{ffff}')
-                    && !(multi && (c == '\n' || c == '\t'))
-            });
-            if let Some(c) = bad {
-                self.c.error(
-                    &path,
-                    format!(
-                        "expected text without control characters, found U+{:04X}",
-                        u32::from(c)
-                    ),
-                );
-            }
-        }
+        self.c
+            .reject_control_chars(super::validate::meta_text_fields(m));
     }
 
     /// One issue; `None` (after reporting) when it is malformed.

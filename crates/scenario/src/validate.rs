@@ -231,6 +231,24 @@ fn fmt_range(lo: f64, hi: f64) -> String {
     }
 }
 
+/// The text fields of `[scenario]` other than its name: (path, text, may span lines).
+pub(crate) fn meta_text_fields(m: &super::file::MetaFile) -> Vec<(String, &str, bool)> {
+    let mut fields: Vec<(String, &str, bool)> = Vec::new();
+    if let Some(t) = &m.title {
+        fields.push(("scenario.title".into(), t, false));
+    }
+    if let Some(u) = &m.unit {
+        fields.push(("scenario.unit".into(), u, false));
+    }
+    if let Some(d) = &m.description {
+        fields.push(("scenario.description".into(), d, true));
+    }
+    for (i, src) in m.sources.iter().enumerate() {
+        fields.push((format!("scenario.sources[{i}]"), src, true));
+    }
+    fields
+}
+
 impl<'d, 'a> Checker<'d, 'a> {
     pub(crate) fn new(doc: &'d Doc<'a>, origin: &'d str) -> Self {
         Checker {
@@ -1143,21 +1161,9 @@ impl<'d, 'a> Checker<'d, 'a> {
     /// reaches the terminal, SVG and XML: none in one-line fields, only tab and newline in
     /// `description` and `sources`.
     fn text_fields(&mut self, f: &ScenarioFile) {
-        let mut fields: Vec<(String, &str, bool)> = Vec::new();
         let m = &f.scenario;
-        fields.push(("scenario.name".into(), &m.name, false));
-        if let Some(t) = &m.title {
-            fields.push(("scenario.title".into(), t, false));
-        }
-        if let Some(u) = &m.unit {
-            fields.push(("scenario.unit".into(), u, false));
-        }
-        if let Some(d) = &m.description {
-            fields.push(("scenario.description".into(), d, true));
-        }
-        for (i, src) in m.sources.iter().enumerate() {
-            fields.push((format!("scenario.sources[{i}]"), src, true));
-        }
+        let mut fields: Vec<(String, &str, bool)> = vec![("scenario.name".into(), &m.name, false)];
+        fields.extend(meta_text_fields(m));
         for (key, p) in &f.parties {
             if let Some(n) = &p.name {
                 fields.push((format!("parties.{key}.name"), n, false));
@@ -1166,6 +1172,12 @@ impl<'d, 'a> Checker<'d, 'a> {
         if let Some(src) = f.observed.as_ref().and_then(|o| o.source.as_ref()) {
             fields.push(("observed.source".into(), src, true));
         }
+        self.reject_control_chars(fields);
+    }
+
+    /// Report each `(path, text, may span lines)` whose text holds a control character
+    /// (or U+FFFE, U+FFFF); tab and newline are allowed where the text may span lines.
+    pub(crate) fn reject_control_chars(&mut self, fields: Vec<(String, &str, bool)>) {
         for (path, text, multi_line) in fields {
             let bad = text.chars().find(|&c| {
                 (c.is_control() || c == '\u{fffe}' || c == '\u{ffff}')
