@@ -267,15 +267,6 @@ pub(crate) enum PresetKey {
 }
 
 impl PresetKey {
-    /// The name as written in a scenario file.
-    pub(crate) fn name(self) -> &'static str {
-        match self {
-            PresetKey::Boulware => "boulware",
-            PresetKey::Linear => "linear",
-            PresetKey::Conceder => "conceder",
-        }
-    }
-
     pub(crate) fn to_core(self) -> bargain_core::Preset {
         match self {
             PresetKey::Boulware => bargain_core::Preset::Boulware,

@@ -81,7 +81,7 @@ fn preset_values<'a>(
         let name = name.trim();
         let i = SWEPT_PRESETS
             .iter()
-            .position(|k| k.name() == name)
+            .position(|k| super::labels::preset_name(k.to_core()) == name)
             .ok_or_else(|| {
                 format!("expected a preset name (boulware, linear, conceder), found `{name}`")
             })?;
