@@ -54,12 +54,12 @@ pub enum Command {
         /// The model (default `agents`).
         #[arg(long, default_value = "agents")]
         model: String,
-        /// Override the scenario's seed.
-        #[arg(long)]
-        seed: Option<u64>,
-        /// Override the scenario's trial count (matters for the latin-hypercube sampler).
-        #[arg(long)]
-        trials: Option<u64>,
+        /// `--seed`.
+        #[command(flatten)]
+        seed: SeedOpt,
+        /// `--trials`.
+        #[command(flatten)]
+        trials: TrialsOpt,
         /// Print one JSON object (outcome, round, agreement, offers) instead of text.
         #[arg(long)]
         json: bool,
@@ -72,8 +72,12 @@ pub enum Command {
         #[arg(long, default_value = ".")]
         dir: PathBuf,
     },
-    /// Print the JSON Schema of scenario files.
-    Schema,
+    /// Print the JSON Schema of scenario files (one-issue; `--package` for packages).
+    Schema {
+        /// The schema of package scenario files (`[issues.KEY]`, `[parties.P.utility]`).
+        #[arg(long)]
+        package: bool,
+    },
     /// Combine partial reports of `run --shard` into the report a single run writes.
     Merge {
         /// Partial report folders (all shards of one run).
@@ -95,7 +99,7 @@ pub enum Command {
     Sensitivity(SensitivityArgs),
     /// Convert files of other negotiation tools into scenarios (`import genius …`).
     #[command(subcommand)]
-    Import(commands::import::ImportCommand),
+    Import(ImportCommand),
 }
 
 /// Options of `bargain compare`.
@@ -169,12 +173,50 @@ pub struct SensitivityArgs {
     pub common: CommonOpts,
 }
 
+/// What `bargain import` converts.
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// A GENIUS domain and two preference profiles (discrete issues) as a package
+    /// scenario: parties `a` and `b` in the order given (`a` moves first).
+    Genius {
+        /// The domain file (`<utility_space>` with `<issue type="discrete">`).
+        domain: PathBuf,
+        /// The profile of party `a` (moves first).
+        profile_a: PathBuf,
+        /// The profile of party `b`.
+        profile_b: PathBuf,
+        /// Write the scenario to this new file (never replaced) instead of stdout.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// `protocol.max_rounds` of the scenario.
+        #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..=10000))]
+        rounds: u32,
+    },
+}
+
+/// `--trials`: the one definition, shared by every verb that takes it.
+#[derive(Debug, Args, Default, Clone, Copy)]
+pub struct TrialsOpt {
+    /// Override the scenario's number of trials (1..=10^12; `replay` needs the run's
+    /// count only for the latin-hypercube sampler).
+    #[arg(long)]
+    pub trials: Option<u64>,
+}
+
+/// `--seed`: the one definition, shared by every verb that takes it.
+#[derive(Debug, Args, Default, Clone, Copy)]
+pub struct SeedOpt {
+    /// Override the scenario's seed.
+    #[arg(long)]
+    pub seed: Option<u64>,
+}
+
 /// Options shared by the verbs that run ensembles.
 #[derive(Debug, Args, Default, Clone)]
 pub struct EnsembleOpts {
-    /// Override the number of trials (1..=10^12).
-    #[arg(long)]
-    pub trials: Option<u64>,
+    /// `--trials`.
+    #[command(flatten)]
+    pub trials: TrialsOpt,
     /// Seed, threads, quiet.
     #[command(flatten)]
     pub common: CommonOpts,
@@ -183,9 +225,9 @@ pub struct EnsembleOpts {
 /// Options of every verb that runs trials (`sensitivity` takes these without `--trials`).
 #[derive(Debug, Args, Default, Clone)]
 pub struct CommonOpts {
-    /// Override the seed.
-    #[arg(long)]
-    pub seed: Option<u64>,
+    /// `--seed`.
+    #[command(flatten)]
+    pub seed: SeedOpt,
     /// Worker threads (default: all cores). Results do not depend on it.
     #[arg(long)]
     pub threads: Option<usize>,
@@ -197,8 +239,8 @@ pub struct CommonOpts {
 impl From<EnsembleOpts> for EnsembleOptions {
     fn from(o: EnsembleOpts) -> Self {
         EnsembleOptions {
-            trials: o.trials,
-            seed: o.common.seed,
+            trials: o.trials.trials,
+            seed: o.common.seed.seed,
             threads: o.common.threads,
             quiet: o.common.quiet,
         }
@@ -333,14 +375,27 @@ fn dispatch(cli: Cli) -> Result<(), Error> {
             trials,
             json,
         } => {
+            let (seed, trials) = (seed.seed, trials.trials);
             if commands::package_run::is_package_file(&scenario) {
                 commands::package_replay::replay(&scenario, trial, &model, trials, seed, json)
             } else {
                 commands::replay::run(&scenario, trial, &model, Overrides { trials, seed }, json)
             }
         }
-        Command::Import(c) => commands::import::run(c),
-        Command::Schema => commands::schema::run(),
+        Command::Import(ImportCommand::Genius {
+            domain,
+            profile_a,
+            profile_b,
+            out,
+            rounds,
+        }) => commands::import::genius(commands::import::GeniusImport {
+            domain,
+            profile_a,
+            profile_b,
+            out,
+            rounds,
+        }),
+        Command::Schema { package } => commands::schema::run(package),
         Command::Merge { dirs, out } => commands::merge::run(&dirs, &out),
         Command::New { name, dir } => commands::new::run(&dir, &name),
         Command::Compare(a) => commands::compare::run(&commands::compare::Options {
@@ -366,7 +421,7 @@ fn dispatch(cli: Cli) -> Result<(), Error> {
             sobol: a.sobol,
             sobol_samples: a.sobol_samples,
             model: a.model,
-            seed: a.common.seed,
+            seed: a.common.seed.seed,
             threads: a.common.threads,
             out: a.out,
             quiet: a.common.quiet,

@@ -4,31 +4,23 @@
 
 use std::path::PathBuf;
 
-use clap::Subcommand;
-
 use crate::commands::Error;
 use crate::output::{OutputError, write_new_file};
 use crate::scenario::genius;
 
-/// What `bargain import` converts.
-#[derive(Debug, Subcommand)]
-pub enum ImportCommand {
-    /// A GENIUS domain and two preference profiles (discrete issues) as a package
-    /// scenario: parties `a` and `b` in the order given (`a` moves first).
-    Genius {
-        /// The domain file (`<utility_space>` with `<issue type="discrete">`).
-        domain: PathBuf,
-        /// The profile of party `a` (moves first).
-        profile_a: PathBuf,
-        /// The profile of party `b`.
-        profile_b: PathBuf,
-        /// Write the scenario to this new file (never replaced) instead of stdout.
-        #[arg(long)]
-        out: Option<PathBuf>,
-        /// `protocol.max_rounds` of the scenario.
-        #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..=10000))]
-        rounds: u32,
-    },
+/// `bargain import genius`: the files to convert and where the scenario goes.
+#[derive(Debug, Clone)]
+pub struct GeniusImport {
+    /// The domain file (`<utility_space>` with `<issue type="discrete">`).
+    pub domain: PathBuf,
+    /// The profile of party `a` (moves first).
+    pub profile_a: PathBuf,
+    /// The profile of party `b`.
+    pub profile_b: PathBuf,
+    /// Write the scenario to this new file (never replaced) instead of stdout.
+    pub out: Option<PathBuf>,
+    /// `protocol.max_rounds` of the scenario.
+    pub rounds: u32,
 }
 
 /// Run `bargain import …`: notes go to stderr, the scenario to `--out` (atomically,
@@ -36,8 +28,8 @@ pub enum ImportCommand {
 ///
 /// # Errors
 /// Located XML errors, an existing `--out`, I/O errors.
-pub fn run(cmd: ImportCommand) -> Result<(), Error> {
-    let ImportCommand::Genius {
+pub fn genius(cmd: GeniusImport) -> Result<(), Error> {
+    let GeniusImport {
         domain,
         profile_a,
         profile_b,
