@@ -431,6 +431,10 @@ fn the_default_command_runs_the_builtin_sma_2019_scenario() {
     assert!(String::from_utf8_lossy(&explain.stdout).contains("zone of agreement"));
     let schema: Value = serde_json::from_slice(&ok(&["schema"]).stdout).expect("schema json");
     assert!(schema.is_object());
+    assert!(schema["properties"].get("issues").is_none());
+    let package: Value =
+        serde_json::from_slice(&ok(&["schema", "--package"]).stdout).expect("schema json");
+    assert!(package["properties"].get("issues").is_some());
 }
 
 /// `explain` names the negotiator types and shows the zone after ratification limits:

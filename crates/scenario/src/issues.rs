@@ -17,6 +17,7 @@ use bargain_core::package::aspiration::Aspiration;
 use bargain_core::package::preferences::{LinearAdditive, Preferences, ValueFunction};
 use bargain_core::package::space::{Issue, IssueKind, OutcomeSpace};
 use rand_xoshiro::Xoshiro256PlusPlus;
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::de::{self, IgnoredAny, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 
@@ -38,24 +39,39 @@ pub const MAX_OUTCOMES: usize = 10_000_000;
 /// Keys of `[parties.P.utility]` that are not issues (so no issue may use them).
 const RESERVED_KEYS: [&str; 2] = ["weights", "reservation"];
 
-/// A package scenario file, as written.
-#[derive(Debug, Clone, Deserialize)]
+/// A package scenario file, as written. The JSON schema (`bargain schema --package`) is
+/// generated from these types.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(
+    title = "bargain package scenario",
+    description = "A bargaining scenario over several issues (a package): the issues, two parties with linear-additive utilities, the protocol and the ensemble run settings."
+)]
 pub(crate) struct PackageFile {
+    /// Identity and provenance of the scenario.
     pub scenario: MetaFile,
+    /// Ensemble settings (models: `agents`, `nash`, `kalai-smorodinsky`, `max-welfare`).
     #[serde(default)]
     pub run: RunFile,
+    /// The rules of the talks.
     pub protocol: PackageProtocolFile,
+    /// The issues, keyed by a short id (e.g. `amount`, `term`); an agreement is one value
+    /// per issue.
     pub issues: BTreeMap<String, IssueFile>,
+    /// Exactly two parties, keyed by a short id; the first in `protocol.first_mover`.
     pub parties: BTreeMap<String, PackagePartyFile>,
+    /// The real agreement, if known: one value per issue key.
     pub observed: Option<PackageObservedFile>,
 }
 
 /// `[observed]` of a package scenario: `date`, `source`, and one value per issue key.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 pub(crate) struct PackageObservedFile {
+    /// The day the deal was struck or initialled (YYYY-MM-DD).
     pub date: Option<String>,
+    /// Where the outcome is documented.
     pub source: Option<String>,
+    /// Each issue's real value: a number, or the label of a `choice` value.
     #[serde(flatten)]
     pub values: BTreeMap<String, ObservedValueFile>,
 }
@@ -67,6 +83,18 @@ pub(crate) enum ObservedValueFile {
     Label(String),
     /// Anything else: what was found (reported at the field by validation).
     Bad(String),
+}
+
+impl JsonSchema for ObservedValueFile {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "ObservedValue".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "description": "An issue's real value: a number, or the label of a `choice` value.",
+            "type": ["number", "string"]
+        })
+    }
 }
 
 impl<'de> Deserialize<'de> for ObservedValueFile {
@@ -144,49 +172,68 @@ pub struct PackageObserved {
 }
 
 /// `[protocol]` of a package scenario.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct PackageProtocolFile {
+    /// At most this many rounds (NegMAS's `n_steps`), 1..=10000 (integer-valued).
     pub max_rounds: NumberSpec,
+    /// The key of the party that moves first.
     pub first_mover: String,
 }
 
 /// `issues.KEY.kind`
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub(crate) enum IssueKindKey {
+    /// A number in `[lo, hi]` on a grid of `step` (default: 100 intervals).
     Number,
+    /// An integer in `lo..=hi`.
     Integer,
+    /// One of the labels `values`.
     Choice,
 }
 
 /// `[issues.KEY]`
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct IssueFile {
+    /// `number`, `integer` or `choice`.
     pub kind: IssueKindKey,
+    /// `number`, `integer`: the lowest value.
     pub lo: Option<f64>,
+    /// `number`, `integer`: the highest value.
     pub hi: Option<f64>,
+    /// `number`: distance between grid points (> 0).
     pub step: Option<f64>,
+    /// `choice`: the labels, in order.
     pub values: Option<Vec<String>>,
 }
 
 /// `[parties.KEY]` of a package scenario.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct PackagePartyFile {
+    /// Display name (default: the key).
     pub name: Option<String>,
+    /// Per-offer discount factor in (0, 1] (default 1).
     pub discount: Option<NumberSpec>,
+    /// Bargaining power > 0 (default 1; the weight in the generalized Nash solution).
     pub power: Option<NumberSpec>,
+    /// How its negotiators concede (in its own utility).
     pub strategy: StrategyFile,
+    /// Its linear-additive utility over the issues.
     pub utility: UtilityFile,
 }
 
 /// `[parties.KEY.utility]`: weights, reservation, and one value function per issue key.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 pub(crate) struct UtilityFile {
+    /// Issue key → weight (≥ 0; the central weights sum to 1).
     pub weights: Option<BTreeMap<String, NumberSpec>>,
+    /// The utility of no agreement, in [0, 1] (default 0).
     pub reservation: Option<NumberSpec>,
+    /// Issue key → value function: `"increasing"`, `"decreasing"`, `{ points = [[x, y], …] }`
+    /// or, for a `choice` issue, `{ table = { label = y, … } }`.
     #[serde(flatten)]
     pub functions: BTreeMap<String, ValueFnFile>,
 }
@@ -199,6 +246,33 @@ pub(crate) enum ValueFnFile {
     Table(BTreeMap<String, NumberSpec>),
     /// Anything else: what was found (reported at the field by validation).
     Bad(String),
+}
+
+impl JsonSchema for ValueFnFile {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "ValueFunction".into()
+    }
+    fn json_schema(g: &mut SchemaGenerator) -> Schema {
+        let number = g.subschema_for::<NumberSpec>();
+        json_schema!({
+            "description": "A value function over one issue's range, values in [0, 1]: `increasing` or `decreasing` (linear), `{ points = [[x, y], …] }` (piecewise linear; y may be a distribution), or `{ table = { label = y, … } }` for a `choice` issue.",
+            "anyOf": [
+                { "type": "string", "enum": ["increasing", "decreasing"] },
+                {
+                    "type": "object",
+                    "properties": { "points": { "type": "array", "items": { "type": "array", "items": number.clone() } } },
+                    "required": ["points"],
+                    "additionalProperties": false
+                },
+                {
+                    "type": "object",
+                    "properties": { "table": { "type": "object", "additionalProperties": number } },
+                    "required": ["table"],
+                    "additionalProperties": false
+                }
+            ]
+        })
+    }
 }
 
 impl<'de> Deserialize<'de> for ValueFnFile {
@@ -408,6 +482,20 @@ impl PackageScenario {
     ) -> Result<Self, ScenarioError> {
         let file: PackageFile = crate::deserialize(text, doc, origin)?;
         Compiler::new(doc, origin).compile(&file)
+    }
+
+    /// The JSON Schema of package scenario files (`bargain schema --package`), generated
+    /// from the same types the parser reads.
+    #[must_use]
+    pub fn json_schema() -> serde_json::Value {
+        let mut schema = schemars::schema_for!(PackageFile).to_value();
+        // `[run]` is shared with one-issue files; its model names are the package models.
+        let names: Vec<&str> = PackageModel::ALL.iter().map(|m| m.as_str()).collect();
+        if let Some(models) = schema.pointer_mut("/$defs/ModelName") {
+            models["enum"] = serde_json::json!(names);
+            models["description"] = "A package model name.".into();
+        }
+        schema
     }
 
     /// Whether `text` is a package scenario (its root has an `issues` key); `false` for
