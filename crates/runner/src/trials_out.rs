@@ -18,8 +18,7 @@ use std::io::{self, BufWriter, Write};
 use std::path::Path;
 use std::sync::Arc;
 
-use arrow_array::builder::{Float64Builder, Int64Builder, StringBuilder};
-use arrow_array::{ArrayRef, RecordBatch};
+use arrow_array::{ArrayRef, Float64Array, Int64Array, RecordBatch, StringArray};
 use arrow_schema::{DataType, Field, Schema, SchemaRef};
 use parquet::arrow::ArrowWriter;
 use parquet::basic::{Compression, ZstdLevel};
@@ -50,6 +49,21 @@ pub enum ColumnType {
     Utf8,
     /// Not fixed by its name: inferred from the first row group.
     Infer,
+}
+
+/// Column `c` of `rows` parsed as `T`, an empty cell as null; `bad` names a cell that does
+/// not parse.
+fn parse_column<T: std::str::FromStr>(
+    rows: &[Vec<&str>],
+    c: usize,
+    bad: impl Fn(&str) -> io::Error,
+) -> io::Result<Vec<Option<T>>> {
+    rows.iter()
+        .map(|r| match r[c] {
+            "" => Ok(None),
+            cell => cell.parse().map(Some).map_err(|_| bad(cell)),
+        })
+        .collect()
 }
 
 impl ColumnType {
@@ -239,42 +253,13 @@ impl<S: BatchSink> ArrowRows<S> {
                 ))
             };
             let array: ArrayRef = match t {
-                ColumnType::Int64 => {
-                    let mut b = Int64Builder::with_capacity(rows.len());
-                    for r in &rows {
-                        let cell = r[c];
-                        if cell.is_empty() {
-                            b.append_null();
-                        } else {
-                            b.append_value(cell.parse().map_err(|_| bad(cell))?);
-                        }
-                    }
-                    Arc::new(b.finish())
-                }
-                ColumnType::Float64 => {
-                    let mut b = Float64Builder::with_capacity(rows.len());
-                    for r in &rows {
-                        let cell = r[c];
-                        if cell.is_empty() {
-                            b.append_null();
-                        } else {
-                            b.append_value(cell.parse().map_err(|_| bad(cell))?);
-                        }
-                    }
-                    Arc::new(b.finish())
-                }
-                ColumnType::Utf8 | ColumnType::Infer => {
-                    let mut b = StringBuilder::with_capacity(rows.len(), rows.len() * 8);
-                    for r in &rows {
-                        let cell = r[c];
-                        if cell.is_empty() {
-                            b.append_null();
-                        } else {
-                            b.append_value(cell);
-                        }
-                    }
-                    Arc::new(b.finish())
-                }
+                ColumnType::Int64 => Arc::new(Int64Array::from(parse_column(&rows, c, bad)?)),
+                ColumnType::Float64 => Arc::new(Float64Array::from(parse_column(&rows, c, bad)?)),
+                ColumnType::Utf8 | ColumnType::Infer => Arc::new(StringArray::from(
+                    rows.iter()
+                        .map(|r| Some(r[c]).filter(|cell| !cell.is_empty()))
+                        .collect::<Vec<_>>(),
+                )),
             };
             columns.push(array);
         }
