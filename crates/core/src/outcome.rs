@@ -63,6 +63,22 @@ pub struct Outcome {
 }
 
 impl Outcome {
+    /// `amount` accepted by `by` in the 0-based round `round`: a deal when both
+    /// legislatures ratify it, `not_ratified` otherwise.
+    #[inline]
+    pub(crate) fn accepted(amount: f64, ratified: bool, round: u32, by: Side) -> Self {
+        Self {
+            kind: if ratified {
+                OutcomeKind::Deal
+            } else {
+                OutcomeKind::NotRatified
+            },
+            amount: Some(amount),
+            round: round + 1,
+            accepted_by: Some(by),
+        }
+    }
+
     /// Whether the outcome is a ratified deal.
     #[must_use]
     pub fn is_deal(&self) -> bool {

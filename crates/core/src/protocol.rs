@@ -414,16 +414,7 @@ impl<'a, 't> Talks<'a, 't> {
         match (action, ctx.standing) {
             (Action::Accept, Some(amount)) => {
                 let ratified = self.payee.ratifies(amount) && self.payer.ratifies(amount);
-                Some(Outcome {
-                    kind: if ratified {
-                        OutcomeKind::Deal
-                    } else {
-                        OutcomeKind::NotRatified
-                    },
-                    amount: Some(amount),
-                    round: round + 1,
-                    accepted_by: Some(mover),
-                })
+                Some(Outcome::accepted(amount, ratified, round, mover))
             }
             (Action::Accept, None) => {
                 // Nothing to accept: the strategy broke its contract; open at its opening.
@@ -704,16 +695,7 @@ mod tests {
                 match (action, ctx.standing) {
                     (Action::Accept, Some(amount)) => {
                         let ratified = payee.ratifies(amount) && payer.ratifies(amount);
-                        return Outcome {
-                            kind: if ratified {
-                                OutcomeKind::Deal
-                            } else {
-                                OutcomeKind::NotRatified
-                            },
-                            amount: Some(amount),
-                            round: round + 1,
-                            accepted_by: Some(mover),
-                        };
+                        return Outcome::accepted(amount, ratified, round, mover);
                     }
                     (Action::Accept, None) => {
                         record(&mut last[idx(mover)], &mut tr, round, mover, own.opening);
