@@ -16,6 +16,7 @@ use bargain_core::package::space::{Issue, IssueKind};
 use serde::{Deserialize, Serialize};
 
 use super::cdf::PiecewiseCdf;
+use crate::analysis::counted::Counted;
 use crate::scenario::issues::ObservedValue;
 use crate::summary::ModelSummary;
 
@@ -197,26 +198,11 @@ pub fn score_issue(issue: &Issue, counts: &[u64], observed: &ObservedValue) -> I
     let hit = match (&issue.kind, observed) {
         (IssueKind::Number { .. }, ObservedValue::Number(x)) => {
             let value = |k: usize| issue.numeric(k).unwrap_or(f64::NAN);
-            let (mut below, mut ties) = (0u64, 0u64);
-            for (k, &c) in counts.iter().enumerate() {
-                if value(k) < *x {
-                    below += c;
-                } else if value(k) == *x {
-                    ties += c;
-                }
-            }
-            sc.percentile = Some((below as f64 + 0.5 * ties as f64) / nf);
-            let at = |pos: u64| {
-                let mut seen = 0;
-                for (k, &c) in counts.iter().enumerate() {
-                    seen += c;
-                    if seen > pos {
-                        return value(k);
-                    }
-                }
-                f64::NAN
+            let Some(c) = Counted::new(counts, value) else {
+                return sc;
             };
-            let q = |p: f64| at(((p * (nf - 1.0)).round() as u64).min(n - 1));
+            sc.percentile = Some(c.percentile(*x));
+            let q = |p: f64| c.quantile(p);
             sc.in_50 = Some(q(0.25) <= *x && *x <= q(0.75));
             sc.in_90 = Some(q(0.05) <= *x && *x <= q(0.95));
             return sc;
