@@ -14,6 +14,7 @@
 pub mod date;
 mod dist;
 mod error;
+mod fields;
 mod file;
 pub mod genius;
 pub mod input;
@@ -33,6 +34,7 @@ use bargain_core::{Model, Negotiation, Side};
 use rand_xoshiro::Xoshiro256PlusPlus;
 
 pub use error::{Diagnostic, ScenarioError};
+pub use fields::docs_blocks as field_docs_blocks;
 pub use labels::preset_name;
 pub use rng::{splitmix64, trial_rng};
 pub use sweep::{MAX_SWEEP_PATHS, MAX_SWEEP_VALUES, SweepAxis, parse_values as parse_sweep_values};
