@@ -6,7 +6,9 @@
 //! field path, what was expected and what was found) and compiles it into a sampling
 //! plan, so that [`Scenario::sample`] allocates nothing.
 //!
-//! Modules: `file` (serde types = the file format and the JSON schema), `span`
+//! Modules: `file` (serde types = the file format and the JSON schema), `fields` (the
+//! one table of the numeric fields, from which checks, inputs, sweep paths, labels and
+//! the docs' field tables are derived), `span`
 //! (field paths ↔ line:column), `validate` (semantic checks and compilation), `dist`
 //! (compiled distributions), `lhs` (Latin-hypercube permutations), `sample` (the
 //! sampling plan), `error` ([`ScenarioError`]).
@@ -376,9 +378,11 @@ impl Scenario {
     /// Field paths of the inputs that are distributions, in sampling order: the
     /// columns of `trials.csv` and the inputs of the sensitivity analysis.
     ///
-    /// The order is fixed: `protocol.max_rounds`, `protocol.breakdown_risk`, then each
-    /// party by key in alphabetical order with `opening`, `reservation`, `discount`,
-    /// `power`, `ratification`, `outside_option`, then its `strategy.*` fields.
+    /// The order is fixed, that of the field table (`fields.rs`), not the file's:
+    /// `protocol.max_rounds`, `protocol.breakdown_risk`, `calendar.round_months`, then
+    /// each party by key in alphabetical order with `opening`, `reservation`, `discount`,
+    /// `power`, `ratification`, `outside_option`, `lapse_cost`, then its `strategy.*`
+    /// fields (`preset` first).
     #[must_use]
     pub fn input_names(&self) -> Vec<String> {
         self.plan.inputs.iter().map(|i| i.name.clone()).collect()

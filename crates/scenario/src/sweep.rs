@@ -162,42 +162,43 @@ pub(crate) fn set_number(file: &mut ScenarioFile, path: &str, x: f64) -> bool {
         return false;
     }
     let fixed = Some(NumberSpec::Fixed(x));
-    for def in FIELDS.iter().filter(|d| d.path("") == path) {
+    if let Some(def) = FIELDS.iter().find(|d| d.path("") == path) {
         match def.slot {
             Slot::Protocol(_, put) => put(&mut file.protocol, fixed),
             Slot::Calendar(_, put) => match file.calendar.as_mut() {
                 Some(c) => put(c, fixed),
                 None => return false,
             },
-            _ => continue,
+            _ => return false,
         }
         return true;
     }
     for (key, p) in &mut file.parties {
-        for def in FIELDS.iter().filter(|d| d.path(key) == path) {
-            match def.slot {
-                Slot::Party(_, put) => put(p, fixed),
-                Slot::Strategy(_, _, put) => {
-                    if def.preset_shape.is_some() {
-                        p.strategy.preset = None;
-                    }
-                    put(&mut p.strategy, fixed);
+        let Some(def) = FIELDS.iter().find(|d| d.path(key) == path) else {
+            continue;
+        };
+        match def.slot {
+            Slot::Party(_, put) => put(p, fixed),
+            Slot::Strategy(_, _, put) => {
+                if def.preset_shape.is_some() {
+                    p.strategy.preset = None;
                 }
-                Slot::Preset(_) => {
-                    let Some(&preset) = SWEPT_PRESETS.get(x as usize) else {
-                        return false;
-                    };
-                    p.strategy.preset = Some(PresetSpec::Fixed(preset));
-                    for shape in FIELDS.iter().filter(|d| d.preset_shape.is_some()) {
-                        if let Slot::Strategy(_, _, put) = shape.slot {
-                            put(&mut p.strategy, None);
-                        }
-                    }
-                }
-                _ => return false,
+                put(&mut p.strategy, fixed);
             }
-            return true;
+            Slot::Preset(_) => {
+                let Some(&preset) = SWEPT_PRESETS.get(x as usize) else {
+                    return false;
+                };
+                p.strategy.preset = Some(PresetSpec::Fixed(preset));
+                for shape in FIELDS.iter().filter(|d| d.preset_shape.is_some()) {
+                    if let Slot::Strategy(_, _, put) = shape.slot {
+                        put(&mut p.strategy, None);
+                    }
+                }
+            }
+            _ => return false,
         }
+        return true;
     }
     false
 }
