@@ -9,7 +9,9 @@
 //! ([`docs_blocks`], checked by a test). Adding a field (a strategy parameter, say)
 //! touches its serde type in `file.rs`, the core type that uses it, and one entry here.
 
-use bargain_core::{Calendar, Negotiation, Party, Preset, Protocol, Side, StrategySpec};
+use bargain_core::{
+    Calendar, FaratinFamily, Grid, Negotiation, Party, Preset, Protocol, Side, StrategySpec,
+};
 
 use super::file::{CalendarFile, NumberSpec, PartyFile, ProtocolFile, StrategyFile, StrategyKind};
 use super::labels::preset_name;
@@ -531,6 +533,77 @@ pub(crate) static FIELDS: &[FieldDef] = &[
         preset_shape: None,
     },
 ];
+
+/// The keys of the field table in one of the scenario's tables, in table order:
+/// `"protocol"`, `"calendar"`, `"party"` (a party's own fields) or `"strategy"`; empty for
+/// another name. For readers of the file as written (a report's list of assumptions).
+#[must_use]
+pub fn keys(table: &str) -> Vec<&'static str> {
+    let scope = match table {
+        "protocol" => Scope::Protocol,
+        "calendar" => Scope::Calendar,
+        "party" => Scope::Party,
+        "strategy" => Scope::Strategy,
+        _ => return Vec::new(),
+    };
+    of_scope(scope).map(|d| d.key).collect()
+}
+
+// The core types with placeholder numbers (0, `None`), before every field's central
+// value is written by its setter: a new number of a core type gets its placeholder here.
+
+/// A protocol with placeholder numbers.
+pub(crate) fn protocol_skeleton(first_mover: Side, grid: Option<Grid>) -> Protocol {
+    Protocol {
+        max_rounds: 1,
+        first_mover,
+        breakdown_risk: 0.0,
+        grid,
+    }
+}
+
+/// A calendar with placeholder numbers.
+pub(crate) fn calendar_skeleton(expiry_day: u32, end_day: Option<u32>) -> Calendar {
+    Calendar {
+        round_months: 1.0,
+        expiry_day,
+        end_day,
+        lapse_cost: [0.0; 2],
+        end_game: [None; 2],
+    }
+}
+
+/// A party with placeholder numbers.
+pub(crate) fn party_skeleton(side: Side, strategy: StrategySpec) -> Party {
+    Party {
+        side,
+        opening: 0.0,
+        reservation: 0.0,
+        discount: 0.0,
+        power: 0.0,
+        ratification: None,
+        outside_option: None,
+        strategy,
+    }
+}
+
+/// A strategy of `kind` with placeholder numbers (`family` only for faratin).
+pub(crate) fn strategy_skeleton(kind: StrategyKind, family: FaratinFamily) -> StrategySpec {
+    match kind {
+        StrategyKind::TimeBased => StrategySpec::TimeBased {
+            exponent: 0.0,
+            max_aspiration: 0.0,
+            eps: 0.0,
+        },
+        StrategyKind::Faratin => StrategySpec::Faratin {
+            beta: 0.0,
+            kappa: 0.0,
+            family,
+        },
+        StrategyKind::TitForTat => StrategySpec::TitForTat,
+        StrategyKind::Hardliner => StrategySpec::Hardliner,
+    }
+}
 
 /// The constraints of a domain in the docs' words: `finite`, `> 0`, `in (0, 1]`,
 /// `integers in 1 ..= 10000`.

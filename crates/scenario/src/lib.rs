@@ -36,7 +36,7 @@ use bargain_core::{Model, Negotiation, Side};
 use rand_xoshiro::Xoshiro256PlusPlus;
 
 pub use error::{Diagnostic, ScenarioError};
-pub use fields::docs_blocks as field_docs_blocks;
+pub use fields::{docs_blocks as field_docs_blocks, keys as field_keys};
 pub use labels::preset_name;
 pub use rng::{splitmix64, trial_rng};
 pub use sweep::{MAX_SWEEP_PATHS, MAX_SWEEP_VALUES, SweepAxis, parse_values as parse_sweep_values};

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use bargain_core::{
-    Calendar, FaratinFamily, Grid, Model, Negotiation, Party, Preset, Protocol, Side, StrategySpec,
+    Calendar, FaratinFamily, Grid, Model, Negotiation, Party, Preset, Side, StrategySpec,
 };
 
 use super::fields::{self, Absent, FieldDef, Scope, Slot};
@@ -15,7 +15,7 @@ use super::dist::{Choice, Continuous, Dist, Shape};
 use super::error::{Diagnostic, suggest};
 use super::file::{
     CalendarFile, DistTable, FamilyKey, GridFile, NumberSpec, PartyFile, PresetSpec, SamplerKey,
-    ScenarioFile, SideKey, StrategyFile, StrategyKind,
+    ScenarioFile, SideKey, StrategyFile,
 };
 use super::sample::{Input, Plan, Target};
 use super::span::{Doc, index, join};
@@ -843,24 +843,12 @@ impl<'d, 'a> Checker<'d, 'a> {
         for def in allowed.iter().copied().filter(|d| d.is_number()) {
             self.input(def, &join(path, def.key), def.strategy_spec(s), side)?;
         }
+        let family = match s.family {
+            Some(FamilyKey::Exponential) => FaratinFamily::Exponential,
+            _ => FaratinFamily::Polynomial,
+        };
         // Placeholders: every number is set from `self.centrals` by `compile`.
-        Some(match kind {
-            StrategyKind::TimeBased => StrategySpec::TimeBased {
-                exponent: 0.0,
-                max_aspiration: 0.0,
-                eps: 0.0,
-            },
-            StrategyKind::Faratin => StrategySpec::Faratin {
-                beta: 0.0,
-                kappa: 0.0,
-                family: match s.family {
-                    Some(FamilyKey::Exponential) => FaratinFamily::Exponential,
-                    _ => FaratinFamily::Polynomial,
-                },
-            },
-            StrategyKind::TitForTat => StrategySpec::TitForTat,
-            StrategyKind::Hardliner => StrategySpec::Hardliner,
-        })
+        Some(fields::strategy_skeleton(kind, family))
     }
 
     /// A party: every field of the table's party scope, then its strategy. Returns the
@@ -890,16 +878,7 @@ impl<'d, 'a> Checker<'d, 'a> {
             return None;
         }
         // Placeholders: every number is set from `self.centrals` by `compile`.
-        Some(Party {
-            side,
-            opening: 0.0,
-            reservation: 0.0,
-            discount: 0.0,
-            power: 0.0,
-            ratification: None,
-            outside_option: None,
-            strategy: strategy?,
-        })
+        Some(fields::party_skeleton(side, strategy?))
     }
 
     fn grid(&mut self, g: &GridFile, keys: &[&str]) -> Option<Grid> {
@@ -1198,13 +1177,8 @@ impl<'d, 'a> Checker<'d, 'a> {
             }
         }
         Some((
-            Calendar {
-                round_months,
-                expiry_day,
-                end_day,
-                lapse_cost: [0.0; 2],
-                end_game: [None; 2],
-            },
+            // `round_months` and the parties' calendar fields are set by `compile`.
+            fields::calendar_skeleton(expiry_day, end_day),
             CalendarDates { start, expiry, end },
         ))
     }
@@ -1465,12 +1439,7 @@ impl<'d, 'a> Checker<'d, 'a> {
             calendar,
             payee,
             payer,
-            protocol: Protocol {
-                max_rounds: 1,
-                first_mover,
-                breakdown_risk: 0.0,
-                grid,
-            },
+            protocol: fields::protocol_skeleton(first_mover, grid),
         };
         for &(def, side, x) in &self.centrals {
             def.set.apply(&mut central, side, x);

@@ -80,3 +80,19 @@ fn every_block_is_a_table_with_a_row_per_field() {
         assert!(all.contains(key), "{key} is documented");
     }
 }
+
+#[test]
+fn the_field_keys_are_listed_per_table_in_table_order() {
+    assert_eq!(
+        bargain_scenario::field_keys("protocol"),
+        ["max_rounds", "breakdown_risk"]
+    );
+    assert_eq!(bargain_scenario::field_keys("calendar"), ["round_months"]);
+    let party = bargain_scenario::field_keys("party");
+    assert_eq!(party.first(), Some(&"opening"));
+    assert!(party.contains(&"lapse_cost") && party.contains(&"end_game"));
+    let strategy = bargain_scenario::field_keys("strategy");
+    assert_eq!(strategy.first(), Some(&"preset"));
+    assert!(strategy.contains(&"kappa") && strategy.contains(&"family"));
+    assert!(bargain_scenario::field_keys("observed").is_empty());
+}
