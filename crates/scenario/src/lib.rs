@@ -6,7 +6,9 @@
 //! field path, what was expected and what was found) and compiles it into a sampling
 //! plan, so that [`Scenario::sample`] allocates nothing.
 //!
-//! Modules: `file` (serde types = the file format and the JSON schema), `span`
+//! Modules: `file` (serde types = the file format and the JSON schema), `fields` (the
+//! one table of the numeric fields, from which checks, inputs, sweep paths, labels and
+//! the docs' field tables are derived), `span`
 //! (field paths ↔ line:column), `validate` (semantic checks and compilation), `dist`
 //! (compiled distributions), `lhs` (Latin-hypercube permutations), `sample` (the
 //! sampling plan), `error` ([`ScenarioError`]).
@@ -14,6 +16,7 @@
 pub mod date;
 mod dist;
 mod error;
+mod fields;
 mod file;
 pub mod genius;
 pub mod input;
@@ -33,6 +36,7 @@ use bargain_core::{Model, Negotiation, Side};
 use rand_xoshiro::Xoshiro256PlusPlus;
 
 pub use error::{Diagnostic, ScenarioError};
+pub use fields::{docs_blocks as field_docs_blocks, keys as field_keys};
 pub use labels::preset_name;
 pub use rng::{splitmix64, trial_rng};
 pub use sweep::{MAX_SWEEP_PATHS, MAX_SWEEP_VALUES, SweepAxis, parse_values as parse_sweep_values};
@@ -374,9 +378,11 @@ impl Scenario {
     /// Field paths of the inputs that are distributions, in sampling order: the
     /// columns of `trials.csv` and the inputs of the sensitivity analysis.
     ///
-    /// The order is fixed: `protocol.max_rounds`, `protocol.breakdown_risk`, then each
-    /// party by key in alphabetical order with `opening`, `reservation`, `discount`,
-    /// `power`, `ratification`, `outside_option`, then its `strategy.*` fields.
+    /// The order is fixed, that of the field table (`fields.rs`), not the file's:
+    /// `protocol.max_rounds`, `protocol.breakdown_risk`, `calendar.round_months`, then
+    /// each party by key in alphabetical order with `opening`, `reservation`, `discount`,
+    /// `power`, `ratification`, `outside_option`, `lapse_cost`, then its `strategy.*`
+    /// fields (`preset` first).
     #[must_use]
     pub fn input_names(&self) -> Vec<String> {
         self.plan.inputs.iter().map(|i| i.name.clone()).collect()

@@ -1,44 +1,35 @@
 //! The sampling plan: a central negotiation plus the inputs that vary, and the hot-path draw.
 
-use bargain_core::{Negotiation, Party, Preset, Side, StrategySpec};
+use bargain_core::{Negotiation, Preset, Side};
 use rand::RngExt;
 use rand_xoshiro::Xoshiro256PlusPlus;
 
 use super::dist::Dist;
+use super::fields::FieldDef;
 use super::lhs::Permutation;
 use super::{SampleCtx, Sampler};
 
-/// A party field that an input can set.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Field {
-    Opening,
-    Reservation,
-    Discount,
-    Power,
-    Ratification,
-    OutsideOption,
-    /// `strategy.preset`: the value is an index into the input's preset list.
-    Preset,
-    Exponent,
-    MaxAspiration,
-    Eps,
-    Beta,
-    Kappa,
-}
-
 /// Where a sampled value goes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy)]
 pub(crate) enum Target {
-    MaxRounds,
-    BreakdownRisk,
-    /// `calendar.round_months`.
-    RoundMonths,
-    /// A party's `lapse_cost`.
-    LapseCost(Side),
-    Party(Side, Field),
+    /// A field of the table (for party fields: of the party on the side).
+    Field(&'static FieldDef, Side),
+    /// `strategy.preset`: the value indexes the input's preset list; the preset sets
+    /// this shape field (`exponent`, `beta`) of the party on the side.
+    Preset(&'static FieldDef, Side),
     /// A held input of a sweep variant whose field the variant no longer has: drawn (to
     /// keep the base run's streams), never applied.
     Unapplied,
+}
+
+impl std::fmt::Debug for Target {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Target::Field(def, side) => write!(f, "Field({}, {side:?})", def.key),
+            Target::Preset(def, side) => write!(f, "Preset({}, {side:?})", def.key),
+            Target::Unapplied => f.write_str("Unapplied"),
+        }
+    }
 }
 
 /// One input that is a distribution.
@@ -57,63 +48,14 @@ impl Input {
     fn apply(&self, n: &mut Negotiation, x: f64) {
         match self.target {
             Target::Unapplied => {}
-            Target::MaxRounds => n.protocol.max_rounds = x as u32,
-            Target::BreakdownRisk => n.protocol.breakdown_risk = x,
-            Target::RoundMonths => {
-                if let Some(c) = n.calendar.as_mut() {
-                    c.round_months = x;
+            Target::Field(def, side) => def.set.apply(n, side, x),
+            Target::Preset(shape, side) => {
+                if let (Some(&p), Some(value)) = (self.presets.get(x as usize), shape.preset_shape)
+                {
+                    shape.set.apply(n, side, value(p));
                 }
             }
-            Target::LapseCost(side) => {
-                if let Some(c) = n.calendar.as_mut() {
-                    c.lapse_cost[usize::from(side == Side::Payer)] = x;
-                }
-            }
-            Target::Party(side, field) => {
-                let party = match side {
-                    Side::Payee => &mut n.payee,
-                    Side::Payer => &mut n.payer,
-                };
-                let preset = self.presets.get(x as usize).copied();
-                set_field(party, field, x, preset);
-            }
         }
-    }
-}
-
-fn set_field(p: &mut Party, field: Field, x: f64, preset: Option<Preset>) {
-    match field {
-        Field::Opening => p.opening = x,
-        Field::Reservation => p.reservation = x,
-        Field::Discount => p.discount = x,
-        Field::Power => p.power = x,
-        Field::Ratification => p.ratification = Some(x),
-        Field::OutsideOption => p.outside_option = Some(x),
-        _ => set_strategy(&mut p.strategy, field, x, preset),
-    }
-}
-
-fn set_strategy(s: &mut StrategySpec, field: Field, x: f64, preset: Option<Preset>) {
-    match (s, field) {
-        (StrategySpec::TimeBased { exponent, .. }, Field::Preset) => {
-            if let Some(p) = preset {
-                *exponent = p.time_based_exponent();
-            }
-        }
-        (StrategySpec::TimeBased { exponent, .. }, Field::Exponent) => *exponent = x,
-        (StrategySpec::TimeBased { max_aspiration, .. }, Field::MaxAspiration) => {
-            *max_aspiration = x;
-        }
-        (StrategySpec::TimeBased { eps, .. }, Field::Eps) => *eps = x,
-        (StrategySpec::Faratin { beta, .. }, Field::Preset) => {
-            if let Some(p) = preset {
-                *beta = p.faratin_beta();
-            }
-        }
-        (StrategySpec::Faratin { beta, .. }, Field::Beta) => *beta = x,
-        (StrategySpec::Faratin { kappa, .. }, Field::Kappa) => *kappa = x,
-        // Validation only creates inputs for fields of the party's strategy kind.
-        _ => {}
     }
 }
 

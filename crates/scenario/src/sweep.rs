@@ -9,7 +9,8 @@
 //! take is reported like any other scenario error.
 
 use super::error::{Diagnostic, suggest};
-use super::file::{NumberSpec, PresetKey, PresetSpec, ScenarioFile, StrategyKind};
+use super::fields::{FIELDS, Scope, Slot};
+use super::file::{NumberSpec, PresetKey, PresetSpec, ScenarioFile};
 use super::span::{Doc, join};
 use super::validate::Checker;
 
@@ -49,18 +50,19 @@ impl SweepAxis {
 }
 
 /// The field paths of negotiator types that a sweep may set to a preset name: the
-/// `strategy.preset` of every time-based or faratin party.
+/// `strategy.preset` of every party whose strategy kind takes a preset.
 pub(crate) fn choice_paths(file: &ScenarioFile) -> Vec<String> {
-    file.parties
-        .iter()
-        .filter(|(_, p)| {
-            matches!(
-                p.strategy.kind,
-                StrategyKind::TimeBased | StrategyKind::Faratin
-            )
-        })
-        .map(|(key, _)| join(&join(&join("parties", key), "strategy"), "preset"))
-        .collect()
+    let mut out = Vec::new();
+    for (key, party) in &file.parties {
+        for def in FIELDS {
+            if let Slot::Preset(kinds) = def.slot
+                && kinds.contains(&party.strategy.kind)
+            {
+                out.push(def.path(key));
+            }
+        }
+    }
+    out
 }
 
 /// Every field path a sweep may set: the numeric ones, then the negotiator types.
@@ -122,105 +124,83 @@ pub(crate) fn axis_from_text(
 }
 
 /// Every numeric field path of the file that a sweep or an override may set, in the
-/// canonical input order (see `Scenario::input_names`).
+/// canonical input order (see `Scenario::input_names`): the numbers of [`FIELDS`] that
+/// this file can have (calendar fields only with a `[calendar]`, strategy fields of the
+/// party's kind).
 pub(crate) fn number_paths(file: &ScenarioFile) -> Vec<String> {
-    let mut out = vec![
-        "protocol.max_rounds".to_owned(),
-        "protocol.breakdown_risk".to_owned(),
-    ];
     let calendar = file.calendar.is_some();
-    if calendar {
-        out.push("calendar.round_months".to_owned());
-    }
+    let numbers = || {
+        FIELDS
+            .iter()
+            .filter(move |d| d.is_number() && (calendar || d.needs_calendar.is_none()))
+    };
+    let mut out: Vec<String> = numbers()
+        .filter(|d| d.scope() == Scope::Protocol || (calendar && d.scope() == Scope::Calendar))
+        .map(|d| d.path(""))
+        .collect();
     for (key, party) in &file.parties {
-        let base = join("parties", key);
-        for field in [
-            "opening",
-            "reservation",
-            "discount",
-            "power",
-            "ratification",
-            "outside_option",
-        ] {
-            out.push(join(&base, field));
-        }
-        if calendar {
-            out.push(join(&base, "lapse_cost"));
-        }
-        let strategy: &[&str] = match party.strategy.kind {
-            StrategyKind::TimeBased => &["exponent", "max_aspiration", "eps"],
-            StrategyKind::Faratin => &["beta", "kappa"],
-            StrategyKind::TitForTat | StrategyKind::Hardliner => &[],
-        };
-        for field in strategy {
-            out.push(join(&join(&base, "strategy"), field));
+        for def in numbers() {
+            let of_party = match def.scope() {
+                Scope::Party => true,
+                Scope::Strategy => def.kinds().contains(&party.strategy.kind),
+                Scope::Protocol | Scope::Calendar => false,
+            };
+            if of_party {
+                out.push(def.path(key));
+            }
         }
     }
     out
 }
 
-/// Replace the field at `path` by the constant `x`. Setting a strategy's `exponent` or
-/// `beta` drops its `preset` (the two are exclusive); setting its `preset` (to
-/// [`SWEPT_PRESETS`]`[x]`) drops both. Returns `false` for a path that [`sweep_paths`]
-/// does not list.
+/// Replace the field at `path` by the constant `x`. Setting a strategy's shape
+/// (`exponent`, `beta`) drops its `preset` (the two are exclusive); setting its `preset`
+/// (to [`SWEPT_PRESETS`]`[x]`) drops every shape. Returns `false` for a path that
+/// [`sweep_paths`] does not list.
 pub(crate) fn set_number(file: &mut ScenarioFile, path: &str, x: f64) -> bool {
     if !sweep_paths(file).iter().any(|p| p == path) {
         return false;
     }
-    let fixed = NumberSpec::Fixed(x);
-    match path {
-        "protocol.max_rounds" => file.protocol.max_rounds = Some(fixed),
-        "calendar.round_months" => match file.calendar.as_mut() {
-            Some(c) => c.round_months = fixed,
-            None => return false,
-        },
-        "protocol.breakdown_risk" => file.protocol.breakdown_risk = Some(fixed),
-        _ => {
-            let Some(rest) = path.strip_prefix("parties.") else {
-                return false;
-            };
-            let Some((key, field)) = file
-                .parties
-                .keys()
-                .find_map(|k| rest.strip_prefix(&format!("{k}.")).map(|f| (k.clone(), f)))
-            else {
-                return false;
-            };
-            let Some(p) = file.parties.get_mut(&key) else {
-                return false;
-            };
-            match field {
-                "opening" => p.opening = fixed,
-                "reservation" => p.reservation = fixed,
-                "discount" => p.discount = Some(fixed),
-                "power" => p.power = Some(fixed),
-                "ratification" => p.ratification = Some(fixed),
-                "outside_option" => p.outside_option = Some(fixed),
-                "lapse_cost" => p.lapse_cost = Some(fixed),
-                "strategy.exponent" => {
-                    p.strategy.preset = None;
-                    p.strategy.exponent = Some(fixed);
-                }
-                "strategy.beta" => {
-                    p.strategy.preset = None;
-                    p.strategy.beta = Some(fixed);
-                }
-                "strategy.preset" => {
-                    let Some(&key) = SWEPT_PRESETS.get(x as usize) else {
-                        return false;
-                    };
-                    p.strategy.preset = Some(PresetSpec::Fixed(key));
-                    p.strategy.exponent = None;
-                    p.strategy.beta = None;
-                }
-                "strategy.max_aspiration" => p.strategy.max_aspiration = Some(fixed),
-                "strategy.eps" => p.strategy.eps = Some(fixed),
-                "strategy.kappa" => p.strategy.kappa = Some(fixed),
-                _ => return false,
-            }
+    let fixed = Some(NumberSpec::Fixed(x));
+    if let Some(def) = FIELDS.iter().find(|d| d.path("") == path) {
+        match def.slot {
+            Slot::Protocol(_, put) => put(&mut file.protocol, fixed),
+            Slot::Calendar(_, put) => match file.calendar.as_mut() {
+                Some(c) => put(c, fixed),
+                None => return false,
+            },
+            _ => return false,
         }
+        return true;
     }
-    true
+    for (key, p) in &mut file.parties {
+        let Some(def) = FIELDS.iter().find(|d| d.path(key) == path) else {
+            continue;
+        };
+        match def.slot {
+            Slot::Party(_, put) => put(p, fixed),
+            Slot::Strategy(_, _, put) => {
+                if def.preset_shape.is_some() {
+                    p.strategy.preset = None;
+                }
+                put(&mut p.strategy, fixed);
+            }
+            Slot::Preset(_) => {
+                let Some(&preset) = SWEPT_PRESETS.get(x as usize) else {
+                    return false;
+                };
+                p.strategy.preset = Some(PresetSpec::Fixed(preset));
+                for shape in FIELDS.iter().filter(|d| d.preset_shape.is_some()) {
+                    if let Slot::Strategy(_, _, put) = shape.slot {
+                        put(&mut p.strategy, None);
+                    }
+                }
+            }
+            _ => return false,
+        }
+        return true;
+    }
+    false
 }
 
 /// Why a field path cannot be swept, with a did-you-mean hint from `paths`.

@@ -6,16 +6,18 @@
 use std::collections::BTreeMap;
 
 use bargain_core::{
-    Calendar, FaratinFamily, Grid, Model, Negotiation, Party, Preset, Protocol, Side, StrategySpec,
+    Calendar, FaratinFamily, Grid, Model, Negotiation, Party, Preset, Side, StrategySpec,
 };
+
+use super::fields::{self, Absent, FieldDef, Scope, Slot};
 
 use super::dist::{Choice, Continuous, Dist, Shape};
 use super::error::{Diagnostic, suggest};
 use super::file::{
     CalendarFile, DistTable, FamilyKey, GridFile, NumberSpec, PartyFile, PresetSpec, SamplerKey,
-    ScenarioFile, SideKey, StrategyFile, StrategyKind,
+    ScenarioFile, SideKey, StrategyFile,
 };
-use super::sample::{Field, Input, Plan, Target};
+use super::sample::{Input, Plan, Target};
 use super::span::{Doc, index, join};
 use super::{CalendarDates, Observed, RunSpec, SampleCtx, Sampler};
 
@@ -123,7 +125,7 @@ impl Domain {
         what: "an integer number of rounds in 1..=10000",
     };
 
-    fn contains(&self, x: f64) -> bool {
+    pub(crate) fn contains(&self, x: f64) -> bool {
         let above = if self.lo_open {
             x > self.lo
         } else {
@@ -178,8 +180,9 @@ pub(crate) struct Checker<'d, 'a> {
     warnings: Vec<Diagnostic>,
     inputs: Vec<Input>,
     ranges: BTreeMap<String, (f64, f64)>,
-    /// Per side (payee, payer): central lapse cost and end-game time.
-    lapse: [(f64, Option<f64>); 2],
+    /// The central value of every field checked so far (its default when left out), for
+    /// the party on the side: written into the central negotiation by `compile`.
+    centrals: Vec<(&'static FieldDef, Side, f64)>,
 }
 
 /// Everything the checked file compiles to.
@@ -258,7 +261,7 @@ impl<'d, 'a> Checker<'d, 'a> {
             warnings: Vec::new(),
             inputs: Vec::new(),
             ranges: BTreeMap::new(),
-            lapse: [(0.0, None); 2],
+            centrals: Vec::new(),
         }
     }
 
@@ -694,64 +697,50 @@ impl<'d, 'a> Checker<'d, 'a> {
         choice.map(Dist::Choice)
     }
 
-    /// Register `param` at `path` as an input (if it is a distribution) and return its central value.
-    fn bind(
+    /// Check the field `def` at `path` (`spec` as written, if it is), register it as an
+    /// input when it is a distribution and record its central value (rounded for an
+    /// integer domain) or its default. `None` on an error; `Some(None)` when it is left
+    /// out and has no default.
+    fn input(
         &mut self,
-        path: &str,
-        param: Option<Param>,
-        target: Target,
-        integer: bool,
-    ) -> Option<f64> {
-        let param = param?;
-        let central = param.central();
-        let central = if integer { central.round() } else { central };
-        if let Param::Dist(dist) = param {
-            self.inputs.push(Input {
-                name: path.to_owned(),
-                dist,
-                target,
-                integer,
-                presets: Vec::new(),
-            });
-        }
-        Some(central)
-    }
-
-    fn field(
-        &mut self,
+        def: &'static FieldDef,
         path: &str,
         spec: Option<&NumberSpec>,
-        d: Domain,
-        target: Target,
-        default: f64,
-    ) -> Option<f64> {
-        match spec {
-            None => Some(default),
-            Some(s) => {
-                let p = self.number(path, s, d);
-                self.bind(path, p, target, d.integer)
-            }
-        }
-    }
-
-    fn optional(
-        &mut self,
-        path: &str,
-        spec: Option<&NumberSpec>,
-        d: Domain,
-        target: Target,
+        side: Side,
     ) -> Option<Option<f64>> {
-        match spec {
-            None => Some(None),
-            Some(s) => {
-                let p = self.number(path, s, d);
-                self.bind(path, p, target, false).map(Some)
+        let d = def.domain;
+        let x = match (spec, def.absent) {
+            (None, Absent::Value(v)) => v,
+            (None, _) => return Some(None),
+            (Some(s), _) => {
+                let param = self.number(path, s, d)?;
+                let central = param.central();
+                let central = if d.integer { central.round() } else { central };
+                if let Param::Dist(dist) = param {
+                    self.inputs.push(Input {
+                        name: path.to_owned(),
+                        dist,
+                        target: Target::Field(def, side),
+                        integer: d.integer,
+                        presets: Vec::new(),
+                    });
+                }
+                central
             }
-        }
+        };
+        self.centrals.push((def, side, x));
+        Some(Some(x))
     }
 
     /// A preset (constant or choice), registered as an input when it is a choice.
-    fn preset(&mut self, path: &str, spec: &PresetSpec, side: Side) -> Option<Preset> {
+    /// `shape` is the field the preset sets (`exponent`, `beta`).
+    fn preset(
+        &mut self,
+        path: &str,
+        spec: &PresetSpec,
+        side: Side,
+        shape: &'static FieldDef,
+    ) -> Option<Preset> {
         match spec {
             PresetSpec::Fixed(k) => Some(k.to_core()),
             PresetSpec::Choice(c) => {
@@ -776,7 +765,7 @@ impl<'d, 'a> Checker<'d, 'a> {
                 self.inputs.push(Input {
                     name: path.to_owned(),
                     dist: Dist::Choice(dist),
-                    target: Target::Party(side, Field::Preset),
+                    target: Target::Preset(shape, side),
                     integer: true,
                     presets,
                 });
@@ -785,25 +774,16 @@ impl<'d, 'a> Checker<'d, 'a> {
         }
     }
 
+    /// A party's strategy: the keys its kind takes (from the field table), the preset or
+    /// the kind's shape (exclusive), then the kind's other numbers. Returns the kind with
+    /// placeholder numbers: the central values are in `self.centrals`.
     fn strategy(&mut self, path: &str, s: &StrategyFile, side: Side) -> Option<StrategySpec> {
         let kind = s.kind;
-        let present: [(&str, bool); 7] = [
-            ("preset", s.preset.is_some()),
-            ("exponent", s.exponent.is_some()),
-            ("max_aspiration", s.max_aspiration.is_some()),
-            ("eps", s.eps.is_some()),
-            ("beta", s.beta.is_some()),
-            ("kappa", s.kappa.is_some()),
-            ("family", s.family.is_some()),
-        ];
-        let allowed: &[&str] = match kind {
-            StrategyKind::TimeBased => &["preset", "exponent", "max_aspiration", "eps"],
-            StrategyKind::Faratin => &["preset", "beta", "kappa", "family"],
-            StrategyKind::TitForTat | StrategyKind::Hardliner => &[],
-        };
+        let allowed: Vec<&'static FieldDef> = fields::of_kind(kind).collect();
         let mut ok = true;
-        for (key, is) in present {
-            if is && !allowed.contains(&key) {
+        for def in fields::of_scope(Scope::Strategy) {
+            let key = def.key;
+            if def.in_strategy(s) && !def.kinds().contains(&kind) {
                 let takes = if allowed.is_empty() {
                     "takes no other keys".to_owned()
                 } else {
@@ -811,7 +791,7 @@ impl<'d, 'a> Checker<'d, 'a> {
                         "takes {}",
                         allowed
                             .iter()
-                            .map(|k| format!("`{k}`"))
+                            .map(|d| format!("`{}`", d.key))
                             .collect::<Vec<_>>()
                             .join(", ")
                     )
@@ -829,175 +809,76 @@ impl<'d, 'a> Checker<'d, 'a> {
         if !ok {
             return None;
         }
-        let t = |f| Target::Party(side, f);
-        let shape_key = if kind == StrategyKind::Faratin {
-            "beta"
-        } else {
-            "exponent"
+        let takes_preset = allowed.iter().any(|d| matches!(d.slot, Slot::Preset(_)));
+        if let Some(shape) = allowed.iter().copied().find(|d| d.preset_shape.is_some()) {
+            let shape_key = shape.key;
+            match (&s.preset, shape.strategy_spec(s)) {
+                (Some(_), Some(_)) => {
+                    self.error(
+                        &join(path, shape_key),
+                        format!("expected either `preset` or `{shape_key}`, found both"),
+                    );
+                    return None;
+                }
+                (None, None) if takes_preset => {
+                    self.error(
+                        path,
+                        format!(
+                            "expected `preset` or `{shape_key}` for kind `{}`, found neither",
+                            kind.as_str()
+                        ),
+                    );
+                    return None;
+                }
+                (Some(p), None) => {
+                    let preset = self.preset(&join(path, "preset"), p, side, shape)?;
+                    if let Some(value) = shape.preset_shape {
+                        self.centrals.push((shape, side, value(preset)));
+                    }
+                }
+                _ => {}
+            }
+        }
+        // The kind's numbers, in table order; the first error ends the strategy.
+        for def in allowed.iter().copied().filter(|d| d.is_number()) {
+            self.input(def, &join(path, def.key), def.strategy_spec(s), side)?;
+        }
+        let family = match s.family {
+            Some(FamilyKey::Exponential) => FaratinFamily::Exponential,
+            _ => FaratinFamily::Polynomial,
         };
-        let shape_spec = if kind == StrategyKind::Faratin {
-            &s.beta
-        } else {
-            &s.exponent
-        };
-        let shape = match (&s.preset, shape_spec) {
-            (Some(_), Some(_)) => {
-                self.error(
-                    &join(path, shape_key),
-                    format!("expected either `preset` or `{shape_key}`, found both"),
-                );
-                return None;
-            }
-            (None, None) if allowed.contains(&"preset") => {
-                self.error(
-                    path,
-                    format!(
-                        "expected `preset` or `{shape_key}` for kind `{}`, found neither",
-                        kind.as_str()
-                    ),
-                );
-                return None;
-            }
-            (Some(p), None) => {
-                let preset = self.preset(&join(path, "preset"), p, side)?;
-                Some(if kind == StrategyKind::Faratin {
-                    preset.faratin_beta()
-                } else {
-                    preset.time_based_exponent()
-                })
-            }
-            (None, Some(spec)) => {
-                let field = if kind == StrategyKind::Faratin {
-                    Field::Beta
-                } else {
-                    Field::Exponent
-                };
-                let p = join(path, shape_key);
-                let param = self.number(&p, spec, Domain::POSITIVE);
-                Some(self.bind(&p, param, t(field), false)?)
-            }
-            (None, None) => None,
-        };
-        Some(match kind {
-            StrategyKind::TimeBased => StrategySpec::TimeBased {
-                exponent: shape?,
-                max_aspiration: self.field(
-                    &join(path, "max_aspiration"),
-                    s.max_aspiration.as_ref(),
-                    Domain::MAX_ASPIRATION,
-                    t(Field::MaxAspiration),
-                    1.0,
-                )?,
-                eps: self.field(
-                    &join(path, "eps"),
-                    s.eps.as_ref(),
-                    Domain::EPS,
-                    t(Field::Eps),
-                    1e-4,
-                )?,
-            },
-            StrategyKind::Faratin => StrategySpec::Faratin {
-                beta: shape?,
-                kappa: self.field(
-                    &join(path, "kappa"),
-                    s.kappa.as_ref(),
-                    Domain::PROBABILITY,
-                    t(Field::Kappa),
-                    0.0,
-                )?,
-                family: match s.family {
-                    Some(FamilyKey::Exponential) => FaratinFamily::Exponential,
-                    _ => FaratinFamily::Polynomial,
-                },
-            },
-            StrategyKind::TitForTat => StrategySpec::TitForTat,
-            StrategyKind::Hardliner => StrategySpec::Hardliner,
-        })
+        // Placeholders: every number is set from `self.centrals` by `compile`.
+        Some(fields::strategy_skeleton(kind, family))
     }
 
+    /// A party: every field of the table's party scope, then its strategy. Returns the
+    /// party with placeholder numbers: the central values are in `self.centrals`.
     fn party(&mut self, key: &str, p: &PartyFile, side: Side) -> Option<Party> {
-        let path = join("parties", key);
-        let t = |f| Target::Party(side, f);
-        let at = |k: &str| join(&path, k);
         // Evaluate every field (to report every error), then combine.
-        let opening = self.field(
-            &at("opening"),
-            Some(&p.opening),
-            Domain::AMOUNT,
-            t(Field::Opening),
-            0.0,
-        );
-        let reservation = self.field(
-            &at("reservation"),
-            Some(&p.reservation),
-            Domain::AMOUNT,
-            t(Field::Reservation),
-            0.0,
-        );
-        let discount = self.field(
-            &at("discount"),
-            p.discount.as_ref(),
-            Domain::DISCOUNT,
-            t(Field::Discount),
-            1.0,
-        );
-        let power = self.field(
-            &at("power"),
-            p.power.as_ref(),
-            Domain {
-                what: "a bargaining power > 0",
-                ..Domain::POSITIVE
-            },
-            t(Field::Power),
-            1.0,
-        );
-        let ratification = self.optional(
-            &at("ratification"),
-            p.ratification.as_ref(),
-            Domain::AMOUNT,
-            t(Field::Ratification),
-        );
-        let outside_option = self.optional(
-            &at("outside_option"),
-            p.outside_option.as_ref(),
-            Domain::AMOUNT,
-            t(Field::OutsideOption),
-        );
-        let lapse_cost = self.field(
-            &at("lapse_cost"),
-            p.lapse_cost.as_ref(),
-            Domain {
-                lo: 0.0,
-                lo_open: false,
-                hi: f64::INFINITY,
-                hi_open: true,
-                integer: false,
-                what: "a lapse cost per month ≥ 0",
-            },
-            Target::LapseCost(side),
-            0.0,
-        );
-        if let Some(t) = p.end_game
-            && !(t > 0.0 && t <= 1.0)
-        {
-            self.error(
-                &at("end_game"),
-                format!("expected a relative time in (0, 1], found {}", fmt_num(t)),
-            );
+        let mut ok = true;
+        for def in fields::of_scope(Scope::Party) {
+            let path = def.path(key);
+            match def.slot {
+                Slot::Party(get, _) => ok &= self.input(def, &path, get(p), side).is_some(),
+                Slot::PartyConstant(get) => {
+                    if let Some(t) = get(p) {
+                        if def.domain.contains(t) {
+                            self.centrals.push((def, side, t));
+                        } else {
+                            let what = def.domain.what;
+                            self.error(&path, format!("expected {what}, found {}", fmt_num(t)));
+                        }
+                    }
+                }
+                _ => {}
+            }
         }
-        let lapse_cost = lapse_cost?;
-        self.lapse[usize::from(side == Side::Payer)] = (lapse_cost, p.end_game);
-        let strategy = self.strategy(&at("strategy"), &p.strategy, side);
-        Some(Party {
-            side,
-            opening: opening?,
-            reservation: reservation?,
-            discount: discount?,
-            power: power?,
-            ratification: ratification?,
-            outside_option: outside_option?,
-            strategy: strategy?,
-        })
+        let strategy = self.strategy(&join(&join("parties", key), "strategy"), &p.strategy, side);
+        if !ok {
+            return None;
+        }
+        // Placeholders: every number is set from `self.centrals` by `compile`.
+        Some(fields::party_skeleton(side, strategy?))
     }
 
     fn grid(&mut self, g: &GridFile, keys: &[&str]) -> Option<Grid> {
@@ -1212,17 +1093,23 @@ impl<'d, 'a> Checker<'d, 'a> {
         let start = date("start", &c.start);
         let expiry = date("expiry", &c.expiry);
         let end = c.end.as_deref().map(|e| date("end", e));
-        let round_months = self.field(
-            "calendar.round_months",
-            Some(&c.round_months),
-            Domain {
-                what: "a number of months between rounds > 0",
-                ..Domain::POSITIVE
-            },
-            Target::RoundMonths,
-            1.0,
-        );
-        let (start, expiry, round_months) = (start?, expiry?, round_months?);
+        // The calendar's numbers (from the field table); `round_months` bounds the rounds.
+        let mut numbers_ok = true;
+        let mut round_months = 1.0;
+        for def in fields::of_scope(Scope::Calendar) {
+            let Slot::Calendar(get, _) = def.slot else {
+                continue;
+            };
+            match self.input(def, &def.path(""), get(c), Side::Payee) {
+                None => numbers_ok = false,
+                Some(Some(x)) if def.key == "round_months" => round_months = x,
+                Some(_) => {}
+            }
+        }
+        let (start, expiry) = (start?, expiry?);
+        if !numbers_ok {
+            return None;
+        }
         let end = match end {
             Some(e) => Some(e?),
             None => None,
@@ -1290,13 +1177,8 @@ impl<'d, 'a> Checker<'d, 'a> {
             }
         }
         Some((
-            Calendar {
-                round_months,
-                expiry_day,
-                end_day,
-                lapse_cost: [0.0; 2],
-                end_game: [None; 2],
-            },
+            // `round_months` and the parties' calendar fields are set by `compile`.
+            fields::calendar_skeleton(expiry_day, end_day),
             CalendarDates { start, expiry, end },
         ))
     }
@@ -1399,39 +1281,41 @@ impl<'d, 'a> Checker<'d, 'a> {
 
         // Protocol (inputs first in the canonical order).
         let has_end = f.calendar.as_ref().is_some_and(|c| c.end.is_some());
-        let max_rounds = match (&f.protocol.max_rounds, has_end) {
-            (Some(spec), false) => self.field(
-                "protocol.max_rounds",
-                Some(spec),
-                Domain::ROUNDS,
-                Target::MaxRounds,
-                1.0,
-            ),
-            (Some(spec), true) => {
-                // `calendar.end` wins: the rounds are those up to the end date.
-                let _ = self.number("protocol.max_rounds", spec, Domain::ROUNDS);
-                self.warn(
-                    "protocol.max_rounds",
-                    "ignored: `calendar.end` sets the number of rounds (the rounds up to the end date)",
-                );
-                Some(1.0)
+        let mut protocol_ok = true;
+        for def in fields::of_scope(Scope::Protocol) {
+            let Slot::Protocol(get, _) = def.slot else {
+                continue;
+            };
+            let path = def.path("");
+            let spec = get(&f.protocol);
+            if def.absent == Absent::RequiredWithoutEnd {
+                match (spec, has_end) {
+                    (Some(spec), true) => {
+                        // `calendar.end` wins: the rounds are those up to the end date.
+                        let _ = self.number(&path, spec, def.domain);
+                        self.warn(
+                            &path,
+                            "ignored: `calendar.end` sets the number of rounds (the rounds up to the end date)",
+                        );
+                        continue;
+                    }
+                    (None, true) => continue,
+                    (None, false) => {
+                        self.error(
+                            "protocol",
+                            format!(
+                                "expected `{}` (it may be left out only when `[calendar]` has an `end`)",
+                                def.key
+                            ),
+                        );
+                        protocol_ok = false;
+                        continue;
+                    }
+                    (Some(_), false) => {}
+                }
             }
-            (None, true) => Some(1.0),
-            (None, false) => {
-                self.error(
-                    "protocol",
-                    "expected `max_rounds` (it may be left out only when `[calendar]` has an `end`)",
-                );
-                None
-            }
-        };
-        let breakdown_risk = self.field(
-            "protocol.breakdown_risk",
-            f.protocol.breakdown_risk.as_ref(),
-            Domain::PROBABILITY,
-            Target::BreakdownRisk,
-            0.0,
-        );
+            protocol_ok &= self.input(def, &path, spec, Side::Payee).is_some();
+        }
         let calendar = f.calendar.as_ref().map(|c| self.calendar(c));
         let first = &f.protocol.first_mover;
         let first_mover = if f.parties.contains_key(first) {
@@ -1507,18 +1391,12 @@ impl<'d, 'a> Checker<'d, 'a> {
 
         if f.calendar.is_none() {
             for (key, p) in &f.parties {
-                let at = |k: &str| join(&join("parties", key), k);
-                if p.lapse_cost.is_some() {
-                    self.error(
-                        &at("lapse_cost"),
-                        "expected a `[calendar]` (a lapse cost needs an expiry date)",
-                    );
-                }
-                if p.end_game.is_some() {
-                    self.error(
-                        &at("end_game"),
-                        "expected a `[calendar]` (the end game runs against its expiry)",
-                    );
+                for def in fields::of_scope(Scope::Party) {
+                    if let Some(why) = def.needs_calendar
+                        && def.in_party(p)
+                    {
+                        self.error(&def.path(key), format!("expected a `[calendar]` ({why})"));
+                    }
                 }
             }
         }
@@ -1527,8 +1405,8 @@ impl<'d, 'a> Checker<'d, 'a> {
             self.errors.sort_by_key(|d| (d.line, d.column));
             return Err((self.errors, warnings));
         }
-        let (Some(run), Some(max_rounds), Some(breakdown_risk), Some(first_mover), Some(grid)) =
-            (run, max_rounds, breakdown_risk, first_mover, grid)
+        let (Some(run), true, Some(first_mover), Some(grid)) =
+            (run, protocol_ok, first_mover, grid)
         else {
             return Err((self.errors, warnings));
         };
@@ -1556,26 +1434,22 @@ impl<'d, 'a> Checker<'d, 'a> {
             Some(None) => return Err((self.errors, warnings)),
             None => (None, None),
         };
-        let calendar = calendar.map(|c| Calendar {
-            lapse_cost: [self.lapse[0].0, self.lapse[1].0],
-            end_game: [self.lapse[0].1, self.lapse[1].1],
-            ..c
-        });
-        let max_rounds = match calendar {
-            Some(c) if c.end_day.is_some() => f64::from(c.total_rounds(1)),
-            _ => max_rounds,
-        };
-        let central = Negotiation {
+        // The skeleton, then every field's central value from the table's setters.
+        let mut central = Negotiation {
             calendar,
             payee,
             payer,
-            protocol: Protocol {
-                max_rounds: max_rounds as u32,
-                first_mover,
-                breakdown_risk,
-                grid,
-            },
+            protocol: fields::protocol_skeleton(first_mover, grid),
         };
+        for &(def, side, x) in &self.centrals {
+            def.set.apply(&mut central, side, x);
+        }
+        if let Some(c) = central.calendar
+            && c.end_day.is_some()
+        {
+            // `calendar.end` wins over `max_rounds`.
+            central.protocol.max_rounds = c.total_rounds(1);
+        }
         self.central_warnings(&central, &party_keys);
         let plan = Plan {
             central,

@@ -1,0 +1,939 @@
+//! The scenario's fields, defined once: one [`FieldDef`] per field a scenario's
+//! `[protocol]`, `[calendar]`, `[parties.KEY]` or `strategy` table holds as a number (or
+//! a preset, or a strategy option), in the canonical input order.
+//!
+//! Everything else is derived from [`FIELDS`]: the keys each strategy kind allows and
+//! the domain checks and input registration (`validate.rs`), where a drawn value goes in
+//! the negotiation (`sample.rs`), the paths a sweep may set and how (`sweep.rs`), the
+//! plain-words labels (`labels.rs`) and the field tables of `docs/scenarios.md`
+//! ([`docs_blocks`], checked by a test). Adding a field (a strategy parameter, say)
+//! touches its serde type in `file.rs`, the core type that uses it, and one entry here.
+
+use bargain_core::{
+    Calendar, FaratinFamily, Grid, Negotiation, Party, Preset, Protocol, Side, StrategySpec,
+};
+
+use super::file::{CalendarFile, NumberSpec, PartyFile, ProtocolFile, StrategyFile, StrategyKind};
+use super::labels::preset_name;
+use super::span::join;
+use super::sweep::SWEPT_PRESETS;
+use super::validate::{Domain, fmt_num};
+
+/// Reads a field of a serde type: `None` when the file leaves it out.
+pub(crate) type Get<T> = fn(&T) -> Option<&NumberSpec>;
+/// Writes a field of a serde type (`None` removes an optional field; a required field
+/// ignores `None`).
+pub(crate) type Put<T> = fn(&mut T, Option<NumberSpec>);
+
+/// Where a field is written in the file, and how to read and replace it there.
+#[derive(Clone, Copy)]
+pub(crate) enum Slot {
+    /// A number of `[protocol]`.
+    Protocol(Get<ProtocolFile>, Put<ProtocolFile>),
+    /// A number of `[calendar]`.
+    Calendar(Get<CalendarFile>, Put<CalendarFile>),
+    /// A number of `[parties.KEY]`.
+    Party(Get<PartyFile>, Put<PartyFile>),
+    /// A constant number of `[parties.KEY]` (never a distribution, never swept).
+    PartyConstant(fn(&PartyFile) -> Option<f64>),
+    /// A number of a party's `strategy`, for the kinds listed.
+    Strategy(
+        &'static [StrategyKind],
+        Get<StrategyFile>,
+        Put<StrategyFile>,
+    ),
+    /// `strategy.preset`: a preset name or a choice of names, for the kinds listed; it
+    /// sets the kind's shape field (the entry with [`FieldDef::preset_shape`]).
+    Preset(&'static [StrategyKind]),
+    /// A strategy key that is not a number (`family`), for the kinds listed: whether the
+    /// file has it.
+    StrategyText(&'static [StrategyKind], fn(&StrategyFile) -> bool),
+}
+
+/// Where a value goes in the core negotiation.
+#[derive(Clone, Copy)]
+pub(crate) enum Set {
+    /// Into the protocol.
+    Protocol(fn(&mut Protocol, f64)),
+    /// Into the calendar (if the negotiation has one); the index is the party's side
+    /// (0 payee, 1 payer) for party fields that live in the calendar.
+    Calendar(fn(&mut Calendar, usize, f64)),
+    /// Into the party.
+    Party(fn(&mut Party, f64)),
+    /// Into the party's strategy (a kind's field; other kinds are left alone).
+    Strategy(fn(&mut StrategySpec, f64)),
+    /// Nowhere directly (`preset` sets its kind's shape field; `family` is not a number).
+    Nothing,
+}
+
+impl Set {
+    /// Write `x` into `n` (for party fields: the party on `side`). Allocates nothing.
+    pub(crate) fn apply(self, n: &mut Negotiation, side: Side, x: f64) {
+        fn party(n: &mut Negotiation, side: Side) -> &mut Party {
+            match side {
+                Side::Payee => &mut n.payee,
+                Side::Payer => &mut n.payer,
+            }
+        }
+        match self {
+            Set::Protocol(f) => f(&mut n.protocol, x),
+            Set::Calendar(f) => {
+                if let Some(c) = n.calendar.as_mut() {
+                    f(c, usize::from(side == Side::Payer), x);
+                }
+            }
+            Set::Party(f) => f(party(n, side), x),
+            Set::Strategy(f) => f(&mut party(n, side).strategy, x),
+            Set::Nothing => {}
+        }
+    }
+}
+
+/// What a field is when the file leaves it out.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Absent {
+    /// The file must give it (the serde type requires it).
+    Required,
+    /// Required unless the `[calendar]` has an `end`, which then sets it (`max_rounds`).
+    RequiredWithoutEnd,
+    /// This value.
+    Value(f64),
+    /// Nothing (an `Option` of the core type stays `None`; a strategy's shape comes from
+    /// its preset).
+    Unset,
+}
+
+/// One field of the scenario file.
+pub(crate) struct FieldDef {
+    /// The key, relative to its table (`opening`, `exponent`).
+    pub key: &'static str,
+    /// Where it is written and how to read and replace it.
+    pub slot: Slot,
+    /// Its allowed values (numbers only).
+    pub domain: Domain,
+    /// Its value when left out.
+    pub absent: Absent,
+    /// Where its value goes in the negotiation.
+    pub set: Set,
+    /// Its name in plain words (`opening ask`), after the party's name or the table's.
+    pub label: &'static str,
+    /// What it means (the docs' "meaning" column).
+    pub doc: &'static str,
+    /// More constraints for the docs, after those of the domain (may be empty).
+    pub note: &'static str,
+    /// Why it needs a `[calendar]`, if it does (an error without one; swept only with one).
+    pub needs_calendar: Option<&'static str>,
+    /// For a strategy's shape (`exponent`, `beta`): the value a preset gives it. The
+    /// shape and `preset` exclude each other.
+    pub preset_shape: Option<fn(Preset) -> f64>,
+}
+
+/// The table a field belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Scope {
+    /// `[protocol]`
+    Protocol,
+    /// `[calendar]`
+    Calendar,
+    /// `[parties.KEY]`
+    Party,
+    /// `parties.KEY.strategy`
+    Strategy,
+}
+
+impl FieldDef {
+    /// The table the field is in.
+    pub(crate) fn scope(&self) -> Scope {
+        match self.slot {
+            Slot::Protocol(..) => Scope::Protocol,
+            Slot::Calendar(..) => Scope::Calendar,
+            Slot::Party(..) | Slot::PartyConstant(_) => Scope::Party,
+            Slot::Strategy(..) | Slot::Preset(_) | Slot::StrategyText(..) => Scope::Strategy,
+        }
+    }
+
+    /// The strategy kinds that take the field (empty outside `strategy`).
+    pub(crate) fn kinds(&self) -> &'static [StrategyKind] {
+        match self.slot {
+            Slot::Strategy(kinds, ..) | Slot::Preset(kinds) | Slot::StrategyText(kinds, _) => kinds,
+            _ => &[],
+        }
+    }
+
+    /// Whether it is a number that may be a distribution (an input) and be swept.
+    pub(crate) fn is_number(&self) -> bool {
+        matches!(
+            self.slot,
+            Slot::Protocol(..) | Slot::Calendar(..) | Slot::Party(..) | Slot::Strategy(..)
+        )
+    }
+
+    /// The field's path: `protocol.max_rounds`, `parties.KEY.opening`,
+    /// `parties.KEY.strategy.exponent` (`party` is ignored outside parties).
+    pub(crate) fn path(&self, party: &str) -> String {
+        match self.scope() {
+            Scope::Protocol => join("protocol", self.key),
+            Scope::Calendar => join("calendar", self.key),
+            Scope::Party => join(&join("parties", party), self.key),
+            Scope::Strategy => join(&join(&join("parties", party), "strategy"), self.key),
+        }
+    }
+
+    /// The field's path below its party (`opening`, `strategy.exponent`).
+    fn party_relative(&self) -> Option<String> {
+        match self.scope() {
+            Scope::Party => Some(self.key.to_owned()),
+            Scope::Strategy => Some(join("strategy", self.key)),
+            Scope::Protocol | Scope::Calendar => None,
+        }
+    }
+
+    /// Whether party `p` writes this field (false for fields of other tables).
+    pub(crate) fn in_party(&self, p: &PartyFile) -> bool {
+        match self.slot {
+            Slot::Party(get, _) => get(p).is_some(),
+            Slot::PartyConstant(get) => get(p).is_some(),
+            _ => self.in_strategy(&p.strategy),
+        }
+    }
+
+    /// Whether strategy `s` writes this field (false for fields of other tables).
+    pub(crate) fn in_strategy(&self, s: &StrategyFile) -> bool {
+        match self.slot {
+            Slot::Strategy(_, get, _) => get(s).is_some(),
+            Slot::Preset(_) => s.preset.is_some(),
+            Slot::StrategyText(_, has) => has(s),
+            _ => false,
+        }
+    }
+
+    /// The number spec of a strategy field in `s` (`None` for other fields).
+    pub(crate) fn strategy_spec<'s>(&self, s: &'s StrategyFile) -> Option<&'s NumberSpec> {
+        match self.slot {
+            Slot::Strategy(_, get, _) => get(s),
+            _ => None,
+        }
+    }
+}
+
+/// The fields of a strategy kind, in table order.
+pub(crate) fn of_kind(kind: StrategyKind) -> impl Iterator<Item = &'static FieldDef> {
+    FIELDS.iter().filter(move |d| d.kinds().contains(&kind))
+}
+
+/// The fields of a scope, in table order.
+pub(crate) fn of_scope(scope: Scope) -> impl Iterator<Item = &'static FieldDef> {
+    FIELDS.iter().filter(move |d| d.scope() == scope)
+}
+
+/// The label of a field path (`parties.kr.strategy.preset`), given the display name of
+/// a party key: `Republic of Korea: negotiator type`; `None` for an unknown path.
+pub(crate) fn label(path: &str, party_name: impl Fn(&str) -> Option<String>) -> Option<String> {
+    if let Some(rest) = path.strip_prefix("protocol.") {
+        let def = of_scope(Scope::Protocol).find(|d| d.key == rest)?;
+        return Some(format!("protocol: {}", def.label));
+    }
+    if let Some(rest) = path.strip_prefix("calendar.") {
+        let def = of_scope(Scope::Calendar).find(|d| d.key == rest)?;
+        return Some(format!("calendar: {}", def.label));
+    }
+    let (key, field) = path.strip_prefix("parties.")?.split_once('.')?;
+    let def = FIELDS
+        .iter()
+        .find(|d| d.party_relative().as_deref() == Some(field))?;
+    Some(format!("{}: {}", party_name(key)?, def.label))
+}
+
+const TIME_BASED: &[StrategyKind] = &[StrategyKind::TimeBased];
+const FARATIN: &[StrategyKind] = &[StrategyKind::Faratin];
+const PRESET_KINDS: &[StrategyKind] = &[StrategyKind::TimeBased, StrategyKind::Faratin];
+
+/// Every field, in the canonical input order: protocol, calendar, then per party its
+/// own fields and its strategy's (`Scenario::input_names` follows this order).
+pub(crate) static FIELDS: &[FieldDef] = &[
+    FieldDef {
+        key: "max_rounds",
+        slot: Slot::Protocol(|p| p.max_rounds.as_ref(), |p, s| p.max_rounds = s),
+        domain: Domain::ROUNDS,
+        absent: Absent::RequiredWithoutEnd,
+        set: Set::Protocol(|p, x| p.max_rounds = x as u32),
+        label: "number of rounds",
+        doc: "at most this many rounds; each party moves once a round. With a calendar and an `end`, **`end` wins**: the rounds are those up to the end date and `max_rounds` is ignored (with a warning); with a calendar and no `end`, `max_rounds` counts every round, before and after the expiry",
+        note: "(a distribution's draws are rounded, and its whole range must lie inside)",
+        needs_calendar: None,
+        preset_shape: None,
+    },
+    FieldDef {
+        key: "breakdown_risk",
+        slot: Slot::Protocol(|p| p.breakdown_risk.as_ref(), |p, s| p.breakdown_risk = s),
+        domain: Domain::PROBABILITY,
+        absent: Absent::Value(0.0),
+        set: Set::Protocol(|p, x| p.breakdown_risk = x),
+        label: "breakdown risk",
+        doc: "chance that the talks collapse after each rejected offer",
+        note: "",
+        needs_calendar: None,
+        preset_shape: None,
+    },
+    FieldDef {
+        key: "round_months",
+        slot: Slot::Calendar(
+            |c| Some(&c.round_months),
+            |c, s| {
+                if let Some(s) = s {
+                    c.round_months = s;
+                }
+            },
+        ),
+        domain: Domain {
+            what: "a number of months between rounds > 0",
+            ..Domain::POSITIVE
+        },
+        absent: Absent::Required,
+        set: Set::Calendar(|c, _, x| c.round_months = x),
+        label: "months between rounds",
+        doc: "calendar months between rounds",
+        note: "at most 10,000 rounds up to `end` at its smallest value (an unbounded-below distribution needs `within`)",
+        needs_calendar: None,
+        preset_shape: None,
+    },
+    FieldDef {
+        key: "opening",
+        slot: Slot::Party(
+            |p| Some(&p.opening),
+            |p, s| {
+                if let Some(s) = s {
+                    p.opening = s;
+                }
+            },
+        ),
+        domain: Domain::AMOUNT,
+        absent: Absent::Required,
+        set: Set::Party(|p, x| p.opening = x),
+        label: "opening ask",
+        doc: "the best amount it asks for",
+        note: "",
+        needs_calendar: None,
+        preset_shape: None,
+    },
+    FieldDef {
+        key: "reservation",
+        slot: Slot::Party(
+            |p| Some(&p.reservation),
+            |p, s| {
+                if let Some(s) = s {
+                    p.reservation = s;
+                }
+            },
+        ),
+        domain: Domain::AMOUNT,
+        absent: Absent::Required,
+        set: Set::Party(|p, x| p.reservation = x),
+        label: "reservation",
+        doc: "the worst amount it will sign",
+        note: "",
+        needs_calendar: None,
+        preset_shape: None,
+    },
+    FieldDef {
+        key: "discount",
+        slot: Slot::Party(|p| p.discount.as_ref(), |p, s| p.discount = s),
+        domain: Domain::DISCOUNT,
+        absent: Absent::Value(1.0),
+        set: Set::Party(|p, x| p.discount = x),
+        label: "patience (discount)",
+        doc: "per-offer discount factor (patience)",
+        note: "",
+        needs_calendar: None,
+        preset_shape: None,
+    },
+    FieldDef {
+        key: "power",
+        slot: Slot::Party(|p| p.power.as_ref(), |p, s| p.power = s),
+        domain: Domain {
+            what: "a bargaining power > 0",
+            ..Domain::POSITIVE
+        },
+        absent: Absent::Value(1.0),
+        set: Set::Party(|p, x| p.power = x),
+        label: "bargaining power",
+        doc: "bargaining power (weight in the generalized Nash solution)",
+        note: "",
+        needs_calendar: None,
+        preset_shape: None,
+    },
+    FieldDef {
+        key: "ratification",
+        slot: Slot::Party(|p| p.ratification.as_ref(), |p, s| p.ratification = s),
+        domain: Domain::AMOUNT,
+        absent: Absent::Unset,
+        set: Set::Party(|p, x| p.ratification = Some(x)),
+        label: "ratification limit",
+        doc: "the worst amount its legislature ratifies; deals beyond it end \"not ratified\"",
+        note: "",
+        needs_calendar: None,
+        preset_shape: None,
+    },
+    FieldDef {
+        key: "outside_option",
+        slot: Slot::Party(|p| p.outside_option.as_ref(), |p, s| p.outside_option = s),
+        domain: Domain::AMOUNT,
+        absent: Absent::Unset,
+        set: Set::Party(|p, x| p.outside_option = Some(x)),
+        label: "outside option",
+        doc: "amount-equivalent of walking away; the better of this and `reservation` is the effective reservation",
+        note: "",
+        needs_calendar: None,
+        preset_shape: None,
+    },
+    FieldDef {
+        key: "lapse_cost",
+        slot: Slot::Party(|p| p.lapse_cost.as_ref(), |p, s| p.lapse_cost = s),
+        domain: Domain {
+            lo: 0.0,
+            lo_open: false,
+            hi: f64::INFINITY,
+            hi_open: true,
+            integer: false,
+            what: "a lapse cost per month ≥ 0",
+        },
+        absent: Absent::Value(0.0),
+        set: Set::Calendar(|c, i, x| c.lapse_cost[i] = x),
+        label: "cost of a month of lapse",
+        doc: "what a month of lapse (no agreement in force after `calendar.expiry`) costs the party, in the unit of the amount: the payer's effective reservation rises by it each month, the payee's falls",
+        note: "",
+        needs_calendar: Some("a lapse cost needs an expiry date"),
+        preset_shape: None,
+    },
+    FieldDef {
+        key: "end_game",
+        slot: Slot::PartyConstant(|p| p.end_game),
+        domain: Domain {
+            lo: 0.0,
+            lo_open: true,
+            hi: 1.0,
+            hi_open: false,
+            integer: false,
+            what: "a relative time in (0, 1]",
+        },
+        absent: Absent::Unset,
+        set: Set::Calendar(|c, i, x| c.end_game[i] = Some(x)),
+        label: "end-game acceptance from",
+        doc: "end-game acceptance (`AC_combi`): from this relative time of the rounds up to the expiry, accept an offer that is the best the other side has made so far and clears the current effective reservation",
+        note: "",
+        needs_calendar: Some("the end game runs against its expiry"),
+        preset_shape: None,
+    },
+    FieldDef {
+        key: "preset",
+        slot: Slot::Preset(PRESET_KINDS),
+        domain: Domain::AMOUNT,
+        absent: Absent::Unset,
+        set: Set::Nothing,
+        label: "negotiator type",
+        doc: "named concession speed; a `choice` gives a mix of negotiator types",
+        note: "`\"boulware\"`, `\"linear\"` or `\"conceder\"`, or `{ choice = [names], weights = [..] }`; either `preset` or the kind's shape (`exponent`, `beta`)",
+        needs_calendar: None,
+        preset_shape: None,
+    },
+    FieldDef {
+        key: "exponent",
+        slot: Slot::Strategy(TIME_BASED, |s| s.exponent.as_ref(), |s, v| s.exponent = v),
+        domain: Domain::POSITIVE,
+        absent: Absent::Unset,
+        set: Set::Strategy(|s, x| {
+            if let StrategySpec::TimeBased { exponent, .. } = s {
+                *exponent = x;
+            }
+        }),
+        label: "concession exponent",
+        doc: "aspiration exponent (NegMAS time-based concession)",
+        note: "either `preset` or `exponent`",
+        needs_calendar: None,
+        preset_shape: Some(Preset::time_based_exponent),
+    },
+    FieldDef {
+        key: "max_aspiration",
+        slot: Slot::Strategy(
+            TIME_BASED,
+            |s| s.max_aspiration.as_ref(),
+            |s, v| s.max_aspiration = v,
+        ),
+        domain: Domain::MAX_ASPIRATION,
+        absent: Absent::Value(1.0),
+        set: Set::Strategy(|s, x| {
+            if let StrategySpec::TimeBased { max_aspiration, .. } = s {
+                *max_aspiration = x;
+            }
+        }),
+        label: "maximum aspiration",
+        doc: "maximum aspiration: where the concession curve starts (NegMAS `max_aspiration`)",
+        note: "",
+        needs_calendar: None,
+        preset_shape: None,
+    },
+    FieldDef {
+        key: "eps",
+        slot: Slot::Strategy(TIME_BASED, |s| s.eps.as_ref(), |s, v| s.eps = v),
+        domain: Domain::EPS,
+        absent: Absent::Value(1e-4),
+        set: Set::Strategy(|s, x| {
+            if let StrategySpec::TimeBased { eps, .. } = s {
+                *eps = x;
+            }
+        }),
+        label: "acceptance tolerance",
+        doc: "threshold tolerance of acceptance (NegMAS `eps`)",
+        note: "",
+        needs_calendar: None,
+        preset_shape: None,
+    },
+    FieldDef {
+        key: "beta",
+        slot: Slot::Strategy(FARATIN, |s| s.beta.as_ref(), |s, v| s.beta = v),
+        domain: Domain::POSITIVE,
+        absent: Absent::Unset,
+        set: Set::Strategy(|s, x| {
+            if let StrategySpec::Faratin { beta, .. } = s {
+                *beta = x;
+            }
+        }),
+        label: "concession shape β",
+        doc: "concession shape β (Faratin–Sierra–Jennings time-dependent tactics)",
+        note: "either `preset` or `beta`",
+        needs_calendar: None,
+        preset_shape: Some(Preset::faratin_beta),
+    },
+    FieldDef {
+        key: "kappa",
+        slot: Slot::Strategy(FARATIN, |s| s.kappa.as_ref(), |s, v| s.kappa = v),
+        domain: Domain::PROBABILITY,
+        absent: Absent::Value(0.0),
+        set: Set::Strategy(|s, x| {
+            if let StrategySpec::Faratin { kappa, .. } = s {
+                *kappa = x;
+            }
+        }),
+        label: "initial concession κ",
+        doc: "initial concession κ",
+        note: "",
+        needs_calendar: None,
+        preset_shape: None,
+    },
+    FieldDef {
+        key: "family",
+        slot: Slot::StrategyText(FARATIN, |s| s.family.is_some()),
+        domain: Domain::AMOUNT,
+        absent: Absent::Unset,
+        set: Set::Nothing,
+        label: "strategy family",
+        doc: "the form of the concession curve α(t)",
+        note: "`\"polynomial\"` (the default) or `\"exponential\"`",
+        needs_calendar: None,
+        preset_shape: None,
+    },
+];
+
+/// The keys of the field table in one of the scenario's tables, in table order:
+/// `"protocol"`, `"calendar"`, `"party"` (a party's own fields) or `"strategy"`; empty for
+/// another name. For readers of the file as written (a report's list of assumptions).
+#[must_use]
+pub fn keys(table: &str) -> Vec<&'static str> {
+    let scope = match table {
+        "protocol" => Scope::Protocol,
+        "calendar" => Scope::Calendar,
+        "party" => Scope::Party,
+        "strategy" => Scope::Strategy,
+        _ => return Vec::new(),
+    };
+    of_scope(scope).map(|d| d.key).collect()
+}
+
+// The core types with placeholder numbers (0, `None`), before every field's central
+// value is written by its setter: a new number of a core type gets its placeholder here.
+
+/// A protocol with placeholder numbers.
+pub(crate) fn protocol_skeleton(first_mover: Side, grid: Option<Grid>) -> Protocol {
+    Protocol {
+        max_rounds: 1,
+        first_mover,
+        breakdown_risk: 0.0,
+        grid,
+    }
+}
+
+/// A calendar with placeholder numbers.
+pub(crate) fn calendar_skeleton(expiry_day: u32, end_day: Option<u32>) -> Calendar {
+    Calendar {
+        round_months: 1.0,
+        expiry_day,
+        end_day,
+        lapse_cost: [0.0; 2],
+        end_game: [None; 2],
+    }
+}
+
+/// A party with placeholder numbers.
+pub(crate) fn party_skeleton(side: Side, strategy: StrategySpec) -> Party {
+    Party {
+        side,
+        opening: 0.0,
+        reservation: 0.0,
+        discount: 0.0,
+        power: 0.0,
+        ratification: None,
+        outside_option: None,
+        strategy,
+    }
+}
+
+/// A strategy of `kind` with placeholder numbers (`family` only for faratin).
+pub(crate) fn strategy_skeleton(kind: StrategyKind, family: FaratinFamily) -> StrategySpec {
+    match kind {
+        StrategyKind::TimeBased => StrategySpec::TimeBased {
+            exponent: 0.0,
+            max_aspiration: 0.0,
+            eps: 0.0,
+        },
+        StrategyKind::Faratin => StrategySpec::Faratin {
+            beta: 0.0,
+            kappa: 0.0,
+            family,
+        },
+        StrategyKind::TitForTat => StrategySpec::TitForTat,
+        StrategyKind::Hardliner => StrategySpec::Hardliner,
+    }
+}
+
+/// The constraints of a domain in the docs' words: `finite`, `> 0`, `in (0, 1]`,
+/// `integers in 1 ..= 10000`.
+fn constraint(d: &Domain) -> String {
+    let (lo, hi) = (fmt_num(d.lo), fmt_num(d.hi));
+    match (d.lo.is_finite(), d.hi.is_finite()) {
+        (false, false) => "finite".to_owned(),
+        (true, false) => format!("{} {lo}", if d.lo_open { ">" } else { "≥" }),
+        (false, true) => format!("{} {hi}", if d.hi_open { "<" } else { "≤" }),
+        (true, true) if d.integer => format!("integers in {lo} ..= {hi}"),
+        (true, true) => format!(
+            "in {}{lo}, {hi}{}",
+            if d.lo_open { "(" } else { "[" },
+            if d.hi_open { ")" } else { "]" }
+        ),
+    }
+}
+
+/// One docs row of a field: type, default, constraints, meaning.
+fn row(def: &FieldDef) -> [String; 4] {
+    let ty = match def.slot {
+        Slot::Preset(_) => "string or `choice`",
+        Slot::StrategyText(..) => "string",
+        Slot::PartyConstant(_) => "number",
+        _ if def.domain.integer => "integer or distribution",
+        _ => "number or distribution",
+    };
+    let default = match def.absent {
+        Absent::Required => "required".to_owned(),
+        Absent::RequiredWithoutEnd => {
+            "required, except with a `[calendar]` that has an `end`".to_owned()
+        }
+        Absent::Value(x) => format!("`{}`", fmt_num(x)),
+        Absent::Unset => "none".to_owned(),
+    };
+    let mut parts = Vec::new();
+    if matches!(def.slot, Slot::Preset(_) | Slot::StrategyText(..)) {
+        parts.push(def.note.to_owned());
+    } else {
+        let c = constraint(&def.domain);
+        parts.push(if def.note.starts_with('(') {
+            format!("{c} {}", def.note)
+        } else if def.note.is_empty() {
+            c
+        } else {
+            format!("{c}; {}", def.note)
+        });
+    }
+    if def.needs_calendar.is_some() {
+        parts.push("needs a `[calendar]`".to_owned());
+    }
+    let mut meaning = def.doc.to_owned();
+    if let Slot::Preset(kinds) = def.slot {
+        // What each preset sets each kind's shape to.
+        for shape in FIELDS
+            .iter()
+            .filter(|d| d.kinds().iter().any(|k| kinds.contains(k)))
+        {
+            let Some(value) = shape.preset_shape else {
+                continue;
+            };
+            let values: Vec<String> = SWEPT_PRESETS
+                .iter()
+                .map(|k| {
+                    let p = k.to_core();
+                    format!("{} {}", preset_name(p), fmt_num(value(p)))
+                })
+                .collect();
+            meaning.push_str(&format!("; `{}`: {}", shape.key, values.join(", ")));
+        }
+    }
+    [ty.to_owned(), default, parts.join("; "), meaning]
+}
+
+/// The generated field tables of `docs/scenarios.md`: (block name, markdown), one block
+/// per table (`protocol`, `calendar`, `party`, `strategy`), each a complete markdown
+/// table. The docs hold each between `<!-- fields:NAME -->` and `<!-- /fields:NAME -->`.
+#[must_use]
+pub fn docs_blocks() -> Vec<(&'static str, String)> {
+    let mut out = Vec::new();
+    for (name, scope) in [
+        ("protocol", Scope::Protocol),
+        ("calendar", Scope::Calendar),
+        ("party", Scope::Party),
+        ("strategy", Scope::Strategy),
+    ] {
+        let strategy = scope == Scope::Strategy;
+        let mut md = if strategy {
+            "| key | kinds | type | default | constraints | meaning |\n|---|---|---|---|---|---|\n"
+                .to_owned()
+        } else {
+            "| key | type | default | constraints | meaning |\n|---|---|---|---|---|\n".to_owned()
+        };
+        for def in of_scope(scope) {
+            let [ty, default, constraints, meaning] = row(def);
+            let kinds = if strategy {
+                let k: Vec<String> = def
+                    .kinds()
+                    .iter()
+                    .map(|k| format!("`{}`", k.as_str()))
+                    .collect();
+                format!(" {} |", k.join(", "))
+            } else {
+                String::new()
+            };
+            md.push_str(&format!(
+                "| `{}` |{kinds} {ty} | {default} | {constraints} | {meaning} |\n",
+                def.key
+            ));
+        }
+        out.push((name, md));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    //! The derivation, field by field: a distribution on the field yields an input of its
+    //! path with its label, and `set_number` on the path moves the central value exactly
+    //! as the field's setter does.
+
+    use super::*;
+    use crate::Scenario;
+
+    /// Two distinct values of the domain (the first is a `choice`'s central value).
+    fn inside(d: &Domain) -> (f64, f64) {
+        match (d.lo.is_finite(), d.hi.is_finite()) {
+            (true, true) if d.integer => (d.lo + 1.0, d.lo + 2.0),
+            (true, true) => (d.lo + 0.25 * (d.hi - d.lo), d.lo + 0.5 * (d.hi - d.lo)),
+            (true, false) => (d.lo + 1.0, d.lo + 2.0),
+            _ => (1.0, 2.0),
+        }
+    }
+
+    /// A scenario (with a calendar) where `def` is `spec` for party `a` (or its table),
+    /// every other field at a plain value, both strategies of `kind`.
+    fn scenario_text(def: &FieldDef, spec: &str, kind: StrategyKind) -> String {
+        let line = |key: &str, plain: &str| {
+            if def.key == key {
+                format!("{key} = {spec}\n")
+            } else if plain.is_empty() {
+                String::new()
+            } else {
+                format!("{key} = {plain}\n")
+            }
+        };
+        let shape = |mine: bool| {
+            let Some(shape) = of_kind(kind).find(|d| d.preset_shape.is_some()) else {
+                return String::new();
+            };
+            if mine && (def.key == "preset" || def.key == shape.key) {
+                line(def.key, "")
+            } else {
+                "preset = \"linear\"\n".to_owned()
+            }
+        };
+        let mut others_a = String::new();
+        for other in of_kind(kind).filter(|d| d.preset_shape.is_none() && d.key != "preset") {
+            if other.key == def.key {
+                others_a.push_str(&line(def.key, ""));
+            }
+        }
+        let party = |d: &FieldDef| matches!(d.scope(), Scope::Party) && d.key == def.key;
+        let extra_a = if party(def) && !["opening", "reservation"].contains(&def.key) {
+            line(def.key, "")
+        } else {
+            String::new()
+        };
+        format!(
+            "[scenario]\nname = \"t\"\n[run]\ntrials = 20\n[protocol]\nfirst_mover = \"a\"\n{}{}\
+             [calendar]\nstart = \"2020-01-01\"\nexpiry = \"2020-06-01\"\n{}\
+             [parties.a]\nname = \"Alpha\"\nside = \"payee\"\n{}{}{}\
+             [parties.a.strategy]\nkind = \"{k}\"\n{}{}\
+             [parties.b]\nside = \"payer\"\nopening = 1\nreservation = 2\n\
+             [parties.b.strategy]\nkind = \"{k}\"\n{}",
+            line("max_rounds", "10"),
+            line("breakdown_risk", ""),
+            line("round_months", "1"),
+            line("opening", "3"),
+            line("reservation", "1.5"),
+            extra_a,
+            shape(true),
+            others_a,
+            shape(false),
+            k = kind.as_str(),
+        )
+    }
+
+    #[test]
+    fn every_field_is_an_input_with_its_label_and_a_sweep_path_with_its_setter() {
+        let mut checked = 0;
+        for def in FIELDS {
+            let is_preset = matches!(def.slot, Slot::Preset(_));
+            if !def.is_number() && !is_preset {
+                continue;
+            }
+            let kind = def
+                .kinds()
+                .first()
+                .copied()
+                .unwrap_or(StrategyKind::TimeBased);
+            let (x0, x1) = inside(&def.domain);
+            let spec = if is_preset {
+                "{ choice = [\"boulware\", \"conceder\"] }".to_owned()
+            } else {
+                format!("{{ choice = [{x0}, {x1}] }}")
+            };
+            let text = scenario_text(def, &spec, kind);
+            let base = Scenario::parse(&text, "t.toml")
+                .unwrap_or_else(|e| panic!("{}: {e}\n{text}", def.key));
+            let path = def.path("a");
+            let j = base
+                .input_names()
+                .iter()
+                .position(|n| *n == path)
+                .unwrap_or_else(|| panic!("{path} is an input of\n{text}"));
+            let owner = match def.scope() {
+                Scope::Protocol => "protocol",
+                Scope::Calendar => "calendar",
+                Scope::Party | Scope::Strategy => "Alpha",
+            };
+            assert_eq!(base.input_labels()[j], format!("{owner}: {}", def.label));
+
+            // `set_number` on the path (a sweep's, an override's) changes the central
+            // value exactly as the field's setter does.
+            let mut want = base.central();
+            let variant = if is_preset {
+                let shape = of_kind(kind)
+                    .find(|d| d.preset_shape.is_some())
+                    .expect("a kind with a preset has a shape");
+                let linear = shape.preset_shape.map_or(f64::NAN, |v| v(Preset::Linear));
+                shape.set.apply(&mut want, Side::Payee, linear);
+                assert!(base.sweep_axis(&path, "linear").is_ok());
+                base.with_overrides(&[(&path, 1.0)])
+            } else {
+                def.set.apply(&mut want, Side::Payee, x1);
+                assert!(base.check_number_path(&path).is_ok(), "{path} can be swept");
+                base.with_overrides(&[(&path, x1)])
+            }
+            .unwrap_or_else(|e| panic!("{path}: {e}"));
+            assert_ne!(
+                variant.central(),
+                base.central(),
+                "{path} moves the central value"
+            );
+            assert_eq!(variant.central(), want, "{path}");
+            checked += 1;
+        }
+        assert_eq!(checked, FIELDS.iter().filter(|d| d.is_number()).count() + 1);
+    }
+
+    #[test]
+    fn inputs_follow_the_table_order_not_the_file_order() {
+        let u = "{ uniform = [0.2, 0.4] }";
+        let text = format!(
+            "[scenario]\nname = \"t\"\n[run]\ntrials = 20\n\
+             [parties.b]\nside = \"payer\"\nlapse_cost = {u}\nreservation = {{ uniform = [2, 3] }}\nopening = 1\n\
+             [parties.b.strategy]\nkind = \"faratin\"\nkappa = {u}\nbeta = {u}\n\
+             [parties.a]\nside = \"payee\"\noutside_option = {u}\nratification = {u}\npower = {u}\n\
+             discount = {u}\nreservation = 1.5\nopening = {{ uniform = [3, 4] }}\nlapse_cost = {u}\n\
+             [parties.a.strategy]\nkind = \"time-based\"\neps = {u}\nmax_aspiration = {{ uniform = [0.5, 1] }}\n\
+             preset = {{ choice = [\"boulware\", \"linear\"] }}\n\
+             [calendar]\nround_months = {u}\nstart = \"2020-01-01\"\nexpiry = \"2020-06-01\"\n\
+             [protocol]\nbreakdown_risk = {u}\nfirst_mover = \"a\"\nmax_rounds = {{ choice = [5, 6] }}\n"
+        );
+        let s = Scenario::parse(&text, "t.toml").unwrap_or_else(|e| panic!("{e}\n{text}"));
+        let mut table_order: Vec<String> = s.number_paths().to_vec();
+        // The negotiator type sits where the table has it: before the kind's numbers.
+        let at = table_order
+            .iter()
+            .position(|p| p == "parties.a.strategy.max_aspiration")
+            .expect("a time-based party has max_aspiration");
+        table_order.insert(at, "parties.a.strategy.preset".into());
+        table_order.retain(|p| s.input_names().contains(p));
+        assert_eq!(s.input_names(), table_order);
+        let names = s.input_names();
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        assert_eq!(
+            names,
+            [
+                "protocol.max_rounds",
+                "protocol.breakdown_risk",
+                "calendar.round_months",
+                "parties.a.opening",
+                "parties.a.discount",
+                "parties.a.power",
+                "parties.a.ratification",
+                "parties.a.outside_option",
+                "parties.a.lapse_cost",
+                "parties.a.strategy.preset",
+                "parties.a.strategy.max_aspiration",
+                "parties.a.strategy.eps",
+                "parties.b.reservation",
+                "parties.b.lapse_cost",
+                "parties.b.strategy.beta",
+                "parties.b.strategy.kappa",
+            ]
+        );
+    }
+
+    #[test]
+    fn each_kind_takes_exactly_its_table_keys() {
+        for kind in [
+            StrategyKind::TimeBased,
+            StrategyKind::Faratin,
+            StrategyKind::TitForTat,
+            StrategyKind::Hardliner,
+        ] {
+            for def in of_scope(Scope::Strategy).filter(|d| !d.kinds().contains(&kind)) {
+                let value = match def.slot {
+                    Slot::Preset(_) => "\"linear\"",
+                    Slot::StrategyText(..) => "\"exponential\"",
+                    _ => "1",
+                };
+                let text = scenario_text(&FIELDS[1], "0", kind).replacen(
+                    "[parties.b.strategy]\n",
+                    &format!("[parties.b.strategy]\n{} = {value}\n", def.key),
+                    1,
+                );
+                let e = Scenario::parse(&text, "t.toml")
+                    .expect_err(def.key)
+                    .to_string();
+                assert!(
+                    e.contains(&format!(
+                        "parties.b.strategy.{}: expected only keys",
+                        def.key
+                    )),
+                    "{e}"
+                );
+            }
+        }
+    }
+}
