@@ -17,30 +17,18 @@ pub struct Assumption {
     pub uncertain: bool,
 }
 
-/// Fields of `[protocol]` and `[calendar]` shown, in order.
-const PROTOCOL: [&str; 2] = ["max_rounds", "breakdown_risk"];
-const CALENDAR: [&str; 4] = ["start", "expiry", "end", "round_months"];
-/// Fields of a party shown, in order (then its `strategy`).
-const PARTY: [&str; 8] = [
-    "opening",
-    "reservation",
-    "discount",
-    "power",
-    "ratification",
-    "outside_option",
-    "lapse_cost",
-    "end_game",
-];
-const STRATEGY: [&str; 8] = [
-    "kind",
-    "preset",
-    "exponent",
-    "max_aspiration",
-    "eps",
-    "beta",
-    "kappa",
-    "family",
-];
+/// The keys shown of a table, in order: its keys that are not numbers (dates, the
+/// strategy's kind) and then those of the scenario's field table
+/// (`bargain_scenario::field_keys`), so a new field shows up without an edit here.
+fn shown(table: &str) -> Vec<&'static str> {
+    let mut keys: Vec<&'static str> = match table {
+        "calendar" => vec!["start", "expiry", "end"],
+        "strategy" => vec!["kind"],
+        _ => Vec::new(),
+    };
+    keys.extend(crate::scenario::field_keys(table));
+    keys
+}
 
 /// The assumptions of `scenario`, read from its file text `text` (uncertain inputs
 /// first, each group in file order). An unreadable text gives no rows.
@@ -62,14 +50,14 @@ pub fn assumptions(scenario: &Scenario, text: &str) -> Vec<Assumption> {
     };
     let table = |v: Option<&toml::Value>| v.and_then(toml::Value::as_table).cloned();
     if let Some(t) = table(doc.get("protocol")) {
-        for key in PROTOCOL {
+        for key in shown("protocol") {
             if let Some(v) = t.get(key) {
                 add(format!("protocol.{key}"), v);
             }
         }
     }
     if let Some(t) = table(doc.get("calendar")) {
-        for key in CALENDAR {
+        for key in shown("calendar") {
             if let Some(v) = t.get(key) {
                 add(format!("calendar.{key}"), v);
             }
@@ -80,13 +68,13 @@ pub fn assumptions(scenario: &Scenario, text: &str) -> Vec<Assumption> {
             let Some(party) = party.as_table() else {
                 continue;
             };
-            for field in PARTY {
+            for field in shown("party") {
                 if let Some(v) = party.get(field) {
                     add(format!("parties.{key}.{field}"), v);
                 }
             }
             if let Some(strategy) = party.get("strategy").and_then(toml::Value::as_table) {
-                for field in STRATEGY {
+                for field in shown("strategy") {
                     if let Some(v) = strategy.get(field) {
                         add(format!("parties.{key}.strategy.{field}"), v);
                     }
