@@ -294,6 +294,52 @@ fn the_package_figures_quoted_in_the_readme_hold() {
     );
 }
 
+/// README, "Packages": what `scenarios/sma-2014-package.toml` says (20,000 trials, the
+/// file's seed): `nash`'s amount, term and escalator, and the agents' term.
+#[test]
+fn the_2014_package_figures_quoted_in_the_readme_hold() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let readme = std::fs::read_to_string(root.join("README.md")).expect("README.md");
+    let flat = readme.split_whitespace().collect::<Vec<_>>().join(" ");
+    let tmp = tempfile::tempdir().expect("tmp");
+    let out = tmp.path().join("pkg");
+    ok(&[
+        "run",
+        root.join("scenarios/sma-2014-package.toml")
+            .to_str()
+            .expect("p"),
+        "-q",
+        "--out",
+        out.to_str().expect("p"),
+    ]);
+    let s: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).expect("json"))
+            .expect("parse");
+    assert_eq!(s["trials"], 20000);
+    let f = |v: &Value| v.as_f64().expect("number");
+    let nash = &s["models"]["nash"];
+    let (amount, term) = (&nash["issues"]["amount"], &nash["issues"]["term"]);
+    let counts = &nash["issues"]["escalation"]["counts"];
+    let quoted = format!(
+        "`nash` puts the deal at a median ₩{:.3}tn (p05–p95 {:.3}–{:.3}) for a median **{}-year** term (mean {:.2}) with the CPI-capped escalator in {:.0}% of trials",
+        f(&amount["p50"]),
+        f(&amount["p05"]),
+        f(&amount["p95"]),
+        f(&term["p50"]),
+        f(&term["mean"]),
+        100.0 * f(&counts["cpi-cap-4"]) / f(&nash["deals"]),
+    );
+    assert!(flat.contains(&quoted), "README should say: {quoted}");
+    let agents = &s["models"]["agents"]["issues"]["term"];
+    let quoted = format!(
+        "the `agents` spread the term over {}–{} years (median {})",
+        f(&agents["p05"]),
+        f(&agents["p95"]),
+        f(&agents["p50"]),
+    );
+    assert!(flat.contains(&quoted), "README should say: {quoted}");
+}
+
 /// README, "Backtest": the percentile table quotes the committed report
 /// `docs/backtest/backtest.json` (each observed amount's percentile and each model's
 /// agreement rate, rounded to whole percents).
