@@ -340,6 +340,53 @@ fn the_2014_package_figures_quoted_in_the_readme_hold() {
     assert!(flat.contains(&quoted), "README should say: {quoted}");
 }
 
+/// README, "Backtest": the sentence on `sma-2014-package` quotes the committed report
+/// (probabilities of the observed term and escalator per model, the amount in every 50%
+/// interval).
+#[test]
+fn the_2014_package_backtest_sentence_quotes_the_committed_report() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let readme = std::fs::read_to_string(root.join("README.md")).expect("README.md");
+    let flat = readme.split_whitespace().collect::<Vec<_>>().join(" ");
+    let b: Value = serde_json::from_str(
+        &std::fs::read_to_string(root.join("docs/backtest/backtest.json")).expect("report"),
+    )
+    .expect("json");
+    let p = b["packages"]
+        .as_array()
+        .expect("packages")
+        .iter()
+        .find(|p| p["name"] == "sma-2014-package")
+        .expect("sma-2014-package in the committed report");
+    let models = ["agents", "nash", "kalai-smorodinsky", "max-welfare"];
+    let issue = |m: &str, key: &str| -> Value {
+        p["models"][m]["issues"]
+            .as_array()
+            .expect("issues")
+            .iter()
+            .find(|i| i["issue"] == key)
+            .cloned()
+            .expect("issue")
+    };
+    let prob =
+        |m: &str, key: &str| format!("{:.2}", issue(m, key)["probability"].as_f64().expect("p"));
+    let quoted = format!(
+        "the probability of the observed term (5 years) is {} (agents), {} (nash), {} (kalai-smorodinsky) and {} (max-welfare), of the observed escalator (CPI capped at 4%) {}, {}, {} and {}, and the observed amount lies inside every model's 50% interval",
+        prob(models[0], "term"),
+        prob(models[1], "term"),
+        prob(models[2], "term"),
+        prob(models[3], "term"),
+        prob(models[0], "escalation"),
+        prob(models[1], "escalation"),
+        prob(models[2], "escalation"),
+        prob(models[3], "escalation"),
+    );
+    assert!(flat.contains(&quoted), "README should say: {quoted}");
+    for m in models {
+        assert_eq!(issue(m, "amount")["in_50"], true, "{m}");
+    }
+}
+
 /// README, "Backtest": the percentile table quotes the committed report
 /// `docs/backtest/backtest.json` (each observed amount's percentile and each model's
 /// agreement rate, rounded to whole percents).
