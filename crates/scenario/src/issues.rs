@@ -23,11 +23,9 @@ use serde::{Deserialize, Deserializer};
 
 use crate::dist::Dist;
 use crate::error::{Diagnostic, ScenarioError, suggest};
-use crate::file::{
-    MetaFile, NumberSpec, PresetSpec, RunFile, SamplerKey, StrategyFile, StrategyKind,
-};
+use crate::file::{MetaFile, NumberSpec, PresetSpec, RunFile, StrategyFile, StrategyKind};
 use crate::span::{Doc, index, join};
-use crate::validate::{Checker, DEFAULT_TRIALS, Domain, MAX_TRIALS, Param, fmt_num};
+use crate::validate::{Checker, Domain, Param, fmt_num};
 use crate::{SampleCtx, Sampler};
 
 /// Tolerance on the sum of the central weights.
@@ -665,67 +663,26 @@ impl<'d, 'a> Compiler<'d, 'a> {
     }
 
     fn run(&mut self, r: &RunFile) -> Option<PackageRun> {
-        let trials = r.trials.unwrap_or(DEFAULT_TRIALS);
-        let mut ok = true;
-        if !(1..=MAX_TRIALS).contains(&trials) {
-            self.c.error(
-                "run.trials",
-                format!("expected trials in 1..=1000000000000, found {trials}"),
-            );
-            ok = false;
-        }
-        let names = r.models.clone().unwrap_or_else(|| vec!["agents".into()]);
-        if names.is_empty() {
-            self.c.error(
-                "run.models",
-                "expected at least one model, found an empty list",
-            );
-            ok = false;
-        }
-        let mut models = Vec::new();
-        for (i, name) in names.iter().enumerate() {
-            let p = index("run.models", i);
-            match PackageModel::from_name(name) {
-                Some(m) if models.contains(&m) => {
-                    self.c.error(
-                        &p,
-                        format!("expected each model once, found `{name}` twice"),
-                    );
-                    ok = false;
-                }
-                Some(m) => models.push(m),
-                None => {
-                    let all: Vec<&str> = PackageModel::ALL.iter().map(|m| m.as_str()).collect();
-                    let hint = match suggest(name, all.iter().copied()) {
-                        Some(s) => format!(" (did you mean `{s}`?)"),
-                        None if bargain_core::Model::from_name(name).is_some() => {
-                            " (it has no meaning on packages yet)".into()
-                        }
-                        None => String::new(),
-                    };
-                    let list = all
-                        .iter()
-                        .map(|m| format!("`{m}`"))
-                        .collect::<Vec<_>>()
-                        .join(", ");
-                    self.c.error(
-                        &p,
-                        format!(
-                            "expected one of {list} for a package scenario, found `{name}`{hint}"
-                        ),
-                    );
-                    ok = false;
-                }
+        let names: Vec<&str> = PackageModel::ALL.iter().map(|m| m.as_str()).collect();
+        let why_not = |name: &str| {
+            if bargain_core::Model::from_name(name).is_some() {
+                " (it has no meaning on packages yet)".to_owned()
+            } else {
+                String::new()
             }
-        }
-        ok.then(|| PackageRun {
+        };
+        let (trials, seed, models, sampler) = self.c.run_settings(
+            r,
+            &names,
+            PackageModel::from_name,
+            why_not,
+            " for a package scenario",
+        )?;
+        Some(PackageRun {
             trials,
-            seed: r.seed.unwrap_or(0),
+            seed,
             models,
-            sampler: match r.sampler {
-                Some(SamplerKey::LatinHypercube) => Sampler::LatinHypercube,
-                _ => Sampler::MonteCarlo,
-            },
+            sampler,
         })
     }
 

@@ -14,8 +14,8 @@ use super::fields::{self, Absent, FieldDef, Scope, Slot};
 use super::dist::{Choice, Continuous, Dist, Shape};
 use super::error::{Diagnostic, suggest};
 use super::file::{
-    CalendarFile, DistTable, FamilyKey, GridFile, NumberSpec, PartyFile, PresetSpec, SamplerKey,
-    ScenarioFile, SideKey, StrategyFile,
+    CalendarFile, DistTable, FamilyKey, GridFile, NumberSpec, PartyFile, PresetSpec, RunFile,
+    SamplerKey, ScenarioFile, SideKey, StrategyFile,
 };
 use super::sample::{Input, Plan, Target};
 use super::span::{Doc, index, join};
@@ -979,7 +979,30 @@ impl<'d, 'a> Checker<'d, 'a> {
     }
 
     fn run(&mut self, f: &ScenarioFile) -> Option<RunSpec> {
-        let trials = f.run.trials.unwrap_or(DEFAULT_TRIALS);
+        let names: Vec<&str> = Model::ALL.iter().map(|m| m.as_str()).collect();
+        let (trials, seed, models, sampler) =
+            self.run_settings(&f.run, &names, Model::from_name, |_| String::new(), "")?;
+        Some(RunSpec {
+            trials,
+            seed,
+            models,
+            sampler,
+        })
+    }
+
+    /// `[run]` checked: the trial count, the seed, the sampler and the models, each named
+    /// once among `names` (`parse` gives the model of a name; `why_not` explains an
+    /// unknown name that has no close match; `context` follows the list of names in the
+    /// error). One checker for one-issue and package scenarios.
+    pub(crate) fn run_settings<M: PartialEq>(
+        &mut self,
+        r: &RunFile,
+        names: &[&str],
+        parse: impl Fn(&str) -> Option<M>,
+        why_not: impl Fn(&str) -> String,
+        context: &str,
+    ) -> Option<(u64, u64, Vec<M>, Sampler)> {
+        let trials = r.trials.unwrap_or(DEFAULT_TRIALS);
         let mut ok = true;
         if !(1..=MAX_TRIALS).contains(&trials) {
             self.error(
@@ -988,12 +1011,8 @@ impl<'d, 'a> Checker<'d, 'a> {
             );
             ok = false;
         }
-        let names = f
-            .run
-            .models
-            .clone()
-            .unwrap_or_else(|| vec!["agents".into()]);
-        if names.is_empty() {
+        let given = r.models.clone().unwrap_or_else(|| vec!["agents".into()]);
+        if given.is_empty() {
             self.error(
                 "run.models",
                 "expected at least one model, found an empty list",
@@ -1001,9 +1020,9 @@ impl<'d, 'a> Checker<'d, 'a> {
             ok = false;
         }
         let mut models = Vec::new();
-        for (i, name) in names.iter().enumerate() {
+        for (i, name) in given.iter().enumerate() {
             let p = index("run.models", i);
-            match Model::from_name(name) {
+            match parse(name) {
                 Some(m) if models.contains(&m) => {
                     self.error(
                         &p,
@@ -1013,29 +1032,26 @@ impl<'d, 'a> Checker<'d, 'a> {
                 }
                 Some(m) => models.push(m),
                 None => {
-                    let all: Vec<&str> = Model::ALL.iter().map(|m| m.as_str()).collect();
-                    let hint = suggest(name, all.iter().copied())
-                        .map(|s| format!(" (did you mean `{s}`?)"))
-                        .unwrap_or_default();
-                    let list = all
+                    let hint = suggest(name, names.iter().copied())
+                        .map_or_else(|| why_not(name), |s| format!(" (did you mean `{s}`?)"));
+                    let list = names
                         .iter()
                         .map(|m| format!("`{m}`"))
                         .collect::<Vec<_>>()
                         .join(", ");
-                    self.error(&p, format!("expected one of {list}, found `{name}`{hint}"));
+                    self.error(
+                        &p,
+                        format!("expected one of {list}{context}, found `{name}`{hint}"),
+                    );
                     ok = false;
                 }
             }
         }
-        ok.then_some(RunSpec {
-            trials,
-            seed: f.run.seed.unwrap_or(0),
-            models,
-            sampler: match f.run.sampler {
-                Some(SamplerKey::LatinHypercube) => Sampler::LatinHypercube,
-                _ => Sampler::MonteCarlo,
-            },
-        })
+        let sampler = match r.sampler {
+            Some(SamplerKey::LatinHypercube) => Sampler::LatinHypercube,
+            _ => Sampler::MonteCarlo,
+        };
+        ok.then(|| (trials, r.seed.unwrap_or(0), models, sampler))
     }
 
     /// Reject control characters (and the XML-invalid U+FFFE, U+FFFF) in text that
