@@ -665,11 +665,8 @@ impl Figure for Dance<'_> {
             .margin(top as u32, 0, 0, 0)
             .split_horizontally(w as i32 - legend_w);
         let mut entries = Vec::new();
-        for k in 0..2 {
-            entries.push((
-                Swatch::Line(PARTY_COLORS[k]),
-                format!("{} ({}) offers", r.party_names[k], d.kinds[k]),
-            ));
+        for ((color, name), kind) in PARTY_COLORS.iter().zip(r.party_names).zip(&d.kinds) {
+            entries.push((Swatch::Line(*color), format!("{name} ({kind}) offers")));
         }
         entries.push((Swatch::Ring(INK), "agreement".to_string()));
         entries.push((Swatch::Line(MUTED), "Pareto frontier".to_string()));
