@@ -48,7 +48,39 @@ fn negotiating_and_solving_packages_allocates_nothing() {
         deals += usize::from(frontier.kalai_smorodinsky(ra, rb).is_some());
         deals += usize::from(frontier.max_welfare(ra, rb).is_some());
     }
+    let tactic_deals = every_package_tactic(&sa, &sb);
     let after = ALLOCATIONS.load(Ordering::SeqCst);
     assert_eq!(after - before, 0, "allocations on the package hot path");
     assert!(deals > 100);
+    assert!(tactic_deals > 100, "{tactic_deals}");
+}
+
+/// Every pair of package tactics over 100 negotiations, from profiles sorted beforehand;
+/// the number of deals. Run inside the one test (the allocation counter is global, so
+/// a second test running in parallel would be counted).
+fn every_package_tactic(sa: &SortedOutcomes, sb: &SortedOutcomes) -> usize {
+    use bargain_core::package::tactics::Tactic;
+    use bargain_core::strategy::FaratinFamily;
+    let tactics = [
+        Tactic::default(),
+        Tactic::Faratin {
+            beta: 0.5,
+            kappa: 0.1,
+            family: FaratinFamily::Exponential,
+        },
+        Tactic::TitForTat,
+        Tactic::Hardliner,
+    ];
+    let mut deals = 0;
+    for k in 0..100u32 {
+        let (ra, rb) = (f64::from(k % 10) / 20.0, f64::from(k % 7) / 14.0);
+        for a in &tactics {
+            for b in &tactics {
+                let n = 10 + k % 50;
+                deals +=
+                    usize::from(negotiate(a.build(sa, ra, n), b.build(sb, rb, n), None).is_some());
+            }
+        }
+    }
+    deals
 }

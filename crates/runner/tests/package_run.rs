@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use bargain_core::package::aspiration::{AspirationNegotiator, negotiate};
 use bargain_core::package::sorted::SortedOutcomes;
+use bargain_core::package::tactics::Tactic;
 use bargain_runner::scenario::issues::PackageScenario;
 use common::{bargain, ok};
 use serde_json::Value;
@@ -84,9 +85,12 @@ fn genius_trade_run_matches_core() {
     let [a, b] = &t.parties;
     let sa = SortedOutcomes::new(s.space(), &a.preferences).unwrap();
     let sb = SortedOutcomes::new(s.space(), &b.preferences).unwrap();
+    let (Tactic::TimeBased(ca), Tactic::TimeBased(cb)) = (a.tactic, b.tactic) else {
+        panic!("imported GENIUS parties are time-based");
+    };
     let d = negotiate(
-        AspirationNegotiator::new(&sa, a.preferences.reservation, t.max_rounds, a.aspiration),
-        AspirationNegotiator::new(&sb, b.preferences.reservation, t.max_rounds, b.aspiration),
+        AspirationNegotiator::new(&sa, a.preferences.reservation, t.max_rounds, ca),
+        AspirationNegotiator::new(&sb, b.preferences.reservation, t.max_rounds, cb),
         None,
     )
     .expect("a deal");
@@ -293,4 +297,54 @@ fn the_shipped_sma_2019_package_runs() {
     assert!(sum("max-welfare") >= sum("nash") - 1e-12);
     assert!(sum("max-welfare") >= sum("kalai-smorodinsky") - 1e-12);
     let _ = std::fs::remove_dir_all(out);
+}
+
+/// A package file with a Faratin and a hardliner party runs; its report has the
+/// negotiation dance in utility space, whose first trial's offers are the ones
+/// `bargain replay --model agents` prints (one filled marker per offer, in each party's
+/// colour), and the HTML page shows it.
+#[test]
+fn faratin_and_hardliner_run_and_dance() {
+    let file =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/packages/faratin-hardliner.toml");
+    let file = file.display().to_string();
+    let checked = ok(&["validate", &file]);
+    assert!(String::from_utf8_lossy(&checked.stdout).starts_with("ok: "));
+    let dir = tmp("dance");
+    let rep = dir.join("rep");
+    ok(&["run", &file, "--out", &rep.display().to_string(), "--quiet"]);
+    let summary = common::json(&rep.join("summary.json"));
+    let agents = &summary["models"]["agents"];
+    // The hardliner (seller) never moves: every deal is at its best package.
+    assert!(agents["deals"].as_u64().unwrap() > 0, "{agents}");
+    assert_eq!(agents["issues"]["price"]["min"].as_f64(), Some(20.0));
+    assert_eq!(agents["issues"]["delivery"]["min"].as_f64(), Some(6.0));
+    let seller = agents["utility"]["seller"].as_f64().unwrap();
+    assert!((seller - 1.0).abs() < 1e-12, "{seller}");
+    for f in ["dance.svg", "dance.png"] {
+        assert!(rep.join(f).is_file(), "{f}");
+    }
+    let svg = std::fs::read_to_string(rep.join("dance.svg")).unwrap();
+    assert!(svg.contains("negotiation dance in utility space"));
+    assert!(svg.contains("Seller (hardliner) offers") && svg.contains("Buyer (faratin) offers"));
+    let replay = ok(&[
+        "replay", &file, "--trial", "0", "--model", "agents", "--json",
+    ]);
+    let v: Value = serde_json::from_slice(&replay.stdout).unwrap();
+    let offers = v["offers"].as_array().unwrap();
+    // Trial 0 is drawn in the parties' full colours (#0072B2 first, #D55E00 second).
+    for (key, colour) in [("seller", "#0072B2"), ("buyer", "#D55E00")] {
+        let want = offers.iter().filter(|o| o["by"] == key).count();
+        let got = svg
+            .match_indices("<circle")
+            .filter(|(i, _)| {
+                let tag = &svg[*i..svg[*i..].find('>').map_or(svg.len(), |e| i + e)];
+                tag.contains(&format!("fill=\"{colour}\""))
+            })
+            .count();
+        assert!(want > 0);
+        assert_eq!(got, want, "{key}: one marker per offer");
+    }
+    let html = std::fs::read_to_string(rep.join("report.html")).unwrap();
+    assert!(html.contains("<code>dance.svg</code>") && html.contains("negotiation dance"));
 }

@@ -178,13 +178,13 @@ fn package_reports_parse_and_name_every_model_and_issue() {
             "--out",
             out.to_str().expect("p"),
         ]);
-        for stem in ["issues", "heatmap", "utility"] {
+        for stem in ["issues", "heatmap", "utility", "dance"] {
             for ext in ["svg", "png"] {
                 let f = out.join(format!("{stem}.{ext}"));
                 assert!(f.is_file(), "{} missing", f.display());
             }
         }
-        assert_eq!(check(&out), 3, "{}", out.display());
+        assert_eq!(check(&out), 4, "{}", out.display());
         let html = std::fs::read_to_string(out.join("report.html")).expect("html");
         let summary: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).expect("s"))

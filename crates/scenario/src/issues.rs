@@ -16,6 +16,8 @@ use std::path::Path;
 use bargain_core::package::aspiration::Aspiration;
 use bargain_core::package::preferences::{LinearAdditive, Preferences, ValueFunction};
 use bargain_core::package::space::{Issue, IssueKind, OutcomeSpace};
+use bargain_core::package::tactics::Tactic;
+use bargain_core::strategy::{FaratinFamily, Preset};
 use rand_xoshiro::Xoshiro256PlusPlus;
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::de::{self, IgnoredAny, MapAccess, Visitor};
@@ -23,7 +25,9 @@ use serde::{Deserialize, Deserializer};
 
 use crate::dist::Dist;
 use crate::error::{Diagnostic, ScenarioError, suggest};
-use crate::file::{MetaFile, NumberSpec, PresetSpec, RunFile, StrategyFile, StrategyKind};
+use crate::file::{
+    FamilyKey, MetaFile, NumberSpec, PresetSpec, RunFile, StrategyFile, StrategyKind,
+};
 use crate::span::{Doc, index, join};
 use crate::validate::{Checker, Domain, Param, fmt_num};
 use crate::{SampleCtx, Sampler};
@@ -329,7 +333,8 @@ impl<'de> Deserialize<'de> for ValueFnFile {
 /// A model that runs on packages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PackageModel {
-    /// Alternating offers with the parties' time-based (aspiration) negotiators.
+    /// Alternating offers between the parties' negotiators (`strategy`: time-based,
+    /// faratin, tit-for-tat or hardliner).
     Agents,
     /// Generalized Nash on the Pareto frontier (disagreement at the reservations).
     Nash,
@@ -386,8 +391,8 @@ pub struct PackageParty {
     pub preferences: Preferences,
     /// Bargaining power (> 0) for the generalized Nash solution.
     pub power: f64,
-    /// The time-based negotiator's aspiration curve.
-    pub aspiration: Aspiration,
+    /// The party's negotiator for the `agents` model (`strategy`).
+    pub tactic: Tactic,
 }
 
 /// Everything one trial of a package scenario needs besides the outcome space.
@@ -405,10 +410,12 @@ enum Target {
     MaxRounds,
     Discount(usize),
     Power(usize),
-    /// Index into the input's preset list.
+    /// Index into the input's preset list (an exponent or a β).
     Preset(usize),
-    Exponent(usize),
+    /// A time-based exponent or a Faratin β.
+    Shape(usize),
     MaxAspiration(usize),
+    Kappa(usize),
     Reservation(usize),
     Weight(usize, usize),
     /// Party, issue, point.
@@ -570,12 +577,21 @@ fn apply(t: &mut PackageTrial, input: &PkgInput, x: f64) {
         Target::Discount(i) => t.parties[i].preferences.discount = x,
         Target::Power(i) => t.parties[i].power = x,
         Target::Preset(i) => {
-            if let Some(e) = input.presets.get(x as usize) {
-                t.parties[i].aspiration.exponent = *e;
+            if let Some(&v) = input.presets.get(x as usize) {
+                set_shape(&mut t.parties[i].tactic, v);
             }
         }
-        Target::Exponent(i) => t.parties[i].aspiration.exponent = x,
-        Target::MaxAspiration(i) => t.parties[i].aspiration.max_aspiration = x,
+        Target::Shape(i) => set_shape(&mut t.parties[i].tactic, x),
+        Target::MaxAspiration(i) => {
+            if let Tactic::TimeBased(a) = &mut t.parties[i].tactic {
+                a.max_aspiration = x;
+            }
+        }
+        Target::Kappa(i) => {
+            if let Tactic::Faratin { kappa, .. } = &mut t.parties[i].tactic {
+                *kappa = x;
+            }
+        }
         Target::Reservation(i) => t.parties[i].preferences.reservation = x,
         Target::Weight(i, j) => t.parties[i].preferences.utility.weights[j] = x,
         Target::PointY(i, j, k) => {
@@ -588,6 +604,15 @@ fn apply(t: &mut PackageTrial, input: &PkgInput, x: f64) {
                 v[k] = x;
             }
         }
+    }
+}
+
+/// Set the shape of a tactic: a time-based exponent or a Faratin β.
+fn set_shape(tactic: &mut Tactic, x: f64) {
+    match tactic {
+        Tactic::TimeBased(a) => a.exponent = x,
+        Tactic::Faratin { beta, .. } => *beta = x,
+        Tactic::TitForTat | Tactic::Hardliner => {}
     }
 }
 
@@ -845,48 +870,77 @@ impl<'d, 'a> Compiler<'d, 'a> {
         }
     }
 
-    fn strategy(&mut self, path: &str, s: &StrategyFile, i: usize) -> Option<Aspiration> {
-        if s.kind != StrategyKind::TimeBased {
-            self.c.error(
-                &join(path, "kind"),
-                format!(
-                    "expected `time-based` (the only strategy on packages yet), found `{}`",
-                    s.kind.as_str()
-                ),
-            );
-            return None;
-        }
+    /// A party's package negotiator: the keys of the one-issue kinds (`time-based`:
+    /// `preset` or `exponent`, `max_aspiration`; `faratin`: `preset` or `beta`, `kappa`,
+    /// `family`; `tit-for-tat`, `hardliner`: none). A `preset` may be a `choice`.
+    fn strategy(&mut self, path: &str, s: &StrategyFile, i: usize) -> Option<Tactic> {
+        let kind = s.kind;
+        let allowed: &[&str] = match kind {
+            StrategyKind::TimeBased => &["preset", "exponent", "max_aspiration"],
+            StrategyKind::Faratin => &["preset", "beta", "kappa", "family"],
+            StrategyKind::TitForTat | StrategyKind::Hardliner => &[],
+        };
+        let mut ok = true;
         for (k, present) in [
+            ("preset", s.preset.is_some()),
+            ("exponent", s.exponent.is_some()),
+            ("max_aspiration", s.max_aspiration.is_some()),
             ("eps", s.eps.is_some()),
             ("beta", s.beta.is_some()),
             ("kappa", s.kappa.is_some()),
             ("family", s.family.is_some()),
         ] {
-            if present {
+            if present && !allowed.contains(&k) {
+                let takes = if allowed.is_empty() {
+                    "takes no other keys".to_owned()
+                } else {
+                    format!(
+                        "takes {}",
+                        allowed
+                            .iter()
+                            .map(|k| format!("`{k}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                };
                 self.c.error(
                     &join(path, k),
-                    format!("expected only `preset`, `exponent` and `max_aspiration` for a time-based negotiator on packages, found `{k}`"),
+                    format!(
+                        "expected only keys of kind `{}` on packages (it {takes}), found `{k}`",
+                        kind.as_str()
+                    ),
                 );
-                return None;
+                ok = false;
             }
         }
-        let mut a = Aspiration::default();
-        match (&s.preset, &s.exponent) {
+        if !ok {
+            return None;
+        }
+        let (shape_key, shape_spec, to_shape): (_, _, fn(Preset) -> f64) = match kind {
+            StrategyKind::TimeBased => ("exponent", &s.exponent, Preset::time_based_exponent),
+            StrategyKind::Faratin => ("beta", &s.beta, Preset::faratin_beta),
+            StrategyKind::TitForTat => return Some(Tactic::TitForTat),
+            StrategyKind::Hardliner => return Some(Tactic::Hardliner),
+        };
+        let shape = match (&s.preset, shape_spec) {
             (Some(_), Some(_)) => {
                 self.c.error(
-                    &join(path, "exponent"),
-                    "expected either `preset` or `exponent`, found both",
+                    &join(path, shape_key),
+                    format!("expected either `preset` or `{shape_key}`, found both"),
                 );
                 return None;
             }
             (None, None) => {
                 self.c.error(
                     path,
-                    "expected `preset` or `exponent` for kind `time-based`, found neither",
+                    format!(
+                        "expected `preset` or `{shape_key}` for kind `{}`, found neither",
+                        kind.as_str()
+                    ),
                 );
                 return None;
             }
-            (Some(PresetSpec::Fixed(k)), None) => a.exponent = k.to_core().time_based_exponent(),
+            (Some(PresetSpec::Fixed(k)), None) => to_shape(k.to_core()),
             (Some(PresetSpec::Choice(ch)), None) => {
                 let p = join(path, "preset");
                 if ch.choice.is_empty() {
@@ -897,11 +951,7 @@ impl<'d, 'a> Compiler<'d, 'a> {
                     return None;
                 }
                 let w = self.c.weights(&p, ch.weights.as_deref(), ch.choice.len())?;
-                let presets: Vec<f64> = ch
-                    .choice
-                    .iter()
-                    .map(|k| k.to_core().time_based_exponent())
-                    .collect();
+                let presets: Vec<f64> = ch.choice.iter().map(|k| to_shape(k.to_core())).collect();
                 let values = (0..presets.len()).map(|i| i as f64).collect();
                 let Some(dist) = crate::dist::Choice::new(values, &w) else {
                     self.c.error(
@@ -910,7 +960,7 @@ impl<'d, 'a> Compiler<'d, 'a> {
                     );
                     return None;
                 };
-                a.exponent = presets[dist.mode_index()];
+                let central = presets[dist.mode_index()];
                 self.inputs.push(PkgInput {
                     name: p,
                     dist: Dist::Choice(dist),
@@ -918,16 +968,37 @@ impl<'d, 'a> Compiler<'d, 'a> {
                     integer: true,
                     presets,
                 });
+                central
             }
-            (None, Some(e)) => {
-                a.exponent = self.num(
-                    &join(path, "exponent"),
-                    e,
-                    Domain::POSITIVE,
-                    Target::Exponent(i),
-                )?;
-            }
+            (None, Some(e)) => self.num(
+                &join(path, shape_key),
+                e,
+                Domain::POSITIVE,
+                Target::Shape(i),
+            )?,
+        };
+        if kind == StrategyKind::Faratin {
+            let kappa = self.opt(
+                &join(path, "kappa"),
+                s.kappa.as_ref(),
+                Domain::PROBABILITY,
+                Target::Kappa(i),
+                0.0,
+            )?;
+            let family = match s.family {
+                Some(FamilyKey::Exponential) => FaratinFamily::Exponential,
+                _ => FaratinFamily::Polynomial,
+            };
+            return Some(Tactic::Faratin {
+                beta: shape,
+                kappa,
+                family,
+            });
         }
+        let mut a = Aspiration {
+            exponent: shape,
+            ..Aspiration::default()
+        };
         if let Some(m) = &s.max_aspiration {
             a.max_aspiration = self.num(
                 &join(path, "max_aspiration"),
@@ -936,7 +1007,7 @@ impl<'d, 'a> Compiler<'d, 'a> {
                 Target::MaxAspiration(i),
             )?;
         }
-        Some(a)
+        Some(Tactic::TimeBased(a))
     }
 
     /// The value function of issue `j` for party `i`.
@@ -1115,7 +1186,7 @@ impl<'d, 'a> Compiler<'d, 'a> {
             Target::Power(i),
             1.0,
         );
-        let aspiration = self.strategy(&at("strategy"), &f.strategy, i);
+        let tactic = self.strategy(&at("strategy"), &f.strategy, i);
         let u = &f.utility;
         let up = at("utility");
         let reservation = self.opt(
@@ -1227,7 +1298,7 @@ impl<'d, 'a> Compiler<'d, 'a> {
                 discount: discount?,
             },
             power: power?,
-            aspiration: aspiration?,
+            tactic: tactic?,
         })
     }
 

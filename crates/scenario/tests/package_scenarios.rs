@@ -1,8 +1,11 @@
 //! Package scenarios (`[issues]`): parsing, located validation errors, sampling.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use bargain_core::package::aspiration::Aspiration;
 use bargain_core::package::preferences::{UtilityTable, ValueFunction};
 use bargain_core::package::space::Value;
+use bargain_core::package::tactics::Tactic;
+use bargain_core::strategy::FaratinFamily;
 use bargain_scenario::issues::{PackageModel, PackageScenario};
 use bargain_scenario::{SampleCtx, Scenario};
 
@@ -75,7 +78,13 @@ fn the_issue_example_parses_and_compiles() {
     assert_eq!(us.power, 1.5);
     assert!((us.preferences.utility.weights[0] - 0.6).abs() < 1e-12);
     assert!((us.preferences.reservation - 0.35).abs() < 1e-12);
-    assert_eq!(us.aspiration.exponent, 4.0);
+    assert_eq!(
+        us.tactic,
+        Tactic::TimeBased(Aspiration {
+            exponent: 4.0,
+            ..Aspiration::default()
+        })
+    );
     assert_eq!(
         c.parties[1].preferences.utility.values[2],
         ValueFunction::Table(vec![1.0, 0.5, 0.0])
@@ -228,9 +237,33 @@ fn bad_files_name_line_column_and_field() {
     );
     bad(
         "kind = \"time-based\", preset = \"boulware\" }",
-        "kind = \"tit-for-tat\" }",
-        "29:21: parties.kr.strategy.kind",
-        "expected `time-based` (the only strategy on packages yet), found `tit-for-tat`",
+        "kind = \"tit-for-tat\", preset = \"boulware\" }",
+        "29:45: parties.kr.strategy.preset",
+        "expected only keys of kind `tit-for-tat` on packages (it takes no other keys), found `preset`",
+    );
+    bad(
+        "kind = \"time-based\", preset = \"boulware\" }",
+        "kind = \"faratin\", preset = \"boulware\", eps = 0.1 }",
+        "29:59: parties.kr.strategy.eps",
+        "expected only keys of kind `faratin` on packages (it takes `preset`, `beta`, `kappa`, `family`), found `eps`",
+    );
+    bad(
+        "kind = \"time-based\", preset = \"boulware\" }",
+        "kind = \"faratin\", preset = \"boulware\", beta = 2 }",
+        "29:60: parties.kr.strategy.beta",
+        "expected either `preset` or `beta`, found both",
+    );
+    bad(
+        "kind = \"time-based\", preset = \"boulware\" }",
+        "kind = \"faratin\", beta = 2, kappa = 1.5 }",
+        "29:50: parties.kr.strategy.kappa",
+        "expected a probability in [0, 1], found 1.5",
+    );
+    bad(
+        "kind = \"time-based\", preset = \"boulware\" }",
+        "kind = \"faratin\" }",
+        "29:12: parties.kr.strategy",
+        "expected `preset` or `beta` for kind `faratin`, found neither",
     );
     bad(
         "[issues.term]\nkind = \"integer\"",
@@ -383,4 +416,70 @@ fn bad_observed_values_are_located() {
         e.contains("observed.date: expected a date of the form YYYY-MM-DD"),
         "{e}"
     );
+}
+
+/// Every one-issue strategy kind works on packages, with the one-issue keys; a Faratin
+/// preset `choice` draws β per trial.
+#[test]
+fn every_strategy_kind_works_on_packages() {
+    // Both parties' lines (kr's first in the file, then us's).
+    let line = "strategy = { kind = \"time-based\", preset = \"boulware\" }";
+    assert_eq!(GOOD.matches(line).count(), 2);
+    let with = |a: &str, b: &str| {
+        let text = GOOD.replacen(line, b, 1).replacen(line, a, 1);
+        PackageScenario::parse(&text, "kinds.toml").unwrap()
+    };
+    let s = with(
+        "strategy = { kind = \"faratin\", beta = 0.5, kappa = 0.1, family = \"exponential\" }",
+        "strategy = { kind = \"hardliner\" }",
+    );
+    let c = s.central();
+    assert_eq!(
+        c.parties[0].tactic,
+        Tactic::Faratin {
+            beta: 0.5,
+            kappa: 0.1,
+            family: FaratinFamily::Exponential
+        }
+    );
+    assert_eq!(c.parties[1].tactic, Tactic::Hardliner);
+    let s = with(
+        "strategy = { kind = \"tit-for-tat\" }",
+        "strategy = { kind = \"faratin\", preset = { choice = [\"boulware\", \"conceder\"] }, kappa = { uniform = [0, 0.2] } }",
+    );
+    assert_eq!(s.central().parties[0].tactic, Tactic::TitForTat);
+    let names = s.input_names();
+    assert!(
+        names.contains(&"parties.kr.strategy.preset".to_string()),
+        "{names:?}"
+    );
+    assert!(
+        names.contains(&"parties.kr.strategy.kappa".to_string()),
+        "{names:?}"
+    );
+    let mut betas = std::collections::BTreeSet::new();
+    for trial in 0..40 {
+        let (t, _) = s.draw_trial(
+            SampleCtx {
+                trial,
+                trials: 40,
+                seed: 3,
+            },
+            &mut [],
+        );
+        let Tactic::Faratin {
+            beta,
+            kappa,
+            family,
+        } = t.parties[1].tactic
+        else {
+            panic!("not faratin: {:?}", t.parties[1].tactic)
+        };
+        assert!((0.0..=0.2).contains(&kappa), "{kappa}");
+        assert_eq!(family, FaratinFamily::Polynomial);
+        betas.insert(beta.to_bits());
+    }
+    // Boulware β 0.2 and conceder β 2, both drawn.
+    let want: std::collections::BTreeSet<u64> = [0.2f64, 2.0].iter().map(|b| b.to_bits()).collect();
+    assert_eq!(betas, want);
 }

@@ -213,7 +213,7 @@ impl<'a> AspirationNegotiator<'a> {
 
 /// The first position `p` in `[from, len)` with `sorted[p] >= x` (`len` if none), by a
 /// galloping search from `hint`: the same answer as a binary search over the whole range.
-fn lower_bound_from(sorted: &[f64], from: usize, hint: usize, x: f64) -> usize {
+pub(super) fn lower_bound_from(sorted: &[f64], from: usize, hint: usize, x: f64) -> usize {
     let n = sorted.len();
     let below = |p: usize| sorted[p] < x;
     let h = hint.clamp(from, n);
@@ -267,10 +267,61 @@ pub struct PackageDeal {
     pub step: u32,
 }
 
-/// NegMAS's SAO protocol between two aspiration negotiators: in each of `n_steps`
-/// steps the first mover, then the second, accepts the standing offer or replaces it
-/// with its own (the first move of step 0 only opens). Returns the deal, if any;
-/// records every offer into `trace` when given (the only allocation).
+/// Where a move falls in a negotiation: the step (0-based) and who moves (0 the first
+/// mover, 1 the second). Two moves a step; the move index is `2·step + by`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Turn {
+    /// Step (0-based).
+    pub step: u32,
+    /// 0 for the first mover, 1 for the second.
+    pub by: u8,
+}
+
+impl Turn {
+    /// The 0-based index of this move over the whole negotiation (`2·step + by`).
+    #[must_use]
+    pub fn index(self) -> u32 {
+        2 * self.step + u32::from(self.by)
+    }
+}
+
+/// What a package negotiator does on its move.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    /// Accept the standing offer: a deal.
+    Accept,
+    /// Reject the standing offer (if any) and offer this outcome instead.
+    Offer(u32),
+}
+
+/// One party's negotiator in one package negotiation, as the SAO loop [`negotiate`]
+/// drives it: once per move, it sees the standing offer (none only on the very first
+/// move) and accepts it or makes its own offer. Implementations must not allocate.
+pub trait Negotiator {
+    /// The number of steps it plans for (the loop runs the smaller of the two).
+    fn n_steps(&self) -> u32;
+    /// Decide this move. With `standing == None` it must offer.
+    fn decide(&mut self, at: Turn, standing: Option<u32>) -> Decision;
+}
+
+impl Negotiator for AspirationNegotiator<'_> {
+    fn n_steps(&self) -> u32 {
+        self.n_steps
+    }
+
+    fn decide(&mut self, at: Turn, standing: Option<u32>) -> Decision {
+        match standing {
+            Some(offer) if self.accepts(at.step, offer) => Decision::Accept,
+            _ => Decision::Offer(self.propose(at.step)),
+        }
+    }
+}
+
+/// NegMAS's SAO protocol between two negotiators (two aspiration negotiators, or any
+/// [`Negotiator`], e.g. [`crate::package::tactics::TacticNegotiator`]): in each of
+/// `n_steps` steps the first mover, then the second, accepts the standing offer or
+/// replaces it with its own (the first move of step 0 only opens). Returns the deal, if
+/// any; records every offer into `trace` when given (the only allocation).
 ///
 /// ```
 /// use bargain_core::package::aspiration::{negotiate, Aspiration, AspirationNegotiator};
@@ -283,25 +334,32 @@ pub struct PackageDeal {
 /// let deal = negotiate(a, b, None).expect("a deal by the deadline");
 /// assert!(deal.step < 20);
 /// ```
-pub fn negotiate<'a>(
-    mut first: AspirationNegotiator<'a>,
-    mut second: AspirationNegotiator<'a>,
+pub fn negotiate<A: Negotiator, B: Negotiator>(
+    mut first: A,
+    mut second: B,
     mut trace: Option<&mut Vec<PackageOffer>>,
 ) -> Option<PackageDeal> {
-    let n_steps = first.n_steps.min(second.n_steps);
+    let n_steps = first.n_steps().min(second.n_steps());
     let mut standing: Option<u32> = None;
     for step in 0..n_steps {
         for by in 0..2u8 {
-            let me = if by == 0 { &mut first } else { &mut second };
-            if let Some(offer) = standing
-                && me.accepts(step, offer)
-            {
-                return Some(PackageDeal {
-                    outcome: offer,
-                    step,
-                });
-            }
-            let outcome = me.propose(step);
+            let at = Turn { step, by };
+            let decision = if by == 0 {
+                first.decide(at, standing)
+            } else {
+                second.decide(at, standing)
+            };
+            let outcome = match (decision, standing) {
+                (Decision::Accept, Some(offer)) => {
+                    return Some(PackageDeal {
+                        outcome: offer,
+                        step,
+                    });
+                }
+                // Accepting with nothing standing breaks the trait's contract: no deal.
+                (Decision::Accept, None) => return None,
+                (Decision::Offer(o), _) => o,
+            };
             standing = Some(outcome);
             if let Some(t) = trace.as_deref_mut() {
                 t.push(PackageOffer { step, by, outcome });

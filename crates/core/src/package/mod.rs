@@ -5,12 +5,16 @@
 //! - [`preferences`]: linear-additive utility, reservation and discount per party;
 //! - [`sorted`]: a profile's outcomes sorted by utility once, shared by negotiations;
 //! - [`aspiration`]: NegMAS 0.16's `AspirationNegotiator` and the SAO loop on packages;
+//! - [`tactics`]: the `faratin`, `tit-for-tat` and `hardliner` negotiators in utility
+//!   space, and [`tactics::Tactic`], the choice among all four;
 //! - [`solutions`]: Pareto frontier, generalized Nash, Kalai–Smorodinsky, max welfare.
 //!
-//! Not yet wired into [`crate::model`] or the scenario format (issue #12 continues).
+//! Package scenarios (`bargain_scenario::issues`) choose each party's [`tactics::Tactic`];
+//! not wired into [`crate::model`] (one-issue models).
 
 pub mod aspiration;
 pub mod preferences;
 pub mod solutions;
 pub mod sorted;
 pub mod space;
+pub mod tactics;

@@ -14,6 +14,35 @@ pub enum FaratinFamily {
     Exponential,
 }
 
+impl FaratinFamily {
+    /// α(τ) of this family with shape `beta` and initial concession `kappa` (in [0, 1]);
+    /// τ is clamped to [0, 1]. The one concession curve of the Faratin tactics, shared
+    /// by the one-issue [`Faratin`] and the package negotiator
+    /// (`crate::package::tactics`).
+    ///
+    /// ```
+    /// use bargain_core::strategy::FaratinFamily;
+    /// assert_eq!(FaratinFamily::Polynomial.alpha(1.0, 0.0, 0.25), 0.25);
+    /// assert_eq!(FaratinFamily::Exponential.alpha(1.0, 0.5, 1.0), 1.0);
+    /// ```
+    #[must_use]
+    pub fn alpha(self, beta: f64, kappa: f64, tau: f64) -> f64 {
+        let tau = tau.clamp(0.0, 1.0);
+        match self {
+            FaratinFamily::Polynomial => kappa + (1.0 - kappa) * tau.powf(1.0 / beta),
+            FaratinFamily::Exponential => {
+                if tau >= 1.0 {
+                    1.0
+                } else if kappa <= 0.0 {
+                    0.0
+                } else {
+                    ((1.0 - tau).powf(beta) * kappa.ln()).exp()
+                }
+            }
+        }
+    }
+}
+
 /// Time-dependent tactic on the party's own range `[reservation, opening]`.
 ///
 /// The clock counts moves: the k-th of the `K = 2·max_rounds − 1` answerable offers
@@ -54,21 +83,7 @@ impl Faratin {
     /// α at relative time τ in [0, 1].
     #[must_use]
     pub fn alpha(&self, tau: f64) -> f64 {
-        let tau = tau.clamp(0.0, 1.0);
-        match self.family {
-            FaratinFamily::Polynomial => {
-                self.kappa + (1.0 - self.kappa) * tau.powf(1.0 / self.beta)
-            }
-            FaratinFamily::Exponential => {
-                if tau >= 1.0 {
-                    1.0
-                } else if self.kappa <= 0.0 {
-                    0.0
-                } else {
-                    ((1.0 - tau).powf(self.beta) * self.kappa.ln()).exp()
-                }
-            }
-        }
+        self.family.alpha(self.beta, self.kappa, tau)
     }
 
     /// The amount it offers at relative time τ (before grid snapping).

@@ -14,12 +14,12 @@
 
 use std::path::Path;
 
-use bargain_core::package::aspiration::{AspirationNegotiator, PackageOffer, negotiate};
+use bargain_core::package::aspiration::PackageOffer;
 use bargain_core::package::space::{OutcomeSpace, Value as IssueValue};
 use serde_json::{Map, Value, json};
 
 use crate::commands::Error;
-use crate::commands::package_run::Prepared;
+use crate::commands::package_run::{Prepared, agents};
 use crate::scenario::SampleCtx;
 use crate::scenario::issues::{PackageModel, PackageScenario};
 
@@ -84,9 +84,7 @@ pub fn replay_value(
     let mut offers: Vec<PackageOffer> = Vec::new();
     let (outcome, round, accepted_by) = match m {
         PackageModel::Agents => {
-            let first = AspirationNegotiator::new(&p.sorted[0], ra, t.max_rounds, a.aspiration);
-            let second = AspirationNegotiator::new(&p.sorted[1], rb, t.max_rounds, b.aspiration);
-            match negotiate(first, second, Some(&mut offers)) {
+            match agents(&t, &p, Some(&mut offers)) {
                 Some(d) => {
                     // The last offer stands; the other party accepted it.
                     let by = offers.last().map_or(0, |o| 1 - usize::from(o.by));

@@ -1,5 +1,6 @@
 //! `bargain run` on a package scenario (`[issues]`): every trial's agreement under the
-//! `agents` model (NegMAS's `AspirationNegotiator` on both sides, `bargain_core::package`)
+//! `agents` model (each party's negotiator, `bargain_core::package::tactics`: NegMAS's
+//! `AspirationNegotiator` for `time-based`, or `faratin`, `tit-for-tat`, `hardliner`)
 //! and the closed forms `nash`, `kalai-smorodinsky`, `max-welfare` on the trial's Pareto
 //! frontier; a report folder with `summary.json` (per model: deals, rounds, an `issues`
 //! block, mean utilities), a copy of the scenario, and the report of `report::package_*`
@@ -12,7 +13,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 
-use bargain_core::package::aspiration::{AspirationNegotiator, negotiate};
+use bargain_core::package::aspiration::{PackageDeal, PackageOffer, negotiate};
 use bargain_core::package::preferences::{PreferencesError, UtilityTable};
 use bargain_core::package::solutions::ParetoFrontier;
 use bargain_core::package::sorted::SortedOutcomes;
@@ -25,7 +26,8 @@ use crate::ensemble::Interrupted;
 use crate::ensemble::waves::Waves;
 use crate::output::{Kind, Staging};
 use crate::report::{
-    HeatMap, IssueAxis, PackageReport, UtilityView, write_package_html, write_package_plots,
+    DanceTrace, HeatMap, IssueAxis, PackageDance, PackageReport, UtilityView, write_package_html,
+    write_package_plots,
 };
 use crate::scenario::SampleCtx;
 use crate::scenario::issues::{PackageModel, PackageScenario, PackageTrial};
@@ -69,15 +71,28 @@ impl Prepared {
 /// One model's result in one trial: the outcome and the 1-based round (agents only).
 type Deal = Option<(u32, Option<u32>)>;
 
+/// The `agents` model in one trial: each party's negotiator (its `strategy`, built on its
+/// sorted outcomes and reservation) in the SAO loop; every offer into `trace` if given.
+pub(crate) fn agents(
+    t: &PackageTrial,
+    p: &Prepared,
+    trace: Option<&mut Vec<PackageOffer>>,
+) -> Option<PackageDeal> {
+    let [a, b] = &t.parties;
+    let first = a
+        .tactic
+        .build(&p.sorted[0], a.preferences.reservation, t.max_rounds);
+    let second = b
+        .tactic
+        .build(&p.sorted[1], b.preferences.reservation, t.max_rounds);
+    negotiate(first, second, trace)
+}
+
 fn deal(m: PackageModel, t: &PackageTrial, p: &Prepared) -> Deal {
     let [a, b] = &t.parties;
     let (ra, rb) = (a.preferences.reservation, b.preferences.reservation);
     match m {
-        PackageModel::Agents => {
-            let first = AspirationNegotiator::new(&p.sorted[0], ra, t.max_rounds, a.aspiration);
-            let second = AspirationNegotiator::new(&p.sorted[1], rb, t.max_rounds, b.aspiration);
-            negotiate(first, second, None).map(|d| (d.outcome, Some(d.step + 1)))
-        }
+        PackageModel::Agents => agents(t, p, None).map(|d| (d.outcome, Some(d.step + 1))),
         PackageModel::Nash => p
             .frontier
             .nash(ra, rb, a.power, b.power)
@@ -502,6 +517,59 @@ fn utility_view(
     })
 }
 
+/// Trials the dance shows (only trial 0 when no input is uncertain: all are alike).
+pub(crate) const DANCE_TRIALS: u64 = 4;
+
+/// The negotiation dance in utility space: the first few trials of the `agents` model
+/// replayed with their offers, each with its frontier, reservations and agreement.
+fn dance(s: &PackageScenario, trials: u64, seed: u64) -> Result<PackageDance, PreferencesError> {
+    let space = s.space();
+    let alike = s.input_names().is_empty();
+    let n = if alike { 1 } else { DANCE_TRIALS.min(trials) };
+    let mut offers: Vec<PackageOffer> = Vec::new();
+    let mut traces = Vec::new();
+    for trial in 0..n {
+        let ctx = SampleCtx {
+            trial,
+            trials,
+            seed,
+        };
+        let (t, _) = s.draw_trial(ctx, &mut []);
+        let p = Prepared::new(space, &t)?;
+        offers.clear();
+        let deal = agents(&t, &p, Some(&mut offers));
+        let u = |o: u32| (p.ua[o as usize], p.ub[o as usize]);
+        traces.push(DanceTrace {
+            trial,
+            offers: offers.iter().map(|o| (o.by, u(o.outcome))).collect(),
+            deal: deal.map(|d| (u(d.outcome), d.step + 1)),
+            reservation: (
+                t.parties[0].preferences.reservation,
+                t.parties[1].preferences.reservation,
+            ),
+            frontier: (0..p.frontier.len())
+                .map(|k| {
+                    let q = p.frontier.point(k);
+                    (q.ua, q.ub)
+                })
+                .collect(),
+        });
+    }
+    let which = if alike {
+        "trial 0 (no input is uncertain: every trial is alike)".to_string()
+    } else if n == 1 {
+        format!("trial 0 of seed {seed}")
+    } else {
+        format!("trials 0–{} of seed {seed}", n - 1)
+    };
+    let central = s.central();
+    Ok(PackageDance {
+        which,
+        kinds: central.parties.map(|p| p.tactic.kind().to_string()),
+        trials: traces,
+    })
+}
+
 /// The issues as the report names them.
 fn issue_axes(space: &OutcomeSpace) -> Vec<IssueAxis> {
     space
@@ -579,6 +647,7 @@ pub fn run(path: &Path, args: &RunOptions, cancel: &AtomicBool) -> Result<(), Er
         issues: issue_axes(s.space()),
         heat: heat_map(&s, &totals),
         trial: utility_view(&s, trials, seed).map_err(rejected)?,
+        dance: dance(&s, trials, seed).map_err(rejected)?,
     };
     let dir = staging.path();
     write_package_plots(dir, &report)
@@ -659,5 +728,54 @@ mod tests {
                 assert!(v.frontier.contains(&(a, b)), "{name} not on the frontier");
             }
         }
+    }
+
+    fn fixture() -> PackageScenario {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/data/packages/faratin-hardliner.toml");
+        PackageScenario::from_path(&path).expect("fixture")
+    }
+
+    /// The dance's traces are the offers `bargain replay --model agents` reports, trial
+    /// by trial (utilities, proposers, agreement and round).
+    #[test]
+    fn dance_traces_equal_replay_offers() {
+        for (s, which) in [(sma(), "sma"), (fixture(), "faratin-hardliner")] {
+            let d = dance(&s, 600, 7).unwrap();
+            assert_eq!(d.trials.len(), DANCE_TRIALS as usize, "{which}");
+            for t in &d.trials {
+                let v = crate::commands::package_replay::replay_value(
+                    &s,
+                    t.trial,
+                    "agents",
+                    Some(600),
+                    Some(7),
+                )
+                .unwrap();
+                let offers = v["offers"].as_array().unwrap();
+                assert!(!offers.is_empty(), "{which} trial {}", t.trial);
+                assert_eq!(offers.len(), t.offers.len(), "{which} trial {}", t.trial);
+                for (o, (by, (ua, ub))) in offers.iter().zip(&t.offers) {
+                    assert_eq!(
+                        o["by"].as_str(),
+                        Some(s.party_keys[usize::from(*by)].as_str())
+                    );
+                    assert_eq!(o["utility"][&s.party_keys[0]].as_f64(), Some(*ua));
+                    assert_eq!(o["utility"][&s.party_keys[1]].as_f64(), Some(*ub));
+                }
+                match t.deal {
+                    Some(((ua, ub), round)) => {
+                        assert_eq!(v["outcome"], "deal");
+                        assert_eq!(v["round"].as_u64(), Some(u64::from(round)));
+                        assert_eq!(v["utility"][&s.party_keys[0]].as_f64(), Some(ua));
+                        assert_eq!(v["utility"][&s.party_keys[1]].as_f64(), Some(ub));
+                    }
+                    None => assert_eq!(v["outcome"], "deadline"),
+                }
+            }
+        }
+        // The fixture's kinds reach the plot's legend.
+        let d = dance(&fixture(), 600, 7).unwrap();
+        assert_eq!(d.kinds, ["hardliner".to_string(), "faratin".to_string()]);
     }
 }

@@ -43,7 +43,9 @@ pub use folder::{write_report, write_report_files};
 pub use html::write_html;
 pub use index::{INDEX_FORMAT, INDEX_VERSION, write_index};
 pub use package_html::write_package_html;
-pub use package_plots::{HeatMap, IssueAxis, PackageReport, UtilityView, write_package_plots};
+pub use package_plots::{
+    DanceTrace, HeatMap, IssueAxis, PackageDance, PackageReport, UtilityView, write_package_plots,
+};
 pub use plots::write_plots;
 
 /// Size of every scenario plot in design pixels: the SVG size, and the PNG size divided

@@ -139,6 +139,10 @@ fn page(r: &PackageReport<'_>, svgs: &[(&str, String)]) -> Result<String, fmt::E
         let caption = match *stem {
             "issues" => "Each issue's agreements per model.".to_string(),
             "heatmap" => "Deals over two issues per model.".to_string(),
+            "dance" => format!(
+                "The negotiation dance in utility space, {}: each party's offers in order (a square marks its opening offer), each trial's Pareto frontier and reservation lines, and the agreement.",
+                r.dance.which
+            ),
             _ => format!(
                 "{}: every outcome, the Pareto frontier, the reservation lines and each model's agreement (nash and kalai-smorodinsky are the Nash and Kalai–Smorodinsky points on the frontier).",
                 r.trial.which

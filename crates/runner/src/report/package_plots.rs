@@ -1,7 +1,9 @@
 //! The plots of a package run (`[issues]`): `issues` (each issue's agreements per model,
-//! from `summary.json`), `heatmap` (deals over two issues per model) and `utility` (one
+//! from `summary.json`), `heatmap` (deals over two issues per model), `utility` (one
 //! trial's outcomes in utility space with the Pareto frontier, the reservation lines and
-//! each model's agreement). Everything drawn is computed by the commands layer
+//! each model's agreement) and `dance` (the negotiation dance in utility space: every
+//! offer of a few trials of the `agents` model, with each trial's frontier, reservation
+//! lines and agreement). Everything drawn is computed by the commands layer
 //! (`commands::package_run`); these figures only place it.
 
 use std::io;
@@ -16,7 +18,9 @@ use super::figure::{
     Backend, DrawResult, Figure, Swatch, axis_color, draw_legend, draw_message, draw_title,
     fit_text,
 };
-use super::style::{GRID, INK, MUTED, Scale, lighten, model_color, pct_tick_format, sig};
+use super::style::{
+    GRID, INK, MUTED, PAYEE, PAYER, Scale, lighten, model_color, pct_tick_format, sig,
+};
 
 /// One issue as the plots name it.
 #[derive(Debug, Clone)]
@@ -61,6 +65,33 @@ pub struct UtilityView {
     pub points: Vec<(String, Option<(f64, f64)>)>,
 }
 
+/// One trial's negotiation (the `agents` model) in utility space.
+#[derive(Debug, Clone)]
+pub struct DanceTrace {
+    /// The trial index.
+    pub trial: u64,
+    /// Every offer in order: who made it (0 the first party, 1 the second) and its
+    /// utilities (first party, second party).
+    pub offers: Vec<(u8, (f64, f64))>,
+    /// The agreement's utilities and its 1-based round; absent: no deal by the deadline.
+    pub deal: Option<((f64, f64), u32)>,
+    /// The trial's reservation utilities (first, second party).
+    pub reservation: (f64, f64),
+    /// The trial's Pareto frontier, by increasing first-party utility.
+    pub frontier: Vec<(f64, f64)>,
+}
+
+/// The negotiation dance in utility space: a few trials of the `agents` model.
+#[derive(Debug, Clone)]
+pub struct PackageDance {
+    /// Which trials, in words (for the subtitle).
+    pub which: String,
+    /// Each party's strategy kind (`time-based`, `faratin`, …), first party first.
+    pub kinds: [String; 2],
+    /// The trials, the first drawn darkest and on top.
+    pub trials: Vec<DanceTrace>,
+}
+
 /// What the package report shows, computed by the commands layer.
 #[derive(Debug, Clone)]
 pub struct PackageReport<'a> {
@@ -82,6 +113,8 @@ pub struct PackageReport<'a> {
     pub heat: Option<HeatMap>,
     /// One trial in utility space.
     pub trial: UtilityView,
+    /// A few trials' offers in utility space.
+    pub dance: PackageDance,
 }
 
 /// The colour of a package model (`max-welfare` is no one-issue model: it takes the
@@ -112,7 +145,8 @@ pub fn write_package_plots(dir: &Path, r: &PackageReport<'_>) -> io::Result<()> 
     if r.heat.is_some() {
         write_figure(dir, "heatmap", &Heat { r })?;
     }
-    write_figure(dir, "utility", &Utility { r })
+    write_figure(dir, "utility", &Utility { r })?;
+    write_figure(dir, "dance", &Dance { r })
 }
 
 /// The plots as SVG documents for inlining: `(stem, caption-less label, svg)`.
@@ -123,6 +157,7 @@ pub(crate) fn package_svgs(r: &PackageReport<'_>) -> io::Result<Vec<(&'static st
         out.push(("heatmap", svg_string(&Heat { r })?));
     }
     out.push(("utility", svg_string(&Utility { r })?));
+    out.push(("dance", svg_string(&Dance { r })?));
     Ok(out)
 }
 
@@ -563,6 +598,186 @@ impl Figure for Utility<'_> {
             (legend_w - s.px(12.0)).max(0) as u32,
             &entries,
         )?;
+        Ok(())
+    }
+}
+
+/// The two parties' colours in the dance (first party, second party).
+const PARTY_COLORS: [RGBColor; 2] = [PAYEE, PAYER];
+/// Trials listed one by one in the dance's legend.
+const LISTED_TRIALS: usize = 6;
+
+/// How light trial `i` of `n` is drawn (the first trial darkest).
+fn shade(i: usize, n: usize) -> f64 {
+    if n <= 1 {
+        0.0
+    } else {
+        0.6 * i as f64 / (n - 1) as f64
+    }
+}
+
+/// The plotted range of the dance: `[0, 1]` widened to every offer and reservation.
+fn dance_range(d: &PackageDance) -> (f64, f64) {
+    let mut lo = 0.0f64;
+    let mut hi = 1.0f64;
+    for t in &d.trials {
+        let (ra, rb) = t.reservation;
+        for v in t
+            .offers
+            .iter()
+            .flat_map(|(_, (a, b))| [*a, *b])
+            .chain([ra, rb])
+            .filter(|v| v.is_finite())
+        {
+            lo = lo.min(v);
+            hi = hi.max(v);
+        }
+    }
+    let pad = (hi - lo) * 0.02;
+    (lo - pad, hi + pad)
+}
+
+struct Dance<'a> {
+    r: &'a PackageReport<'a>,
+}
+
+impl Figure for Dance<'_> {
+    fn size(&self) -> (u32, u32) {
+        (1000, 680)
+    }
+
+    fn draw<DB: Backend>(&self, root: &DrawingArea<DB, Shift>, s: Scale) -> DrawResult {
+        let r = self.r;
+        let d = &r.dance;
+        let n = d.trials.len();
+        let top = draw_title(
+            root,
+            s,
+            &format!("{}: the negotiation dance in utility space", r.title),
+            &format!(
+                "every offer of the agents model, {}; each party's offers joined in order",
+                d.which
+            ),
+        )?;
+        let (w, _) = root.dim_in_pixel();
+        let legend_w = s.px(LEGEND_WIDTH);
+        let (plot, legend) = root
+            .margin(top as u32, 0, 0, 0)
+            .split_horizontally(w as i32 - legend_w);
+        let mut entries = Vec::new();
+        for ((color, name), kind) in PARTY_COLORS.iter().zip(r.party_names).zip(&d.kinds) {
+            entries.push((Swatch::Line(*color), format!("{name} ({kind}) offers")));
+        }
+        entries.push((Swatch::Ring(INK), "agreement".to_string()));
+        entries.push((Swatch::Line(MUTED), "Pareto frontier".to_string()));
+        entries.push((Swatch::Dashed(MUTED), "reservation utilities".to_string()));
+        entries.push((Swatch::None, String::new()));
+        entries.push((Swatch::None, "trials (darkest first):".to_string()));
+        for (i, t) in d.trials.iter().enumerate().take(LISTED_TRIALS) {
+            let f = shade(i, n);
+            let what = match t.deal {
+                Some(((a, b), round)) => {
+                    format!("round {round}, ({}, {})", sig(a, 2), sig(b, 2))
+                }
+                None => "no deal".to_string(),
+            };
+            entries.push((
+                Swatch::Pair(lighten(PARTY_COLORS[0], f), lighten(PARTY_COLORS[1], f)),
+                format!("trial {}: {what}", t.trial),
+            ));
+        }
+        if n > LISTED_TRIALS {
+            entries.push((Swatch::None, format!("… and {} more", n - LISTED_TRIALS)));
+        }
+        draw_legend(
+            &legend,
+            s,
+            (s.px(4.0), s.px(20.0)),
+            (legend_w - s.px(12.0)).max(0) as u32,
+            &entries,
+        )?;
+        if d.trials.iter().all(|t| t.offers.is_empty()) {
+            return draw_message(&plot, s, "no offers to show");
+        }
+        let (lo, hi) = dance_range(d);
+        let mut chart = ChartBuilder::on(&plot)
+            .margin_left(s.px(8.0))
+            .margin_right(s.px(16.0))
+            .margin_bottom(s.px(8.0))
+            .x_label_area_size(s.px(56.0))
+            .y_label_area_size(s.px(70.0))
+            .build_cartesian_2d(lo..hi, lo..hi)?;
+        let fmt = |v: &f64| sig(*v, 2);
+        chart
+            .configure_mesh()
+            .bold_line_style(GRID.stroke_width(s.upx(1.0)))
+            .max_light_lines(0)
+            .axis_style(axis_color())
+            .x_labels(6)
+            .y_labels(6)
+            .x_label_formatter(&fmt)
+            .y_label_formatter(&fmt)
+            .label_style(s.text(14.0))
+            .axis_desc_style(s.text(16.0))
+            .x_desc(format!("utility of {}", r.party_names[0]))
+            .y_desc(format!("utility of {}", r.party_names[1]))
+            .set_all_tick_mark_size(s.px(5.0))
+            .draw()?;
+        // Lightest trial first, so the first trial is on top.
+        for (i, t) in d.trials.iter().enumerate().rev() {
+            let f = shade(i, n);
+            let line = lighten(MUTED, 0.3 + f * 0.5);
+            chart.draw_series(std::iter::once(PathElement::new(
+                t.frontier.clone(),
+                line.stroke_width(s.upx(1.5)),
+            )))?;
+            let (ra, rb) = t.reservation;
+            for seg in [vec![(ra, lo), (ra, hi)], vec![(lo, rb), (hi, rb)]] {
+                chart.draw_series(std::iter::once(DashedPathElement::new(
+                    seg,
+                    s.px(6.0),
+                    s.px(4.0),
+                    line.stroke_width(s.upx(1.2)),
+                )))?;
+            }
+        }
+        for (i, t) in d.trials.iter().enumerate().rev() {
+            let f = shade(i, n);
+            for (k, base) in PARTY_COLORS.iter().enumerate() {
+                let color = lighten(*base, f);
+                let pts: Vec<(f64, f64)> = t
+                    .offers
+                    .iter()
+                    .filter(|(by, _)| usize::from(*by) == k)
+                    .map(|(_, p)| *p)
+                    .collect();
+                chart.draw_series(LineSeries::new(
+                    pts.iter().copied(),
+                    color.stroke_width(s.upx(1.5)),
+                ))?;
+                chart.draw_series(
+                    pts.iter()
+                        .map(|&p| Circle::new(p, s.px(3.5), color.filled())),
+                )?;
+                // The opening offer: a larger hollow marker.
+                if let Some(&first) = pts.first() {
+                    chart.draw_series(std::iter::once(Rectangle::new(
+                        [
+                            (first.0 - (hi - lo) * 0.008, first.1 - (hi - lo) * 0.008),
+                            (first.0 + (hi - lo) * 0.008, first.1 + (hi - lo) * 0.008),
+                        ],
+                        color.stroke_width(s.upx(2.0)),
+                    )))?;
+                }
+            }
+            if let Some((p, _)) = t.deal {
+                chart.draw_series(std::iter::once(Circle::new(
+                    p,
+                    s.px(9.0),
+                    lighten(INK, f).stroke_width(s.upx(3.0)),
+                )))?;
+            }
+        }
         Ok(())
     }
 }
