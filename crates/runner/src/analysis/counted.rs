@@ -47,14 +47,14 @@ impl<'a, F: Fn(usize) -> f64> Counted<'a, F> {
     /// The mean.
     #[must_use]
     pub fn mean(&self) -> f64 {
-        self.weighted(|x| x) / self.n as f64
+        self.sum(|c, x| c * x) / self.n as f64
     }
 
     /// The (population) standard deviation.
     #[must_use]
     pub fn sd(&self) -> f64 {
         let mean = self.mean();
-        (self.weighted(|x| (x - mean) * (x - mean)) / self.n as f64).sqrt()
+        (self.sum(|c, x| c * (x - mean) * (x - mean)) / self.n as f64).sqrt()
     }
 
     /// The mid-rank percentile of `x`: the share below it plus half the share equal to it.
@@ -72,12 +72,12 @@ impl<'a, F: Fn(usize) -> f64> Counted<'a, F> {
         (below as f64 + 0.5 * ties as f64) / self.n as f64
     }
 
-    /// `Σ counts[k] · f(value(k))`, summed in value order.
-    fn weighted(&self, f: impl Fn(f64) -> f64) -> f64 {
+    /// `Σ term(counts[k], value(k))`, summed in value order.
+    fn sum(&self, term: impl Fn(f64, f64) -> f64) -> f64 {
         self.counts
             .iter()
             .enumerate()
-            .map(|(k, &c)| c as f64 * f((self.value)(k)))
+            .map(|(k, &c)| term(c as f64, (self.value)(k)))
             .sum()
     }
 }

@@ -20,6 +20,7 @@ use bargain_core::package::sorted::SortedOutcomes;
 use bargain_core::package::space::{IssueKind, OutcomeSpace};
 use serde_json::{Map, Value, json};
 
+use crate::analysis::counted::Counted;
 use crate::commands::Error;
 use crate::commands::run::Options as RunOptions;
 use crate::ensemble::Interrupted;
@@ -180,37 +181,12 @@ impl Tally {
 /// ascending values `value(k)`; `null` without any count. Quantile `p` is the value at
 /// sorted position `round(p·(n − 1))`.
 fn stats(counts: &[u64], value: impl Fn(usize) -> f64) -> Value {
-    let n: u64 = counts.iter().sum();
-    if n == 0 {
+    let Some(c) = Counted::new(counts, value) else {
         return Value::Null;
-    }
-    let nf = n as f64;
-    let mean = counts
-        .iter()
-        .enumerate()
-        .map(|(k, &c)| c as f64 * value(k))
-        .sum::<f64>()
-        / nf;
-    let var = counts
-        .iter()
-        .enumerate()
-        .map(|(k, &c)| c as f64 * (value(k) - mean) * (value(k) - mean))
-        .sum::<f64>()
-        / nf;
-    let at = |pos: u64| {
-        let mut seen = 0;
-        for (k, &c) in counts.iter().enumerate() {
-            seen += c;
-            if seen > pos {
-                return value(k);
-            }
-        }
-        f64::NAN
     };
-    let q = |p: f64| at(((p * (nf - 1.0)).round() as u64).min(n - 1));
     json!({
-        "mean": mean, "sd": var.sqrt(), "min": at(0),
-        "p05": q(0.05), "p50": q(0.5), "p95": q(0.95), "max": at(n - 1),
+        "mean": c.mean(), "sd": c.sd(), "min": c.at(0),
+        "p05": c.quantile(0.05), "p50": c.quantile(0.5), "p95": c.quantile(0.95), "max": c.at(c.n() - 1),
     })
 }
 

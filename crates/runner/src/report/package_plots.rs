@@ -672,7 +672,10 @@ impl Figure for Dance<'_> {
         entries.push((Swatch::Line(MUTED), "Pareto frontier".to_string()));
         entries.push((Swatch::Dashed(MUTED), "reservation utilities".to_string()));
         entries.push((Swatch::None, String::new()));
-        entries.push((Swatch::None, "trials, darkest first (round, utilities):".to_string()));
+        entries.push((
+            Swatch::None,
+            "trials, darkest first (round, utilities):".to_string(),
+        ));
         for (i, t) in d.trials.iter().enumerate().take(LISTED_TRIALS) {
             let f = shade(i, n);
             let what = match t.deal {
