@@ -1,8 +1,4 @@
 //! The negotiation hot path allocates nothing: a counting global allocator proves it.
-#![allow(unsafe_code)] // a global allocator needs `unsafe impl`; it only counts and delegates.
-
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use bargain_core::{
     Calendar, FaratinFamily, Grid, Model, Negotiation, Party, Preset, Protocol, Side, StrategySpec,
@@ -10,24 +6,9 @@ use bargain_core::{
 use rand::SeedableRng;
 use rand_xoshiro::Xoshiro256PlusPlus;
 
-struct Counting;
-
-static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        ALLOCATIONS.fetch_add(1, Ordering::SeqCst);
-        // SAFETY: same contract as the caller's.
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: same contract as the caller's.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
-
-#[global_allocator]
-static GLOBAL: Counting = Counting;
+#[path = "support/counting_alloc.rs"]
+mod counting_alloc;
+use counting_alloc::allocations;
 
 #[test]
 fn negotiating_allocates_nothing() {
@@ -43,7 +24,7 @@ fn negotiating_allocates_nothing() {
         StrategySpec::Hardliner,
     ];
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(3);
-    let before = ALLOCATIONS.load(Ordering::SeqCst);
+    let before = allocations();
     let mut deals = 0u32;
     // Without a calendar, and with one that runs far into a lapse (expiry after round 1).
     let calendars = [
@@ -100,7 +81,7 @@ fn negotiating_allocates_nothing() {
             }
         }
     }
-    let after = ALLOCATIONS.load(Ordering::SeqCst);
+    let after = allocations();
     assert!(deals > 0);
     assert_eq!(after - before, 0, "the hot path allocated");
 }

@@ -1,31 +1,12 @@
 //! Negotiating packages allocates nothing once the profiles are sorted.
-#![allow(unsafe_code)] // a global allocator needs `unsafe impl`; it only counts and delegates.
-
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use bargain_core::package::aspiration::{Aspiration, AspirationNegotiator, negotiate};
 use bargain_core::package::solutions::ParetoFrontier;
 use bargain_core::package::sorted::SortedOutcomes;
 
-struct Counting;
-
-static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        ALLOCATIONS.fetch_add(1, Ordering::SeqCst);
-        // SAFETY: same contract as the caller's.
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: same contract as the caller's.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
-
-#[global_allocator]
-static GLOBAL: Counting = Counting;
+#[path = "support/counting_alloc.rs"]
+mod counting_alloc;
+use counting_alloc::allocations;
 
 #[test]
 fn negotiating_and_solving_packages_allocates_nothing() {
@@ -37,7 +18,7 @@ fn negotiating_and_solving_packages_allocates_nothing() {
     let sa = SortedOutcomes::from_utilities(ua.clone(), u64::from);
     let sb = SortedOutcomes::from_utilities(ub.clone(), u64::from);
     let frontier = ParetoFrontier::new(&ua, &ub);
-    let before = ALLOCATIONS.load(Ordering::SeqCst);
+    let before = allocations();
     let mut deals = 0;
     for k in 0..200u32 {
         let (ra, rb) = (f64::from(k % 10) / 20.0, f64::from(k % 7) / 14.0);
@@ -49,7 +30,7 @@ fn negotiating_and_solving_packages_allocates_nothing() {
         deals += usize::from(frontier.max_welfare(ra, rb).is_some());
     }
     let tactic_deals = every_package_tactic(&sa, &sb);
-    let after = ALLOCATIONS.load(Ordering::SeqCst);
+    let after = allocations();
     assert_eq!(after - before, 0, "allocations on the package hot path");
     assert!(deals > 100);
     assert!(tactic_deals > 100, "{tactic_deals}");

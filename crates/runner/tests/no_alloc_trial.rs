@@ -2,33 +2,14 @@
 //! distribution family, Latin hypercube, calendars) and every model's negotiation —
 //! allocates nothing once a worker's `Workspace` and input buffer exist. A counting
 //! global allocator proves it on every shipped scenario.
-#![allow(unsafe_code)] // a global allocator needs `unsafe impl`; it only counts and delegates.
-
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use bargain_core::Model;
 use bargain_runner::scenario::Scenario;
 use bargain_runner::trial::{Workspace, run_trial};
 
-struct Counting;
-
-static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        ALLOCATIONS.fetch_add(1, Ordering::SeqCst);
-        // SAFETY: same contract as the caller's.
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: same contract as the caller's.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
-
-#[global_allocator]
-static GLOBAL: Counting = Counting;
+#[path = "../../core/tests/support/counting_alloc.rs"]
+mod counting_alloc;
+use counting_alloc::allocations;
 
 #[test]
 fn the_trial_kernel_allocates_nothing_on_every_shipped_scenario() {
@@ -74,7 +55,7 @@ fn the_trial_kernel_allocates_nothing_on_every_shipped_scenario() {
                     |_, _, _| {},
                 );
             }
-            let before = ALLOCATIONS.load(Ordering::SeqCst);
+            let before = allocations();
             for t in 200..trials {
                 run_trial(
                     scenario,
@@ -89,7 +70,7 @@ fn the_trial_kernel_allocates_nothing_on_every_shipped_scenario() {
                     },
                 );
             }
-            let after = ALLOCATIONS.load(Ordering::SeqCst);
+            let after = allocations();
             assert!(deals > 0, "{name}");
             assert_eq!(after - before, 0, "{name}: the trial kernel allocated");
         }
