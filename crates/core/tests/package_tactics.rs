@@ -3,7 +3,7 @@
 //! utility profiles with ties.
 
 use bargain_core::package::aspiration::Aspiration;
-use bargain_core::package::aspiration::{PackageOffer, negotiate};
+use bargain_core::package::aspiration::{PackageOffer, PowerCache, negotiate};
 use bargain_core::package::sorted::SortedOutcomes;
 use bargain_core::package::tactics::Tactic;
 use bargain_core::strategy::FaratinFamily;
@@ -132,5 +132,42 @@ proptest! {
             let d = f.decide(last, Some(o as u32));
             prop_assert_eq!(d == Decision::Accept, u >= r, "outcome {} u {} r {}", o, u, r);
         }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// Negotiators built from a shared [`PowerCache`] (as `bargain run` builds them) make
+    /// the same offers, agreement and step as those built alone, bit for bit, whatever
+    /// curves the cache already holds.
+    #[test]
+    fn cached_powers_change_nothing(
+        (ua, ub) in (1usize..60).prop_flat_map(|n| (utilities(n), utilities(n))),
+        ta in tactic(),
+        tb in tactic(),
+        ra in -0.1f64..0.9,
+        rb in -0.1f64..0.9,
+        steps in 1u32..300,
+        warm in prop::collection::vec((1u32..300, prop_oneof![Just(4.0), Just(1.0), Just(0.25), 0.1f64..5.0]), 0..80),
+    ) {
+        let sa = SortedOutcomes::from_utilities(ua, u64::from);
+        let sb = SortedOutcomes::from_utilities(ub, u64::from);
+        let mut cache = PowerCache::new();
+        for (n, e) in warm {
+            cache.prepare(n, e);
+        }
+        ta.prepare(&mut cache, steps);
+        tb.prepare(&mut cache, steps);
+        let mut alone = Vec::new();
+        let d1 = negotiate(ta.build(&sa, ra, steps), tb.build(&sb, rb, steps), Some(&mut alone));
+        let mut cached = Vec::new();
+        let d2 = negotiate(
+            ta.build_cached(&sa, ra, steps, &cache),
+            tb.build_cached(&sb, rb, steps, &cache),
+            Some(&mut cached),
+        );
+        prop_assert_eq!(d1, d2);
+        prop_assert_eq!(alone, cached);
     }
 }

@@ -85,6 +85,55 @@ impl StepPowers {
     }
 }
 
+/// The [`StepPowers`] of the curves a worker has met, kept by the caller (one per worker
+/// thread; core holds no hidden state): negotiations with the same step count and
+/// exponent share one table, so `powf` runs once per step per curve instead of once per
+/// step per negotiator. Allocates only when a new curve is met, and holds at most
+/// [`PowerCache::CAPACITY`] curves (the oldest is replaced).
+#[derive(Debug, Clone, Default)]
+pub struct PowerCache {
+    curves: Vec<StepPowers>,
+    /// The curve replaced on the next miss once full.
+    next: usize,
+}
+
+impl PowerCache {
+    /// Most curves kept.
+    pub const CAPACITY: usize = 64;
+
+    /// An empty cache.
+    #[must_use]
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn position(&self, n_steps: u32, exponent: f64) -> Option<usize> {
+        self.curves
+            .iter()
+            .position(|c| c.n_steps == n_steps && c.exponent.to_bits() == exponent.to_bits())
+    }
+
+    /// Make sure the curve `(n_steps, exponent)` is held.
+    pub fn prepare(&mut self, n_steps: u32, exponent: f64) {
+        if self.position(n_steps, exponent).is_some() {
+            return;
+        }
+        let powers = StepPowers::new(n_steps, exponent);
+        if self.curves.len() < Self::CAPACITY {
+            self.curves.push(powers);
+        } else {
+            self.curves[self.next] = powers;
+            self.next = (self.next + 1) % Self::CAPACITY;
+        }
+    }
+
+    /// The powers of `(n_steps, exponent)`, if held (see [`PowerCache::prepare`]).
+    #[must_use]
+    pub fn get(&self, n_steps: u32, exponent: f64) -> Option<&StepPowers> {
+        self.position(n_steps, exponent).map(|k| &self.curves[k])
+    }
+}
+
 /// `τ^exponent` with `τ = (step+1)/(n_steps+1)`.
 fn tau_power(step: u32, n_steps: u32, exponent: f64) -> f64 {
     let tau = f64::from(step + 1) / f64::from(n_steps + 1);

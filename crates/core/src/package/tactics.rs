@@ -35,7 +35,7 @@
 //! [`SortedOutcomes`], and its search gallops from the last position it found.
 
 use super::aspiration::{
-    Aspiration, AspirationNegotiator, Decision, Negotiator, Turn, lower_bound_from,
+    Aspiration, AspirationNegotiator, Decision, Negotiator, PowerCache, Turn, lower_bound_from,
 };
 use super::sorted::SortedOutcomes;
 use crate::strategy::FaratinFamily;
@@ -102,6 +102,39 @@ impl Tactic {
             Tactic::Hardliner => {
                 TacticNegotiator::Hardliner(HardlinerNegotiator::new(sorted, reservation, n_steps))
             }
+        }
+    }
+
+    /// Make sure `cache` holds what [`Tactic::build_cached`] reads for an `n_steps`
+    /// negotiation (the time-based curve's powers); nothing for the other kinds.
+    pub fn prepare(&self, cache: &mut PowerCache, n_steps: u32) {
+        if let Tactic::TimeBased(curve) = self {
+            cache.prepare(n_steps, curve.exponent);
+        }
+    }
+
+    /// As [`Tactic::build`], reading a time-based curve's `τ^exponent` from `cache` when
+    /// it holds them ([`Tactic::prepare`]): the same negotiator, bit for bit, without a
+    /// `powf` per step. Allocates nothing.
+    #[must_use]
+    pub fn build_cached<'a>(
+        &self,
+        sorted: &'a SortedOutcomes,
+        reservation: f64,
+        n_steps: u32,
+        cache: &'a PowerCache,
+    ) -> TacticNegotiator<'a> {
+        match *self {
+            Tactic::TimeBased(curve) => match cache.get(n_steps, curve.exponent) {
+                Some(powers) => TacticNegotiator::TimeBased(AspirationNegotiator::with_powers(
+                    sorted,
+                    reservation,
+                    powers,
+                    curve,
+                )),
+                None => self.build(sorted, reservation, n_steps),
+            },
+            _ => self.build(sorted, reservation, n_steps),
         }
     }
 

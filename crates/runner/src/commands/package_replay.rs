@@ -14,7 +14,7 @@
 
 use std::path::Path;
 
-use bargain_core::package::aspiration::PackageOffer;
+use bargain_core::package::aspiration::{PackageOffer, PowerCache};
 use bargain_core::package::space::{OutcomeSpace, Value as IssueValue};
 use serde_json::{Map, Value, json};
 
@@ -84,7 +84,7 @@ pub fn replay_value(
     let mut offers: Vec<PackageOffer> = Vec::new();
     let (outcome, round, accepted_by) = match m {
         PackageModel::Agents => {
-            match agents(&t, &p, Some(&mut offers)) {
+            match agents(&t, &p, &mut PowerCache::new(), Some(&mut offers)) {
                 Some(d) => {
                     // The last offer stands; the other party accepted it.
                     let by = offers.last().map_or(0, |o| 1 - usize::from(o.by));

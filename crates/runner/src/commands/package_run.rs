@@ -13,7 +13,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 
-use bargain_core::package::aspiration::{PackageDeal, PackageOffer, negotiate};
+use bargain_core::package::aspiration::{PackageDeal, PackageOffer, PowerCache, negotiate};
 use bargain_core::package::preferences::{PreferencesError, UtilityTable};
 use bargain_core::package::solutions::ParetoFrontier;
 use bargain_core::package::sorted::SortedOutcomes;
@@ -74,26 +74,31 @@ type Deal = Option<(u32, Option<u32>)>;
 
 /// The `agents` model in one trial: each party's negotiator (its `strategy`, built on its
 /// sorted outcomes and reservation) in the SAO loop; every offer into `trace` if given.
+/// `cache` holds the aspiration curves' powers across the trials of one worker (the same
+/// negotiation, bit for bit, without a `powf` per step).
 pub(crate) fn agents(
     t: &PackageTrial,
     p: &Prepared,
+    cache: &mut PowerCache,
     trace: Option<&mut Vec<PackageOffer>>,
 ) -> Option<PackageDeal> {
     let [a, b] = &t.parties;
+    a.tactic.prepare(cache, t.max_rounds);
+    b.tactic.prepare(cache, t.max_rounds);
     let first = a
         .tactic
-        .build(&p.sorted[0], a.preferences.reservation, t.max_rounds);
-    let second = b
-        .tactic
-        .build(&p.sorted[1], b.preferences.reservation, t.max_rounds);
+        .build_cached(&p.sorted[0], a.preferences.reservation, t.max_rounds, cache);
+    let second =
+        b.tactic
+            .build_cached(&p.sorted[1], b.preferences.reservation, t.max_rounds, cache);
     negotiate(first, second, trace)
 }
 
-fn deal(m: PackageModel, t: &PackageTrial, p: &Prepared) -> Deal {
+fn deal(m: PackageModel, t: &PackageTrial, p: &Prepared, cache: &mut PowerCache) -> Deal {
     let [a, b] = &t.parties;
     let (ra, rb) = (a.preferences.reservation, b.preferences.reservation);
     match m {
-        PackageModel::Agents => agents(t, p, None).map(|d| (d.outcome, Some(d.step + 1))),
+        PackageModel::Agents => agents(t, p, cache, None).map(|d| (d.outcome, Some(d.step + 1))),
         PackageModel::Nash => p
             .frontier
             .nash(ra, rb, a.power, b.power)
@@ -224,7 +229,9 @@ pub(crate) fn tallies(
     } else {
         None
     };
-    let run_chunk = |(first, end): (u64, u64)| -> Result<Vec<Tally>, PreferencesError> {
+    let run_chunk = |cache: &mut PowerCache,
+                     (first, end): (u64, u64)|
+     -> Result<Vec<Tally>, PreferencesError> {
         let mut tallies = vec![Tally::new(space); models.len()];
         for trial in first..end {
             let ctx = SampleCtx {
@@ -242,7 +249,7 @@ pub(crate) fn tallies(
                 }
             };
             for (tally, m) in tallies.iter_mut().zip(models) {
-                tally.add(space, deal(*m, &t, p), p);
+                tally.add(space, deal(*m, &t, p, cache), p);
             }
         }
         Ok(tallies)
@@ -268,8 +275,8 @@ pub(crate) fn tallies(
     let mut totals = vec![Tally::new(space); models.len()];
     // The engine's one wave driver: fixed chunks, merged in chunk order.
     let driven = waves.drive(
-        || (),
-        |(), bounds| run_chunk(bounds),
+        PowerCache::new,
+        |cache, bounds| run_chunk(cache, bounds),
         |chunk| {
             for (total, t) in totals.iter_mut().zip(&chunk.map_err(Stop::Failed)?) {
                 total.merge(t);
@@ -471,7 +478,8 @@ fn utility_view(
         .models
         .iter()
         .map(|&m| {
-            let d = deal(m, &t, &p).map(|(o, _)| (p.ua[o as usize], p.ub[o as usize]));
+            let d = deal(m, &t, &p, &mut PowerCache::new())
+                .map(|(o, _)| (p.ua[o as usize], p.ub[o as usize]));
             (m.as_str().to_string(), d)
         })
         .collect();
@@ -513,7 +521,7 @@ fn dance(s: &PackageScenario, trials: u64, seed: u64) -> Result<PackageDance, Pr
         let (t, _) = s.draw_trial(ctx, &mut []);
         let p = Prepared::new(space, &t)?;
         offers.clear();
-        let deal = agents(&t, &p, Some(&mut offers));
+        let deal = agents(&t, &p, &mut PowerCache::new(), Some(&mut offers));
         let u = |o: u32| (p.ua[o as usize], p.ub[o as usize]);
         traces.push(DanceTrace {
             trial,
