@@ -346,3 +346,62 @@ fn the_checker_rejects_an_unknown_module() {
     assert_eq!(v.len(), 1, "{v:?}");
     assert!(v[0].contains("has no layer"), "{v:?}");
 }
+
+/// What `bargain-core` never does (ARCHITECTURE.md: pure and deterministic, no I/O, no
+/// threads, no hidden state): files, the terminal, the environment, the clock, threads,
+/// thread-locals, statics that change.
+const IMPURE: &[&str] = &[
+    "std::fs",
+    "std::io",
+    "std::env",
+    "std::time",
+    "std::thread",
+    "thread_local!",
+    "static mut",
+    "Mutex",
+    "AtomicU",
+    "println!",
+    "eprintln!",
+    "rayon",
+];
+
+/// Each line of a source text that names an [`IMPURE`] item (comment lines aside).
+fn impurities(rel: &str, text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        for word in IMPURE {
+            if line.contains(word) && !line.trim_start().starts_with("//") {
+                out.push(format!("{rel}:{}: `{word}` in `{}`", n + 1, line.trim()));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn the_core_crate_is_pure() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../core/src");
+    let mut files = Vec::new();
+    rs_files(&root, &root, &mut files);
+    let lib = std::fs::read_to_string(root.join("lib.rs")).expect("core lib.rs");
+    files.push(("lib.rs".into(), lib));
+    assert!(files.len() > 20, "found only {} files", files.len());
+    let found: Vec<String> = files
+        .iter()
+        .flat_map(|(rel, text)| impurities(rel, text))
+        .collect();
+    assert!(
+        found.is_empty(),
+        "bargain-core must stay pure:\n{}",
+        found.join("\n")
+    );
+    // The checker finds what it looks for.
+    assert_eq!(
+        impurities(
+            "x.rs",
+            "thread_local! {\n// std::fs in a comment\nlet x = std::fs::read(p);"
+        )
+        .len(),
+        2
+    );
+}
