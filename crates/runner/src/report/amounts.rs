@@ -5,12 +5,9 @@ use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::figure::{
-    Backend, DrawResult, Figure, Swatch, axis_color, draw_legend, draw_message, draw_title,
-};
-use super::style::{
-    GRID, INK, Scale, ZONE, darken, model_color, pct_tick_format, sig, tick_format,
-};
+use super::figure::house_mesh;
+use super::figure::{Backend, DrawResult, Figure, Swatch, draw_legend, draw_message, draw_title};
+use super::style::{INK, Scale, ZONE, darken, model_color, pct_tick_format, sig, tick_format};
 use super::{HistogramScale, ReportData};
 use crate::summary::AmountSummary;
 
@@ -318,12 +315,8 @@ impl Figure for Amounts<'_> {
         let mut chart = build(ymax)?;
         let fx = tick_format(x0, x1);
         let fy = pct_tick_format(ymax);
-        chart
-            .configure_mesh()
+        house_mesh(&mut chart, s)
             .disable_x_mesh()
-            .bold_line_style(GRID.stroke_width(s.upx(1.0)))
-            .max_light_lines(0)
-            .axis_style(axis_color())
             .x_labels(8)
             .y_labels(6)
             .x_label_formatter(&fx)

@@ -9,13 +9,14 @@ use plotters::coord::Shift;
 use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 
+use super::figure::house_mesh;
 use super::figure::{
-    Backend, DrawResult, Figure, Swatch, axis_color, draw_legend, draw_message, draw_title,
-    svg_string, write_figure,
+    Backend, DrawResult, Figure, Swatch, draw_legend, draw_message, draw_title, svg_string,
+    write_figure,
 };
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::style::{GRID, INK, Scale, darken, lighten, model_color, pct_tick_format};
+use super::style::{INK, Scale, darken, lighten, model_color, pct_tick_format};
 use crate::analysis::backtest::{Backtest, ordered};
 
 /// Design height of the model names under the coverage bars.
@@ -102,10 +103,7 @@ fn draw_pit<DB: Backend>(
         .y_label_area_size(s.px(70.0))
         .build_cartesian_2d(0.0..1.0, 0.0..1.0)?;
     let f = pct_tick_format(1.0);
-    ch.configure_mesh()
-        .bold_line_style(GRID.stroke_width(s.upx(1.0)))
-        .max_light_lines(0)
-        .axis_style(axis_color())
+    house_mesh(&mut ch, s)
         .x_labels(6)
         .y_labels(6)
         .x_label_formatter(&f)
@@ -164,11 +162,8 @@ fn draw_coverage<DB: Backend>(
         .build_cartesian_2d(0.0..k, 0.0..1.05)?;
     let f = pct_tick_format(1.0);
     let blank = |_: &f64| String::new();
-    ch.configure_mesh()
+    house_mesh(&mut ch, s)
         .disable_x_mesh()
-        .bold_line_style(GRID.stroke_width(s.upx(1.0)))
-        .max_light_lines(0)
-        .axis_style(axis_color())
         .x_labels(0)
         .y_labels(6)
         .x_label_formatter(&blank)

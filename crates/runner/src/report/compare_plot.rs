@@ -8,11 +8,12 @@ use plotters::coord::Shift;
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 
+use super::figure::house_mesh;
 use super::figure::{
-    Backend, DrawResult, Figure, Swatch, axis_color, draw_legend, draw_message, draw_title,
-    svg_string, write_figure,
+    Backend, DrawResult, Figure, Swatch, draw_legend, draw_message, draw_title, svg_string,
+    write_figure,
 };
-use super::style::{GRID, Scale, integer_ticks, pct_tick_format, sig, tick_format};
+use super::style::{Scale, integer_ticks, pct_tick_format, sig, tick_format};
 use crate::analysis::cdf::PiecewiseCdf;
 use crate::analysis::compare::{Comparison, ordered};
 use crate::summary::{AmountSummary, Summary};
@@ -185,12 +186,8 @@ fn mesh<DB: Backend>(
     yf: &dyn Fn(&f64) -> String,
     x_desc: &str,
 ) -> DrawResult {
-    chart
-        .configure_mesh()
+    house_mesh(chart, s)
         .disable_x_mesh()
-        .bold_line_style(GRID.stroke_width(s.upx(1.0)))
-        .max_light_lines(0)
-        .axis_style(axis_color())
         .x_labels(6)
         .y_labels(5)
         .x_label_formatter(xf)

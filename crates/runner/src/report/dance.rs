@@ -6,11 +6,10 @@ use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 
 use super::amounts::padded_range;
-use super::figure::{
-    Backend, DrawResult, Figure, Swatch, axis_color, draw_legend, draw_message, draw_title,
-};
+use super::figure::house_mesh;
+use super::figure::{Backend, DrawResult, Figure, Swatch, draw_legend, draw_message, draw_title};
 use super::style::{
-    GRID, INK, PAYEE, PAYER, Scale, integer_ticks, kind_color, lighten, sig, tick_format,
+    INK, PAYEE, PAYER, Scale, integer_ticks, kind_color, lighten, sig, tick_format,
 };
 use super::{DanceTrial, ReportData};
 
@@ -150,12 +149,8 @@ impl Figure for Dance<'_> {
             .build_cartesian_2d(0.5..xmax + 0.75, y0..y1)?;
         let fx = integer_ticks;
         let fy = tick_format(y0, y1);
-        chart
-            .configure_mesh()
+        house_mesh(&mut chart, s)
             .disable_x_mesh()
-            .bold_line_style(GRID.stroke_width(s.upx(1.0)))
-            .max_light_lines(0)
-            .axis_style(axis_color())
             .x_labels(last_round.min(12) + 2)
             .y_labels(7)
             .x_label_formatter(&fx)

@@ -3,13 +3,15 @@
 use std::io;
 use std::path::Path;
 
+use plotters::chart::MeshStyle;
 use plotters::coord::Shift;
+use plotters::coord::ranged1d::ValueFormatter;
 use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::PNG_SCALE;
-use super::style::{INK, Scale, ensure_fonts};
+use super::style::{GRID, INK, Scale, ensure_fonts};
 
 /// Result of drawing a figure (plotters errors are boxed, then turned into `io::Error`).
 pub(crate) type DrawResult<T = ()> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
@@ -200,4 +202,23 @@ pub(crate) fn draw_legend<DB: Backend>(
 /// The style of the axes and labels of every chart.
 pub(crate) fn axis_color() -> ShapeStyle {
     INK.mix(0.8).stroke_width(1)
+}
+
+/// The mesh every chart starts from: grid lines only at the labelled ticks, in the light
+/// grid colour, and muted axes. Callers add which grid lines to hide, tick counts,
+/// formatters, label sizes and axis titles, then `draw()`.
+pub(crate) fn house_mesh<'a, 'b, DB, XT, YT, X, Y>(
+    chart: &'b mut ChartContext<'a, DB, Cartesian2d<X, Y>>,
+    s: Scale,
+) -> MeshStyle<'a, 'b, X, Y, DB>
+where
+    DB: DrawingBackend,
+    X: Ranged<ValueType = XT> + ValueFormatter<XT>,
+    Y: Ranged<ValueType = YT> + ValueFormatter<YT>,
+{
+    let mut mesh = chart.configure_mesh();
+    mesh.bold_line_style(GRID.stroke_width(s.upx(1.0)))
+        .max_light_lines(0)
+        .axis_style(axis_color());
+    mesh
 }

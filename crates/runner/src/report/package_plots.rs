@@ -14,13 +14,11 @@ use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 use serde_json::Value;
 
+use super::figure::house_mesh;
 use super::figure::{
-    Backend, DrawResult, Figure, Swatch, axis_color, draw_legend, draw_message, draw_title,
-    fit_text,
+    Backend, DrawResult, Figure, Swatch, draw_legend, draw_message, draw_title, fit_text,
 };
-use super::style::{
-    GRID, INK, MUTED, PAYEE, PAYER, Scale, lighten, model_color, pct_tick_format, sig,
-};
+use super::style::{INK, MUTED, PAYEE, PAYER, Scale, lighten, model_color, pct_tick_format, sig};
 
 /// One issue as the plots name it.
 #[derive(Debug, Clone)]
@@ -246,12 +244,8 @@ fn numeric_panel<DB: Backend>(
         }
     };
     let fx = |x: &f64| sig(*x, 4);
-    chart
-        .configure_mesh()
+    house_mesh(&mut chart, s)
         .disable_y_mesh()
-        .bold_line_style(GRID.stroke_width(s.upx(1.0)))
-        .max_light_lines(0)
-        .axis_style(axis_color())
         .x_labels(6)
         .y_labels(models.len())
         .x_label_formatter(&fx)
@@ -329,12 +323,8 @@ fn choice_panel<DB: Backend>(
         }
     };
     let fy = pct_tick_format(1.0);
-    chart
-        .configure_mesh()
+    house_mesh(&mut chart, s)
         .disable_x_mesh()
-        .bold_line_style(GRID.stroke_width(s.upx(1.0)))
-        .max_light_lines(0)
-        .axis_style(axis_color())
         .x_labels(nl)
         .y_labels(5)
         .x_label_formatter(&fx)
@@ -451,10 +441,8 @@ fn heat_panel<DB: Backend>(
             String::new()
         }
     };
-    chart
-        .configure_mesh()
+    house_mesh(&mut chart, s)
         .disable_mesh()
-        .axis_style(axis_color())
         .x_labels(nx)
         .y_labels(ny)
         .x_label_formatter(&fx)
@@ -528,11 +516,7 @@ impl Figure for Utility<'_> {
             .y_label_area_size(s.px(70.0))
             .build_cartesian_2d(-0.02..1.02, -0.02..1.02)?;
         let fmt = |v: &f64| sig(*v, 2);
-        chart
-            .configure_mesh()
-            .bold_line_style(GRID.stroke_width(s.upx(1.0)))
-            .max_light_lines(0)
-            .axis_style(axis_color())
+        house_mesh(&mut chart, s)
             .x_labels(6)
             .y_labels(6)
             .x_label_formatter(&fmt)
@@ -711,11 +695,7 @@ impl Figure for Dance<'_> {
             .y_label_area_size(s.px(70.0))
             .build_cartesian_2d(lo..hi, lo..hi)?;
         let fmt = |v: &f64| sig(*v, 2);
-        chart
-            .configure_mesh()
-            .bold_line_style(GRID.stroke_width(s.upx(1.0)))
-            .max_light_lines(0)
-            .axis_style(axis_color())
+        house_mesh(&mut chart, s)
             .x_labels(6)
             .y_labels(6)
             .x_label_formatter(&fmt)

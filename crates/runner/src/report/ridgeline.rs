@@ -6,7 +6,8 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::IndexEntry;
 use super::amounts::{Shape, padded_range};
-use super::figure::{Backend, DrawResult, Figure, axis_color, draw_message, draw_title, fit_text};
+use super::figure::house_mesh;
+use super::figure::{Backend, DrawResult, Figure, draw_message, draw_title, fit_text};
 use super::style::{GRID, INK, Scale, model_color, tick_format};
 
 /// Design height of one ridge row.
@@ -153,12 +154,8 @@ fn draw_panel<DB: Backend>(
         .y_label_area_size(label_w)
         .build_cartesian_2d(x0..x1, 0.0..n)?;
     let fx = tick_format(x0, x1);
-    chart
-        .configure_mesh()
+    house_mesh(&mut chart, s)
         .disable_y_mesh()
-        .bold_line_style(GRID.stroke_width(s.upx(1.0)))
-        .max_light_lines(0)
-        .axis_style(axis_color())
         .x_labels(8)
         .y_labels(0)
         .x_label_formatter(&fx)

@@ -6,8 +6,9 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::ReportData;
+use super::figure::house_mesh;
 use super::figure::{Backend, DrawResult, Figure, axis_color, draw_message, draw_title, fit_text};
-use super::style::{GRID, INK, Scale, integer_ticks, kind_color, model_color, pct_tick_format};
+use super::style::{INK, Scale, integer_ticks, kind_color, model_color, pct_tick_format};
 
 /// Outcome kinds in report order.
 const KINDS: [&str; 5] = ["deal", "deadline", "breakdown", "not_ratified", "no_zone"];
@@ -106,12 +107,8 @@ fn draw_rounds<DB: Backend>(
         .build_cartesian_2d(0.5..rounds as f64 + 0.5, 0.0..ymax)?;
     let fx = integer_ticks;
     let fy = pct_tick_format(ymax);
-    chart
-        .configure_mesh()
+    house_mesh(&mut chart, s)
         .disable_x_mesh()
-        .bold_line_style(GRID.stroke_width(s.upx(1.0)))
-        .max_light_lines(0)
-        .axis_style(axis_color())
         .x_labels(rounds.min(12) + 2)
         .y_labels(6)
         .x_label_formatter(&fx)

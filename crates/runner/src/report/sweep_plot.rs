@@ -6,8 +6,9 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::figure::{Backend, DrawResult, Figure, axis_color, draw_title, fit_text};
-use super::style::{GRID, INK, Scale, lighten, model_color, pct_tick_format, sig, tick_format};
+use super::figure::house_mesh;
+use super::figure::{Backend, DrawResult, Figure, draw_title, fit_text};
+use super::style::{INK, Scale, lighten, model_color, pct_tick_format, sig, tick_format};
 use crate::analysis::sweep::{PointStats, SweepReport};
 
 /// Panels per row.
@@ -241,12 +242,8 @@ fn draw_fan_panel<DB: Backend>(
         .x_label_area_size(s.px(4.0))
         .y_label_area_size(s.px(74.0))
         .build_cartesian_2d(xlo..xhi, ylo..yhi)?;
-    chart
-        .configure_mesh()
+    house_mesh(&mut chart, s)
         .disable_x_mesh()
-        .bold_line_style(GRID.stroke_width(s.upx(1.0)))
-        .max_light_lines(0)
-        .axis_style(axis_color())
         .x_labels(0)
         .y_labels(5)
         .y_label_formatter(&fy)
@@ -313,11 +310,8 @@ fn draw_fan_panel<DB: Backend>(
         .x_label_area_size(s.px(44.0))
         .y_label_area_size(s.px(74.0))
         .build_cartesian_2d(xlo..xhi, 0.0..rate_hi)?;
-    rate.configure_mesh()
+    house_mesh(&mut rate, s)
         .disable_x_mesh()
-        .bold_line_style(GRID.stroke_width(s.upx(1.0)))
-        .max_light_lines(0)
-        .axis_style(axis_color())
         .x_labels(5)
         .y_labels(3)
         .x_label_formatter(&fx)
@@ -486,10 +480,8 @@ impl Figure for Heat<'_> {
                 .x_label_area_size(s.px(44.0))
                 .y_label_area_size(s.px(70.0))
                 .build_cartesian_2d(-0.5..nx as f64 - 0.5, -0.5..ny as f64 - 0.5)?;
-            chart
-                .configure_mesh()
+            house_mesh(&mut chart, s)
                 .disable_mesh()
-                .axis_style(axis_color())
                 .x_labels(nx.min(8) * 2 + 1)
                 .y_labels(ny.min(8) * 2 + 1)
                 .x_label_formatter(&fxl)

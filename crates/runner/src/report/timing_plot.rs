@@ -6,10 +6,9 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::ReportData;
-use super::figure::{
-    Backend, DrawResult, Figure, Swatch, axis_color, draw_legend, draw_message, draw_title,
-};
-use super::style::{GRID, INK, Scale, model_color, pct_tick_format};
+use super::figure::house_mesh;
+use super::figure::{Backend, DrawResult, Figure, Swatch, draw_legend, draw_message, draw_title};
+use super::style::{INK, Scale, model_color, pct_tick_format};
 use crate::scenario::date::{civil_from_days, parse_date};
 
 const MONTHS: [&str; 12] = [
@@ -91,12 +90,8 @@ impl Figure for Timing<'_> {
             format!("{} {y}", MONTHS[m])
         };
         let fy = pct_tick_format(1.0);
-        chart
-            .configure_mesh()
+        house_mesh(&mut chart, s)
             .disable_x_mesh()
-            .bold_line_style(GRID.stroke_width(s.upx(1.0)))
-            .max_light_lines(0)
-            .axis_style(axis_color())
             .x_labels(months + 1)
             .y_labels(6)
             .x_label_formatter(&fx)

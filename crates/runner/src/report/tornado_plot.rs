@@ -5,11 +5,11 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
+use super::figure::house_mesh;
 use super::figure::{
-    Backend, DrawResult, Figure, Swatch, axis_color, draw_legend, draw_message, draw_title,
-    fit_text,
+    Backend, DrawResult, Figure, Swatch, draw_legend, draw_message, draw_title, fit_text,
 };
-use super::style::{GRID, INK, PAYEE, PAYER, Scale};
+use super::style::{INK, PAYEE, PAYER, Scale};
 pub(crate) use crate::analysis::sensitivity::order;
 use crate::analysis::sensitivity::{Effect, ModelSensitivity, SensitivityReport};
 
@@ -105,12 +105,8 @@ impl Figure for Tornado<'_> {
                     String::new()
                 }
             };
-            chart
-                .configure_mesh()
+            house_mesh(&mut chart, s)
                 .disable_y_mesh()
-                .bold_line_style(GRID.stroke_width(s.upx(1.0)))
-                .max_light_lines(0)
-                .axis_style(axis_color())
                 .x_labels(6)
                 .y_labels(0)
                 .x_label_formatter(&fx)
