@@ -16,7 +16,7 @@ negmas_multi_issue.py times it, is printed too).
 prints, per file, the outcome count, N, the seconds and negotiations/s, and NegMAS's
 agreement (issue values) and 1-based round. With `--bargain BIN` it also runs
 `BIN replay FILE --trial 0 --model agents --json` and reports whether bargain's
-agreement and round are NegMAS's (they may differ only where NegMAS breaks an exact
+agreement, round and every offer are NegMAS's (they may differ only where NegMAS breaks an exact
 utility tie: it takes the first outcome in numpy's unstable argsort order, which is not
 reproducible across machines; bargain takes the lowest outcome index). The last line
 of stdout is the whole result as JSON. `benches/peers/run.sh package` runs it on both
@@ -123,6 +123,13 @@ class Domain:
                 LinearAdditiveUtilityFunction(values=funs, weights=weights, issues=self.issues, reserved_value=reserved)
             )
 
+    def value_like(self, key, x):
+        """bargain's printed value `x` of issue `key` as this domain's own value."""
+        values = self.values[[k for k, _ in self.specs].index(key)]
+        if isinstance(x, str):
+            return x
+        return min(values, key=lambda v: abs(float(v) - float(x)))
+
     def negotiate(self):
         m = SAOMechanism(issues=self.issues, n_steps=self.n_steps)
         m.add(AspirationNegotiator(name="first"), ufun=self.ufuns[0])
@@ -130,6 +137,8 @@ class Domain:
         t0 = time.perf_counter()
         state = m.run()
         self.run_seconds += time.perf_counter() - t0
+        self.trace = [(0 if who.startswith("first") else 1, offer) for _, who, offer in m.extended_trace]
+        self.offers = [{k: v for (k, _), v in zip(self.specs, offer)} for _, offer in self.trace]
         if state.agreement is None:
             return None
         agreement = {k: v for (k, _), v in zip(self.specs, state.agreement)}
@@ -151,9 +160,14 @@ def bargain_replay(bargain, path):
         text=True,
     )
     r = json.loads(out.stdout)
+    offers = [o["agreement"] for o in r["offers"]]
     if r.get("outcome") != "deal":
-        return None
-    return {"agreement": r["agreement"], "round": r["round"], "utilities": list(r["utility"].values())}
+        return None, offers
+    return {"agreement": r["agreement"], "round": r["round"], "utilities": list(r["utility"].values())}, offers
+
+
+def same_package(a, b):
+    return a.keys() == b.keys() and all(same_value(a[k], b[k]) for k in a)
 
 
 def main():
@@ -203,16 +217,33 @@ def main():
             f"{first and first['agreement']} in round {first and first['round']}"
         )
         if bargain:
-            ours = bargain_replay(bargain, path)
+            ours, our_offers = bargain_replay(bargain, path)
             res["bargain"] = ours
             if first is None or ours is None:
                 parity = first is None and ours is None
             else:
-                parity = first["round"] == ours["round"] and all(
-                    same_value(first["agreement"][k], ours["agreement"][k]) for k in first["agreement"]
-                )
+                parity = first["round"] == ours["round"] and same_package(first["agreement"], ours["agreement"])
+            # The last negotiation's offers (every negotiation of a file is the same one).
+            same_offers = sum(1 for a, b in zip(d.offers, our_offers) if same_package(a, b))
+            # An offer that differs is an exact tie when the proposer's utilities of both
+            # packages are bitwise equal.
+            ties = 0
+            for (by, offer), a, b in zip(d.trace, d.offers, our_offers):
+                if not same_package(a, b):
+                    ours_as_tuple = tuple(d.value_like(k, b[k]) for k, _ in d.specs)
+                    ties += int(float(d.ufuns[by](offer)) == float(d.ufuns[by](ours_as_tuple)))
             res["parity"] = parity
-            line += f"; bargain: {ours and ours['agreement']} in round {ours and ours['round']} -> {'same' if parity else 'DIFFERENT'}"
+            res["offers"] = {
+                "negmas": len(d.offers),
+                "bargain": len(our_offers),
+                "identical": same_offers,
+                "different_but_tied": ties,
+            }
+            line += (
+                f"; bargain: {ours and ours['agreement']} in round {ours and ours['round']} -> {'same' if parity else 'DIFFERENT'}"
+                f"; offers: {same_offers} of {len(d.offers)} (bargain {len(our_offers)}) identical,"
+                f" {ties} others exact utility ties for the proposer"
+            )
         print(line, flush=True)
         results.append(res)
     json.dump({"negmas_version": negmas.__version__, "results": results}, sys.stdout, separators=(",", ":"))
