@@ -67,7 +67,8 @@ print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)' "$@"
     fi
 }
 
-printf '%-28s %12s %8s %14s %12s\n' scenario trials threads trials/s maxRSS_KiB
+[ -n "${PACKAGE_ONLY:-}" ] && trials=()
+[ ${#trials[@]} -gt 0 ] && printf '%-28s %12s %8s %14s %12s\n' scenario trials threads trials/s maxRSS_KiB
 # Run one scenario, print its row and leave its trials/s in $rate.
 measure() {
     local scenario="$1" n="$2" threads="$3" name rss
@@ -78,7 +79,6 @@ measure() {
         "$out/$name-$n-$threads/run.json")"
     printf '%-28s %12s %8s %14.0f %12s\n' "$name" "$n" "$threads" "$rate" "$rss"
 }
-[ -n "${PACKAGE_ONLY:-}" ] && trials=()
 for n in "${trials[@]}"; do
     for threads in 1 2; do
         measure "$agents" "$n" "$threads"
@@ -103,7 +103,8 @@ package_seconds() {
     rm -rf "$out/pkg-$n-$threads"
     awk -v a="$start" -v b="$end" 'BEGIN { printf "%.6f", b - a }'
 }
-printf '\n%-28s %9s %12s %8s %14s %14s\n' package outcomes trials threads negotiations/s marginal/s
+[ ${#trials[@]} -gt 0 ] && echo
+printf '%-28s %9s %12s %8s %14s %14s\n' package outcomes trials threads negotiations/s marginal/s
 for spec in "package-600.toml:${PACKAGE_600:-1000000}" "package-190k.toml:${PACKAGE_190K:-100000}"; do
     file="$root/benches/data/${spec%%:*}"
     n="${spec##*:}"

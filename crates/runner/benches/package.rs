@@ -48,7 +48,7 @@ fn bench_domain(c: &mut Criterion, name: &str, s: &PackageScenario, trials: u64)
     group
         .sample_size(10)
         .warm_up_time(Duration::from_secs(1))
-        .measurement_time(Duration::from_secs(5));
+        .measurement_time(Duration::from_secs(10));
     group.throughput(Throughput::Elements(trials));
     for threads in [1, 2] {
         let pool = rayon::ThreadPoolBuilder::new()
@@ -96,7 +96,7 @@ fn packages(c: &mut Criterion) {
     bench_domain(c, "600-outcomes", &small, 200_000);
     let large = scenario(LARGE, "benches/data/package-190k.toml");
     assert_eq!(large.space().len(), 191_700);
-    bench_domain(c, "190k-outcomes", &large, 20_000);
+    bench_domain(c, "190k-outcomes", &large, 100_000);
 }
 
 criterion_group!(benches, packages);
