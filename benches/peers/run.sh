@@ -11,7 +11,7 @@
 #                                            domains benches/data/package-{600,190k}.toml
 #                                            (default 50 and 5 negotiations) and whether its
 #                                            agreement and round are bargain's
-#                                            (negmas_package_speed.py; ~1 min)
+#                                            (negmas_package_speed.py; under a minute)
 #
 # NegMAS (AGPL) is installed with pip into a virtual environment ($PEER_VENV, default
 # ~/.cache/bargain-peers/venv) and called, never copied into this repository.
