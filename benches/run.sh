@@ -13,7 +13,15 @@
 #                               or 10, weights 2:1:2)
 #   sma-2019                    the shipped scenario, all six models
 # The two agents variants run one after the other (interleaved) on the same binary, and a
-# line "calendar / no calendar" gives the ratio of their throughputs. Not run in CI.
+# line "calendar / no calendar" gives the ratio of their throughputs.
+#
+# Then the package section (issue #12): `bargain run` on the two package benchmark domains
+# of benches/data/ (fixed profiles, NegMAS's default AspirationNegotiator on both sides,
+# 100 steps) with 2 threads, printing negotiations/s over the whole process (parsing,
+# preparing the profiles once, the report) and the marginal rate net of that fixed cost
+# (the same run with --trials 1 subtracted). Trials: PACKAGE_600 (default 1000000) and
+# PACKAGE_190K (default 100000); PACKAGE_ONLY=1 skips the one-issue figures. NegMAS on the
+# same files: `benches/peers/run.sh package`. Not run in CI.
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -59,7 +67,8 @@ print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)' "$@"
     fi
 }
 
-printf '%-28s %12s %8s %14s %12s\n' scenario trials threads trials/s maxRSS_KiB
+[ -n "${PACKAGE_ONLY:-}" ] && trials=()
+[ ${#trials[@]} -gt 0 ] && printf '%-28s %12s %8s %14s %12s\n' scenario trials threads trials/s maxRSS_KiB
 # Run one scenario, print its row and leave its trials/s in $rate.
 measure() {
     local scenario="$1" n="$2" threads="$3" name rss
@@ -83,5 +92,31 @@ for n in "${trials[@]}"; do
     for threads in 1 2; do
         measure "$root/scenarios/sma-2019.toml" "$n" "$threads"
     done
+done
+
+# Package scenarios: wall-clock seconds of one `bargain run` (summary and report).
+package_seconds() {
+    local file="$1" n="$2" threads="$3" start end
+    start="$(date +%s.%N)"
+    "$bin" run "$file" --trials "$n" --threads "$threads" --out "$out/pkg-$n-$threads" --quiet
+    end="$(date +%s.%N)"
+    rm -rf "$out/pkg-$n-$threads"
+    awk -v a="$start" -v b="$end" 'BEGIN { printf "%.6f", b - a }'
+}
+[ ${#trials[@]} -gt 0 ] && echo
+printf '%-28s %9s %12s %8s %14s %14s\n' package outcomes trials threads negotiations/s marginal/s
+for spec in "package-600.toml:${PACKAGE_600:-1000000}" "package-190k.toml:${PACKAGE_190K:-100000}"; do
+    file="$root/benches/data/${spec%%:*}"
+    n="${spec##*:}"
+    threads=2
+    fixed="$(package_seconds "$file" 1 "$threads")"
+    total="$(package_seconds "$file" "$n" "$threads")"
+    "$bin" run "$file" --trials 1 --out "$out/pkg-size" --quiet --json > "$out/pkg-size.json"
+    outcomes="$(sed -n 's/^ *"outcomes": *\([0-9]*\).*/\1/p' "$out/pkg-size.json" | head -1)"
+    rm -rf "$out/pkg-size"
+    awk -v name="$(basename "$file" .toml)" -v o="$outcomes" -v n="$n" -v t="$threads" \
+        -v total="$total" -v fixed="$fixed" 'BEGIN {
+            marginal = (total > fixed) ? (n - 1) / (total - fixed) : 0
+            printf "%-28s %9s %12s %8s %14.0f %14.0f\n", name, o, n, t, n / total, marginal }'
 done
 echo "machine: $(nproc) cores, $(uname -sr); load: $(cut -d' ' -f1-3 /proc/loadavg)"

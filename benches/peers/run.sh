@@ -6,6 +6,12 @@
 #   benches/peers/run.sh [NEGMAS_TRIALS]     default 2000 (NegMAS runs ~100-200/s)
 #   benches/peers/run.sh multi               regenerate crates/core/tests/data/negmas-multi-issue.json
 #                                            (multi-issue reference negotiations, ~10 s)
+#   benches/peers/run.sh package [N600] [N190K]
+#                                            NegMAS's negotiations/s on the package benchmark
+#                                            domains benches/data/package-{600,190k}.toml
+#                                            (default 50 and 5 negotiations) and whether its
+#                                            agreement and round are bargain's
+#                                            (negmas_package_speed.py; under a minute)
 #
 # NegMAS (AGPL) is installed with pip into a virtual environment ($PEER_VENV, default
 # ~/.cache/bargain-peers/venv) and called, never copied into this repository.
@@ -26,6 +32,13 @@ if [ "$n" = multi ]; then
 fi
 (cd "$root" && cargo build --release -p bargain-runner --quiet)
 bin="${CARGO_TARGET_DIR:-$root/target}/release/bargain"
+if [ "$n" = package ]; then
+    "$venv/bin/python" "$here/negmas_package_speed.py" \
+        "$root/benches/data/package-600.toml:${2:-50}" \
+        "$root/benches/data/package-190k.toml:${3:-5}" --bargain "$bin" | sed '$d'
+    echo "machine: $(nproc) cores, $(uname -sr); load: $(cut -d' ' -f1-3 /proc/loadavg)"
+    exit 0
+fi
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
 
