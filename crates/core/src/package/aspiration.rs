@@ -145,79 +145,6 @@ fn tau_power(step: u32, n_steps: u32, exponent: f64) -> f64 {
     }
 }
 
-/// Curves remembered per thread by [`memo_tau_power`] (replaced round robin).
-const MEMO_CURVES: usize = 4;
-/// Steps remembered per curve (later steps compute `powf` every time).
-const MEMO_STEPS: usize = 256;
-
-/// The powers of one `(n_steps, exponent)` curve, filled in step order.
-#[derive(Clone, Copy)]
-struct CurvePowers {
-    n_steps: u32,
-    exponent_bits: u64,
-    /// `powers[..filled]` are known.
-    filled: u32,
-    powers: [f64; MEMO_STEPS],
-}
-
-/// A fixed-size, never-allocating per-thread memo of [`tau_power`].
-struct PowerMemo {
-    curves: [CurvePowers; MEMO_CURVES],
-    /// The curve replaced on the next miss.
-    next: usize,
-}
-
-thread_local! {
-    /// Every negotiation on a thread with the same step count and exponent (all trials
-    /// of a run whose curves are fixed; a few presets otherwise) shares these powers, so
-    /// `powf` runs once per step per thread instead of once per step per negotiator.
-    static POWER_MEMO: std::cell::RefCell<PowerMemo> = const {
-        std::cell::RefCell::new(PowerMemo {
-            curves: [CurvePowers { n_steps: 0, exponent_bits: 0, filled: 0, powers: [0.0; MEMO_STEPS] }; MEMO_CURVES],
-            next: 0,
-        })
-    };
-}
-
-/// [`tau_power`], remembered per thread: the same value, bit for bit. Negotiations
-/// visit steps in order from 0, so a curve's table fills step by step; a step beyond the
-/// filled prefix (or beyond [`MEMO_STEPS`]) is computed without being stored.
-fn memo_tau_power(step: u32, n_steps: u32, exponent: f64) -> f64 {
-    let bits = exponent.to_bits();
-    POWER_MEMO.with(|m| {
-        let Ok(mut m) = m.try_borrow_mut() else {
-            return tau_power(step, n_steps, exponent);
-        };
-        let found = m
-            .curves
-            .iter()
-            .position(|c| c.filled > 0 && c.n_steps == n_steps && c.exponent_bits == bits);
-        let k = match found {
-            Some(k) => k,
-            None if step == 0 => {
-                let k = m.next;
-                m.next = (k + 1) % MEMO_CURVES;
-                m.curves[k].n_steps = n_steps;
-                m.curves[k].exponent_bits = bits;
-                m.curves[k].filled = 0;
-                k
-            }
-            None => return tau_power(step, n_steps, exponent),
-        };
-        let c = &mut m.curves[k];
-        let s = step as usize;
-        if s < c.filled as usize {
-            return c.powers[s];
-        }
-        let p = tau_power(step, n_steps, exponent);
-        if s == c.filled as usize && s < MEMO_STEPS {
-            c.powers[s] = p;
-            c.filled += 1;
-        }
-        p
-    })
-}
-
 /// One party's aspiration negotiator in one negotiation. Small, `Copy`, no allocation:
 /// it borrows the profile's precomputed [`SortedOutcomes`].
 #[derive(Debug, Clone, Copy)]
@@ -292,7 +219,7 @@ impl<'a> AspirationNegotiator<'a> {
         }
         let power = match self.powers {
             Some(p) => p.get(step),
-            None => memo_tau_power(step, self.n_steps, self.curve.exponent),
+            None => tau_power(step, self.n_steps, self.curve.exponent),
         };
         let a = self.curve.max_aspiration * (1.0 - power);
         let width = self.umax - self.umin;
@@ -493,37 +420,7 @@ pub fn negotiate<A: Negotiator, B: Negotiator>(
 
 #[cfg(test)]
 mod tests {
-    use super::{MEMO_CURVES, MEMO_STEPS, lower_bound_from, memo_tau_power, tau_power};
-
-    /// The per-thread memo gives `tau_power` bit for bit, however curves interleave
-    /// (more curves than it holds, steps out of order, beyond its table, repeated).
-    #[test]
-    fn memo_gives_the_same_powers_bit_for_bit() {
-        let exponents = [4.0, 1.0, 0.25, 2.5, 4.0 + 1e-12, 0.0];
-        let step_counts = [1, 10, 100, MEMO_STEPS as u32 + 40];
-        let mut checked = 0;
-        for round in 0..3 {
-            for (i, &e) in exponents.iter().enumerate() {
-                for &n in &step_counts {
-                    let steps: Vec<u32> = match (round + i) % 3 {
-                        0 => (0..n).collect(),
-                        1 => (0..n).rev().collect(),
-                        _ => (0..n).flat_map(|s| [s, s / 2, s]).collect(),
-                    };
-                    for s in steps {
-                        let (got, want) = (memo_tau_power(s, n, e), tau_power(s, n, e));
-                        assert_eq!(
-                            got.to_bits(),
-                            want.to_bits(),
-                            "step {s} of {n}, exponent {e}"
-                        );
-                        checked += 1;
-                    }
-                }
-            }
-        }
-        assert!(exponents.len() * step_counts.len() > MEMO_CURVES && checked > 3000);
-    }
+    use super::lower_bound_from;
 
     #[test]
     fn galloping_search_equals_binary_search() {
