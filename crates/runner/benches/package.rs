@@ -17,7 +17,7 @@
 use std::hint::black_box;
 use std::time::Duration;
 
-use bargain_core::package::aspiration::{AspirationNegotiator, negotiate};
+use bargain_core::package::aspiration::{PowerCache, negotiate};
 use bargain_core::package::sorted::SortedOutcomes;
 use bargain_runner::commands::package_run::summarize;
 use bargain_runner::scenario::issues::PackageScenario;
@@ -67,20 +67,18 @@ fn bench_domain(c: &mut Criterion, name: &str, s: &PackageScenario, trials: u64)
     let t = s.central();
     let sorted = sorted_profiles(s);
     let [a, b] = &t.parties;
+    // As a worker of `bargain run` holds it: the curves' powers prepared once.
+    let mut cache = PowerCache::new();
+    a.tactic.prepare(&mut cache, t.max_rounds);
+    b.tactic.prepare(&mut cache, t.max_rounds);
     group.bench_function("negotiation", |bench| {
         bench.iter(|| {
-            let first = AspirationNegotiator::new(
-                &sorted[0],
-                a.preferences.reservation,
-                t.max_rounds,
-                a.aspiration,
-            );
-            let second = AspirationNegotiator::new(
-                &sorted[1],
-                b.preferences.reservation,
-                t.max_rounds,
-                b.aspiration,
-            );
+            let first =
+                a.tactic
+                    .build_cached(&sorted[0], a.preferences.reservation, t.max_rounds, &cache);
+            let second =
+                b.tactic
+                    .build_cached(&sorted[1], b.preferences.reservation, t.max_rounds, &cache);
             negotiate(black_box(first), black_box(second), None)
         });
     });
