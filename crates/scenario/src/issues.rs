@@ -25,6 +25,7 @@ use serde::{Deserialize, Deserializer};
 
 use crate::dist::Dist;
 use crate::error::{Diagnostic, ScenarioError, suggest};
+use crate::fields::{self, Scope};
 use crate::file::{
     FamilyKey, MetaFile, NumberSpec, PresetSpec, RunFile, StrategyFile, StrategyKind,
 };
@@ -38,6 +39,9 @@ pub const WEIGHT_SUM_TOLERANCE: f64 = 1e-6;
 pub const DEFAULT_NUMBER_INTERVALS: u32 = 100;
 /// Most outcomes a package scenario may span.
 pub const MAX_OUTCOMES: usize = 10_000_000;
+/// Strategy keys of one-issue files that packages do not take: `eps` (the time-based
+/// tolerance stays NegMAS's 0.001).
+const NOT_ON_PACKAGES: [&str; 1] = ["eps"];
 /// Keys of `[parties.P.utility]` that are not issues (so no issue may use them).
 const RESERVED_KEYS: [&str; 2] = ["weights", "reservation"];
 
@@ -875,22 +879,15 @@ impl<'d, 'a> Compiler<'d, 'a> {
     /// `family`; `tit-for-tat`, `hardliner`: none). A `preset` may be a `choice`.
     fn strategy(&mut self, path: &str, s: &StrategyFile, i: usize) -> Option<Tactic> {
         let kind = s.kind;
-        let allowed: &[&str] = match kind {
-            StrategyKind::TimeBased => &["preset", "exponent", "max_aspiration"],
-            StrategyKind::Faratin => &["preset", "beta", "kappa", "family"],
-            StrategyKind::TitForTat | StrategyKind::Hardliner => &[],
-        };
+        // The kind's keys from the scenario field table, less those packages do not use.
+        let allowed: Vec<&str> = fields::of_kind(kind)
+            .map(|d| d.key)
+            .filter(|k| !NOT_ON_PACKAGES.contains(k))
+            .collect();
         let mut ok = true;
-        for (k, present) in [
-            ("preset", s.preset.is_some()),
-            ("exponent", s.exponent.is_some()),
-            ("max_aspiration", s.max_aspiration.is_some()),
-            ("eps", s.eps.is_some()),
-            ("beta", s.beta.is_some()),
-            ("kappa", s.kappa.is_some()),
-            ("family", s.family.is_some()),
-        ] {
-            if present && !allowed.contains(&k) {
+        for def in fields::of_scope(Scope::Strategy) {
+            let k = def.key;
+            if def.in_strategy(s) && !allowed.contains(&k) {
                 let takes = if allowed.is_empty() {
                     "takes no other keys".to_owned()
                 } else {
