@@ -10,6 +10,7 @@ use std::io;
 use std::path::Path;
 
 use plotters::coord::Shift;
+use plotters::coord::types::RangedCoordf64;
 use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 use serde_json::Value;
@@ -508,25 +509,7 @@ impl Figure for Utility<'_> {
         let (plot, legend) = root
             .margin(top as u32, 0, 0, 0)
             .split_horizontally(w as i32 - legend_w);
-        let mut chart = ChartBuilder::on(&plot)
-            .margin_left(s.px(8.0))
-            .margin_right(s.px(16.0))
-            .margin_bottom(s.px(8.0))
-            .x_label_area_size(s.px(56.0))
-            .y_label_area_size(s.px(70.0))
-            .build_cartesian_2d(-0.02..1.02, -0.02..1.02)?;
-        let fmt = |v: &f64| sig(*v, 2);
-        house_mesh(&mut chart, s)
-            .x_labels(6)
-            .y_labels(6)
-            .x_label_formatter(&fmt)
-            .y_label_formatter(&fmt)
-            .label_style(s.text(14.0))
-            .axis_desc_style(s.text(16.0))
-            .x_desc(format!("utility of {}", r.party_names[0]))
-            .y_desc(format!("utility of {}", r.party_names[1]))
-            .set_all_tick_mark_size(s.px(5.0))
-            .draw()?;
+        let mut chart = utility_axes(&plot, s, -0.02..1.02, r.party_names)?;
         let cloud = lighten(MUTED, 0.45);
         chart.draw_series(
             t.cloud
@@ -687,25 +670,7 @@ impl Figure for Dance<'_> {
             return draw_message(&plot, s, "no offers to show");
         }
         let (lo, hi) = dance_range(d);
-        let mut chart = ChartBuilder::on(&plot)
-            .margin_left(s.px(8.0))
-            .margin_right(s.px(16.0))
-            .margin_bottom(s.px(8.0))
-            .x_label_area_size(s.px(56.0))
-            .y_label_area_size(s.px(70.0))
-            .build_cartesian_2d(lo..hi, lo..hi)?;
-        let fmt = |v: &f64| sig(*v, 2);
-        house_mesh(&mut chart, s)
-            .x_labels(6)
-            .y_labels(6)
-            .x_label_formatter(&fmt)
-            .y_label_formatter(&fmt)
-            .label_style(s.text(14.0))
-            .axis_desc_style(s.text(16.0))
-            .x_desc(format!("utility of {}", r.party_names[0]))
-            .y_desc(format!("utility of {}", r.party_names[1]))
-            .set_all_tick_mark_size(s.px(5.0))
-            .draw()?;
+        let mut chart = utility_axes(&plot, s, lo..hi, r.party_names)?;
         // Lightest trial first, so the first trial is on top.
         for (i, t) in d.trials.iter().enumerate().rev() {
             let f = shade(i, n);
@@ -763,4 +728,34 @@ impl Figure for Dance<'_> {
         }
         Ok(())
     }
+}
+
+/// The square chart of utilities that the utility and dance plots draw on: `range` on
+/// both axes, the house mesh, each axis named for its party.
+fn utility_axes<'a, DB: Backend>(
+    plot: &'a DrawingArea<DB, Shift>,
+    s: Scale,
+    range: std::ops::Range<f64>,
+    names: [&str; 2],
+) -> DrawResult<ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>> {
+    let mut chart = ChartBuilder::on(plot)
+        .margin_left(s.px(8.0))
+        .margin_right(s.px(16.0))
+        .margin_bottom(s.px(8.0))
+        .x_label_area_size(s.px(56.0))
+        .y_label_area_size(s.px(70.0))
+        .build_cartesian_2d(range.clone(), range)?;
+    let fmt = |v: &f64| sig(*v, 2);
+    house_mesh(&mut chart, s)
+        .x_labels(6)
+        .y_labels(6)
+        .x_label_formatter(&fmt)
+        .y_label_formatter(&fmt)
+        .label_style(s.text(14.0))
+        .axis_desc_style(s.text(16.0))
+        .x_desc(format!("utility of {}", names[0]))
+        .y_desc(format!("utility of {}", names[1]))
+        .set_all_tick_mark_size(s.px(5.0))
+        .draw()?;
+    Ok(chart)
 }
