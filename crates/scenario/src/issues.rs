@@ -25,7 +25,7 @@ use serde::{Deserialize, Deserializer};
 
 use crate::dist::Dist;
 use crate::error::{Diagnostic, ScenarioError, suggest};
-use crate::fields::{self, Scope};
+use crate::fields;
 use crate::file::{
     FamilyKey, MetaFile, NumberSpec, PresetSpec, RunFile, StrategyFile, StrategyKind,
 };
@@ -884,32 +884,7 @@ impl<'d, 'a> Compiler<'d, 'a> {
             .map(|d| d.key)
             .filter(|k| !NOT_ON_PACKAGES.contains(k))
             .collect();
-        let mut ok = true;
-        for def in fields::of_scope(Scope::Strategy) {
-            let k = def.key;
-            if def.in_strategy(s) && !allowed.contains(&k) {
-                let takes = if allowed.is_empty() {
-                    "takes no other keys".to_owned()
-                } else {
-                    format!(
-                        "takes {}",
-                        allowed
-                            .iter()
-                            .map(|k| format!("`{k}`"))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    )
-                };
-                self.c.error(
-                    &join(path, k),
-                    format!(
-                        "expected only keys of kind `{}` on packages (it {takes}), found `{k}`",
-                        kind.as_str()
-                    ),
-                );
-                ok = false;
-            }
-        }
+        let ok = self.c.strategy_keys(path, s, &allowed, " on packages");
         if !ok {
             return None;
         }

@@ -774,16 +774,20 @@ impl<'d, 'a> Checker<'d, 'a> {
         }
     }
 
-    /// A party's strategy: the keys its kind takes (from the field table), the preset or
-    /// the kind's shape (exclusive), then the kind's other numbers. Returns the kind with
-    /// placeholder numbers: the central values are in `self.centrals`.
-    fn strategy(&mut self, path: &str, s: &StrategyFile, side: Side) -> Option<StrategySpec> {
-        let kind = s.kind;
-        let allowed: Vec<&'static FieldDef> = fields::of_kind(kind).collect();
+    /// Whether strategy `s` writes only keys of `allowed` (its kind's keys); each other
+    /// key is an error at its path, naming the kind's keys (`context` follows the kind's
+    /// name: `" on packages"`). One check for one-issue and package strategies.
+    pub(crate) fn strategy_keys(
+        &mut self,
+        path: &str,
+        s: &StrategyFile,
+        allowed: &[&str],
+        context: &str,
+    ) -> bool {
         let mut ok = true;
         for def in fields::of_scope(Scope::Strategy) {
             let key = def.key;
-            if def.in_strategy(s) && !def.kinds().contains(&kind) {
+            if def.in_strategy(s) && !allowed.contains(&key) {
                 let takes = if allowed.is_empty() {
                     "takes no other keys".to_owned()
                 } else {
@@ -791,7 +795,7 @@ impl<'d, 'a> Checker<'d, 'a> {
                         "takes {}",
                         allowed
                             .iter()
-                            .map(|d| format!("`{}`", d.key))
+                            .map(|k| format!("`{k}`"))
                             .collect::<Vec<_>>()
                             .join(", ")
                     )
@@ -799,13 +803,24 @@ impl<'d, 'a> Checker<'d, 'a> {
                 self.error(
                     &join(path, key),
                     format!(
-                        "expected only keys of kind `{}` (it {takes}), found `{key}`",
-                        kind.as_str()
+                        "expected only keys of kind `{}`{context} (it {takes}), found `{key}`",
+                        s.kind.as_str()
                     ),
                 );
                 ok = false;
             }
         }
+        ok
+    }
+
+    /// A party's strategy: the keys its kind takes (from the field table), the preset or
+    /// the kind's shape (exclusive), then the kind's other numbers. Returns the kind with
+    /// placeholder numbers: the central values are in `self.centrals`.
+    fn strategy(&mut self, path: &str, s: &StrategyFile, side: Side) -> Option<StrategySpec> {
+        let kind = s.kind;
+        let allowed: Vec<&'static FieldDef> = fields::of_kind(kind).collect();
+        let keys: Vec<&str> = allowed.iter().map(|d| d.key).collect();
+        let ok = self.strategy_keys(path, s, &keys, "");
         if !ok {
             return None;
         }
