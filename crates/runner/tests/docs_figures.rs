@@ -246,6 +246,21 @@ fn the_catalogue_headlines_hold() {
     );
 }
 
+/// `summary.json` of `bargain run FILE` at the file's own trial count and seed.
+fn run_summary(root: &Path, file: &str) -> Value {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let out = tmp.path().join("run");
+    ok(&[
+        "run",
+        root.join(file).to_str().expect("p"),
+        "-q",
+        "--out",
+        out.to_str().expect("p"),
+    ]);
+    serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).expect("json"))
+        .expect("parse")
+}
+
 /// README, "Packages": what sma-2019-package.toml says about the term, amount and
 /// escalator (20,000 trials, the scenario's own count and seed).
 #[test]
@@ -253,20 +268,7 @@ fn the_package_figures_quoted_in_the_readme_hold() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let readme = std::fs::read_to_string(root.join("README.md")).expect("README.md");
     let flat = readme.split_whitespace().collect::<Vec<_>>().join(" ");
-    let tmp = tempfile::tempdir().expect("tmp");
-    let out = tmp.path().join("pkg");
-    ok(&[
-        "run",
-        root.join("scenarios/sma-2019-package.toml")
-            .to_str()
-            .expect("p"),
-        "-q",
-        "--out",
-        out.to_str().expect("p"),
-    ]);
-    let s: Value =
-        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).expect("json"))
-            .expect("parse");
+    let s = run_summary(&root, "scenarios/sma-2019-package.toml");
     assert_eq!(s["trials"], 20000);
     let nash = &s["models"]["nash"];
     let term = &nash["issues"]["term"];
@@ -301,20 +303,7 @@ fn the_2014_package_figures_quoted_in_the_readme_hold() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let readme = std::fs::read_to_string(root.join("README.md")).expect("README.md");
     let flat = readme.split_whitespace().collect::<Vec<_>>().join(" ");
-    let tmp = tempfile::tempdir().expect("tmp");
-    let out = tmp.path().join("pkg");
-    ok(&[
-        "run",
-        root.join("scenarios/sma-2014-package.toml")
-            .to_str()
-            .expect("p"),
-        "-q",
-        "--out",
-        out.to_str().expect("p"),
-    ]);
-    let s: Value =
-        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).expect("json"))
-            .expect("parse");
+    let s = run_summary(&root, "scenarios/sma-2014-package.toml");
     assert_eq!(s["trials"], 20000);
     let f = |v: &Value| v.as_f64().expect("number");
     let nash = &s["models"]["nash"];
