@@ -915,23 +915,8 @@ impl<'d, 'a> Compiler<'d, 'a> {
             (Some(PresetSpec::Fixed(k)), None) => to_shape(k.to_core()),
             (Some(PresetSpec::Choice(ch)), None) => {
                 let p = join(path, "preset");
-                if ch.choice.is_empty() {
-                    self.c.error(
-                        &join(&p, "choice"),
-                        "expected at least one preset, found an empty list",
-                    );
-                    return None;
-                }
-                let w = self.c.weights(&p, ch.weights.as_deref(), ch.choice.len())?;
-                let presets: Vec<f64> = ch.choice.iter().map(|k| to_shape(k.to_core())).collect();
-                let values = (0..presets.len()).map(|i| i as f64).collect();
-                let Some(dist) = crate::dist::Choice::new(values, &w) else {
-                    self.c.error(
-                        &join(&p, "weights"),
-                        "expected weights the sampler can represent, found weights it rejects",
-                    );
-                    return None;
-                };
+                let (presets, dist) = self.c.preset_choice(&p, ch)?;
+                let presets: Vec<f64> = presets.into_iter().map(to_shape).collect();
                 let central = presets[dist.mode_index()];
                 self.inputs.push(PkgInput {
                     name: p,

@@ -14,8 +14,8 @@ use super::fields::{self, Absent, FieldDef, Scope, Slot};
 use super::dist::{Choice, Continuous, Dist, Shape};
 use super::error::{Diagnostic, suggest};
 use super::file::{
-    CalendarFile, DistTable, FamilyKey, GridFile, NumberSpec, PartyFile, PresetSpec, RunFile,
-    SamplerKey, ScenarioFile, SideKey, StrategyFile,
+    CalendarFile, DistTable, FamilyKey, GridFile, NumberSpec, PartyFile, PresetChoice, PresetSpec,
+    RunFile, SamplerKey, ScenarioFile, SideKey, StrategyFile,
 };
 use super::sample::{Input, Plan, Target};
 use super::span::{Doc, index, join};
@@ -744,23 +744,7 @@ impl<'d, 'a> Checker<'d, 'a> {
         match spec {
             PresetSpec::Fixed(k) => Some(k.to_core()),
             PresetSpec::Choice(c) => {
-                if c.choice.is_empty() {
-                    self.error(
-                        &join(path, "choice"),
-                        "expected at least one preset, found an empty list",
-                    );
-                    return None;
-                }
-                let w = self.weights(path, c.weights.as_deref(), c.choice.len())?;
-                let presets: Vec<Preset> = c.choice.iter().map(|k| k.to_core()).collect();
-                let values = (0..presets.len()).map(|i| i as f64).collect();
-                let Some(dist) = Choice::new(values, &w) else {
-                    self.error(
-                        &join(path, "weights"),
-                        "expected weights the sampler can represent, found weights it rejects",
-                    );
-                    return None;
-                };
+                let (presets, dist) = self.preset_choice(path, c)?;
                 let central = presets[dist.mode_index()];
                 self.inputs.push(Input {
                     name: path.to_owned(),
@@ -772,6 +756,34 @@ impl<'d, 'a> Checker<'d, 'a> {
                 Some(central)
             }
         }
+    }
+
+    /// A choice of presets (`{ choice = [..], weights = [..] }` at `path`) checked: the
+    /// presets and the distribution of their indices that an input draws. One check for
+    /// one-issue and package strategies.
+    pub(crate) fn preset_choice(
+        &mut self,
+        path: &str,
+        c: &PresetChoice,
+    ) -> Option<(Vec<Preset>, Choice)> {
+        if c.choice.is_empty() {
+            self.error(
+                &join(path, "choice"),
+                "expected at least one preset, found an empty list",
+            );
+            return None;
+        }
+        let w = self.weights(path, c.weights.as_deref(), c.choice.len())?;
+        let presets: Vec<Preset> = c.choice.iter().map(|k| k.to_core()).collect();
+        let values = (0..presets.len()).map(|i| i as f64).collect();
+        let Some(dist) = Choice::new(values, &w) else {
+            self.error(
+                &join(path, "weights"),
+                "expected weights the sampler can represent, found weights it rejects",
+            );
+            return None;
+        };
+        Some((presets, dist))
     }
 
     /// Whether strategy `s` writes only keys of `allowed` (its kind's keys); each other
