@@ -10,7 +10,7 @@ every offer (who, outcome, both utilities) and the agreement with its step.
     VENV/bin/python benches/peers/negmas_multi_issue.py > crates/core/tests/data/negmas-multi-issue.json
 
 (`benches/peers/run.sh multi` does exactly that.) Only installs and calls NegMAS (AGPL);
-no NegMAS code lives in this repository. `crates/core/tests/negmas_multi_issue.rs`
+no NegMAS code lives in this repository. `crates/core/tests/it/negmas_multi_issue.rs`
 replays every negotiation offer by offer; docs/negmas-multi-issue.md states the rules.
 
 Exact ties: NegMAS offers, among outcomes of bitwise-equal utility, the first in the

@@ -4,7 +4,7 @@
 //! the numbers of the XML files, written out here independently of the importer.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

@@ -3,7 +3,7 @@
 //! The items are numbered as in README's "Reliability" section.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

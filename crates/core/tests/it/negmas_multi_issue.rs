@@ -18,7 +18,7 @@ use serde_json::Value;
 use std::collections::{HashMap, HashSet};
 
 fn data() -> Value {
-    let text = include_str!("data/negmas-multi-issue.json");
+    let text = include_str!("../data/negmas-multi-issue.json");
     serde_json::from_str(text).expect("valid JSON")
 }
 

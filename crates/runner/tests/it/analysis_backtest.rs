@@ -1,6 +1,6 @@
 //! End-to-end tests of `bargain backtest`.
 
-mod common;
+use crate::common;
 use common::{bargain, json};
 
 fn scenario(name: &str, observed: Option<f64>) -> String {

@@ -2,7 +2,7 @@
 //! and `compare.csv` carry `summary.json`'s and `compare.json`'s numbers, and
 //! `replay --json` agrees with the trial's row in `trials.csv`.
 
-mod common;
+use crate::common;
 use common::{json, ok};
 
 use std::fs::File;

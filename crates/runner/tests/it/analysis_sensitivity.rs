@@ -7,7 +7,7 @@
 //! over wide ranges. So the US reservation decides the amount (Sobol total ≈ 1) and the
 //! openings and discounts do not move it at all.
 
-mod common;
+use crate::common;
 use common::bargain;
 
 use std::path::Path;

@@ -1,6 +1,6 @@
 //! Oracles of §4 (Nash and Kalai–Smorodinsky) from the bargaining-theory notes.
 
-mod common;
+use crate::common;
 use bargain_core::theory::reference::{kalai_smorodinsky, nash_on_frontier};
 use bargain_core::theory::{Zone, nash_linear, nash_weight};
 use common::TOL;

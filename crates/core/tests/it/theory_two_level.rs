@@ -1,7 +1,7 @@
 //! Oracles of §5 (Putnam two-level games) and §7b (take-it-or-leave-it screening) from the
 //! bargaining-theory notes.
 
-mod common;
+use crate::common;
 use bargain_core::theory::reference::{TakeItOrLeaveIt, take_it_or_leave_it_uniform, win_set_deal};
 use common::TOL;
 use common::assert_close;

@@ -6,7 +6,7 @@
 //! to 0.1 em below it), with the SVG's `text-anchor` and `dy` applied.
 //! Rotated labels (axis titles) are left out.
 
-mod common;
+use crate::common;
 use common::ok;
 
 use std::path::{Path, PathBuf};

@@ -1,7 +1,7 @@
 //! The negotiation calendar (issue 11): lapse semantics of every model, the timing
 //! block, validation of `[calendar]`, and sharding with a calendar.
 
-mod common;
+use crate::common;
 
 use bargain_core::{Model, OutcomeKind};
 use bargain_runner::scenario::Scenario;

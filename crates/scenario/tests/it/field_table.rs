@@ -1,7 +1,7 @@
 //! The field tables of `docs/scenarios.md` are generated from the scenario's one field
 //! table (`crates/scenario/src/fields.rs`): each sits between `<!-- fields:NAME -->` and
 //! `<!-- /fields:NAME -->` and must equal the generator's output.
-//! `BARGAIN_BLESS=1 cargo test -p bargain-scenario --test field_table` rewrites them.
+//! `BARGAIN_BLESS=1 cargo test -p bargain-scenario --test it field_table` rewrites them.
 
 use std::path::PathBuf;
 
@@ -44,7 +44,7 @@ fn the_docs_field_tables_are_the_generated_ones() {
     assert!(
         text == want,
         "docs/scenarios.md's field tables differ from crates/scenario/src/fields.rs; \
-         regenerate with BARGAIN_BLESS=1 cargo test -p bargain-scenario --test field_table"
+         regenerate with BARGAIN_BLESS=1 cargo test -p bargain-scenario --test it field_table"
     );
 }
 

@@ -1,6 +1,6 @@
 //! Oracles of §7a (Chatterjee–Samuelson double auction) from the bargaining-theory notes.
 
-mod common;
+use crate::common;
 use bargain_core::theory::reference::{
     CS_EXPECTED_GAINS, CS_FIRST_BEST_GAINS, CS_P_TRADE, cs_ask, cs_bid, cs_trade,
 };

@@ -23,7 +23,7 @@
 //!   that side but also moves the round of the deal, and the deal can then fall on the
 //!   other side's earlier, lower offer; the median is not guaranteed to be monotone.
 
-mod common;
+use crate::common;
 use common::{bargain, ok, write};
 
 use std::path::Path;

@@ -1,6 +1,6 @@
 //! Oracles of §1 (Rubinstein 1982) and the zone of agreement, from the bargaining-theory notes.
 
-mod common;
+use crate::common;
 use bargain_core::theory::reference::{
     discount_from_rate, rubinstein_fixed_costs, rubinstein_limit_rates, rubinstein_share_rates,
 };

@@ -1,6 +1,6 @@
 //! End-to-end tests of `bargain compare`.
 
-mod common;
+use crate::common;
 use common::{bargain, json, ok, write};
 
 /// A scenario with uncertain reservations; `payer_hi` is the top of the payer's

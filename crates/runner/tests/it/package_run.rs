@@ -2,7 +2,7 @@
 //! negotiator and solutions run directly, and do not depend on the thread count.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 
@@ -74,7 +74,7 @@ fn genius_trade_run_matches_core() {
         assert_eq!(m["deals"], 1, "{m}");
         ["quota", "tariff-rate", "dispute-resolution"].map(|k| only(&m["issues"][k]))
     };
-    // The brute-force optima of tests/import_genius.rs.
+    // The brute-force optima of tests/it/import_genius.rs.
     assert_eq!(deal("nash"), ["low", "0%", "WTO panel"]);
     assert_eq!(deal("kalai-smorodinsky"), ["mid", "0%", "bilateral"]);
     assert_eq!(deal("max-welfare"), ["low", "10%", "WTO panel"]);

@@ -1,7 +1,7 @@
 //! Figures quoted in docs/ are recomputed at the quoted trial count; the test fails when a
 //! quoted figure no longer matches what the command prints.
 
-mod common;
+use crate::common;
 use common::ok;
 
 use std::path::Path;

@@ -4,10 +4,10 @@
 //!
 //! A refactor must leave them unchanged. A change that is *meant* to change results
 //! (a new model feature, a recalibrated scenario) regenerates them with
-//! `BARGAIN_BLESS=1 cargo test -p bargain-runner --test golden_outputs` and says so in
+//! `BARGAIN_BLESS=1 cargo test -p bargain-runner --test it golden_outputs` and says so in
 //! its commit message; the diff of the golden files is then the reviewed effect.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

@@ -1,7 +1,7 @@
 //! Oracles of §3 (outside options, BSS 1989; breakdown risk, BRW 1986) from the
 //! bargaining-theory notes.
 
-mod common;
+use crate::common;
 use bargain_core::theory::reference::brw_limit;
 use bargain_core::theory::{brw_share, outside_option_shares, rubinstein_share};
 use common::TOL;

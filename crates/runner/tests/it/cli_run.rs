@@ -1,7 +1,7 @@
 //! End-to-end tests of the `bargain` binary: reports, closed forms in `summary.json`,
 //! determinism across threads and shards, replay, and exit codes.
 
-mod common;
+use crate::common;
 use common::{bargain, ok, write};
 
 use std::path::Path;

@@ -1,6 +1,6 @@
 //! Oracles of §2 (Ståhl 1972, finite horizon) from the bargaining-theory notes.
 
-mod common;
+use crate::common;
 use bargain_core::theory::reference::stahl_share_recursive;
 use bargain_core::theory::{Zone, rubinstein_share, stahl_share};
 use common::TOL;

@@ -1,7 +1,7 @@
 //! The wave driver (`ensemble::waves`) folds chunks in order at any pool size: row
 //! buffers come back in trial order and an order-sensitive float sum is bit-identical on
 //! 1, 2, 4 and 8 threads. (Here, not in the module, because pools belong to the commands
-//! layer; see tests/layering.rs.)
+//! layer; see tests/it/layering.rs.)
 
 use std::sync::atomic::AtomicBool;
 

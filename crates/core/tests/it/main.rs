@@ -1,0 +1,18 @@
+//! The integration tests of `core`, in one test binary (as rust-analyzer does: one
+//! binary links once, where one per file made CI spend most of its time linking).
+//! Each module is one former test file; `cargo test -p <crate> --test it MODULE` runs one.
+
+mod common;
+mod faratin_examples;
+mod model_properties;
+mod negmas_multi_issue;
+mod negmas_reference;
+mod package_properties;
+mod package_tactics;
+mod theory_chatterjee;
+mod theory_nash;
+mod theory_outside_breakdown;
+mod theory_properties;
+mod theory_rubinstein;
+mod theory_stahl;
+mod theory_two_level;

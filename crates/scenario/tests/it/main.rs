@@ -1,0 +1,8 @@
+//! The integration tests of `scenario`, in one test binary (as rust-analyzer does: one
+//! binary links once, where one per file made CI spend most of its time linking).
+//! Each module is one former test file; `cargo test -p <crate> --test it MODULE` runs one.
+
+mod extension_points;
+mod field_table;
+mod package_scenarios;
+mod package_schema;
