@@ -719,6 +719,7 @@ impl<'d, 'a> Checker<'d, 'a> {
                 if let Param::Dist(dist) = param {
                     self.inputs.push(Input {
                         name: path.to_owned(),
+                        stream: crate::stream_key(path),
                         dist,
                         target: Target::Field(def, side),
                         integer: d.integer,
@@ -748,6 +749,7 @@ impl<'d, 'a> Checker<'d, 'a> {
                 let central = presets[dist.mode_index()];
                 self.inputs.push(Input {
                     name: path.to_owned(),
+                    stream: crate::stream_key(path),
                     dist: Dist::Choice(dist),
                     target: Target::Preset(shape, side),
                     integer: true,
