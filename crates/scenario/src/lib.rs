@@ -18,6 +18,7 @@ mod dist;
 mod error;
 mod fields;
 mod file;
+mod forecast;
 pub mod genius;
 pub mod input;
 pub mod issues;
@@ -37,6 +38,7 @@ use rand_xoshiro::Xoshiro256PlusPlus;
 
 pub use error::{Diagnostic, ScenarioError};
 pub use fields::{docs_blocks as field_docs_blocks, keys as field_keys};
+pub use forecast::{Baseline, TREND_YEARS};
 pub use labels::preset_name;
 pub use rng::{input_rng, splitmix64, stream_key, trial_rng};
 pub use sweep::{MAX_SWEEP_PATHS, MAX_SWEEP_VALUES, SweepAxis, parse_values as parse_sweep_values};
@@ -137,6 +139,10 @@ pub struct Scenario {
     pub observed: Option<Observed>,
     /// The calendar's dates, if the scenario has a `[calendar]`.
     pub calendar: Option<CalendarDates>,
+    /// The day the forecast is made (`[scenario] as_of`, days from 1970-01-01), if given.
+    pub as_of: Option<i64>,
+    /// The naive forecasts the backtest scores against (`[baseline]`), if given.
+    pub baseline: Option<Baseline>,
     /// The `[sweep]` table (empty without one): used by `bargain sweep`, ignored by runs.
     pub sweep: Vec<SweepAxis>,
     plan: Plan,
@@ -200,9 +206,25 @@ impl Scenario {
         text: &str,
         origin: &str,
     ) -> Result<Scenario, ScenarioError> {
-        let compiled = validate::Checker::new(doc, origin)
-            .compile(file)
-            .map_err(|(errors, _)| ScenarioError::new(errors))?;
+        let mut forecast_errors = Vec::new();
+        let as_of = forecast::check_as_of(
+            file.scenario.as_of.as_deref(),
+            doc,
+            origin,
+            &mut forecast_errors,
+        );
+        let baseline = file
+            .baseline
+            .as_ref()
+            .and_then(|b| forecast::check_baseline(b, doc, origin, &mut forecast_errors));
+        let compiled = match validate::Checker::new(doc, origin).compile(file) {
+            Ok(c) if forecast_errors.is_empty() => c,
+            Ok(_) => return Err(ScenarioError::new(forecast_errors)),
+            Err((mut errors, _)) => {
+                errors.extend(forecast_errors);
+                return Err(ScenarioError::new(errors));
+            }
+        };
         let meta = file.scenario.clone();
         Ok(Scenario {
             title: meta.title.unwrap_or_else(|| meta.name.clone()),
@@ -213,6 +235,8 @@ impl Scenario {
             run: compiled.run,
             observed: compiled.observed,
             calendar: compiled.calendar,
+            as_of,
+            baseline,
             sweep: Vec::new(),
             plan: compiled.plan,
             source: Arc::new(Source {

@@ -4,6 +4,7 @@
 
 mod analysis_backtest;
 mod analysis_compare;
+mod analysis_forecast;
 mod analysis_sensitivity;
 mod analysis_sweep;
 mod calendar;
