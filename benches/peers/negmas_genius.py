@@ -10,9 +10,11 @@ Every negotiation is run on two scales of the same profiles:
 
 - `genius`: those tables handed to NegMAS as `TableFun`s, unchanged (the utilities of
   a Travel profile then span about [0.097, 1]);
-- `normalized`: the same ufuns after NegMAS's `Scenario.normalize()`, which maps each
-  ufun onto [0, 1] (its worst outcome to 0, its best to 1; the reservation with it).
-  The tables recorded are the ones NegMAS holds after normalising.
+- `normalized`: the same ufuns after NegMAS's `Scenario.normalize()` (default
+  `common_range=True`: one affine map for both ufuns, the lowest utility of either onto
+  0 and the highest onto 1; reservations with it). On Travel that is [0, 1] for chox
+  and [0.000077, 1] for fanny. The tables recorded are the ones NegMAS holds after
+  normalising (its own arithmetic; they are not recomputed here).
 
 `AspirationNegotiator(aspiration_type=…)` (other arguments default) under
 `SAOMechanism(n_steps=N)`. Its tolerance (0.001) is absolute on the ufun's own scale,

@@ -7,9 +7,10 @@
 //! The data hold each negotiation on two scales of the same two profiles: `genius` (each
 //! evaluation divided by its issue's largest, as `bargain import genius` reads it; the
 //! utilities span about [0.097, 1]) and `normalized` (the same ufuns after NegMAS's
-//! `Scenario.normalize()`, onto [0, 1]). NegMAS's tolerance (0.001) is absolute on the
-//! ufun's own scale, so the two scales differ from the first offer on; the offer rule is
-//! the same on both, and the replay reproduces each on its own tables.
+//! `Scenario.normalize()`: one affine map for both onto [0, 1], with the tables NegMAS
+//! then holds). NegMAS's tolerance (0.001) is absolute on the ufun's own scale, so the two
+//! scales differ from the first offer on; the offer rule is the same on both, and the
+//! replay reproduces each on its own tables.
 //!
 //! Ties: as in `negmas_multi_issue.rs`, NegMAS's choice in each recorded tie class ranks
 //! first.

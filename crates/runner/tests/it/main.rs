@@ -16,6 +16,7 @@ mod fuzz_corpus_replay;
 mod fuzz_partial_replay;
 mod golden_outputs;
 mod hardening;
+mod genius_travel;
 mod import_genius;
 mod layering;
 mod package_run;
