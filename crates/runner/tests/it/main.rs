@@ -15,6 +15,7 @@ mod docs_figures;
 mod engine_waves;
 mod fuzz_corpus_replay;
 mod fuzz_partial_replay;
+mod genius_travel;
 mod golden_outputs;
 mod hardening;
 mod import_genius;
