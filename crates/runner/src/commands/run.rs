@@ -94,7 +94,7 @@ pub fn run(args: &Options) -> Result<(), Error> {
             .map(|(l, plan)| {
                 let dir = if many {
                     let d = staging.path().join(&l.scenario.name);
-                    std::fs::create_dir_all(&d).map_err(Error::io(d.display()))?;
+                    std::fs::create_dir_all(&d).map_err(Error::io(dest_of(l).display()))?;
                     d
                 } else {
                     staging.path().to_path_buf()
