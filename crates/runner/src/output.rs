@@ -89,7 +89,7 @@ pub enum OutputError {
     #[error("{0}")]
     Refused(String),
     /// An I/O error, with the path it concerns (exit code 1).
-    #[error("{}: {source}", path.display())]
+    #[error("{}: {}", path.display(), plain_io(source))]
     Io {
         /// The file or folder.
         path: PathBuf,
@@ -99,6 +99,21 @@ pub enum OutputError {
     /// A signal arrived before the commit: nothing was changed at `--out`.
     #[error("interrupted before the report was committed")]
     Interrupted,
+}
+
+/// The message of an I/O error in plain words. Libraries that wrap an I/O error print it
+/// as Rust debug text (the plots: `backend error: Drawing backend error:
+/// ImageError(IoError(Custom { kind: Other, error: "File too large (os error 27)" }))`);
+/// such a message is reduced to the innermost quoted message.
+#[must_use]
+pub fn plain_io(e: &io::Error) -> String {
+    let text = e.to_string();
+    let quoted = ["message: \"", "error: \""].iter().find_map(|key| {
+        let start = text.rfind(key)? + key.len();
+        let len = text[start..].find('"')?;
+        Some(text[start..start + len].to_owned())
+    });
+    quoted.filter(|q| !q.is_empty()).unwrap_or(text)
 }
 
 fn io_at(path: &Path) -> impl Fn(io::Error) -> OutputError + '_ {

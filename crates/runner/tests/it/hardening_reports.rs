@@ -583,3 +583,34 @@ fn item8_merge_takes_quiet() {
     ]);
     assert!(String::from_utf8_lossy(&o.stdout).contains("report:"));
 }
+
+#[test]
+fn item8_io_errors_name_the_destination_in_plain_words() {
+    let tmp = tempfile::tempdir().unwrap();
+    let a = write(tmp.path(), "a.toml", &scenario("a"));
+    let b = write(tmp.path(), "b.toml", &scenario("b"));
+    let one = tmp.path().join("one");
+    let set = tmp.path().join("set");
+    for (args, out) in [
+        (vec!["run", s(&a), "-q", "--out", s(&one)], &one),
+        (vec!["run", s(&a), s(&b), "-q", "--out", s(&set)], &set),
+    ] {
+        // Files larger than 50 KB cannot be written (EFBIG, the signal ignored): a plot fails.
+        let o = Command::new("sh")
+            .arg("-c")
+            .arg("trap '' XFSZ; ulimit -f 100; exec \"$0\" \"$@\"")
+            .arg(env!("CARGO_BIN_EXE_bargain"))
+            .args(&args)
+            .output()
+            .unwrap();
+        let e = stderr(&o);
+        assert_eq!(o.status.code(), Some(1), "{e}");
+        assert!(e.contains("File too large"), "{e}");
+        assert!(e.contains(s(out)), "the destination is not named: {e}");
+        for debug in [".tmp-", "Custom {", "IoError(", "kind:", "Os {"] {
+            assert!(!e.contains(debug), "`{debug}` in: {e}");
+        }
+        assert!(!out.exists());
+        assert!(!names(tmp.path()).iter().any(|n| n.starts_with('.')));
+    }
+}
