@@ -261,7 +261,7 @@ fn foreign_under(dir: &Path, files: &[String], prefix: &str, found: &mut Vec<Str
         }
         let path = dir.join(&n);
         let rel = format!("{prefix}{n}");
-        let listed = files.iter().any(|f| *f == n);
+        let listed = files.contains(&n);
         if !is_real_dir(&path) {
             if !listed {
                 found.push(rel);
@@ -607,6 +607,15 @@ impl Staging {
         if let Err(e) = fs::rename(&self.tmp, &self.dest) {
             if had_old {
                 let _ = fs::rename(&self.old, &self.dest);
+            }
+            if e.kind() == io::ErrorKind::DirectoryNotEmpty {
+                // Only where folders cannot be locked: another process committed meanwhile.
+                return Err(OutputError::Io {
+                    path: self.dest.clone(),
+                    source: io::Error::other(
+                        "another bargain wrote a report here at the same moment; this run's report was not kept: run it again",
+                    ),
+                });
             }
             return Err(io_at(&self.dest)(e));
         }
