@@ -18,6 +18,7 @@ mod fuzz_partial_replay;
 mod genius_travel;
 mod golden_outputs;
 mod hardening;
+mod hardening_reports;
 mod import_genius;
 mod layering;
 mod package_run;
