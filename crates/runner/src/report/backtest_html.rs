@@ -64,6 +64,8 @@ pub fn backtest_html(b: &Backtest, svg: &str) -> String {
         inline_svg(svg, "Calibration plot")
     );
 
+    skill(&mut out, b);
+
     let _ = writeln!(out, "<h2>Scenarios</h2>");
     for sc in &b.scenarios {
         let _ = writeln!(
@@ -86,9 +88,24 @@ pub fn backtest_html(b: &Backtest, svg: &str) -> String {
         let _ = writeln!(
             out,
             "<div class=\"scroll\"><table><thead><tr><th>model</th><th>agreement</th>\
-             <th>median</th><th>PIT</th><th>in 50%</th><th>in 90%</th><th>CRPS</th>\
-             <th>Brier</th></tr></thead><tbody>"
+             <th>median</th><th>error of the median</th><th>PIT</th><th>in 50%</th>\
+             <th>in 80%</th><th>in 90%</th><th>CRPS</th><th>Brier</th></tr></thead><tbody>"
         );
+        for (label, p) in [
+            ("baseline: previous", sc.baselines.previous),
+            ("baseline: trend", sc.baselines.trend),
+        ] {
+            if let Some(p) = p {
+                let _ = writeln!(
+                    out,
+                    "<tr class=\"muted\"><td>{label}</td><td>–</td><td>{}</td><td>{}</td>\
+                     <td>–</td><td>–</td><td>–</td><td>–</td><td>{}</td><td>–</td></tr>",
+                    num(Some(p.forecast)),
+                    pct1(Some(p.ape)),
+                    num(Some(p.crps))
+                );
+            }
+        }
         for name in ordered(sc.models.keys().cloned()) {
             let m = &sc.models[&name];
             let yn = |v: Option<bool>| match v {
@@ -99,18 +116,32 @@ pub fn backtest_html(b: &Backtest, svg: &str) -> String {
             let _ = writeln!(
                 out,
                 "<tr><td>{}</td><td>{:.1}%</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>\
-                 <td>{}</td><td>{:.4}</td></tr>",
+                 <td>{}</td><td>{}</td><td>{}</td><td>{:.4}</td></tr>",
                 model_cell(&name),
                 100.0 * m.agreement_rate,
                 num(m.median),
+                pct1(m.ape),
                 pct(m.percentile),
                 yn(m.in_50),
+                yn(m.in_80),
                 yn(m.in_90),
                 num(m.crps),
                 m.brier
             );
         }
         let _ = writeln!(out, "</tbody></table></div>");
+        if let Some(c) = sc.baselines.climatology {
+            let _ = writeln!(
+                out,
+                "<p class=\"note\">Climatology of a deal before the expiry: {:.0}% by Laplace's \
+                 rule over {} earlier case(s) of this backtest ({} before their expiry); its \
+                 Brier score here {:.4}.</p>",
+                100.0 * c.p,
+                c.cases,
+                c.deals_before_expiry,
+                c.brier
+            );
+        }
     }
     packages(&mut out, b);
     if !b.skipped.is_empty() {
@@ -122,6 +153,49 @@ pub fn backtest_html(b: &Backtest, svg: &str) -> String {
     }
     methods_and_footer(&mut out, &b.methods, &b.format, b.version, "backtest");
     out
+}
+
+fn pct1(x: Option<f64>) -> String {
+    x.map_or_else(|| "–".into(), |v| format!("{:.1}%", 100.0 * v))
+}
+
+/// Each model's skill against each naive baseline, with its bootstrap interval.
+fn skill(out: &mut String, b: &Backtest) {
+    if b.skill.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "<h2>Skill against naive forecasts</h2>");
+    let _ = writeln!(
+        out,
+        "<p>Skill = 1 − the model's mean score / the baseline's, over the cases both were \
+         scored on: CRPS of the amount against <em>previous</em> (the last amount in force) \
+         and <em>trend</em> (compound growth of the latest five amounts); the Brier score of \
+         a deal before the expiry against <em>climatology</em> (the base rate of earlier \
+         cases). Above 0 the model beats the naive forecast; the interval is a paired \
+         bootstrap over cases.</p>"
+    );
+    let _ = writeln!(
+        out,
+        "<div class=\"scroll\"><table><thead><tr><th>model</th><th>baseline</th><th>skill</th>\
+         <th>95% interval</th><th>cases</th><th>note</th></tr></thead><tbody>"
+    );
+    for name in ordered(b.skill.keys().cloned()) {
+        for (base, s) in &b.skill[&name] {
+            let _ = writeln!(
+                out,
+                "<tr><td>{}</td><td>{}</td><td>{:.3}</td><td>[{:.3}, {:.3}]</td><td>{}</td>\
+                 <td class=\"muted\">{}</td></tr>",
+                model_cell(&name),
+                escape(base),
+                s.skill,
+                s.lo,
+                s.hi,
+                s.cases,
+                escape(&s.note)
+            );
+        }
+    }
+    let _ = writeln!(out, "</tbody></table></div>");
 }
 
 /// The package scenarios' per-issue scores: one small table per scenario, then how they
