@@ -9,6 +9,7 @@ use bargain_runner::commands::session::EnsembleOptions;
 use bargain_runner::commands::{self, Error};
 use bargain_runner::ensemble::Shard;
 use bargain_runner::pipeline::Overrides;
+use bargain_runner::scenario::Override;
 use clap::{Args, Parser, Subcommand};
 
 /// Simulate bargaining between two governments and show the distribution of deals.
@@ -38,11 +39,17 @@ pub enum Command {
         /// Scenario files or folders.
         #[arg(required = true)]
         files: Vec<PathBuf>,
+        /// `--set PATH=VALUE`.
+        #[command(flatten)]
+        set: SetOpt,
     },
     /// Closed-form predictions at the scenario's central values, and its zone of agreement.
     Explain {
         /// Scenario file (default: the built-in SMA 2019 scenario).
         scenario: Option<PathBuf>,
+        /// `--set PATH=VALUE`.
+        #[command(flatten)]
+        set: SetOpt,
     },
     /// Replay one trial offer by offer, exactly as the ensemble ran it.
     Replay {
@@ -57,6 +64,9 @@ pub enum Command {
         /// `--seed`.
         #[command(flatten)]
         seed: SeedOpt,
+        /// `--set PATH=VALUE`.
+        #[command(flatten)]
+        set: SetOpt,
         /// `--trials`.
         #[command(flatten)]
         trials: TrialsOpt,
@@ -237,6 +247,20 @@ pub struct CommonOpts {
     /// No progress bar and no tables.
     #[arg(long, short)]
     pub quiet: bool,
+    /// `--set PATH=VALUE`.
+    #[command(flatten)]
+    pub set: SetOpt,
+}
+
+/// `--set PATH=VALUE`, repeatable: a field of every scenario file the command loads
+/// replaced before it is checked. Defined once, shared by every verb that loads scenarios.
+#[derive(Debug, Args, Default, Clone)]
+pub struct SetOpt {
+    /// Replace a field of the scenario file before it is checked: PATH is the file's dotted
+    /// key path, VALUE a number, a word or a TOML inline table
+    /// (`--set 'parties.kr.reservation={ uniform = [1.0, 1.2] }'`); repeatable.
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub set: Vec<Override>,
 }
 
 impl From<EnsembleOpts> for EnsembleOptions {
@@ -246,6 +270,7 @@ impl From<EnsembleOpts> for EnsembleOptions {
             seed: o.common.seed.seed,
             threads: o.common.threads,
             quiet: o.common.quiet,
+            sets: o.common.set.set,
         }
     }
 }
@@ -368,8 +393,8 @@ fn dispatch(cli: Cli) -> Result<(), Error> {
             opts: a.opts.into(),
             histogram: a.histogram.into(),
         }),
-        Command::Validate { files } => commands::validate::run(&files),
-        Command::Explain { scenario } => commands::explain::run(scenario.as_deref()),
+        Command::Validate { files, set } => commands::validate::run(&files, &set.set),
+        Command::Explain { scenario, set } => commands::explain::run(scenario.as_deref(), &set.set),
         Command::Replay {
             scenario,
             trial,
@@ -377,12 +402,20 @@ fn dispatch(cli: Cli) -> Result<(), Error> {
             seed,
             trials,
             json,
+            set,
         } => {
             let (seed, trials) = (seed.seed, trials.trials);
             if commands::package_run::is_package_file(&scenario) {
                 commands::package_replay::replay(&scenario, trial, &model, trials, seed, json)
             } else {
-                commands::replay::run(&scenario, trial, &model, Overrides { trials, seed }, json)
+                commands::replay::run(
+                    &scenario,
+                    trial,
+                    &model,
+                    Overrides { trials, seed },
+                    json,
+                    &set.set,
+                )
             }
         }
         Command::Import(ImportCommand::Genius {
@@ -428,6 +461,7 @@ fn dispatch(cli: Cli) -> Result<(), Error> {
             threads: a.common.threads,
             out: a.out,
             quiet: a.common.quiet,
+            sets: a.common.set.set,
         }),
     }
 }

@@ -26,6 +26,7 @@ mod labels;
 mod lhs;
 mod rng;
 mod sample;
+pub mod set;
 mod span;
 mod sweep;
 mod validate;
@@ -41,6 +42,7 @@ pub use fields::{docs_blocks as field_docs_blocks, keys as field_keys};
 pub use forecast::{Baseline, TREND_YEARS};
 pub use labels::preset_name;
 pub use rng::{input_rng, splitmix64, stream_key, trial_rng};
+pub use set::Override;
 pub use sweep::{MAX_SWEEP_PATHS, MAX_SWEEP_VALUES, SweepAxis, parse_values as parse_sweep_values};
 
 use file::ScenarioFile;
@@ -173,6 +175,22 @@ impl Scenario {
     pub fn from_path(path: &Path) -> Result<Scenario, ScenarioError> {
         let (text, origin) = read_path(path)?;
         Scenario::parse(&text, &origin)
+    }
+
+    /// Parse a scenario from `text` with `sets` applied first (see [`set`]): problems at an
+    /// overridden field are reported at the override. Returns the scenario and the text it
+    /// was parsed from (the file with the overrides in place).
+    ///
+    /// # Errors
+    /// As [`Scenario::parse`], and an override that cannot be applied.
+    pub fn parse_with(
+        text: &str,
+        origin: &str,
+        sets: &[Override],
+    ) -> Result<(Scenario, String), ScenarioError> {
+        let edited = set::apply(text, origin, sets)?;
+        let scenario = Scenario::parse(&edited, origin).map_err(|e| set::relocate(e, sets))?;
+        Ok((scenario, edited))
     }
 
     /// Parse a scenario from `text`; `origin` (usually the file name) prefixes every message.

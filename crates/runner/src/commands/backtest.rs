@@ -82,7 +82,7 @@ pub fn backtest(opts: &Options) -> Result<BacktestRun, Error> {
             }
             continue;
         }
-        match super::session::load(f) {
+        match super::session::load_with(f, &opts.opts.sets) {
             Ok(l) if l.scenario.observed.is_some() => loaded.push(l),
             Ok(_) => skipped.push(f.display().to_string()),
             Err(e) => errors.push(e.to_string()),

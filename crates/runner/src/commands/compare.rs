@@ -7,7 +7,7 @@ use std::sync::atomic::AtomicBool;
 
 use super::Error;
 use super::session::{
-    EnsembleOptions, cancel_flag, check_trials, load, pool, print_result, with_spinner,
+    EnsembleOptions, cancel_flag, check_trials, load_with, pool, print_result, with_spinner,
 };
 use crate::analysis::compare::{self as cmp, Comparison};
 use crate::ensemble::{Plan, Shard};
@@ -126,8 +126,8 @@ pub fn compare(opts: &Options) -> Result<Compared, Error> {
             (cmp::compare_summaries((&ia, &sa), (&ib, &sb)), sa, sb)
         }
         (false, false) => {
-            let la = load(&opts.a)?;
-            let lb = load(&opts.b)?;
+            let la = load_with(&opts.a, &opts.opts.sets)?;
+            let lb = load_with(&opts.b, &opts.opts.sets)?;
             let overrides = Overrides {
                 trials: Some(opts.opts.trials.unwrap_or(la.scenario.run.trials)),
                 seed: Some(opts.opts.seed.unwrap_or(la.scenario.run.seed)),
@@ -178,7 +178,7 @@ pub fn compare(opts: &Options) -> Result<Compared, Error> {
                 (&opts.b, &opts.a)
             };
             let report = read_report(dir, &mut warnings)?;
-            let loaded = load(file)?;
+            let loaded = load_with(file, &opts.opts.sets)?;
             let overrides = Overrides {
                 trials: Some(opts.opts.trials.unwrap_or(report.trials)),
                 seed: Some(opts.opts.seed.unwrap_or(report.seed)),

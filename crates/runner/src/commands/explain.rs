@@ -4,16 +4,18 @@
 use std::path::Path;
 
 use super::Error;
-use super::session::{builtin, load};
+use super::session::{builtin_with, load_with};
+use crate::scenario::Override;
 
-/// Print the explanation of the scenario at `path` (none: the built-in one).
+/// Print the explanation of the scenario at `path` (none: the built-in one), with `sets`
+/// applied.
 ///
 /// # Errors
 /// The scenario's errors.
-pub fn run(path: Option<&Path>) -> Result<(), Error> {
+pub fn run(path: Option<&Path>, sets: &[Override]) -> Result<(), Error> {
     let loaded = match path {
-        Some(p) => load(p)?,
-        None => builtin(),
+        Some(p) => load_with(p, sets)?,
+        None => builtin_with(sets)?,
     };
     print!("{}", crate::table::explain(&loaded.scenario));
     Ok(())

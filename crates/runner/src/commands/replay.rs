@@ -5,12 +5,13 @@ use std::path::Path;
 use bargain_core::Model;
 
 use super::Error;
-use super::session::load;
+use super::session::load_with;
 use crate::ensemble::{self, Shard};
 use crate::pipeline::{self, Overrides};
+use crate::scenario::Override;
 
-/// Replay trial `trial` of the scenario at `path` under the model named `model`; print a
-/// table, or one JSON object with `json`.
+/// Replay trial `trial` of the scenario at `path` (with `sets` applied) under the model
+/// named `model`; print a table, or one JSON object with `json`.
 ///
 /// # Errors
 /// The scenario's errors; a usage error for an unknown model or a trial out of range.
@@ -20,8 +21,9 @@ pub fn run(
     model: &str,
     overrides: Overrides,
     json: bool,
+    sets: &[Override],
 ) -> Result<(), Error> {
-    let loaded = load(path)?;
+    let loaded = load_with(path, sets)?;
     let model = model_named(model).map_err(Error::Usage)?;
     let plan = pipeline::plan(&loaded.scenario, &overrides, Shard::WHOLE);
     if trial >= plan.trials {

@@ -52,7 +52,7 @@ pub fn run(args: &Options) -> Result<(), Error> {
         return super::package_run::run(one, args, &cancel);
     }
     let overrides = args.opts.overrides()?;
-    let loaded = load_all(&args.scenarios)?;
+    let loaded = load_all(&args.scenarios, &args.opts.sets)?;
     // A folder, or several files, is a multi-scenario run: one report each plus an index.
     let many = loaded.len() > 1 || args.scenarios.iter().any(|p| p.is_dir());
     let root = args.out.clone().unwrap_or_else(|| PathBuf::from("reports"));

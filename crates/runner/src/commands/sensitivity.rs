@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use super::Error;
-use super::session::{cancel_flag, load, pool, spinner};
+use super::session::{cancel_flag, load_with, pool, spinner};
 use crate::analysis::sensitivity::{self as sa, MAX_SAMPLES, MAX_SOBOL_SAMPLES, SensitivityReport};
 use crate::output::{Kind, Staging};
 
@@ -29,6 +29,8 @@ pub struct Options {
     pub out: Option<PathBuf>,
     /// Print nothing but errors.
     pub quiet: bool,
+    /// `--set PATH=VALUE` overrides of the scenario file.
+    pub sets: Vec<crate::scenario::Override>,
 }
 
 /// Run `bargain sensitivity`.
@@ -46,7 +48,7 @@ pub fn run(args: &Options) -> Result<(), Error> {
             "--sobol-samples must be in 2..={MAX_SOBOL_SAMPLES}"
         )));
     }
-    let loaded = load(&args.scenario)?;
+    let loaded = load_with(&args.scenario, &args.sets)?;
     if let Some(m) = &args.model
         && !loaded.scenario.run.models.iter().any(|x| x.as_str() == m)
     {

@@ -12,7 +12,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::Error;
 use crate::pipeline::{Loaded, Overrides};
-use crate::scenario::Scenario;
+use crate::scenario::{Override, Scenario};
 
 /// The built-in SMA 2019 scenario's text (also embedded in the scenario crate).
 pub const BUILTIN_TEXT: &str = include_str!("../../../../scenarios/sma-2019.toml");
@@ -28,6 +28,8 @@ pub struct EnsembleOptions {
     pub threads: Option<usize>,
     /// No progress and no tables.
     pub quiet: bool,
+    /// `--set PATH=VALUE` overrides applied to every scenario file the command loads.
+    pub sets: Vec<Override>,
 }
 
 impl EnsembleOptions {
@@ -91,6 +93,42 @@ pub fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
     Ok(files)
 }
 
+/// Read one scenario file, apply `sets` (`--set PATH=VALUE`, see
+/// [`crate::scenario::set`]) and validate it, keeping the text that ran for the report.
+///
+/// # Errors
+/// The scenario's errors (at the override for an overridden field); input errors.
+pub fn load_with(path: &Path, sets: &[Override]) -> Result<Loaded, Error> {
+    if sets.is_empty() {
+        return load(path);
+    }
+    let origin = path.display().to_string();
+    let text = crate::input::read_text(path, crate::scenario::MAX_FILE_BYTES as u64)?;
+    let (scenario, text) = Scenario::parse_with(&text, &origin, sets)?;
+    Ok(Loaded {
+        scenario,
+        origin,
+        text,
+    })
+}
+
+/// The built-in SMA 2019 scenario with `sets` applied.
+///
+/// # Errors
+/// The scenario's errors at an override.
+pub fn builtin_with(sets: &[Override]) -> Result<Loaded, Error> {
+    if sets.is_empty() {
+        return Ok(builtin());
+    }
+    let origin = "(built-in)".to_owned();
+    let (scenario, text) = Scenario::parse_with(BUILTIN_TEXT, &origin, sets)?;
+    Ok(Loaded {
+        scenario,
+        origin,
+        text,
+    })
+}
+
 /// Read and validate one scenario file, keeping its text for the report.
 ///
 /// # Errors
@@ -120,9 +158,9 @@ pub fn builtin() -> Loaded {
 ///
 /// # Errors
 /// See [`expand`]; a usage error listing every bad file, or naming a duplicate name.
-pub fn load_all(paths: &[PathBuf]) -> Result<Vec<Loaded>, Error> {
+pub fn load_all(paths: &[PathBuf], sets: &[Override]) -> Result<Vec<Loaded>, Error> {
     if paths.is_empty() {
-        return Ok(vec![builtin()]);
+        return Ok(vec![builtin_with(sets)?]);
     }
     let files = expand(paths)?;
     let mut loaded = Vec::new();
@@ -138,7 +176,7 @@ pub fn load_all(paths: &[PathBuf]) -> Result<Vec<Loaded>, Error> {
             );
             continue;
         }
-        match load(f) {
+        match load_with(f, sets) {
             Ok(l) => loaded.push(l),
             Err(e) => errors.push(e.to_string()),
         }

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use super::Error;
-use super::session::{EnsembleOptions, cancel_flag, load, pool, progress_bar};
+use super::session::{EnsembleOptions, cancel_flag, load_with, pool, progress_bar};
 use crate::analysis::sweep::{self as sw, SweepError};
 use crate::ensemble::RunError;
 use crate::output::{Kind, Staging};
@@ -29,7 +29,7 @@ pub struct Options {
 /// Usage, scenario, I/O errors; interruption.
 pub fn run(args: &Options) -> Result<(), Error> {
     let overrides = args.opts.overrides()?;
-    let loaded = load(&args.scenario)?;
+    let loaded = load_with(&args.scenario, &args.opts.sets)?;
     let axes = if args.sweeps.is_empty() {
         loaded.scenario.sweep.clone()
     } else {

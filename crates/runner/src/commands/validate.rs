@@ -4,22 +4,30 @@ use std::path::PathBuf;
 
 use super::Error;
 use super::session::expand;
-use crate::scenario::Scenario;
 use crate::scenario::issues::PackageScenario;
+use crate::scenario::{Override, Scenario};
 
-/// Check every scenario file of `paths` (files or folders); print `ok:` and the warnings
-/// of each good one.
+/// Check every scenario file of `paths` (files or folders), with `sets` applied to the
+/// one-issue files; print `ok:` and the warnings of each good one.
 ///
 /// # Errors
 /// A usage error listing every bad file.
-pub fn run(paths: &[PathBuf]) -> Result<(), Error> {
+pub fn run(paths: &[PathBuf], sets: &[Override]) -> Result<(), Error> {
     let files = expand(paths)?;
     let mut failed = Vec::new();
     for f in &files {
         let checked = if super::package_run::is_package_file(f) {
             PackageScenario::from_path(f).map(|s| s.warnings())
-        } else {
+        } else if sets.is_empty() {
             Scenario::from_path(f).map(|s| s.warnings().to_vec())
+        } else {
+            match super::session::load_with(f, sets) {
+                Ok(l) => Ok(l.scenario.warnings().to_vec()),
+                Err(e) => {
+                    failed.push(e.to_string());
+                    continue;
+                }
+            }
         };
         match checked {
             Ok(warnings) => {

@@ -21,6 +21,7 @@ mod hardening;
 mod hardening_reports;
 mod import_genius;
 mod layering;
+mod overrides;
 mod package_run;
 mod reliability_bad_corpus;
 mod reliability_determinism;
