@@ -3,7 +3,7 @@
 //! a preset, or a strategy option), in the canonical input order.
 //!
 //! Everything else is derived from [`FIELDS`]: the keys each strategy kind allows and
-//! the domain checks and input registration (`validate.rs`), where a drawn value goes in
+//! the domain checks and input registration (`validate/`), where a drawn value goes in
 //! the negotiation (`sample.rs`), the paths a sweep may set and how (`sweep.rs`), the
 //! plain-words labels (`labels.rs`) and the field tables of `docs/scenarios.md`
 //! ([`docs_blocks`], checked by a test). Adding a field (a strategy parameter, say)
