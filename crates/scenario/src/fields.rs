@@ -293,7 +293,7 @@ pub(crate) static FIELDS: &[FieldDef] = &[
         set: Set::Calendar(|c, _, x| c.round_months = x),
         label: "months between rounds",
         doc: "calendar months between rounds",
-        note: "at most 10,000 rounds up to `end` at its smallest value (an unbounded-below distribution needs `within`)",
+        note: "at most 10,000 rounds up to `end` at its smallest value (an unbounded-below distribution needs `within`); without `end`, the last of `max_rounds` rounds at its largest value within 50 years of `start` (an unbounded-above distribution needs `within` or an `end`)",
         needs_calendar: None,
         preset_shape: None,
     },

@@ -105,7 +105,18 @@ pub struct CalendarDates {
     pub expiry: i64,
     /// The last day of talks, if any.
     pub end: Option<i64>,
+    /// The last day of the calendar: the later of the expiry and the last day any draw
+    /// can strike a deal on (the end, or without one the last of `max_rounds` rounds at
+    /// the largest `round_months`). At most [`MAX_CALENDAR_DAYS`] after `start`: per-day
+    /// and per-month tables are sized by it.
+    pub last: i64,
 }
+
+/// Most years a `[calendar]` may span from its `start`: the expiry, the end and, without
+/// an end, every round any draw can reach lie within them (checked by validation).
+pub const MAX_CALENDAR_YEARS: u32 = 50;
+/// [`MAX_CALENDAR_YEARS`] in days (50 mean Gregorian years, 50 × 365.2425, rounded down).
+pub const MAX_CALENDAR_DAYS: u32 = 18_262;
 
 /// Which trial is being sampled (the Latin-hypercube strata depend on it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -7,6 +7,7 @@ mod analysis_compare;
 mod analysis_sensitivity;
 mod analysis_sweep;
 mod calendar;
+mod calendar_bounds;
 mod cli_run;
 mod common;
 mod data_out;

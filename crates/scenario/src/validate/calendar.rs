@@ -1,6 +1,10 @@
 //! The `[calendar]` table.
 
+use bargain_core::calendar::{DAYS_PER_MONTH, MAX_CALENDAR_ROUNDS};
 use bargain_core::{Calendar, Side};
+
+/// Days in a mean Gregorian year.
+const DAYS_PER_YEAR: f64 = 365.2425;
 
 use crate::fields::{self, Scope, Slot};
 
@@ -71,24 +75,44 @@ impl Checker<'_, '_> {
             );
             return None;
         }
-        let span = |d: i64| u32::try_from(d - start).ok();
-        let (Some(expiry_day), end_day) = (span(expiry), end.map(span)) else {
+        // Every date of the calendar lies within `MAX_CALENDAR_DAYS` of the start.
+        let by = crate::date::format_date(start + i64::from(crate::MAX_CALENDAR_DAYS));
+        let span = |d: i64| {
+            u32::try_from(d - start)
+                .ok()
+                .filter(|&d| d <= crate::MAX_CALENDAR_DAYS)
+        };
+        let Some(expiry_day) = span(expiry) else {
             self.error(
                 "calendar.expiry",
-                "expected an expiry within 10 million days of the start",
+                format!(
+                    "expected an expiry within {} years of the start (by {by}), found {}",
+                    crate::MAX_CALENDAR_YEARS,
+                    c.expiry
+                ),
             );
             return None;
         };
-        let end_day = match end_day {
+        let end_day = match end.map(span) {
             Some(Some(d)) => Some(d),
             Some(None) => {
                 self.error(
                     "calendar.end",
-                    "expected an end within 10 million days of the start",
+                    format!(
+                        "expected an end within {} years of the start (by {by}), found {}",
+                        crate::MAX_CALENDAR_YEARS,
+                        c.end.as_deref().unwrap_or_default()
+                    ),
                 );
                 return None;
             }
             None => None,
+        };
+        // The last day any draw can strike a deal on: the end, or without one the last
+        // of `max_rounds` rounds at the largest `round_months`.
+        let last_deal = match end_day {
+            Some(d) => d,
+            None => self.last_round_day(round_months, &by)?,
         };
         if let Some(d) = end_day {
             // The most rounds any draw allows: at the smallest time between rounds.
@@ -96,13 +120,13 @@ impl Checker<'_, '_> {
                 .ranges
                 .get("calendar.round_months")
                 .map_or(round_months, |r| r.0);
-            let rounds = (f64::from(d) + 1.0) / (least * bargain_core::calendar::DAYS_PER_MONTH);
-            if rounds.is_nan() || rounds > f64::from(bargain_core::calendar::MAX_CALENDAR_ROUNDS) {
+            let rounds = (f64::from(d) + 1.0) / (least * DAYS_PER_MONTH);
+            if rounds.is_nan() || rounds > f64::from(MAX_CALENDAR_ROUNDS) {
                 self.error(
                     "calendar.round_months",
                     format!(
                         "expected at most {} rounds between the start and the end, found up to {} (at {} months a round); bound `round_months` away from 0 (e.g. `within`) or move the end",
-                        bargain_core::calendar::MAX_CALENDAR_ROUNDS,
+                        MAX_CALENDAR_ROUNDS,
                         if rounds.is_finite() { format!("{}", rounds.ceil()) } else { "infinitely many".into() },
                         fmt_num(least)
                     ),
@@ -113,7 +137,59 @@ impl Checker<'_, '_> {
         Some((
             // `round_months` and the parties' calendar fields are set by `compile`.
             fields::calendar_skeleton(expiry_day, end_day),
-            CalendarDates { start, expiry, end },
+            CalendarDates {
+                start,
+                expiry,
+                end,
+                last: start + i64::from(last_deal.max(expiry_day)),
+            },
         ))
+    }
+
+    /// Without `calendar.end`: the day (from the start) of the last round any draw can
+    /// reach, `⌊(max_rounds − 1) · round_months · 30.436875⌋` at the largest values of
+    /// both (as `Calendar::day` computes it), or an error at the field that takes it
+    /// beyond [`crate::MAX_CALENDAR_DAYS`]. `central_months` is `round_months`' central
+    /// value (used when it was not recorded); `by` the last allowed date.
+    fn last_round_day(&mut self, central_months: f64, by: &str) -> Option<u32> {
+        let months = self.ranges.get("calendar.round_months").copied();
+        // Without a valid `max_rounds` there is already an error.
+        let (rounds_lo, rounds_hi) = self.ranges.get("protocol.max_rounds").copied()?;
+        let most_months = months.map_or(central_months, |r| r.1);
+        let rounds = rounds_hi.round().min(f64::from(MAX_CALENDAR_ROUNDS));
+        let day = (rounds - 1.0).max(0.0) * most_months * DAYS_PER_MONTH;
+        if day <= f64::from(crate::MAX_CALENDAR_DAYS) {
+            // Within `u32`: the cast is the floor of a non-negative number.
+            return Some(day as u32);
+        }
+        let months_vary = months.is_some_and(|(lo, hi)| lo < hi);
+        let rounds_vary = rounds_lo < rounds_hi;
+        // Blame `round_months` when one round's step alone leaves the span, or when only
+        // it varies; else `max_rounds`.
+        let one_step = most_months * DAYS_PER_MONTH;
+        let at = if !(one_step <= f64::from(crate::MAX_CALENDAR_DAYS))
+            || (months_vary && !rounds_vary)
+        {
+            "calendar.round_months"
+        } else {
+            "protocol.max_rounds"
+        };
+        let when = if day.is_finite() {
+            format!("{:.0} years after the start", day / DAYS_PER_YEAR)
+        } else {
+            "at no finite date".to_owned()
+        };
+        let rounds_text = if rounds_vary { "up to " } else { "" };
+        let months_text = if months_vary { "up to " } else { "" };
+        self.error(
+            at,
+            format!(
+                "expected talks within {} years of the start (by {by}), found the last of {rounds_text}{} rounds (protocol.max_rounds) at {months_text}{} months a round (calendar.round_months) {when}; lower them, bound `round_months` with `within = [lo, hi]`, or set `calendar.end`",
+                crate::MAX_CALENDAR_YEARS,
+                fmt_num(rounds),
+                fmt_num(most_months),
+            ),
+        );
+        None
     }
 }
