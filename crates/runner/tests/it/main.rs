@@ -21,6 +21,7 @@ mod hardening;
 mod import_genius;
 mod layering;
 mod package_run;
+mod package_supports;
 mod reliability_bad_corpus;
 mod reliability_determinism;
 mod reliability_numerics;

@@ -505,6 +505,26 @@ impl Compiler<'_, '_> {
                         self.c.error(&wp, format!("expected weights summing to 1 (central values, tolerance 1e-6), found a sum of {}", fmt_num((sum * 1e9).round() / 1e9)));
                         ok = false;
                     }
+                    // Drawn weights are divided by their sum: every draw must leave it > 0.
+                    let least: Vec<(f64, &str)> = issues
+                        .iter()
+                        .filter_map(|x| {
+                            let r = self.c.range(&join(&wp, &x.key))?;
+                            Some((r.0, x.key.as_str()))
+                        })
+                        .collect();
+                    if ok && least.len() == issues.len() && least.iter().all(|(lo, _)| *lo <= 0.0) {
+                        let each = least
+                            .iter()
+                            .map(|(_, k)| format!("`{k}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ");
+                        self.c.error(
+                            &wp,
+                            format!("expected weights whose every draw sums to more than 0 (draws are divided by their sum), found weights that can all be 0 together ({each}); keep one weight above 0, e.g. `within = [0.01, 1]` or a fixed weight"),
+                        );
+                        ok = false;
+                    }
                 }
             }
         }

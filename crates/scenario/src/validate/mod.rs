@@ -284,6 +284,12 @@ impl<'d, 'a> Checker<'d, 'a> {
         self.warnings.push(d);
     }
 
+    /// The range `[lo, hi]` of the values the number at `path` can take (a fixed value:
+    /// `lo = hi`; a distribution: its support after `within`), once checked without error.
+    pub(crate) fn range(&self, path: &str) -> Option<(f64, f64)> {
+        self.ranges.get(path).copied()
+    }
+
     /// Byte offset where the value at `path` starts (for ordering keys as in the file).
     pub(crate) fn doc_start(&self, path: &str) -> usize {
         self.doc.span_of(path).start
