@@ -33,4 +33,5 @@ mod report_svg;
 mod scenario_bad_inputs;
 mod scenario_good_inputs;
 mod scenario_sampling;
+mod scenario_text_dates;
 mod scenarios_shipped;

@@ -40,8 +40,7 @@ pub(super) fn key_ok(k: &str) -> bool {
 }
 
 pub(super) fn bad_text(s: &str) -> Option<char> {
-    s.chars()
-        .find(|&c| c.is_control() || c == '\u{fffe}' || c == '\u{ffff}')
+    s.chars().find(|&c| crate::validate::is_forbidden_char(c))
 }
 
 impl<'d, 'a> Compiler<'d, 'a> {
@@ -395,10 +394,7 @@ impl<'d, 'a> Compiler<'d, 'a> {
             Some(text) => match crate::date::parse_date(text) {
                 Some(d) => Some(d),
                 None => {
-                    self.c.error(
-                        "observed.date",
-                        format!("expected a date of the form YYYY-MM-DD, found {text:?}"),
-                    );
+                    self.c.error("observed.date", crate::date::date_error(text));
                     ok = false;
                     None
                 }
@@ -407,10 +403,7 @@ impl<'d, 'a> Compiler<'d, 'a> {
         if let Some(c) = o.source.as_deref().and_then(bad_text) {
             self.c.error(
                 "observed.source",
-                format!(
-                    "expected text without control characters, found U+{:04X}",
-                    u32::from(c)
-                ),
+                crate::validate::forbidden_char_message("text", c),
             );
             ok = false;
         }

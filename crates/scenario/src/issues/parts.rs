@@ -94,13 +94,8 @@ impl Compiler<'_, '_> {
                         self.c.error(&p, "expected a non-empty label, found \"\"");
                         ok = false;
                     } else if let Some(c) = bad_text(v) {
-                        self.c.error(
-                            &p,
-                            format!(
-                                "expected a label without control characters, found U+{:04X}",
-                                u32::from(c)
-                            ),
-                        );
+                        self.c
+                            .error(&p, crate::validate::forbidden_char_message("a label", c));
                         ok = false;
                     } else if values[..i].contains(v) {
                         self.c
@@ -409,10 +404,7 @@ impl Compiler<'_, '_> {
         {
             self.c.error(
                 &at("name"),
-                format!(
-                    "expected text without control characters, found U+{:04X}",
-                    u32::from(c)
-                ),
+                crate::validate::forbidden_char_message("text", c),
             );
         }
         let discount = self.opt(
@@ -442,6 +434,19 @@ impl Compiler<'_, '_> {
             Target::Reservation(i),
             0.0,
         );
+        // A utility is a weighted mean of values in [0, 1]: no outcome is worth more than 1.
+        let rp = join(&up, "reservation");
+        if let Some((_, hi)) = self.c.range(&rp)
+            && hi > 1.0
+        {
+            self.c.warn(
+                &rp,
+                format!(
+                    "above 1, the best utility an outcome can give (reaching {}): `{key}` accepts no agreement where it is",
+                    fmt_num(hi)
+                ),
+            );
+        }
         let keys: Vec<&str> = issues.iter().map(|x| x.key.as_str()).collect();
         let unknown = |this: &mut Self, p: &str, k: &str| {
             let hint = suggest(k, keys.iter().copied())

@@ -21,10 +21,7 @@ impl Checker<'_, '_> {
         let mut date = |key: &str, text: &str| {
             let d = crate::date::parse_date(text);
             if d.is_none() {
-                self.error(
-                    &join("calendar", key),
-                    format!("expected a date of the form YYYY-MM-DD, found {text:?}"),
-                );
+                self.error(&join("calendar", key), crate::date::date_error(text));
             }
             d
         };
@@ -76,12 +73,10 @@ impl Checker<'_, '_> {
             return None;
         }
         // Every date of the calendar lies within `MAX_CALENDAR_DAYS` of the start.
-        let by = crate::date::format_date(start + i64::from(crate::MAX_CALENDAR_DAYS));
-        let span = |d: i64| {
-            u32::try_from(d - start)
-                .ok()
-                .filter(|&d| d <= crate::MAX_CALENDAR_DAYS)
-        };
+        // (and by 9999-12-31, so that every date prints with four digits).
+        let by_day = (start + i64::from(crate::MAX_CALENDAR_DAYS)).min(crate::date::LAST_DAY);
+        let by = crate::date::format_date(by_day);
+        let span = |d: i64| u32::try_from(d - start).ok().filter(|_| d <= by_day);
         let Some(expiry_day) = span(expiry) else {
             self.error(
                 "calendar.expiry",
@@ -112,7 +107,7 @@ impl Checker<'_, '_> {
         // of `max_rounds` rounds at the largest `round_months`.
         let last_deal = match end_day {
             Some(d) => d,
-            None => self.last_round_day(round_months, &by)?,
+            None => self.last_round_day(round_months, by_day - start, &by)?,
         };
         if let Some(d) = end_day {
             // The most rounds any draw allows: at the smallest time between rounds.
@@ -149,16 +144,18 @@ impl Checker<'_, '_> {
     /// Without `calendar.end`: the day (from the start) of the last round any draw can
     /// reach, `⌊(max_rounds − 1) · round_months · 30.436875⌋` at the largest values of
     /// both (as `Calendar::day` computes it), or an error at the field that takes it
-    /// beyond [`crate::MAX_CALENDAR_DAYS`]. `central_months` is `round_months`' central
-    /// value (used when it was not recorded); `by` the last allowed date.
-    fn last_round_day(&mut self, central_months: f64, by: &str) -> Option<u32> {
+    /// beyond `span_days` (at most [`crate::MAX_CALENDAR_DAYS`]). `central_months` is
+    /// `round_months`' central value (used when it was not recorded); `by` the last
+    /// allowed date.
+    fn last_round_day(&mut self, central_months: f64, span_days: i64, by: &str) -> Option<u32> {
         let months = self.ranges.get("calendar.round_months").copied();
         // Without a valid `max_rounds` there is already an error.
         let (rounds_lo, rounds_hi) = self.ranges.get("protocol.max_rounds").copied()?;
         let most_months = months.map_or(central_months, |r| r.1);
         let rounds = rounds_hi.round().min(f64::from(MAX_CALENDAR_ROUNDS));
         let day = (rounds - 1.0).max(0.0) * most_months * DAYS_PER_MONTH;
-        if day <= f64::from(crate::MAX_CALENDAR_DAYS) {
+        let most = span_days as f64;
+        if day <= most {
             // Within `u32`: the cast is the floor of a non-negative number.
             return Some(day as u32);
         }
@@ -167,9 +164,7 @@ impl Checker<'_, '_> {
         // Blame `round_months` when one round's step alone leaves the span, or when only
         // it varies; else `max_rounds`.
         let one_step = most_months * DAYS_PER_MONTH;
-        let at = if !(one_step <= f64::from(crate::MAX_CALENDAR_DAYS))
-            || (months_vary && !rounds_vary)
-        {
+        let at = if !(one_step <= most) || (months_vary && !rounds_vary) {
             "calendar.round_months"
         } else {
             "protocol.max_rounds"

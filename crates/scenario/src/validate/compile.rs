@@ -12,7 +12,7 @@ use crate::{Observed, RunSpec, SampleCtx, Sampler};
 
 use super::{
     Checker, Compiled, DEFAULT_TRIALS, MAX_NAME_LEN, MAX_ROUNDS, MAX_TRIALS, WARNING_SAMPLE,
-    fmt_num, meta_text_fields, widens,
+    fmt_num, forbidden_char_message, is_forbidden_char, meta_text_fields, widens,
 };
 
 impl Checker<'_, '_> {
@@ -111,21 +111,14 @@ impl Checker<'_, '_> {
     }
 
     /// Report each `(path, text, may span lines)` whose text holds a control character
-    /// (or U+FFFE, U+FFFF); tab and newline are allowed where the text may span lines.
+    /// (or U+FFFE, U+FFFF, or a bidirectional control); tab and newline are allowed where the text may span lines.
     pub(crate) fn reject_control_chars(&mut self, fields: Vec<(String, &str, bool)>) {
         for (path, text, multi_line) in fields {
-            let bad = text.chars().find(|&c| {
-                (c.is_control() || c == '\u{fffe}' || c == '\u{ffff}')
-                    && !(multi_line && (c == '\n' || c == '\t'))
-            });
+            let bad = text
+                .chars()
+                .find(|&c| is_forbidden_char(c) && !(multi_line && (c == '\n' || c == '\t')));
             if let Some(c) = bad {
-                self.error(
-                    &path,
-                    format!(
-                        "expected text without control characters, found U+{:04X}",
-                        u32::from(c)
-                    ),
-                );
+                self.error(&path, forbidden_char_message("text", c));
             }
         }
     }
@@ -309,14 +302,24 @@ impl Checker<'_, '_> {
                 Some(text) => match crate::date::parse_date(text) {
                     Some(d) => Some(d),
                     None => {
-                        self.error(
-                            "observed.date",
-                            format!("expected a date of the form YYYY-MM-DD, found {text:?}"),
-                        );
+                        self.error("observed.date", crate::date::date_error(text));
                         return None;
                     }
                 },
             };
+            if let (Some(d), Some(Some((_, dates)))) = (date, &calendar)
+                && (d < dates.start || d > dates.last)
+            {
+                self.warn(
+                    "observed.date",
+                    format!(
+                        "outside the calendar: {} is not within {} (the start) to {} (the last day a deal can be struck), so no trial's deal date can match it",
+                        crate::date::format_date(d),
+                        crate::date::format_date(dates.start),
+                        crate::date::format_date(dates.last)
+                    ),
+                );
+            }
             Some(Observed {
                 amount: o.amount,
                 round: o.round,

@@ -232,6 +232,32 @@ fn fmt_range(lo: f64, hi: f64) -> String {
     }
 }
 
+/// Whether `c` is a bidirectional control character (U+061C, U+200E, U+200F,
+/// U+202A–U+202E, U+2066–U+2069): a right-to-left override can make a label read as
+/// something else on screen, in SVG and in HTML, so text may not hold one.
+pub(crate) fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Whether `c` may not appear in text of a scenario (labels, names, titles): a control
+/// character, the XML-invalid U+FFFE and U+FFFF, or a bidirectional control.
+pub(crate) fn is_forbidden_char(c: char) -> bool {
+    c.is_control() || c == '\u{fffe}' || c == '\u{ffff}' || is_bidi_control(c)
+}
+
+/// The error for a forbidden character `c` in `what` ("text", "a label").
+pub(crate) fn forbidden_char_message(what: &str, c: char) -> String {
+    let kind = if is_bidi_control(c) {
+        "bidirectional control characters (they reorder what is displayed)"
+    } else {
+        "control characters"
+    };
+    format!(
+        "expected {what} without {kind}, found U+{:04X}",
+        u32::from(c)
+    )
+}
+
 /// The text fields of `[scenario]` other than its name: (path, text, may span lines).
 pub(crate) fn meta_text_fields(m: &crate::file::MetaFile) -> Vec<(String, &str, bool)> {
     let mut fields: Vec<(String, &str, bool)> = Vec::new();
