@@ -164,7 +164,7 @@ impl Checker<'_, '_> {
         // Blame `round_months` when one round's step alone leaves the span, or when only
         // it varies; else `max_rounds`.
         let one_step = most_months * DAYS_PER_MONTH;
-        let at = if !(one_step <= most) || (months_vary && !rounds_vary) {
+        let at = if one_step > most || (months_vary && !rounds_vary) {
             "calendar.round_months"
         } else {
             "protocol.max_rounds"
