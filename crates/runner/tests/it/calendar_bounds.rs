@@ -158,8 +158,32 @@ fn an_end_or_within_bounds_the_talks() {
     }
 }
 
-/// Run `text` and return (its report's total size in bytes, `by_month` of each model).
-fn run_report(dir: &Path, name: &str, text: &str) -> (u64, Vec<Vec<String>>) {
+/// The x-axis tick marks of a plot's SVG: two-point polylines in the axis style
+/// (opacity 0.8, 1 px), vertical and short.
+fn x_ticks(svg: &str) -> usize {
+    svg.split("<polyline")
+        .skip(1)
+        .filter(|p| p.contains("opacity=\"0.8\"") && p.contains("stroke-width=\"1\""))
+        .filter_map(|p| {
+            let points = p.split("points=\"").nth(1)?.split('"').next()?;
+            let xy: Vec<(f64, f64)> = points
+                .split_whitespace()
+                .filter_map(|q| {
+                    let (x, y) = q.split_once(',')?;
+                    Some((x.parse().ok()?, y.parse().ok()?))
+                })
+                .collect();
+            match xy.as_slice() {
+                [(x0, y0), (x1, y1)] if x0 == x1 && (y1 - y0).abs() <= 10.0 => Some(()),
+                _ => None,
+            }
+        })
+        .count()
+}
+
+/// Run `text` and return (its report's total size in bytes, `by_month` of each model,
+/// the x-axis ticks of `timing.svg`).
+fn run_report(dir: &Path, name: &str, text: &str) -> (u64, Vec<Vec<String>>, usize) {
     let file = write(dir, &format!("{name}.toml"), text);
     let out = dir.join(name);
     ok(&[
@@ -186,7 +210,8 @@ fn run_report(dir: &Path, name: &str, text: &str) -> (u64, Vec<Vec<String>>) {
                 .collect()
         })
         .collect();
-    (size, months)
+    let svg = std::fs::read_to_string(out.join("timing.svg")).expect("timing.svg");
+    (size, months, x_ticks(&svg))
 }
 
 #[test]
@@ -195,8 +220,10 @@ fn a_legal_fifty_year_calendar_runs_small_and_its_tables_follow_the_calendar() {
     // the span; the deal comes at once (a wide zone) or late (no zone until the lapse
     // costs of 0.0001 a month each open it, after 20 months of lapse).
     let dir = tempfile::tempdir().expect("tmp");
-    let (size_early, early) = run_report(dir.path(), "early", &scenario("100", "6", "", 1.3));
-    let (size_late, late) = run_report(dir.path(), "late", &scenario("100", "6", "", 1.196));
+    let (size_early, early, ticks_early) =
+        run_report(dir.path(), "early", &scenario("100", "6", "", 1.3));
+    let (size_late, late, ticks_late) =
+        run_report(dir.path(), "late", &scenario("100", "6", "", 1.196));
     let start = parse_date("2020-01-01").expect("date");
     let (y, m, _) = civil_from_days(start + 18_079);
     let last = format!("{y:04}-{m:02}");
@@ -207,5 +234,9 @@ fn a_legal_fifty_year_calendar_runs_small_and_its_tables_follow_the_calendar() {
     }
     for size in [size_early, size_late] {
         assert!(size < 4_000_000, "report of {size} bytes");
+    }
+    // The timing plot's x axis: a tick per label (every 5 years here), not per month.
+    for ticks in [ticks_early, ticks_late] {
+        assert!((2..=11).contains(&ticks), "{ticks} x ticks");
     }
 }
