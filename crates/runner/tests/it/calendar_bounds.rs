@@ -55,8 +55,8 @@ fn located(text: &str, key_line: &str, path: &str) -> String {
 }
 
 /// `validate` and `run` refuse `text` with exit 2 and a message at `key_line`'s value
-/// naming `path`; `run` writes no report folder.
-fn refused(text: &str, key_line: &str, path: &str) {
+/// naming `path`; `run` writes no report folder. Returns the message.
+fn refused(text: &str, key_line: &str, path: &str) -> String {
     let dir = tempfile::tempdir().expect("tmp");
     let file = write(dir.path(), "bad.toml", text);
     let f = file.to_str().expect("utf-8");
@@ -75,6 +75,7 @@ fn refused(text: &str, key_line: &str, path: &str) {
         String::from_utf8_lossy(&r.stderr)
     );
     assert!(!out.exists(), "no report for a refused file");
+    err.into_owned()
 }
 
 #[test]
@@ -86,48 +87,54 @@ fn the_maximum_span_is_fifty_mean_years() {
 #[test]
 fn rounds_beyond_fifty_years_are_refused_at_the_field_that_reaches_them() {
     // One step of 1e100 months: before, a deal in year 10407 or an abort.
-    refused(
+    let msg = refused(
         &scenario("20", "1e100", "", 1.0),
         "round_months",
         "calendar.round_months",
     );
+    assert!(
+        msg.contains(
+            "at 1e100 months a round (calendar.round_months) 1.6e100 years after the start"
+        ),
+        "{msg}"
+    );
     // An unbounded distribution (the lognormal's upper tail), no `end`.
-    refused(
+    let _ = refused(
         &scenario("20", "{ lognormal = [0, 1] }", "", 1.0),
         "round_months",
         "calendar.round_months",
     );
     // `within = [lo, inf]` leaves it unbounded.
-    refused(
+    let _ = refused(
         &scenario("20", "{ normal = [1, 0.2], within = [0.5, inf] }", "", 1.0),
         "round_months",
         "calendar.round_months",
     );
     // Bounded, but its largest draw takes the 20th round past 50 years (19 × 40 months).
-    refused(
+    let _ = refused(
         &scenario("20", "{ uniform = [1, 40] }", "", 1.0),
         "round_months",
         "calendar.round_months",
     );
     // A fixed pace, but up to 100 yearly rounds.
-    refused(
+    let _ = refused(
         &scenario("{ uniform = [10, 100] }", "12", "", 1.0),
         "max_rounds",
         "protocol.max_rounds",
     );
     // 10000 monthly rounds: 833 years.
-    refused(
+    let _ = refused(
         &scenario("10000", "1", "", 1.0),
         "max_rounds",
         "protocol.max_rounds",
     );
     // Dates beyond the span.
-    refused(
+    let _ = refused(
         &scenario("20", "1", "", 1.0).replace("expiry = \"2020-06-30\"", "expiry = \"2070-06-30\""),
         "expiry",
         "calendar.expiry",
     );
-    refused(
+    let _ = refused(
         &scenario("20", "1", "end = \"2071-01-01\"", 1.0),
         "end",
         "calendar.end",

@@ -169,8 +169,11 @@ impl Checker<'_, '_> {
         } else {
             "protocol.max_rounds"
         };
-        let when = if day.is_finite() {
-            format!("{:.0} years after the start", day / DAYS_PER_YEAR)
+        let years = day / DAYS_PER_YEAR;
+        let when = if years < 1e6 {
+            format!("{years:.0} years after the start")
+        } else if years.is_finite() {
+            format!("{years:.1e} years after the start")
         } else {
             "at no finite date".to_owned()
         };
