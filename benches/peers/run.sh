@@ -6,6 +6,8 @@
 #   benches/peers/run.sh [NEGMAS_TRIALS]     default 2000 (NegMAS runs ~100-200/s)
 #   benches/peers/run.sh multi               regenerate crates/core/tests/data/negmas-multi-issue.json
 #                                            (multi-issue reference negotiations, ~10 s)
+#   benches/peers/run.sh genius              regenerate crates/core/tests/data/negmas-genius-travel.json
+#                                            (NegMAS on the GENIUS Travel domain, ~40 s)
 #   benches/peers/run.sh package [N600] [N190K]
 #                                            NegMAS's negotiations/s on the package benchmark
 #                                            domains benches/data/package-{600,190k}.toml
@@ -28,6 +30,11 @@ fi
 if [ "$n" = multi ]; then
     "$venv/bin/python" "$here/negmas_multi_issue.py" > "$root/crates/core/tests/data/negmas-multi-issue.json.tmp"
     mv "$root/crates/core/tests/data/negmas-multi-issue.json.tmp" "$root/crates/core/tests/data/negmas-multi-issue.json"
+    exit 0
+fi
+if [ "$n" = genius ]; then
+    "$venv/bin/python" "$here/negmas_genius.py" > "$root/crates/core/tests/data/negmas-genius-travel.json.tmp"
+    mv "$root/crates/core/tests/data/negmas-genius-travel.json.tmp" "$root/crates/core/tests/data/negmas-genius-travel.json"
     exit 0
 fi
 (cd "$root" && cargo build --release -p bargain-runner --quiet)

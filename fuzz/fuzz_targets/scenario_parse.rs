@@ -9,7 +9,6 @@
 
 #![no_main]
 
-use bargain_scenario::trial_rng;
 use bargain_scenario::{SampleCtx, Scenario};
 use libfuzzer_sys::fuzz_target;
 
@@ -39,8 +38,7 @@ fuzz_target!(|data: &[u8]| {
             trials,
             seed: scenario.run.seed,
         };
-        let mut rng = trial_rng(ctx.seed, trial);
-        let n = scenario.sample(ctx, &mut rng, &mut inputs);
+        let n = scenario.sample(ctx, &mut inputs);
         for x in [
             n.payee.opening,
             n.payee.reservation,

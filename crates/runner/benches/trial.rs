@@ -32,7 +32,7 @@ fn bench_scenario(c: &mut Criterion, id: &str, scenario: &Scenario) {
                 trials,
                 seed: 2019,
             };
-            let n = scenario.sample(ctx, &mut rng, &mut inputs);
+            let n = scenario.sample(ctx, &mut inputs);
             for (acc, &model) in accs.iter_mut().zip(&models) {
                 let outcome = n.outcome(model, &mut rng, None);
                 acc.add(&range, &n, &outcome);

@@ -86,6 +86,9 @@ pub enum Command {
         /// Where to write the merged report.
         #[arg(long)]
         out: PathBuf,
+        /// No table: only errors and warnings.
+        #[arg(long, short)]
+        quiet: bool,
     },
     /// Compare two report folders, or two scenario files run with common random numbers.
     Compare(CompareArgs),
@@ -396,7 +399,7 @@ fn dispatch(cli: Cli) -> Result<(), Error> {
             rounds,
         }),
         Command::Schema { package } => commands::schema::run(package),
-        Command::Merge { dirs, out } => commands::merge::run(&dirs, &out),
+        Command::Merge { dirs, out, quiet } => commands::merge::run(&dirs, &out, quiet),
         Command::New { name, dir } => commands::new::run(&dir, &name),
         Command::Compare(a) => commands::compare::run(&commands::compare::Options {
             a: a.a,

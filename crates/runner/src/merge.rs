@@ -114,6 +114,7 @@ pub fn merge_texts(texts: &[PartText]) -> Result<(Loaded, Finished), MergeError>
     }
     let scenario = Scenario::parse(text, &first_dir.join("scenario.toml").display().to_string())?;
     let models = scenario.run.models.clone();
+    let last_day = last_deal_day(&scenario);
     let mut total: Option<Accumulated> = None;
     for (p, _, _, d) in &parts {
         let file = d.join("partial.json");
@@ -121,6 +122,7 @@ pub fn merge_texts(texts: &[PartText]) -> Result<(Loaded, Finished), MergeError>
             MergeError::Usage(format!("{}: {v}", file.display()))
         };
         let acc = crate::merge_check::check_partial(p, &models).map_err(bad)?;
+        crate::merge_check::check_deal_days(&acc, last_day).map_err(bad)?;
         match &mut total {
             None => total = Some(acc),
             Some(t) => {
@@ -170,6 +172,26 @@ pub fn merge_texts(texts: &[PartText]) -> Result<(Loaded, Finished), MergeError>
             info,
         },
     ))
+}
+
+/// The last day (from the first round) on which `scenario` can strike a deal, or `None`
+/// without a calendar: its end, or without one the day of its last round with every
+/// input at the top of its range (the latest rounds, the longest time between them), with
+/// a margin for rounding.
+fn last_deal_day(scenario: &Scenario) -> Option<u64> {
+    let dates = scenario.calendar?;
+    if let Some(end) = dates.end {
+        return Some(u64::try_from(end - dates.start).unwrap_or(0));
+    }
+    let n = scenario.input_count();
+    let mut inputs = vec![0.0; n];
+    let top = scenario.at_quantiles(&vec![1.0; n], &mut inputs);
+    let Some(mut cal) = top.calendar else {
+        return Some(u64::from(u32::MAX));
+    };
+    cal.round_months *= 1.0 + 1e-6;
+    let rounds = cal.total_rounds(top.protocol.max_rounds);
+    Some(u64::from(cal.day(rounds.saturating_sub(1))).saturating_add(1))
 }
 
 /// The scenario of the `partial_merge` fuzz target and its corpus replay test.

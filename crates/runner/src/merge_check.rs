@@ -307,6 +307,47 @@ pub fn check_partial(p: &Partial, models: &[Model]) -> Result<Accumulated, Viola
     })
 }
 
+/// Check the deal days of every model against the scenario's calendar: without a
+/// calendar there are none; with one, every deal has its day and no day lies past
+/// `last_day` (days from the first round), the calendar's last possible deal day.
+///
+/// # Errors
+/// The first violated invariant, its field `accumulated.models[NAME].deal_days`.
+pub fn check_deal_days(acc: &Accumulated, last_day: Option<u64>) -> Result<(), Violation> {
+    for (m, a) in &acc.models {
+        let f = format!("accumulated.models[{}].deal_days", m.as_str());
+        let deals = a.outcomes[OutcomeKind::Deal.index()];
+        match last_day {
+            None if !a.deal_days.is_empty() => {
+                return Err(violation(
+                    f,
+                    "day counts, but the scenario has no [calendar]",
+                ));
+            }
+            None => {}
+            Some(_) if deals > 0 && a.deal_days.is_empty() => {
+                return Err(violation(
+                    f,
+                    format!("missing: the scenario has a [calendar] and there are {deals} deals"),
+                ));
+            }
+            Some(last) => {
+                let days = a.deal_days.len() as u64;
+                if days > last.saturating_add(1) {
+                    return Err(violation(
+                        f,
+                        format!(
+                            "a deal on day {} after the first round, past the calendar's last day of talks (day {last})",
+                            days - 1
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Merge `other` into `total` (both checked, models in the same order) with checked
 /// arithmetic: the same result as [`Accumulated::merge`], or an overflow violation.
 ///

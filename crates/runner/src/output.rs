@@ -5,20 +5,29 @@
 //!
 //! 1. **Check** ([`check_destination`], before any work): `--out` must be a new folder, an
 //!    empty folder, or a bargain report *of the same kind* whose marker file lists every
-//!    entry in it. Anything else (a folder holding other files, a file, `.`) is refused,
-//!    so a user's files are never deleted. Leftovers of crashed runs are cleaned up first:
-//!    staging folders `.OUT.tmp-PID` of dead processes are removed, and a backup
-//!    `.OUT.old-PID` of a dead process is restored when `OUT` is missing.
+//!    entry in it, at every depth: a listed sub-folder is a sub-report (of a folder of runs
+//!    or a backtest) with a marker of its own, checked the same way. Unlisted top-level
+//!    sub-folders that are clean bargain reports of any kind (`reports/compare` beside the
+//!    runs of `reports/`) are bargain's own and are kept. Anything else (a file at any depth
+//!    bargain did not write, a file, `.`) is refused, naming the files, so a user's files
+//!    are never deleted. Leftovers of crashed runs are cleaned up first: staging folders
+//!    `.OUT.tmp-PID` of dead processes are removed, and a backup `.OUT.old-PID` of a dead
+//!    process is restored when `OUT` is missing ([`recover_report`] does the same before a
+//!    report folder is read).
 //! 2. **Stage**: every file is written into `.OUT.tmp-PID` beside `OUT`.
-//! 3. **Commit** ([`Staging::commit`]): the marker (kind and file list) is written, every
-//!    file and folder is fsynced; unless a signal arrived, `OUT` is renamed to
-//!    `.OUT.old-PID`, the staging folder is renamed to `OUT`, the parent folder is fsynced
-//!    and the backup removed. A crash at any point leaves the old report (restored by the
-//!    next run) or the new one at `OUT`.
+//! 3. **Commit** ([`Staging::commit`]): the marker (kind and file list) is written; under
+//!    an exclusive lock on the parent folder (so that runs into one `--out` commit in
+//!    turn) the destination is checked again and the reports kept in it are hard-linked
+//!    into the staging folder; every file and folder is fsynced; unless a signal arrived,
+//!    `OUT` is renamed to `.OUT.old-PID`, the staging folder is renamed to `OUT`, the parent
+//!    folder is fsynced and the backup removed. A crash at any point leaves the old report
+//!    (restored by the next run) or the new one at `OUT`. I/O errors name the destination,
+//!    never the staging folder.
 //!
 //! `BARGAIN_CRASH_AT=staged|backup|swapped` aborts the process at that step of the
-//! commit, and `BARGAIN_PAUSE_AT=staged` pauses there: the tests use them to prove the
-//! recovery and that a signal during the final write leaves the earlier report.
+//! commit, and `BARGAIN_PAUSE_AT` pauses there for two seconds: the tests use them to
+//! prove the recovery, that a signal during the final write leaves the earlier report,
+//! and that commits into one folder take turns.
 
 use std::fs;
 use std::io;
@@ -80,7 +89,7 @@ pub enum OutputError {
     #[error("{0}")]
     Refused(String),
     /// An I/O error, with the path it concerns (exit code 1).
-    #[error("{}: {source}", path.display())]
+    #[error("{}: {}", path.display(), plain_io(source))]
     Io {
         /// The file or folder.
         path: PathBuf,
@@ -90,6 +99,21 @@ pub enum OutputError {
     /// A signal arrived before the commit: nothing was changed at `--out`.
     #[error("interrupted before the report was committed")]
     Interrupted,
+}
+
+/// The message of an I/O error in plain words. Libraries that wrap an I/O error print it
+/// as Rust debug text (the plots: `backend error: Drawing backend error:
+/// ImageError(IoError(Custom { kind: Other, error: "File too large (os error 27)" }))`);
+/// such a message is reduced to the innermost quoted message.
+#[must_use]
+pub fn plain_io(e: &io::Error) -> String {
+    let text = e.to_string();
+    let quoted = ["message: \"", "error: \""].iter().find_map(|key| {
+        let start = text.rfind(key)? + key.len();
+        let len = text[start..].find('"')?;
+        Some(text[start..start + len].to_owned())
+    });
+    quoted.filter(|q| !q.is_empty()).unwrap_or(text)
 }
 
 fn io_at(path: &Path) -> impl Fn(io::Error) -> OutputError + '_ {
@@ -168,6 +192,25 @@ fn recover(dest: &Path, name: &str) -> Result<(), OutputError> {
     Ok(())
 }
 
+/// Before reading the report folder `dir` (`compare`, `merge`): if it is missing because a
+/// commit crashed between its two renames, restore it from the backup `.NAME.old-PID` of
+/// the dead process (what the next run into `dir` would do).
+///
+/// # Errors
+/// An I/O error while restoring it.
+pub fn recover_report(dir: &Path) -> Result<(), OutputError> {
+    let Some(name) = dir.file_name().map(|n| n.to_string_lossy().into_owned()) else {
+        return Ok(());
+    };
+    if fs::symlink_metadata(dir).is_err() {
+        let _lock = lock_dir(&parent(dir));
+        if fs::symlink_metadata(dir).is_err() {
+            recover(dir, &name)?;
+        }
+    }
+    Ok(())
+}
+
 fn read_marker(dir: &Path) -> Option<Marker> {
     let text = fs::read_to_string(dir.join(MARKER)).ok()?;
     serde_json::from_str::<Marker>(&text)
@@ -175,23 +218,127 @@ fn read_marker(dir: &Path) -> Option<Marker> {
         .filter(|m| m.format == MARKER_FORMAT)
 }
 
-/// Whether `dir` is a bargain report of `kind` holding nothing but what bargain wrote.
-fn is_clean_report(dir: &Path, kind: Kind) -> bool {
-    read_marker(dir)
-        .is_some_and(|m| m.kind == kind.as_str() && foreign_entries(dir, &m.files).is_empty())
+/// Whether `dir` is a bargain report of any kind holding nothing but what bargain wrote.
+fn is_own_report(dir: &Path) -> bool {
+    read_marker(dir).is_some_and(|m| clean_under(dir, &m))
 }
 
-fn foreign_entries(dir: &Path, files: &[String]) -> Vec<String> {
-    let Ok(entries) = fs::read_dir(dir) else {
-        return vec!["(unreadable)".into()];
-    };
-    let mut foreign: Vec<String> = entries
+fn clean_under(dir: &Path, m: &Marker) -> bool {
+    let mut found = Vec::new();
+    foreign_under(dir, &m.files, "", &mut found);
+    found.is_empty()
+}
+
+/// Whether `path` is a folder (not a link to one).
+fn is_real_dir(path: &Path) -> bool {
+    fs::symlink_metadata(path).is_ok_and(|m| m.is_dir())
+}
+
+/// The entries of `dir` (names, sorted), or `None` when it cannot be read.
+fn entry_names(dir: &Path) -> Option<Vec<String>> {
+    let entries = fs::read_dir(dir).ok()?;
+    let mut names: Vec<String> = entries
         .flatten()
         .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n != MARKER && !files.iter().any(|f| f == n))
         .collect();
-    foreign.sort();
-    foreign
+    names.sort();
+    Some(names)
+}
+
+/// What bargain did not write under `dir`, a report folder listing `files`, at every depth:
+/// paths relative to the report (`prefix` is `dir`'s own). A listed sub-folder is a
+/// sub-report with a marker of its own, checked the same way; an unlisted sub-folder that
+/// is itself a clean bargain report counts as bargain's only at the top (`prefix` empty),
+/// where [`Staging::commit`] carries it over into the new report.
+fn foreign_under(dir: &Path, files: &[String], prefix: &str, found: &mut Vec<String>) {
+    let Some(names) = entry_names(dir) else {
+        found.push(format!("{prefix}(unreadable)"));
+        return;
+    };
+    for n in names {
+        if n == MARKER {
+            continue;
+        }
+        let path = dir.join(&n);
+        let rel = format!("{prefix}{n}");
+        let listed = files.contains(&n);
+        if !is_real_dir(&path) {
+            if !listed {
+                found.push(rel);
+            }
+            continue;
+        }
+        let sub = format!("{rel}/");
+        match (listed, read_marker(&path)) {
+            // A sub-report (of a folder of runs or a backtest) is a single run's report.
+            (true, Some(m)) if m.kind == Kind::Run.as_str() => {
+                foreign_under(&path, &m.files, &sub, found);
+            }
+            // Another command's report: kept at the top (if clean), never replaced below.
+            (false, Some(m)) if prefix.is_empty() => foreign_under(&path, &m.files, &sub, found),
+            (_, Some(m)) => found.push(format!("{sub} (a `{}` report)", m.kind)),
+            // A folder bargain listed but that is no longer a report, or one it did not
+            // write: everything in it is the user's.
+            (true, None) => everything_under(&path, &sub, found, false),
+            (false, None) => everything_under(&path, &sub, found, true),
+        }
+    }
+}
+
+/// Every file under `dir` (and `dir` itself when `name_empty` and it holds nothing).
+fn everything_under(dir: &Path, prefix: &str, found: &mut Vec<String>, name_empty: bool) {
+    let Some(names) = entry_names(dir) else {
+        found.push(format!("{prefix}(unreadable)"));
+        return;
+    };
+    if names.is_empty() && name_empty {
+        found.push(prefix.to_owned());
+    }
+    for n in names {
+        let path = dir.join(&n);
+        if is_real_dir(&path) {
+            everything_under(&path, &format!("{prefix}{n}/"), found, true);
+        } else {
+            found.push(format!("{prefix}{n}"));
+        }
+    }
+}
+
+/// The top-level entries of `dir` bargain wrote (as listed in its marker).
+fn foreign_entries(dir: &Path, files: &[String]) -> Vec<String> {
+    let Some(names) = entry_names(dir) else {
+        return vec!["(unreadable)".into()];
+    };
+    names
+        .into_iter()
+        .filter(|n| n != MARKER && !files.iter().any(|f| f == n))
+        .collect()
+}
+
+/// The reports bargain wrote into `dest` with other commands (unlisted top-level
+/// sub-folders that are clean reports of any kind): kept when `dest` is replaced.
+fn kept_reports(dest: &Path, files: &[String]) -> Vec<String> {
+    foreign_entries(dest, files)
+        .into_iter()
+        .filter(|n| is_real_dir(&dest.join(n)) && is_own_report(&dest.join(n)))
+        .collect()
+}
+
+/// "holds files bargain did not write (…)", naming the first five.
+fn not_written(foreign: &[String]) -> String {
+    let shown: Vec<&str> = foreign.iter().take(5).map(String::as_str).collect();
+    format!(
+        "holds files bargain did not write ({}{})",
+        shown.join(", "),
+        if foreign.len() > 5 { ", …" } else { "" }
+    )
+}
+
+fn refused(dest: &Path, why: &str) -> OutputError {
+    OutputError::Refused(format!(
+        "--out {}: {why}; refusing to overwrite it: choose another --out",
+        dest.display()
+    ))
 }
 
 /// Check, before any work, that a report of `kind` may be written to `dest`; clean up
@@ -201,36 +348,51 @@ fn foreign_entries(dir: &Path, files: &[String]) -> Vec<String> {
 /// [`OutputError::Refused`] when `dest` is not a new or empty folder or a report of the same
 /// kind holding only its own files; [`OutputError::Io`] when it cannot be inspected.
 pub fn check_destination(dest: &Path, kind: Kind) -> Result<(), OutputError> {
+    inspect(dest, kind).map(|_| ())
+}
+
+/// [`check_destination`], returning the reports of other commands inside `dest` that a
+/// commit carries over.
+fn inspect(dest: &Path, kind: Kind) -> Result<Vec<String>, OutputError> {
     let name = file_name(dest)?;
     recover(dest, &name)?;
     let meta = match fs::symlink_metadata(dest) {
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
         Err(e) => return Err(io_at(dest)(e)),
         Ok(m) => m,
     };
-    let refuse = |why: String| {
-        Err(OutputError::Refused(format!(
-            "--out {}: {why}; refusing to overwrite it: choose another --out",
-            dest.display()
-        )))
-    };
     if !meta.is_dir() {
-        return refuse("exists as a file, so it is not a bargain report folder".into());
+        return Err(refused(
+            dest,
+            "exists as a file, so it is not a bargain report folder",
+        ));
     }
     let mut entries = fs::read_dir(dest).map_err(io_at(dest))?;
     if entries.next().is_none() {
-        return Ok(());
+        return Ok(Vec::new());
     }
     let Some(marker) = read_marker(dest) else {
-        // A plain folder holding only single runs' reports (such as `reports/` after
-        // `bargain run`) may become a folder of runs.
+        // A plain folder holding only bargain's reports (such as `reports/` after
+        // `bargain run` and `bargain compare`) may become a folder of runs; the reports
+        // of other commands in it are kept.
         if kind == Kind::Runs {
-            let all_runs = fs::read_dir(dest)
-                .map_err(io_at(dest))?
-                .flatten()
-                .all(|e| is_clean_report(&e.path(), Kind::Run));
-            if all_runs {
-                return Ok(());
+            let names = foreign_entries(dest, &[]);
+            let mut foreign = Vec::new();
+            let mut all_reports = true;
+            for n in &names {
+                let path = dest.join(n);
+                match read_marker(&path) {
+                    Some(m) if is_real_dir(&path) => {
+                        foreign_under(&path, &m.files, &format!("{n}/"), &mut foreign);
+                    }
+                    _ => all_reports = false,
+                }
+            }
+            if all_reports && foreign.is_empty() {
+                return Ok(names);
+            }
+            if all_reports {
+                return Err(refused(dest, &not_written(&foreign)));
             }
         }
         let hint = if dest.join(MARKER).is_file() {
@@ -238,27 +400,29 @@ pub fn check_destination(dest: &Path, kind: Kind) -> Result<(), OutputError> {
         } else {
             ""
         };
-        return refuse(format!(
-            "exists, is not empty and is not a bargain report folder (no valid {MARKER}){hint}"
+        return Err(refused(
+            dest,
+            &format!(
+                "exists, is not empty and is not a bargain report folder (no valid {MARKER}){hint}"
+            ),
         ));
     };
     if marker.kind != kind.as_str() {
-        return refuse(format!(
-            "holds a `{}` report, not a `{}` report",
-            marker.kind,
-            kind.as_str()
+        return Err(refused(
+            dest,
+            &format!(
+                "holds a `{}` report, not a `{}` report",
+                marker.kind,
+                kind.as_str()
+            ),
         ));
     }
-    let foreign = foreign_entries(dest, &marker.files);
+    let mut foreign = Vec::new();
+    foreign_under(dest, &marker.files, "", &mut foreign);
     if !foreign.is_empty() {
-        let shown: Vec<&str> = foreign.iter().take(5).map(String::as_str).collect();
-        return refuse(format!(
-            "holds files bargain did not write ({}{})",
-            shown.join(", "),
-            if foreign.len() > 5 { ", …" } else { "" }
-        ));
+        return Err(refused(dest, &not_written(&foreign)));
     }
-    Ok(())
+    Ok(kept_reports(dest, &marker.files))
 }
 
 /// Write the marker of a report of `kind` into `dir`, listing the entries now in it.
@@ -368,9 +532,9 @@ impl Staging {
         let pid = std::process::id();
         let tmp = sibling(dest, &name, "tmp", pid);
         if tmp.exists() {
-            fs::remove_dir_all(&tmp).map_err(io_at(&tmp))?;
+            fs::remove_dir_all(&tmp).map_err(io_at(dest))?;
         }
-        fs::create_dir_all(&tmp).map_err(io_at(&tmp))?;
+        fs::create_dir_all(&tmp).map_err(io_at(dest))?;
         Ok(Self {
             dest: dest.to_path_buf(),
             old: sibling(dest, &name, "old", pid),
@@ -399,15 +563,38 @@ impl Staging {
     /// [`OutputError::Interrupted`] after a signal; an I/O error with its path (the
     /// earlier report is restored when possible).
     pub fn commit(mut self, cancel: Option<&AtomicBool>) -> Result<PathBuf, OutputError> {
-        mark(&self.tmp, self.kind)?;
-        sync_tree(&self.tmp)?;
+        mark(&self.tmp, self.kind).map_err(|e| self.plain(e))?;
+        let parent = parent(&self.dest);
+        // One commit at a time into a folder: two runs into one `--out` replace each
+        // other in turn instead of failing half-way (the lock goes with the process).
+        let _lock = lock_dir(&parent);
+        // The destination may have changed since the check: check again, and carry over
+        // the reports other commands wrote into it (hard links: nothing is copied, and
+        // the originals stay until the swap).
+        let kept = inspect(&self.dest, self.kind)?;
+        for n in &kept {
+            let new = self.tmp.join(n);
+            if fs::symlink_metadata(&new).is_ok() {
+                let old_kind = read_marker(&self.dest.join(n)).map(|m| m.kind);
+                let new_kind = read_marker(&new).map(|m| m.kind);
+                if old_kind != new_kind || new_kind.is_none() {
+                    return Err(refused(
+                        &self.dest,
+                        &format!(
+                            "holds a `{}` report at {n}, which this report would replace",
+                            old_kind.unwrap_or_default()
+                        ),
+                    ));
+                }
+                continue;
+            }
+            link_tree(&self.dest.join(n), &new).map_err(|e| self.plain(e))?;
+        }
+        sync_tree(&self.tmp).map_err(|e| self.plain(e))?;
         crash_point("staged");
         if cancel.is_some_and(|c| c.load(Ordering::SeqCst)) {
             return Err(OutputError::Interrupted);
         }
-        // The destination may have appeared since the check: check again.
-        check_destination(&self.dest, self.kind)?;
-        let parent = parent(&self.dest);
         let had_old = fs::symlink_metadata(&self.dest).is_ok();
         if had_old {
             if self.old.exists() {
@@ -421,6 +608,15 @@ impl Staging {
             if had_old {
                 let _ = fs::rename(&self.old, &self.dest);
             }
+            if e.kind() == io::ErrorKind::DirectoryNotEmpty {
+                // Only where folders cannot be locked: another process committed meanwhile.
+                return Err(OutputError::Io {
+                    path: self.dest.clone(),
+                    source: io::Error::other(
+                        "another bargain wrote a report here at the same moment; this run's report was not kept: run it again",
+                    ),
+                });
+            }
             return Err(io_at(&self.dest)(e));
         }
         self.committed = true;
@@ -431,6 +627,50 @@ impl Staging {
         }
         Ok(self.dest.clone())
     }
+
+    /// An error about a file of the staging folder, told as one of the destination.
+    fn plain(&self, e: OutputError) -> OutputError {
+        match e {
+            OutputError::Io { path, source } => OutputError::Io {
+                path: path
+                    .strip_prefix(&self.tmp)
+                    .map_or(path.clone(), |rel| self.dest.join(rel)),
+                source,
+            },
+            other => other,
+        }
+    }
+}
+
+/// Hold an exclusive lock on folder `dir` until the returned handle is dropped; `None`
+/// where folders cannot be locked (then commits are not serialized).
+fn lock_dir(dir: &Path) -> Option<fs::File> {
+    let f = fs::File::open(dir).ok()?;
+    f.lock().ok()?;
+    Some(f)
+}
+
+/// Recreate the tree `from` at `to` with hard links to its files (copies where a link
+/// cannot be made).
+fn link_tree(from: &Path, to: &Path) -> Result<(), OutputError> {
+    fs::create_dir(to).map_err(io_at(to))?;
+    for e in fs::read_dir(from).map_err(io_at(from))? {
+        let e = e.map_err(io_at(from))?;
+        let (src, dst) = (e.path(), to.join(e.file_name()));
+        let t = e.file_type().map_err(io_at(&src))?;
+        if t.is_dir() {
+            link_tree(&src, &dst)?;
+        } else if t.is_symlink() {
+            #[cfg(unix)]
+            {
+                let target = fs::read_link(&src).map_err(io_at(&src))?;
+                std::os::unix::fs::symlink(target, &dst).map_err(io_at(&dst))?;
+            }
+        } else if fs::hard_link(&src, &dst).is_err() {
+            fs::copy(&src, &dst).map_err(io_at(&dst))?;
+        }
+    }
+    Ok(())
 }
 
 impl Drop for Staging {

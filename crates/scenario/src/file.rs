@@ -34,6 +34,9 @@ pub(crate) struct ScenarioFile {
     pub parties: BTreeMap<String, PartyFile>,
     /// The real outcome, if known.
     pub observed: Option<ObservedFile>,
+    /// Naive forecasts the backtest scores the models against: the amounts in force by
+    /// year before the forecast year (optional).
+    pub baseline: Option<crate::forecast::BaselineFile>,
     /// Parameter sweep for `bargain sweep` (ignored by `bargain run`): at most two
     /// numeric field paths, each with a list of values or `{ from, to, steps }`.
     #[schemars(with = "Option<SweepSchema>")]
@@ -70,6 +73,8 @@ pub(crate) struct MetaFile {
     /// Where the numbers come from.
     #[serde(default)]
     pub sources: Vec<String>,
+    /// The day the forecast is made (`YYYY-MM-DD`): what the scenario may know.
+    pub as_of: Option<String>,
 }
 
 /// `[run]`

@@ -18,6 +18,7 @@ mod dist;
 mod error;
 mod fields;
 mod file;
+mod forecast;
 pub mod genius;
 pub mod input;
 pub mod issues;
@@ -37,8 +38,9 @@ use rand_xoshiro::Xoshiro256PlusPlus;
 
 pub use error::{Diagnostic, ScenarioError};
 pub use fields::{docs_blocks as field_docs_blocks, keys as field_keys};
+pub use forecast::{Baseline, TREND_YEARS};
 pub use labels::preset_name;
-pub use rng::{splitmix64, trial_rng};
+pub use rng::{input_rng, splitmix64, stream_key, trial_rng};
 pub use sweep::{MAX_SWEEP_PATHS, MAX_SWEEP_VALUES, SweepAxis, parse_values as parse_sweep_values};
 
 use file::ScenarioFile;
@@ -148,6 +150,10 @@ pub struct Scenario {
     pub observed: Option<Observed>,
     /// The calendar's dates, if the scenario has a `[calendar]`.
     pub calendar: Option<CalendarDates>,
+    /// The day the forecast is made (`[scenario] as_of`, days from 1970-01-01), if given.
+    pub as_of: Option<i64>,
+    /// The naive forecasts the backtest scores against (`[baseline]`), if given.
+    pub baseline: Option<Baseline>,
     /// The `[sweep]` table (empty without one): used by `bargain sweep`, ignored by runs.
     pub sweep: Vec<SweepAxis>,
     plan: Plan,
@@ -211,9 +217,25 @@ impl Scenario {
         text: &str,
         origin: &str,
     ) -> Result<Scenario, ScenarioError> {
-        let compiled = validate::Checker::new(doc, origin)
-            .compile(file)
-            .map_err(|(errors, _)| ScenarioError::new(errors))?;
+        let mut forecast_errors = Vec::new();
+        let as_of = forecast::check_as_of(
+            file.scenario.as_of.as_deref(),
+            doc,
+            origin,
+            &mut forecast_errors,
+        );
+        let baseline = file
+            .baseline
+            .as_ref()
+            .and_then(|b| forecast::check_baseline(b, doc, origin, &mut forecast_errors));
+        let compiled = match validate::Checker::new(doc, origin).compile(file) {
+            Ok(c) if forecast_errors.is_empty() => c,
+            Ok(_) => return Err(ScenarioError::new(forecast_errors)),
+            Err((mut errors, _)) => {
+                errors.extend(forecast_errors);
+                return Err(ScenarioError::new(errors));
+            }
+        };
         let meta = file.scenario.clone();
         Ok(Scenario {
             title: meta.title.unwrap_or_else(|| meta.name.clone()),
@@ -224,6 +246,8 @@ impl Scenario {
             run: compiled.run,
             observed: compiled.observed,
             calendar: compiled.calendar,
+            as_of,
+            baseline,
             sweep: Vec::new(),
             plan: compiled.plan,
             source: Arc::new(Source {
@@ -308,12 +332,14 @@ impl Scenario {
         Ok(variant)
     }
 
-    /// Keep the base scenario's random streams in a variant: every input of `base` that the
+    /// Keep the base scenario's input list in a variant: every input of `base` that the
     /// variant no longer draws (a field fixed by `overrides`, or a preset dropped because
-    /// its exponent was fixed) goes back at its place as a held input, which consumes the
-    /// same draws and yields the fixed value (or is not applied). So trial `t` of the
-    /// variant draws every other input exactly as trial `t` of `base` does, and a variant
-    /// that fixes a field at the value the base already has reproduces `base` bit for bit.
+    /// its exponent was fixed) goes back at its place as a held input, which yields the
+    /// fixed value (or is not applied), so the variant's inputs (names, columns) are the
+    /// base's. Every input draws from its own stream keyed by its path, so trial `t` of
+    /// the variant draws every other input exactly as trial `t` of `base` does, and a
+    /// variant that fixes a field at the value the base already has reproduces `base` bit
+    /// for bit.
     fn hold_base_streams(&mut self, base: &Scenario, overrides: &[(&str, f64)]) {
         let mut inputs = Vec::with_capacity(base.plan.inputs.len());
         let mut own = std::mem::take(&mut self.plan.inputs).into_iter().peekable();
@@ -407,23 +433,21 @@ impl Scenario {
 
     /// Draw one negotiation.
     ///
-    /// Every distribution is drawn once, in [`Scenario::input_names`] order, from `rng`;
-    /// the value drawn for input `j` is written to `inputs[j]` (for a `choice` of preset
-    /// names: the index of the preset chosen; for `max_rounds`: the rounded value).
-    /// `inputs` should have [`Scenario::input_count`] slots; extra slots are left
-    /// untouched, missing ones skipped. Allocates nothing.
-    pub fn sample(
-        &self,
-        ctx: SampleCtx,
-        rng: &mut Xoshiro256PlusPlus,
-        inputs: &mut [f64],
-    ) -> Negotiation {
-        self.plan.sample(self.run.sampler, ctx, rng, inputs)
+    /// Every distribution is drawn once, in [`Scenario::input_names`] order, each from its
+    /// own stream [`input_rng`]`(seed, trial, `[`stream_key`]`(path))`: an input's value
+    /// depends on the seed, the trial and its field path only, so adding, removing or
+    /// fixing another input never changes it. The value drawn for input `j` is written
+    /// to `inputs[j]` (for a `choice` of preset names: the index of the preset chosen;
+    /// for `max_rounds`: the rounded value). `inputs` should have
+    /// [`Scenario::input_count`] slots; extra slots are left untouched, missing ones
+    /// skipped. Allocates nothing.
+    pub fn sample(&self, ctx: SampleCtx, inputs: &mut [f64]) -> Negotiation {
+        self.plan.sample(self.run.sampler, ctx, inputs)
     }
 
-    /// Draw trial `ctx.trial` as every command does: its generator
-    /// [`trial_rng`]`(ctx.seed, ctx.trial)`, then [`Scenario::sample`]. The generator is
-    /// returned in the state the models continue from. Allocates nothing.
+    /// Draw trial `ctx.trial` as every command does: [`Scenario::sample`], and the trial's
+    /// own generator [`trial_rng`]`(ctx.seed, ctx.trial)`, untouched by the inputs, which
+    /// the models' draws (breakdown) continue from. Allocates nothing.
     pub fn draw_trial(
         &self,
         ctx: SampleCtx,

@@ -1,5 +1,7 @@
 //! Per-trial generators: trial `i` of a run draws from its own generator, so any trial
-//! replays alone and every command that samples trial `i` sees the same draws.
+//! replays alone and every command that samples trial `i` sees the same draws; and each
+//! uncertain input of trial `i` draws from a stream of its own, keyed by its field path,
+//! so adding, removing or fixing one input leaves every other input's draws unchanged.
 
 use rand::SeedableRng;
 use rand_xoshiro::Xoshiro256PlusPlus;
@@ -18,4 +20,49 @@ pub fn splitmix64(mut z: u64) -> u64 {
 #[must_use]
 pub fn trial_rng(seed: u64, trial: u64) -> Xoshiro256PlusPlus {
     Xoshiro256PlusPlus::seed_from_u64(splitmix64(seed ^ splitmix64(trial)))
+}
+
+/// The stream key of an input: 64-bit FNV-1a of its field path (`parties.us.reservation`),
+/// so an input's draws depend on its name, never on its position in the file.
+#[must_use]
+pub fn stream_key(path: &str) -> u64 {
+    const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+    const PRIME: u64 = 0x0000_0100_0000_01b3;
+    path.bytes()
+        .fold(OFFSET, |h, b| (h ^ u64::from(b)).wrapping_mul(PRIME))
+}
+
+/// The generator of one input of one trial: Xoshiro256++ seeded with
+/// `splitmix64(splitmix64(seed ⊕ splitmix64(trial)) ⊕ key)`, `key` being the input's
+/// [`stream_key`]. Distinct from [`trial_rng`] (which the models' own draws use), so the
+/// breakdown draws of the agents never depend on which inputs are uncertain either.
+#[must_use]
+pub fn input_rng(seed: u64, trial: u64, key: u64) -> Xoshiro256PlusPlus {
+    Xoshiro256PlusPlus::seed_from_u64(splitmix64(splitmix64(seed ^ splitmix64(trial)) ^ key))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::Rng;
+
+    #[test]
+    fn stream_keys_are_fnv1a_of_the_path() {
+        // FNV-1a test vectors: "" is the offset basis, "a" a published value.
+        assert_eq!(stream_key(""), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(stream_key("a"), 0xaf63_dc4c_8601_ec8c);
+        assert_ne!(
+            stream_key("parties.us.reservation"),
+            stream_key("parties.kr.reservation")
+        );
+    }
+
+    #[test]
+    fn input_streams_differ_from_each_other_and_from_the_trial_stream() {
+        let a = input_rng(7, 3, stream_key("parties.us.reservation")).next_u64();
+        let b = input_rng(7, 3, stream_key("parties.kr.reservation")).next_u64();
+        let t = trial_rng(7, 3).next_u64();
+        let next_trial = input_rng(7, 4, stream_key("parties.us.reservation")).next_u64();
+        assert!(a != b && a != t && b != t && a != next_trial);
+    }
 }

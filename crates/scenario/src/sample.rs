@@ -36,6 +36,8 @@ impl std::fmt::Debug for Target {
 #[derive(Debug, Clone)]
 pub(crate) struct Input {
     pub name: String,
+    /// The key of the input's own random stream ([`crate::stream_key`] of `name`).
+    pub stream: u64,
     pub dist: Dist,
     pub target: Target,
     /// Round draws to integers (`max_rounds`).
@@ -59,21 +61,25 @@ impl Input {
     }
 }
 
-/// Draw input `j` of trial `ctx` from `dist` (Monte Carlo, or its Latin-hypercube
-/// stratum), rounded when `integer`: the one draw every sampling plan makes per input.
+/// Draw the input whose stream key is `stream` for trial `ctx` from `dist` (Monte Carlo,
+/// or its Latin-hypercube stratum), rounded when `integer`: the one draw every sampling
+/// plan makes per input. The draw comes from the input's own generator
+/// ([`crate::input_rng`]) and its stratum from a permutation keyed by the same key, so
+/// it depends on the seed, the trial and the input's path only.
 pub(crate) fn draw(
     dist: &Dist,
     integer: bool,
     sampler: Sampler,
     ctx: SampleCtx,
-    j: usize,
-    rng: &mut Xoshiro256PlusPlus,
+    stream: u64,
 ) -> f64 {
+    let mut rng = crate::input_rng(ctx.seed, ctx.trial, stream);
+    let rng = &mut rng;
     let x = match sampler {
         Sampler::MonteCarlo => dist.draw(rng),
         Sampler::LatinHypercube => {
             let trials = ctx.trials.max(1);
-            let stratum = Permutation::new(trials, ctx.seed, j as u64).apply(ctx.trial);
+            let stratum = Permutation::new(trials, ctx.seed, stream).apply(ctx.trial);
             let u = (stratum as f64 + rng.random::<f64>()) / trials as f64;
             dist.quantile(u.min(1.0))
         }
@@ -89,17 +95,11 @@ pub(crate) struct Plan {
 }
 
 impl Plan {
-    /// Draw every input once, in order; see [`super::Scenario::sample`].
-    pub(crate) fn sample(
-        &self,
-        sampler: Sampler,
-        ctx: SampleCtx,
-        rng: &mut Xoshiro256PlusPlus,
-        out: &mut [f64],
-    ) -> Negotiation {
+    /// Draw every input once, each from its own stream; see [`super::Scenario::sample`].
+    pub(crate) fn sample(&self, sampler: Sampler, ctx: SampleCtx, out: &mut [f64]) -> Negotiation {
         let mut n = self.central.clone();
         for (j, input) in self.inputs.iter().enumerate() {
-            let x = draw(&input.dist, input.integer, sampler, ctx, j, rng);
+            let x = draw(&input.dist, input.integer, sampler, ctx, input.stream);
             if let Some(slot) = out.get_mut(j) {
                 *slot = x;
             }
@@ -115,9 +115,8 @@ impl Plan {
         ctx: SampleCtx,
         out: &mut [f64],
     ) -> (Negotiation, Xoshiro256PlusPlus) {
-        let mut rng = super::trial_rng(ctx.seed, ctx.trial);
-        let n = self.sample(sampler, ctx, &mut rng, out);
-        (n, rng)
+        let n = self.sample(sampler, ctx, out);
+        (n, super::trial_rng(ctx.seed, ctx.trial))
     }
 
     /// The negotiation at the quantiles `u` (one in `[0, 1]` per input, in order):

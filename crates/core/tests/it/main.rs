@@ -5,6 +5,7 @@
 mod common;
 mod faratin_examples;
 mod model_properties;
+mod negmas_genius;
 mod negmas_multi_issue;
 mod negmas_reference;
 mod package_properties;

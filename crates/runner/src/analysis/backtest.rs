@@ -15,46 +15,77 @@ use bargain_core::Model;
 use bargain_core::package::space::{Issue, IssueKind};
 use serde::{Deserialize, Serialize};
 
-use super::cdf::PiecewiseCdf;
 use crate::analysis::counted::Counted;
+use crate::analysis::forecast::{self, SampleScore};
+pub use crate::analysis::forecast::{PointScore, Skill};
 use crate::scenario::issues::ObservedValue;
 use crate::summary::ModelSummary;
 
 /// Format name of `backtest.json`.
 pub const FORMAT: &str = "bargain-backtest";
-/// Version of the `backtest.json` format.
-pub const VERSION: u32 = 1;
+/// Version of the `backtest.json` format. 2: exact sample scores (`crps`, `pit`, `ape`,
+/// `log_score`, `in_80`), `baselines` per scenario and `skill` across scenarios.
+pub const VERSION: u32 = 2;
 
 /// How each score is computed, written into `backtest.json` and the HTML page.
-pub const METHODS: [(&str, &str); 5] = [
+pub const METHODS: [(&str, &str); 9] = [
     (
         "percentile",
-        "The probability integral transform (PIT) of the observed amount: the share of the \
-         model's deals at or below it, from the run's fine streaming histogram (4096 bins). \
-         Trials without a deal are left out: the PIT is of the distribution of agreed amounts \
-         given a deal.",
+        "The probability integral transform (PIT) of the observed amount in the model's deals: \
+         the share of deals below it plus half the share equal to it, from every deal of the \
+         run (the trials replayed through the same kernel). Trials without a deal are left \
+         out: the PIT is of the distribution of agreed amounts given a deal. `pit` is the \
+         same value.",
     ),
     (
         "intervals",
-        "in_50: the observed amount lies in the central 50% interval [p25, p75] of the \
-         model's deals; in_90: in [p05, p95]. A calibrated model has about 50% and 90% of \
-         observed outcomes inside them.",
+        "in_50 / in_80 / in_90: the observed amount lies in [p25, p75] / [p10, p90] / \
+         [p05, p95] of the model's deals, quantile p being the deal at sorted position \
+         round(p·(deals − 1)). A calibrated model has about 50%, 80% and 90% of observed \
+         outcomes inside them.",
     ),
     (
         "crps",
-        "Continuous ranked probability score ∫ (F(x) − 1{x ≥ observed})² dx, in the unit of \
-         amounts (lower is better; for a point forecast it is the absolute error). F is the \
-         distribution of agreed amounts given a deal, rebuilt from the summary's 64-bin \
-         histogram with uniform density inside each bin (deals outside the histogram spread \
-         over [min, lo] and [hi, max]); the integral is exact for that piecewise-linear F, so \
-         the approximation error is of the order of one bin width. No-deal mass (deadline, \
-         breakdown, not ratified, no zone) is not in F: every observed negotiation ended in a \
-         deal, and the chance the model gave to that is scored separately by `brier`.",
+        "Continuous ranked probability score of the model's deals, exactly from the sample: \
+         E|X − y| − ½ E|X − X′| (Gneiting & Raftery 2007, eq. 20), computed in O(n log n) \
+         over the sorted deals; in the unit of amounts, lower is better, and for a point \
+         forecast it is the absolute error. No-deal mass is not in the distribution: every \
+         observed negotiation ended in a deal, and the chance the model gave to that is \
+         scored separately by `brier`.",
+    ),
+    (
+        "ape",
+        "Absolute error of the median deal as a fraction of the observed amount \
+         (|median − observed| / observed).",
+    ),
+    (
+        "log_score",
+        "Natural log of a Gaussian kernel density of the deals at the observed amount; \
+         bandwidth by Silverman's rule 0.9·min(sd, IQR/1.34)·n^(−1/5) (at least 0.1% of \
+         the median), density floored at 1e-9 per unit of amounts. Higher is better.",
     ),
     (
         "brier",
         "Brier score of the model's agreement probability against the observed deal: \
          (1 − agreement rate)². 0 when the model always agrees.",
+    ),
+    (
+        "baselines",
+        "Naive forecasts from the scenario's [baseline] (amounts in force by year): \
+         `previous`, the last amount in force; `trend`, the last amount times the endpoint \
+         compound annual growth over the latest five amounts (or as many as given), raised \
+         to the power (forecast year − last year). Each is a point forecast: its CRPS is its \
+         absolute error. Timing: `climatology`, Laplace's rule (deals before expiry + 1) / \
+         (cases + 2) over the cases of the same backtest whose calendar expiry precedes this \
+         case's start, with its Brier score against what happened.",
+    ),
+    (
+        "skill",
+        "skill[model][baseline] = 1 − mean score of the model / mean score of the baseline \
+         over the cases both were scored on (CRPS for `previous` and `trend`, the Brier score \
+         of a deal before the expiry for `climatology`); positive means the model beats the \
+         baseline. The interval is a paired bootstrap over cases (2000 resamples, fixed \
+         seed, 2.5% and 97.5% percentiles); with few cases it is rough, as its note says.",
     ),
     (
         "across",
@@ -84,6 +115,10 @@ pub struct Backtest {
     pub skipped: Vec<String>,
     /// Per model, across scenarios.
     pub models: BTreeMap<String, Calibration>,
+    /// Per model and baseline (`previous`, `trend`, `climatology`): the model's skill
+    /// against the baseline across scenarios (empty when no scenario has baselines).
+    #[serde(default)]
+    pub skill: BTreeMap<String, BTreeMap<String, Skill>>,
     /// Package scenarios (`[issues]`) with an `[observed]` agreement, in file order:
     /// per model and issue the scores of [`PACKAGE_METHODS`].
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -251,8 +286,55 @@ pub struct ScenarioScore {
     pub trials: u64,
     /// Seed.
     pub seed: u64,
+    /// The day the forecast is made (`[scenario] as_of`), if given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub as_of: Option<String>,
+    /// The calendar's first round and expiry (`YYYY-MM-DD`), if the scenario has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calendar: Option<[String; 2]>,
+    /// The observed date of the deal, if recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub observed_date: Option<String>,
+    /// Naive forecasts scored against the same outcome.
+    #[serde(default, skip_serializing_if = "Baselines::is_empty")]
+    pub baselines: Baselines,
     /// Per model.
     pub models: BTreeMap<String, ModelScore>,
+}
+
+/// The naive forecasts of one scenario (see `METHODS["baselines"]`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Baselines {
+    /// The last amount in force.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous: Option<PointScore>,
+    /// The compound-growth extrapolation of the latest amounts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trend: Option<PointScore>,
+    /// The base rate of deals before the expiry among earlier cases.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub climatology: Option<Climatology>,
+}
+
+impl Baselines {
+    /// No baseline at all.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.previous.is_none() && self.trend.is_none() && self.climatology.is_none()
+    }
+}
+
+/// Laplace's rule over the earlier cases of the backtest: P(deal before the expiry).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Climatology {
+    /// `(deals before expiry + 1) / (cases + 2)`.
+    pub p: f64,
+    /// Earlier cases (their expiry precedes this case's start).
+    pub cases: u64,
+    /// Of those, deals struck on or before their expiry.
+    pub deals_before_expiry: u64,
+    /// Brier score of `p` against what happened in this case.
+    pub brier: f64,
 }
 
 /// One model's scores in one scenario.
@@ -272,6 +354,18 @@ pub struct ModelScore {
     pub in_90: Option<bool>,
     /// CRPS of the observed amount under the distribution of deals.
     pub crps: Option<f64>,
+    /// PIT of the observed amount (the same as `percentile`).
+    #[serde(default)]
+    pub pit: Option<f64>,
+    /// Absolute error of the median as a fraction of the observed amount.
+    #[serde(default)]
+    pub ape: Option<f64>,
+    /// Inside the central 80% interval.
+    #[serde(default)]
+    pub in_80: Option<bool>,
+    /// Log score of the observed amount (kernel density).
+    #[serde(default)]
+    pub log_score: Option<f64>,
     /// Brier score of the agreement probability.
     pub brier: f64,
     /// With a calendar and an observed date: the timing scores.
@@ -357,24 +451,95 @@ pub struct TimingCalibration {
     pub date_pit: Vec<f64>,
 }
 
-/// Score one model's summary against the observed amount.
+/// Score one model against the observed amount: from its sample of deals (`deals`, any
+/// order; see [`forecast::score_sample`]) and its summary (agreement rate).
 #[must_use]
-pub fn score(m: &ModelSummary, observed: f64) -> ModelScore {
-    let a = m.amount.as_ref().filter(|a| a.count > 0);
-    let fit = m.observed.as_ref();
+pub fn score(m: &ModelSummary, deals: &mut [f64], observed: f64) -> ModelScore {
+    let sc: Option<SampleScore> = forecast::score_sample(deals, observed);
     ModelScore {
         agreement_rate: m.agreement_rate,
-        deals: a.map_or(0, |a| a.count),
-        median: a.and_then(|a| a.quantiles.get("p50").copied()),
-        percentile: fit.map(|f| f.percentile),
-        in_50: fit.map(|f| f.in_50),
-        in_90: fit.map(|f| f.in_90),
-        crps: a
-            .and_then(PiecewiseCdf::from_amount)
-            .map(|c| c.crps(observed)),
+        deals: deals.len() as u64,
+        median: sc.map(|s| s.median),
+        percentile: sc.map(|s| s.pit),
+        in_50: sc.map(|s| s.in_50),
+        in_90: sc.map(|s| s.in_90),
+        crps: sc.map(|s| s.crps),
+        pit: sc.map(|s| s.pit),
+        ape: sc.map(|s| s.ape),
+        in_80: sc.map(|s| s.in_80),
+        log_score: sc.map(|s| s.log_score),
         brier: (1.0 - m.agreement_rate).powi(2),
         timing: None,
     }
+}
+
+/// Fill each scenario's `climatology` (Laplace's rule over the cases of the set whose
+/// expiry precedes its start) and return the skill of every model against every baseline.
+pub fn baselines_and_skill(
+    scenarios: &mut [ScenarioScore],
+) -> BTreeMap<String, BTreeMap<String, Skill>> {
+    // (start, expiry, observed date) of the cases with a calendar and an observed date.
+    let day = |s: &str| crate::scenario::date::parse_date(s);
+    let cases: Vec<Option<(i64, i64, i64)>> = scenarios
+        .iter()
+        .map(|sc| {
+            let [start, expiry] = sc.calendar.as_ref()?;
+            Some((day(start)?, day(expiry)?, day(sc.observed_date.as_ref()?)?))
+        })
+        .collect();
+    for (i, sc) in scenarios.iter_mut().enumerate() {
+        let Some((start, expiry, date)) = cases[i] else {
+            continue;
+        };
+        let earlier: Vec<bool> = cases
+            .iter()
+            .flatten()
+            .filter(|(_, e, _)| *e < start)
+            .map(|(_, e, d)| d <= e)
+            .collect();
+        let hits = earlier.iter().filter(|&&h| h).count();
+        let p = forecast::laplace(hits, earlier.len());
+        let hit = f64::from(u8::from(date <= expiry));
+        sc.baselines.climatology = Some(Climatology {
+            p,
+            cases: earlier.len() as u64,
+            deals_before_expiry: hits as u64,
+            brier: (p - hit).powi(2),
+        });
+    }
+    let mut skill: BTreeMap<String, BTreeMap<String, Skill>> = BTreeMap::new();
+    let names: Vec<String> = ordered(
+        scenarios
+            .iter()
+            .flat_map(|s| s.models.keys().cloned())
+            .collect::<std::collections::BTreeSet<_>>(),
+    );
+    for name in names {
+        let mut per: BTreeMap<String, Skill> = BTreeMap::new();
+        for base in ["previous", "trend", "climatology"] {
+            let pairs: Vec<(f64, f64)> = scenarios
+                .iter()
+                .filter_map(|sc| {
+                    let m = sc.models.get(&name)?;
+                    match base {
+                        "previous" => Some((m.crps?, sc.baselines.previous?.crps)),
+                        "trend" => Some((m.crps?, sc.baselines.trend?.crps)),
+                        _ => Some((
+                            m.timing.as_ref()?.brier_before_expiry,
+                            sc.baselines.climatology?.brier,
+                        )),
+                    }
+                })
+                .collect();
+            if let Some(s) = forecast::skill(&pairs) {
+                per.insert(base.to_owned(), s);
+            }
+        }
+        if !per.is_empty() {
+            skill.insert(name, per);
+        }
+    }
+    skill
 }
 
 /// Aggregate per-scenario scores into each model's calibration.
@@ -498,23 +663,45 @@ pub fn table(b: &Backtest) -> String {
         );
         let _ = writeln!(
             out,
-            "  {:<18} {:>8} {:>10} {:>6} {:>5} {:>5} {:>8} {:>8}",
-            "model", "deal %", "median", "PIT", "in50", "in90", "CRPS", "Brier"
+            "  {:<18} {:>8} {:>10} {:>7} {:>6} {:>5} {:>5} {:>5} {:>8} {:>8}",
+            "model", "deal %", "median", "APE", "PIT", "in50", "in80", "in90", "CRPS", "Brier"
         );
         for name in ordered(sc.models.keys().cloned()) {
             let m = &sc.models[&name];
             let _ = writeln!(
                 out,
-                "  {:<18} {:>8.1} {:>10} {:>6} {:>5} {:>5} {:>8} {:>8.4}",
+                "  {:<18} {:>8.1} {:>10} {:>7} {:>6} {:>5} {:>5} {:>5} {:>8} {:>8.4}",
                 name,
                 100.0 * m.agreement_rate,
                 num(m.median),
+                pct1(m.ape),
                 pct(m.percentile),
                 yes_no(m.in_50),
+                yes_no(m.in_80),
                 yes_no(m.in_90),
                 num(m.crps),
                 m.brier
             );
+        }
+        for (label, b) in [
+            ("previous", sc.baselines.previous),
+            ("trend", sc.baselines.trend),
+        ] {
+            if let Some(b) = b {
+                let _ = writeln!(
+                    out,
+                    "  {:<18} {:>8} {:>10} {:>7} {:>6} {:>5} {:>5} {:>5} {:>8}",
+                    format!("baseline {label}"),
+                    "",
+                    num(Some(b.forecast)),
+                    pct1(Some(b.ape)),
+                    "",
+                    "",
+                    "",
+                    "",
+                    num(Some(b.crps))
+                );
+            }
         }
         if sc.models.values().any(|m| m.timing.is_some()) {
             let _ = writeln!(
@@ -535,6 +722,17 @@ pub fn table(b: &Backtest) -> String {
                     pct(t.date_percentile),
                     yes_no(t.date_in_50),
                     yes_no(t.date_in_90)
+                );
+            }
+            if let Some(c) = sc.baselines.climatology {
+                let _ = writeln!(
+                    out,
+                    "  {:<18} {:>15.1} {:>12.4}  (Laplace's rule over {} earlier case(s), {} before expiry)",
+                    "climatology",
+                    100.0 * c.p,
+                    c.brier,
+                    c.cases,
+                    c.deals_before_expiry
                 );
             }
         }
@@ -589,11 +787,51 @@ pub fn table(b: &Backtest) -> String {
             );
         }
     }
+    skill_table(&mut out, &b.skill);
     package_table(&mut out, &b.packages);
     for s in &b.skipped {
         let _ = writeln!(out, "skipped (no [observed]): {s}");
     }
     out
+}
+
+fn pct1(x: Option<f64>) -> String {
+    x.map_or_else(|| "–".into(), |v| format!("{:.1}%", 100.0 * v))
+}
+
+/// Each model's skill against each baseline, with its interval and its note.
+fn skill_table(out: &mut String, skill: &BTreeMap<String, BTreeMap<String, Skill>>) {
+    if skill.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "\nskill against naive baselines: 1 − mean score / baseline's (CRPS for previous and trend, \
+         Brier of a deal before expiry for climatology); > 0 beats the baseline; 95% paired bootstrap over cases"
+    );
+    let _ = writeln!(
+        out,
+        "  {:<18} {:<12} {:>7} {:>18} {:>6}",
+        "model", "baseline", "skill", "95% interval", "cases"
+    );
+    let mut notes = std::collections::BTreeSet::new();
+    for name in ordered(skill.keys().cloned()) {
+        for (base, s) in &skill[&name] {
+            let _ = writeln!(
+                out,
+                "  {:<18} {:<12} {:>7.3} {:>18} {:>6}",
+                name,
+                base,
+                s.skill,
+                format!("[{:.3}, {:.3}]", s.lo, s.hi),
+                s.cases
+            );
+            notes.insert(s.note.as_str());
+        }
+    }
+    for n in notes {
+        let _ = writeln!(out, "  note: {n}");
+    }
 }
 
 /// The package scores for the terminal (nothing without package scenarios).

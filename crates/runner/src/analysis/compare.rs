@@ -291,6 +291,119 @@ fn welch(a: &ModelStats, b: &ModelStats) -> Option<Difference> {
     Some(Difference::with_se(d, se, q))
 }
 
+/// Check a `summary.json` read from a report folder before comparing it: every count is
+/// consistent (outcomes sum to the trials, the deals are the amounts' count, the
+/// histogram's and the rounds'), every rate and share lies in `[0, 1]` and agrees with
+/// its counts, and the amounts are finite and ordered. Returns the first problem as
+/// `FIELD: message` (the field a path inside the file).
+///
+/// # Errors
+/// The first inconsistency found.
+pub fn check_summary(s: &Summary) -> Result<(), String> {
+    if s.trials == 0 {
+        return Err("trials: expected at least 1, found 0".into());
+    }
+    for (name, m) in &s.models {
+        let f = |x: &str| format!("models.{name}.{x}");
+        let bad = |x: &str, msg: String| Err(format!("{}: {msg}", f(x)));
+        if m.trials != s.trials {
+            return bad(
+                "trials",
+                format!("expected the run's {} trials, found {}", s.trials, m.trials),
+            );
+        }
+        let mut total = 0u64;
+        for (k, &c) in &m.outcomes {
+            if !OutcomeKind::ALL.iter().any(|o| o.as_str() == k) {
+                return bad("outcomes", format!("`{k}` is not an outcome"));
+            }
+            total = total.saturating_add(c);
+        }
+        if total != m.trials {
+            return bad(
+                "outcomes",
+                format!("the counts sum to {total}, not to the {} trials", m.trials),
+            );
+        }
+        let deals = m.outcomes.get("deal").copied().unwrap_or(0);
+        let rate = deals as f64 / m.trials as f64;
+        if !(0.0..=1.0).contains(&m.agreement_rate) || (m.agreement_rate - rate).abs() > 1e-9 {
+            return bad(
+                "agreement_rate",
+                format!(
+                    "expected {rate} ({deals} deals of {} trials), found {}",
+                    m.trials, m.agreement_rate
+                ),
+            );
+        }
+        let rounds = m
+            .round
+            .counts
+            .iter()
+            .fold(0u64, |a, &c| a.saturating_add(c));
+        if rounds != deals {
+            return bad(
+                "round.counts",
+                format!("hold {rounds} deals, the outcomes {deals}"),
+            );
+        }
+        if m.round.mean.is_some_and(|r| !(r.is_finite() && r >= 0.0)) {
+            return bad("round.mean", "expected a finite round ≥ 0".into());
+        }
+        match (&m.amount, deals) {
+            (None, 0) => {}
+            (None, _) => return bad("amount", format!("missing with {deals} deals")),
+            (Some(a), _) => {
+                if a.count != deals {
+                    return bad(
+                        "amount.count",
+                        format!("expected the {deals} deals, found {}", a.count),
+                    );
+                }
+                let h = &a.histogram;
+                let binned = h
+                    .counts
+                    .iter()
+                    .chain([&h.below, &h.above])
+                    .fold(0u64, |acc, &c| acc.saturating_add(c));
+                if binned != deals {
+                    return bad(
+                        "amount.histogram",
+                        format!("holds {binned} deals, the outcomes {deals}"),
+                    );
+                }
+                let finite = [a.mean, a.sd, a.min, a.max, a.quantile_error_bound]
+                    .iter()
+                    .chain(a.quantiles.values())
+                    .all(|x| x.is_finite());
+                let slack = (a.max - a.min).abs() * 1e-9 + 1e-12;
+                let inside = |x: f64| x >= a.min - slack && x <= a.max + slack;
+                if !finite
+                    || a.sd < 0.0
+                    || a.min > a.max
+                    || !inside(a.mean)
+                    || !a.quantiles.values().all(|&q| inside(q))
+                {
+                    return bad(
+                        "amount",
+                        "expected finite amounts with min ≤ mean, quantiles ≤ max and sd ≥ 0"
+                            .into(),
+                    );
+                }
+            }
+        }
+        if let Some(o) = &m.observed
+            && !(0.0..=1.0).contains(&o.percentile)
+        {
+            return bad(
+                "observed.percentile",
+                format!("expected a value in [0, 1], found {}", o.percentile),
+            );
+        }
+    }
+    Ok(())
+}
+
 /// Compare two summaries model by model (unpaired statistics only).
 #[must_use]
 pub fn compare_summaries(a: (&SideInfo, &Summary), b: (&SideInfo, &Summary)) -> Comparison {

@@ -5,6 +5,7 @@ pub mod backtest;
 pub mod cdf;
 pub mod compare;
 pub mod counted;
+pub mod forecast;
 pub mod mc_error;
 pub mod rank;
 pub mod sensitivity;

@@ -8,6 +8,7 @@ use super::session::{
     EnsembleOptions, cancel_flag, expand, pool, print_result, unique_names, with_spinner,
 };
 use crate::analysis::backtest::{self as bt, Backtest};
+use crate::analysis::forecast;
 use crate::ensemble::Shard;
 use crate::output::{Kind, Staging};
 use crate::pipeline::{self, to_json};
@@ -116,7 +117,20 @@ pub fn backtest(opts: &Options) -> Result<BacktestRun, Error> {
         let Some(obs) = l.scenario.observed.as_ref() else {
             continue;
         };
+        let mut deals = pool
+            .install(|| forecast::deal_samples(&l.scenario, &finished.plan, &cancel))
+            .map_err(|e| Error::run(&l.scenario.name, e.into()))?;
         let s = &finished.summary;
+        let fmt = crate::scenario::date::format_date;
+        let baselines = l
+            .scenario
+            .baseline
+            .as_ref()
+            .map_or_else(bt::Baselines::default, |b| bt::Baselines {
+                previous: Some(forecast::score_point(b.previous(), obs.amount)),
+                trend: Some(forecast::score_point(b.trend(), obs.amount)),
+                climatology: None,
+            });
         scores.push(bt::ScenarioScore {
             name: s.scenario.name.clone(),
             title: s.scenario.title.clone(),
@@ -126,18 +140,26 @@ pub fn backtest(opts: &Options) -> Result<BacktestRun, Error> {
             observed_round: obs.round,
             trials: s.trials,
             seed: s.seed,
-            models: s
+            as_of: l.scenario.as_of.map(fmt),
+            calendar: l.scenario.calendar.map(|c| [fmt(c.start), fmt(c.expiry)]),
+            observed_date: obs.date.map(fmt),
+            baselines,
+            models: finished
+                .plan
                 .models
                 .iter()
-                .map(|(k, m)| {
-                    let mut sc = bt::score(m, obs.amount);
+                .zip(deals.0.iter_mut())
+                .filter_map(|(model, sample)| {
+                    let (k, m) = s.models.get_key_value(model.as_str())?;
+                    let mut sc = bt::score(m, sample, obs.amount);
                     let expiry = l.scenario.calendar.map(|c| c.expiry);
                     sc.timing = bt::timing_score(m, obs.date, expiry);
-                    (k.clone(), sc)
+                    Some((k.clone(), sc))
                 })
                 .collect(),
         });
     }
+    let skill = bt::baselines_and_skill(&mut scores);
     let mut package_scores = Vec::new();
     for (file, s) in &packages {
         package_scores.push(score_package(file, s, opts, &cancel)?);
@@ -152,6 +174,7 @@ pub fn backtest(opts: &Options) -> Result<BacktestRun, Error> {
             .map(|(k, v)| ((*k).to_string(), (*v).to_string()))
             .collect(),
         models: bt::calibrate(&scores),
+        skill,
         scenarios: scores,
         skipped,
         package_methods: if package_scores.is_empty() {

@@ -52,6 +52,12 @@ fn read_report(dir: &Path, warnings: &mut Vec<String>) -> Result<Summary, Error>
         .map_err(|m| Error::Usage(format!("{}: {m}", path.display())))?;
     let summary: Summary = serde_json::from_str(&text)
         .map_err(|e| Error::Usage(format!("{}: {e}", path.display())))?;
+    cmp::check_summary(&summary).map_err(|m| {
+        Error::Usage(format!(
+            "{}: {m} (the file was edited or damaged; run the scenario again)",
+            path.display()
+        ))
+    })?;
     if dir.join("partial.json").is_file() {
         warnings.push(format!(
             "{} is a partial report (one shard of a run): merge the shards with `bargain merge` to compare whole runs",
@@ -91,6 +97,9 @@ pub fn compare(opts: &Options) -> Result<Compared, Error> {
         .clone()
         .unwrap_or_else(|| PathBuf::from("reports/compare"));
     crate::output::check_destination(&dest, Kind::Compare)?;
+    // A report folder left hidden by a crashed commit is restored before it is read.
+    crate::output::recover_report(&opts.a)?;
+    crate::output::recover_report(&opts.b)?;
     let kind = |p: &Path| -> Result<bool, Error> {
         if p.is_dir() {
             Ok(true)

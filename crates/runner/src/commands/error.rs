@@ -27,14 +27,17 @@ pub enum Error {
 impl Error {
     /// An I/O error with what was being done (`context: error`).
     pub(crate) fn io(context: impl std::fmt::Display) -> impl Fn(std::io::Error) -> Self {
-        move |e| Error::Other(format!("{context}: {e}"))
+        move |e| Error::Other(format!("{context}: {}", crate::output::plain_io(&e)))
     }
 
     /// A failed ensemble run of scenario `name`.
     pub(crate) fn run(name: &str, e: RunError) -> Self {
         match e {
             RunError::Interrupted(i) => Error::Interrupted(format!("{name}: {i}")),
-            RunError::Io(e) => Error::Other(format!("{name}: {e}")),
+            RunError::Io(e) => Error::Other(format!(
+                "{name}: writing trials.csv: {}",
+                crate::output::plain_io(&e)
+            )),
         }
     }
 }

@@ -94,7 +94,7 @@ pub fn run(args: &Options) -> Result<(), Error> {
             .map(|(l, plan)| {
                 let dir = if many {
                     let d = staging.path().join(&l.scenario.name);
-                    std::fs::create_dir_all(&d).map_err(Error::io(d.display()))?;
+                    std::fs::create_dir_all(&d).map_err(Error::io(dest_of(l).display()))?;
                     d
                 } else {
                     staging.path().to_path_buf()
@@ -129,9 +129,11 @@ pub fn run(args: &Options) -> Result<(), Error> {
                     RunError::Interrupted(i) => {
                         Error::Interrupted(format!("{}: {i}", l.scenario.name))
                     }
-                    RunError::Io(e) => {
-                        Error::Other(format!("{}: {e}", dest_of(l).join("trials.csv").display()))
-                    }
+                    RunError::Io(e) => Error::Other(format!(
+                        "{}: {}",
+                        dest_of(l).join("trials.csv").display(),
+                        crate::output::plain_io(&e)
+                    )),
                 })?;
                 if let Some(w) = csv {
                     w.finish().map_err(Error::io(&trials_path))?;
@@ -167,7 +169,8 @@ pub fn run(args: &Options) -> Result<(), Error> {
         return Err(e);
     }
     if many {
-        write_index(staging.path(), &finished)?;
+        write_index(staging.path(), &finished)
+            .map_err(Error::io(root.join("index.html").display()))?;
     }
     // Signals are honoured until here: an interrupt leaves the earlier report untouched.
     staging.commit(Some(&cancel))?;
@@ -215,7 +218,7 @@ pub fn run(args: &Options) -> Result<(), Error> {
 }
 
 /// Write `index.html` and `index.json` into `dir`, the staging folder of a folder of runs.
-fn write_index(dir: &Path, finished: &[(PathBuf, Finished)]) -> Result<(), Error> {
+fn write_index(dir: &Path, finished: &[(PathBuf, Finished)]) -> std::io::Result<()> {
     let entries: Vec<crate::report::IndexEntry<'_>> = finished
         .iter()
         .map(|(dest, f)| crate::report::IndexEntry {
@@ -227,5 +230,5 @@ fn write_index(dir: &Path, finished: &[(PathBuf, Finished)]) -> Result<(), Error
                 .unwrap_or_default(),
         })
         .collect();
-    crate::report::write_index(dir, &entries).map_err(Error::io("writing the index report"))
+    crate::report::write_index(dir, &entries)
 }

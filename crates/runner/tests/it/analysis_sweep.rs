@@ -338,7 +338,6 @@ fn sma_2019() -> std::path::PathBuf {
 /// (common random numbers in the strict sense), under both samplers.
 #[test]
 fn variants_share_the_base_runs_random_streams() {
-    use bargain_runner::ensemble::trial_rng;
     use bargain_runner::scenario::{SampleCtx, Scenario};
     let text = std::fs::read_to_string(sma_2019()).expect("read");
     for sampler in ["monte-carlo", "latin-hypercube"] {
@@ -367,8 +366,8 @@ fn variants_share_the_base_runs_random_streams() {
                     seed: 5,
                 };
                 let (mut a, mut b) = (vec![0.0; names.len()], vec![0.0; names.len()]);
-                let _ = base.sample(ctx, &mut trial_rng(5, t), &mut a);
-                let _ = variant.sample(ctx, &mut trial_rng(5, t), &mut b);
+                let _ = base.sample(ctx, &mut a);
+                let _ = variant.sample(ctx, &mut b);
                 for j in 0..names.len() {
                     if j == swept {
                         assert_eq!(b[j], value, "{path}");
@@ -438,7 +437,6 @@ fn the_base_point_of_a_sweep_equals_run() {
 #[test]
 fn a_negotiator_type_sweep_sets_the_preset_on_the_base_streams() {
     use bargain_core::{Preset, StrategySpec};
-    use bargain_runner::ensemble::trial_rng;
     use bargain_runner::scenario::{SampleCtx, Scenario};
     let text = std::fs::read_to_string(sma_2019()).expect("read");
     let base = Scenario::parse(&text, "sma-2019.toml").expect("parse");
@@ -457,8 +455,8 @@ fn a_negotiator_type_sweep_sets_the_preset_on_the_base_streams() {
                 seed: 5,
             };
             let (mut a, mut b) = (vec![0.0; names.len()], vec![0.0; names.len()]);
-            let _ = base.sample(ctx, &mut trial_rng(5, t), &mut a);
-            let n = variant.sample(ctx, &mut trial_rng(5, t), &mut b);
+            let _ = base.sample(ctx, &mut a);
+            let n = variant.sample(ctx, &mut b);
             match n.payer.strategy {
                 StrategySpec::TimeBased { exponent, .. } => {
                     assert_eq!(exponent, preset.time_based_exponent(), "trial {t}");

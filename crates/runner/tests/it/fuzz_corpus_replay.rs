@@ -6,7 +6,6 @@
 
 use std::path::{Path, PathBuf};
 
-use bargain_runner::ensemble::trial_rng;
 use bargain_runner::scenario::{SampleCtx, Scenario};
 
 /// The kept corpus, or the folder named by `BARGAIN_FUZZ_CORPUS` (e.g. a snapshot of a
@@ -53,7 +52,7 @@ fn replay(data: &[u8]) -> Result<(), String> {
             trials,
             seed: scenario.run.seed,
         };
-        let n = scenario.sample(ctx, &mut trial_rng(ctx.seed, trial), &mut inputs);
+        let n = scenario.sample(ctx, &mut inputs);
         for x in [
             n.payee.opening,
             n.payee.reservation,

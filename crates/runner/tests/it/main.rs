@@ -4,6 +4,7 @@
 
 mod analysis_backtest;
 mod analysis_compare;
+mod analysis_forecast;
 mod analysis_sensitivity;
 mod analysis_sweep;
 mod calendar;
@@ -16,8 +17,10 @@ mod engine_waves;
 mod file_sizes;
 mod fuzz_corpus_replay;
 mod fuzz_partial_replay;
+mod genius_travel;
 mod golden_outputs;
 mod hardening;
+mod hardening_reports;
 mod import_genius;
 mod layering;
 mod package_run;

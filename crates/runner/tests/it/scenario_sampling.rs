@@ -4,8 +4,6 @@
 
 use bargain_core::{Negotiation, StrategySpec};
 use bargain_runner::scenario::{SampleCtx, Scenario};
-use rand::SeedableRng;
-use rand_xoshiro::Xoshiro256PlusPlus;
 use statrs::distribution::{ContinuousCDF, Normal};
 
 const DRAWS: u64 = 200_000;
@@ -46,14 +44,12 @@ fn draws(s: &Scenario, n: u64, seed: u64) -> Vec<f64> {
     let mut inputs = vec![0.0; s.input_count()];
     (0..n)
         .map(|trial| {
-            let mut rng =
-                Xoshiro256PlusPlus::seed_from_u64(seed ^ trial.wrapping_mul(0x9e37_79b9_7f4a_7c15));
             let ctx = SampleCtx {
                 trial,
                 trials: n,
                 seed,
             };
-            let neg = s.sample(ctx, &mut rng, &mut inputs);
+            let neg = s.sample(ctx, &mut inputs);
             assert_eq!(inputs[0], neg.payer.reservation);
             neg.payer.reservation
         })
@@ -167,10 +163,9 @@ fn far_tail_truncation_uses_the_exact_fallback() {
 }
 
 #[test]
-fn sampling_is_deterministic_per_rng() {
+fn sampling_is_deterministic_per_seed() {
     let s = Scenario::builtin_sma_2019();
     let run = |seed: u64| -> (Vec<Negotiation>, Vec<Vec<f64>>) {
-        let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
         let mut all = Vec::new();
         let mut ins = Vec::new();
         for trial in 0..100 {
@@ -181,7 +176,6 @@ fn sampling_is_deterministic_per_rng() {
                     trials: 100,
                     seed,
                 },
-                &mut rng,
                 &mut inputs,
             ));
             ins.push(inputs);
@@ -197,7 +191,6 @@ fn sma_inputs_are_reported_and_within_their_ranges() {
     let s = Scenario::builtin_sma_2019();
     let names = s.input_names();
     let col = |n: &str| names.iter().position(|x| x == n).unwrap();
-    let mut rng = Xoshiro256PlusPlus::seed_from_u64(1);
     let mut inputs = vec![f64::NAN; names.len()];
     let mut seen_presets = [0usize; 3];
     for trial in 0..20_000 {
@@ -207,7 +200,6 @@ fn sma_inputs_are_reported_and_within_their_ranges() {
                 trials: 20_000,
                 seed: 1,
             },
-            &mut rng,
             &mut inputs,
         );
         assert!(inputs.iter().all(|x| x.is_finite()));
@@ -303,14 +295,12 @@ fn latin_hypercube_dimensions_use_different_permutations() {
     let mut ub = Vec::new();
     let mut inputs = vec![0.0; names.len()];
     for trial in 0..n {
-        let mut rng = Xoshiro256PlusPlus::seed_from_u64(trial);
         s.sample(
             SampleCtx {
                 trial,
                 trials: n,
                 seed: 2019,
             },
-            &mut rng,
             &mut inputs,
         );
         // Both are uniform: recover the stratum.
@@ -321,4 +311,87 @@ fn latin_hypercube_dimensions_use_different_permutations() {
     sa.sort_unstable();
     assert_eq!(sa, (0..n).collect::<Vec<_>>());
     assert_ne!(ua, ub, "dimensions must not share one permutation");
+}
+
+/// The scenario text with the field at `path` (dotted, as in `input_names`) replaced by
+/// `value`, as an analyst fixing one input in the file would write it.
+fn fix_in_file(text: &str, path: &str, value: toml::Value) -> String {
+    let mut doc: toml::Table = text.parse().unwrap();
+    let mut keys: Vec<&str> = path.split('.').collect();
+    let last = keys.pop().unwrap();
+    let mut table = &mut doc;
+    for k in keys {
+        table = table
+            .get_mut(k)
+            .and_then(toml::Value::as_table_mut)
+            .unwrap();
+    }
+    table.insert(last.to_owned(), value);
+    toml::to_string(&doc).unwrap()
+}
+
+/// Each input draws from its own stream keyed by its field path: fixing any one input of
+/// `scenarios/sma-2019.toml` in the file (a distribution replaced by a constant) leaves
+/// every other input of 1,000 trials bit-identical, under both samplers (issue #22).
+#[test]
+fn fixing_one_input_leaves_every_other_input_bit_identical() {
+    let file =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios/sma-2019.toml");
+    let original = std::fs::read_to_string(file).unwrap();
+    const TRIALS: u64 = 1000;
+    for sampler in ["monte-carlo", "latin-hypercube"] {
+        let text = original.replace(
+            "sampler = \"monte-carlo\"",
+            &format!("sampler = \"{sampler}\""),
+        );
+        let base = Scenario::parse(&text, "sma-2019.toml").unwrap();
+        let names = base.input_names();
+        assert!(names.len() >= 5, "sma-2019 has several uncertain inputs");
+        let draws = |s: &Scenario| -> Vec<Vec<f64>> {
+            (0..TRIALS)
+                .map(|trial| {
+                    let mut inputs = vec![0.0; s.input_count()];
+                    let ctx = SampleCtx {
+                        trial,
+                        trials: TRIALS,
+                        seed: 2019,
+                    };
+                    s.sample(ctx, &mut inputs);
+                    inputs
+                })
+                .collect()
+        };
+        let base_draws = draws(&base);
+        let doc: toml::Table = text.parse().unwrap();
+        for (j, path) in names.iter().enumerate() {
+            // The constant: the value drawn at trial 0 (a preset: the name it indexes).
+            let x = base_draws[0][j];
+            let value = if path.ends_with("preset") {
+                let mut v = &toml::Value::Table(doc.clone());
+                for k in path.split('.') {
+                    v = &v[k];
+                }
+                v["choice"][x as usize].clone()
+            } else if path.ends_with("max_rounds") {
+                toml::Value::Integer(x as i64)
+            } else {
+                toml::Value::Float(x)
+            };
+            let fixed = Scenario::parse(&fix_in_file(&text, path, value), "fixed.toml")
+                .unwrap_or_else(|e| panic!("{path}: {e}"));
+            let fixed_names = fixed.input_names();
+            assert!(!fixed_names.contains(path), "{path} is no longer an input");
+            let fixed_draws = draws(&fixed);
+            for (k, name) in fixed_names.iter().enumerate() {
+                let b = names.iter().position(|n| n == name).unwrap();
+                for t in 0..TRIALS as usize {
+                    assert_eq!(
+                        fixed_draws[t][k].to_bits(),
+                        base_draws[t][b].to_bits(),
+                        "{sampler}: fixing {path} moved {name} in trial {t}"
+                    );
+                }
+            }
+        }
+    }
 }

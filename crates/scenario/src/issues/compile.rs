@@ -66,6 +66,7 @@ impl<'d, 'a> Compiler<'d, 'a> {
         if let Param::Dist(dist) = param {
             self.inputs.push(PkgInput {
                 name: path.to_owned(),
+                stream: crate::stream_key(path),
                 dist,
                 target,
                 integer: d.integer,

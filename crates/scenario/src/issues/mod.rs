@@ -170,6 +170,8 @@ enum Target {
 #[derive(Debug, Clone)]
 struct PkgInput {
     name: String,
+    /// The key of the input's own random stream ([`crate::stream_key`] of `name`).
+    stream: u64,
     dist: Dist,
     target: Target,
     integer: bool,
@@ -277,16 +279,17 @@ impl PackageScenario {
         self.warnings.clone()
     }
 
-    /// Draw trial `ctx.trial` from its own generator [`crate::trial_rng`]: every input
-    /// once, in [`PackageScenario::input_names`] order (value `j` written to
+    /// Draw trial `ctx.trial`: every input once, in [`PackageScenario::input_names`]
+    /// order, each from its own stream keyed by its field path (value `j` written to
     /// `inputs[j]` when there is a slot). Weights that are distributions are divided by
-    /// their drawn sum. The generator is returned as the models continue from it.
+    /// their drawn sum. The trial's generator [`crate::trial_rng`], untouched by the
+    /// inputs, is returned for the models' own draws.
     pub fn draw_trial(
         &self,
         ctx: SampleCtx,
         inputs: &mut [f64],
     ) -> (PackageTrial, Xoshiro256PlusPlus) {
-        let mut rng = crate::trial_rng(ctx.seed, ctx.trial);
+        let rng = crate::trial_rng(ctx.seed, ctx.trial);
         let mut t = self.central.clone();
         for (j, input) in self.inputs.iter().enumerate() {
             let x = crate::sample::draw(
@@ -294,8 +297,7 @@ impl PackageScenario {
                 input.integer,
                 self.run.sampler,
                 ctx,
-                j,
-                &mut rng,
+                input.stream,
             );
             if let Some(slot) = inputs.get_mut(j) {
                 *slot = x;

@@ -203,6 +203,7 @@ impl Compiler<'_, '_> {
                 let presets: Vec<f64> = presets.into_iter().map(to_shape).collect();
                 let central = presets[dist.mode_index()];
                 self.inputs.push(PkgInput {
+                    stream: crate::stream_key(&p),
                     name: p,
                     dist: Dist::Choice(dist),
                     target: Target::Preset(i),

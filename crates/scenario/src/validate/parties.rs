@@ -36,6 +36,7 @@ impl Checker<'_, '_> {
                 if let Param::Dist(dist) = param {
                     self.inputs.push(Input {
                         name: path.to_owned(),
+                        stream: crate::stream_key(path),
                         dist,
                         target: Target::Field(def, side),
                         integer: d.integer,
@@ -65,6 +66,7 @@ impl Checker<'_, '_> {
                 let central = presets[dist.mode_index()];
                 self.inputs.push(Input {
                     name: path.to_owned(),
+                    stream: crate::stream_key(path),
                     dist: Dist::Choice(dist),
                     target: Target::Preset(shape, side),
                     integer: true,
