@@ -144,8 +144,19 @@ pub fn compare(opts: &Options) -> Result<Compared, Error> {
             let ia = cmp::side_info("A", &opts.a, "scenario", &sa);
             let ib = cmp::side_info("B", &opts.b, "scenario", &sb);
             let mut cmp = cmp::compare_summaries((&ia, &sa), (&ib, &sb));
-            cmp.common_random_numbers = true;
-            for (model, sums) in &run.pairs {
+            // Trial i of both draws every input from the stream of its field path (and the
+            // models' draws from the trial's generator): common random numbers, as long
+            // as both map those streams to values the same way, i.e. use one sampler.
+            let paired = la.scenario.run.sampler == lb.scenario.run.sampler;
+            cmp.common_random_numbers = paired;
+            if !paired {
+                warnings.push(
+                    "the two scenarios use different samplers (monte-carlo, latin-hypercube): \
+                     their inputs are not common random numbers, so the comparison is unpaired"
+                        .into(),
+                );
+            }
+            for (model, sums) in run.pairs.iter().filter(|_| paired) {
                 if let Some(mc) = cmp.models.get_mut(model.as_str()) {
                     mc.agreement_rate = sums.agreement();
                     if let Some(m) = mc.mean {

@@ -157,3 +157,81 @@ fn missing_inputs_are_usage_errors() {
     let out = bargain(&["compare", e, e, "--out", n]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// Each input draws from the stream of its field path, so a variant that fixes one input
+/// (a distribution replaced by a constant) still pairs every other input with the base,
+/// trial by trial: the paired interval of the mean difference is much narrower than the
+/// unpaired one (issue #22). Different samplers are not paired, and `compare` says so.
+#[test]
+fn fixing_one_input_keeps_the_comparison_paired() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let base = scenario("base", 1.2);
+    let a = write(tmp.path(), "a.toml", &base);
+    let fixed = base.replace("name = \"base\"", "name = \"fixed\"").replace(
+        "opening = { triangular = [1.3, 1.4, 1.6] }",
+        "opening = 1.45",
+    );
+    assert_ne!(fixed, base.replace("name = \"base\"", "name = \"fixed\""));
+    let b = write(tmp.path(), "b.toml", &fixed);
+    let out = tmp.path().join("cmp");
+    let run = |b: &std::path::Path, out: &std::path::Path| {
+        let o = ok(&[
+            "compare",
+            a.to_str().expect("utf8"),
+            b.to_str().expect("utf8"),
+            "--trials",
+            "3000",
+            "--out",
+            out.to_str().expect("utf8"),
+        ]);
+        (json(&out.join("compare.json")), o)
+    };
+    let (c, _) = run(&b, &out);
+    assert_eq!(c["common_random_numbers"], true);
+    let nash = &c["models"]["nash"];
+    let half =
+        |d: &serde_json::Value| d["hi"].as_f64().expect("hi") - d["lo"].as_f64().expect("lo");
+    let paired = half(&nash["paired_amount"]["difference"]);
+    // The unpaired interval of the same difference, from the two summaries.
+    let ra = tmp.path().join("ra");
+    let rb = tmp.path().join("rb");
+    for (f, r) in [(&a, &ra), (&b, &rb)] {
+        ok(&[
+            "run",
+            f.to_str().expect("utf8"),
+            "--trials",
+            "3000",
+            "-q",
+            "--out",
+            r.to_str().expect("utf8"),
+        ]);
+    }
+    let out2 = tmp.path().join("cmp-reports");
+    ok(&[
+        "compare",
+        ra.to_str().expect("utf8"),
+        rb.to_str().expect("utf8"),
+        "-q",
+        "--out",
+        out2.to_str().expect("utf8"),
+    ]);
+    let unpaired = half(&json(&out2.join("compare.json"))["models"]["nash"]["mean"]);
+    assert!(
+        paired < 0.5 * unpaired,
+        "paired width {paired} vs unpaired {unpaired}: the inputs are not common"
+    );
+
+    // A Latin-hypercube variant is not paired with a Monte Carlo base.
+    let lhs = write(
+        tmp.path(),
+        "lhs.toml",
+        &base
+            .replace("name = \"base\"", "name = \"lhs\"")
+            .replace("seed = 7", "seed = 7\nsampler = \"latin-hypercube\""),
+    );
+    let (c, o) = run(&lhs, &tmp.path().join("cmp-lhs"));
+    assert_eq!(c["common_random_numbers"], false);
+    let text = String::from_utf8_lossy(&o.stdout).to_string() + &String::from_utf8_lossy(&o.stderr);
+    assert!(text.contains("different samplers"), "{text}");
+    assert!(text.contains("independent samples"), "{text}");
+}

@@ -201,7 +201,15 @@ fn replay_json_agrees_with_trials_csv() {
     let csv = csv_cells(&out.join("trials.csv"));
     let col = |name: &str| csv[0].iter().position(|h| h == name).expect(name);
     let (mut deals, mut others) = (0, 0);
-    for trial in 0..40 {
+    // The first 25 trials that end in a deal and the first 15 that do not.
+    let kind = col("agents.kind");
+    let is_deal = |t: &usize| csv[t + 1][kind] == "deal";
+    let chosen: Vec<usize> = (0..300)
+        .filter(is_deal)
+        .take(25)
+        .chain((0..300).filter(|t| !is_deal(t)).take(15))
+        .collect();
+    for trial in chosen {
         let row = &csv[trial + 1];
         let o = ok(&[
             "replay",
