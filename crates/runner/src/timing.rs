@@ -42,7 +42,9 @@ pub struct TimingSummary {
     pub lapse_months: Option<MonthStats>,
     /// Deal dates (`p05 p25 p50 p75 p95`, ISO dates), over deals.
     pub deal_date: Option<BTreeMap<String, String>>,
-    /// Cumulative share of trials with a deal by the end of each calendar month.
+    /// Cumulative share of trials with a deal by the end of each calendar month, from the
+    /// start's month to the calendar's last (`CalendarDates::last`): sized by the
+    /// calendar, whatever the deals.
     pub by_month: Vec<MonthShare>,
     /// With `[observed] date`: where it falls among the deal dates.
     #[serde(skip_serializing_if = "Option::is_none", default)]
@@ -130,7 +132,9 @@ pub fn summarize(
     dates: &CalendarDates,
     observed: Option<i64>,
 ) -> TimingSummary {
-    let days = &acc.deal_days;
+    // Sized by the calendar: no deal falls after `dates.last` (validation bounds it).
+    let span = usize::try_from(dates.last - dates.start).map_or(1, |d| d + 1);
+    let days = &acc.deal_days[..acc.deal_days.len().min(span)];
     let trials = acc.trials.max(1) as f64;
     let expiry = usize::try_from(dates.expiry - dates.start).unwrap_or(0);
     let n: u64 = days.iter().sum();
@@ -145,11 +149,7 @@ pub fn summarize(
             })
             .collect::<BTreeMap<_, _>>()
     });
-    let last = dates
-        .end
-        .unwrap_or(dates.expiry)
-        .max(dates.expiry)
-        .max(dates.start + days.len() as i64 - 1);
+    let last = dates.last;
     let mut by_month = Vec::new();
     let mut month_start = days_from_civil(
         civil_from_days(dates.start).0,

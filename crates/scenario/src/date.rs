@@ -63,6 +63,27 @@ pub fn parse_date(s: &str) -> Option<i64> {
     Some(days_from_civil(y, m, d))
 }
 
+/// The last day a date may have: 9999-12-31 (a four-digit year), as a day number.
+pub const LAST_DAY: i64 = 2_932_896;
+
+/// Why `s` is not a date [`parse_date`] accepts: a year before 1000 is named as such,
+/// anything else gets the expected form.
+#[must_use]
+pub fn date_error(s: &str) -> String {
+    let b = s.as_bytes();
+    let form = b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && [0..4, 5..7, 8..10]
+            .into_iter()
+            .all(|r| b[r].iter().all(u8::is_ascii_digit));
+    if form && s[..4].parse::<u32>().is_ok_and(|y| y < 1000) {
+        format!("expected a year from 1000 to 9999, found {s:?}")
+    } else {
+        format!("expected a date of the form YYYY-MM-DD, found {s:?}")
+    }
+}
+
 /// Format a day number as `YYYY-MM-DD`.
 #[must_use]
 pub fn format_date(day: i64) -> String {
@@ -96,6 +117,15 @@ mod tests {
         ] {
             assert_eq!(parse_date(bad), None, "{bad}");
         }
+        assert_eq!(days_from_civil(9999, 12, 31), LAST_DAY);
+        assert_eq!(
+            date_error("0999-12-31"),
+            "expected a year from 1000 to 9999, found \"0999-12-31\""
+        );
+        assert_eq!(
+            date_error("2019-13-01"),
+            "expected a date of the form YYYY-MM-DD, found \"2019-13-01\""
+        );
         assert_eq!(
             parse_date("2020-02-29").map(format_date).as_deref(),
             Some("2020-02-29")

@@ -3,7 +3,7 @@
 //! a preset, or a strategy option), in the canonical input order.
 //!
 //! Everything else is derived from [`FIELDS`]: the keys each strategy kind allows and
-//! the domain checks and input registration (`validate.rs`), where a drawn value goes in
+//! the domain checks and input registration (`validate/`), where a drawn value goes in
 //! the negotiation (`sample.rs`), the paths a sweep may set and how (`sweep.rs`), the
 //! plain-words labels (`labels.rs`) and the field tables of `docs/scenarios.md`
 //! ([`docs_blocks`], checked by a test). Adding a field (a strategy parameter, say)
@@ -293,7 +293,7 @@ pub(crate) static FIELDS: &[FieldDef] = &[
         set: Set::Calendar(|c, _, x| c.round_months = x),
         label: "months between rounds",
         doc: "calendar months between rounds",
-        note: "at most 10,000 rounds up to `end` at its smallest value (an unbounded-below distribution needs `within`)",
+        note: "at most 10,000 rounds up to `end` at its smallest value (an unbounded-below distribution needs `within`); without `end`, the last of `max_rounds` rounds at its largest value within 50 years of `start` (an unbounded-above distribution needs `within` or an `end`)",
         needs_calendar: None,
         preset_shape: None,
     },

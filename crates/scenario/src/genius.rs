@@ -122,8 +122,7 @@ fn number(x: &Xml<'_>, n: Node<'_, '_>, name: &str) -> Result<f64, ScenarioError
 }
 
 fn bad_text(s: &str) -> bool {
-    s.chars()
-        .any(|c| c.is_control() || c == '\u{fffe}' || c == '\u{ffff}')
+    s.chars().any(crate::validate::is_forbidden_char)
 }
 
 fn domain_issues(x: &Xml<'_>) -> Result<Vec<DomainIssue>, ScenarioError> {
@@ -203,6 +202,18 @@ fn profile(
                 format!("expected the issue `{}` of the domain, found none", d.name),
             ));
         };
+        if let Some(n) = p.attribute("name")
+            && n != d.name
+        {
+            return Err(x.error(
+                *p,
+                format!(
+                    "expected the domain's issue `{}` at index {:?}, found `{n}` (the profile does not match the domain)",
+                    d.name,
+                    d.index.as_deref().unwrap_or("?")
+                ),
+            ));
+        }
         let Some(w) = weight_nodes.iter().find(|n| by_index(n)) else {
             return Err(x.error(
                 *p,
@@ -244,6 +255,21 @@ fn profile(
             ));
         }
         values.push(evals.iter().map(|e| e / max).collect());
+    }
+    // An issue of the profile that is none of the domain's would be dropped silently.
+    if let Some(n) = issue_nodes.iter().find(|n| {
+        !issues.iter().any(|d| {
+            (d.index.is_some() && n.attribute("index") == d.index.as_deref())
+                || n.attribute("name") == Some(d.name.as_str())
+        })
+    }) {
+        return Err(x.error(
+            *n,
+            format!(
+                "expected only issues of the domain, found `{}` (the profile does not match the domain)",
+                n.attribute("name").unwrap_or("?")
+            ),
+        ));
     }
     let sum: f64 = weights.iter().sum();
     if sum <= 0.0 {

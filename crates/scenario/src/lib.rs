@@ -109,7 +109,18 @@ pub struct CalendarDates {
     pub expiry: i64,
     /// The last day of talks, if any.
     pub end: Option<i64>,
+    /// The last day of the calendar: the later of the expiry and the last day any draw
+    /// can strike a deal on (the end, or without one the last of `max_rounds` rounds at
+    /// the largest `round_months`). At most [`MAX_CALENDAR_DAYS`] after `start`: per-day
+    /// and per-month tables are sized by it.
+    pub last: i64,
 }
+
+/// Most years a `[calendar]` may span from its `start`: the expiry, the end and, without
+/// an end, every round any draw can reach lie within them (checked by validation).
+pub const MAX_CALENDAR_YEARS: u32 = 50;
+/// [`MAX_CALENDAR_YEARS`] in days (50 mean Gregorian years, 50 × 365.2425, rounded down).
+pub const MAX_CALENDAR_DAYS: u32 = 18_262;
 
 /// Which trial is being sampled (the Latin-hypercube strata depend on it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -575,6 +586,23 @@ fn read_doc<'t>(text: &'t str, origin: &str) -> Result<Doc<'t>, ScenarioError> {
 
 /// Deserialize `text` into the file type `T`; a serde error becomes a located diagnostic
 /// (a missing key points at the table that lacks it).
+/// The TOML date or date-time literal (`2019-01-01`, `2019-01-01T10:00:00Z`) that starts
+/// at `span` in `text`, if one does.
+fn toml_date_literal<'t>(text: &'t str, span: &std::ops::Range<usize>) -> Option<&'t str> {
+    let rest = text.get(span.start..)?;
+    let raw = rest
+        .split(|c: char| c.is_whitespace() || c == ',' || c == '}' || c == ']' || c == '#')
+        .next()?;
+    let b = raw.as_bytes();
+    let date = b.len() >= 10
+        && b[..4].iter().all(u8::is_ascii_digit)
+        && b[4] == b'-'
+        && b[5..7].iter().all(u8::is_ascii_digit)
+        && b[7] == b'-'
+        && b[8..10].iter().all(u8::is_ascii_digit);
+    date.then_some(raw)
+}
+
 fn deserialize<T: serde::de::DeserializeOwned>(
     text: &str,
     doc: &Doc<'_>,
@@ -582,7 +610,15 @@ fn deserialize<T: serde::de::DeserializeOwned>(
 ) -> Result<T, ScenarioError> {
     toml::from_str(text).map_err(|e| {
         let span = e.span().unwrap_or(0..0);
-        let (message, missing) = error::rewrite_serde_message(e.message());
+        let (mut message, missing) = error::rewrite_serde_message(e.message());
+        if let Some(raw) = toml_date_literal(text, &span)
+            && let Some(head) = message.strip_suffix("found map")
+        {
+            // TOML reads an unquoted `2019-01-01` as a date-time value (a map to serde).
+            message = format!(
+                "{head}found the unquoted TOML date {raw}; dates are text here: write \"{raw}\""
+            );
+        }
         let mut path = doc.path_at(&span);
         let mut pos = doc.pos(span.start);
         if let Some(key) = missing {

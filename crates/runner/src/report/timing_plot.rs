@@ -61,7 +61,15 @@ impl Figure for Timing<'_> {
             .map(|(_, t)| t.by_month.len())
             .max()
             .unwrap_or(1);
-        let xmax = months.max(1) as f64;
+        // A label and a tick every `step` months, at the first of the month: at most 11
+        // however long the calendar (up to 50 years). The x axis counts steps (x = months
+        // / step), so its integer key points are the labelled months.
+        let step = [1usize, 2, 3, 6, 12, 24, 60]
+            .into_iter()
+            .find(|k| months / k <= 10)
+            .unwrap_or(120);
+        let unit = step as f64;
+        let xmax = months.max(1) as f64 / unit;
         let (w, _) = body.dim_in_pixel();
         let (plot, side) = body.split_horizontally((f64::from(w) * 0.78) as u32);
         let mut chart = ChartBuilder::on(&plot)
@@ -72,17 +80,12 @@ impl Figure for Timing<'_> {
             .x_label_area_size(s.px(56.0))
             .y_label_area_size(s.px(76.0))
             .build_cartesian_2d(0.0..xmax, 0.0..1.0)?;
-        // A label every `step` months, at the first of the month.
-        let step = [1usize, 2, 3, 6, 12, 24, 60]
-            .into_iter()
-            .find(|k| months / k <= 10)
-            .unwrap_or(120);
         let fx = move |x: &f64| {
             let k = x.round() as i64;
-            if (x - k as f64).abs() > 1e-6 || k < 0 || !(k as usize).is_multiple_of(step) {
+            if (x - k as f64).abs() > 1e-6 || k < 0 {
                 return String::new();
             }
-            let total = i64::from(origin.1) - 1 + k;
+            let total = i64::from(origin.1) - 1 + k * step as i64;
             let (y, m) = (
                 origin.0 + total.div_euclid(12),
                 total.rem_euclid(12) as usize,
@@ -92,7 +95,7 @@ impl Figure for Timing<'_> {
         let fy = pct_tick_format(1.0);
         house_mesh(&mut chart, s)
             .disable_x_mesh()
-            .x_labels(months + 1)
+            .x_labels(months / step + 1)
             .y_labels(6)
             .x_label_formatter(&fx)
             .y_label_formatter(&fy)
@@ -109,8 +112,9 @@ impl Figure for Timing<'_> {
             let mut last = 0.0;
             // A step at the end of each month: the share with a deal by that day.
             for (i, b) in t.by_month.iter().enumerate() {
-                pts.push(((i + 1) as f64, last));
-                pts.push(((i + 1) as f64, b.share));
+                let x = (i + 1) as f64 / unit;
+                pts.push((x, last));
+                pts.push((x, b.share));
                 last = b.share;
             }
             chart.draw_series(LineSeries::new(pts, color.stroke_width(s.upx(2.5))))?;
@@ -126,7 +130,7 @@ impl Figure for Timing<'_> {
             ),
         ];
         for (k, (date, label, color)) in marks.iter().enumerate() {
-            let Some(x) = date.and_then(|d| month_x(origin, d)) else {
+            let Some(x) = date.and_then(|d| month_x(origin, d)).map(|m| m / unit) else {
                 continue;
             };
             if !(0.0..=xmax).contains(&x) {

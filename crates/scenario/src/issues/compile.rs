@@ -1,0 +1,421 @@
+//! The package compiler: its core (numbers, `[run]`, `[scenario]`), the whole file and `[observed]`.
+
+use bargain_core::package::space::{IssueKind, OutcomeSpace};
+
+use crate::error::{Diagnostic, ScenarioError, suggest};
+use crate::file::{MetaFile, NumberSpec, RunFile};
+use crate::span::{Doc, join};
+use crate::validate::{Checker, Domain, Param, fmt_num};
+
+use super::file::{ObservedValueFile, PackageFile, PackageObservedFile};
+use super::{
+    MAX_OUTCOMES, ObservedValue, PackageModel, PackageObserved, PackageParty, PackageRun,
+    PackageScenario, PackageTrial, PkgInput, Target,
+};
+
+pub(super) const WEIGHT: Domain = Domain {
+    what: "a weight in [0, 1]",
+    ..Domain::PROBABILITY
+};
+pub(super) const VALUE: Domain = Domain {
+    what: "a value in [0, 1]",
+    ..Domain::PROBABILITY
+};
+pub(super) const UTILITY: Domain = Domain {
+    what: "a finite utility",
+    ..Domain::AMOUNT
+};
+
+/// Checks a [`PackageFile`] and compiles it.
+pub(super) struct Compiler<'d, 'a> {
+    pub(super) c: Checker<'d, 'a>,
+    pub(super) origin: &'d str,
+    pub(super) inputs: Vec<PkgInput>,
+}
+
+pub(super) fn key_ok(k: &str) -> bool {
+    !k.is_empty()
+        && k.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+}
+
+pub(super) fn bad_text(s: &str) -> Option<char> {
+    s.chars().find(|&c| crate::validate::is_forbidden_char(c))
+}
+
+impl<'d, 'a> Compiler<'d, 'a> {
+    pub(super) fn new(doc: &'d Doc<'a>, origin: &'d str) -> Self {
+        Self {
+            c: Checker::new(doc, origin),
+            origin,
+            inputs: Vec::new(),
+        }
+    }
+
+    /// A numeric field: its central value, registering a distribution as an input.
+    pub(super) fn num(
+        &mut self,
+        path: &str,
+        spec: &NumberSpec,
+        d: Domain,
+        target: Target,
+    ) -> Option<f64> {
+        let param = self.c.number(path, spec, d)?;
+        let central = param.central();
+        let central = if d.integer { central.round() } else { central };
+        if let Param::Dist(dist) = param {
+            self.inputs.push(PkgInput {
+                name: path.to_owned(),
+                stream: crate::stream_key(path),
+                dist,
+                target,
+                integer: d.integer,
+                presets: Vec::new(),
+            });
+        }
+        Some(central)
+    }
+
+    pub(super) fn opt(
+        &mut self,
+        path: &str,
+        spec: Option<&NumberSpec>,
+        d: Domain,
+        target: Target,
+        default: f64,
+    ) -> Option<f64> {
+        match spec {
+            None => Some(default),
+            Some(s) => self.num(path, s, d, target),
+        }
+    }
+
+    pub(super) fn run(&mut self, r: &RunFile) -> Option<PackageRun> {
+        let names: Vec<&str> = PackageModel::ALL.iter().map(|m| m.as_str()).collect();
+        let why_not = |name: &str| {
+            if bargain_core::Model::from_name(name).is_some() {
+                " (it has no meaning on packages yet)".to_owned()
+            } else {
+                String::new()
+            }
+        };
+        let (trials, seed, models, sampler) = self.c.run_settings(
+            r,
+            &names,
+            PackageModel::from_name,
+            why_not,
+            " for a package scenario",
+        )?;
+        Some(PackageRun {
+            trials,
+            seed,
+            models,
+            sampler,
+        })
+    }
+
+    pub(super) fn meta(&mut self, m: &MetaFile) {
+        let name = &m.name;
+        if name.is_empty()
+            || name.len() > 100
+            || !name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        {
+            self.c.error(
+                "scenario.name",
+                format!("expected a name of at most 100 lowercase letters, digits and `-` ([a-z0-9-]+), found {name:?}"),
+            );
+        }
+        self.c
+            .reject_control_chars(crate::validate::meta_text_fields(m));
+    }
+
+    pub(super) fn compile(mut self, f: &PackageFile) -> Result<PackageScenario, ScenarioError> {
+        self.meta(&f.scenario);
+        let run = self.run(&f.run);
+        let max_rounds = self.num(
+            "protocol.max_rounds",
+            &f.protocol.max_rounds,
+            Domain::ROUNDS,
+            Target::MaxRounds,
+        );
+
+        // Issues in file order.
+        let mut issue_keys: Vec<&String> = f.issues.keys().collect();
+        issue_keys.sort_by_key(|k| self.c_doc_start(&join("issues", k)));
+        let mut issues = Vec::new();
+        let mut issues_ok = true;
+        if issue_keys.is_empty() {
+            self.c
+                .error("issues", "expected at least one `[issues.KEY]`, found none");
+            issues_ok = false;
+        }
+        for k in &issue_keys {
+            match self.issue(k, &f.issues[*k]) {
+                Some(i) => issues.push(i),
+                None => issues_ok = false,
+            }
+        }
+        let space = if issues_ok {
+            match OutcomeSpace::new(issues.clone()) {
+                Ok(s) if s.len() <= MAX_OUTCOMES => Some(s),
+                Ok(s) => {
+                    self.c.error(
+                        "issues",
+                        format!(
+                            "expected at most {MAX_OUTCOMES} outcomes, found {}",
+                            s.len()
+                        ),
+                    );
+                    None
+                }
+                Err(e) => {
+                    self.c.error(
+                        "issues",
+                        format!("expected issues spanning a discrete outcome space, found: {e}"),
+                    );
+                    None
+                }
+            }
+        } else {
+            None
+        };
+
+        // Parties: exactly two, the first mover first.
+        let keys: Vec<&String> = f.parties.keys().collect();
+        let first = &f.protocol.first_mover;
+        let mut order: Vec<&String> = Vec::new();
+        if keys.len() != 2 {
+            self.c.error(
+                "parties",
+                format!("expected exactly two parties, found {}", keys.len()),
+            );
+        } else if !f.parties.contains_key(first) {
+            let hint = suggest(first, keys.iter().map(|k| k.as_str()))
+                .map(|s| format!(" (did you mean `{s}`?)"))
+                .unwrap_or_default();
+            self.c.error(
+                "protocol.first_mover",
+                format!(
+                    "expected a party key (`{}` or `{}`), found `{first}`{hint}",
+                    keys[0], keys[1]
+                ),
+            );
+        } else {
+            order = if keys[0] == first {
+                vec![keys[0], keys[1]]
+            } else {
+                vec![keys[1], keys[0]]
+            };
+        }
+        for k in &keys {
+            if !key_ok(k) {
+                self.c.error(&join("parties", k), format!("expected a party key of lowercase letters, digits, `-` and `_`, found {k:?}"));
+            }
+        }
+        let mut parties = Vec::new();
+        if let Some(space) = &space {
+            for (i, k) in order.iter().enumerate() {
+                parties.push(self.party(k, &f.parties[*k], i, space.issues()));
+            }
+        }
+        let observed = match (&f.observed, &space) {
+            (Some(o), Some(space)) => self.observed(o, space),
+            _ => None,
+        };
+        let inputs = std::mem::take(&mut self.inputs);
+        let origin = self.origin;
+        let (errors, warnings) = self.c.finish();
+        if !errors.is_empty() {
+            return Err(ScenarioError::new(errors));
+        }
+        let (Some(run), Some(max_rounds), Some(space), [Some(a), Some(b)]) = (
+            run,
+            max_rounds,
+            space,
+            <[Option<PackageParty>; 2]>::try_from(parties).unwrap_or([None, None]),
+        ) else {
+            // Unreachable: every `None` above was reported as an error.
+            return Err(ScenarioError::new(vec![Diagnostic {
+                origin: origin.to_owned(),
+                line: 1,
+                column: 1,
+                path: String::new(),
+                message: "expected a complete package scenario".into(),
+            }]));
+        };
+        let random_weights = [0, 1].map(|i| {
+            inputs
+                .iter()
+                .any(|x| matches!(x.target, Target::Weight(p, _) if p == i))
+        });
+        let meta = &f.scenario;
+        Ok(PackageScenario {
+            name: meta.name.clone(),
+            title: meta.title.clone().unwrap_or_else(|| meta.name.clone()),
+            description: meta.description.clone().unwrap_or_default(),
+            sources: meta.sources.clone(),
+            run,
+            party_keys: [order[0].clone(), order[1].clone()],
+            observed,
+            party_names: [0, 1].map(|i| {
+                f.parties[order[i]]
+                    .name
+                    .clone()
+                    .unwrap_or_else(|| order[i].clone())
+            }),
+            space,
+            central: PackageTrial {
+                max_rounds: max_rounds as u32,
+                parties: [a, b],
+            },
+            inputs,
+            random_weights,
+            warnings: warnings.iter().map(ToString::to_string).collect(),
+        })
+    }
+
+    /// `[observed]`: one value per issue (each checked against its issue), `date`,
+    /// `source`; `None` after reporting any problem.
+    pub(super) fn observed(
+        &mut self,
+        o: &PackageObservedFile,
+        space: &OutcomeSpace,
+    ) -> Option<PackageObserved> {
+        let mut ok = true;
+        let issues = space.issues();
+        for key in o.values.keys() {
+            if space.issue_position(key).is_none() {
+                let hint = suggest(key, issues.iter().map(|i| i.key.as_str()))
+                    .map(|s| format!(" (did you mean `{s}`?)"))
+                    .unwrap_or_default();
+                self.c.error(
+                    &join("observed", key),
+                    format!("expected an issue key, `date` or `source`, found `{key}`{hint}"),
+                );
+                ok = false;
+            }
+        }
+        let mut values = Vec::new();
+        for issue in issues {
+            let path = join("observed", &issue.key);
+            let Some(v) = o.values.get(&issue.key) else {
+                let why = if ["date", "source"].contains(&issue.key.as_str()) {
+                    " (an issue keyed `date` or `source` cannot be observed: the key names the deal's date or source)"
+                } else {
+                    ""
+                };
+                self.c.error(
+                    "observed",
+                    format!(
+                        "expected a value for every issue, found none for `{}`{why}",
+                        issue.key
+                    ),
+                );
+                ok = false;
+                continue;
+            };
+            let value = match (&issue.kind, v) {
+                (_, ObservedValueFile::Bad(what)) => {
+                    self.c
+                        .error(&path, format!("expected a number or a label, found {what}"));
+                    None
+                }
+                (IssueKind::Number { lo, hi, .. }, ObservedValueFile::Number(x)) => {
+                    if x.is_finite() && (*lo..=*hi).contains(x) {
+                        Some(ObservedValue::Number(*x))
+                    } else {
+                        self.c.error(
+                            &path,
+                            format!(
+                                "expected a number in [{}, {}] (the issue's range), found {}",
+                                fmt_num(*lo),
+                                fmt_num(*hi),
+                                fmt_num(*x)
+                            ),
+                        );
+                        None
+                    }
+                }
+                (IssueKind::Integer { lo, hi }, ObservedValueFile::Number(x)) => {
+                    if x.fract() == 0.0 && (*lo as f64..=*hi as f64).contains(x) {
+                        Some(ObservedValue::Integer(*x as i64))
+                    } else {
+                        self.c.error(
+                            &path,
+                            format!(
+                                "expected an integer in {lo}..={hi} (the issue's range), found {}",
+                                fmt_num(*x)
+                            ),
+                        );
+                        None
+                    }
+                }
+                (IssueKind::Choice { labels }, ObservedValueFile::Label(l)) => {
+                    if labels.contains(l) {
+                        Some(ObservedValue::Label(l.clone()))
+                    } else {
+                        let hint = suggest(l, labels.iter().map(String::as_str))
+                            .map(|s| format!(" (did you mean `{s}`?)"))
+                            .unwrap_or_default();
+                        let list = labels
+                            .iter()
+                            .map(|l| format!("`{l}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ");
+                        self.c
+                            .error(&path, format!("expected one of {list}, found `{l}`{hint}"));
+                        None
+                    }
+                }
+                (IssueKind::Choice { .. }, ObservedValueFile::Number(x)) => {
+                    self.c.error(
+                        &path,
+                        format!(
+                            "expected a label of the choice issue, found the number {}",
+                            fmt_num(*x)
+                        ),
+                    );
+                    None
+                }
+                (_, ObservedValueFile::Label(l)) => {
+                    self.c
+                        .error(&path, format!("expected a number, found the label {l:?}"));
+                    None
+                }
+            };
+            match value {
+                Some(v) => values.push(v),
+                None => ok = false,
+            }
+        }
+        let date = match &o.date {
+            None => None,
+            Some(text) => match crate::date::parse_date(text) {
+                Some(d) => Some(d),
+                None => {
+                    self.c.error("observed.date", crate::date::date_error(text));
+                    ok = false;
+                    None
+                }
+            },
+        };
+        if let Some(c) = o.source.as_deref().and_then(bad_text) {
+            self.c.error(
+                "observed.source",
+                crate::validate::forbidden_char_message("text", c),
+            );
+            ok = false;
+        }
+        ok.then(|| PackageObserved {
+            values,
+            date,
+            source: o.source.clone(),
+        })
+    }
+
+    pub(super) fn c_doc_start(&self, path: &str) -> usize {
+        self.c.doc_start(path)
+    }
+}

@@ -1,0 +1,361 @@
+//! Package scenarios: agreements over several issues (`[issues.KEY]`) with linear-additive
+//! utilities per party (`[parties.P.utility]`), checked with located errors and compiled
+//! into a [`bargain_core::package`] outcome space plus per-trial preferences.
+//!
+//! A scenario is a package scenario when it has an `[issues]` table; one-issue scenarios
+//! are untouched (see [`crate::Scenario`]). The format is documented in
+//! `docs/scenarios.md` ("Package scenarios"). Issue ranges are constants (the outcome
+//! space is the same in every trial); weights, reservations, the `y` of `points`, table
+//! entries, `discount`, `power`, `max_rounds` and the strategy's numbers may be
+//! distributions.
+
+use std::fmt;
+use std::path::Path;
+
+use bargain_core::package::preferences::{Preferences, ValueFunction};
+use bargain_core::package::space::OutcomeSpace;
+use bargain_core::package::tactics::Tactic;
+use rand_xoshiro::Xoshiro256PlusPlus;
+
+use crate::dist::Dist;
+use crate::error::ScenarioError;
+use crate::span::Doc;
+use crate::{SampleCtx, Sampler};
+
+mod compile;
+mod file;
+mod parts;
+
+use compile::Compiler;
+use file::PackageFile;
+
+/// Tolerance on the sum of the central weights.
+pub const WEIGHT_SUM_TOLERANCE: f64 = 1e-6;
+/// Intervals of the grid of a `number` issue given without `step`.
+pub const DEFAULT_NUMBER_INTERVALS: u32 = 100;
+/// Most outcomes a package scenario may span.
+pub const MAX_OUTCOMES: usize = 10_000_000;
+/// Strategy keys of one-issue files that packages do not take: `eps` (the time-based
+/// tolerance stays NegMAS's 0.001).
+const NOT_ON_PACKAGES: [&str; 1] = ["eps"];
+/// Keys of `[parties.P.utility]` that are not issues (so no issue may use them).
+const RESERVED_KEYS: [&str; 2] = ["weights", "reservation"];
+/// The real value of one issue (`[observed]` of a package scenario).
+#[derive(Debug, Clone, PartialEq)]
+pub enum ObservedValue {
+    /// A value of a `number` issue (inside its range, not necessarily on its grid).
+    Number(f64),
+    /// A value of an `integer` issue.
+    Integer(i64),
+    /// A label of a `choice` issue.
+    Label(String),
+}
+
+impl fmt::Display for ObservedValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ObservedValue::Number(x) => write!(f, "{x}"),
+            ObservedValue::Integer(x) => write!(f, "{x}"),
+            ObservedValue::Label(s) => f.write_str(s),
+        }
+    }
+}
+
+/// The `[observed]` table of a package scenario: the real agreement, for backtesting.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PackageObserved {
+    /// One value per issue, in the outcome space's issue order.
+    pub values: Vec<ObservedValue>,
+    /// The day the deal was struck (days from 1970-01-01), if known.
+    pub date: Option<i64>,
+    /// Where it is documented.
+    pub source: Option<String>,
+}
+
+/// A model that runs on packages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PackageModel {
+    /// Alternating offers between the parties' negotiators (`strategy`: time-based,
+    /// faratin, tit-for-tat or hardliner).
+    Agents,
+    /// Generalized Nash on the Pareto frontier (disagreement at the reservations).
+    Nash,
+    /// Kalai–Smorodinsky on the Pareto frontier.
+    KalaiSmorodinsky,
+    /// The rational outcome of largest utility sum.
+    MaxWelfare,
+}
+
+impl PackageModel {
+    /// Every package model, in report order.
+    pub const ALL: [PackageModel; 4] = [
+        PackageModel::Agents,
+        PackageModel::Nash,
+        PackageModel::KalaiSmorodinsky,
+        PackageModel::MaxWelfare,
+    ];
+
+    /// The name used in scenario files.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PackageModel::Agents => "agents",
+            PackageModel::Nash => "nash",
+            PackageModel::KalaiSmorodinsky => "kalai-smorodinsky",
+            PackageModel::MaxWelfare => "max-welfare",
+        }
+    }
+
+    /// Parse a model name.
+    #[must_use]
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|m| m.as_str() == name)
+    }
+}
+
+/// `[run]` of a package scenario.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PackageRun {
+    /// Number of trials.
+    pub trials: u64,
+    /// Master seed.
+    pub seed: u64,
+    /// Models, in file order (default `[agents]`).
+    pub models: Vec<PackageModel>,
+    /// How inputs are drawn.
+    pub sampler: Sampler,
+}
+
+/// One party of a package trial.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PackageParty {
+    /// Utility (weights summing to 1), reservation and discount.
+    pub preferences: Preferences,
+    /// Bargaining power (> 0) for the generalized Nash solution.
+    pub power: f64,
+    /// The party's negotiator for the `agents` model (`strategy`).
+    pub tactic: Tactic,
+}
+
+/// Everything one trial of a package scenario needs besides the outcome space.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PackageTrial {
+    /// Rounds (SAO steps, NegMAS's `n_steps`).
+    pub max_rounds: u32,
+    /// The parties, the first mover first.
+    pub parties: [PackageParty; 2],
+}
+
+/// Where a sampled value of a package scenario goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Target {
+    MaxRounds,
+    Discount(usize),
+    Power(usize),
+    /// Index into the input's preset list (an exponent or a β).
+    Preset(usize),
+    /// A time-based exponent or a Faratin β.
+    Shape(usize),
+    MaxAspiration(usize),
+    Kappa(usize),
+    Reservation(usize),
+    Weight(usize, usize),
+    /// Party, issue, point.
+    PointY(usize, usize, usize),
+    /// Party, issue, label.
+    TableY(usize, usize, usize),
+}
+
+/// A package input that is a distribution.
+#[derive(Debug, Clone)]
+struct PkgInput {
+    name: String,
+    /// The key of the input's own random stream ([`crate::stream_key`] of `name`).
+    stream: u64,
+    dist: Dist,
+    target: Target,
+    integer: bool,
+    presets: Vec<f64>,
+}
+
+/// A checked package scenario, compiled for sampling.
+#[derive(Debug, Clone)]
+pub struct PackageScenario {
+    /// Short id.
+    pub name: String,
+    /// Human title (defaults to the name).
+    pub title: String,
+    /// Free text.
+    pub description: String,
+    /// Sources of the numbers.
+    pub sources: Vec<String>,
+    /// Ensemble settings.
+    pub run: PackageRun,
+    /// Party keys, the first mover first.
+    pub party_keys: [String; 2],
+    /// Display names, the first mover first.
+    pub party_names: [String; 2],
+    /// The real agreement (`[observed]`), if given.
+    pub observed: Option<PackageObserved>,
+    space: OutcomeSpace,
+    central: PackageTrial,
+    inputs: Vec<PkgInput>,
+    /// Per party: whether a weight is a distribution (draws are then normalised).
+    random_weights: [bool; 2],
+    warnings: Vec<String>,
+}
+
+impl PackageScenario {
+    /// Read and parse a package scenario file.
+    ///
+    /// # Errors
+    /// Any problem with the file, located as for one-issue scenarios.
+    pub fn from_path(path: &Path) -> Result<Self, ScenarioError> {
+        let (text, origin) = crate::read_path(path)?;
+        Self::parse(&text, &origin)
+    }
+
+    /// Parse a package scenario from `text` (`origin` prefixes every message).
+    ///
+    /// # Errors
+    /// TOML syntax, types, unknown keys and every semantic check, located.
+    pub fn parse(text: &str, origin: &str) -> Result<Self, ScenarioError> {
+        let doc = crate::read_doc(text, origin)?;
+        Self::parse_doc(text, &doc, origin)
+    }
+
+    pub(crate) fn parse_doc(
+        text: &str,
+        doc: &Doc<'_>,
+        origin: &str,
+    ) -> Result<Self, ScenarioError> {
+        let file: PackageFile = crate::deserialize(text, doc, origin)?;
+        Compiler::new(doc, origin).compile(&file)
+    }
+
+    /// The JSON Schema of package scenario files (`bargain schema --package`), generated
+    /// from the same types the parser reads.
+    #[must_use]
+    pub fn json_schema() -> serde_json::Value {
+        let mut schema = schemars::schema_for!(PackageFile).to_value();
+        // `[run]` is shared with one-issue files; its model names are the package models.
+        let names: Vec<&str> = PackageModel::ALL.iter().map(|m| m.as_str()).collect();
+        if let Some(models) = schema.pointer_mut("/$defs/ModelName") {
+            models["enum"] = serde_json::json!(names);
+            models["description"] = "A package model name.".into();
+        }
+        schema
+    }
+
+    /// Whether `text` is a package scenario (its root has an `issues` key); `false` for
+    /// text that is not TOML.
+    #[must_use]
+    pub fn is_package(text: &str) -> bool {
+        let (root, _) = toml::de::DeTable::parse_recoverable(text);
+        root.get_ref().get("issues").is_some()
+    }
+
+    /// The outcome space (the same in every trial).
+    #[must_use]
+    pub fn space(&self) -> &OutcomeSpace {
+        &self.space
+    }
+
+    /// The trial at central values (every distribution at its median / mode).
+    #[must_use]
+    pub fn central(&self) -> PackageTrial {
+        self.central.clone()
+    }
+
+    /// Field paths of the inputs that are distributions, in sampling order.
+    #[must_use]
+    pub fn input_names(&self) -> Vec<String> {
+        self.inputs.iter().map(|i| i.name.clone()).collect()
+    }
+
+    /// Semantic warnings, as `file:line:col: path: message` lines.
+    #[must_use]
+    pub fn warnings(&self) -> Vec<String> {
+        self.warnings.clone()
+    }
+
+    /// Draw trial `ctx.trial`: every input once, in [`PackageScenario::input_names`]
+    /// order, each from its own stream keyed by its field path (value `j` written to
+    /// `inputs[j]` when there is a slot). Weights that are distributions are divided by
+    /// their drawn sum. The trial's generator [`crate::trial_rng`], untouched by the
+    /// inputs, is returned for the models' own draws.
+    pub fn draw_trial(
+        &self,
+        ctx: SampleCtx,
+        inputs: &mut [f64],
+    ) -> (PackageTrial, Xoshiro256PlusPlus) {
+        let rng = crate::trial_rng(ctx.seed, ctx.trial);
+        let mut t = self.central.clone();
+        for (j, input) in self.inputs.iter().enumerate() {
+            let x = crate::sample::draw(
+                &input.dist,
+                input.integer,
+                self.run.sampler,
+                ctx,
+                input.stream,
+            );
+            if let Some(slot) = inputs.get_mut(j) {
+                *slot = x;
+            }
+            apply(&mut t, input, x);
+        }
+        for (p, random) in t.parties.iter_mut().zip(self.random_weights) {
+            let w = &mut p.preferences.utility.weights;
+            let sum: f64 = w.iter().sum();
+            if random && sum > 0.0 && sum != 1.0 {
+                w.iter_mut().for_each(|x| *x /= sum);
+            }
+        }
+        (t, rng)
+    }
+}
+
+fn apply(t: &mut PackageTrial, input: &PkgInput, x: f64) {
+    match input.target {
+        Target::MaxRounds => t.max_rounds = x as u32,
+        Target::Discount(i) => t.parties[i].preferences.discount = x,
+        Target::Power(i) => t.parties[i].power = x,
+        Target::Preset(i) => {
+            if let Some(&v) = input.presets.get(x as usize) {
+                set_shape(&mut t.parties[i].tactic, v);
+            }
+        }
+        Target::Shape(i) => set_shape(&mut t.parties[i].tactic, x),
+        Target::MaxAspiration(i) => {
+            if let Tactic::TimeBased(a) = &mut t.parties[i].tactic {
+                a.max_aspiration = x;
+            }
+        }
+        Target::Kappa(i) => {
+            if let Tactic::Faratin { kappa, .. } = &mut t.parties[i].tactic {
+                *kappa = x;
+            }
+        }
+        Target::Reservation(i) => t.parties[i].preferences.reservation = x,
+        Target::Weight(i, j) => t.parties[i].preferences.utility.weights[j] = x,
+        Target::PointY(i, j, k) => {
+            if let ValueFunction::Points(p) = &mut t.parties[i].preferences.utility.values[j] {
+                p[k].1 = x;
+            }
+        }
+        Target::TableY(i, j, k) => {
+            if let ValueFunction::Table(v) = &mut t.parties[i].preferences.utility.values[j] {
+                v[k] = x;
+            }
+        }
+    }
+}
+
+/// Set the shape of a tactic: a time-based exponent or a Faratin β.
+fn set_shape(tactic: &mut Tactic, x: f64) {
+    match tactic {
+        Tactic::TimeBased(a) => a.exponent = x,
+        Tactic::Faratin { beta, .. } => *beta = x,
+        Tactic::TitForTat | Tactic::Hardliner => {}
+    }
+}
