@@ -42,6 +42,10 @@ pub enum Command {
         /// `--set PATH=VALUE`.
         #[command(flatten)]
         set: SetOpt,
+        /// Make information-set warnings errors (a source dated after `[scenario] as_of`,
+        /// an undated source when `as_of` is set): exit 2.
+        #[arg(long)]
+        strict: bool,
     },
     /// Closed-form predictions at the scenario's central values, and its zone of agreement.
     Explain {
@@ -393,7 +397,9 @@ fn dispatch(cli: Cli) -> Result<(), Error> {
             opts: a.opts.into(),
             histogram: a.histogram.into(),
         }),
-        Command::Validate { files, set } => commands::validate::run(&files, &set.set),
+        Command::Validate { files, set, strict } => {
+            commands::validate::run(&files, &set.set, strict)
+        }
         Command::Explain { scenario, set } => commands::explain::run(scenario.as_deref(), &set.set),
         Command::Replay {
             scenario,

@@ -70,9 +70,10 @@ pub(crate) struct MetaFile {
     pub unit: Option<String>,
     /// Free text.
     pub description: Option<String>,
-    /// Where the numbers come from.
+    /// Where the numbers come from: plain strings, or `{ key, date, what }` tables whose
+    /// `date` (`YYYY-MM-DD`) says when the information was public.
     #[serde(default)]
-    pub sources: Vec<String>,
+    pub sources: Vec<crate::forecast::SourceFile>,
     /// The day the forecast is made (`YYYY-MM-DD`): what the scenario may know.
     pub as_of: Option<String>,
 }

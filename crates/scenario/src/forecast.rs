@@ -23,6 +23,101 @@ use serde::Deserialize;
 use crate::error::Diagnostic;
 use crate::span::Doc;
 
+/// One entry of `[scenario] sources`: a plain string, or a dated source
+/// `{ key = "S33", date = "2019-02-03", what = "…" }`.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub(crate) enum SourceFile {
+    /// Free text (undated).
+    Text(String),
+    /// A keyed source with the day it was public.
+    Dated(DatedSource),
+}
+
+/// A dated source.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct DatedSource {
+    /// Its key in the scenario's notes (e.g. `S33`).
+    pub key: String,
+    /// The day it was public, `YYYY-MM-DD` (optional: an undated source).
+    pub date: Option<String>,
+    /// What it is and what it says.
+    pub what: String,
+}
+
+impl SourceFile {
+    /// The source as one line of the report: `S33 (2019-02-03): what`.
+    pub(crate) fn line(&self) -> String {
+        match self {
+            SourceFile::Text(t) => t.clone(),
+            SourceFile::Dated(d) => match &d.date {
+                Some(date) => format!("{} ({date}): {}", d.key, d.what),
+                None => format!("{}: {}", d.key, d.what),
+            },
+        }
+    }
+}
+
+/// Check the sources against the forecast's day: a located error for a date that is not
+/// a date; a located warning for every source dated after `as_of` (the forecast would use
+/// what was not known yet) and, with `as_of`, for every undated source. These warnings are
+/// [`INFORMATION_WARNING`]s: `bargain validate --strict` makes them errors.
+pub(crate) fn check_sources(
+    sources: &[SourceFile],
+    as_of: Option<i64>,
+    doc: &Doc<'_>,
+    origin: &str,
+    errors: &mut Vec<Diagnostic>,
+    warnings: &mut Vec<Diagnostic>,
+) {
+    let at = |path: String, message: String| {
+        let pos = doc.locate_path(&path);
+        Diagnostic {
+            origin: origin.to_owned(),
+            line: pos.line,
+            column: pos.column,
+            path,
+            message,
+        }
+    };
+    for (i, src) in sources.iter().enumerate() {
+        let path = format!("scenario.sources[{i}]");
+        let (key, date) = match src {
+            SourceFile::Text(_) => (None, None),
+            SourceFile::Dated(d) => (Some(d.key.as_str()), d.date.as_deref()),
+        };
+        let name = key.map_or_else(|| format!("source {}", i + 1), |k| format!("source {k}"));
+        match (date, as_of) {
+            (Some(text), _) => match crate::date::parse_date(text) {
+                None => errors.push(at(
+                    format!("{path}.date"),
+                    format!("expected a date YYYY-MM-DD, found {text:?}"),
+                )),
+                Some(day) if as_of.is_some_and(|a| day > a) => warnings.push(at(
+                    format!("{path}.date"),
+                    format!(
+                        "{INFORMATION_WARNING}: {name} is dated {text}, after as_of {}: the forecast would use what was not public yet",
+                        crate::date::format_date(as_of.unwrap_or(day))
+                    ),
+                )),
+                Some(_) => {}
+            },
+            (None, Some(a)) => warnings.push(at(
+                path,
+                format!(
+                    "{INFORMATION_WARNING}: {name} has no date, so nothing shows it was public by as_of {} (write {{ key = \"…\", date = \"YYYY-MM-DD\", what = \"…\" }})",
+                    crate::date::format_date(a)
+                ),
+            )),
+            (None, None) => {}
+        }
+    }
+}
+
+/// The words every information-set warning starts with (`validate --strict` refuses them).
+pub const INFORMATION_WARNING: &str = "information set";
+
 /// How many of the latest amounts the trend's growth rate is taken over.
 pub const TREND_YEARS: usize = 5;
 

@@ -39,7 +39,7 @@ use rand_xoshiro::Xoshiro256PlusPlus;
 
 pub use error::{Diagnostic, ScenarioError};
 pub use fields::{docs_blocks as field_docs_blocks, keys as field_keys};
-pub use forecast::{Baseline, TREND_YEARS};
+pub use forecast::{Baseline, INFORMATION_WARNING, TREND_YEARS};
 pub use labels::preset_name;
 pub use rng::{input_rng, splitmix64, stream_key, trial_rng};
 pub use set::Override;
@@ -246,6 +246,15 @@ impl Scenario {
             .baseline
             .as_ref()
             .and_then(|b| forecast::check_baseline(b, doc, origin, &mut forecast_errors));
+        let mut forecast_warnings = Vec::new();
+        forecast::check_sources(
+            &file.scenario.sources,
+            as_of,
+            doc,
+            origin,
+            &mut forecast_errors,
+            &mut forecast_warnings,
+        );
         let compiled = match validate::Checker::new(doc, origin).compile(file) {
             Ok(c) if forecast_errors.is_empty() => c,
             Ok(_) => return Err(ScenarioError::new(forecast_errors)),
@@ -260,7 +269,11 @@ impl Scenario {
             name: meta.name,
             unit: meta.unit.unwrap_or_default(),
             description: meta.description.unwrap_or_default(),
-            sources: meta.sources,
+            sources: meta
+                .sources
+                .iter()
+                .map(forecast::SourceFile::line)
+                .collect(),
             run: compiled.run,
             observed: compiled.observed,
             calendar: compiled.calendar,
@@ -276,7 +289,11 @@ impl Scenario {
             }),
             party_keys: compiled.party_keys,
             party_names: compiled.party_names,
-            warnings: compiled.warnings,
+            warnings: compiled
+                .warnings
+                .into_iter()
+                .chain(forecast_warnings.iter().map(ToString::to_string))
+                .collect(),
         })
     }
 

@@ -264,9 +264,71 @@ fn a_baseline_year_at_or_after_the_forecast_year_is_a_located_error() {
         err.contains(&format!("bad.toml:{line}:")) && err.contains("baseline.amounts.2019"),
         "{err}"
     );
-    let bad_date = text.replace("as_of = \"2018-03-07\"", "as_of = \"2018-02-30\"");
+    let bad_date = text.replacen("[scenario]\n", "[scenario]\nas_of = \"2018-02-30\"\n", 1);
     let f = write(dir.path(), "bad-date.toml", &bad_date);
     let out = crate::common::bargain(&["validate", f.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("scenario.as_of"));
+}
+
+/// `[scenario] as_of` and dated sources: a source dated after `as_of` and an undated source
+/// are located warnings, errors under `validate --strict` (exit 2).
+#[test]
+fn sources_dated_after_as_of_warn_and_fail_under_strict() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(sma_2019()).unwrap();
+    let dated = text.replacen("[scenario]\n", "[scenario]\nas_of = \"2018-03-07\"\n", 1);
+    // Replace the whole sources list by three: before, after and undated.
+    let start = dated.find("sources = [").unwrap();
+    let end = start + dated[start..].find("\n]\n").unwrap() + 3;
+    let sources = "sources = [\n  { key = \"S20\", date = \"2018-02-01\", what = \"an early report\" },\n  { key = \"S33\", date = \"2019-02-03\", what = \"a late report\" },\n  \"an undated note\",\n]\n";
+    let with_sources = format!("{}{}{}", &dated[..start], sources, &dated[end..]);
+    let f = write(dir.path(), "dated.toml", &with_sources);
+    let late_line = with_sources
+        .lines()
+        .position(|l| l.contains("key = \"S33\""))
+        .unwrap()
+        + 1;
+    let out = ok(&["validate", f.to_str().unwrap()]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains(&format!("dated.toml:{late_line}:"))
+            && stdout.contains("source S33 is dated 2019-02-03, after as_of 2018-03-07"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("source 3 has no date"), "{stdout}");
+    assert!(!stdout.contains("S20 is dated"), "{stdout}");
+    let strict = crate::common::bargain(&["validate", "--strict", f.to_str().unwrap()]);
+    assert_eq!(strict.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&strict.stderr);
+    assert!(
+        err.contains("source S33") && err.contains("--strict"),
+        "{err}"
+    );
+    // Without as_of nothing is said, and --strict passes.
+    let plain = write(
+        dir.path(),
+        "plain.toml",
+        &format!(
+            "{}{}{}",
+            &text[..text.find("sources = [").unwrap()],
+            sources,
+            &text[text.find("sources = [").unwrap()
+                + text[text.find("sources = [").unwrap()..]
+                    .find("\n]\n")
+                    .unwrap()
+                + 3..]
+        ),
+    );
+    let out = ok(&["validate", "--strict", plain.to_str().unwrap()]);
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("information set"));
+    // A bad source date is an error.
+    let bad = write(
+        dir.path(),
+        "bad.toml",
+        &with_sources.replace("2019-02-03", "2019-02-31"),
+    );
+    let out = crate::common::bargain(&["validate", bad.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("scenario.sources[1].date"));
 }

@@ -224,6 +224,7 @@ impl<'d, 'a> Compiler<'d, 'a> {
             (Some(o), Some(space)) => self.observed(o, space),
             _ => None,
         };
+        self.c.forecast_checks(&f.scenario);
         let inputs = std::mem::take(&mut self.inputs);
         let origin = self.origin;
         let (errors, warnings) = self.c.finish();
@@ -255,7 +256,11 @@ impl<'d, 'a> Compiler<'d, 'a> {
             name: meta.name.clone(),
             title: meta.title.clone().unwrap_or_else(|| meta.name.clone()),
             description: meta.description.clone().unwrap_or_default(),
-            sources: meta.sources.clone(),
+            sources: meta
+                .sources
+                .iter()
+                .map(crate::forecast::SourceFile::line)
+                .collect(),
             run,
             party_keys: [order[0].clone(), order[1].clone()],
             observed,

@@ -271,9 +271,39 @@ pub(crate) fn meta_text_fields(m: &crate::file::MetaFile) -> Vec<(String, &str, 
         fields.push(("scenario.description".into(), d, true));
     }
     for (i, src) in m.sources.iter().enumerate() {
-        fields.push((format!("scenario.sources[{i}]"), src, true));
+        match src {
+            crate::forecast::SourceFile::Text(t) => {
+                fields.push((format!("scenario.sources[{i}]"), t, true));
+            }
+            crate::forecast::SourceFile::Dated(d) => {
+                fields.push((format!("scenario.sources[{i}].key"), &d.key, false));
+                fields.push((format!("scenario.sources[{i}].what"), &d.what, true));
+            }
+        }
     }
     fields
+}
+
+impl Checker<'_, '_> {
+    /// `[scenario] as_of` and the dates of the sources (see [`crate::forecast`]): errors
+    /// and information-set warnings into this checker. Package files use it; one-issue
+    /// files run the same checks in `Scenario::compile`.
+    pub(crate) fn forecast_checks(&mut self, meta: &crate::file::MetaFile) {
+        let as_of = crate::forecast::check_as_of(
+            meta.as_of.as_deref(),
+            self.doc,
+            self.origin,
+            &mut self.errors,
+        );
+        crate::forecast::check_sources(
+            &meta.sources,
+            as_of,
+            self.doc,
+            self.origin,
+            &mut self.errors,
+            &mut self.warnings,
+        );
+    }
 }
 
 impl<'d, 'a> Checker<'d, 'a> {
