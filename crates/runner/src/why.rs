@@ -102,7 +102,7 @@ pub fn zone(n: &Negotiation) -> LimitZone {
 /// agents) use outside options as their disagreement point, the strategic closed forms
 /// their plain reservations (see `closed_form.rs`).
 fn model_zone(n: &Negotiation, model: Model, with_ratification: bool) -> LimitZone {
-    let with_option = !matches!(model, Model::Rubinstein | Model::Stahl | Model::Breakdown);
+    let with_option = !matches!(model, Model::Rubinstein | Model::Stahl | Model::Brw);
     LimitZone {
         floor: limit(&n.payee, with_option, with_ratification),
         ceiling: limit(&n.payer, with_option, with_ratification),
