@@ -259,6 +259,10 @@ pub struct DanceTrial {
     pub trial: u64,
     /// Every offer made.
     pub offers: Vec<TracedOffer>,
+    /// The 1-based round in which each offer was answered
+    /// ([`crate::replay_json::answer_rounds`]): the plot's x positions, as `replay` lists
+    /// them.
+    pub rounds: Vec<u32>,
     /// How it ended.
     pub outcome: Outcome,
     /// The payee's sampled reservation.
@@ -336,6 +340,7 @@ fn dance_trials(scenario: &Scenario, finished: &Finished) -> Vec<DanceTrial> {
         let r = ensemble::replay(scenario, &finished.plan, t, Model::Agents);
         DanceTrial {
             trial: t,
+            rounds: crate::replay_json::answer_rounds(&r.trace.offers, &r.outcome),
             offers: r.trace.offers,
             outcome: r.outcome,
             payee_reservation: r.negotiation.payee.reservation,

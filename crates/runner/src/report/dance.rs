@@ -24,20 +24,22 @@ pub(crate) struct Dance<'a> {
     pub(crate) data: &'a ReportData<'a>,
 }
 
-/// Horizontal position of each offer: its 1-based round, plus ½ for the second offer of a round.
-fn positions(trial: &DanceTrial) -> Vec<f64> {
-    let mut out = Vec::with_capacity(trial.offers.len());
+/// Horizontal position of each offer: the 1-based round in which it was answered (as
+/// `replay` lists it, so the accepted offer sits at the deal's round), plus ½ for the
+/// second offer answered in a round.
+pub(crate) fn positions(trial: &DanceTrial) -> Vec<f64> {
+    let mut out = Vec::with_capacity(trial.rounds.len());
     let mut current = None;
     let mut in_round = 0u32;
-    for offer in &trial.offers {
-        if current == Some(offer.round) {
+    for &round in &trial.rounds {
+        if current == Some(round) {
             in_round += 1;
         } else {
-            current = Some(offer.round);
+            current = Some(round);
             in_round = 0;
         }
         let within = (f64::from(in_round) * 0.5).min(0.9);
-        out.push(f64::from(offer.round) + 1.0 + within);
+        out.push(f64::from(round) + within);
     }
     out
 }
@@ -157,7 +159,7 @@ impl Figure for Dance<'_> {
             .y_label_formatter(&fy)
             .label_style(s.text(14.0))
             .axis_desc_style(s.text(16.0))
-            .x_desc("round (second offer of a round at +½)")
+            .x_desc("round in which the offer was answered (the second of a round at +½)")
             .y_desc(format!("offer ({})", summary.scenario.unit))
             .set_all_tick_mark_size(s.px(5.0))
             .draw()?;

@@ -229,15 +229,17 @@ fn dance_trial(trial: u64, rounds: u32, deal: f64, payee_res: f64, payer_res: f6
             });
         }
     }
+    let outcome = Outcome {
+        kind: OutcomeKind::Deal,
+        amount: Some(deal),
+        round: rounds,
+        accepted_by: Some(Side::Payer),
+    };
     DanceTrial {
         trial,
+        rounds: bargain_runner::replay_json::answer_rounds(&offers, &outcome),
         offers,
-        outcome: Outcome {
-            kind: OutcomeKind::Deal,
-            amount: Some(deal),
-            round: rounds,
-            accepted_by: Some(Side::Payer),
-        },
+        outcome,
         payee_reservation: payee_res,
         payer_reservation: payer_res,
     }
@@ -255,7 +257,7 @@ fn sma_data<'a>(summary: &'a Summary, sources: &'a [String]) -> ReportData<'a> {
             (Model::Stahl, Some(1.121)),
             (Model::Nash, Some(1.079)),
             (Model::KalaiSmorodinsky, Some(1.088)),
-            (Model::Breakdown, Some(1.13)),
+            (Model::Brw, Some(1.13)),
         ],
         zone: (0.95, 1.2),
         dance: vec![
@@ -622,6 +624,7 @@ fn one_model_single_valued() {
     data.zone = (2.0, 2.0);
     data.dance = vec![DanceTrial {
         trial: 0,
+        rounds: vec![1],
         offers: vec![TracedOffer {
             round: 0,
             by: Side::Payee,
