@@ -18,6 +18,7 @@ mod golden_outputs;
 mod hardening;
 mod import_genius;
 mod layering;
+mod misleading_outputs;
 mod package_run;
 mod reliability_bad_corpus;
 mod reliability_determinism;

@@ -1,0 +1,157 @@
+//! Outputs that mislead a reader (issue #20, item 9): one name per thing, one round
+//! convention, warnings on stderr, values without float noise. Each test goes through
+//! the binary (or the report library) and failed before its fix.
+
+use crate::common;
+use common::{bargain, ok, write};
+
+use std::path::Path;
+
+use serde_json::Value;
+
+fn root() -> &'static Path {
+    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
+}
+
+fn sma_2019() -> String {
+    root().join("scenarios/sma-2019.toml").display().to_string()
+}
+
+fn stdout(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn stderr(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// A scenario naming the BRW model by its former name `breakdown`.
+const ALIAS: &str = r#"
+[scenario]
+name = "alias"
+unit = "trillion KRW"
+[run]
+trials = 500
+seed = 3
+models = ["agents", "breakdown"]
+[protocol]
+max_rounds = 8
+first_mover = "us"
+breakdown_risk = 0.02
+[parties.us]
+side = "payee"
+opening = 1.4
+reservation = { uniform = [0.95, 1.1] }
+strategy = { kind = "time-based", preset = "linear" }
+[parties.kr]
+side = "payer"
+opening = 0.96
+reservation = { uniform = [1.05, 1.2] }
+strategy = { kind = "time-based", preset = "linear" }
+"#;
+
+#[test]
+fn the_brw_model_is_named_brw_and_breakdown_stays_an_accepted_alias() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let file = write(tmp.path(), "alias.toml", ALIAS);
+    let file = file.to_str().expect("utf-8");
+    let out = tmp.path().join("out");
+    let run = ok(&["run", file, "--out", out.to_str().expect("utf-8")]);
+    let summary = common::json(&out.join("summary.json"));
+    let models = summary["models"].as_object().expect("models");
+    assert!(models.contains_key("brw"), "{:?}", models.keys());
+    assert!(!models.contains_key("breakdown"), "{:?}", models.keys());
+    // In the terminal table, `breakdown` is only ever an outcome.
+    let table = stdout(&run);
+    assert!(table.lines().any(|l| l.starts_with("brw ")), "{table}");
+    assert!(!table.lines().any(|l| l.starts_with("breakdown")), "{table}");
+    // `--model breakdown` still names the model; outputs say `brw`.
+    let json = ok(&["replay", file, "--trial", "0", "--model", "breakdown", "--json"]);
+    let v: Value = serde_json::from_slice(&json.stdout).expect("json");
+    assert_eq!(v["model"], "brw");
+    let listed = ok(&["replay", file, "--trial", "0", "--model", "brw", "--json"]);
+    assert_eq!(json.stdout, listed.stdout);
+    // Everywhere the model list is printed, it is `brw`.
+    let bad = bargain(&["replay", file, "--trial", "0", "--model", "nope"]);
+    assert!(stderr(&bad).contains("brw"), "{}", stderr(&bad));
+    let sens = tmp.path().join("sens");
+    ok(&[
+        "sensitivity",
+        file,
+        "--samples",
+        "200",
+        "--model",
+        "breakdown",
+        "-q",
+        "--out",
+        sens.to_str().expect("utf-8"),
+    ]);
+}
+
+#[test]
+fn replay_lists_the_accepted_offer_in_the_round_of_the_deal() {
+    let scenario = sma_2019();
+    let mut answered_next_round = false;
+    for trial in 0..12 {
+        let t = trial.to_string();
+        let out = ok(&["replay", &scenario, "--trial", &t, "--json"]);
+        let v: Value = serde_json::from_slice(&out.stdout).expect("json");
+        let offers = v["offers"].as_array().expect("offers");
+        let last = offers.last().expect("an offer");
+        let rounds: Vec<u64> = offers.iter().filter_map(|o| o["round"].as_u64()).collect();
+        assert!(rounds.windows(2).all(|w| w[0] <= w[1]), "{rounds:?}");
+        assert_eq!(rounds.first(), Some(&1), "the opening offer is answered in round 1");
+        if v["outcome"] == "deal" {
+            assert_eq!(last["round"], v["round"], "trial {trial}: {v}");
+            assert_eq!(last["response"], "accept");
+            // The US moves first: Korea's offers are answered in the next round.
+            answered_next_round |= last["by"] == "kr";
+            // The text lists the same rounds: its last offer line is in the result's round.
+            let text = stdout(&ok(&["replay", &scenario, "--trial", &t]));
+            let last_line = text
+                .lines()
+                .filter(|l| l.trim_start().starts_with("round "))
+                .last()
+                .expect("offer lines");
+            let listed: u64 = last_line
+                .split_whitespace()
+                .nth(1)
+                .and_then(|x| x.parse().ok())
+                .expect("round number");
+            let result = text
+                .lines()
+                .find(|l| l.starts_with("result:"))
+                .expect("result line");
+            assert!(
+                result.ends_with(&format!("round {listed}")),
+                "trial {trial}: {last_line} / {result}"
+            );
+        }
+    }
+    assert!(answered_next_round, "no offer of Korea's accepted in trials 0..12");
+}
+
+#[test]
+fn closed_forms_that_coincide_stay_visible_under_one_label() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let out = tmp.path().join("out");
+    ok(&[
+        "run",
+        &sma_2019(),
+        "--trials",
+        "2000",
+        "-q",
+        "--out",
+        out.to_str().expect("utf-8"),
+    ]);
+    // At the central values nash, kalai-smorodinsky and brw agree to within a pixel:
+    // one marker names them all (its line drawn in their colours taking turns).
+    let amounts = std::fs::read_to_string(out.join("amounts.svg")).expect("amounts.svg");
+    assert!(
+        amounts.contains("nash, kalai-smorodinsky, brw 1.07"),
+        "no merged marker label"
+    );
+    // The closed forms strike on the same days: one timing curve, one legend entry.
+    let timing = std::fs::read_to_string(out.join("timing.svg")).expect("timing.svg");
+    assert!(timing.contains("(same curve)"), "no shared timing curve");
+}
