@@ -47,6 +47,10 @@ pub fn run(args: &Options) -> Result<(), Error> {
         )));
     }
     let loaded = load(&args.scenario)?;
+    // The scenario's warnings on stderr, under `-q` too, as `run` prints them.
+    for w in loaded.scenario.warnings() {
+        eprintln!("warning: {}: {w}", loaded.scenario.name);
+    }
     // A former name (`breakdown` for `brw`) names the same model.
     let model = args.model.as_deref().map(|m| {
         bargain_core::Model::from_name(m).map_or_else(|| m.to_owned(), |x| x.as_str().to_owned())
