@@ -15,6 +15,5 @@ pub fn run(path: Option<&Path>) -> Result<(), Error> {
         Some(p) => load(p)?,
         None => builtin(),
     };
-    print!("{}", crate::table::explain(&loaded.scenario));
-    Ok(())
+    super::replay::write_stdout(&crate::table::explain(&loaded.scenario))
 }

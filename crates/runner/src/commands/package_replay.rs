@@ -170,8 +170,7 @@ pub fn replay(
     let s = PackageScenario::from_path(path)?;
     let v = replay_value(&s, trial, model, trials, seed)?;
     if json {
-        println!("{v}");
-        return Ok(());
+        return super::replay::write_stdout(&format!("{v}\n"));
     }
     let show = |p: &Value| {
         p.as_object()
@@ -185,24 +184,25 @@ pub fn replay(
             })
             .unwrap_or_default()
     };
-    println!(
-        "{} trial {trial}, model {}",
+    // The whole text is written at once, quietly ending on a closed pipe (`| head`).
+    let mut text = format!(
+        "{} trial {trial}, model {}\n",
         s.title,
         v["model"].as_str().unwrap_or("")
     );
     for o in v["offers"].as_array().into_iter().flatten() {
-        println!(
-            "round {:>4}  {:<8} offers {}  ({})",
+        text.push_str(&format!(
+            "round {:>4}  {:<8} offers {}  ({})\n",
             o["round"],
             o["by"].as_str().unwrap_or(""),
             show(&o["agreement"]),
             o["response"].as_str().unwrap_or("")
-        );
+        ));
     }
     match v["outcome"].as_str() {
-        Some("deal") => println!("deal: {}", show(&v["agreement"])),
-        Some(k) => println!("no deal ({k})"),
+        Some("deal") => text.push_str(&format!("deal: {}\n", show(&v["agreement"]))),
+        Some(k) => text.push_str(&format!("no deal ({k})\n")),
         None => {}
     }
-    Ok(())
+    super::replay::write_stdout(&text)
 }

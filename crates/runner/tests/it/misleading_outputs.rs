@@ -155,3 +155,97 @@ fn closed_forms_that_coincide_stay_visible_under_one_label() {
     let timing = std::fs::read_to_string(out.join("timing.svg")).expect("timing.svg");
     assert!(timing.contains("(same curve)"), "no shared timing curve");
 }
+
+/// A scenario whose payee opens worse than its own reservation (a warning).
+fn warned(name: &str, unit: &str) -> String {
+    format!(
+        r#"[scenario]
+name = "{name}"
+unit = "{unit}"
+[run]
+trials = 400
+seed = 5
+models = ["nash", "agents"]
+[protocol]
+max_rounds = 6
+first_mover = "us"
+[parties.us]
+side = "payee"
+opening = 0.9
+reservation = {{ uniform = [0.95, 1.05] }}
+strategy = {{ kind = "time-based", preset = "linear" }}
+[parties.kr]
+side = "payer"
+opening = 0.8
+reservation = {{ uniform = [1.1, 1.2] }}
+strategy = {{ kind = "time-based", preset = "linear" }}
+"#
+    )
+}
+
+const WARNING: &str = "is worse for `us` than its reservation";
+
+#[test]
+fn scenario_warnings_reach_stderr_in_sweep_sensitivity_and_compare_even_quiet() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let a = write(tmp.path(), "a.toml", &warned("a", "trillion KRW"));
+    let a = a.to_str().expect("utf-8");
+    let out = |name: &str| tmp.path().join(name).display().to_string();
+    let sweep = ok(&[
+        "sweep",
+        a,
+        "--sweep",
+        "parties.kr.opening=0.8,0.85",
+        "-q",
+        "--out",
+        &out("sweep"),
+    ]);
+    assert!(stderr(&sweep).contains(WARNING), "sweep: {}", stderr(&sweep));
+    let sens = ok(&["sensitivity", a, "--samples", "100", "-q", "--out", &out("sens")]);
+    assert!(stderr(&sens).contains(WARNING), "sensitivity: {}", stderr(&sens));
+    let b = write(tmp.path(), "b.toml", &warned("b", "billion USD"));
+    let b = b.to_str().expect("utf-8");
+    let cmp = ok(&["compare", a, b, "-q", "--out", &out("cmp")]);
+    let err = stderr(&cmp);
+    assert!(err.contains(WARNING), "compare: {err}");
+    // The unit mismatch is a warning too: on stderr under -q, never on stdout.
+    assert!(err.contains("billion USD"), "compare: {err}");
+    assert!(!stdout(&cmp).contains("warning"), "{}", stdout(&cmp));
+    let loud = ok(&["compare", a, b, "--out", &out("cmp")]);
+    assert!(!stdout(&loud).contains("warning"), "{}", stdout(&loud));
+    assert!(stderr(&loud).contains("billion USD"), "{}", stderr(&loud));
+}
+
+/// `replay … | head`: the reader closes the pipe before the text is written.
+fn replay_into_a_closed_pipe(args: &[&str]) -> std::process::Output {
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_bargain"))
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    drop(child.stdout.take());
+    child.wait_with_output().expect("wait")
+}
+
+#[test]
+fn replay_into_a_closed_pipe_exits_quietly() {
+    let package = root().join("scenarios/sma-2019-package.toml");
+    let package = package.to_str().expect("utf-8");
+    let one = sma_2019();
+    for args in [
+        vec!["replay", package, "--trial", "0", "--model", "agents"],
+        vec!["replay", package, "--trial", "0", "--json"],
+        vec!["replay", one.as_str(), "--trial", "0"],
+        vec!["explain", one.as_str()],
+    ] {
+        let out = replay_into_a_closed_pipe(&args);
+        assert!(
+            out.status.success() && !stderr(&out).contains("panicked"),
+            "{args:?}: {:?} {}",
+            out.status,
+            stderr(&out)
+        );
+    }
+}
