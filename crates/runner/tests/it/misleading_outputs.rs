@@ -249,3 +249,51 @@ fn replay_into_a_closed_pipe_exits_quietly() {
         );
     }
 }
+
+#[test]
+fn the_starter_histogram_bins_follow_its_offer_grid() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = tmp.path().to_str().expect("utf-8");
+    ok(&["new", "starter", "--dir", dir]);
+    let file = tmp.path().join("starter.toml");
+    let text = std::fs::read_to_string(&file).expect("starter");
+    assert!(text.contains("step = 0.01"), "the starter's grid changed");
+    let out = tmp.path().join("out");
+    ok(&[
+        "run",
+        file.to_str().expect("utf-8"),
+        "--trials",
+        "20000",
+        "-q",
+        "--out",
+        out.to_str().expect("utf-8"),
+    ]);
+    let s = common::json(&out.join("summary.json"));
+    let step = 0.01;
+    for (name, m) in s["models"].as_object().expect("models") {
+        let a = &m["amount"];
+        let h = &a["histogram"];
+        let (lo, hi) = (h["lo"].as_f64().expect("lo"), h["hi"].as_f64().expect("hi"));
+        let counts: Vec<u64> = h["counts"]
+            .as_array()
+            .expect("counts")
+            .iter()
+            .filter_map(Value::as_u64)
+            .collect();
+        // Each bin: a whole, odd number of grid steps, centred on a grid point.
+        let k = (hi - lo) / counts.len() as f64 / step;
+        assert!((k - k.round()).abs() < 1e-6 && k.round() % 2.0 == 1.0, "{name}: k = {k}");
+        let edge = lo / step + 0.5;
+        assert!((edge - edge.round()).abs() < 1e-6, "{name}: lo {lo} is not a half step");
+        // So no bar inside the central 90% is empty for want of a grid point.
+        let w = (hi - lo) / counts.len() as f64;
+        let q = |k: &str| a["quantiles"][k].as_f64().expect("quantile");
+        let (p05, p95) = (q("p05"), q("p95"));
+        for (i, &c) in counts.iter().enumerate() {
+            let (b0, b1) = (lo + w * i as f64, lo + w * (i + 1) as f64);
+            if b0 >= p05 && b1 <= p95 {
+                assert!(c > 0, "{name}: empty bin [{b0}, {b1}] inside [p05, p95]");
+            }
+        }
+    }
+}
