@@ -177,7 +177,13 @@ pub fn replay(
             .map(|m| {
                 m.iter()
                     .map(|(k, v)| {
-                        format!("{k} = {}", v.as_str().map_or(v.to_string(), str::to_owned))
+                        let text = match (v.as_str(), v.as_f64()) {
+                            (Some(s), _) => s.to_owned(),
+                            // Numbers without float noise (1.1500000000000001 → 1.15).
+                            (None, Some(x)) => crate::why::plain_number(x),
+                            _ => v.to_string(),
+                        };
+                        format!("{k} = {text}")
                     })
                     .collect::<Vec<_>>()
                     .join(", ")

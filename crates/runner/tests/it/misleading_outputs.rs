@@ -297,3 +297,41 @@ fn the_starter_histogram_bins_follow_its_offer_grid() {
         }
     }
 }
+
+/// Float noise: more than 12 decimals, or a run of six 0s or 9s after the point.
+fn noisy(text: &str) -> Option<&str> {
+    text.split(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .find(|w| {
+            w.split_once('.').is_some_and(|(_, d)| {
+                d.len() > 12 || d.contains("000000") || d.contains("999999")
+            })
+        })
+}
+
+#[test]
+fn printed_values_carry_no_float_noise() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let out = tmp.path().join("sweep").display().to_string();
+    // 0.95:1.15:5 computes 1.0499999999999998 and 1.0999999999999999.
+    let sweep = ok(&[
+        "sweep",
+        &sma_2019(),
+        "--sweep",
+        "parties.kr.reservation=0.95:1.15:5",
+        "--trials",
+        "300",
+        "--out",
+        &out,
+    ]);
+    let table = stdout(&sweep);
+    assert!(noisy(&table).is_none(), "{:?} in\n{table}", noisy(&table));
+    assert!(table.lines().any(|l| l.trim_start().starts_with("1.05 ")), "{table}");
+    let html = std::fs::read_to_string(Path::new(&out).join("sweep.html")).expect("html");
+    assert!(!html.contains("1.0499999"), "sweep.html");
+    let package = root().join("scenarios/sma-2019-package.toml");
+    let package = package.to_str().expect("utf-8");
+    for model in ["agents", "nash", "max-welfare"] {
+        let text = stdout(&ok(&["replay", package, "--trial", "1", "--model", model]));
+        assert!(noisy(&text).is_none(), "{model}: {:?} in\n{text}", noisy(&text));
+    }
+}
