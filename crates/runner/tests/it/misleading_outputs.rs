@@ -64,9 +64,20 @@ fn the_brw_model_is_named_brw_and_breakdown_stays_an_accepted_alias() {
     // In the terminal table, `breakdown` is only ever an outcome.
     let table = stdout(&run);
     assert!(table.lines().any(|l| l.starts_with("brw ")), "{table}");
-    assert!(!table.lines().any(|l| l.starts_with("breakdown")), "{table}");
+    assert!(
+        !table.lines().any(|l| l.starts_with("breakdown")),
+        "{table}"
+    );
     // `--model breakdown` still names the model; outputs say `brw`.
-    let json = ok(&["replay", file, "--trial", "0", "--model", "breakdown", "--json"]);
+    let json = ok(&[
+        "replay",
+        file,
+        "--trial",
+        "0",
+        "--model",
+        "breakdown",
+        "--json",
+    ]);
     let v: Value = serde_json::from_slice(&json.stdout).expect("json");
     assert_eq!(v["model"], "brw");
     let listed = ok(&["replay", file, "--trial", "0", "--model", "brw", "--json"]);
@@ -100,7 +111,11 @@ fn replay_lists_the_accepted_offer_in_the_round_of_the_deal() {
         let last = offers.last().expect("an offer");
         let rounds: Vec<u64> = offers.iter().filter_map(|o| o["round"].as_u64()).collect();
         assert!(rounds.windows(2).all(|w| w[0] <= w[1]), "{rounds:?}");
-        assert_eq!(rounds.first(), Some(&1), "the opening offer is answered in round 1");
+        assert_eq!(
+            rounds.first(),
+            Some(&1),
+            "the opening offer is answered in round 1"
+        );
         if v["outcome"] == "deal" {
             assert_eq!(last["round"], v["round"], "trial {trial}: {v}");
             assert_eq!(last["response"], "accept");
@@ -128,7 +143,10 @@ fn replay_lists_the_accepted_offer_in_the_round_of_the_deal() {
             );
         }
     }
-    assert!(answered_next_round, "no offer of Korea's accepted in trials 0..12");
+    assert!(
+        answered_next_round,
+        "no offer of Korea's accepted in trials 0..12"
+    );
 }
 
 #[test]
@@ -200,9 +218,25 @@ fn scenario_warnings_reach_stderr_in_sweep_sensitivity_and_compare_even_quiet() 
         "--out",
         &out("sweep"),
     ]);
-    assert!(stderr(&sweep).contains(WARNING), "sweep: {}", stderr(&sweep));
-    let sens = ok(&["sensitivity", a, "--samples", "100", "-q", "--out", &out("sens")]);
-    assert!(stderr(&sens).contains(WARNING), "sensitivity: {}", stderr(&sens));
+    assert!(
+        stderr(&sweep).contains(WARNING),
+        "sweep: {}",
+        stderr(&sweep)
+    );
+    let sens = ok(&[
+        "sensitivity",
+        a,
+        "--samples",
+        "100",
+        "-q",
+        "--out",
+        &out("sens"),
+    ]);
+    assert!(
+        stderr(&sens).contains(WARNING),
+        "sensitivity: {}",
+        stderr(&sens)
+    );
     let b = write(tmp.path(), "b.toml", &warned("b", "billion USD"));
     let b = b.to_str().expect("utf-8");
     let cmp = ok(&["compare", a, b, "-q", "--out", &out("cmp")]);
@@ -282,9 +316,15 @@ fn the_starter_histogram_bins_follow_its_offer_grid() {
             .collect();
         // Each bin: a whole, odd number of grid steps, centred on a grid point.
         let k = (hi - lo) / counts.len() as f64 / step;
-        assert!((k - k.round()).abs() < 1e-6 && k.round() % 2.0 == 1.0, "{name}: k = {k}");
+        assert!(
+            (k - k.round()).abs() < 1e-6 && k.round() % 2.0 == 1.0,
+            "{name}: k = {k}"
+        );
         let edge = lo / step + 0.5;
-        assert!((edge - edge.round()).abs() < 1e-6, "{name}: lo {lo} is not a half step");
+        assert!(
+            (edge - edge.round()).abs() < 1e-6,
+            "{name}: lo {lo} is not a half step"
+        );
         // So no bar inside the central 90% is empty for want of a grid point.
         let w = (hi - lo) / counts.len() as f64;
         let q = |k: &str| a["quantiles"][k].as_f64().expect("quantile");
@@ -302,9 +342,8 @@ fn the_starter_histogram_bins_follow_its_offer_grid() {
 fn noisy(text: &str) -> Option<&str> {
     text.split(|c: char| !(c.is_ascii_digit() || c == '.'))
         .find(|w| {
-            w.split_once('.').is_some_and(|(_, d)| {
-                d.len() > 12 || d.contains("000000") || d.contains("999999")
-            })
+            w.split_once('.')
+                .is_some_and(|(_, d)| d.len() > 12 || d.contains("000000") || d.contains("999999"))
         })
 }
 
@@ -325,13 +364,64 @@ fn printed_values_carry_no_float_noise() {
     ]);
     let table = stdout(&sweep);
     assert!(noisy(&table).is_none(), "{:?} in\n{table}", noisy(&table));
-    assert!(table.lines().any(|l| l.trim_start().starts_with("1.05 ")), "{table}");
+    assert!(
+        table.lines().any(|l| l.trim_start().starts_with("1.05 ")),
+        "{table}"
+    );
     let html = std::fs::read_to_string(Path::new(&out).join("sweep.html")).expect("html");
     assert!(!html.contains("1.0499999"), "sweep.html");
     let package = root().join("scenarios/sma-2019-package.toml");
     let package = package.to_str().expect("utf-8");
     for model in ["agents", "nash", "max-welfare"] {
         let text = stdout(&ok(&["replay", package, "--trial", "1", "--model", model]));
-        assert!(noisy(&text).is_none(), "{model}: {:?} in\n{text}", noisy(&text));
+        assert!(
+            noisy(&text).is_none(),
+            "{model}: {:?} in\n{text}",
+            noisy(&text)
+        );
     }
+}
+
+#[test]
+fn the_dance_draws_reservations_that_move_with_the_lapse() {
+    use bargain_runner::ensemble::Shard;
+    use bargain_runner::pipeline::{self, Loaded, Overrides};
+    let text = std::fs::read_to_string(sma_2019()).expect("sma-2019");
+    let scenario =
+        bargain_runner::scenario::Scenario::parse(&text, "sma-2019.toml").expect("parse");
+    let loaded = Loaded {
+        scenario,
+        origin: "sma-2019.toml".into(),
+        text,
+    };
+    let overrides = Overrides {
+        trials: Some(2000),
+        seed: None,
+    };
+    let plan = pipeline::plan(&loaded.scenario, &overrides, Shard::WHOLE);
+    let cancel = std::sync::atomic::AtomicBool::new(false);
+    let finished = pipeline::execute(&loaded, plan, &|_| {}, &cancel, None).expect("run");
+    let data = pipeline::report_data(&loaded, &finished);
+    let mut moved = false;
+    for t in &data.dance {
+        let last = *t.rounds.iter().max().expect("offers") as usize;
+        assert!(
+            t.reservations.len() >= last,
+            "trial {}: a value per round",
+            t.trial
+        );
+        let (payee, payer) = t.reservations[t.outcome.round as usize - 1];
+        if let Some(x) = t.outcome.amount.filter(|_| t.outcome.is_deal()) {
+            // The deal lies within the reservations of its round, as drawn.
+            assert!(
+                payee - 1e-9 <= x && x <= payer + 1e-9,
+                "trial {}: {x} outside [{payee}, {payer}]",
+                t.trial
+            );
+            moved |= !(t.payee_reservation <= x && x <= t.payer_reservation);
+        }
+    }
+    // On sma-2019, trial 0's deal (1.07) lies below the US's starting reservation (1.1):
+    // only the moved reservations explain it.
+    assert!(moved, "no dance deal outside the starting reservations");
 }

@@ -242,6 +242,7 @@ fn dance_trial(trial: u64, rounds: u32, deal: f64, payee_res: f64, payer_res: f6
         outcome,
         payee_reservation: payee_res,
         payer_reservation: payer_res,
+        reservations: vec![(payee_res, payer_res); rounds as usize],
     }
 }
 
@@ -638,6 +639,7 @@ fn one_model_single_valued() {
         },
         payee_reservation: 2.0,
         payer_reservation: 2.0,
+        reservations: vec![(2.0, 2.0)],
     }];
     let (_keep, dir) = write_all("single", &data);
     assert!(read(&dir.join("amounts.svg")).contains("nash"));
