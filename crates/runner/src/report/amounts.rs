@@ -131,8 +131,10 @@ fn merge_coinciding(markers: Vec<(Marker, String, i32)>) -> Vec<Marker> {
                     let list: Vec<&str> = names.iter().map(|(n, _)| n.as_str()).collect();
                     format!("{} {first}", list.join(", "))
                 } else {
-                    let list: Vec<String> =
-                        names.iter().map(|(n, x)| format!("{n} {}", sig(*x, 3))).collect();
+                    let list: Vec<String> = names
+                        .iter()
+                        .map(|(n, x)| format!("{n} {}", sig(*x, 3)))
+                        .collect();
                     list.join(", ")
                 };
             }

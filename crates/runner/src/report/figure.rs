@@ -180,7 +180,13 @@ pub(crate) fn draw_legend<DB: Backend>(
                 area.draw(&Rectangle::new([(x0 + half + 1, t), (x1, bt)], b.filled()))?;
             }
             Swatch::Shared(a, b) => {
-                draw_shared_line(area, &[(x0, mid), (x1, mid)], &[a, b], s.px(5.5), s.upx(2.5))?;
+                draw_shared_line(
+                    area,
+                    &[(x0, mid), (x1, mid)],
+                    &[a, b],
+                    s.px(5.5),
+                    s.upx(2.5),
+                )?;
             }
             Swatch::Ring(c) => {
                 area.draw(&Circle::new(
@@ -243,10 +249,7 @@ pub(crate) fn draw_shared_line<DB: Backend>(
         }
         let at = |t: f64| {
             let f = (t - t0) / len;
-            (
-                a.0 + (dx * f).round() as i32,
-                a.1 + (dy * f).round() as i32,
-            )
+            (a.0 + (dx * f).round() as i32, a.1 + (dy * f).round() as i32)
         };
         let mut j = (t0 / dash).floor();
         while j * dash < t0 + len {

@@ -112,7 +112,11 @@ impl Figure for Timing<'_> {
         for (name, t) in &models {
             let same = |g: &(Vec<&str>, &crate::timing::TimingSummary)| {
                 g.1.by_month.len() == t.by_month.len()
-                    && g.1.by_month.iter().zip(&t.by_month).all(|(a, b)| a.share == b.share)
+                    && g.1
+                        .by_month
+                        .iter()
+                        .zip(&t.by_month)
+                        .all(|(a, b)| a.share == b.share)
             };
             match groups.iter_mut().find(|g| same(g)) {
                 Some(g) => g.0.push(name),

@@ -2,13 +2,13 @@
 //! binary links once, where one per file made CI spend most of its time linking).
 //! Each module is one former test file; `cargo test -p <crate> --test it MODULE` runs one.
 
-mod common;
 mod analysis_backtest;
 mod analysis_compare;
 mod analysis_sensitivity;
 mod analysis_sweep;
 mod calendar;
 mod cli_run;
+mod common;
 mod data_out;
 mod docs_figures;
 mod engine_waves;
