@@ -216,7 +216,8 @@ pub(crate) fn html_section(data: &ReportData<'_>) -> std::io::Result<String> {
     }
     let _ = writeln!(
         out,
-        "<div class=\"scroll\"><table><tr><th>model</th><th>before expiry %</th><th>lapse %</th><th>median months</th><th>median lapse (months)</th><th>deal date p05</th><th>p50</th><th>p95</th><th>observed date pct</th></tr>"
+        "<div class=\"scroll\"><table><tr><th>model</th><th>before expiry %</th><th>{} %</th><th>median months</th><th>median lapse (months)</th><th>deal date p05</th><th>p50</th><th>p95</th><th>observed date pct</th></tr>",
+        super::glossary::term("lapse", "lapse")
     );
     for (name, m) in super::ordered_models(data.summary) {
         let Some(t) = &m.timing else { continue };

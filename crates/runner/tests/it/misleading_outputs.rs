@@ -425,3 +425,78 @@ fn the_dance_draws_reservations_that_move_with_the_lapse() {
     // only the moved reservations explain it.
     assert!(moved, "no dance deal outside the starting reservations");
 }
+
+#[test]
+fn the_glossary_defines_every_term_the_pages_mark() {
+    use bargain_runner::report::glossary::{TERMS, term};
+    let glossary = std::fs::read_to_string(root().join("docs/glossary.md")).expect("glossary");
+    let headings: Vec<&str> = glossary
+        .lines()
+        .filter_map(|l| l.strip_prefix("## "))
+        .collect();
+    for (t, def) in TERMS {
+        assert!(
+            headings
+                .iter()
+                .any(|h| h.to_lowercase().contains(&t.to_lowercase())),
+            "docs/glossary.md has no heading for {t}"
+        );
+        let escaped = def.replace('\'', "&#39;");
+        assert!(term(t, t).contains(&format!("title=\"{escaped}")), "{t}");
+    }
+    assert!(headings.iter().any(|h| h.contains("Spearman")));
+    // The pages mark their terms and name the glossary.
+    let tmp = tempfile::tempdir().expect("tmp");
+    let run = tmp.path().join("run");
+    ok(&[
+        "run",
+        &sma_2019(),
+        "--trials",
+        "1000",
+        "-q",
+        "--out",
+        run.to_str().expect("utf-8"),
+    ]);
+    let cmp = tmp.path().join("cmp");
+    ok(&[
+        "compare",
+        run.to_str().expect("utf-8"),
+        run.to_str().expect("utf-8"),
+        "-q",
+        "--out",
+        cmp.to_str().expect("utf-8"),
+    ]);
+    let sens = tmp.path().join("sens");
+    ok(&[
+        "sensitivity",
+        &sma_2019(),
+        "--samples",
+        "100",
+        "-q",
+        "--out",
+        sens.to_str().expect("utf-8"),
+    ]);
+    for (page, terms) in [
+        (
+            run.join("report.html"),
+            vec!["zone of agreement", "payee", "payer"],
+        ),
+        (cmp.join("compare.html"), vec!["KS", "W₁"]),
+        (sens.join("sensitivity.html"), vec!["PRCC", "Spearman"]),
+    ] {
+        let html = std::fs::read_to_string(&page).expect("page");
+        assert!(html.contains("docs/glossary.md"), "{}", page.display());
+        for t in terms {
+            let def = TERMS
+                .iter()
+                .find(|(k, _)| *k == t)
+                .map_or("Spearman's rank correlation", |(_, d)| *d);
+            let def = def.replace('\'', "&#39;");
+            assert!(
+                html.contains("<abbr class=\"term\"") && html.contains(&def),
+                "{}: no tooltip for {t}",
+                page.display()
+            );
+        }
+    }
+}
