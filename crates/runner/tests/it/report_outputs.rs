@@ -741,7 +741,7 @@ fn dance_shows_each_trials_own_reservations() {
     let svg = read(&dir.join("dance.svg"));
     for t in &data.dance {
         let line = format!(
-            "reservations: payee {}, payer {}",
+            "at the start: payee {}, payer {}",
             trim(t.payee_reservation),
             trim(t.payer_reservation)
         );
@@ -751,7 +751,7 @@ fn dance_shows_each_trials_own_reservations() {
             t.trial
         );
     }
-    assert!(svg.contains("own reservations"));
+    assert!(svg.contains("effective reservations by round"));
 }
 
 /// A number as the plots print it at 3 significant digits (the test values have ≤ 3).
