@@ -10,7 +10,9 @@
 //!
 //! `outcome` is `deal`, `deadline` (agents without a deal) or `no_zone` (a closed form
 //! with no outcome rational for both); `round` is 1-based (null without a deal, and for
-//! the closed forms); `agreement` maps issue keys to numbers or `choice` labels.
+//! the closed forms); `agreement` maps issue keys to numbers or `choice` labels; each
+//! offer's `round` is the round in which it was answered (the accepted offer's is the
+//! deal's `round`, as in one-issue replays).
 
 use std::path::Path;
 
@@ -114,6 +116,11 @@ pub fn replay_value(
         (None, PackageModel::Agents) => "deadline",
         (None, _) => "no_zone",
     };
+    // Each offer in the 1-based round it was answered (the second mover's at the first
+    // move of the next round), as one-issue replays list them: the accepted offer's
+    // round is the deal's `round`.
+    let last_made = offers.iter().map(|o| o.step + 1).max().unwrap_or(1);
+    let cap = round.unwrap_or(last_made);
     let offers: Vec<Value> = offers
         .iter()
         .enumerate()
@@ -126,7 +133,7 @@ pub fn replay_value(
                 "deadline"
             };
             json!({
-                "round": o.step + 1,
+                "round": (o.step + 1 + u32::from(o.by)).min(cap.max(o.step + 1)),
                 "by": keys[usize::from(o.by)],
                 "agreement": package(space, o.outcome),
                 "utility": utility(o.outcome),

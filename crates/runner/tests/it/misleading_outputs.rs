@@ -500,3 +500,26 @@ fn the_glossary_defines_every_term_the_pages_mark() {
         }
     }
 }
+
+#[test]
+fn package_replay_lists_the_accepted_offer_in_the_round_of_the_deal() {
+    let package = root().join("scenarios/sma-2019-package.toml");
+    let package = package.to_str().expect("utf-8");
+    let mut answered_next_round = false;
+    for trial in 0..12 {
+        let t = trial.to_string();
+        let out = ok(&["replay", package, "--trial", &t, "--json"]);
+        let v: Value = serde_json::from_slice(&out.stdout).expect("json");
+        let offers = v["offers"].as_array().expect("offers");
+        if v["outcome"] != "deal" {
+            continue;
+        }
+        let last = offers.last().expect("an offer");
+        assert_eq!(last["round"], v["round"], "trial {trial}: {v}");
+        answered_next_round |= last["by"] != offers[0]["by"];
+    }
+    assert!(
+        answered_next_round,
+        "no second mover's offer accepted in trials 0..12"
+    );
+}
