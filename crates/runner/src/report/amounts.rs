@@ -109,7 +109,9 @@ struct Marker {
 /// into one marker: its label names every model, then the amount (each amount when they
 /// differ at three significant digits).
 fn merge_coinciding(markers: Vec<(Marker, String, i32)>) -> Vec<Marker> {
-    let mut out: Vec<(Marker, Vec<(String, f64)>, i32)> = Vec::new();
+    // (merged marker, its models' names and amounts, pixel column)
+    type Group = (Marker, Vec<(String, f64)>, i32);
+    let mut out: Vec<Group> = Vec::new();
     for (m, name, px) in markers {
         if m.dashed
             && let Some(g) = out

@@ -125,8 +125,8 @@ fn replay_lists_the_accepted_offer_in_the_round_of_the_deal() {
             let text = stdout(&ok(&["replay", &scenario, "--trial", &t]));
             let last_line = text
                 .lines()
-                .filter(|l| l.trim_start().starts_with("round "))
-                .last()
+                .rev()
+                .find(|l| l.trim_start().starts_with("round "))
                 .expect("offer lines");
             let listed: u64 = last_line
                 .split_whitespace()
