@@ -523,3 +523,23 @@ fn package_replay_lists_the_accepted_offer_in_the_round_of_the_deal() {
         "no second mover's offer accepted in trials 0..12"
     );
 }
+
+#[test]
+fn coinciding_round_lines_are_one_shared_line_named_in_a_note() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let out = tmp.path().join("out");
+    // 100,000 trials reach over 24 rounds: the rounds panel draws lines, not bars.
+    ok(&[
+        "run",
+        &sma_2019(),
+        "-q",
+        "--out",
+        out.to_str().expect("utf-8"),
+    ]);
+    let svg = std::fs::read_to_string(out.join("rounds.svg")).expect("rounds.svg");
+    assert!(svg.contains("the same line (same rounds)"), "no note");
+    assert!(
+        svg.contains("rubinstein, stahl, nash, kalai-smorodinsky, brw"),
+        "no names"
+    );
+}
