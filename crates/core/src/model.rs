@@ -187,3 +187,25 @@ impl Negotiation {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Model;
+
+    #[test]
+    fn names_round_trip_and_breakdown_is_brw() {
+        for m in Model::ALL {
+            assert_eq!(Model::from_name(m.as_str()), Some(m));
+        }
+        assert_eq!(Model::Brw.as_str(), "brw");
+        assert_eq!(Model::from_name("breakdown"), Some(Model::Brw));
+        // No model is named like an outcome kind.
+        for k in crate::OutcomeKind::ALL {
+            assert!(
+                Model::ALL.iter().all(|m| m.as_str() != k.as_str()),
+                "{}",
+                k.as_str()
+            );
+        }
+    }
+}
