@@ -126,7 +126,7 @@ fn amount(n: &Negotiation, model: Model, z: Zone) -> Option<f64> {
             };
             from_proposer_share(x)
         }
-        Model::Breakdown => {
+        Model::Brw => {
             let d_a = option_share(proposer, lo, hi);
             let d_b = option_share(responder, lo, hi);
             if d_a + d_b >= 1.0 {

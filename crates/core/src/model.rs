@@ -25,7 +25,10 @@ pub enum Model {
     /// The Kalai–Smorodinsky solution.
     KalaiSmorodinsky,
     /// Binmore–Rubinstein–Wolinsky: alternating offers with the protocol's breakdown risk.
-    Breakdown,
+    /// Named `brw` (not `breakdown`, which is an outcome); `breakdown` is still accepted
+    /// as an alias by [`Model::from_name`] and in serialized input.
+    #[cfg_attr(feature = "serde", serde(rename = "brw", alias = "breakdown"))]
+    Brw,
 }
 
 impl Model {
@@ -36,7 +39,7 @@ impl Model {
         Model::Stahl,
         Model::Nash,
         Model::KalaiSmorodinsky,
-        Model::Breakdown,
+        Model::Brw,
     ];
 
     /// The name used in scenario files and reports.
@@ -48,14 +51,26 @@ impl Model {
             Model::Stahl => "stahl",
             Model::Nash => "nash",
             Model::KalaiSmorodinsky => "kalai-smorodinsky",
-            Model::Breakdown => "breakdown",
+            Model::Brw => "brw",
         }
     }
 
-    /// Parse a model name (as in [`Model::as_str`]).
+    /// Former names still accepted wherever a user names a model: `breakdown` was the
+    /// BRW model's name until it was renamed `brw` (it is also an outcome kind).
+    pub const ALIASES: [(&'static str, Model); 1] = [("breakdown", Model::Brw)];
+
+    /// Parse a model name (as in [`Model::as_str`], or one of [`Model::ALIASES`]).
     #[must_use]
     pub fn from_name(name: &str) -> Option<Model> {
-        Model::ALL.into_iter().find(|m| m.as_str() == name)
+        Model::ALL
+            .into_iter()
+            .find(|m| m.as_str() == name)
+            .or_else(|| {
+                Model::ALIASES
+                    .iter()
+                    .find(|(alias, _)| *alias == name)
+                    .map(|&(_, m)| m)
+            })
     }
 
     /// Whether the model is a closed form (deterministic, agreement at round 1).
@@ -169,6 +184,28 @@ impl Negotiation {
             ),
             (_, None) => crate::closed_form::outcome(self, model),
             (_, Some(cal)) => crate::calendar::outcome_closed_form(self, cal, model),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Model;
+
+    #[test]
+    fn names_round_trip_and_breakdown_is_brw() {
+        for m in Model::ALL {
+            assert_eq!(Model::from_name(m.as_str()), Some(m));
+        }
+        assert_eq!(Model::Brw.as_str(), "brw");
+        assert_eq!(Model::from_name("breakdown"), Some(Model::Brw));
+        // No model is named like an outcome kind.
+        for k in crate::OutcomeKind::ALL {
+            assert!(
+                Model::ALL.iter().all(|m| m.as_str() != k.as_str()),
+                "{}",
+                k.as_str()
+            );
         }
     }
 }

@@ -115,8 +115,9 @@ pub struct Hooks<'a> {
 }
 
 /// Fix the histogram range from a pilot over the first trials of the whole run (the
-/// same for every shard), padded by a quarter of the span on each side, centered for
-/// quantization on the pilot's mean deal (summed in trial order: deterministic).
+/// same for every shard), padded by a quarter of the span on each side (with an offer
+/// grid, widened to [`grid_aligned`] edges), centered for quantization on the pilot's
+/// mean deal (summed in trial order: deterministic).
 #[must_use]
 pub fn amount_range(scenario: &Scenario, plan: &Plan) -> AmountRange {
     let mut inputs = vec![0.0; scenario.input_count()];
@@ -159,11 +160,36 @@ pub fn amount_range(scenario: &Scenario, plan: &Plan) -> AmountRange {
     } else {
         0.5 * (lo + hi)
     };
-    AmountRange {
-        lo: lo - pad,
-        hi: hi + pad,
-        center,
+    let (lo, hi) = match scenario.central().protocol.grid {
+        Some(g) => grid_aligned(lo - pad, hi + pad, g.lo, g.step),
+        None => (lo - pad, hi + pad),
+    };
+    AmountRange { lo, hi, center }
+}
+
+/// `lo..hi` widened so that each bin of the summary's histogram
+/// ([`crate::summary::HISTOGRAM_BINS`] equal bins) is a whole, odd number `k` of grid
+/// steps wide and centred on a grid point: its edges lie halfway between grid points
+/// (`grid_lo + (i − ½)·step`) and it holds exactly `k` of them, `k` the smallest odd
+/// number whose bins cover `lo..hi`. Deals lie on the grid, so no bar of the amounts
+/// plot, and no bin of `compare`'s distributions, is empty for want of a grid point.
+#[must_use]
+pub fn grid_aligned(lo: f64, hi: f64, grid_lo: f64, step: f64) -> (f64, f64) {
+    if !(step > 0.0 && step.is_finite() && lo.is_finite() && hi.is_finite() && hi >= lo) {
+        return (lo, hi);
     }
+    let bins = crate::summary::HISTOGRAM_BINS as f64;
+    let mut k = ((hi - lo) / (bins * step)).ceil().max(1.0);
+    if k % 2.0 == 0.0 {
+        k += 1.0;
+    }
+    // The first edge: the last half-step point at or below `lo`.
+    let i0 = ((lo - grid_lo) / step + 0.5).floor();
+    let first = grid_lo + (i0 - 0.5) * step;
+    while first + bins * k * step < hi {
+        k += 2.0;
+    }
+    (first, first + bins * k * step)
 }
 
 /// The CSV header of `trials.csv`.

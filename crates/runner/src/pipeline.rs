@@ -259,12 +259,34 @@ pub struct DanceTrial {
     pub trial: u64,
     /// Every offer made.
     pub offers: Vec<TracedOffer>,
+    /// The 1-based round in which each offer was answered
+    /// ([`crate::replay_json::answer_rounds`]): the plot's x positions, as `replay` lists
+    /// them.
+    pub rounds: Vec<u32>,
     /// How it ended.
     pub outcome: Outcome,
-    /// The payee's sampled reservation.
+    /// The payee's sampled effective reservation (the better of its reservation and
+    /// outside option) at the start.
     pub payee_reservation: f64,
-    /// The payer's sampled reservation.
+    /// The payer's sampled effective reservation at the start.
     pub payer_reservation: f64,
+    /// The effective reservations `(payee, payer)` in each 1-based round `1..=last`
+    /// (index `k − 1`): with a calendar they move with the lapse after the expiry, as the
+    /// negotiators' own do; without one they stay at the start values.
+    pub reservations: Vec<(f64, f64)>,
+}
+
+/// The effective reservations `(payee, payer)` of `n` in rounds `1..=last`.
+fn reservations_by_round(n: &bargain_core::Negotiation, last: u32) -> Vec<(f64, f64)> {
+    (0..last.max(1))
+        .map(|r| match &n.calendar {
+            Some(cal) => (cal.reservation(&n.payee, r), cal.reservation(&n.payer, r)),
+            None => (
+                n.payee.effective_reservation(),
+                n.payer.effective_reservation(),
+            ),
+        })
+        .collect()
 }
 
 /// The report content that needs the scenario: closed-form points, zone, dance trials.
@@ -334,12 +356,22 @@ fn dance_trials(scenario: &Scenario, finished: &Finished) -> Vec<DanceTrial> {
         .unwrap_or_default();
     let replay = |t: u64| {
         let r = ensemble::replay(scenario, &finished.plan, t, Model::Agents);
+        let rounds = crate::replay_json::answer_rounds(&r.trace.offers, &r.outcome);
+        let last = rounds
+            .iter()
+            .copied()
+            .max()
+            .unwrap_or(0)
+            .max(r.outcome.round);
+        let reservations = reservations_by_round(&r.negotiation, last);
         DanceTrial {
             trial: t,
+            rounds,
             offers: r.trace.offers,
             outcome: r.outcome,
-            payee_reservation: r.negotiation.payee.reservation,
-            payer_reservation: r.negotiation.payer.reservation,
+            payee_reservation: r.negotiation.payee.effective_reservation(),
+            payer_reservation: r.negotiation.payer.effective_reservation(),
+            reservations,
         }
     };
     let mut found: Vec<Option<DanceTrial>> = vec![None; OutcomeKind::ALL.len()];

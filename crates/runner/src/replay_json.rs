@@ -10,16 +10,37 @@
 //!
 //! `outcome` is the outcome kind; `round` the 1-based round in which a deal (or a deal
 //! that failed ratification) was struck, `null` otherwise; `agreement` `{"amount": x}`
-//! for an agreement, `null` otherwise; each offer has its 1-based round, the party key of
-//! who made it, the amount and the answering move: `counter` (the other side made a
+//! for an agreement, `null` otherwise; each offer has the 1-based round in which it was
+//! answered ([`answer_rounds`]: the accepted offer's round is the result's `round`), the
+//! party key of who made it, the amount and the answering move: `counter` (the other side made a
 //! counter-offer), `accept`, `breakdown` (rejected, then the talks collapsed) or
 //! `deadline` (rejected in the last round).
 
-use bargain_core::{Model, OutcomeKind};
+use bargain_core::{Model, Outcome, OutcomeKind, TracedOffer};
 use serde_json::{Map, Value, json};
 
 use crate::ensemble::Replay;
 use crate::scenario::Scenario;
+
+/// The 1-based round in which each offer was answered: the round of the move that
+/// accepted or rejected it. The first mover's offers are answered in the round they are
+/// made, the second mover's at the first move of the next round; never later than the
+/// round the talks ended in (`outcome.round`: the last offer of talks that ran out).
+/// With this one convention the listed offers of `replay` (text and `--json`) and the
+/// dance plot agree with the result's round (the summary's `round`, NegMAS's final
+/// `state.step`): the accepted offer is listed in the round of the deal.
+#[must_use]
+pub fn answer_rounds(offers: &[TracedOffer], outcome: &Outcome) -> Vec<u32> {
+    let first = offers.first().map(|o| o.by);
+    offers
+        .iter()
+        .map(|o| {
+            let made = o.round + 1;
+            let answered = if Some(o.by) == first { made } else { made + 1 };
+            answered.min(outcome.round.max(made))
+        })
+        .collect()
+}
 
 /// The answering move to the offer at `index` of the replay's offers.
 fn response(r: &Replay, index: usize) -> &'static str {
@@ -44,14 +65,16 @@ pub fn replay_json(scenario: &Scenario, trial: u64, model: Model, r: &Replay) ->
         .zip(&r.inputs)
         .map(|(name, x)| (name, json!(x)))
         .collect();
+    let rounds = answer_rounds(&r.trace.offers, &r.outcome);
     let offers: Vec<Value> = r
         .trace
         .offers
         .iter()
+        .zip(&rounds)
         .enumerate()
-        .map(|(i, o)| {
+        .map(|(i, (o, round))| {
             json!({
-                "round": o.round + 1,
+                "round": round,
                 "by": scenario.party_key(o.by),
                 "amount": o.amount,
                 "response": response(r, i),

@@ -287,8 +287,9 @@ pub fn replay(scenario: &Scenario, trial: u64, model: Model, r: &Replay) -> Stri
     );
     let offers = &r.trace.offers;
     if !offers.is_empty() {
-        let _ = writeln!(out, "offers:");
-        for (i, o) in offers.iter().enumerate() {
+        let _ = writeln!(out, "offers (each in the round it was answered):");
+        let rounds = crate::replay_json::answer_rounds(offers, &r.outcome);
+        for (i, (o, round)) in offers.iter().zip(rounds).enumerate() {
             let other = who(o.by.other());
             let answer = if i + 1 < offers.len() {
                 format!(
@@ -311,7 +312,7 @@ pub fn replay(scenario: &Scenario, trial: u64, model: Model, r: &Replay) -> Stri
             let _ = writeln!(
                 out,
                 "  round {:>3}  {:<32} offers {:>10}  → {answer}",
-                o.round + 1,
+                round,
                 who(o.by),
                 amount(o.amount, d),
             );

@@ -102,7 +102,7 @@ pub fn zone(n: &Negotiation) -> LimitZone {
 /// agents) use outside options as their disagreement point, the strategic closed forms
 /// their plain reservations (see `closed_form.rs`).
 fn model_zone(n: &Negotiation, model: Model, with_ratification: bool) -> LimitZone {
-    let with_option = !matches!(model, Model::Rubinstein | Model::Stahl | Model::Breakdown);
+    let with_option = !matches!(model, Model::Rubinstein | Model::Stahl | Model::Brw);
     LimitZone {
         floor: limit(&n.payee, with_option, with_ratification),
         ceiling: limit(&n.payer, with_option, with_ratification),
@@ -121,6 +121,24 @@ pub fn decimals(grid: Option<Grid>) -> usize {
                 && (b - b.round()).abs() < 1e-6 * b.abs().max(1.0)
         })
         .unwrap_or(10)
+}
+
+/// `x` for people, without float noise: at most 10 significant digits, trailing zeros
+/// dropped (`1.0499999999999998` → `1.05`, `1.1500000000000001` → `1.15`, `3` → `3`).
+/// For values without a known precision (sweep values, package issues); amounts with a
+/// grid use [`amount`] at [`decimals`].
+#[must_use]
+pub fn plain_number(x: f64) -> String {
+    if !x.is_finite() || x == 0.0 {
+        return format!("{x}");
+    }
+    let d = (9 - x.abs().log10().floor() as i32).clamp(0, 17) as usize;
+    let s = format!("{x:.d$}");
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_owned()
+    } else {
+        s
+    }
 }
 
 /// `x` with `d` decimals.
@@ -381,6 +399,16 @@ mod tests {
         payee: "US",
         payer: "Korea",
     };
+
+    #[test]
+    fn plain_numbers_have_no_float_noise() {
+        assert_eq!(plain_number(1.0499999999999998), "1.05");
+        assert_eq!(plain_number(1.1500000000000001), "1.15");
+        assert_eq!(plain_number(0.1 + 0.2), "0.3");
+        assert_eq!(plain_number(3.0), "3");
+        assert_eq!(plain_number(-0.000123456789012), "-0.000123456789");
+        assert_eq!(plain_number(1234567.25), "1234567.25");
+    }
 
     #[test]
     fn grid_precision() {

@@ -102,7 +102,7 @@ fn kalai_smorodinsky_splits_the_zone_when_openings_do_not_bind() {
 fn breakdown_model_matches_brw() {
     let mut n = sma(Side::Payee);
     n.protocol.breakdown_risk = 0.5;
-    assert!((amount(&n, Model::Breakdown) - (1.0 + 0.2 * 2.0 / 3.0)).abs() < 1e-9);
+    assert!((amount(&n, Model::Brw) - (1.0 + 0.2 * 2.0 / 3.0)).abs() < 1e-9);
 }
 
 #[test]

@@ -45,7 +45,7 @@ impl Axis {
             .position(|&v| v == x)
             .and_then(|i| self.labels.get(i))
             .cloned()
-            .unwrap_or_else(|| format!("{x}"))
+            .unwrap_or_else(|| crate::why::plain_number(x))
     }
 }
 

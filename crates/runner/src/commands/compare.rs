@@ -67,6 +67,13 @@ fn read_report(dir: &Path, warnings: &mut Vec<String>) -> Result<Summary, Error>
     Ok(summary)
 }
 
+/// Print a scenario's warnings to stderr, as `run` does.
+fn scenario_warnings(loaded: &Loaded) {
+    for w in loaded.scenario.warnings() {
+        eprintln!("warning: {}: {w}", loaded.scenario.name);
+    }
+}
+
 fn run_one(loaded: &Loaded, plan: Plan, cancel: &AtomicBool) -> Result<Summary, Error> {
     let f = pipeline::execute(loaded, plan, &|_| {}, cancel, None)
         .map_err(|e| Error::run(&loaded.scenario.name, e))?;
@@ -80,6 +87,10 @@ fn run_one(loaded: &Loaded, plan: Plan, cancel: &AtomicBool) -> Result<Summary, 
 /// See [`compare`].
 pub fn run(opts: &Options) -> Result<(), Error> {
     let r = with_spinner(opts.opts.quiet, "compare: running", || compare(opts))?;
+    // Warnings go to stderr, under `-q` too (the table leaves them out).
+    for w in &r.comparison.warnings {
+        eprintln!("warning: {w}");
+    }
     print_result(opts.opts.quiet, &r.table, "compare", &r.dest);
     Ok(())
 }
@@ -128,6 +139,8 @@ pub fn compare(opts: &Options) -> Result<Compared, Error> {
         (false, false) => {
             let la = load_with(&opts.a, &opts.opts.sets)?;
             let lb = load_with(&opts.b, &opts.opts.sets)?;
+            scenario_warnings(&la);
+            scenario_warnings(&lb);
             let overrides = Overrides {
                 trials: Some(opts.opts.trials.unwrap_or(la.scenario.run.trials)),
                 seed: Some(opts.opts.seed.unwrap_or(la.scenario.run.seed)),
@@ -179,6 +192,7 @@ pub fn compare(opts: &Options) -> Result<Compared, Error> {
             };
             let report = read_report(dir, &mut warnings)?;
             let loaded = load_with(file, &opts.opts.sets)?;
+            scenario_warnings(&loaded);
             let overrides = Overrides {
                 trials: Some(opts.opts.trials.unwrap_or(report.trials)),
                 seed: Some(opts.opts.seed.unwrap_or(report.seed)),
@@ -236,7 +250,11 @@ pub fn compare(opts: &Options) -> Result<Compared, Error> {
     };
     write().map_err(Error::io(dest.display()))?;
     staging.commit(Some(&cancel))?;
-    let table = cmp::table(&cmp);
+    // The warnings are printed to stderr by `run`, not in the table.
+    let table = cmp::table(&Comparison {
+        warnings: Vec::new(),
+        ..cmp.clone()
+    });
     Ok(Compared {
         comparison: cmp,
         dest,

@@ -17,6 +17,5 @@ pub fn run(path: Option<&Path>, sets: &[Override]) -> Result<(), Error> {
         Some(p) => load_with(p, sets)?,
         None => builtin_with(sets)?,
     };
-    print!("{}", crate::table::explain(&loaded.scenario));
-    Ok(())
+    super::replay::write_stdout(&crate::table::explain(&loaded.scenario))
 }

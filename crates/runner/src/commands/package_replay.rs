@@ -10,7 +10,9 @@
 //!
 //! `outcome` is `deal`, `deadline` (agents without a deal) or `no_zone` (a closed form
 //! with no outcome rational for both); `round` is 1-based (null without a deal, and for
-//! the closed forms); `agreement` maps issue keys to numbers or `choice` labels.
+//! the closed forms); `agreement` maps issue keys to numbers or `choice` labels; each
+//! offer's `round` is the round in which it was answered (the accepted offer's is the
+//! deal's `round`, as in one-issue replays).
 
 use std::path::Path;
 
@@ -114,6 +116,11 @@ pub fn replay_value(
         (None, PackageModel::Agents) => "deadline",
         (None, _) => "no_zone",
     };
+    // Each offer in the 1-based round it was answered (the second mover's at the first
+    // move of the next round), as one-issue replays list them: the accepted offer's
+    // round is the deal's `round`.
+    let last_made = offers.iter().map(|o| o.step + 1).max().unwrap_or(1);
+    let cap = round.unwrap_or(last_made);
     let offers: Vec<Value> = offers
         .iter()
         .enumerate()
@@ -126,7 +133,7 @@ pub fn replay_value(
                 "deadline"
             };
             json!({
-                "round": o.step + 1,
+                "round": (o.step + 1 + u32::from(o.by)).min(cap.max(o.step + 1)),
                 "by": keys[usize::from(o.by)],
                 "agreement": package(space, o.outcome),
                 "utility": utility(o.outcome),
@@ -170,39 +177,45 @@ pub fn replay(
     let s = PackageScenario::from_path(path)?;
     let v = replay_value(&s, trial, model, trials, seed)?;
     if json {
-        println!("{v}");
-        return Ok(());
+        return super::replay::write_stdout(&format!("{v}\n"));
     }
     let show = |p: &Value| {
         p.as_object()
             .map(|m| {
                 m.iter()
                     .map(|(k, v)| {
-                        format!("{k} = {}", v.as_str().map_or(v.to_string(), str::to_owned))
+                        let text = match (v.as_str(), v.as_f64()) {
+                            (Some(s), _) => s.to_owned(),
+                            // Numbers without float noise (1.1500000000000001 → 1.15).
+                            (None, Some(x)) => crate::why::plain_number(x),
+                            _ => v.to_string(),
+                        };
+                        format!("{k} = {text}")
                     })
                     .collect::<Vec<_>>()
                     .join(", ")
             })
             .unwrap_or_default()
     };
-    println!(
-        "{} trial {trial}, model {}",
+    // The whole text is written at once, quietly ending on a closed pipe (`| head`).
+    let mut text = format!(
+        "{} trial {trial}, model {}\n",
         s.title,
         v["model"].as_str().unwrap_or("")
     );
     for o in v["offers"].as_array().into_iter().flatten() {
-        println!(
-            "round {:>4}  {:<8} offers {}  ({})",
+        text.push_str(&format!(
+            "round {:>4}  {:<8} offers {}  ({})\n",
             o["round"],
             o["by"].as_str().unwrap_or(""),
             show(&o["agreement"]),
             o["response"].as_str().unwrap_or("")
-        );
+        ));
     }
     match v["outcome"].as_str() {
-        Some("deal") => println!("deal: {}", show(&v["agreement"])),
-        Some(k) => println!("no deal ({k})"),
+        Some("deal") => text.push_str(&format!("deal: {}\n", show(&v["agreement"]))),
+        Some(k) => text.push_str(&format!("no deal ({k})\n")),
         None => {}
     }
-    Ok(())
+    super::replay::write_stdout(&text)
 }

@@ -35,14 +35,26 @@ pub fn run(
     let r = ensemble::replay(&loaded.scenario, &plan, trial, model);
     if json {
         let v = crate::replay_json::replay_json(&loaded.scenario, trial, model, &r);
-        println!("{v}");
-        return Ok(());
+        return write_stdout(&format!("{v}\n"));
     }
-    print!(
-        "{}",
-        crate::table::replay(&loaded.scenario, trial, model, &r)
-    );
-    Ok(())
+    write_stdout(&crate::table::replay(&loaded.scenario, trial, model, &r))
+}
+
+/// Write `text` to stdout at once. A reader that closed the pipe early (`| head`) ends
+/// the command quietly (exit 0) instead of a "Broken pipe" panic; other write errors
+/// are errors.
+///
+/// # Errors
+/// A failed write to stdout other than a closed pipe.
+pub(crate) fn write_stdout(text: &str) -> Result<(), Error> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(Error::io("standard output")(e))
+        }
+        _ => Ok(()),
+    }
 }
 
 /// The model named `name`, or a message listing the names (CLI and Python).

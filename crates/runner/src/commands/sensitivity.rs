@@ -49,7 +49,15 @@ pub fn run(args: &Options) -> Result<(), Error> {
         )));
     }
     let loaded = load_with(&args.scenario, &args.sets)?;
-    if let Some(m) = &args.model
+    // The scenario's warnings on stderr, under `-q` too, as `run` prints them.
+    for w in loaded.scenario.warnings() {
+        eprintln!("warning: {}: {w}", loaded.scenario.name);
+    }
+    // A former name (`breakdown` for `brw`) names the same model.
+    let model = args.model.as_deref().map(|m| {
+        bargain_core::Model::from_name(m).map_or_else(|| m.to_owned(), |x| x.as_str().to_owned())
+    });
+    if let Some(m) = &model
         && !loaded.scenario.run.models.iter().any(|x| x.as_str() == m)
     {
         let names: Vec<&str> = loaded
@@ -90,7 +98,7 @@ pub fn run(args: &Options) -> Result<(), Error> {
         .install(|| sa::analyze(&loaded.scenario, opts, &cancel))
         .map_err(|i| Error::Interrupted(i.to_string()))?;
     drop(spin);
-    write_files(staging.path(), &loaded.text, &report, args.model.as_deref())
+    write_files(staging.path(), &loaded.text, &report, model.as_deref())
         .map_err(Error::io(dest.display()))?;
     staging.commit(Some(&cancel))?;
     if !args.quiet {

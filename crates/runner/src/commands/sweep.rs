@@ -30,6 +30,10 @@ pub struct Options {
 pub fn run(args: &Options) -> Result<(), Error> {
     let overrides = args.opts.overrides()?;
     let loaded = load_with(&args.scenario, &args.opts.sets)?;
+    // The scenario's warnings on stderr, under `-q` too, as `run` prints them.
+    for w in loaded.scenario.warnings() {
+        eprintln!("warning: {}: {w}", loaded.scenario.name);
+    }
     let axes = if args.sweeps.is_empty() {
         loaded.scenario.sweep.clone()
     } else {

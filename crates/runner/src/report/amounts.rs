@@ -6,7 +6,9 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::figure::house_mesh;
-use super::figure::{Backend, DrawResult, Figure, Swatch, draw_legend, draw_message, draw_title};
+use super::figure::{
+    Backend, DrawResult, Figure, Swatch, draw_legend, draw_message, draw_shared_line, draw_title,
+};
 use super::style::{INK, Scale, ZONE, darken, model_color, pct_tick_format, sig, tick_format};
 use super::{HistogramScale, ReportData};
 use crate::summary::AmountSummary;
@@ -97,8 +99,50 @@ pub(crate) fn height_factor(scale: HistogramScale, deals: u64, trials: u64) -> f
 struct Marker {
     x: f64,
     label: String,
-    color: RGBColor,
+    /// One colour, or several for closed forms that coincide (drawn as one line with
+    /// their colours taking turns, under one label naming them all).
+    colors: Vec<RGBColor>,
     dashed: bool,
+}
+
+/// Closed-form markers (dashed) whose lines would fall on the same pixel column, merged
+/// into one marker: its label names every model, then the amount (each amount when they
+/// differ at three significant digits).
+fn merge_coinciding(markers: Vec<(Marker, String, i32)>) -> Vec<Marker> {
+    // (merged marker, its models' names and amounts, pixel column)
+    type Group = (Marker, Vec<(String, f64)>, i32);
+    let mut out: Vec<Group> = Vec::new();
+    for (m, name, px) in markers {
+        if m.dashed
+            && let Some(g) = out
+                .iter_mut()
+                .find(|(g, _, gx)| g.dashed && (gx - px).abs() <= 2)
+        {
+            g.0.colors.extend(m.colors);
+            g.1.push((name, m.x));
+            continue;
+        }
+        let x = m.x;
+        out.push((m, vec![(name, x)], px));
+    }
+    out.into_iter()
+        .map(|(mut m, names, _)| {
+            if names.len() > 1 {
+                let first = sig(m.x, 3);
+                m.label = if names.iter().all(|(_, x)| sig(*x, 3) == first) {
+                    let list: Vec<&str> = names.iter().map(|(n, _)| n.as_str()).collect();
+                    format!("{} {first}", list.join(", "))
+                } else {
+                    let list: Vec<String> = names
+                        .iter()
+                        .map(|(n, x)| format!("{n} {}", sig(*x, 3)))
+                        .collect();
+                    list.join(", ")
+                };
+            }
+            m
+        })
+        .collect()
 }
 
 /// Place labels of width `w` for vertical lines at pixel `x` in rows above the plot
@@ -219,23 +263,29 @@ impl Figure for Amounts<'_> {
         }
         let mut markers = Vec::new();
         if let Some((x, _)) = self.data.observed.filter(|o| o.0.is_finite()) {
-            markers.push(Marker {
-                x,
-                label: format!("observed {}", sig(x, 3)),
-                color: INK,
-                dashed: false,
-            });
+            markers.push((
+                Marker {
+                    x,
+                    label: format!("observed {}", sig(x, 3)),
+                    colors: vec![INK],
+                    dashed: false,
+                },
+                "observed".to_owned(),
+            ));
             entries.push((Swatch::Line(INK), "observed outcome".to_string()));
         }
         let mut no_agreement = Vec::new();
         for (model, value) in &self.data.closed_forms {
             match value {
-                Some(x) if x.is_finite() => markers.push(Marker {
-                    x: *x,
-                    label: format!("{model} {}", sig(*x, 3)),
-                    color: model_color(model.as_str()),
-                    dashed: true,
-                }),
+                Some(x) if x.is_finite() => markers.push((
+                    Marker {
+                        x: *x,
+                        label: format!("{model} {}", sig(*x, 3)),
+                        colors: vec![model_color(model.as_str())],
+                        dashed: true,
+                    },
+                    model.as_str().to_owned(),
+                )),
                 _ => no_agreement.push(model.as_str()),
             }
         }
@@ -269,7 +319,7 @@ impl Figure for Amounts<'_> {
             let (a, b) = shape.extent();
             points.extend([a, b]);
         }
-        points.extend(markers.iter().map(|m| m.x));
+        points.extend(markers.iter().map(|m| m.0.x));
         if has_zone {
             points.extend([z0, z1]);
         }
@@ -298,6 +348,15 @@ impl Figure for Amounts<'_> {
         let probe = build(1.0)?;
         let (xr, yr) = probe.plotting_area().get_pixel_range();
         let label_style = s.text(14.0);
+        let markers = merge_coinciding(
+            markers
+                .into_iter()
+                .map(|(m, name)| {
+                    let px = probe.backend_coord(&(m.x, 0.0)).0;
+                    (m, name, px)
+                })
+                .collect(),
+        );
         let mut items = Vec::with_capacity(markers.len());
         for m in &markers {
             let px = probe.backend_coord(&(m.x, 0.0)).0;
@@ -381,8 +440,13 @@ impl Figure for Amounts<'_> {
             let line_top_px = label_top;
             let y_top = ymax * f64::from(yr.end - line_top_px) / plot_h;
             let width = if m.dashed { 2.0 } else { 2.5 };
-            let style = m.color.stroke_width(s.upx(width));
-            if m.dashed {
+            let color = m.colors.first().copied().unwrap_or(INK);
+            let style = color.stroke_width(s.upx(width));
+            if m.colors.len() > 1 {
+                let a = chart.backend_coord(&(m.x, 0.0));
+                let b = chart.backend_coord(&(m.x, y_top));
+                draw_shared_line(root, &[a, b], &m.colors, s.px(6.0), s.upx(width))?;
+            } else if m.dashed {
                 chart.draw_series(std::iter::once(DashedPathElement::new(
                     vec![(m.x, 0.0), (m.x, y_top)],
                     s.px(7.0),
@@ -395,7 +459,11 @@ impl Figure for Amounts<'_> {
                     style,
                 )))?;
             }
-            let text_color = darken(m.color, 0.2);
+            let text_color = if m.colors.len() > 1 {
+                INK
+            } else {
+                darken(color, 0.2)
+            };
             let text_style = label_style
                 .clone()
                 .color(&text_color)

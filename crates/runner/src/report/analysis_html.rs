@@ -232,12 +232,15 @@ fn sensitivity_page(
         if r.sobol_samples.is_some() {
             writeln!(
                 out,
-                "<th colspan=\"2\">Sobol: amount</th><th colspan=\"2\">Sobol: deal</th>"
+                "<th colspan=\"2\">{sobol}: amount</th><th colspan=\"2\">{sobol}: deal</th>",
+                sobol = super::glossary::term("Sobol", "Sobol")
             )?;
         }
         writeln!(
             out,
-            "</tr><tr><th></th><th>ρ</th><th>PRCC</th><th>ρ</th><th>PRCC</th>"
+            "</tr><tr><th></th><th>{rho}</th><th>{prcc}</th><th>{rho}</th><th>{prcc}</th>",
+            rho = super::glossary::term("Spearman", "ρ"),
+            prcc = super::glossary::term("PRCC", "PRCC")
         )?;
         if r.sobol_samples.is_some() {
             writeln!(
@@ -276,6 +279,7 @@ fn sensitivity_page(
         out,
         "<p class=\"note\">ρ: Spearman's rank correlation. PRCC: the rank correlation after removing the linear effect of the other inputs' ranks; near ±1 means the input decides the output's order. A dash: undefined (no variance, e.g. no deals or every trial a deal). The Sobol first-order index is the share of the output's variance due to the input alone, the total index includes its interactions (Saltelli 2010 and Jansen estimators on centred outputs). For the agreed amount, design points without a deal are held at the mean agreed amount, so they add no variance: the indices are those of the amount among deals. The deal indicator's indices are shares of the variance of deal/no deal. Files: <code>sensitivity.json</code>, <code>sensitivity.csv</code>.</p>"
     )?;
+    writeln!(out, "{}", super::glossary::NOTE)?;
     writeln!(
         out,
         "<footer>bargain {} · sensitivity</footer>",

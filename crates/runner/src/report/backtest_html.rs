@@ -11,6 +11,10 @@ use serde_json::Value;
 /// `backtest.html`: the calibration with its plot `svg` inlined.
 #[must_use]
 pub fn backtest_html(b: &Backtest, svg: &str) -> String {
+    let (pit, crps) = (
+        super::glossary::term("PIT", "PIT"),
+        super::glossary::term("CRPS", "CRPS"),
+    );
     let mut out = String::with_capacity(32 * 1024);
     let title = "Backtest against observed outcomes";
     let _ = head(&mut out, title);
@@ -29,8 +33,8 @@ pub fn backtest_html(b: &Backtest, svg: &str) -> String {
     let _ = writeln!(
         out,
         "<div class=\"scroll\"><table><thead><tr><th>model</th><th>scored</th>\
-         <th>no deals</th><th>inside 50%</th><th>inside 90%</th><th>mean CRPS</th>\
-         <th>mean Brier</th><th>PIT values</th></tr></thead><tbody>"
+         <th>no deals</th><th>inside 50%</th><th>inside 90%</th><th>mean {crps}</th>\
+         <th>mean Brier</th><th>{pit} values</th></tr></thead><tbody>"
     );
     for name in ordered(b.models.keys().cloned()) {
         let c = &b.models[&name];
@@ -88,8 +92,8 @@ pub fn backtest_html(b: &Backtest, svg: &str) -> String {
         let _ = writeln!(
             out,
             "<div class=\"scroll\"><table><thead><tr><th>model</th><th>agreement</th>\
-             <th>median</th><th>error of the median</th><th>PIT</th><th>in 50%</th>\
-             <th>in 80%</th><th>in 90%</th><th>CRPS</th><th>Brier</th></tr></thead><tbody>"
+             <th>median</th><th>error of the median</th><th>{pit}</th><th>in 50%</th>\
+             <th>in 80%</th><th>in 90%</th><th>{crps}</th><th>Brier</th></tr></thead><tbody>"
         );
         for (label, p) in [
             ("baseline: previous", sc.baselines.previous),

@@ -24,20 +24,38 @@ pub(crate) struct Dance<'a> {
     pub(crate) data: &'a ReportData<'a>,
 }
 
-/// Horizontal position of each offer: its 1-based round, plus ½ for the second offer of a round.
-fn positions(trial: &DanceTrial) -> Vec<f64> {
-    let mut out = Vec::with_capacity(trial.offers.len());
+/// Horizontal position of each offer: the 1-based round in which it was answered (as
+/// `replay` lists it, so the accepted offer sits at the deal's round), plus ½ for the
+/// second offer answered in a round.
+pub(crate) fn positions(trial: &DanceTrial) -> Vec<f64> {
+    let mut out = Vec::with_capacity(trial.rounds.len());
     let mut current = None;
     let mut in_round = 0u32;
-    for offer in &trial.offers {
-        if current == Some(offer.round) {
+    for &round in &trial.rounds {
+        if current == Some(round) {
             in_round += 1;
         } else {
-            current = Some(offer.round);
+            current = Some(round);
             in_round = 0;
         }
         let within = (f64::from(in_round) * 0.5).min(0.9);
-        out.push(f64::from(offer.round) + 1.0 + within);
+        out.push(f64::from(round) + within);
+    }
+    out
+}
+
+/// The step line of one side's effective reservation over a trial's rounds: round `k`
+/// spans `k − ¼ .. k + ¾` (its offers sit at `k` and `k + ½`).
+pub(crate) fn reservation_steps(t: &DanceTrial, side: Side) -> Vec<(f64, f64)> {
+    let mut out = Vec::with_capacity(t.reservations.len() * 2);
+    for (i, &(payee, payer)) in t.reservations.iter().enumerate() {
+        let value = if side == Side::Payee { payee } else { payer };
+        if !value.is_finite() {
+            continue;
+        }
+        let k = (i + 1) as f64;
+        out.push((k - 0.25, value));
+        out.push((k + 0.75, value));
     }
     out
 }
@@ -77,7 +95,7 @@ impl Figure for Dance<'_> {
             s,
             &summary.scenario.title,
             &format!(
-                "Negotiation dance: every offer of {} sample trial{} of the agents model",
+                "Negotiation dance: every offer of {} sample trial{} of the agents model; dashed: each trial's effective reservations, round by round",
                 trials.len(),
                 if trials.len() == 1 { "" } else { "s" }
             ),
@@ -98,7 +116,7 @@ impl Figure for Dance<'_> {
             (Swatch::Ring(INK), "accepted offer".to_string()),
             (
                 Swatch::Dashed(INK),
-                "the trial's own reservations".to_string(),
+                "effective reservations by round\n(they move with the lapse)".to_string(),
             ),
             (Swatch::None, "trials (darkest first):".to_string()),
         ];
@@ -112,7 +130,7 @@ impl Figure for Dance<'_> {
             entries.push((
                 Swatch::None,
                 format!(
-                    "    reservations: payee {}, payer {}",
+                    "    at the start: payee {}, payer {}",
                     sig(t.payee_reservation, 3),
                     sig(t.payer_reservation, 3)
                 ),
@@ -132,7 +150,7 @@ impl Figure for Dance<'_> {
             .chain(
                 trials
                     .iter()
-                    .flat_map(|t| [t.payee_reservation, t.payer_reservation]),
+                    .flat_map(|t| t.reservations.iter().flat_map(|&(a, b)| [a, b])),
             );
         let Some((y0, y1)) = padded_range(amounts, 0.08) else {
             draw_message(&chart_area, s, "no finite offers to show")?;
@@ -157,21 +175,23 @@ impl Figure for Dance<'_> {
             .y_label_formatter(&fy)
             .label_style(s.text(14.0))
             .axis_desc_style(s.text(16.0))
-            .x_desc("round (second offer of a round at +½)")
+            .x_desc("round in which the offer was answered (the second of a round at +½)")
             .y_desc(format!("offer ({})", summary.scenario.unit))
             .set_all_tick_mark_size(s.px(5.0))
             .draw()?;
 
-        // Each trial's own reservations: dashed, in the trial's shade, across its offers.
+        // Each trial's effective reservations, dashed, in the trial's shade: a step line
+        // over its rounds (each round from ¼ before its first answer to ¼ before the
+        // next round), so that they move with the lapse as the negotiators' own do.
         for (i, t) in trials.iter().enumerate().rev() {
             let f = shade(i, n);
-            let right = pos[i].last().copied().unwrap_or(1.0) + 0.25;
-            for (value, base) in [(t.payee_reservation, PAYEE), (t.payer_reservation, PAYER)] {
-                if !value.is_finite() {
+            for (side, base) in [(Side::Payee, PAYEE), (Side::Payer, PAYER)] {
+                let steps = reservation_steps(t, side);
+                if steps.is_empty() {
                     continue;
                 }
                 chart.draw_series(std::iter::once(DashedPathElement::new(
-                    vec![(0.5, value), (right, value)],
+                    steps,
                     s.px(8.0),
                     s.px(5.0),
                     lighten(base, f).stroke_width(s.upx(1.5)),

@@ -131,6 +131,8 @@ pub(crate) enum Swatch {
     Pair(RGBColor, RGBColor),
     /// A ring marker.
     Ring(RGBColor),
+    /// A line in two colours taking turns: several series drawn as one shared line.
+    Shared(RGBColor, RGBColor),
     /// No swatch: a heading or a note.
     None,
 }
@@ -177,6 +179,15 @@ pub(crate) fn draw_legend<DB: Backend>(
                 area.draw(&Rectangle::new([(x0, t), (x0 + half - 1, bt)], a.filled()))?;
                 area.draw(&Rectangle::new([(x0 + half + 1, t), (x1, bt)], b.filled()))?;
             }
+            Swatch::Shared(a, b) => {
+                draw_shared_line(
+                    area,
+                    &[(x0, mid), (x1, mid)],
+                    &[a, b],
+                    s.px(5.5),
+                    s.upx(2.5),
+                )?;
+            }
             Swatch::Ring(c) => {
                 area.draw(&Circle::new(
                     (x0 + sw / 2, mid),
@@ -191,12 +202,65 @@ pub(crate) fn draw_legend<DB: Backend>(
             _ => (x1 + s.px(8.0), s.text(14.0)),
         };
         let avail = max_width.saturating_sub((tx - x).max(0) as u32);
-        let text = fit_text(area, text, &style, avail)?;
         let style = style.pos(Pos::new(HPos::Left, VPos::Center));
-        area.draw(&Text::new(text, (tx, mid), style))?;
-        top += line;
+        // A text with line breaks takes one legend line per line of text.
+        for (k, part) in text.split('\n').enumerate() {
+            let part = fit_text(area, part, &style, avail)?;
+            area.draw(&Text::new(part, (tx, mid + line * k as i32), style.clone()))?;
+            top += line;
+        }
     }
     Ok(top - y)
+}
+
+/// The legend text of series drawn as one shared line: the names, two to a line, and
+/// "(same curve)" when there are several.
+pub(crate) fn shared_label(names: &[&str]) -> String {
+    if names.len() <= 1 {
+        return names.concat();
+    }
+    let lines: Vec<String> = names.chunks(2).map(|c| c.join(", ")).collect();
+    format!("{} (same curve)", lines.join(",\n"))
+}
+
+/// Draw the polyline `points` (pixel coordinates of `area`) with `colors` taking turns,
+/// one dash of `dash` pixels each, so that series that coincide stay visible as one
+/// line in all their colours. One colour draws a solid line.
+pub(crate) fn draw_shared_line<DB: Backend>(
+    area: &DrawingArea<DB, Shift>,
+    points: &[(i32, i32)],
+    colors: &[RGBColor],
+    dash: i32,
+    width: u32,
+) -> DrawResult {
+    if colors.len() <= 1 {
+        let c = colors.first().copied().unwrap_or(INK);
+        area.draw(&PathElement::new(points.to_vec(), c.stroke_width(width)))?;
+        return Ok(());
+    }
+    let dash = f64::from(dash.max(1));
+    let mut t0 = 0.0;
+    for pair in points.windows(2) {
+        let (a, b) = (pair[0], pair[1]);
+        let (dx, dy) = (f64::from(b.0 - a.0), f64::from(b.1 - a.1));
+        let len = dx.hypot(dy);
+        if len == 0.0 {
+            continue;
+        }
+        let at = |t: f64| {
+            let f = (t - t0) / len;
+            (a.0 + (dx * f).round() as i32, a.1 + (dy * f).round() as i32)
+        };
+        let mut j = (t0 / dash).floor();
+        while j * dash < t0 + len {
+            let (p, q) = ((j * dash).max(t0), ((j + 1.0) * dash).min(t0 + len));
+            let c = colors[(j as usize) % colors.len()];
+            area.draw(&PathElement::new(vec![at(p), at(q)], c.stroke_width(width)))?;
+            j += 1.0;
+        }
+        t0 += len;
+    }
+    Ok(())
 }
 
 /// The style of the axes and labels of every chart.

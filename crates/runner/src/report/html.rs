@@ -145,6 +145,7 @@ figure { margin: 16px 0 8px; }
 figure svg { display: block; width: 100%; height: auto; max-width: 1000px; border: 1px solid #eee; }
 figcaption { color: #555; font-size: 13px; margin-top: 4px; }
 ol.sources li { margin: 2px 0; overflow-wrap: anywhere; }
+abbr.term { text-decoration: underline dotted; cursor: help; }
 footer { margin-top: 36px; padding-top: 10px; border-top: 1px solid #ddd; color: #666; font-size: 13px; }
 @media print { body { background: #fff; } main { padding: 0; } figure { break-inside: avoid; } }
 "#;
@@ -263,7 +264,9 @@ fn page(data: &ReportData<'_>, svgs: [&str; 3]) -> Result<String, fmt::Error> {
         (
             "Negotiation dance",
             "Every offer of one trial of each outcome the agents reached (the first such \
-             trial); dashed: each trial's own reservations, in its shade; rings: accepted offers.",
+             trial), at the round in which each was answered; dashed: each trial's effective \
+             reservations round by round (they move with the lapse), in its shade; rings: \
+             accepted offers.",
         ),
     ];
     for (svg, (label, caption)) in svgs.iter().zip(captions) {
@@ -377,8 +380,9 @@ fn page(data: &ReportData<'_>, svgs: [&str; 3]) -> Result<String, fmt::Error> {
     writeln!(out, "</tbody></table></div>")?;
     writeln!(
         out,
-        "<p class=\"note\">Mean surplus over each party's reservation: per deal, and per trial \
-         (counting 0 for trials without a deal).</p>"
+        "<p class=\"note\">Mean surplus over each party's {}: per deal, and per trial \
+         (counting 0 for trials without a deal).</p>",
+        super::glossary::term("reservation", "reservation")
     )?;
 
     // Observed outcome.
@@ -442,8 +446,11 @@ fn page(data: &ReportData<'_>, svgs: [&str; 3]) -> Result<String, fmt::Error> {
     if z0.is_finite() && z1.is_finite() && z0 <= z1 {
         writeln!(
             out,
-            "<p>Zone of agreement after outside options and ratification limits \
-             [payee's floor, payer's ceiling]: <strong>{} – {} {unit}</strong>.</p>",
+            "<p>{} after outside options and ratification limits \
+             [{}'s floor, {}'s ceiling]: <strong>{} – {} {unit}</strong>.</p>",
+            super::glossary::term("zone of agreement", "Zone of agreement"),
+            super::glossary::term("payee", "payee"),
+            super::glossary::term("payer", "payer"),
             num.of(z0),
             num.of(z1)
         )?;
@@ -500,6 +507,7 @@ fn page(data: &ReportData<'_>, svgs: [&str; 3]) -> Result<String, fmt::Error> {
         escape(&s.format),
         s.version
     )?;
+    writeln!(out, "{}", super::glossary::NOTE)?;
     writeln!(out, "</main>\n</body>\n</html>")?;
     Ok(out)
 }

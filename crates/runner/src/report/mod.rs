@@ -15,6 +15,7 @@ mod compare_plot;
 mod dance;
 mod figure;
 mod folder;
+pub mod glossary;
 mod html;
 mod index;
 /// Monte Carlo standard errors (computed in `analysis`, formatted for tables and pages).

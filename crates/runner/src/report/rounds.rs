@@ -7,7 +7,9 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::ReportData;
 use super::figure::house_mesh;
-use super::figure::{Backend, DrawResult, Figure, axis_color, draw_message, draw_title, fit_text};
+use super::figure::{
+    Backend, DrawResult, Figure, axis_color, draw_message, draw_shared_line, draw_title, fit_text,
+};
 use super::style::{INK, Scale, integer_ticks, kind_color, model_color, pct_tick_format};
 
 /// Outcome kinds in report order.
@@ -82,6 +84,26 @@ fn draw_rounds<DB: Backend>(
         .filter_map(|(_, v)| v.iter().rposition(|&x| x > 0.0))
         .max()
         .map_or(0, |i| i + 1);
+    // Drawn as lines, models with the same shares in every round (closed forms that
+    // strike on the same days) share one line in their colours taking turns; the note
+    // names them.
+    let mut groups: Vec<(Vec<&str>, &Vec<f64>)> = Vec::new();
+    for (name, shares) in &series {
+        match groups.iter_mut().find(|g| g.1 == shares) {
+            Some(g) => g.0.push(name),
+            None => groups.push((vec![name], shares)),
+        }
+    }
+    if rounds > MAX_BAR_ROUNDS && note.is_empty() {
+        let shared: Vec<String> = groups
+            .iter()
+            .filter(|g| g.0.len() > 1)
+            .map(|g| g.0.join(", "))
+            .collect();
+        if !shared.is_empty() {
+            note = format!("the same line (same rounds): {}", shared.join("; "));
+        }
+    }
     if series.is_empty() || rounds == 0 {
         draw_message(area, s, "no deals")?;
         return Ok(());
@@ -137,10 +159,18 @@ fn draw_rounds<DB: Backend>(
             chart.draw_series(bars)?;
         }
     } else {
-        for (name, shares) in &series {
-            let color = model_color(name);
-            let pts = shares.iter().enumerate().map(|(i, &v)| ((i + 1) as f64, v));
-            chart.draw_series(LineSeries::new(pts, color.stroke_width(s.upx(2.0))))?;
+        let (bx, by) = area.get_base_pixel();
+        for (names, shares) in &groups {
+            let colors: Vec<RGBColor> = names.iter().map(|n| model_color(n)).collect();
+            let pts: Vec<(i32, i32)> = shares
+                .iter()
+                .enumerate()
+                .map(|(i, &v)| {
+                    let (x, y) = chart.backend_coord(&((i + 1) as f64, v));
+                    (x - bx, y - by)
+                })
+                .collect();
+            draw_shared_line(area, &pts, &colors, s.px(9.0), s.upx(2.0))?;
         }
     }
     if !note.is_empty() {

@@ -51,7 +51,7 @@ pub(crate) fn color_of_model(model: Model) -> RGBColor {
         Model::Stahl => RGBColor(0, 158, 115),            // bluish green
         Model::Nash => RGBColor(204, 121, 167),           // reddish purple
         Model::KalaiSmorodinsky => RGBColor(230, 159, 0), // orange
-        Model::Breakdown => RGBColor(86, 180, 233),       // sky blue
+        Model::Brw => RGBColor(86, 180, 233),             // sky blue
     }
 }
 

@@ -7,7 +7,10 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::ReportData;
 use super::figure::house_mesh;
-use super::figure::{Backend, DrawResult, Figure, Swatch, draw_legend, draw_message, draw_title};
+use super::figure::{
+    Backend, DrawResult, Figure, Swatch, draw_legend, draw_message, draw_shared_line, draw_title,
+    shared_label,
+};
 use super::style::{INK, Scale, model_color, pct_tick_format};
 use crate::scenario::date::{civil_from_days, parse_date};
 
@@ -39,7 +42,7 @@ impl Figure for Timing<'_> {
             root,
             s,
             &summary.scenario.title,
-            "Cumulative probability of a ratified deal by the end of each month, per model (share of all trials); closed forms often coincide.",
+            "Cumulative probability of a ratified deal by the end of each month, per model (share of all trials); models with the same curve share one line.",
         )?;
         let (_, body) = root.split_vertically(top);
         let models: Vec<_> = super::ordered_models(summary)
@@ -106,8 +109,25 @@ impl Figure for Timing<'_> {
             .set_all_tick_mark_size(s.px(5.0))
             .draw()?;
         let mut legend = Vec::new();
+        // Models with the same curve (closed forms often strike on the same days) are
+        // drawn as one line in their colours taking turns, with one legend entry.
+        let mut groups: Vec<(Vec<&str>, &crate::timing::TimingSummary)> = Vec::new();
         for (name, t) in &models {
-            let color = model_color(name);
+            let same = |g: &(Vec<&str>, &crate::timing::TimingSummary)| {
+                g.1.by_month.len() == t.by_month.len()
+                    && g.1
+                        .by_month
+                        .iter()
+                        .zip(&t.by_month)
+                        .all(|(a, b)| a.share == b.share)
+            };
+            match groups.iter_mut().find(|g| same(g)) {
+                Some(g) => g.0.push(name),
+                None => groups.push((vec![name], t)),
+            }
+        }
+        for (names, t) in &groups {
+            let colors: Vec<RGBColor> = names.iter().map(|n| model_color(n)).collect();
             let mut pts = vec![(0.0, 0.0)];
             let mut last = 0.0;
             // A step at the end of each month: the share with a deal by that day.
@@ -117,8 +137,13 @@ impl Figure for Timing<'_> {
                 pts.push((x, b.share));
                 last = b.share;
             }
-            chart.draw_series(LineSeries::new(pts, color.stroke_width(s.upx(2.5))))?;
-            legend.push((Swatch::Line(color), (*name).to_owned()));
+            let px: Vec<(i32, i32)> = pts.iter().map(|p| chart.backend_coord(p)).collect();
+            draw_shared_line(root, &px, &colors, s.px(9.0), s.upx(2.5))?;
+            let swatch = match colors.as_slice() {
+                [a, b, ..] => Swatch::Shared(*a, *b),
+                _ => Swatch::Line(colors.first().copied().unwrap_or(INK)),
+            };
+            legend.push((swatch, shared_label(names)));
         }
         let marks = [
             (Some(first.expiry.as_str()), "expiry", RGBColor(200, 60, 40)),
@@ -195,7 +220,8 @@ pub(crate) fn html_section(data: &ReportData<'_>) -> std::io::Result<String> {
     }
     let _ = writeln!(
         out,
-        "<div class=\"scroll\"><table><tr><th>model</th><th>before expiry %</th><th>lapse %</th><th>median months</th><th>median lapse (months)</th><th>deal date p05</th><th>p50</th><th>p95</th><th>observed date pct</th></tr>"
+        "<div class=\"scroll\"><table><tr><th>model</th><th>before expiry %</th><th>{} %</th><th>median months</th><th>median lapse (months)</th><th>deal date p05</th><th>p50</th><th>p95</th><th>observed date pct</th></tr>",
+        super::glossary::term("lapse", "lapse")
     );
     for (name, m) in super::ordered_models(data.summary) {
         let Some(t) = &m.timing else { continue };

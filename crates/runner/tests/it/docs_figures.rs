@@ -113,7 +113,7 @@ fn the_readme_headline_holds() {
         "stahl",
         "nash",
         "kalai-smorodinsky",
-        "breakdown",
+        "brw",
     ] {
         let m = &s["models"][model];
         let q = |k: &str| m["amount"]["quantiles"][k].as_f64().expect("quantile");

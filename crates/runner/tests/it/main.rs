@@ -23,6 +23,7 @@ mod hardening;
 mod hardening_reports;
 mod import_genius;
 mod layering;
+mod misleading_outputs;
 mod overrides;
 mod package_run;
 mod package_supports;

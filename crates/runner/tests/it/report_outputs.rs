@@ -229,17 +229,20 @@ fn dance_trial(trial: u64, rounds: u32, deal: f64, payee_res: f64, payer_res: f6
             });
         }
     }
+    let outcome = Outcome {
+        kind: OutcomeKind::Deal,
+        amount: Some(deal),
+        round: rounds,
+        accepted_by: Some(Side::Payer),
+    };
     DanceTrial {
         trial,
+        rounds: bargain_runner::replay_json::answer_rounds(&offers, &outcome),
         offers,
-        outcome: Outcome {
-            kind: OutcomeKind::Deal,
-            amount: Some(deal),
-            round: rounds,
-            accepted_by: Some(Side::Payer),
-        },
+        outcome,
         payee_reservation: payee_res,
         payer_reservation: payer_res,
+        reservations: vec![(payee_res, payer_res); rounds as usize],
     }
 }
 
@@ -255,7 +258,7 @@ fn sma_data<'a>(summary: &'a Summary, sources: &'a [String]) -> ReportData<'a> {
             (Model::Stahl, Some(1.121)),
             (Model::Nash, Some(1.079)),
             (Model::KalaiSmorodinsky, Some(1.088)),
-            (Model::Breakdown, Some(1.13)),
+            (Model::Brw, Some(1.13)),
         ],
         zone: (0.95, 1.2),
         dance: vec![
@@ -622,6 +625,7 @@ fn one_model_single_valued() {
     data.zone = (2.0, 2.0);
     data.dance = vec![DanceTrial {
         trial: 0,
+        rounds: vec![1],
         offers: vec![TracedOffer {
             round: 0,
             by: Side::Payee,
@@ -635,6 +639,7 @@ fn one_model_single_valued() {
         },
         payee_reservation: 2.0,
         payer_reservation: 2.0,
+        reservations: vec![(2.0, 2.0)],
     }];
     let (_keep, dir) = write_all("single", &data);
     assert!(read(&dir.join("amounts.svg")).contains("nash"));
@@ -736,7 +741,7 @@ fn dance_shows_each_trials_own_reservations() {
     let svg = read(&dir.join("dance.svg"));
     for t in &data.dance {
         let line = format!(
-            "reservations: payee {}, payer {}",
+            "at the start: payee {}, payer {}",
             trim(t.payee_reservation),
             trim(t.payer_reservation)
         );
@@ -746,7 +751,7 @@ fn dance_shows_each_trials_own_reservations() {
             t.trial
         );
     }
-    assert!(svg.contains("own reservations"));
+    assert!(svg.contains("effective reservations by round"));
 }
 
 /// A number as the plots print it at 3 significant digits (the test values have ≤ 3).
