@@ -16,7 +16,7 @@ use std::sync::atomic::AtomicBool;
 
 use bargain_core::{Model, Negotiation, Outcome, OutcomeKind, Trace};
 
-use crate::accumulate::{AmountRange, ModelAccumulator};
+use crate::accumulate::{AmountRange, ModelAccumulator, value_bound};
 use crate::scenario::Scenario;
 use crate::trial::{self, Workspace};
 use waves::{Merge, Waves};
@@ -123,6 +123,12 @@ pub fn amount_range(scenario: &Scenario, plan: &Plan) -> AmountRange {
     let mut ws = Workspace::new();
     let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
     let (mut sum, mut n) = (0.0, 0u64);
+    // The largest amount any trial can hold, for the quantizers' floor: the inputs at
+    // both ends of their distributions, the central values and every pilot trial.
+    let mut bound = [0.0, 1.0]
+        .map(|u| value_bound(&scenario.at_quantiles(&vec![u; inputs.len()], &mut inputs)))
+        .into_iter()
+        .fold(value_bound(&scenario.central()), f64::max);
     for trial in 0..plan.trials.min(PILOT) {
         let (seed, trials, models) = (plan.seed, plan.trials, &plan.models);
         trial::run_trial(
@@ -133,8 +139,10 @@ pub fn amount_range(scenario: &Scenario, plan: &Plan) -> AmountRange {
             trial,
             &mut inputs,
             &mut ws,
-            |_, _, o| {
+            |_, negotiation, o| {
+                bound = bound.max(value_bound(negotiation));
                 if let (OutcomeKind::Deal, Some(x)) = (o.kind, o.amount) {
+                    bound = bound.max(x.abs());
                     lo = lo.min(x);
                     hi = hi.max(x);
                     sum += x;
@@ -163,7 +171,9 @@ pub fn amount_range(scenario: &Scenario, plan: &Plan) -> AmountRange {
         lo: lo - pad,
         hi: hi + pad,
         center,
+        floor: 0.0,
     }
+    .with_bound(bound, plan.trials)
 }
 
 /// The CSV header of `trials.csv`.

@@ -3,6 +3,7 @@
 //! Each module is one former test file; `cargo test -p <crate> --test it MODULE` runs one.
 
 mod common;
+mod accumulate_exact;
 mod analysis_backtest;
 mod analysis_compare;
 mod analysis_sensitivity;
