@@ -2,7 +2,6 @@
 //! binary links once, where one per file made CI spend most of its time linking).
 //! Each module is one former test file; `cargo test -p <crate> --test it MODULE` runs one.
 
-mod common;
 mod accumulate_exact;
 mod analysis_backtest;
 mod analysis_compare;
@@ -10,6 +9,7 @@ mod analysis_sensitivity;
 mod analysis_sweep;
 mod calendar;
 mod cli_run;
+mod common;
 mod data_out;
 mod docs_figures;
 mod engine_waves;
@@ -20,6 +20,7 @@ mod hardening;
 mod import_genius;
 mod layering;
 mod package_run;
+mod package_signals;
 mod reliability_bad_corpus;
 mod reliability_determinism;
 mod reliability_numerics;
