@@ -374,7 +374,7 @@ fn run_trials(
             let (end, chunk) = chunk?;
             for (total, t) in totals.iter_mut().zip(&chunk) {
                 total.merge(t);
-                if end % BLOCK == 0 || end == trials {
+                if end.is_multiple_of(BLOCK) || end == trials {
                     total.close_block();
                 }
             }
@@ -765,7 +765,7 @@ mod tests {
             1_000_000_000_000,
         ] {
             let c = chunk_size(trials);
-            assert!(c >= 1 && BLOCK % c == 0, "{trials}: {c}");
+            assert!(c >= 1 && BLOCK.is_multiple_of(c), "{trials}: {c}");
             assert!(trials.div_ceil(c) >= WAVE.min(trials), "{trials}: {c}");
         }
         assert_eq!(chunk_size(1_000_000), BLOCK);
