@@ -69,4 +69,33 @@ fn tiny_nearly_equal_amounts_give_exact_finite_summaries() {
         let text = std::fs::read_to_string(out.join("summary.json")).expect("summary");
         assert!(!text.contains("NaN"), "{text}");
     }
+    // Two shards carry the quantizers' floor in partial.json; merged, they give the
+    // single run's summary byte for byte.
+    let whole = std::fs::read(out.join("summary.json")).expect("summary");
+    let shards: Vec<_> = ["1/2", "2/2"]
+        .iter()
+        .enumerate()
+        .map(|(i, shard)| {
+            let dir = dir.path().join(format!("shard{i}"));
+            ok(&[
+                "run",
+                file.to_str().expect("utf-8"),
+                "--quiet",
+                "--shard",
+                shard,
+                "--out",
+                dir.to_str().expect("utf-8"),
+            ]);
+            dir
+        })
+        .collect();
+    let merged = dir.path().join("merged");
+    ok(&[
+        "merge",
+        shards[0].to_str().expect("utf-8"),
+        shards[1].to_str().expect("utf-8"),
+        "--out",
+        merged.to_str().expect("utf-8"),
+    ]);
+    assert!(std::fs::read(merged.join("summary.json")).expect("merged") == whole);
 }
