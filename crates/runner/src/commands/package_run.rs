@@ -16,6 +16,8 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, mpsc};
+use std::time::Duration;
 
 use bargain_core::package::aspiration::{PackageDeal, PackageOffer, PowerCache, negotiate};
 use bargain_core::package::preferences::{PreferencesError, UtilityTable};
@@ -669,19 +671,54 @@ fn issue_axes(space: &OutcomeSpace) -> Vec<IssueAxis> {
         .collect()
 }
 
+/// Run `job` on a thread of its own and wait for it, checking `cancel` every 50 ms: once
+/// it is set, return [`Stop::Cancelled`] at once, leaving the job to stop at its own next
+/// check. A single pass of the core over a large outcome space (a sort of 10^7 outcomes)
+/// cannot be interrupted and takes seconds on a busy machine; the job only computes in
+/// memory (nothing it does needs undoing), and the process exits without waiting for it.
+///
+/// # Errors
+/// The job's; [`Error::Other`] when its thread cannot start or it panics.
+fn detached<T: Send + 'static>(
+    cancel: &AtomicBool,
+    job: impl FnOnce() -> Result<T, Stop> + Send + 'static,
+) -> Result<Result<T, Stop>, Error> {
+    let (tx, rx) = mpsc::channel();
+    std::thread::Builder::new()
+        .name("package-run".into())
+        .spawn(move || {
+            let _ = tx.send(job());
+        })
+        .map_err(|e| Error::Other(format!("starting the run's thread: {e}")))?;
+    loop {
+        match rx.recv_timeout(Duration::from_millis(50)) {
+            Ok(result) => return Ok(result),
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                if check(cancel).is_err() {
+                    return Ok(Err(Stop::Cancelled));
+                }
+            }
+            // The job panicked (its message is already on stderr).
+            Err(mpsc::RecvTimeoutError::Disconnected) => {
+                return Err(Error::Other("the run's thread panicked".into()));
+            }
+        }
+    }
+}
+
 /// `bargain run FILE` for one package scenario: `summary.json` and `scenario.toml` in
 /// `--out` (default `reports/<name>/`), written through [`Staging`].
 ///
 /// # Errors
 /// Scenario errors (exit 2), options that do not apply to packages (exit 2), I/O.
-pub fn run(path: &Path, args: &RunOptions, cancel: &AtomicBool) -> Result<(), Error> {
+pub fn run(path: &Path, args: &RunOptions, cancel: &Arc<AtomicBool>) -> Result<(), Error> {
     if args.trials_csv || args.trials_parquet || args.shard.is_some() {
         return Err(Error::Usage(
             "--trials-csv, --trials-parquet and --shard do not apply to package scenarios yet"
                 .into(),
         ));
     }
-    let s = PackageScenario::from_path(path)?;
+    let s = Arc::new(PackageScenario::from_path(path)?);
     let o = &args.opts;
     let overrides = o.overrides()?;
     let trials = overrides.trials.unwrap_or(s.run.trials);
@@ -699,13 +736,24 @@ pub fn run(path: &Path, args: &RunOptions, cancel: &AtomicBool) -> Result<(), Er
             path.display()
         )),
     };
-    // The one-issue runs' progress bar (stderr, terminal only), advanced per trial.
+    // The one-issue runs' progress bar (stderr, terminal only), advanced per trial; then
+    // a spinner while trial 0's view and the dance prepare a few more trials.
     let bar = progress_bar(trials, o.quiet);
-    let totals = pool.install(|| run_trials(&s, trials, seed, cancel, &|n| bar.inc(n)));
-    bar.finish_and_clear();
-    let totals = totals.map_err(stopped)?;
-    // Trial 0's view and the dance prepare a few more trials: a spinner while they run.
-    let spin = spinner(o.quiet, "preparing the report".into());
+    let spin_quiet = o.quiet;
+    let (totals, view, dance) = detached(cancel, {
+        let (s, cancel) = (Arc::clone(&s), Arc::clone(cancel));
+        move || {
+            let totals = pool.install(|| run_trials(&s, trials, seed, &cancel, &|n| bar.inc(n)));
+            bar.finish_and_clear();
+            let totals = totals?;
+            let spin = spinner(spin_quiet, "preparing the report".into());
+            let view = utility_view(&s, trials, seed, &cancel)?;
+            let dance = dance(&s, trials, seed, &cancel)?;
+            drop(spin);
+            Ok((totals, view, dance))
+        }
+    })?
+    .map_err(stopped)?;
     let summary = summary_json(&s, trials, seed, &totals);
     let text = serde_json::to_string_pretty(&summary).map_err(|e| Error::Other(e.to_string()))?;
     let write = |name: &str, bytes: &[u8]| {
@@ -725,14 +773,13 @@ pub fn run(path: &Path, args: &RunOptions, cancel: &AtomicBool) -> Result<(), Er
         party_keys: [&s.party_keys[0], &s.party_keys[1]],
         issues: issue_axes(s.space()),
         heat: heat_map(&s, &totals),
-        trial: utility_view(&s, trials, seed, cancel).map_err(stopped)?,
-        dance: dance(&s, trials, seed, cancel).map_err(stopped)?,
+        trial: view,
+        dance,
     };
     let dir = staging.path();
     write_package_plots(dir, &report)
         .and_then(|()| write_package_html(dir, &report))
         .map_err(|e| Error::Other(format!("{}: writing the report: {e}", dir.display())))?;
-    drop(spin);
     let dest = staging.commit(Some(cancel))?;
     if args.json {
         println!("{text}");
