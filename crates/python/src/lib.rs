@@ -8,16 +8,19 @@
 //! (`python/bargain/__init__.py`) turns the JSON and Arrow IPC bytes returned here into
 //! dicts and `pyarrow.Table`s.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::time::Duration;
 
 use arrow_array::RecordBatch;
+use bargain_runner::commands::Error as CommandError;
+use bargain_runner::commands::session::{self, EnsembleOptions};
 use bargain_runner::ensemble::{self, Hooks, RunError, Shard};
+use bargain_runner::input;
 use bargain_runner::output::{Kind, OutputError, Staging};
 use bargain_runner::pipeline::{self, Loaded, Overrides};
-use bargain_runner::scenario::{Scenario, ScenarioError};
+use bargain_runner::scenario::{MAX_FILE_BYTES, Scenario, ScenarioError};
 use bargain_runner::trials_out::ArrowRows;
 use pyo3::exceptions::{PyOSError, PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
@@ -66,8 +69,10 @@ fn load(py: Python<'_>, scenario: &str) -> PyResult<Loaded> {
     let (text, origin) = if is_text {
         (scenario.to_owned(), "<string>".to_owned())
     } else {
-        let text = std::fs::read_to_string(scenario)
-            .map_err(|e| PyOSError::new_err(format!("{scenario}: {e}")))?;
+        // The CLI's reader: regular files only, never blocking on a FIFO or a device,
+        // at most the scenario size limit.
+        let text = input::read_text(Path::new(scenario), MAX_FILE_BYTES as u64)
+            .map_err(|e| PyOSError::new_err(e.to_string()))?;
         (text, scenario.to_owned())
     };
     let parsed = Scenario::parse(&text, &origin).map_err(|e| scenario_error(py, &e))?;
@@ -78,12 +83,26 @@ fn load(py: Python<'_>, scenario: &str) -> PyResult<Loaded> {
     })
 }
 
-/// The overrides, checked as the CLI checks them.
-fn overrides(trials: Option<u64>, seed: Option<u64>) -> PyResult<Overrides> {
-    if trials == Some(0) || trials.is_some_and(|t| t > 1_000_000_000_000) {
-        return Err(PyValueError::new_err("trials must be in 1..=10^12"));
+/// A CLI error as a Python exception: bad usage or input is a `ValueError`, an
+/// interruption a `RuntimeError`, anything else an `OSError`; the message is the CLI's.
+fn command_error(e: CommandError) -> PyErr {
+    match e {
+        CommandError::Usage(m) => PyValueError::new_err(m),
+        e @ CommandError::Scenario(_) => PyValueError::new_err(e.to_string()),
+        e @ CommandError::Interrupted(_) => PyRuntimeError::new_err(e.to_string()),
+        e @ CommandError::Other(_) => PyOSError::new_err(e.to_string()),
     }
-    Ok(Overrides { trials, seed })
+}
+
+/// The overrides, checked by the CLI's own check (the same limits and message).
+fn overrides(trials: Option<u64>, seed: Option<u64>) -> PyResult<Overrides> {
+    EnsembleOptions {
+        trials,
+        seed,
+        ..EnsembleOptions::default()
+    }
+    .overrides()
+    .map_err(command_error)
 }
 
 /// Run `job` on a rayon pool of `threads` workers with the GIL released, checking for
@@ -93,13 +112,9 @@ where
     T: Send,
     F: FnOnce(&AtomicBool) -> Result<T, RunError> + Send,
 {
-    if threads == Some(0) {
-        return Err(PyValueError::new_err("threads must be at least 1"));
-    }
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads.unwrap_or(0))
-        .build()
-        .map_err(|e| PyRuntimeError::new_err(format!("starting worker threads: {e}")))?;
+    // The CLI's pool: 0 is refused, more than 4 × the cores is capped (with a note on
+    // stderr), so a huge count cannot hang the interpreter starting threads.
+    let pool = session::pool(threads).map_err(command_error)?;
     let cancel = AtomicBool::new(false);
     let (result, signal) = py.detach(|| {
         std::thread::scope(|s| {

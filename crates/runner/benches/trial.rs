@@ -17,6 +17,7 @@ fn bench_scenario(c: &mut Criterion, id: &str, scenario: &Scenario) {
         lo: 0.9,
         hi: 1.3,
         center: 1.09,
+        floor: 0.0,
     };
     let models = scenario.run.models.clone();
     let mut accs = vec![ModelAccumulator::default(); models.len()];

@@ -25,6 +25,38 @@ pub struct AmountRange {
     /// that sums of squares do not cancel: a constant amount has a standard deviation of
     /// exactly 0.
     pub center: f64,
+    /// Smallest width the quantizers use (see [`AmountRange::with_bound`]); 0, and left
+    /// out of JSON, when the range's own width keeps every quantized sum in range.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub floor: f64,
+}
+
+fn is_zero(x: &f64) -> bool {
+    *x == 0.0
+}
+
+/// Largest magnitude of any amount in `n`: openings, reservations, outside options,
+/// ratification limits of both parties, plus the largest lapse cost the calendar can add.
+/// Every deal and every reservation the accumulators see lies within it.
+#[must_use]
+pub fn value_bound(n: &Negotiation) -> f64 {
+    let party = |p: &bargain_core::Party| {
+        [
+            Some(p.opening),
+            Some(p.reservation),
+            p.outside_option,
+            p.ratification,
+        ]
+        .into_iter()
+        .flatten()
+        .map(f64::abs)
+        .fold(0.0, f64::max)
+    };
+    let lapse = n.calendar.map_or(0.0, |c| {
+        let last = c.total_rounds(n.protocol.max_rounds);
+        (c.lapse_cost[0].abs() + c.lapse_cost[1].abs()) * c.lapse_months(last)
+    });
+    party(&n.payee).max(party(&n.payer)) + lapse
 }
 
 impl AmountRange {
@@ -40,12 +72,43 @@ impl AmountRange {
         self.span() / FINE_BINS as f64
     }
 
+    /// This range with the quantizers' width raised, if needed, so that no quantized sum
+    /// of `trials` values of magnitude at most `bound` (see [`value_bound`]) can overflow:
+    /// each `|k|` stays below `K = √(2^126 / trials)`, so `Σk` and `Σk²` fit an `i128`.
+    /// A range at least that wide is unchanged (`floor` stays 0).
+    #[must_use]
+    pub fn with_bound(self, bound: f64, trials: u64) -> Self {
+        // |x − offset| ≤ 2·bound for amounts (the center lies within the bound) and for
+        // surpluses; doubled again for rounding and grid points.
+        let deviation = 4.0 * bound.abs().max(self.center.abs());
+        let k_max = ((2f64.powi(126) / trials.max(1) as f64).sqrt() - 2.0).max(1.0);
+        // One part in 2^20 of slack for the rounding of this product.
+        let floor = deviation * SCALE / k_max * (1.0 + 1.0 / (1u64 << 20) as f64);
+        Self {
+            floor: if floor.is_finite() && floor > self.span() {
+                floor
+            } else {
+                0.0
+            },
+            ..self
+        }
+    }
+
+    /// The quantizers' width: the range's, or the floor when that is wider.
+    fn quantum(&self) -> f64 {
+        if self.floor.is_finite() && self.floor > self.span() {
+            self.floor
+        } else {
+            self.span()
+        }
+    }
+
     /// The quantizer for amounts (centered on the pilot mean).
     #[must_use]
     pub fn amounts(&self) -> Quantizer {
         Quantizer {
             offset: self.center,
-            span: self.span(),
+            span: self.quantum(),
         }
     }
 
@@ -54,7 +117,7 @@ impl AmountRange {
     pub fn deltas(&self) -> Quantizer {
         Quantizer {
             offset: 0.0,
-            span: self.span(),
+            span: self.quantum(),
         }
     }
 
@@ -75,7 +138,8 @@ impl AmountRange {
 }
 
 /// Maps values to integers `k = round((x − offset) / span · 2^40)`, a resolution of
-/// `span · 2^-40` (about 1e-12 of the amount range); sums of `k` and `k²` are exact.
+/// `span · 2^-40` (about 1e-12 of the amount range, or of the floor that keeps sums in
+/// range: [`AmountRange::with_bound`]); sums of `k` and `k²` are exact.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Quantizer {
     offset: f64,
@@ -111,10 +175,23 @@ pub struct ExactSum {
 }
 
 impl ExactSum {
+    /// Add `x`, quantized by `q`, with checked arithmetic.
+    ///
+    /// # Panics
+    /// If a sum overflows: impossible for the values of a run whose range went through
+    /// [`AmountRange::with_bound`] (each `|k|` is below `√(2^126 / trials)`), and never a
+    /// silent wrap.
     fn add(&mut self, q: Quantizer, x: f64) {
         let k = quantize(q.z(x) * SCALE);
-        self.sum += k;
-        self.sum_sq += k * k;
+        let next = k
+            .checked_mul(k)
+            .and_then(|sq| self.sum_sq.checked_add(sq))
+            .zip(self.sum.checked_add(k));
+        let Some((sum_sq, sum)) = next else {
+            panic!("an exact sum overflowed: {x} is beyond the bound its quantizer was built for");
+        };
+        self.sum = sum;
+        self.sum_sq = sum_sq;
     }
 
     fn try_merge(&mut self, field: &'static str, other: &ExactSum) -> Result<(), &'static str> {

@@ -16,7 +16,7 @@ use std::sync::atomic::AtomicBool;
 
 use bargain_core::{Model, Negotiation, Outcome, OutcomeKind, Trace};
 
-use crate::accumulate::{AmountRange, ModelAccumulator};
+use crate::accumulate::{AmountRange, ModelAccumulator, value_bound};
 use crate::scenario::Scenario;
 use crate::trial::{self, Workspace};
 use waves::{Merge, Waves};
@@ -124,6 +124,13 @@ pub fn amount_range(scenario: &Scenario, plan: &Plan) -> AmountRange {
     let mut ws = Workspace::new();
     let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
     let (mut sum, mut n) = (0.0, 0u64);
+    // The largest amount any trial can hold, for the quantizers' floor: the inputs at
+    // both ends of their distributions, the central values and every pilot trial.
+    let mut bound = [0.0, 1.0]
+        .map(|u| value_bound(&scenario.at_quantiles(&vec![u; inputs.len()], &mut inputs)))
+        .into_iter()
+        .fold(value_bound(&scenario.central()), f64::max)
+        .max(value_bound(&scenario.at_largest(&mut inputs)));
     for trial in 0..plan.trials.min(PILOT) {
         let (seed, trials, models) = (plan.seed, plan.trials, &plan.models);
         trial::run_trial(
@@ -134,8 +141,10 @@ pub fn amount_range(scenario: &Scenario, plan: &Plan) -> AmountRange {
             trial,
             &mut inputs,
             &mut ws,
-            |_, _, o| {
+            |_, negotiation, o| {
+                bound = bound.max(value_bound(negotiation));
                 if let (OutcomeKind::Deal, Some(x)) = (o.kind, o.amount) {
+                    bound = bound.max(x.abs());
                     lo = lo.min(x);
                     hi = hi.max(x);
                     sum += x;
@@ -164,7 +173,13 @@ pub fn amount_range(scenario: &Scenario, plan: &Plan) -> AmountRange {
         Some(g) => grid_aligned(lo - pad, hi + pad, g.lo, g.step),
         None => (lo - pad, hi + pad),
     };
-    AmountRange { lo, hi, center }
+    AmountRange {
+        lo,
+        hi,
+        center,
+        floor: 0.0,
+    }
+    .with_bound(bound, plan.trials)
 }
 
 /// `lo..hi` widened so that each bin of the summary's histogram

@@ -232,8 +232,7 @@ impl Choice {
 pub(crate) enum Dist {
     Continuous(Continuous),
     Choice(Choice),
-    /// An input a sweep variant fixed: still consumes the draws of the base scenario's
-    /// distribution (so every other input sees the base run's random streams), then
+    /// An input a sweep variant fixed: keeps the base scenario's input in its place and
     /// yields the fixed value (or, with `None`, the draw itself, for an input that the
     /// variant no longer applies).
     Held(Box<Dist>, Option<f64>),
@@ -258,6 +257,20 @@ impl Dist {
             Dist::Continuous(c) => c.quantile(u),
             Dist::Choice(c) => c.value(c.quantile_index(u)),
             Dist::Held(inner, value) => value.unwrap_or_else(|| inner.quantile(u)),
+        }
+    }
+
+    /// The value of largest magnitude it can produce, when that is finite: the option of
+    /// largest |x| of a choice, the end of largest |x| of a bounded range.
+    pub(crate) fn largest(&self) -> Option<f64> {
+        let pick = |a: f64, b: f64| if a.abs() >= b.abs() { a } else { b };
+        match self {
+            Dist::Continuous(c) => {
+                let (lo, hi) = c.range();
+                (lo.is_finite() && hi.is_finite()).then(|| pick(lo, hi))
+            }
+            Dist::Choice(c) => c.values.iter().copied().reduce(pick),
+            Dist::Held(inner, value) => value.or_else(|| inner.largest()),
         }
     }
 

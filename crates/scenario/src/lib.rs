@@ -423,6 +423,14 @@ impl Scenario {
         self.plan.at_quantiles(u, inputs)
     }
 
+    /// The negotiation with every input at its value of largest magnitude where that is
+    /// finite (a choice's largest option, a bounded range's end), the others central:
+    /// with [`Scenario::at_quantiles`] at 0 and 1, it bounds what a trial can hold (the
+    /// quantizers of the exact accumulators are sized from it).
+    pub fn at_largest(&self, inputs: &mut [f64]) -> Negotiation {
+        self.plan.at_largest(inputs)
+    }
+
     /// The SMA 2019 scenario (`scenarios/sma-2019.toml`), embedded in the binary.
     ///
     /// # Panics

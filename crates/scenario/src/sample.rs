@@ -119,6 +119,26 @@ impl Plan {
         (n, super::trial_rng(ctx.seed, ctx.trial))
     }
 
+    /// The negotiation with every input whose largest value is finite at that value (see
+    /// `Dist::largest`), the others at their central values: with
+    /// [`Plan::at_quantiles`] at 0 and 1, what bounds every amount a trial can hold.
+    pub(crate) fn at_largest(&self, out: &mut [f64]) -> Negotiation {
+        let mut n = self.central.clone();
+        for (j, input) in self.inputs.iter().enumerate() {
+            let Some(x) = input.dist.largest() else {
+                continue;
+            };
+            if !input.presets.is_empty() {
+                continue;
+            }
+            if let Some(slot) = out.get_mut(j) {
+                *slot = x;
+            }
+            input.apply(&mut n, x);
+        }
+        n
+    }
+
     /// The negotiation at the quantiles `u` (one in `[0, 1]` per input, in order):
     /// input `j` takes the value of its distribution's inverse CDF at `u[j]`; missing
     /// entries of `u` leave the input at its central value.

@@ -6,12 +6,18 @@
 //! block, mean utilities), a copy of the scenario, and the report of `report::package_*`
 //! (`issues`, `heatmap`, `utility` plots and `report.html`), whose data is gathered here.
 //!
-//! Trials run in parallel in fixed chunks whose tallies are merged in trial order, so the
-//! summary is the same at any thread count; memory does not grow with the trials. With no distributions, the profiles are sorted and the frontier
-//! computed once for all trials.
+//! Trials run in parallel in fixed chunks (their size depends only on the number of
+//! trials, small enough that every thread has work) whose tallies are merged in trial
+//! order, so the summary is the same at any thread count; memory does not grow with the
+//! trials. With no distributions, the profiles are sorted and the frontier computed once
+//! for all trials. The cancel flag is checked before every trial and between the steps of
+//! preparing a trial's outcome space, so a signal is honoured within a second even on the
+//! largest spaces; progress is reported per trial.
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, mpsc};
+use std::time::Duration;
 
 use bargain_core::package::aspiration::{PackageDeal, PackageOffer, PowerCache, negotiate};
 use bargain_core::package::preferences::{PreferencesError, UtilityTable};
@@ -23,6 +29,7 @@ use serde_json::{Map, Value, json};
 use crate::analysis::counted::Counted;
 use crate::commands::Error;
 use crate::commands::run::Options as RunOptions;
+use crate::commands::session::{pool, progress_bar, spinner};
 use crate::ensemble::Interrupted;
 use crate::ensemble::waves::Waves;
 use crate::output::{Kind, Staging};
@@ -51,19 +58,72 @@ pub(crate) struct Prepared {
     pub(crate) frontier: ParetoFrontier,
 }
 
+/// Why a package run stopped early.
+#[derive(Debug)]
+pub(crate) enum Stop {
+    /// The cancel flag was set.
+    Cancelled,
+    /// Core rejected a sampled trial's preferences.
+    Failed(PreferencesError),
+}
+
+impl From<PreferencesError> for Stop {
+    fn from(e: PreferencesError) -> Self {
+        Stop::Failed(e)
+    }
+}
+
+impl From<Interrupted> for Stop {
+    fn from(_: Interrupted) -> Self {
+        Stop::Cancelled
+    }
+}
+
+/// `Err(Stop::Cancelled)` once `cancel` is set.
+fn check(cancel: &AtomicBool) -> Result<(), Stop> {
+    if cancel.load(Ordering::Relaxed) {
+        Err(Stop::Cancelled)
+    } else {
+        Ok(())
+    }
+}
+
 impl Prepared {
     pub(crate) fn new(space: &OutcomeSpace, t: &PackageTrial) -> Result<Self, PreferencesError> {
+        Self::steps(space, t, || Ok(()))
+    }
+
+    /// [`Prepared::new`], checking `cancel` between its steps (each a pass over the
+    /// outcome space: about a second at most even at the largest space validation accepts).
+    pub(crate) fn cancellable(
+        space: &OutcomeSpace,
+        t: &PackageTrial,
+        cancel: &AtomicBool,
+    ) -> Result<Self, Stop> {
+        Self::steps(space, t, || check(cancel))
+    }
+
+    /// The preparation, calling `between` before and after each pass over the space.
+    fn steps<E: From<PreferencesError>>(
+        space: &OutcomeSpace,
+        t: &PackageTrial,
+        mut between: impl FnMut() -> Result<(), E>,
+    ) -> Result<Self, E> {
+        between()?;
         let ua = UtilityTable::new(space, &t.parties[0].preferences)?.all(space);
+        between()?;
         let ub = UtilityTable::new(space, &t.parties[1].preferences)?.all(space);
-        let sorted = [
-            SortedOutcomes::from_utilities(ua.clone(), u64::from),
-            SortedOutcomes::from_utilities(ub.clone(), u64::from),
-        ];
+        between()?;
+        let sa = SortedOutcomes::from_utilities(ua.clone(), u64::from);
+        between()?;
+        let sb = SortedOutcomes::from_utilities(ub.clone(), u64::from);
+        between()?;
         let frontier = ParetoFrontier::new(&ua, &ub);
+        between()?;
         Ok(Self {
             ua,
             ub,
-            sorted,
+            sorted: [sa, sb],
             frontier,
         })
     }
@@ -118,8 +178,14 @@ pub(crate) struct Tally {
     pub(crate) deals: u64,
     /// Deals per 1-based round (agents).
     rounds: Vec<u64>,
-    /// Sums of the parties' utilities over deals.
+    /// Sums of the parties' utilities over deals: the sum of the closed blocks' sums
+    /// (see [`BLOCK`]), in block order.
     sum_u: [f64; 2],
+    /// The open block's sums, added deal by deal in trial order.
+    block_u: [f64; 2],
+    /// A chunk's deals' utilities in trial order, added to the total's open block when
+    /// the chunk is merged (so the sums do not depend on the chunk size).
+    pending_u: Vec<[f64; 2]>,
     /// Deals per issue and value index.
     pub(crate) counts: Vec<Vec<u64>>,
     /// The heat map's two issues and deals per value pair (`x · size(y) + y`).
@@ -132,6 +198,8 @@ impl Tally {
             deals: 0,
             rounds: Vec::new(),
             sum_u: [0.0; 2],
+            block_u: [0.0; 2],
+            pending_u: Vec::new(),
             counts: (0..space.issues().len())
                 .map(|j| vec![0; space.size(j)])
                 .collect(),
@@ -149,8 +217,7 @@ impl Tally {
             }
             self.rounds[r] += 1;
         }
-        self.sum_u[0] += p.ua[o as usize];
-        self.sum_u[1] += p.ub[o as usize];
+        self.pending_u.push([p.ua[o as usize], p.ub[o as usize]]);
         for (j, c) in self.counts.iter_mut().enumerate() {
             c[space.value_index(o, j)] += 1;
         }
@@ -167,8 +234,10 @@ impl Tally {
         for (a, b) in self.rounds.iter_mut().zip(&o.rounds) {
             *a += b;
         }
-        self.sum_u[0] += o.sum_u[0];
-        self.sum_u[1] += o.sum_u[1];
+        for u in &o.pending_u {
+            self.block_u[0] += u[0];
+            self.block_u[1] += u[1];
+        }
         for (a, b) in self.counts.iter_mut().zip(&o.counts) {
             for (x, y) in a.iter_mut().zip(b) {
                 *x += y;
@@ -179,6 +248,13 @@ impl Tally {
                 *x += y;
             }
         }
+    }
+
+    /// Close the open block: add its sums to the total.
+    fn close_block(&mut self) {
+        self.sum_u[0] += self.block_u[0];
+        self.sum_u[1] += self.block_u[1];
+        self.block_u = [0.0; 2];
     }
 }
 
@@ -195,10 +271,21 @@ fn stats(counts: &[u64], value: impl Fn(usize) -> f64) -> Value {
     })
 }
 
-/// Trials per chunk (the unit of parallel work and of ordered merging).
-const CHUNK: u64 = 4096;
+/// Trials per block of the utility sums: each block's deals are summed in trial order
+/// and the block sums added in block order, whatever the chunk size (the grouping of the
+/// former fixed 4096-trial chunks, so summaries are unchanged).
+const BLOCK: u64 = 4096;
 /// Chunks run in parallel before their tallies are merged.
 const WAVE: u64 = 64;
+
+/// Trials per chunk (the unit of parallel work and of ordered merging): the largest power
+/// of two up to [`BLOCK`] that still gives a wave of [`WAVE`] chunks, so that a run of
+/// few trials uses every thread. It depends only on `trials`, never on the thread count,
+/// and divides [`BLOCK`], so block ends fall on chunk ends.
+fn chunk_size(trials: u64) -> u64 {
+    let per = (trials / WAVE).max(1);
+    (1u64 << per.ilog2()).min(BLOCK)
+}
 
 /// Run every trial of `s` (with `trials`/`seed` overrides) and summarize it as JSON;
 /// `None` when `cancel` was set (checked between waves of chunks).
@@ -222,73 +309,81 @@ pub(crate) fn tallies(
     seed: u64,
     cancel: Option<&AtomicBool>,
 ) -> Result<Option<Vec<Tally>>, PreferencesError> {
+    let never = AtomicBool::new(false);
+    let driven = run_trials(s, trials, seed, cancel.unwrap_or(&never), &|_| {});
+    match driven {
+        Ok(totals) => Ok(Some(totals)),
+        Err(Stop::Cancelled) => Ok(None),
+        Err(Stop::Failed(e)) => Err(e),
+    }
+}
+
+/// The trial loop behind [`tallies`]: `cancel` is checked before every trial (and inside
+/// the preparation of each trial's outcome space), `progress` receives each trial done.
+fn run_trials(
+    s: &PackageScenario,
+    trials: u64,
+    seed: u64,
+    cancel: &AtomicBool,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<Vec<Tally>, Stop> {
     let space = s.space();
     let models = &s.run.models;
     let shared = if s.input_names().is_empty() {
-        Some(Prepared::new(space, &s.central())?)
+        Some(Prepared::cancellable(space, &s.central(), cancel)?)
     } else {
         None
     };
-    let run_chunk = |cache: &mut PowerCache,
-                     (first, end): (u64, u64)|
-     -> Result<Vec<Tally>, PreferencesError> {
-        let mut tallies = vec![Tally::new(space); models.len()];
-        for trial in first..end {
-            let ctx = SampleCtx {
-                trial,
-                trials,
-                seed,
-            };
-            let (t, _) = s.draw_trial(ctx, &mut []);
-            let own;
-            let p = match &shared {
-                Some(p) => p,
-                None => {
-                    own = Prepared::new(space, &t)?;
-                    &own
+    let run_chunk =
+        |cache: &mut PowerCache, (first, end): (u64, u64)| -> Result<(u64, Vec<Tally>), Stop> {
+            let mut tallies = vec![Tally::new(space); models.len()];
+            for trial in first..end {
+                check(cancel)?;
+                let ctx = SampleCtx {
+                    trial,
+                    trials,
+                    seed,
+                };
+                let (t, _) = s.draw_trial(ctx, &mut []);
+                let own;
+                let p = match &shared {
+                    Some(p) => p,
+                    None => {
+                        own = Prepared::cancellable(space, &t, cancel)?;
+                        &own
+                    }
+                };
+                for (tally, m) in tallies.iter_mut().zip(models) {
+                    tally.add(space, deal(*m, &t, p, cache), p);
                 }
-            };
-            for (tally, m) in tallies.iter_mut().zip(models) {
-                tally.add(space, deal(*m, &t, p, cache), p);
+                progress(1);
             }
-        }
-        Ok(tallies)
-    };
-    /// Why the driver stopped.
-    enum Stop {
-        Cancelled,
-        Failed(PreferencesError),
-    }
-    impl From<Interrupted> for Stop {
-        fn from(_: Interrupted) -> Self {
-            Stop::Cancelled
-        }
-    }
-    let never = AtomicBool::new(false);
+            Ok((end, tallies))
+        };
     let waves = Waves {
         range: (0, trials),
-        chunk: CHUNK,
+        chunk: chunk_size(trials),
         wave: WAVE,
-        cancel: cancel.unwrap_or(&never),
+        cancel,
         progress: &|_| {},
     };
     let mut totals = vec![Tally::new(space); models.len()];
     // The engine's one wave driver: fixed chunks, merged in chunk order.
-    let driven = waves.drive(
+    waves.drive(
         PowerCache::new,
         |cache, bounds| run_chunk(cache, bounds),
         |chunk| {
-            for (total, t) in totals.iter_mut().zip(&chunk.map_err(Stop::Failed)?) {
+            let (end, chunk) = chunk?;
+            for (total, t) in totals.iter_mut().zip(&chunk) {
                 total.merge(t);
+                if end.is_multiple_of(BLOCK) || end == trials {
+                    total.close_block();
+                }
             }
-            Ok(())
+            Ok::<(), Stop>(())
         },
-    );
-    match driven {
-        Ok(()) => Ok(Some(totals)),
-        Err(Stop::Cancelled) => Ok(None),
-        Err(Stop::Failed(e)) => Err(e),
-    }
+    )?;
+    Ok(totals)
 }
 
 /// `summary.json` of the tallies.
@@ -449,7 +544,8 @@ fn utility_view(
     s: &PackageScenario,
     trials: u64,
     seed: u64,
-) -> Result<UtilityView, PreferencesError> {
+    cancel: &AtomicBool,
+) -> Result<UtilityView, Stop> {
     let space = s.space();
     let (t, _) = s.draw_trial(
         SampleCtx {
@@ -459,7 +555,7 @@ fn utility_view(
         },
         &mut [],
     );
-    let p = Prepared::new(space, &t)?;
+    let p = Prepared::cancellable(space, &t, cancel)?;
     let step = p.ua.len().div_ceil(CLOUD).max(1);
     let cloud =
         p.ua.iter()
@@ -506,7 +602,12 @@ pub(crate) const DANCE_TRIALS: u64 = 4;
 
 /// The negotiation dance in utility space: the first few trials of the `agents` model
 /// replayed with their offers, each with its frontier, reservations and agreement.
-fn dance(s: &PackageScenario, trials: u64, seed: u64) -> Result<PackageDance, PreferencesError> {
+fn dance(
+    s: &PackageScenario,
+    trials: u64,
+    seed: u64,
+    cancel: &AtomicBool,
+) -> Result<PackageDance, Stop> {
     let space = s.space();
     let alike = s.input_names().is_empty();
     let n = if alike { 1 } else { DANCE_TRIALS.min(trials) };
@@ -519,7 +620,7 @@ fn dance(s: &PackageScenario, trials: u64, seed: u64) -> Result<PackageDance, Pr
             seed,
         };
         let (t, _) = s.draw_trial(ctx, &mut []);
-        let p = Prepared::new(space, &t)?;
+        let p = Prepared::cancellable(space, &t, cancel)?;
         offers.clear();
         let deal = agents(&t, &p, &mut PowerCache::new(), Some(&mut offers));
         let u = |o: u32| (p.ua[o as usize], p.ub[o as usize]);
@@ -570,47 +671,89 @@ fn issue_axes(space: &OutcomeSpace) -> Vec<IssueAxis> {
         .collect()
 }
 
+/// Run `job` on a thread of its own and wait for it, checking `cancel` every 50 ms: once
+/// it is set, return [`Stop::Cancelled`] at once, leaving the job to stop at its own next
+/// check. A single pass of the core over a large outcome space (a sort of 10^7 outcomes)
+/// cannot be interrupted and takes seconds on a busy machine; the job only computes in
+/// memory (nothing it does needs undoing), and the process exits without waiting for it.
+///
+/// # Errors
+/// The job's; [`Error::Other`] when its thread cannot start or it panics.
+fn detached<T: Send + 'static>(
+    cancel: &AtomicBool,
+    job: impl FnOnce() -> Result<T, Stop> + Send + 'static,
+) -> Result<Result<T, Stop>, Error> {
+    let (tx, rx) = mpsc::channel();
+    std::thread::Builder::new()
+        .name("package-run".into())
+        .spawn(move || {
+            let _ = tx.send(job());
+        })
+        .map_err(|e| Error::Other(format!("starting the run's thread: {e}")))?;
+    loop {
+        match rx.recv_timeout(Duration::from_millis(50)) {
+            Ok(result) => return Ok(result),
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                if check(cancel).is_err() {
+                    return Ok(Err(Stop::Cancelled));
+                }
+            }
+            // The job panicked (its message is already on stderr).
+            Err(mpsc::RecvTimeoutError::Disconnected) => {
+                return Err(Error::Other("the run's thread panicked".into()));
+            }
+        }
+    }
+}
+
 /// `bargain run FILE` for one package scenario: `summary.json` and `scenario.toml` in
 /// `--out` (default `reports/<name>/`), written through [`Staging`].
 ///
 /// # Errors
 /// Scenario errors (exit 2), options that do not apply to packages (exit 2), I/O.
-pub fn run(path: &Path, args: &RunOptions, cancel: &AtomicBool) -> Result<(), Error> {
+pub fn run(path: &Path, args: &RunOptions, cancel: &Arc<AtomicBool>) -> Result<(), Error> {
     if args.trials_csv || args.trials_parquet || args.shard.is_some() {
         return Err(Error::Usage(
             "--trials-csv, --trials-parquet and --shard do not apply to package scenarios yet"
                 .into(),
         ));
     }
-    let s = PackageScenario::from_path(path)?;
+    let s = Arc::new(PackageScenario::from_path(path)?);
     let o = &args.opts;
-    if o.trials == Some(0) || o.trials.is_some_and(|t| t > 1_000_000_000_000) {
-        return Err(Error::Usage("--trials must be in 1..=10^12".into()));
-    }
-    let trials = o.trials.unwrap_or(s.run.trials);
-    let seed = o.seed.unwrap_or(s.run.seed);
-    let threads = crate::input::check_threads(o.threads).map_err(Error::Usage)?;
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .map_err(|e| Error::Other(format!("starting worker threads: {e}")))?;
+    let overrides = o.overrides()?;
+    let trials = overrides.trials.unwrap_or(s.run.trials);
+    let seed = overrides.seed.unwrap_or(s.run.seed);
+    let pool = pool(o.threads)?;
     let dest = args
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from("reports").join(&s.name));
     let staging = Staging::new(&dest, Kind::Run)?;
-    let rejected = |e: PreferencesError| {
-        Error::Other(format!(
+    let stopped = |e: Stop| match e {
+        Stop::Cancelled => Error::Interrupted("during the trials".into()),
+        Stop::Failed(e) => Error::Other(format!(
             "{}: a sampled trial's preferences were rejected: {e}",
             path.display()
-        ))
+        )),
     };
-    let totals = pool
-        .install(|| tallies(&s, trials, seed, Some(cancel)))
-        .map_err(rejected)?;
-    let Some(totals) = totals else {
-        return Err(Error::Interrupted("during the trials".into()));
-    };
+    // The one-issue runs' progress bar (stderr, terminal only), advanced per trial; then
+    // a spinner while trial 0's view and the dance prepare a few more trials.
+    let bar = progress_bar(trials, o.quiet);
+    let spin_quiet = o.quiet;
+    let (totals, view, dance) = detached(cancel, {
+        let (s, cancel) = (Arc::clone(&s), Arc::clone(cancel));
+        move || {
+            let totals = pool.install(|| run_trials(&s, trials, seed, &cancel, &|n| bar.inc(n)));
+            bar.finish_and_clear();
+            let totals = totals?;
+            let spin = spinner(spin_quiet, "preparing the report".into());
+            let view = utility_view(&s, trials, seed, &cancel)?;
+            let dance = dance(&s, trials, seed, &cancel)?;
+            drop(spin);
+            Ok((totals, view, dance))
+        }
+    })?
+    .map_err(stopped)?;
     let summary = summary_json(&s, trials, seed, &totals);
     let text = serde_json::to_string_pretty(&summary).map_err(|e| Error::Other(e.to_string()))?;
     let write = |name: &str, bytes: &[u8]| {
@@ -630,8 +773,8 @@ pub fn run(path: &Path, args: &RunOptions, cancel: &AtomicBool) -> Result<(), Er
         party_keys: [&s.party_keys[0], &s.party_keys[1]],
         issues: issue_axes(s.space()),
         heat: heat_map(&s, &totals),
-        trial: utility_view(&s, trials, seed).map_err(rejected)?,
-        dance: dance(&s, trials, seed).map_err(rejected)?,
+        trial: view,
+        dance,
     };
     let dir = staging.path();
     write_package_plots(dir, &report)
@@ -651,6 +794,74 @@ pub fn run(path: &Path, args: &RunOptions, cancel: &AtomicBool) -> Result<(), Er
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
     use super::*;
+
+    /// Chunks depend only on the trials: powers of two dividing the block, at least a
+    /// wave of them when there are that many trials, whole blocks for large runs.
+    #[test]
+    fn chunks_give_every_thread_work_and_divide_the_block() {
+        for trials in [
+            1,
+            2,
+            63,
+            64,
+            200,
+            4095,
+            4096,
+            20_000,
+            262_144,
+            1_000_000_000_000,
+        ] {
+            let c = chunk_size(trials);
+            assert!(c >= 1 && BLOCK.is_multiple_of(c), "{trials}: {c}");
+            assert!(trials.div_ceil(c) >= WAVE.min(trials), "{trials}: {c}");
+        }
+        assert_eq!(chunk_size(1_000_000), BLOCK);
+    }
+
+    /// The utility sums are those of the former fixed 4096-trial chunks, bit for bit:
+    /// deals summed in trial order within each block of 4096 trials, the block sums added
+    /// in block order, whatever the (smaller) chunk size.
+    #[test]
+    fn utility_sums_keep_the_grouping_of_4096_trial_blocks() {
+        let s = sma();
+        let (trials, seed) = (4200, 7);
+        assert!(chunk_size(trials) < BLOCK);
+        let totals = tallies(&s, trials, seed, None).unwrap().unwrap();
+        let space = s.space();
+        let mut cache = PowerCache::new();
+        let models = &s.run.models;
+        let mut sums = vec![[0.0f64; 2]; models.len()];
+        for start in (0..trials).step_by(BLOCK as usize) {
+            let mut blocks = vec![[0.0f64; 2]; models.len()];
+            for trial in start..(start + BLOCK).min(trials) {
+                let ctx = SampleCtx {
+                    trial,
+                    trials,
+                    seed,
+                };
+                let (t, _) = s.draw_trial(ctx, &mut []);
+                let p = Prepared::new(space, &t).unwrap();
+                for (m, block) in models.iter().zip(&mut blocks) {
+                    if let Some((o, _)) = deal(*m, &t, &p, &mut cache) {
+                        block[0] += p.ua[o as usize];
+                        block[1] += p.ub[o as usize];
+                    }
+                }
+            }
+            for (sum, block) in sums.iter_mut().zip(&blocks) {
+                sum[0] += block[0];
+                sum[1] += block[1];
+            }
+        }
+        for ((m, total), sum) in models.iter().zip(&totals).zip(&sums) {
+            assert_eq!(
+                total.sum_u.map(f64::to_bits),
+                sum.map(f64::to_bits),
+                "{m:?}"
+            );
+            assert!(total.pending_u.is_empty() && total.block_u == [0.0; 2]);
+        }
+    }
 
     fn sma() -> PackageScenario {
         let path =
@@ -701,7 +912,7 @@ mod tests {
     #[test]
     fn utility_view_points_lie_on_the_frontier() {
         let s = sma();
-        let v = utility_view(&s, 600, 7).unwrap();
+        let v = utility_view(&s, 600, 7, &AtomicBool::new(false)).unwrap();
         assert_eq!(v.outcomes, s.space().len());
         assert_eq!(v.cloud.len(), v.outcomes);
         let (ra, rb) = v.reservation;
@@ -725,7 +936,7 @@ mod tests {
     #[test]
     fn dance_traces_equal_replay_offers() {
         for (s, which) in [(sma(), "sma"), (fixture(), "faratin-hardliner")] {
-            let d = dance(&s, 600, 7).unwrap();
+            let d = dance(&s, 600, 7, &AtomicBool::new(false)).unwrap();
             assert_eq!(d.trials.len(), DANCE_TRIALS as usize, "{which}");
             for t in &d.trials {
                 let v = crate::commands::package_replay::replay_value(
@@ -759,7 +970,7 @@ mod tests {
             }
         }
         // The fixture's kinds reach the plot's legend.
-        let d = dance(&fixture(), 600, 7).unwrap();
+        let d = dance(&fixture(), 600, 7, &AtomicBool::new(false)).unwrap();
         assert_eq!(d.kinds, ["hardliner".to_string(), "faratin".to_string()]);
     }
 }

@@ -2,6 +2,7 @@
 //! binary links once, where one per file made CI spend most of its time linking).
 //! Each module is one former test file; `cargo test -p <crate> --test it MODULE` runs one.
 
+mod accumulate_exact;
 mod analysis_backtest;
 mod analysis_compare;
 mod analysis_forecast;
@@ -26,6 +27,7 @@ mod layering;
 mod misleading_outputs;
 mod overrides;
 mod package_run;
+mod package_signals;
 mod package_supports;
 mod reliability_bad_corpus;
 mod reliability_determinism;

@@ -395,3 +395,20 @@ fn fixing_one_input_leaves_every_other_input_bit_identical() {
         }
     }
 }
+
+/// The bound of what a trial can hold (which sizes the exact accumulators' quantizers)
+/// sees every option of a choice, even a rare one in the middle of the list that no
+/// pilot trial draws.
+#[test]
+fn at_largest_sees_a_rare_middle_option_of_a_choice() {
+    let s = with_reservation(
+        "{ choice = [1.0, 9.0, 1.1], weights = [1.0, 1e-12, 1.0] }",
+        "monte-carlo",
+        10,
+    );
+    let mut inputs = vec![0.0; s.input_count()];
+    assert_eq!(s.at_largest(&mut inputs).payer.reservation, 9.0);
+    let low = s.at_quantiles(&vec![0.0; s.input_count()], &mut inputs);
+    let high = s.at_quantiles(&vec![1.0; s.input_count()], &mut inputs);
+    assert!(low.payer.reservation < 9.0 && high.payer.reservation < 9.0);
+}
