@@ -183,8 +183,13 @@ impl ExactSum {
     /// silent wrap.
     fn add(&mut self, q: Quantizer, x: f64) {
         let k = quantize(q.z(x) * SCALE);
-        let next = k
-            .checked_mul(k)
+        // The common case, |k| < 2^63: k² is one widening 64 × 64 → 128-bit multiply that
+        // cannot overflow; only the two additions are checked.
+        let square = match i64::try_from(k) {
+            Ok(k64) => Some(i128::from(k64) * i128::from(k64)),
+            Err(_) => k.checked_mul(k),
+        };
+        let next = square
             .and_then(|sq| self.sum_sq.checked_add(sq))
             .zip(self.sum.checked_add(k));
         let Some((sum_sq, sum)) = next else {

@@ -38,7 +38,39 @@ pub fn stream_key(path: &str) -> u64 {
 /// breakdown draws of the agents never depend on which inputs are uncertain either.
 #[must_use]
 pub fn input_rng(seed: u64, trial: u64, key: u64) -> Xoshiro256PlusPlus {
-    Xoshiro256PlusPlus::seed_from_u64(splitmix64(splitmix64(seed ^ splitmix64(trial)) ^ key))
+    keyed_rng(trial_key(seed, trial), key)
+}
+
+/// `splitmix64(seed ⊕ splitmix64(trial))`: what every stream of one trial is derived from
+/// (computed once per trial by the samplers).
+#[must_use]
+#[inline]
+pub fn trial_key(seed: u64, trial: u64) -> u64 {
+    splitmix64(seed ^ splitmix64(trial))
+}
+
+/// The generator of the input with stream key `key` in the trial whose [`trial_key`] is
+/// `trial`: the same as [`input_rng`].
+#[must_use]
+#[inline]
+pub fn keyed_rng(trial: u64, key: u64) -> Xoshiro256PlusPlus {
+    seeded(splitmix64(trial ^ key))
+}
+
+/// `Xoshiro256PlusPlus::seed_from_u64(seed)`, bit for bit, without its byte buffer: the
+/// state is the next four outputs of SplitMix64 started at `seed`, as `rand_xoshiro`
+/// fills it (tested against it). One call per uncertain input per trial, so it matters.
+#[must_use]
+#[inline]
+fn seeded(seed: u64) -> Xoshiro256PlusPlus {
+    const GOLDEN: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut bytes = [0u8; 32];
+    for (i, chunk) in bytes.chunks_exact_mut(8).enumerate() {
+        // SplitMix64's i-th output: the mixer of seed + (i + 1)·golden.
+        let z = seed.wrapping_add(GOLDEN.wrapping_mul(i as u64));
+        chunk.copy_from_slice(&splitmix64(z).to_le_bytes());
+    }
+    Xoshiro256PlusPlus::from_seed(bytes)
 }
 
 #[cfg(test)]
@@ -55,6 +87,24 @@ mod tests {
             stream_key("parties.us.reservation"),
             stream_key("parties.kr.reservation")
         );
+    }
+
+    #[test]
+    fn seeded_is_seed_from_u64_bit_for_bit() {
+        for s in [
+            0u64,
+            1,
+            7,
+            2019,
+            u64::MAX,
+            0x9E37_79B9_7F4A_7C15,
+            12_345_678_901,
+        ] {
+            let (mut a, mut b) = (seeded(s), Xoshiro256PlusPlus::seed_from_u64(s));
+            for _ in 0..8 {
+                assert_eq!(a.next_u64(), b.next_u64(), "seed {s}");
+            }
+        }
     }
 
     #[test]

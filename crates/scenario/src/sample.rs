@@ -63,17 +63,18 @@ impl Input {
 
 /// Draw the input whose stream key is `stream` for trial `ctx` from `dist` (Monte Carlo,
 /// or its Latin-hypercube stratum), rounded when `integer`: the one draw every sampling
-/// plan makes per input. The draw comes from the input's own generator
-/// ([`crate::input_rng`]) and its stratum from a permutation keyed by the same key, so
+/// plan makes per input (`trial_key` is the trial's [`crate::rng::trial_key`]). The draw
+/// comes from the input's own generator ([`crate::input_rng`]) and its stratum from a permutation keyed by the same key, so
 /// it depends on the seed, the trial and the input's path only.
 pub(crate) fn draw(
     dist: &Dist,
     integer: bool,
     sampler: Sampler,
     ctx: SampleCtx,
+    trial_key: u64,
     stream: u64,
 ) -> f64 {
-    let mut rng = crate::input_rng(ctx.seed, ctx.trial, stream);
+    let mut rng = crate::rng::keyed_rng(trial_key, stream);
     let rng = &mut rng;
     let x = match sampler {
         Sampler::MonteCarlo => dist.draw(rng),
@@ -98,8 +99,9 @@ impl Plan {
     /// Draw every input once, each from its own stream; see [`super::Scenario::sample`].
     pub(crate) fn sample(&self, sampler: Sampler, ctx: SampleCtx, out: &mut [f64]) -> Negotiation {
         let mut n = self.central.clone();
+        let key = crate::rng::trial_key(ctx.seed, ctx.trial);
         for (j, input) in self.inputs.iter().enumerate() {
-            let x = draw(&input.dist, input.integer, sampler, ctx, input.stream);
+            let x = draw(&input.dist, input.integer, sampler, ctx, key, input.stream);
             if let Some(slot) = out.get_mut(j) {
                 *slot = x;
             }

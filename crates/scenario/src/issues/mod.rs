@@ -291,12 +291,14 @@ impl PackageScenario {
     ) -> (PackageTrial, Xoshiro256PlusPlus) {
         let rng = crate::trial_rng(ctx.seed, ctx.trial);
         let mut t = self.central.clone();
+        let key = crate::rng::trial_key(ctx.seed, ctx.trial);
         for (j, input) in self.inputs.iter().enumerate() {
             let x = crate::sample::draw(
                 &input.dist,
                 input.integer,
                 self.run.sampler,
                 ctx,
+                key,
                 input.stream,
             );
             if let Some(slot) = inputs.get_mut(j) {
