@@ -20,7 +20,7 @@ use bargain_runner::ensemble::{self, Hooks, RunError, Shard};
 use bargain_runner::input;
 use bargain_runner::output::{Kind, OutputError, Staging};
 use bargain_runner::pipeline::{self, Loaded, Overrides};
-use bargain_runner::scenario::{MAX_FILE_BYTES, Scenario, ScenarioError};
+use bargain_runner::scenario::{MAX_FILE_BYTES, Override, Scenario, ScenarioError};
 use bargain_runner::trials_out::ArrowRows;
 use pyo3::exceptions::{PyOSError, PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
@@ -63,8 +63,13 @@ fn scenario_error(py: Python<'_>, e: &ScenarioError) -> PyErr {
 }
 
 /// A scenario given as TOML text (it has a newline or starts with a table header) or as
-/// the path of a file.
-fn load(py: Python<'_>, scenario: &str) -> PyResult<Loaded> {
+/// the path of a file, with the overrides `sets` (`PATH=VALUE`, as `--set`) applied.
+fn load(py: Python<'_>, scenario: &str, sets: &[String]) -> PyResult<Loaded> {
+    let sets = sets
+        .iter()
+        .map(|s| s.parse::<Override>())
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(PyValueError::new_err)?;
     let is_text = scenario.contains('\n') || scenario.trim_start().starts_with('[');
     let (text, origin) = if is_text {
         (scenario.to_owned(), "<string>".to_owned())
@@ -75,7 +80,8 @@ fn load(py: Python<'_>, scenario: &str) -> PyResult<Loaded> {
             .map_err(|e| PyOSError::new_err(e.to_string()))?;
         (text, scenario.to_owned())
     };
-    let parsed = Scenario::parse(&text, &origin).map_err(|e| scenario_error(py, &e))?;
+    let (parsed, text) =
+        Scenario::parse_with(&text, &origin, &sets).map_err(|e| scenario_error(py, &e))?;
     Ok(Loaded {
         scenario: parsed,
         origin,
@@ -162,7 +168,7 @@ fn output_error(e: OutputError) -> PyErr {
 /// Run a scenario's ensemble; return `summary.json` as text; with `out`, also write the
 /// report folder there (atomically, as `bargain run --out` does).
 #[pyfunction]
-#[pyo3(signature = (scenario, trials=None, seed=None, threads=None, out=None))]
+#[pyo3(signature = (scenario, trials=None, seed=None, threads=None, out=None, sets=Vec::new()))]
 fn run(
     py: Python<'_>,
     scenario: &str,
@@ -170,8 +176,9 @@ fn run(
     seed: Option<u64>,
     threads: Option<usize>,
     out: Option<PathBuf>,
+    sets: Vec<String>,
 ) -> PyResult<String> {
-    let loaded = load(py, scenario)?;
+    let loaded = load(py, scenario, &sets)?;
     let plan = pipeline::plan(&loaded.scenario, &overrides(trials, seed)?, Shard::WHOLE);
     let staging = match &out {
         Some(dir) => Some(Staging::new(dir, Kind::Run).map_err(output_error)?),
@@ -192,15 +199,16 @@ fn run(
 /// Run a scenario's ensemble and return every trial's row (the columns of `trials.csv`)
 /// as an Arrow IPC stream.
 #[pyfunction]
-#[pyo3(signature = (scenario, trials=None, seed=None, threads=None))]
+#[pyo3(signature = (scenario, trials=None, seed=None, threads=None, sets=Vec::new()))]
 fn trials<'py>(
     py: Python<'py>,
     scenario: &str,
     trials: Option<u64>,
     seed: Option<u64>,
     threads: Option<usize>,
+    sets: Vec<String>,
 ) -> PyResult<Bound<'py, PyBytes>> {
-    let loaded = load(py, scenario)?;
+    let loaded = load(py, scenario, &sets)?;
     let plan = pipeline::plan(&loaded.scenario, &overrides(trials, seed)?, Shard::WHOLE);
     let s = &loaded.scenario;
     let batches: Vec<RecordBatch> = interruptible(py, threads, |cancel| {
@@ -234,7 +242,7 @@ fn trials<'py>(
 
 /// Replay one trial under one model; return the `bargain replay --json` object as text.
 #[pyfunction]
-#[pyo3(signature = (scenario, trial, model="agents", trials=None, seed=None))]
+#[pyo3(signature = (scenario, trial, model="agents", trials=None, seed=None, sets=Vec::new()))]
 fn replay(
     py: Python<'_>,
     scenario: &str,
@@ -242,8 +250,9 @@ fn replay(
     model: &str,
     trials: Option<u64>,
     seed: Option<u64>,
+    sets: Vec<String>,
 ) -> PyResult<String> {
-    let loaded = load(py, scenario)?;
+    let loaded = load(py, scenario, &sets)?;
     let m = bargain_runner::commands::replay::model_named(model).map_err(PyValueError::new_err)?;
     let plan = pipeline::plan(&loaded.scenario, &overrides(trials, seed)?, Shard::WHOLE);
     if trial >= plan.trials {
@@ -258,8 +267,9 @@ fn replay(
 
 /// Check a scenario: raise `ScenarioError` if it is rejected, else return its warnings.
 #[pyfunction]
-fn validate(py: Python<'_>, scenario: &str) -> PyResult<Vec<String>> {
-    Ok(load(py, scenario)?.scenario.warnings())
+#[pyo3(signature = (scenario, sets=Vec::new()))]
+fn validate(py: Python<'_>, scenario: &str, sets: Vec<String>) -> PyResult<Vec<String>> {
+    Ok(load(py, scenario, &sets)?.scenario.warnings())
 }
 
 /// The extension module.

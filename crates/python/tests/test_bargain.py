@@ -69,8 +69,10 @@ def cli(*args: str) -> subprocess.CompletedProcess:
 
 
 def read_trials_csv(path: Path) -> pd.DataFrame:
-    # round_trip: parse every float exactly as written.
-    return pd.read_csv(path, float_precision="round_trip", keep_default_na=False, na_values=[""])
+    # Parse every float exactly as written: pandas 3 does by default (and deprecates the
+    # option); earlier versions need float_precision="round_trip".
+    exact = {} if int(pd.__version__.split(".")[0]) >= 3 else {"float_precision": "round_trip"}
+    return pd.read_csv(path, keep_default_na=False, na_values=[""], **exact)
 
 
 # --- run ---------------------------------------------------------------------------------
@@ -282,3 +284,43 @@ def test_the_readme_example_runs_and_saves_a_plot(tmp_path, monkeypatch):
     png = tmp_path / "kr-reservation.png"
     assert png.exists() and png.stat().st_size > 10_000
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+# --- set= (the CLI's --set) --------------------------------------------------------------
+
+
+def test_run_with_set_equals_the_cli_with_set_and_the_sweep_point(tmp_path):
+    args = ("--trials", "3000", "--quiet")
+    cli("run", str(SMA), "--set", "parties.kr.reservation=1.12", *args, "--out", str(tmp_path / "r"))
+    expected = json.loads((tmp_path / "r" / "summary.json").read_text())
+    got = bargain.run(SMA, trials=3000, set={"parties.kr.reservation": 1.12})
+    assert got == expected
+    # The sweep point at the same value: the same agreement rates and medians.
+    cli("sweep", str(SMA), "--sweep", "parties.kr.reservation=1.12,1.2", *args, "--out", str(tmp_path / "s"))
+    sweep = json.loads((tmp_path / "s" / "sweep.json").read_text())
+    point = sweep["points"][0]["models"]
+    for name, m in got["models"].items():
+        assert point[name]["agreement_rate"] == m["agreement_rate"], name
+        if m["amount"]["count"]:
+            assert point[name]["p50"] == m["amount"]["quantiles"]["p50"], name
+
+
+def test_set_takes_distributions_and_keeps_every_other_input_of_every_trial():
+    dist = {"parties.kr.reservation": {"uniform": [1.05, 1.15]}}
+    base = bargain.trials_df(SMA, trials=500)
+    varied = bargain.trials_df(SMA, trials=500, set=dist)
+    assert varied["parties.kr.reservation"].between(1.05, 1.15).all()
+    for col in base.columns:
+        if col.startswith("parties.") and col != "parties.kr.reservation":
+            assert (base[col] == varied[col]).all(), col
+    assert bargain.validate(SMA, set=dist) == bargain.validate(SMA)
+    r = bargain.replay(SMA, 3, trials=500, set=dist)
+    assert 1.05 <= r["inputs"]["parties.kr.reservation"] <= 1.15
+
+
+def test_a_bad_set_is_a_scenario_error_at_the_override():
+    with pytest.raises(bargain.ScenarioError) as e:
+        bargain.run(SMA, trials=100, set={"parties.kr.discount": 1.5})
+    assert "--set parties.kr.discount=1.5:1:" in str(e.value)
+    with pytest.raises(ValueError):
+        bargain.run(SMA, trials=100, set={"": 1})

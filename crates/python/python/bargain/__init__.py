@@ -57,6 +57,30 @@ from . import _native  # noqa: E402  (ScenarioError must exist before the extens
 __version__ = _native.__version__
 
 
+def _toml(value: Any) -> str:
+    """A Python value as TOML text: numbers, strings, lists and dicts (inline tables)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return repr(value)  # the shortest text that reads back as the same float
+    if isinstance(value, str):
+        return json.dumps(value)
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_toml(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{k} = {_toml(v)}" for k, v in value.items()) + " }"
+    raise TypeError(f"cannot write {type(value).__name__} as a scenario value")
+
+
+def _sets(overrides: Optional[Dict[str, Any]]) -> List[str]:
+    """``set={"parties.kr.reservation": 1.2, ...}`` as the CLI's ``--set PATH=VALUE``."""
+    if not overrides:
+        return []
+    return [f"{path}={_toml(value)}" for path, value in overrides.items()]
+
+
 def _arg(scenario: Scenario) -> str:
     if isinstance(scenario, os.PathLike):
         return os.fspath(scenario)
@@ -72,12 +96,17 @@ def run(
     seed: Optional[int] = None,
     threads: Optional[int] = None,
     out: Optional[Scenario] = None,
+    set: Optional[Dict[str, Any]] = None,
 ) -> Dict[str, Any]:
     """Run a scenario's ensemble and return its ``summary.json`` content as a dict.
 
     ``trials`` and ``seed`` override the scenario's ``[run]`` table; ``threads`` sets the
     worker threads (default: all cores; results do not depend on it). With ``out``, the
     report folder (summary.json, summary.csv, report.html, plots, …) is written there.
+    ``set`` replaces fields of the file before it is checked, as ``--set`` does: keys are
+    the file's dotted paths, values numbers, strings or dicts for distributions
+    (``{"parties.kr.reservation": {"uniform": [1.0, 1.2]}}``). Every other input keeps its
+    draws in every trial, so runs that differ by ``set`` are paired trial by trial.
     """
     text = _native.run(
         _arg(scenario),
@@ -85,6 +114,7 @@ def run(
         seed=seed,
         threads=threads,
         out=None if out is None else os.fspath(out),
+        sets=_sets(set),
     )
     return json.loads(text)
 
@@ -95,6 +125,7 @@ def trials(
     trials: Optional[int] = None,
     seed: Optional[int] = None,
     threads: Optional[int] = None,
+    set: Optional[Dict[str, Any]] = None,
 ):
     """Every trial's sampled inputs and each model's outcome, as a ``pyarrow.Table``.
 
@@ -104,7 +135,9 @@ def trials(
     """
     import pyarrow as pa
 
-    data = _native.trials(_arg(scenario), trials=trials, seed=seed, threads=threads)
+    data = _native.trials(
+        _arg(scenario), trials=trials, seed=seed, threads=threads, sets=_sets(set)
+    )
     return pa.ipc.open_stream(pa.py_buffer(data)).read_all()
 
 
@@ -114,10 +147,11 @@ def trials_df(
     trials: Optional[int] = None,
     seed: Optional[int] = None,
     threads: Optional[int] = None,
+    set: Optional[Dict[str, Any]] = None,
 ):
     """:func:`trials` as a pandas DataFrame (columns identical to ``trials.csv``)."""
     return globals()["trials"](
-        scenario, trials=trials, seed=seed, threads=threads
+        scenario, trials=trials, seed=seed, threads=threads, set=set
     ).to_pandas()
 
 
@@ -128,6 +162,7 @@ def replay(
     *,
     trials: Optional[int] = None,
     seed: Optional[int] = None,
+    set: Optional[Dict[str, Any]] = None,
 ) -> Dict[str, Any]:
     """Replay one trial (0-based) under one model, exactly as the ensemble ran it.
 
@@ -136,11 +171,14 @@ def replay(
     ``round``, ``by``, ``amount``, ``response``), ``inputs``, …
     """
     return json.loads(
-        _native.replay(_arg(scenario), trial, model, trials=trials, seed=seed)
+        _native.replay(
+            _arg(scenario), trial, model, trials=trials, seed=seed, sets=_sets(set)
+        )
     )
 
 
-def validate(scenario: Scenario) -> List[str]:
-    """Check a scenario: raise :class:`ScenarioError` if it is rejected, else return its
-    warnings (an empty list for a clean scenario)."""
-    return list(_native.validate(_arg(scenario)))
+def validate(scenario: Scenario, *, set: Optional[Dict[str, Any]] = None) -> List[str]:
+    """Check a scenario (with ``set`` applied, as in :func:`run`): raise
+    :class:`ScenarioError` if it is rejected, else return its warnings (an empty list for
+    a clean scenario)."""
+    return list(_native.validate(_arg(scenario), sets=_sets(set)))
