@@ -235,34 +235,9 @@ impl Scenario {
         text: &str,
         origin: &str,
     ) -> Result<Scenario, ScenarioError> {
-        let mut forecast_errors = Vec::new();
-        let as_of = forecast::check_as_of(
-            file.scenario.as_of.as_deref(),
-            doc,
-            origin,
-            &mut forecast_errors,
-        );
-        let baseline = file
-            .baseline
-            .as_ref()
-            .and_then(|b| forecast::check_baseline(b, doc, origin, &mut forecast_errors));
-        let mut forecast_warnings = Vec::new();
-        forecast::check_sources(
-            &file.scenario.sources,
-            as_of,
-            doc,
-            origin,
-            &mut forecast_errors,
-            &mut forecast_warnings,
-        );
-        let compiled = match validate::Checker::new(doc, origin).compile(file) {
-            Ok(c) if forecast_errors.is_empty() => c,
-            Ok(_) => return Err(ScenarioError::new(forecast_errors)),
-            Err((mut errors, _)) => {
-                errors.extend(forecast_errors);
-                return Err(ScenarioError::new(errors));
-            }
-        };
+        let compiled = validate::Checker::new(doc, origin)
+            .compile(file)
+            .map_err(|(errors, _)| ScenarioError::new(errors))?;
         let meta = file.scenario.clone();
         Ok(Scenario {
             title: meta.title.unwrap_or_else(|| meta.name.clone()),
@@ -277,8 +252,8 @@ impl Scenario {
             run: compiled.run,
             observed: compiled.observed,
             calendar: compiled.calendar,
-            as_of,
-            baseline,
+            as_of: compiled.as_of,
+            baseline: compiled.baseline,
             sweep: Vec::new(),
             plan: compiled.plan,
             source: Arc::new(Source {
@@ -289,11 +264,7 @@ impl Scenario {
             }),
             party_keys: compiled.party_keys,
             party_names: compiled.party_names,
-            warnings: compiled
-                .warnings
-                .into_iter()
-                .chain(forecast_warnings.iter().map(ToString::to_string))
-                .collect(),
+            warnings: compiled.warnings,
         })
     }
 

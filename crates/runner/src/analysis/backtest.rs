@@ -795,7 +795,8 @@ pub fn table(b: &Backtest) -> String {
     out
 }
 
-fn pct1(x: Option<f64>) -> String {
+/// A fraction as a percentage with one decimal (`–` for none).
+pub(crate) fn pct1(x: Option<f64>) -> String {
     x.map_or_else(|| "–".into(), |v| format!("{:.1}%", 100.0 * v))
 }
 

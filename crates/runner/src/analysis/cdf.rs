@@ -1,5 +1,6 @@
-//! Distribution functions rebuilt from a summary's histogram, and the distances and
-//! scores computed on them.
+//! Distribution functions rebuilt from a summary's histogram, and the distances
+//! computed on them (`compare`'s KS and Wasserstein; the backtest scores samples in
+//! `forecast`).
 //!
 //! A summary keeps a 64-bin histogram of deal amounts over `lo..hi`, the deals below and
 //! above that range, and the smallest and largest deal. [`PiecewiseCdf::from_amount`]
@@ -7,7 +8,7 @@
 //! inside each bin, the deals below `lo` spread uniformly over `[min, lo]` and those above
 //! `hi` over `[hi, max]`, and every edge clamped into `[min, max]` (so a bin holding the
 //! smallest deal starts at it; all deals at one amount give a vertical step). Distances
-//! and scores on these functions are computed exactly (no numerical integration): the
+//! on these functions are computed exactly (no numerical integration): the
 //! only approximation is the uniform density within a bin, whose width is the
 //! resolution reported next to every distance.
 
@@ -139,33 +140,6 @@ impl PiecewiseCdf {
         }
         interpolate(k[i - 1], k[i], x)
     }
-
-    /// The continuous ranked probability score of the outcome `y`:
-    /// `∫ (F(x) − 1{x ≥ y})² dx`, exact for this piecewise-linear `F`.
-    #[must_use]
-    pub fn crps(&self, y: f64) -> f64 {
-        if self.knots.is_empty() {
-            return f64::NAN;
-        }
-        // Between the union of the knots and y, both F and the step are linear (outside
-        // the knots F is 0 or 1), so each segment integrates exactly.
-        let mut xs: Vec<f64> = self.knots.iter().map(|k| k.0).collect();
-        xs.push(y);
-        xs.sort_by(f64::total_cmp);
-        xs.dedup();
-        let mut total = 0.0;
-        for pair in xs.windows(2) {
-            let (a, b) = (pair[0], pair[1]);
-            if b <= a {
-                continue;
-            }
-            let c = if a >= y { 1.0 } else { 0.0 };
-            let d0 = self.at(a) - c;
-            let d1 = self.left(b) - c;
-            total += (b - a) * (d0 * d0 + d0 * d1 + d1 * d1) / 3.0;
-        }
-        total
-    }
 }
 
 fn interpolate((x0, f0): (f64, f64), (x1, f1): (f64, f64), x: f64) -> f64 {
@@ -255,9 +229,6 @@ mod tests {
         assert!((f.at(2.5) - 0.625).abs() < 1e-12);
         assert_eq!(f.at(-1.0), 0.0);
         assert_eq!(f.at(5.0), 1.0);
-        // CRPS of U(0, 4) at its centre: 2 · ∫₀² (x/4)² dx = 1/3.
-        let c = f.crps(2.0);
-        assert!((c - 1.0 / 3.0).abs() < 1e-12, "{c}");
     }
 
     #[test]
@@ -266,8 +237,6 @@ mod tests {
             PiecewiseCdf::from_amount(&amount(0.0, 4.0, vec![0, 5, 0, 0], 1.5, 1.5)).expect("cdf");
         assert_eq!(f.left(1.5), 0.0);
         assert_eq!(f.at(1.5), 1.0);
-        assert!((f.crps(2.5) - 1.0).abs() < 1e-12);
-        assert!((f.crps(1.0) - 0.5).abs() < 1e-12);
     }
 
     #[test]

@@ -241,23 +241,14 @@ pub struct Skill {
 pub fn skill(pairs: &[(f64, f64)]) -> Option<Skill> {
     let n = pairs.len();
     let ratio = |idx: &mut dyn Iterator<Item = usize>| -> Option<f64> {
-        let (mut m, mut b) = (0.0, 0.0);
-        for i in idx {
-            m += pairs[i].0;
-            b += pairs[i].1;
-        }
+        let (m, b) = idx.fold((0.0, 0.0), |(m, b), i| (m + pairs[i].0, b + pairs[i].1));
         (b > 0.0).then(|| 1.0 - m / b)
     };
     let skill = ratio(&mut (0..n))?;
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(BOOTSTRAP_SEED);
+    // Each resample draws n case indices with replacement, summed as they are drawn.
     let mut boot: Vec<f64> = (0..BOOTSTRAP_REPS)
-        .filter_map(|_| {
-            let mut idx = (0..n)
-                .map(|_| rng.random_range(0..n))
-                .collect::<Vec<_>>()
-                .into_iter();
-            ratio(&mut idx)
-        })
+        .filter_map(|_| ratio(&mut (0..n).map(|_| rng.random_range(0..n))))
         .collect();
     boot.sort_by(f64::total_cmp);
     let (lo, hi) = if boot.is_empty() {

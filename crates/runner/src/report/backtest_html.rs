@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use super::compare_html::methods_and_footer;
 use super::html::{escape, head, inline_svg, model_cell};
-use crate::analysis::backtest::{Backtest, num, ordered, pct};
+use crate::analysis::backtest::{Backtest, num, ordered, pct, pct1};
 use serde_json::Value;
 
 /// `backtest.html`: the calibration with its plot `svg` inlined.
@@ -157,10 +157,6 @@ pub fn backtest_html(b: &Backtest, svg: &str) -> String {
     }
     methods_and_footer(&mut out, &b.methods, &b.format, b.version, "backtest");
     out
-}
-
-fn pct1(x: Option<f64>) -> String {
-    x.map_or_else(|| "–".into(), |v| format!("{:.1}%", 100.0 * v))
 }
 
 /// Each model's skill against each naive baseline, with its bootstrap interval.

@@ -149,6 +149,10 @@ impl Checker<'_, '_> {
             );
         }
         self.text_fields(f);
+        let as_of = self.forecast_checks(&f.scenario);
+        let baseline = f.baseline.as_ref().and_then(|b| {
+            crate::forecast::check_baseline(b, self.doc, self.origin, &mut self.errors)
+        });
         let run = self.run(f);
 
         // Parties: exactly two, keys usable in paths, one payee and one payer.
@@ -405,6 +409,8 @@ impl Checker<'_, '_> {
             party_keys,
             party_names,
             warnings: warnings.iter().map(ToString::to_string).collect(),
+            as_of,
+            baseline,
         })
     }
 

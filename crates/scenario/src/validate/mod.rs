@@ -192,6 +192,8 @@ pub(crate) struct Compiled {
     pub party_keys: [String; 2],
     pub party_names: [String; 2],
     pub warnings: Vec<String>,
+    pub as_of: Option<i64>,
+    pub baseline: Option<crate::forecast::Baseline>,
 }
 
 /// Whether a calendar's lapse costs widen the zone of agreement over time (then an
@@ -286,9 +288,9 @@ pub(crate) fn meta_text_fields(m: &crate::file::MetaFile) -> Vec<(String, &str, 
 
 impl Checker<'_, '_> {
     /// `[scenario] as_of` and the dates of the sources (see [`crate::forecast`]): errors
-    /// and information-set warnings into this checker. Package files use it; one-issue
-    /// files run the same checks in `Scenario::compile`.
-    pub(crate) fn forecast_checks(&mut self, meta: &crate::file::MetaFile) {
+    /// and information-set warnings into this checker; returns the forecast's day. One-issue
+    /// and package files alike.
+    pub(crate) fn forecast_checks(&mut self, meta: &crate::file::MetaFile) -> Option<i64> {
         let as_of = crate::forecast::check_as_of(
             meta.as_of.as_deref(),
             self.doc,
@@ -303,6 +305,7 @@ impl Checker<'_, '_> {
             &mut self.errors,
             &mut self.warnings,
         );
+        as_of
     }
 }
 
