@@ -5,8 +5,13 @@
 //! the result does not depend on the thread count, the chunk schedule or the sharding.
 //! Memory is fixed: it does not grow with the number of trials.
 
+pub mod counted;
+pub mod issues;
+
 use bargain_core::{Negotiation, Outcome, OutcomeKind};
 use serde::{Deserialize, Serialize};
+
+pub use issues::IssueTally;
 
 /// Number of fine histogram bins used for quantiles.
 pub const FINE_BINS: usize = 4096;
@@ -199,7 +204,11 @@ impl ExactSum {
         self.sum_sq = sum_sq;
     }
 
-    fn try_merge(&mut self, field: &'static str, other: &ExactSum) -> Result<(), &'static str> {
+    /// Add `other`'s sums, checked: the name `field` on overflow.
+    ///
+    /// # Errors
+    /// `field` when a sum would overflow.
+    pub fn try_merge(&mut self, field: &'static str, other: &ExactSum) -> Result<(), &'static str> {
         self.sum = self.sum.checked_add(other.sum).ok_or(field)?;
         self.sum_sq = self.sum_sq.checked_add(other.sum_sq).ok_or(field)?;
         Ok(())
@@ -295,6 +304,10 @@ pub struct ModelAccumulator {
     /// With a calendar: `deal_days[d]` = deals struck `d` days after the first round.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub deal_days: Vec<u64>,
+    /// Package scenarios: deals per issue value, per combination of the other issues,
+    /// and the parties' utilities (`None` for one-issue scenarios).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issues: Option<IssueTally>,
 }
 
 impl Default for ModelAccumulator {
@@ -311,6 +324,7 @@ impl Default for ModelAccumulator {
             payee_surplus: ExactSum::default(),
             payer_surplus: ExactSum::default(),
             deal_days: Vec::new(),
+            issues: None,
         }
     }
 }
@@ -324,16 +338,7 @@ impl ModelAccumulator {
             return;
         }
         let Some(x) = outcome.amount else { return };
-        self.amount.add(range.amounts(), x);
-        self.min = self.min.min(x);
-        self.max = self.max.max(x);
-        self.bins[range.bin(x)] += 1;
-        let r = outcome.round.max(1) as usize;
-        if self.rounds.len() < r {
-            self.rounds.resize(r, 0);
-        }
-        self.rounds[r - 1] += 1;
-        self.round_sum += u64::from(outcome.round);
+        self.amount_and_round(range, x, outcome.round);
         self.payee_surplus
             .add(range.deltas(), negotiation.payee.surplus(x));
         self.payer_surplus
@@ -346,6 +351,46 @@ impl ModelAccumulator {
             }
             self.deal_days[d] += 1;
         }
+    }
+
+    /// Record one trial of a package scenario: a deal (the value of its amount issue, if
+    /// it has one, and its 1-based round), or the kind of its failure. Its issue values
+    /// go to [`ModelAccumulator::issues`] separately.
+    pub fn add_package(
+        &mut self,
+        range: &AmountRange,
+        deal: Option<(Option<f64>, u32)>,
+        failure: OutcomeKind,
+    ) {
+        self.trials += 1;
+        let Some((amount, round)) = deal else {
+            self.outcomes[failure.index()] += 1;
+            return;
+        };
+        self.outcomes[OutcomeKind::Deal.index()] += 1;
+        match amount {
+            Some(x) => self.amount_and_round(range, x, round),
+            None => self.round(round),
+        }
+    }
+
+    /// A deal's amount (sums, extremes, fine bin) and round.
+    fn amount_and_round(&mut self, range: &AmountRange, x: f64, round: u32) {
+        self.amount.add(range.amounts(), x);
+        self.min = self.min.min(x);
+        self.max = self.max.max(x);
+        self.bins[range.bin(x)] += 1;
+        self.round(round);
+    }
+
+    /// A deal's 1-based round.
+    fn round(&mut self, round: u32) {
+        let r = round.max(1) as usize;
+        if self.rounds.len() < r {
+            self.rounds.resize(r, 0);
+        }
+        self.rounds[r - 1] += 1;
+        self.round_sum += u64::from(round);
     }
 
     /// Merge another accumulator into this one (exact; order does not matter).
@@ -394,7 +439,17 @@ impl ModelAccumulator {
             .try_merge("payee_surplus", &other.payee_surplus)?;
         self.payer_surplus
             .try_merge("payer_surplus", &other.payer_surplus)?;
-        add_all("deal_days", &mut self.deal_days, &other.deal_days)
+        add_all("deal_days", &mut self.deal_days, &other.deal_days)?;
+        match (&mut self.issues, &other.issues) {
+            (Some(a), Some(b)) => a.try_merge(b),
+            (None, None) => Ok(()),
+            // An empty accumulator (no trials before this merge) takes the package's tally.
+            (None, Some(b)) if self.trials == other.trials => {
+                self.issues = Some(b.clone());
+                Ok(())
+            }
+            _ => Err("issues"),
+        }
     }
 
     /// Number of deals.

@@ -9,6 +9,7 @@
 //! and written in trial order. Every model of the run sees the same sampled parameters
 //! (common random numbers). Memory is bounded by one wave, whatever the number of trials.
 
+pub mod package;
 pub mod waves;
 
 use std::io::Write;
@@ -21,7 +22,7 @@ use crate::scenario::Scenario;
 use crate::trial::{self, Workspace};
 use waves::{Merge, Waves};
 
-/// Trials per chunk: the unit of parallel work and of sharding.
+/// Most trials per chunk: the unit of parallel work and of sharding (see [`chunk_size`]).
 pub const CHUNK: u64 = 1024;
 /// Chunks per wave: how many chunks are in flight (bounds memory and progress latency).
 pub const WAVE: u64 = 64;
@@ -29,6 +30,18 @@ pub const WAVE: u64 = 64;
 pub const PILOT: u64 = 4096;
 
 pub use crate::scenario::{splitmix64, trial_rng};
+
+/// Trials per chunk of a run of `trials` trials, for every kind of scenario: the largest
+/// power of two up to [`CHUNK`] that still gives a wave of [`WAVE`] chunks, so that a run
+/// of few (possibly expensive) trials, such as a package run, gives every thread work.
+/// It depends only on `trials`, never on the thread count; results do not depend on it
+/// at all (accumulators merge exactly). It divides [`CHUNK`], so shard bounds fall on
+/// chunk bounds.
+#[must_use]
+pub fn chunk_size(trials: u64) -> u64 {
+    let per = (trials / WAVE).max(1);
+    (1u64 << per.ilog2()).min(CHUNK)
+}
 
 /// A contiguous block of the trial index space: shard `index` of `count` (0-based).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,7 +56,10 @@ impl Shard {
     /// The whole run as one shard.
     pub const WHOLE: Shard = Shard { index: 0, count: 1 };
 
-    /// The trials `[start, end)` of this shard: whole chunks, split as evenly as possible.
+    /// The trials `[start, end)` of this shard: whole blocks of [`CHUNK`] trials (each a
+    /// whole number of [`chunk_size`] chunks, which divides it), split as evenly as
+    /// possible. Fixed by the format of `partial.json`: shards written by earlier versions
+    /// still merge.
     #[must_use]
     pub fn bounds(&self, trials: u64) -> (u64, u64) {
         let chunks = trials.div_ceil(CHUNK);
@@ -311,7 +327,7 @@ pub fn run(
 ) -> Result<Accumulated, RunError> {
     let driver = Waves {
         range: plan.shard.bounds(plan.trials),
-        chunk: CHUNK,
+        chunk: chunk_size(plan.trials),
         wave: WAVE,
         cancel: hooks.cancel,
         progress: hooks.progress,
@@ -395,5 +411,23 @@ pub fn replay(scenario: &Scenario, plan: &Plan, trial: u64, model: Model) -> Rep
         inputs,
         outcome,
         trace,
+    }
+}
+
+#[cfg(test)]
+mod chunk_tests {
+    use super::*;
+
+    /// Chunks depend only on the trials: powers of two dividing [`CHUNK`] (so shard
+    /// bounds fall on chunk bounds), at least a wave of them when there are that many
+    /// trials, [`CHUNK`] for large runs.
+    #[test]
+    fn chunks_give_every_thread_work_and_divide_the_shard_unit() {
+        for trials in [1, 2, 63, 64, 200, 4095, 4096, 20_000, 262_144, 1 << 40] {
+            let c = chunk_size(trials);
+            assert!(c >= 1 && CHUNK.is_multiple_of(c), "{trials}: {c}");
+            assert!(trials.div_ceil(c) >= WAVE.min(trials), "{trials}: {c}");
+        }
+        assert_eq!(chunk_size(1_000_000), CHUNK);
     }
 }

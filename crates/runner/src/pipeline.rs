@@ -74,6 +74,7 @@ pub fn summarize(scenario: &Scenario, plan: &Plan, acc: &Accumulated) -> Summary
     Summary {
         format: FORMAT.to_string(),
         version: VERSION,
+        kind: crate::summary::ONE_ISSUE.to_string(),
         scenario: ScenarioInfo {
             name: scenario.name.clone(),
             title: scenario.title.clone(),
@@ -82,6 +83,7 @@ pub fn summarize(scenario: &Scenario, plan: &Plan, acc: &Accumulated) -> Summary
         trials: end - start,
         seed: plan.seed,
         sampler: sampler_name(&scenario.run.sampler).to_string(),
+        package: None,
         models,
     }
 }

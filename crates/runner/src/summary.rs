@@ -12,18 +12,39 @@ use serde::{Deserialize, Serialize};
 
 use crate::accumulate::{AmountRange, FINE_BINS, ModelAccumulator};
 
+pub mod package;
+
 /// Format name written into every summary.
 pub const FORMAT: &str = "bargain-summary";
-/// Version of the summary format; bumped on any incompatible change.
-pub const VERSION: u32 = 1;
+/// Version of the summary format; bumped on any incompatible change. Version 2 (issue
+/// #21) adds `kind`, and for packages `package` and each model's `issues`, `joint` and
+/// `utility` (with the one-issue blocks `outcomes`, `agreement_rate`, `amount`, `round`);
+/// a one-issue summary of version 1 reads as version 2 of kind `one-issue`.
+pub const VERSION: u32 = 2;
+
+/// Summary versions this binary reads (see [`VERSION`]).
+pub const READS: [u32; 2] = [1, 2];
+
+/// `kind` of a one-issue scenario's summary.
+pub const ONE_ISSUE: &str = "one-issue";
+/// `kind` of a package scenario's summary.
+pub const PACKAGE: &str = "package";
 
 /// Check the `format` and `version` of a JSON document before reading it as a
-/// `summary.json` of this version.
+/// `summary.json` (any version in [`READS`]).
 ///
 /// # Errors
 /// A message naming the field: not JSON, another format, or an unknown version.
 pub fn check_header(text: &str) -> Result<(), String> {
-    check_format(text, FORMAT, VERSION)
+    let mut last = Ok(());
+    for v in READS.into_iter().rev() {
+        match check_format(text, FORMAT, v) {
+            Ok(()) => return Ok(()),
+            Err(e) if e.starts_with("version:") => last = Err(e),
+            Err(e) => return Err(e),
+        }
+    }
+    last.map_err(|e| e.replacen(&format!("expected {}", READS[0]), "expected 1 or 2", 1))
 }
 
 /// Check that the JSON document `text` has `"format": format` and `"version": version`.
@@ -73,6 +94,9 @@ pub struct Summary {
     pub format: String,
     /// Format version ([`VERSION`]).
     pub version: u32,
+    /// `one-issue` or `package` (absent from version 1, which has only one-issue runs).
+    #[serde(default = "one_issue")]
+    pub kind: String,
     /// Which scenario ran.
     pub scenario: ScenarioInfo,
     /// Number of trials summarized.
@@ -81,8 +105,15 @@ pub struct Summary {
     pub seed: u64,
     /// `monte-carlo` or `latin-hypercube`.
     pub sampler: String,
+    /// Package scenarios: the outcome space (issues, parties, outcomes).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub package: Option<crate::summary::package::PackageInfo>,
     /// Per model, keyed by model name.
     pub models: BTreeMap<String, ModelSummary>,
+}
+
+fn one_issue() -> String {
+    ONE_ISSUE.to_string()
 }
 
 /// Identification of the scenario.
@@ -109,14 +140,27 @@ pub struct ModelSummary {
     pub amount: Option<AmountSummary>,
     /// When deals were struck.
     pub round: RoundSummary,
-    /// Mean surplus over the reservation of each party.
-    pub surplus: SurplusSummary,
+    /// Mean surplus over the reservation of each party (one-issue scenarios; a package's
+    /// reservations are utilities: see `utility`).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub surplus: Option<SurplusSummary>,
     /// Where the observed outcome falls (only with `[observed]` and at least one deal).
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub observed: Option<ObservedFit>,
     /// With a `[calendar]`: when deals are struck (see [`crate::timing`]).
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub timing: Option<crate::timing::TimingSummary>,
+    /// Packages: each issue's agreed values (statistics of numbers, counts of labels),
+    /// keyed by issue.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub issues: Option<BTreeMap<String, crate::summary::package::IssueSummary>>,
+    /// Packages: deals per combination of the issues other than `amount`, most frequent
+    /// first.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub joint: Option<Vec<crate::summary::package::JointCount>>,
+    /// Packages: each party's mean utility over deals, keyed by party.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub utility: Option<BTreeMap<String, Option<f64>>>,
 }
 
 /// Statistics of agreed amounts.
@@ -217,12 +261,12 @@ impl ModelSummary {
         let payee = acc.payee_surplus.mean(range.deltas(), deals);
         let payer = acc.payer_surplus.mean(range.deltas(), deals);
         let per_trial = |m: Option<f64>| m.map_or(0.0, |m| m * deals as f64 / acc.trials as f64);
-        let surplus = SurplusSummary {
+        let surplus = Some(SurplusSummary {
             payee,
             payer,
             payee_per_trial: per_trial(payee),
             payer_per_trial: per_trial(payer),
-        };
+        });
         let observed = match (observed, &amount) {
             (Some(x), Some(a)) => Some(ObservedFit {
                 amount: x,
@@ -241,6 +285,9 @@ impl ModelSummary {
             surplus,
             observed,
             timing: None,
+            issues: None,
+            joint: None,
+            utility: None,
         }
     }
 }

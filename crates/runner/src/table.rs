@@ -86,8 +86,59 @@ pub fn summary_table(s: &Summary) -> String {
         if !no_deal.is_empty() {
             let _ = writeln!(out, "{:<18} no deal: {}", "", no_deal.join(", "));
         }
+        package_lines(&mut out, s, m);
     }
     out
+}
+
+/// A package model's issues in one line (numbers by their median, integers and choices
+/// by their most frequent value) and its most frequent combinations of the non-amount
+/// issues with their share of deals.
+fn package_lines(out: &mut String, s: &Summary, m: &crate::summary::ModelSummary) {
+    let (Some(p), Some(issues)) = (&s.package, &m.issues) else {
+        return;
+    };
+    let deals = m.outcomes.get("deal").copied().unwrap_or(0);
+    if deals == 0 {
+        return;
+    }
+    let parts: Vec<String> = p
+        .issues
+        .iter()
+        .filter_map(|i| {
+            let b = issues.get(&i.key)?;
+            Some(match (&b.mode, b.p50) {
+                (Some(mode), _) => format!("{} mode {mode}", i.key),
+                (None, Some(x)) => format!("{} median {}", i.key, fmt_opt(Some(x)).trim()),
+                _ => return None,
+            })
+        })
+        .collect();
+    let _ = writeln!(out, "{:<18} issues: {}", "", parts.join("; "));
+    if let Some(joint) = &m.joint {
+        let top: Vec<String> = joint
+            .iter()
+            .take(3)
+            .map(|j| {
+                let v: Vec<String> = j
+                    .values
+                    .iter()
+                    .map(|(k, v)| match v {
+                        serde_json::Value::String(t) => format!("{k} {t}"),
+                        other => format!("{k} {other}"),
+                    })
+                    .collect();
+                format!(
+                    "{} ({:.0}%)",
+                    v.join(", "),
+                    100.0 * j.count as f64 / deals as f64
+                )
+            })
+            .collect();
+        if !top.is_empty() {
+            let _ = writeln!(out, "{:<18} top: {}", "", top.join("; "));
+        }
+    }
 }
 
 /// `bargain explain`: the central values in words (negotiator types by name), the zone

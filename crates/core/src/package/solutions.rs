@@ -43,9 +43,25 @@ impl ParetoFrontier {
     /// If the lengths differ or there are `u32::MAX` or more outcomes.
     #[must_use]
     pub fn new(ua: &[f64], ub: &[f64]) -> Self {
+        Self::new_where(ua, ub, None)
+    }
+
+    /// The frontier over the outcomes flagged in `allowed` (one flag per outcome; `None`:
+    /// all): an excluded contract is neither on it nor dominates anything.
+    ///
+    /// # Panics
+    /// As [`ParetoFrontier::new`], or if `allowed` has another length.
+    #[must_use]
+    pub fn new_where(ua: &[f64], ub: &[f64], allowed: Option<&[bool]>) -> Self {
         assert_eq!(ua.len(), ub.len(), "one utility per outcome for each party");
         let n = u32::try_from(ua.len()).expect("fewer than 2^32 outcomes");
-        let mut order: Vec<u32> = (0..n).collect();
+        let mut order: Vec<u32> = match allowed {
+            None => (0..n).collect(),
+            Some(a) => {
+                assert_eq!(a.len(), ua.len(), "one flag per outcome");
+                (0..n).filter(|&o| a[o as usize]).collect()
+            }
+        };
         // First utility descending, then second descending, then index.
         order.sort_by(|&i, &j| {
             let (i, j) = (i as usize, j as usize);

@@ -58,8 +58,30 @@ impl SortedOutcomes {
     /// If there are `u32::MAX` or more utilities.
     #[must_use]
     pub fn from_utilities(utilities: Vec<f64>, rank: impl Fn(u32) -> u64) -> Self {
+        Self::from_utilities_where(utilities, rank, None)
+    }
+
+    /// [`SortedOutcomes::from_utilities`] over the outcomes flagged in `allowed` only (one
+    /// flag per outcome; `None`: all): the others (a scenario's excluded contracts) are
+    /// never in [`SortedOutcomes::order`], so no negotiator built on it offers them, and
+    /// `min`/`max` are over the allowed outcomes. Their utilities stay readable.
+    ///
+    /// # Panics
+    /// If there are `u32::MAX` or more utilities, or `allowed` has another length.
+    #[must_use]
+    pub fn from_utilities_where(
+        utilities: Vec<f64>,
+        rank: impl Fn(u32) -> u64,
+        allowed: Option<&[bool]>,
+    ) -> Self {
         let n = u32::try_from(utilities.len()).expect("fewer than 2^32 outcomes");
-        let mut order: Vec<u32> = (0..n).collect();
+        let mut order: Vec<u32> = match allowed {
+            None => (0..n).collect(),
+            Some(a) => {
+                assert_eq!(a.len(), utilities.len(), "one flag per outcome");
+                (0..n).filter(|&o| a[o as usize]).collect()
+            }
+        };
         order.sort_by(|&a, &b| {
             utilities[a as usize]
                 .total_cmp(&utilities[b as usize])

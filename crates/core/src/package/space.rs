@@ -316,4 +316,47 @@ impl OutcomeSpace {
     pub fn issue_position(&self, key: &str) -> Option<usize> {
         self.issues.iter().position(|i| i.key == key)
     }
+
+    /// Whether `outcome` is a valid contract under `rules`: no rule matches it.
+    #[must_use]
+    pub fn is_allowed(&self, outcome: u32, rules: &[Exclusion]) -> bool {
+        !rules.iter().any(|r| r.matches(self, outcome))
+    }
+
+    /// One flag per outcome: `true` where no rule of `rules` matches (see
+    /// [`OutcomeSpace::is_allowed`]). One pass over the space.
+    #[must_use]
+    pub fn allowed(&self, rules: &[Exclusion]) -> Vec<bool> {
+        (0..self.len).map(|o| self.is_allowed(o, rules)).collect()
+    }
+}
+
+/// A combination of issue values that is not a valid contract (a scenario's
+/// `[[exclude]]`): an outcome matches when, for every listed issue, its value is one of
+/// the listed values (keys combine with AND, the values of one key with OR).
+///
+/// ```
+/// use bargain_core::package::space::{Exclusion, Issue, OutcomeSpace};
+/// let space = OutcomeSpace::new(vec![
+///     Issue::integer("term", 1, 3),
+///     Issue::choice("escalation", &["none", "cpi"]),
+/// ]).unwrap();
+/// // A one-year term with any escalator: (term 1, cpi) = outcome 1.
+/// let rule = Exclusion { terms: vec![(0, vec![0]), (1, vec![1])] };
+/// assert_eq!(space.allowed(&[rule]), [true, false, true, true, true, true]);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Exclusion {
+    /// `(issue position, value indices)`: the issue's value must be one of these.
+    pub terms: Vec<(usize, Vec<usize>)>,
+}
+
+impl Exclusion {
+    /// Whether `outcome` of `space` matches every term of the rule.
+    #[must_use]
+    pub fn matches(&self, space: &OutcomeSpace, outcome: u32) -> bool {
+        self.terms
+            .iter()
+            .all(|(j, values)| values.contains(&space.value_index(outcome, *j)))
+    }
 }

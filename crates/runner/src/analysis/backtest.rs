@@ -15,7 +15,7 @@ use bargain_core::Model;
 use bargain_core::package::space::{Issue, IssueKind};
 use serde::{Deserialize, Serialize};
 
-use crate::analysis::counted::Counted;
+use crate::accumulate::counted::Counted;
 use crate::analysis::forecast::{self, SampleScore};
 pub use crate::analysis::forecast::{PointScore, Skill};
 use crate::scenario::issues::ObservedValue;

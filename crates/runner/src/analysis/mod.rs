@@ -4,7 +4,6 @@
 pub mod backtest;
 pub mod cdf;
 pub mod compare;
-pub mod counted;
 pub mod forecast;
 pub mod mc_error;
 pub mod rank;

@@ -245,18 +245,17 @@ fn score_package(
             .collect(),
         trials,
         seed,
-        models: s
-            .run
+        models: tallies
             .models
             .iter()
-            .zip(&tallies)
-            .map(|(m, t)| {
+            .map(|(m, a)| {
+                let counts = a.issues.as_ref().map(|t| &t.counts[..]).unwrap_or_default();
                 let score = bt::PackageModelScore {
-                    deals: t.deals,
-                    deal_rate: t.deals as f64 / trials as f64,
+                    deals: a.deals(),
+                    deal_rate: a.deals() as f64 / trials as f64,
                     issues: issues
                         .iter()
-                        .zip(&t.counts)
+                        .zip(counts)
                         .zip(observed)
                         .map(|((i, c), v)| bt::score_issue(i, c, v))
                         .collect(),

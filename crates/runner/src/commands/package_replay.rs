@@ -21,7 +21,7 @@ use bargain_core::package::space::{OutcomeSpace, Value as IssueValue};
 use serde_json::{Map, Value, json};
 
 use crate::commands::Error;
-use crate::commands::package_run::{Prepared, agents};
+use crate::ensemble::package::{Prepared, agents};
 use crate::scenario::SampleCtx;
 use crate::scenario::issues::{PackageModel, PackageScenario};
 
@@ -78,7 +78,7 @@ pub fn replay_value(
         &mut inputs,
     );
     let space = s.space();
-    let p = Prepared::new(space, &t).map_err(|e| Error::Other(e.to_string()))?;
+    let p = Prepared::new(s, &t).map_err(|e| Error::Other(e.to_string()))?;
     let keys = &s.party_keys;
     let utility = |o: u32| json!({ &keys[0]: p.ua[o as usize], &keys[1]: p.ub[o as usize] });
     let [a, b] = &t.parties;

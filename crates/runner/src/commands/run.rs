@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use rayon::prelude::*;
 
 use super::Error;
-use super::session::{EnsembleOptions, cancel_flag, load_all, pool, progress_bar};
+use super::session::{EnsembleOptions, cancel_flag, load_split, pool, progress_bar};
 use crate::ensemble::{RunError, Shard};
 use crate::output::{Kind, Staging};
 use crate::pipeline::{self, Finished, Loaded};
@@ -52,9 +52,20 @@ pub fn run(args: &Options) -> Result<(), Error> {
         return super::package_run::run(one, args, &cancel);
     }
     let overrides = args.opts.overrides()?;
-    let loaded = load_all(&args.scenarios, &args.opts.sets)?;
+    let (loaded, mut packages) = load_split(&args.scenarios, &args.opts.sets)?;
+    if !packages.is_empty() && super::package_run::refuse_options(args).is_err() {
+        for f in packages.drain(..) {
+            eprintln!(
+                "note: {} is a package scenario: --trials-csv, --trials-parquet and --shard do not apply to it yet; skipped",
+                f.display()
+            );
+        }
+        if loaded.is_empty() {
+            return Err(Error::Usage("no one-issue scenario to run here".into()));
+        }
+    }
     // A folder, or several files, is a multi-scenario run: one report each plus an index.
-    let many = loaded.len() > 1 || args.scenarios.iter().any(|p| p.is_dir());
+    let many = loaded.len() + packages.len() > 1 || args.scenarios.iter().any(|p| p.is_dir());
     let root = args.out.clone().unwrap_or_else(|| PathBuf::from("reports"));
     let dest_of = |l: &Loaded| {
         if many || args.out.is_none() {
@@ -65,10 +76,9 @@ pub fn run(args: &Options) -> Result<(), Error> {
     };
     // Refuse bad destinations before any work. Several scenarios make one report (a
     // folder of runs with an index), committed as a whole.
-    let (out_dir, kind) = if many {
-        (root.clone(), Kind::Runs)
-    } else {
-        (dest_of(&loaded[0]), Kind::Run)
+    let (out_dir, kind) = match loaded.first() {
+        Some(l) if !many => (dest_of(l), Kind::Run),
+        _ => (root.clone(), Kind::Runs),
     };
     let staging = Staging::new(&out_dir, kind)?;
     let shard = args.shard.unwrap_or(Shard::WHOLE);
@@ -168,16 +178,33 @@ pub fn run(args: &Options) -> Result<(), Error> {
     if let Some(e) = errors.into_iter().next() {
         return Err(e);
     }
+    // The package scenarios of a folder, one after the other (each uses every thread).
+    let mut package_runs: Vec<(PathBuf, crate::summary::Summary)> = Vec::new();
+    for f in &packages {
+        let s = std::sync::Arc::new(crate::scenario::issues::PackageScenario::from_path(f)?);
+        let dir = staging.path().join(&s.name);
+        std::fs::create_dir_all(&dir).map_err(Error::io(root.join(&s.name).display()))?;
+        let summary = super::package_run::write_run(f, &s, args, &dir, &cancel)?;
+        crate::output::mark(&dir, Kind::Run)?;
+        package_runs.push((root.join(&s.name), summary));
+    }
     if many {
-        write_index(staging.path(), &finished)
-            .map_err(Error::io(root.join("index.html").display()))?;
+        let all: Vec<(&PathBuf, &crate::summary::Summary)> = finished
+            .iter()
+            .map(|(d, f)| (d, &f.summary))
+            .chain(package_runs.iter().map(|(d, s)| (d, s)))
+            .collect();
+        write_index(staging.path(), &all).map_err(Error::io(root.join("index.html").display()))?;
     }
     // Signals are honoured until here: an interrupt leaves the earlier report untouched.
     staging.commit(Some(&cancel))?;
     if args.json {
         // One JSON document: the summary of one scenario, an array of them for several.
-        let summaries: Vec<&crate::summary::Summary> =
-            finished.iter().map(|(_, f)| &f.summary).collect();
+        let summaries: Vec<&crate::summary::Summary> = finished
+            .iter()
+            .map(|(_, f)| &f.summary)
+            .chain(package_runs.iter().map(|(_, s)| s))
+            .collect();
         let text = if many {
             serde_json::to_string_pretty(&summaries)
         } else {
@@ -206,6 +233,18 @@ pub fn run(args: &Options) -> Result<(), Error> {
             }
         }
     }
+    for (dest, summary) in &package_runs {
+        if !args.opts.quiet {
+            let table = crate::table::summary_table(summary);
+            if args.json {
+                eprint!("{table}");
+                eprintln!("report: {}", dest.display());
+            } else {
+                print!("{table}");
+                println!("report: {}", dest.display());
+            }
+        }
+    }
     if many && !args.opts.quiet {
         let line = format!("index: {}", root.join("index.html").display());
         if args.json {
@@ -218,11 +257,11 @@ pub fn run(args: &Options) -> Result<(), Error> {
 }
 
 /// Write `index.html` and `index.json` into `dir`, the staging folder of a folder of runs.
-fn write_index(dir: &Path, finished: &[(PathBuf, Finished)]) -> std::io::Result<()> {
-    let entries: Vec<crate::report::IndexEntry<'_>> = finished
+fn write_index(dir: &Path, runs: &[(&PathBuf, &crate::summary::Summary)]) -> std::io::Result<()> {
+    let entries: Vec<crate::report::IndexEntry<'_>> = runs
         .iter()
-        .map(|(dest, f)| crate::report::IndexEntry {
-            summary: &f.summary,
+        .map(|(dest, summary)| crate::report::IndexEntry {
+            summary,
             // The sub-report's folder name; the index appends `/report.html`.
             link: dest
                 .file_name()

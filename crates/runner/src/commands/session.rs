@@ -154,26 +154,57 @@ pub fn builtin() -> Loaded {
 }
 
 /// Load files and folders of scenarios (none: the built-in one), reporting every bad
-/// file, not just the first; names must differ.
+/// file, not just the first; names must differ. Package scenarios found in a folder are
+/// left out with a note (commands that take one scenario at a time run them alone).
 ///
 /// # Errors
 /// See [`expand`]; a usage error listing every bad file, or naming a duplicate name.
 pub fn load_all(paths: &[PathBuf], sets: &[Override]) -> Result<Vec<Loaded>, Error> {
+    let (loaded, packages) = load_split(paths, sets)?;
+    for f in &packages {
+        eprintln!(
+            "note: {} is a package scenario; run it on its own: bargain run {}",
+            f.display(),
+            f.display()
+        );
+    }
+    if loaded.is_empty() {
+        return Err(Error::Usage(
+            "no one-issue scenario to run here (package scenarios run one at a time)".into(),
+        ));
+    }
+    Ok(loaded)
+}
+
+/// [`load_all`] for `bargain run`, which runs folders whole: the one-issue scenarios
+/// loaded, and the package scenarios found in folders (checked, by path), each to be
+/// run by the package kernel. Either list may be empty, not both.
+///
+/// # Errors
+/// See [`load_all`]; also a bad package file, or two scenarios of one name.
+pub fn load_split(
+    paths: &[PathBuf],
+    sets: &[Override],
+) -> Result<(Vec<Loaded>, Vec<PathBuf>), Error> {
     if paths.is_empty() {
-        return Ok(vec![builtin_with(sets)?]);
+        return Ok((vec![builtin_with(sets)?], Vec::new()));
     }
     let files = expand(paths)?;
     let mut loaded = Vec::new();
+    let mut packages = Vec::new();
+    let mut names = Vec::new();
     let mut errors = Vec::new();
     for f in &files {
-        // A package scenario found in a folder runs on its own (`bargain run FILE`); named
-        // among several files it is refused by `load` with the reason.
+        // A package scenario found in a folder runs with the others; named among several
+        // files it is refused by `load` with the reason.
         if !paths.contains(f) && super::package_run::is_package_file(f) {
-            eprintln!(
-                "note: {} is a package scenario; run it on its own: bargain run {}",
-                f.display(),
-                f.display()
-            );
+            match crate::scenario::issues::PackageScenario::from_path(f) {
+                Ok(p) => {
+                    names.push(p.name);
+                    packages.push(f.clone());
+                }
+                Err(e) => errors.push(e.to_string()),
+            }
             continue;
         }
         match load_with(f, sets) {
@@ -184,13 +215,19 @@ pub fn load_all(paths: &[PathBuf], sets: &[Override]) -> Result<Vec<Loaded>, Err
     if !errors.is_empty() {
         return Err(Error::Usage(errors.join("\n")));
     }
-    if loaded.is_empty() {
-        return Err(Error::Usage(
-            "no one-issue scenario to run here (package scenarios run one at a time)".into(),
-        ));
+    if loaded.is_empty() && packages.is_empty() {
+        return Err(Error::Usage("no scenario to run here".into()));
     }
     unique_names(&loaded)?;
-    Ok(loaded)
+    names.extend(loaded.iter().map(|l| l.scenario.name.clone()));
+    names.sort_unstable();
+    if let Some(w) = names.windows(2).find(|w| w[0] == w[1]) {
+        return Err(Error::Usage(format!(
+            "two scenarios are named `{}`: their report folders would collide",
+            w[0]
+        )));
+    }
+    Ok((loaded, packages))
 }
 
 /// Report folders are named after scenarios, so the names of one job must differ.

@@ -366,7 +366,7 @@ fn page(data: &ReportData<'_>, svgs: [&str; 3]) -> Result<String, fmt::Error> {
          </thead><tbody>"
     )?;
     for &(name, m) in &models {
-        let sp = &m.surplus;
+        let Some(sp) = &m.surplus else { continue };
         writeln!(
             out,
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",

@@ -45,7 +45,7 @@ fn page(r: &PackageReport<'_>, svgs: &[(&str, String)]) -> Result<String, fmt::E
                 .collect::<Vec<_>>()
                 .join(", ")
         ),
-        num(&s["outcomes"]),
+        num(&s["package"]["outcomes"]),
         num(&s["trials"]),
         num(&s["seed"]),
     )?;
@@ -69,8 +69,8 @@ fn page(r: &PackageReport<'_>, svgs: &[(&str, String)]) -> Result<String, fmt::E
             out,
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td>",
             model_cell(name),
-            m["deal_rate"].as_f64().map_or("–".into(), pct),
-            num(&m["deals"]),
+            m["agreement_rate"].as_f64().map_or("–".into(), pct),
+            num(&m["outcomes"]["deal"]),
             num(&m["round"]["mean"]),
         )?;
         for key in r.party_keys {

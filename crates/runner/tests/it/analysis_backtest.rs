@@ -250,7 +250,7 @@ fn backtest_scores_a_package_issue_by_issue() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let summary = json(&run_out.join("summary.json"));
     let agents = &summary["models"]["agents"];
-    let deals = agents["deals"].as_f64().expect("deals");
+    let deals = agents["outcomes"]["deal"].as_f64().expect("deals");
     assert!(deals > 0.0);
     let a = agents["issues"]["escalation"]["counts"]["a"]
         .as_f64()

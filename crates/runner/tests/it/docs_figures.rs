@@ -275,7 +275,7 @@ fn the_package_figures_quoted_in_the_readme_hold() {
     let amount = &nash["issues"]["amount"];
     let f = |v: &Value| v.as_f64().expect("number");
     let counts = &nash["issues"]["escalation"]["counts"];
-    let cpi = 100.0 * f(&counts["cpi-cap-4"]) / f(&nash["deals"]);
+    let cpi = 100.0 * f(&counts["cpi-cap-4"]) / f(&nash["outcomes"]["deal"]);
     let quoted = format!(
         "(`nash`: median {}, mean {:.2}, 5th percentile {} year), at a median ₩{:.2}tn (p05–p95 {:.2}–{:.2}) with the CPI-capped escalator in {:.0}% of trials",
         f(&term["p50"]),
@@ -316,7 +316,7 @@ fn the_2014_package_figures_quoted_in_the_readme_hold() {
         f(&amount["p95"]),
         f(&term["p50"]),
         f(&term["mean"]),
-        100.0 * f(&counts["cpi-cap-4"]) / f(&nash["deals"]),
+        100.0 * f(&counts["cpi-cap-4"]) / f(&nash["outcomes"]["deal"]),
     );
     assert!(flat.contains(&quoted), "README should say: {quoted}");
     let agents = &s["models"]["agents"]["issues"]["term"];

@@ -341,7 +341,7 @@ fn item2_compare_rejects_an_unknown_summary_version() {
     let p = b.join("summary.json");
     let text = std::fs::read_to_string(&p)
         .unwrap()
-        .replace("\"version\": 1", "\"version\": 99");
+        .replace("\"version\": 2", "\"version\": 99");
     std::fs::write(&p, text).unwrap();
     let r = bargain(&[
         "compare",

@@ -26,6 +26,7 @@ mod import_genius;
 mod layering;
 mod misleading_outputs;
 mod overrides;
+mod package_exclude;
 mod package_run;
 mod package_signals;
 mod package_supports;

@@ -71,7 +71,7 @@ fn genius_trade_run_matches_core() {
     assert!(rep.join("scenario.toml").is_file());
     let deal = |model: &str| {
         let m = &summary["models"][model];
-        assert_eq!(m["deals"], 1, "{m}");
+        assert_eq!(m["outcomes"]["deal"], 1, "{m}");
         ["quota", "tariff-rate", "dispute-resolution"].map(|k| only(&m["issues"][k]))
     };
     // The brute-force optima of tests/it/import_genius.rs.
@@ -212,7 +212,7 @@ fn summaries_do_not_depend_on_threads() {
     let s: Value = serde_json::from_str(&texts[0]).unwrap();
     for model in ["agents", "nash", "kalai-smorodinsky", "max-welfare"] {
         let m = &s["models"][model];
-        let deals = m["deals"].as_u64().unwrap();
+        let deals = m["outcomes"]["deal"].as_u64().unwrap();
         assert!(deals > 0 && deals <= 4500, "{model}: {m}");
         let counts: u64 = m["issues"]["escalation"]["counts"]
             .as_object()
@@ -224,10 +224,28 @@ fn summaries_do_not_depend_on_threads() {
         let amount = &m["issues"]["amount"];
         assert!(amount["min"].as_f64().unwrap() >= 0.9 && amount["max"].as_f64().unwrap() <= 1.6);
     }
-    assert_eq!(
-        s["models"]["nash"]["amount"],
-        s["models"]["nash"]["issues"]["amount"]
+    // The `amount` block (the one-issue statistics, from the engine's histogram) agrees
+    // with the amount issue's exact statistics: the same mean, extremes and standard
+    // deviation, and quantiles within the stated error bound.
+    let (block, exact) = (
+        &s["models"]["nash"]["amount"],
+        &s["models"]["nash"]["issues"]["amount"],
     );
+    let f = |v: &Value| v.as_f64().unwrap();
+    for k in ["min", "max"] {
+        assert_eq!(block[k], exact[k], "{k}");
+    }
+    for k in ["mean", "sd"] {
+        assert!(
+            (f(&block[k]) - f(&exact[k])).abs() < 1e-9,
+            "{k}: {block} {exact}"
+        );
+    }
+    let bound = f(&block["quantile_error_bound"]);
+    for k in ["p05", "p50", "p95"] {
+        let (q, e) = (f(&block["quantiles"][k]), f(&exact[k]));
+        assert!((q - e).abs() <= bound, "{k}: {q} vs {e} (bound {bound})");
+    }
     // Different trials, different agreements: the distributions are drawn.
     assert_ne!(
         s["models"]["nash"]["issues"]["amount"]["sd"].as_f64(),
@@ -292,7 +310,7 @@ fn the_shipped_sma_2019_package_runs() {
         }
     }
     for m in ["nash", "kalai-smorodinsky", "max-welfare"] {
-        assert_eq!(s["models"][m]["deal_rate"].as_f64(), Some(1.0), "{m}");
+        assert_eq!(s["models"][m]["agreement_rate"].as_f64(), Some(1.0), "{m}");
     }
     assert!(sum("max-welfare") >= sum("nash") - 1e-12);
     assert!(sum("max-welfare") >= sum("kalai-smorodinsky") - 1e-12);
@@ -316,7 +334,7 @@ fn faratin_and_hardliner_run_and_dance() {
     let summary = common::json(&rep.join("summary.json"));
     let agents = &summary["models"]["agents"];
     // The hardliner (seller) never moves: every deal is at its best package.
-    assert!(agents["deals"].as_u64().unwrap() > 0, "{agents}");
+    assert!(agents["outcomes"]["deal"].as_u64().unwrap() > 0, "{agents}");
     assert_eq!(agents["issues"]["price"]["min"].as_f64(), Some(20.0));
     assert_eq!(agents["issues"]["delivery"]["min"].as_f64(), Some(6.0));
     let seller = agents["utility"]["seller"].as_f64().unwrap();

@@ -144,21 +144,25 @@ fn model_summary(spec: &Spec, lo: f64, hi: f64, observed: Option<f64>) -> ModelS
             mean: (deals > 0).then_some(mean_round),
             counts: round_counts,
         },
-        surplus: SurplusSummary {
+        surplus: Some(SurplusSummary {
             payee: (deals > 0).then_some(spec.centre - 0.95),
             payer: (deals > 0).then_some(1.2 - spec.centre),
             payee_per_trial: (spec.centre - 0.95) * spec.rate,
             payer_per_trial: (1.2 - spec.centre) * spec.rate,
-        },
+        }),
         observed,
         timing: None,
+        issues: None,
+        joint: None,
+        utility: None,
     }
 }
 
 fn summary(name: &str, title: &str, unit: &str, models: BTreeMap<String, ModelSummary>) -> Summary {
     Summary {
         format: "bargain-summary".to_string(),
-        version: 1,
+        version: 2,
+        kind: "one-issue".to_string(),
         scenario: ScenarioInfo {
             name: name.to_string(),
             title: title.to_string(),
@@ -167,6 +171,7 @@ fn summary(name: &str, title: &str, unit: &str, models: BTreeMap<String, ModelSu
         trials: models.values().map(|m| m.trials).max().unwrap_or(0),
         seed: 20190310,
         sampler: "latin-hypercube".to_string(),
+        package: None,
         models,
     }
 }
@@ -605,14 +610,17 @@ fn one_model_single_valued() {
             mean: Some(1.0),
             counts: vec![10],
         },
-        surplus: SurplusSummary {
+        surplus: Some(SurplusSummary {
             payee: Some(0.0),
             payer: Some(0.0),
             payee_per_trial: 0.0,
             payer_per_trial: 0.0,
-        },
+        }),
         observed: None,
         timing: None,
+        issues: None,
+        joint: None,
+        utility: None,
     };
     let s = summary(
         "point",

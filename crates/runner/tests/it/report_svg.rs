@@ -191,13 +191,13 @@ fn package_reports_parse_and_name_every_model_and_issue() {
                 .expect("json");
         let models = summary["models"].as_object().expect("models");
         assert_eq!(models.len(), 4);
-        let issues = summary["issues"].as_array().expect("issues");
+        let issues = summary["package"]["issues"].as_array().expect("issues");
         assert_eq!(issues.len(), 3);
         for name in models.keys() {
             assert!(html.contains(name.as_str()), "{name} not in report.html");
         }
         for issue in issues {
-            let key = issue.as_str().expect("key");
+            let key = issue["key"].as_str().expect("key");
             assert!(
                 html.contains(&format!("<h3>{key}</h3>")),
                 "{key} not in report.html"

@@ -220,10 +220,30 @@ impl<'d, 'a> Compiler<'d, 'a> {
                 parties.push(self.party(k, &f.parties[*k], i, space.issues()));
             }
         }
+        let exclusions = match &space {
+            Some(space) => self.exclusions(&f.exclude, space),
+            None => Vec::new(),
+        };
         let observed = match (&f.observed, &space) {
             (Some(o), Some(space)) => self.observed(o, space),
             _ => None,
         };
+        if let (Some(o), Some(space)) = (&observed, &space) {
+            let ks: Vec<usize> = o
+                .values
+                .iter()
+                .enumerate()
+                .filter_map(|(j, v)| observed_index(space, j, v))
+                .collect();
+            if let Some(outcome) = space.index_of(&ks)
+                && !space.is_allowed(outcome, &exclusions)
+            {
+                self.c.warn(
+                    "observed",
+                    "the observed deal is excluded by an `[[exclude]]` rule: no model can reach it",
+                );
+            }
+        }
         self.c.forecast_checks(&f.scenario);
         let inputs = std::mem::take(&mut self.inputs);
         let origin = self.origin;
@@ -255,6 +275,7 @@ impl<'d, 'a> Compiler<'d, 'a> {
         Ok(PackageScenario {
             name: meta.name.clone(),
             title: meta.title.clone().unwrap_or_else(|| meta.name.clone()),
+            unit: meta.unit.clone().unwrap_or_default(),
             description: meta.description.clone().unwrap_or_default(),
             sources: meta
                 .sources
@@ -270,6 +291,8 @@ impl<'d, 'a> Compiler<'d, 'a> {
                     .clone()
                     .unwrap_or_else(|| order[i].clone())
             }),
+            allowed: (!exclusions.is_empty()).then(|| space.allowed(&exclusions)),
+            exclusions,
             space,
             central: PackageTrial {
                 max_rounds: max_rounds as u32,
@@ -422,5 +445,24 @@ impl<'d, 'a> Compiler<'d, 'a> {
 
     pub(super) fn c_doc_start(&self, path: &str) -> usize {
         self.c.doc_start(path)
+    }
+}
+
+/// The value index of an observed value on issue `j` (a number to its nearest grid
+/// point); `None` if it has none.
+fn observed_index(space: &OutcomeSpace, j: usize, v: &ObservedValue) -> Option<usize> {
+    let issue = &space.issues()[j];
+    match (v, &issue.kind) {
+        (ObservedValue::Label(l), IssueKind::Choice { labels }) => {
+            labels.iter().position(|x| x == l)
+        }
+        (ObservedValue::Number(x), _) => (0..space.size(j)).min_by(|&a, &b| {
+            let d = |k: usize| issue.numeric(k).map_or(f64::INFINITY, |y| (y - x).abs());
+            d(a).total_cmp(&d(b))
+        }),
+        (ObservedValue::Integer(x), _) => {
+            (0..space.size(j)).find(|&k| issue.numeric(k) == Some(*x as f64))
+        }
+        _ => None,
     }
 }

@@ -33,6 +33,12 @@ pub(crate) struct PackageFile {
     pub parties: BTreeMap<String, PackagePartyFile>,
     /// The real agreement, if known: one value per issue key.
     pub observed: Option<PackageObservedFile>,
+    /// Combinations of issue values that are not valid contracts (`[[exclude]]`): each
+    /// rule maps issue keys to a value or a list of values; keys combine with AND, a
+    /// list means any one of its values. Excluded outcomes are never offered, accepted
+    /// or chosen.
+    #[serde(default)]
+    pub exclude: Vec<super::exclude::ExcludeFile>,
 }
 
 /// `[observed]` of a package scenario: `date`, `source`, and one value per issue key.

@@ -13,7 +13,7 @@ use std::fmt;
 use std::path::Path;
 
 use bargain_core::package::preferences::{Preferences, ValueFunction};
-use bargain_core::package::space::OutcomeSpace;
+use bargain_core::package::space::{Exclusion, OutcomeSpace};
 use bargain_core::package::tactics::Tactic;
 use rand_xoshiro::Xoshiro256PlusPlus;
 
@@ -23,6 +23,7 @@ use crate::span::Doc;
 use crate::{SampleCtx, Sampler};
 
 mod compile;
+mod exclude;
 mod file;
 mod parts;
 
@@ -185,6 +186,8 @@ pub struct PackageScenario {
     pub name: String,
     /// Human title (defaults to the name).
     pub title: String,
+    /// Unit of the amount issue (`[scenario] unit`; empty when not given).
+    pub unit: String,
     /// Free text.
     pub description: String,
     /// Sources of the numbers.
@@ -198,6 +201,10 @@ pub struct PackageScenario {
     /// The real agreement (`[observed]`), if given.
     pub observed: Option<PackageObserved>,
     space: OutcomeSpace,
+    /// `[[exclude]]` rules, compiled.
+    exclusions: Vec<Exclusion>,
+    /// One flag per outcome, `false` where a rule excludes it; `None` without rules.
+    allowed: Option<Vec<bool>>,
     central: PackageTrial,
     inputs: Vec<PkgInput>,
     /// Per party: whether a weight is a distribution (draws are then normalised).
@@ -259,6 +266,20 @@ impl PackageScenario {
     #[must_use]
     pub fn space(&self) -> &OutcomeSpace {
         &self.space
+    }
+
+    /// The `[[exclude]]` rules (empty without any).
+    #[must_use]
+    pub fn exclusions(&self) -> &[Exclusion] {
+        &self.exclusions
+    }
+
+    /// One flag per outcome of [`PackageScenario::space`], `false` for a contract that
+    /// an `[[exclude]]` rule rules out; `None` when the file has no rule (every outcome
+    /// is allowed).
+    #[must_use]
+    pub fn allowed(&self) -> Option<&[bool]> {
+        self.allowed.as_deref()
     }
 
     /// The trial at central values (every distribution at its median / mode).

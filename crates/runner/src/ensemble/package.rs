@@ -1,0 +1,353 @@
+//! The package kernel: one trial of a package scenario (`[issues]`) under each model, run
+//! by the engine's one wave driver ([`super::waves`]) in the engine's one chunking
+//! ([`super::chunk_size`]) into the engine's accumulators ([`ModelAccumulator`] with its
+//! [`IssueTally`]), which hold only integers and merge exactly, so a package run is the
+//! same at any thread count and under any sharding, like a one-issue run.
+//!
+//! Models: `agents` (each party's negotiator, `bargain_core::package::tactics`: NegMAS's
+//! `AspirationNegotiator` for `time-based`, or `faratin`, `tit-for-tat`, `hardliner`) and
+//! the closed forms `nash`, `kalai-smorodinsky`, `max-welfare` on the trial's Pareto
+//! frontier. Outcomes an `[[exclude]]` rule rules out are in neither the negotiators'
+//! sorted outcomes nor the frontier, so no model offers, accepts or chooses them. With no
+//! distributions, the profiles are sorted and the frontier computed once for all trials.
+//! The cancel flag is checked before every trial and between the passes that prepare a
+//! trial's outcome space.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use bargain_core::OutcomeKind;
+use bargain_core::package::aspiration::{PackageDeal, PackageOffer, PowerCache, negotiate};
+use bargain_core::package::preferences::{PreferencesError, UtilityTable};
+use bargain_core::package::solutions::ParetoFrontier;
+use bargain_core::package::sorted::SortedOutcomes;
+use bargain_core::package::space::{IssueKind, OutcomeSpace};
+
+use super::waves::Waves;
+use super::{Interrupted, Shard, WAVE, chunk_size};
+use crate::accumulate::issues::TallyLayout;
+use crate::accumulate::{AmountRange, IssueTally, ModelAccumulator};
+use crate::scenario::SampleCtx;
+use crate::scenario::issues::{PackageModel, PackageScenario, PackageTrial};
+
+/// Utilities, sorted profiles and frontier of one trial's preferences.
+pub struct Prepared {
+    /// The first mover's utility of every outcome.
+    pub ua: Vec<f64>,
+    /// The second mover's utility of every outcome.
+    pub ub: Vec<f64>,
+    /// Each party's allowed outcomes sorted by its utility.
+    pub sorted: [SortedOutcomes; 2],
+    /// The Pareto frontier of the allowed outcomes.
+    pub frontier: ParetoFrontier,
+}
+
+/// Why a package run stopped early.
+#[derive(Debug)]
+pub enum Stop {
+    /// The cancel flag was set.
+    Cancelled,
+    /// Core rejected a sampled trial's preferences.
+    Failed(PreferencesError),
+}
+
+impl From<PreferencesError> for Stop {
+    fn from(e: PreferencesError) -> Self {
+        Stop::Failed(e)
+    }
+}
+
+impl From<Interrupted> for Stop {
+    fn from(_: Interrupted) -> Self {
+        Stop::Cancelled
+    }
+}
+
+/// `Err(Stop::Cancelled)` once `cancel` is set.
+///
+/// # Errors
+/// [`Stop::Cancelled`] when the flag is set.
+pub fn check(cancel: &AtomicBool) -> Result<(), Stop> {
+    if cancel.load(Ordering::Relaxed) {
+        Err(Stop::Cancelled)
+    } else {
+        Ok(())
+    }
+}
+
+impl Prepared {
+    /// Prepare trial `t` of scenario `s`.
+    ///
+    /// # Errors
+    /// Preferences core rejects (not expected after validation).
+    pub fn new(s: &PackageScenario, t: &PackageTrial) -> Result<Self, PreferencesError> {
+        Self::steps(s, t, || Ok(()))
+    }
+
+    /// [`Prepared::new`], checking `cancel` between its steps (each a pass over the
+    /// outcome space: about a second at most even at the largest space validation accepts).
+    ///
+    /// # Errors
+    /// [`Stop::Cancelled`] once `cancel` is set; rejected preferences.
+    pub fn cancellable(
+        s: &PackageScenario,
+        t: &PackageTrial,
+        cancel: &AtomicBool,
+    ) -> Result<Self, Stop> {
+        Self::steps(s, t, || check(cancel))
+    }
+
+    /// The preparation, calling `between` before and after each pass over the space.
+    fn steps<E: From<PreferencesError>>(
+        s: &PackageScenario,
+        t: &PackageTrial,
+        mut between: impl FnMut() -> Result<(), E>,
+    ) -> Result<Self, E> {
+        let (space, allowed) = (s.space(), s.allowed());
+        between()?;
+        let ua = UtilityTable::new(space, &t.parties[0].preferences)?.all(space);
+        between()?;
+        let ub = UtilityTable::new(space, &t.parties[1].preferences)?.all(space);
+        between()?;
+        let sa = SortedOutcomes::from_utilities_where(ua.clone(), u64::from, allowed);
+        between()?;
+        let sb = SortedOutcomes::from_utilities_where(ub.clone(), u64::from, allowed);
+        between()?;
+        let frontier = ParetoFrontier::new_where(&ua, &ub, allowed);
+        between()?;
+        Ok(Self {
+            ua,
+            ub,
+            sorted: [sa, sb],
+            frontier,
+        })
+    }
+}
+
+/// One model's result in one trial: the agreed outcome and its 1-based round (closed
+/// forms agree in round 1); `None` without a deal.
+pub type Deal = Option<(u32, u32)>;
+
+/// The `agents` model in one trial: each party's negotiator (its `strategy`, built on its
+/// sorted outcomes and reservation) in the SAO loop; every offer into `trace` if given.
+/// `cache` holds the aspiration curves' powers across the trials of one worker (the same
+/// negotiation, bit for bit, without a `powf` per step).
+pub fn agents(
+    t: &PackageTrial,
+    p: &Prepared,
+    cache: &mut PowerCache,
+    trace: Option<&mut Vec<PackageOffer>>,
+) -> Option<PackageDeal> {
+    let [a, b] = &t.parties;
+    a.tactic.prepare(cache, t.max_rounds);
+    b.tactic.prepare(cache, t.max_rounds);
+    let first = a
+        .tactic
+        .build_cached(&p.sorted[0], a.preferences.reservation, t.max_rounds, cache);
+    let second =
+        b.tactic
+            .build_cached(&p.sorted[1], b.preferences.reservation, t.max_rounds, cache);
+    negotiate(first, second, trace)
+}
+
+/// The outcome of model `m` in trial `t`.
+pub fn deal(m: PackageModel, t: &PackageTrial, p: &Prepared, cache: &mut PowerCache) -> Deal {
+    let [a, b] = &t.parties;
+    let (ra, rb) = (a.preferences.reservation, b.preferences.reservation);
+    match m {
+        PackageModel::Agents => agents(t, p, cache, None).map(|d| (d.outcome, d.step + 1)),
+        PackageModel::Nash => p
+            .frontier
+            .nash(ra, rb, a.power, b.power)
+            .map(|s| (s.outcome, 1)),
+        PackageModel::KalaiSmorodinsky => {
+            p.frontier.kalai_smorodinsky(ra, rb).map(|s| (s.outcome, 1))
+        }
+        PackageModel::MaxWelfare => p.frontier.max_welfare(ra, rb).map(|s| (s.outcome, 1)),
+    }
+}
+
+/// How a model fails: the agents run out of rounds (`deadline`), a closed form finds no
+/// rational outcome (`no_zone`).
+#[must_use]
+pub fn failure(m: PackageModel) -> OutcomeKind {
+    match m {
+        PackageModel::Agents => OutcomeKind::Deadline,
+        _ => OutcomeKind::NoZone,
+    }
+}
+
+/// The amount issue of a package: the `number` issue keyed `amount`, if there is one. Its
+/// values are what the summary's `amount` block, the histogram and `compare` describe.
+#[must_use]
+pub fn amount_issue(space: &OutcomeSpace) -> Option<usize> {
+    space
+        .issues()
+        .iter()
+        .position(|i| i.key == "amount" && matches!(i.kind, IssueKind::Number { .. }))
+}
+
+/// The heat map's issues: the amount issue across and the first `integer` issue up, else
+/// the first two issues; `None` with one issue.
+#[must_use]
+pub fn heat_pair(space: &OutcomeSpace) -> Option<(usize, usize)> {
+    let issues = space.issues();
+    let integer = issues
+        .iter()
+        .position(|i| matches!(i.kind, IssueKind::Integer { .. }));
+    match (amount_issue(space), integer) {
+        (Some(a), Some(b)) => Some((a, b)),
+        _ if issues.len() >= 2 => Some((0, 1)),
+        _ => None,
+    }
+}
+
+/// The tally layout of a package scenario's space.
+#[must_use]
+pub fn layout(space: &OutcomeSpace) -> TallyLayout {
+    TallyLayout {
+        amount: amount_issue(space),
+        heat: heat_pair(space),
+    }
+}
+
+/// The histogram range of the amount issue: its range widened by half a grid step on
+/// each side, so that each of the summary's equal bins (at least one step wide when the
+/// issue has at least as many values as there are bins) holds a grid point; centred on
+/// the issue's midpoint. The unit interval when there is no amount issue.
+#[must_use]
+pub fn amount_range(space: &OutcomeSpace, trials: u64) -> AmountRange {
+    let Some(j) = amount_issue(space) else {
+        return AmountRange {
+            lo: 0.0,
+            hi: 1.0,
+            center: 0.5,
+            floor: 0.0,
+        };
+    };
+    let (lo, hi) = space.issues()[j].range().unwrap_or((0.0, 1.0));
+    let n = space.size(j);
+    let half = if n > 1 {
+        0.5 * (hi - lo) / (n - 1) as f64
+    } else {
+        (lo.abs() * 1e-3).max(1e-9)
+    };
+    AmountRange {
+        lo: lo - half,
+        hi: hi + half,
+        center: 0.5 * (lo + hi),
+        floor: 0.0,
+    }
+    .with_bound(lo.abs().max(hi.abs()), trials)
+}
+
+/// The accumulated outcomes of a package run (or of one shard of it).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PackageAccumulated {
+    /// The amount issue's histogram range.
+    pub range: AmountRange,
+    /// One accumulator per model, in `[run] models` order; each has its [`IssueTally`].
+    pub models: Vec<(PackageModel, ModelAccumulator)>,
+}
+
+impl PackageAccumulated {
+    fn empty(s: &PackageScenario, range: AmountRange) -> Self {
+        let space = s.space();
+        let layout = layout(space);
+        Self {
+            range,
+            models: s
+                .run
+                .models
+                .iter()
+                .map(|&m| {
+                    let acc = ModelAccumulator {
+                        issues: Some(IssueTally::new(space, &layout)),
+                        ..ModelAccumulator::default()
+                    };
+                    (m, acc)
+                })
+                .collect(),
+        }
+    }
+
+    /// Merge another run's (or shard's) accumulators: exact, order-independent.
+    ///
+    /// # Panics
+    /// On an overflow, impossible for accumulators of one run.
+    pub fn merge(&mut self, other: &PackageAccumulated) {
+        for ((_, a), (_, b)) in self.models.iter_mut().zip(&other.models) {
+            a.merge(b);
+        }
+    }
+}
+
+/// Run `shard` of a package scenario's `trials` trials (seed `seed`) on the current rayon
+/// pool: `cancel` is checked before every trial (and inside the preparation of each
+/// trial's outcome space), `progress` receives each trial done.
+///
+/// # Errors
+/// [`Stop::Cancelled`] once `cancel` is set; [`Stop::Failed`] when core rejects a sampled
+/// trial's preferences (not expected after validation).
+pub fn run(
+    s: &PackageScenario,
+    trials: u64,
+    seed: u64,
+    shard: Shard,
+    cancel: &AtomicBool,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<PackageAccumulated, Stop> {
+    let space = s.space();
+    let lay = layout(space);
+    let range = amount_range(space, trials);
+    let amount = lay.amount;
+    let shared = if s.input_names().is_empty() {
+        Some(Prepared::cancellable(s, &s.central(), cancel)?)
+    } else {
+        None
+    };
+    let run_chunk = |cache: &mut PowerCache, (first, end): (u64, u64)| {
+        let mut acc = PackageAccumulated::empty(s, range);
+        for trial in first..end {
+            check(cancel)?;
+            let ctx = SampleCtx {
+                trial,
+                trials,
+                seed,
+            };
+            let (t, _) = s.draw_trial(ctx, &mut []);
+            let own;
+            let p = match &shared {
+                Some(p) => p,
+                None => {
+                    own = Prepared::cancellable(s, &t, cancel)?;
+                    &own
+                }
+            };
+            for (m, a) in &mut acc.models {
+                let d = deal(*m, &t, p, cache);
+                let value = |o: u32| {
+                    amount.and_then(|j| space.issues()[j].numeric(space.value_index(o, j)))
+                };
+                a.add_package(&range, d.map(|(o, r)| (value(o), r)), failure(*m));
+                if let (Some((o, _)), Some(tally)) = (d, a.issues.as_mut()) {
+                    tally.add(space, &lay, o, [p.ua[o as usize], p.ub[o as usize]]);
+                }
+            }
+            progress(1);
+        }
+        Ok::<_, Stop>(acc)
+    };
+    let waves = Waves {
+        range: shard.bounds(trials),
+        chunk: chunk_size(trials),
+        wave: WAVE,
+        cancel,
+        progress: &|_| {},
+    };
+    let mut total = PackageAccumulated::empty(s, range);
+    waves.drive(PowerCache::new, run_chunk, |chunk| {
+        total.merge(&chunk?);
+        Ok::<(), Stop>(())
+    })?;
+    Ok(total)
+}
