@@ -94,6 +94,42 @@ pub fn column_type(name: &str, inputs: &[String]) -> ColumnType {
     }
 }
 
+/// The cells of one `trials.csv` row: split at commas, except inside a cell quoted as in
+/// RFC 4180 (`"a, b"`, with `""` for a quote), which is unquoted. Only the labels of
+/// package issues are ever quoted ([`csv_cell`]).
+fn split_row(line: &str) -> Vec<std::borrow::Cow<'_, str>> {
+    if !line.contains('"') {
+        return line.split(',').map(std::borrow::Cow::Borrowed).collect();
+    }
+    let mut out = Vec::new();
+    let mut cell = String::new();
+    let (mut quoted, mut chars) = (false, line.chars().peekable());
+    while let Some(c) = chars.next() {
+        match (c, quoted) {
+            ('"', true) if chars.peek() == Some(&'"') => {
+                cell.push('"');
+                chars.next();
+            }
+            ('"', _) => quoted = !quoted,
+            (',', false) => out.push(std::borrow::Cow::Owned(std::mem::take(&mut cell))),
+            _ => cell.push(c),
+        }
+    }
+    out.push(std::borrow::Cow::Owned(cell));
+    out
+}
+
+/// `text` as one `trials.csv` cell: quoted (RFC 4180) when it holds a comma, a quote or a
+/// line break, as itself otherwise.
+#[must_use]
+pub fn csv_cell(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.contains([',', '"', '\n', '\r']) {
+        std::borrow::Cow::Owned(format!("\"{}\"", text.replace('"', "\"\"")))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
 /// The narrowest type that holds every non-empty cell.
 fn infer<'a>(cells: impl Iterator<Item = &'a str>) -> ColumnType {
     let mut t = ColumnType::Int64;
@@ -220,7 +256,12 @@ impl<S: BatchSink> ArrowRows<S> {
         if self.lines.is_empty() {
             return Ok(());
         }
-        let rows: Vec<Vec<&str>> = self.lines.iter().map(|l| l.split(',').collect()).collect();
+        let cells: Vec<Vec<std::borrow::Cow<'_, str>>> =
+            self.lines.iter().map(|l| split_row(l)).collect();
+        let rows: Vec<Vec<&str>> = cells
+            .iter()
+            .map(|r| r.iter().map(AsRef::as_ref).collect())
+            .collect();
         for (i, r) in rows.iter().enumerate() {
             if r.len() != self.names.len() {
                 return Err(io::Error::other(format!(
@@ -264,6 +305,7 @@ impl<S: BatchSink> ArrowRows<S> {
             columns.push(array);
         }
         drop(rows);
+        drop(cells);
         self.lines.clear();
         let schema = self
             .schema
@@ -326,19 +368,36 @@ impl TrialsFiles {
         csv: bool,
         parquet: bool,
     ) -> io::Result<Option<Self>> {
+        let header = csv_header(scenario, &plan.models);
+        Self::with_header(dir, &header, &scenario.input_names(), csv, parquet)
+    }
+
+    /// Create the requested files in `dir` for rows under `header` (the `trials.csv`
+    /// header line, ending in a newline) whose sampled inputs are the columns `inputs`:
+    /// one-issue runs ([`TrialsFiles::create`]) and package runs alike.
+    ///
+    /// # Errors
+    /// If a file cannot be created.
+    pub fn with_header(
+        dir: &Path,
+        header: &str,
+        inputs: &[String],
+        csv: bool,
+        parquet: bool,
+    ) -> io::Result<Option<Self>> {
         if !csv && !parquet {
             return Ok(None);
         }
         let csv = if csv {
             let mut w = BufWriter::new(File::create(dir.join("trials.csv"))?);
-            w.write_all(csv_header(scenario, &plan.models).as_bytes())?;
+            w.write_all(header.as_bytes())?;
             Some(w)
         } else {
             None
         };
         let parquet = if parquet {
             let f = File::create(dir.join("trials.parquet"))?;
-            Some(ArrowRows::for_run(scenario, plan, ParquetSink::new(f)))
+            Some(ArrowRows::new(header, inputs, ParquetSink::new(f)))
         } else {
             None
         };

@@ -73,9 +73,10 @@ pub fn tallies(
 ) -> Result<Option<PackageAccumulated>, PreferencesError> {
     let never = AtomicBool::new(false);
     let cancel = cancel.unwrap_or(&never);
-    match package::run(s, trials, seed, Shard::WHOLE, cancel, &|_| {}) {
+    match package::run(s, trials, seed, Shard::WHOLE, cancel, &|_| {}, None) {
         Ok(acc) => Ok(Some(acc)),
-        Err(Stop::Cancelled) => Ok(None),
+        // Without rows nothing is written, so `Stop::Io` cannot occur.
+        Err(Stop::Cancelled | Stop::Io(_)) => Ok(None),
         Err(Stop::Failed(e)) => Err(e),
     }
 }
@@ -335,10 +336,9 @@ pub fn run(path: &Path, args: &RunOptions, cancel: &Arc<AtomicBool>) -> Result<(
 /// # Errors
 /// A usage error naming them.
 pub(crate) fn refuse_options(args: &RunOptions) -> Result<(), Error> {
-    if args.trials_csv || args.trials_parquet || args.shard.is_some() {
+    if args.shard.is_some() {
         return Err(Error::Usage(
-            "--trials-csv, --trials-parquet and --shard do not apply to package scenarios yet"
-                .into(),
+            "--shard does not apply to package scenarios yet".into(),
         ));
     }
     Ok(())
@@ -368,7 +368,20 @@ pub(crate) fn write_run(
             "{}: a sampled trial's preferences were rejected: {e}",
             path.display()
         )),
+        Stop::Io(e) => Error::Other(format!(
+            "{}: {}",
+            dir.join("trials.csv").display(),
+            crate::output::plain_io(&e)
+        )),
     };
+    let files = crate::trials_out::TrialsFiles::with_header(
+        dir,
+        &package::csv_header(s),
+        &s.input_names(),
+        args.trials_csv,
+        args.trials_parquet,
+    )
+    .map_err(Error::io(dir.display()))?;
     // The one-issue runs' progress bar (stderr, terminal only), advanced per trial; then
     // a spinner while trial 0's view and the dance prepare a few more trials.
     let bar = progress_bar(trials, o.quiet);
@@ -376,10 +389,24 @@ pub(crate) fn write_run(
     let (totals, view, dance) = detached(cancel, {
         let (s, cancel) = (Arc::clone(s), Arc::clone(cancel));
         move || {
-            let totals = pool
-                .install(|| package::run(&s, trials, seed, Shard::WHOLE, &cancel, &|n| bar.inc(n)));
+            let mut files = files;
+            let totals = pool.install(|| {
+                let rows = files.as_mut().map(|w| w as &mut dyn std::io::Write);
+                package::run(
+                    &s,
+                    trials,
+                    seed,
+                    Shard::WHOLE,
+                    &cancel,
+                    &|n| bar.inc(n),
+                    rows,
+                )
+            });
             bar.finish_and_clear();
             let totals = totals?;
+            if let Some(f) = files {
+                f.finish().map_err(Stop::Io)?;
+            }
             let spin = spinner(spin_quiet, "preparing the report".into());
             let view = utility_view(&s, trials, seed, &cancel)?;
             let dance = dance(&s, trials, seed, &cancel)?;
@@ -429,11 +456,11 @@ mod tests {
         let s = sma();
         let (trials, seed) = (700, 7);
         let never = AtomicBool::new(false);
-        let whole = package::run(&s, trials, seed, Shard::WHOLE, &never, &|_| {}).unwrap();
+        let whole = package::run(&s, trials, seed, Shard::WHOLE, &never, &|_| {}, None).unwrap();
         let mut merged: Option<PackageAccumulated> = None;
         for index in 0..3 {
             let shard = Shard { index, count: 3 };
-            let part = package::run(&s, trials, seed, shard, &never, &|_| {}).unwrap();
+            let part = package::run(&s, trials, seed, shard, &never, &|_| {}, None).unwrap();
             match &mut merged {
                 None => merged = Some(part),
                 Some(m) => m.merge(&part),

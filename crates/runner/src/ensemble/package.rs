@@ -48,6 +48,8 @@ pub enum Stop {
     Cancelled,
     /// Core rejected a sampled trial's preferences.
     Failed(PreferencesError),
+    /// Writing `trials.csv` rows failed.
+    Io(std::io::Error),
 }
 
 impl From<PreferencesError> for Stop {
@@ -281,13 +283,73 @@ impl PackageAccumulated {
     }
 }
 
+/// The `trials.csv` header of a package run: `trial`, the sampled inputs (their field
+/// paths), then per model `<model>.kind`, `<model>.round` and one column per issue,
+/// `<model>.<issue>` (e.g. `agents.term`), ending in a newline.
+#[must_use]
+pub fn csv_header(s: &PackageScenario) -> String {
+    let mut h = String::from("trial");
+    for name in s.input_names() {
+        h.push(',');
+        h.push_str(&name);
+    }
+    for m in &s.run.models {
+        let m = m.as_str();
+        h.push_str(&format!(",{m}.kind,{m}.round"));
+        for issue in s.space().issues() {
+            h.push_str(&format!(",{m}.{}", issue.key));
+        }
+    }
+    h.push('\n');
+    h
+}
+
+/// Append trial `trial`'s row (under [`csv_header`]) to `out`: its inputs, then per model
+/// the outcome kind, the round and each issue's agreed value (numbers as in the summary,
+/// integers, labels as text; empty cells without a deal).
+fn push_row(
+    out: &mut String,
+    s: &PackageScenario,
+    trial: u64,
+    inputs: &[f64],
+    deals: &[(PackageModel, Deal)],
+) {
+    use std::fmt::Write as _;
+    let space = s.space();
+    let _ = write!(out, "{trial}");
+    for x in inputs {
+        let _ = write!(out, ",{x}");
+    }
+    for (m, d) in deals {
+        match d {
+            Some((o, round)) => {
+                let _ = write!(out, ",deal,{round}");
+                for j in 0..space.issues().len() {
+                    let k = space.value_index(*o, j);
+                    let text = crate::summary::package::value_text(space, j, k);
+                    let _ = write!(out, ",{}", crate::trials_out::csv_cell(&text));
+                }
+            }
+            None => {
+                let _ = write!(out, ",{},", failure(*m).as_str());
+                for _ in space.issues() {
+                    out.push(',');
+                }
+            }
+        }
+    }
+    out.push('\n');
+}
+
 /// Run `shard` of a package scenario's `trials` trials (seed `seed`) on the current rayon
 /// pool: `cancel` is checked before every trial (and inside the preparation of each
-/// trial's outcome space), `progress` receives each trial done.
+/// trial's outcome space), `progress` receives each trial done. With `rows`, one
+/// `trials.csv` row per trial ([`csv_header`]) is written there in trial order.
 ///
 /// # Errors
 /// [`Stop::Cancelled`] once `cancel` is set; [`Stop::Failed`] when core rejects a sampled
-/// trial's preferences (not expected after validation).
+/// trial's preferences (not expected after validation); [`Stop::Io`] when writing a row
+/// fails.
 pub fn run(
     s: &PackageScenario,
     trials: u64,
@@ -295,6 +357,7 @@ pub fn run(
     shard: Shard,
     cancel: &AtomicBool,
     progress: &(dyn Fn(u64) + Sync),
+    mut rows: Option<&mut dyn std::io::Write>,
 ) -> Result<PackageAccumulated, Stop> {
     let space = s.space();
     let lay = layout(space);
@@ -305,8 +368,12 @@ pub fn run(
     } else {
         None
     };
-    let run_chunk = |cache: &mut PowerCache, (first, end): (u64, u64)| {
+    let want_rows = rows.is_some();
+    let n_models = s.run.models.len();
+    let run_chunk = |(cache, inputs): &mut (PowerCache, Vec<f64>), (first, end): (u64, u64)| {
         let mut acc = PackageAccumulated::empty(s, range);
+        let mut text = String::new();
+        let mut deals = Vec::with_capacity(if want_rows { n_models } else { 0 });
         for trial in first..end {
             check(cancel)?;
             let ctx = SampleCtx {
@@ -314,7 +381,7 @@ pub fn run(
                 trials,
                 seed,
             };
-            let (t, _) = s.draw_trial(ctx, &mut []);
+            let (t, _) = s.draw_trial(ctx, inputs);
             let own;
             let p = match &shared {
                 Some(p) => p,
@@ -323,8 +390,12 @@ pub fn run(
                     &own
                 }
             };
+            deals.clear();
             for (m, a) in &mut acc.models {
                 let d = deal(*m, &t, p, cache);
+                if want_rows {
+                    deals.push((*m, d));
+                }
                 let value = |o: u32| {
                     amount.and_then(|j| space.issues()[j].numeric(space.value_index(o, j)))
                 };
@@ -333,9 +404,12 @@ pub fn run(
                     tally.add(space, &lay, o, [p.ua[o as usize], p.ub[o as usize]]);
                 }
             }
+            if want_rows {
+                push_row(&mut text, s, trial, inputs, &deals);
+            }
             progress(1);
         }
-        Ok::<_, Stop>(acc)
+        Ok::<_, Stop>((acc, text))
     };
     let waves = Waves {
         range: shard.bounds(trials),
@@ -345,9 +419,18 @@ pub fn run(
         progress: &|_| {},
     };
     let mut total = PackageAccumulated::empty(s, range);
-    waves.drive(PowerCache::new, run_chunk, |chunk| {
-        total.merge(&chunk?);
-        Ok::<(), Stop>(())
-    })?;
+    let n_inputs = s.input_names().len();
+    waves.drive(
+        || (PowerCache::new(), vec![0.0; n_inputs]),
+        run_chunk,
+        |chunk| {
+            let (acc, text) = chunk?;
+            total.merge(&acc);
+            if let Some(w) = rows.as_mut() {
+                w.write_all(text.as_bytes()).map_err(Stop::Io)?;
+            }
+            Ok::<(), Stop>(())
+        },
+    )?;
     Ok(total)
 }

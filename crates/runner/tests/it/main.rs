@@ -27,6 +27,7 @@ mod layering;
 mod misleading_outputs;
 mod overrides;
 mod package_exclude;
+mod package_outputs;
 mod package_run;
 mod package_signals;
 mod package_supports;

@@ -116,7 +116,7 @@ proptest! {
         }
         // The engine's tallies agree: no deal on an excluded combination of the
         // non-amount issues when a rule names only those.
-        let acc = package::run(&s, s.run.trials, s.run.seed, Shard::WHOLE, &AtomicBool::new(false), &|_| {}).expect("run");
+        let acc = package::run(&s, s.run.trials, s.run.seed, Shard::WHOLE, &AtomicBool::new(false), &|_| {}, None).expect("run");
         for (m, a) in &acc.models {
             prop_assert_eq!(a.trials, s.run.trials, "{:?}", m);
         }
@@ -137,6 +137,7 @@ fn the_2019_package_has_no_one_year_escalator() {
         Shard::WHOLE,
         &AtomicBool::new(false),
         &|_| {},
+        None,
     )
     .expect("run");
     let space = s.space();
