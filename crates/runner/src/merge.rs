@@ -1,4 +1,9 @@
 //! `bargain merge`: partial reports of a sharded run → the report a single run writes.
+//! Package runs merge in [`package`].
+
+pub mod package;
+
+pub use package::{MergedPackage, is_package_partial, merge_package};
 
 use std::path::{Path, PathBuf};
 

@@ -142,6 +142,54 @@ pub struct Partial {
     pub accumulated: Accumulated,
 }
 
+/// `partial.json` of one shard of a package run (`"kind": "package"`): the shard's
+/// accumulators, which `bargain merge` adds exactly into the whole run's.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PackagePartial {
+    /// Always `bargain-partial` ([`PARTIAL_FORMAT`]).
+    pub format: String,
+    /// [`PARTIAL_VERSION`].
+    pub version: u32,
+    /// Always `package`.
+    pub kind: String,
+    /// Trials of the whole run.
+    pub trials: u64,
+    /// Seed.
+    pub seed: u64,
+    /// `[index, count]` of the shard.
+    pub shard: [u64; 2],
+    /// The amount issue's histogram range (the same for every shard).
+    pub range: crate::accumulate::AmountRange,
+    /// Each model's accumulator (with its issue tally), by model name, in `[run]` order.
+    pub models: Vec<(String, crate::accumulate::ModelAccumulator)>,
+}
+
+impl PackagePartial {
+    /// The partial report of `shard` of a run of `trials` trials.
+    #[must_use]
+    pub fn new(
+        trials: u64,
+        seed: u64,
+        shard: Shard,
+        acc: &crate::ensemble::package::PackageAccumulated,
+    ) -> Self {
+        Self {
+            format: PARTIAL_FORMAT.into(),
+            version: PARTIAL_VERSION,
+            kind: crate::summary::PACKAGE.into(),
+            trials,
+            seed,
+            shard: [shard.index, shard.count],
+            range: acc.range,
+            models: acc
+                .models
+                .iter()
+                .map(|(m, a)| (m.as_str().to_string(), a.clone()))
+                .collect(),
+        }
+    }
+}
+
 /// A finished run of one scenario (or shard), in memory.
 #[derive(Debug, Clone)]
 pub struct Finished {

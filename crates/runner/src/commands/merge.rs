@@ -20,6 +20,23 @@ pub fn run(dirs: &[PathBuf], out: &Path, quiet: bool) -> Result<(), Error> {
     refuse_overlap(dirs, out)?;
     // Check --out before reading the partial reports.
     let staging = Staging::new(out, Kind::Run)?;
+    if dirs
+        .first()
+        .is_some_and(|d| crate::merge::is_package_partial(d))
+    {
+        let merged = crate::merge::merge_package(dirs).map_err(|e| match e {
+            MergeError::Usage(m) => Error::Usage(m),
+            MergeError::Scenario(e) => Error::Scenario(e),
+            MergeError::Io(m) => Error::Other(m),
+        })?;
+        let summary = super::package_run::write_merged(staging.path(), &merged)?;
+        let dest = staging.commit(None)?;
+        if !quiet {
+            print!("{}", crate::table::summary_table(&summary));
+            println!("report: {}", dest.display());
+        }
+        return Ok(());
+    }
     let merged = crate::merge::merge(dirs).map_err(|e| match e {
         MergeError::Usage(m) => Error::Usage(m),
         MergeError::Scenario(e) => Error::Scenario(e),

@@ -24,6 +24,7 @@ use crate::ensemble::package::{
     self, PackageAccumulated, Prepared, Stop, agents, check, deal, heat_pair,
 };
 use crate::output::{Kind, Staging};
+use crate::pipeline::PackagePartial;
 use crate::report::{
     DanceTrace, HeatMap, IssueAxis, PackageDance, PackageReport, UtilityView, write_package_html,
     write_package_plots,
@@ -309,7 +310,6 @@ fn detached<T: Send + 'static>(
 /// # Errors
 /// Scenario errors (exit 2), options that do not apply to packages (exit 2), I/O.
 pub fn run(path: &Path, args: &RunOptions, cancel: &Arc<AtomicBool>) -> Result<(), Error> {
-    refuse_options(args)?;
     let s = Arc::new(PackageScenario::from_path(path)?);
     let dest = args
         .out
@@ -331,22 +331,12 @@ pub fn run(path: &Path, args: &RunOptions, cancel: &Arc<AtomicBool>) -> Result<(
     Ok(())
 }
 
-/// Options of `bargain run` that packages do not take yet.
-///
-/// # Errors
-/// A usage error naming them.
-pub(crate) fn refuse_options(args: &RunOptions) -> Result<(), Error> {
-    if args.shard.is_some() {
-        return Err(Error::Usage(
-            "--shard does not apply to package scenarios yet".into(),
-        ));
-    }
-    Ok(())
-}
-
-/// Run package scenario `s` (read from `path`) under `args`' trials, seed and threads and
-/// write its report into `dir` (an existing, empty staging folder): `summary.json`,
-/// `scenario.toml`, the plots and `report.html`. Returns the summary.
+/// Run package scenario `s` (read from `path`) under `args`' trials, seed, threads and
+/// shard and write its report into `dir` (an existing, empty staging folder):
+/// `summary.json`, `summary.csv`, `scenario.toml`, the plots and `report.html`; with
+/// `--trials-csv` / `--trials-parquet` the trials files; for a shard (`--shard I/N`),
+/// `partial.json`, `summary.json`, `summary.csv` and `scenario.toml` only, for
+/// `bargain merge`. Returns the summary.
 ///
 /// # Errors
 /// Interruption, rejected preferences, I/O.
@@ -361,6 +351,7 @@ pub(crate) fn write_run(
     let overrides = o.overrides()?;
     let trials = overrides.trials.unwrap_or(s.run.trials);
     let seed = overrides.seed.unwrap_or(s.run.seed);
+    let shard = args.shard.unwrap_or(Shard::WHOLE);
     let pool = pool(o.threads)?;
     let stopped = |e: Stop| match e {
         Stop::Cancelled => Error::Interrupted("during the trials".into()),
@@ -384,48 +375,84 @@ pub(crate) fn write_run(
     .map_err(Error::io(dir.display()))?;
     // The one-issue runs' progress bar (stderr, terminal only), advanced per trial; then
     // a spinner while trial 0's view and the dance prepare a few more trials.
-    let bar = progress_bar(trials, o.quiet);
+    let (first, end) = shard.bounds(trials);
+    let bar = progress_bar(end - first, o.quiet);
     let spin_quiet = o.quiet;
-    let (totals, view, dance) = detached(cancel, {
+    let (totals, views) = detached(cancel, {
         let (s, cancel) = (Arc::clone(s), Arc::clone(cancel));
         move || {
             let mut files = files;
             let totals = pool.install(|| {
                 let rows = files.as_mut().map(|w| w as &mut dyn std::io::Write);
-                package::run(
-                    &s,
-                    trials,
-                    seed,
-                    Shard::WHOLE,
-                    &cancel,
-                    &|n| bar.inc(n),
-                    rows,
-                )
+                package::run(&s, trials, seed, shard, &cancel, &|n| bar.inc(n), rows)
             });
             bar.finish_and_clear();
             let totals = totals?;
             if let Some(f) = files {
                 f.finish().map_err(Stop::Io)?;
             }
+            if shard.count > 1 {
+                return Ok((totals, None));
+            }
             let spin = spinner(spin_quiet, "preparing the report".into());
             let view = utility_view(&s, trials, seed, &cancel)?;
             let dance = dance(&s, trials, seed, &cancel)?;
             drop(spin);
-            Ok((totals, view, dance))
+            Ok((totals, Some((view, dance))))
         }
     })?
     .map_err(stopped)?;
-    let summary = package_summary(s, trials, seed, &s.unit, &totals);
-    let text = serde_json::to_string_pretty(&summary).map_err(|e| Error::Other(e.to_string()))?;
-    let value = serde_json::to_value(&summary).map_err(|e| Error::Other(e.to_string()))?;
-    let write = |name: &str, bytes: &[u8]| {
-        let p = dir.join(name);
-        std::fs::write(&p, bytes).map_err(|e| Error::Other(format!("{}: {e}", p.display())))
-    };
-    write("summary.json", format!("{text}\n").as_bytes())?;
     let source =
         std::fs::read(path).map_err(|e| Error::Other(format!("{}: {e}", path.display())))?;
-    write("scenario.toml", &source)?;
+    let summary = package_summary(s, end - first, seed, &s.unit, &totals);
+    match views {
+        Some((view, dance)) => {
+            write_report(dir, &source, s, &summary, &totals, view, dance)?;
+        }
+        None => {
+            let partial = PackagePartial::new(trials, seed, shard, &totals);
+            write_file(dir, "partial.json", &to_json(&partial)?)?;
+            write_summary(dir, &source, &summary)?;
+        }
+    }
+    Ok(summary)
+}
+
+/// `summary.json`, `summary.csv` and `scenario.toml` into `dir`.
+fn write_summary(dir: &Path, source: &[u8], summary: &Summary) -> Result<(), Error> {
+    write_file(dir, "summary.json", &to_json(summary)?)?;
+    write_file(
+        dir,
+        "summary.csv",
+        crate::csv_out::summary_csv(summary).as_bytes(),
+    )?;
+    write_file(dir, "scenario.toml", source)
+}
+
+/// `value` as pretty JSON with a final newline, as every report file.
+fn to_json<T: serde::Serialize>(value: &T) -> Result<Vec<u8>, Error> {
+    let text = serde_json::to_string_pretty(value).map_err(|e| Error::Other(e.to_string()))?;
+    Ok(format!("{text}\n").into_bytes())
+}
+
+fn write_file(dir: &Path, name: &str, bytes: &[u8]) -> Result<(), Error> {
+    let p = dir.join(name);
+    std::fs::write(&p, bytes).map_err(|e| Error::Other(format!("{}: {e}", p.display())))
+}
+
+/// The report of a whole package run into `dir`: the summary files, `scenario.toml`
+/// (`source`), the plots and `report.html`.
+fn write_report(
+    dir: &Path,
+    source: &[u8],
+    s: &PackageScenario,
+    summary: &Summary,
+    totals: &PackageAccumulated,
+    view: UtilityView,
+    dance: PackageDance,
+) -> Result<(), Error> {
+    write_summary(dir, source, summary)?;
+    let value = serde_json::to_value(summary).map_err(|e| Error::Other(e.to_string()))?;
     let report = PackageReport {
         summary: &value,
         title: &s.title,
@@ -434,13 +461,39 @@ pub(crate) fn write_run(
         party_names: [&s.party_names[0], &s.party_names[1]],
         party_keys: [&s.party_keys[0], &s.party_keys[1]],
         issues: issue_axes(s.space()),
-        heat: heat_map(s, &totals),
+        heat: heat_map(s, totals),
         trial: view,
         dance,
     };
     write_package_plots(dir, &report)
         .and_then(|()| write_package_html(dir, &report))
-        .map_err(|e| Error::Other(format!("{}: writing the report: {e}", dir.display())))?;
+        .map_err(|e| Error::Other(format!("{}: writing the report: {e}", dir.display())))
+}
+
+/// `bargain merge` of the partial reports of a sharded package run: the whole run's
+/// report (byte-identical `summary.json` to a single run's) into `dir`.
+///
+/// # Errors
+/// Partial reports that do not make up one run, a bad scenario, I/O.
+pub(crate) fn write_merged(
+    dir: &Path,
+    merged: &crate::merge::MergedPackage,
+) -> Result<Summary, Error> {
+    let s = &merged.scenario;
+    let never = AtomicBool::new(false);
+    let fail = |e: Stop| Error::Other(format!("preparing the merged report: {e:?}"));
+    let view = utility_view(s, merged.trials, merged.seed, &never).map_err(fail)?;
+    let dance = dance(s, merged.trials, merged.seed, &never).map_err(fail)?;
+    let summary = package_summary(s, merged.trials, merged.seed, &s.unit, &merged.accumulated);
+    write_report(
+        dir,
+        merged.text.as_bytes(),
+        s,
+        &summary,
+        &merged.accumulated,
+        view,
+        dance,
+    )?;
     Ok(summary)
 }
 

@@ -52,18 +52,7 @@ pub fn run(args: &Options) -> Result<(), Error> {
         return super::package_run::run(one, args, &cancel);
     }
     let overrides = args.opts.overrides()?;
-    let (loaded, mut packages) = load_split(&args.scenarios, &args.opts.sets)?;
-    if !packages.is_empty() && super::package_run::refuse_options(args).is_err() {
-        for f in packages.drain(..) {
-            eprintln!(
-                "note: {} is a package scenario: --trials-csv, --trials-parquet and --shard do not apply to it yet; skipped",
-                f.display()
-            );
-        }
-        if loaded.is_empty() {
-            return Err(Error::Usage("no one-issue scenario to run here".into()));
-        }
-    }
+    let (loaded, packages) = load_split(&args.scenarios, &args.opts.sets)?;
     // A folder, or several files, is a multi-scenario run: one report each plus an index.
     let many = loaded.len() + packages.len() > 1 || args.scenarios.iter().any(|p| p.is_dir());
     let root = args.out.clone().unwrap_or_else(|| PathBuf::from("reports"));

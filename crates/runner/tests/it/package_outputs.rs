@@ -150,3 +150,59 @@ fn package_trials_parquet_equals_csv_and_adds_up_to_the_summary() {
         }
     }
 }
+
+/// `--shard 1/3..3/3` + `merge` of a package run is byte-identical to one run: the
+/// summary files, and the shards' `trials.csv` rows concatenate to the whole run's; a
+/// missing shard is refused with the folder named.
+#[test]
+fn package_shards_merge_byte_identically() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let p = |n: &str| dir.path().join(n).to_str().expect("utf8").to_owned();
+    let run = |out: &str, shard: Option<&str>| {
+        let mut args = vec!["run", PACKAGE, "--trials", "1500", "--seed", "4", "--quiet"];
+        args.extend(["--trials-csv", "--out", out]);
+        if let Some(s) = shard {
+            args.extend(["--shard", s]);
+        }
+        ok(&args);
+    };
+    run(&p("whole"), None);
+    for i in 1..=3 {
+        run(&p(&format!("s{i}")), Some(&format!("{i}/3")));
+        assert!(dir.path().join(format!("s{i}/partial.json")).is_file());
+    }
+    ok(&[
+        "merge",
+        &p("s2"),
+        &p("s3"),
+        &p("s1"),
+        "--out",
+        &p("m"),
+        "--quiet",
+    ]);
+    for f in ["summary.json", "summary.csv", "scenario.toml"] {
+        let a = std::fs::read(dir.path().join("whole").join(f)).expect("whole");
+        let b = std::fs::read(dir.path().join("m").join(f)).expect("merged");
+        assert!(a == b, "{f} differs after the merge");
+    }
+    assert!(dir.path().join("m/report.html").is_file());
+    let mut rows = String::new();
+    for i in 1..=3 {
+        let t = std::fs::read_to_string(dir.path().join(format!("s{i}/trials.csv"))).expect("rows");
+        let body = if i == 1 {
+            t.as_str()
+        } else {
+            t.split_once('\n').expect("header").1
+        };
+        rows.push_str(body);
+    }
+    let whole = std::fs::read_to_string(dir.path().join("whole/trials.csv")).expect("rows");
+    assert!(
+        rows == whole,
+        "the shards' rows differ from the whole run's"
+    );
+    let out = crate::common::bargain(&["merge", &p("s1"), &p("s3"), "--out", &p("m2"), "--quiet"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("s3"));
+    assert!(!dir.path().join("m2").exists());
+}
