@@ -65,14 +65,7 @@ from . import _native  # noqa: E402  (ScenarioError must exist before the extens
 __version__ = _native.__version__
 
 
-from ._scenario import Scenario, ScenarioLike, resolve as _resolve, toml_value as _toml  # noqa: E402
-
-
-def _sets(overrides: Optional[Dict[str, Any]]) -> List[str]:
-    """``set={"parties.kr.reservation": 1.2, ...}`` as the CLI's ``--set PATH=VALUE``."""
-    if not overrides:
-        return []
-    return [f"{path}={_toml(value)}" for path, value in overrides.items()]
+from ._scenario import Scenario, ScenarioLike, resolve as _resolve, set_args as _sets  # noqa: E402
 
 
 def _native_args(scenario: Any, set: Optional[Dict[str, Any]]) -> Tuple[str, Optional[str], List[str]]:

@@ -9,17 +9,11 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from typing import Any, Dict, Iterable, List, Optional, Sequence, Union
+from typing import Any, Dict, Iterable, Optional, Sequence, Union
 
 from . import _native
 from ._progress import progress_callback
-from ._scenario import Scenario, ScenarioLike, resolve, toml_value
-
-
-def _sets(overrides: Optional[Dict[str, Any]]) -> List[str]:
-    if not overrides:
-        return []
-    return [f"{path}={toml_value(value)}" for path, value in overrides.items()]
+from ._scenario import Scenario, ScenarioLike, resolve, set_args as _sets
 
 
 class Report(dict):

@@ -10,15 +10,9 @@ from typing import Any, Dict, List, Optional, Sequence, Union
 
 from . import _native
 from ._progress import progress_callback
-from ._scenario import ScenarioLike, resolve, toml_value
+from ._scenario import ScenarioLike, resolve, set_args as _sets
 
 SAMPLERS = ("latin-hypercube", "monte-carlo")
-
-
-def _sets(overrides: Optional[Dict[str, Any]]) -> List[str]:
-    if not overrides:
-        return []
-    return [f"{path}={toml_value(value)}" for path, value in overrides.items()]
 
 
 def _unify(tables: List[Any]) -> Any:

@@ -207,6 +207,13 @@ class Scenario:
 ScenarioLike = Union[str, "os.PathLike[str]", Scenario]
 
 
+def set_args(overrides: Optional[Dict[str, Any]]) -> List[str]:
+    """``set={"parties.kr.reservation": 1.2, ...}`` as the CLI's ``--set PATH=VALUE``."""
+    if not overrides:
+        return []
+    return [f"{path}={toml_value(value)}" for path, value in overrides.items()]
+
+
 def resolve(scenario: Any) -> Tuple[str, Optional[str], List[str]]:
     """``(path or text, origin or None, overrides)`` for the native functions."""
     if isinstance(scenario, Scenario):
