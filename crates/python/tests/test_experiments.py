@@ -109,3 +109,21 @@ def test_bad_arguments_are_clear_errors():
     with pytest.raises(bargain.ScenarioError) as e:
         bargain.experiments(SMA, levers={"parties.kr.discount": [0.9, 1.5]}, uncertainties={}, n=2)
     assert "parties.kr.discount=1.5" in str(e.value)
+
+
+def test_progress_counts_variants_to_the_total():
+    calls = []
+    df = bargain.experiments(
+        SMA,
+        levers={"parties.us.reservation": [1.0, 1.1]},
+        uncertainties=["parties.kr.reservation"],
+        n=4,
+        trials=10,
+        progress=lambda done, total: calls.append((done, total)),
+    )
+    assert len(df) == 2 * 4 * 10
+    assert calls[-1] == (8, 8)
+    assert [d for d, _ in calls] == sorted(d for d, _ in calls)
+    # No uncertainties: one sample per policy, n is not used.
+    none = bargain.experiments(SMA, levers={"parties.us.reservation": [1.0, 1.1]}, uncertainties={}, n=50, trials=10, progress=False)
+    assert sorted(none["variant"].unique()) == [0, 1] and (none["sample"] == 0).all()
