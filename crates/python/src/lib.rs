@@ -9,9 +9,12 @@
 //! dicts and `pyarrow.Table`s.
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc;
 use std::time::Duration;
+
+mod analyses;
+mod experiments;
 
 use arrow_array::RecordBatch;
 use bargain_runner::commands::Error as CommandError;
@@ -31,7 +34,7 @@ const SIGNAL_POLL: Duration = Duration::from_millis(50);
 
 /// Raise `bargain.ScenarioError` for a rejected scenario (attributes from its first
 /// problem; the message lists them all).
-fn scenario_error(py: Python<'_>, e: &ScenarioError) -> PyErr {
+pub(crate) fn scenario_error(py: Python<'_>, e: &ScenarioError) -> PyErr {
     let build = || -> PyResult<PyErr> {
         let class = py.import("bargain")?.getattr("ScenarioError")?;
         let all: Vec<(String, usize, usize, String, String)> = e
@@ -62,17 +65,21 @@ fn scenario_error(py: Python<'_>, e: &ScenarioError) -> PyErr {
     build().unwrap_or_else(|err| err)
 }
 
-/// A scenario given as TOML text (it has a newline or starts with a table header) or as
-/// the path of a file, with the overrides `sets` (`PATH=VALUE`, as `--set`) applied.
-fn load(py: Python<'_>, scenario: &str, sets: &[String]) -> PyResult<Loaded> {
-    let sets = sets
-        .iter()
-        .map(|s| s.parse::<Override>())
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(PyValueError::new_err)?;
-    let is_text = scenario.contains('\n') || scenario.trim_start().starts_with('[');
+/// A scenario given as TOML text (`origin` given, or it has a newline or starts with a
+/// table header) or as the path of a file, with the overrides `sets` (`PATH=VALUE`, as
+/// `--set`) applied. `origin` names the text in messages (a `bargain.Scenario` passes the
+/// file it was read from).
+pub(crate) fn load(
+    py: Python<'_>,
+    scenario: &str,
+    origin: Option<&str>,
+    sets: &[String],
+) -> PyResult<Loaded> {
+    let sets = parse_sets(sets)?;
+    let is_text =
+        origin.is_some() || scenario.contains('\n') || scenario.trim_start().starts_with('[');
     let (text, origin) = if is_text {
-        (scenario.to_owned(), "<string>".to_owned())
+        (scenario.to_owned(), origin.unwrap_or("<string>").to_owned())
     } else {
         // The CLI's reader: regular files only, never blocking on a FIFO or a device,
         // at most the scenario size limit.
@@ -89,9 +96,17 @@ fn load(py: Python<'_>, scenario: &str, sets: &[String]) -> PyResult<Loaded> {
     })
 }
 
+/// `PATH=VALUE` texts as overrides (a malformed one is a `ValueError`).
+pub(crate) fn parse_sets(sets: &[String]) -> PyResult<Vec<Override>> {
+    sets.iter()
+        .map(|s| s.parse::<Override>())
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(PyValueError::new_err)
+}
+
 /// A CLI error as a Python exception: bad usage or input is a `ValueError`, an
 /// interruption a `RuntimeError`, anything else an `OSError`; the message is the CLI's.
-fn command_error(e: CommandError) -> PyErr {
+pub(crate) fn command_error(e: CommandError) -> PyErr {
     match e {
         CommandError::Usage(m) => PyValueError::new_err(m),
         e @ CommandError::Scenario(_) => PyValueError::new_err(e.to_string()),
@@ -101,7 +116,7 @@ fn command_error(e: CommandError) -> PyErr {
 }
 
 /// The overrides, checked by the CLI's own check (the same limits and message).
-fn overrides(trials: Option<u64>, seed: Option<u64>) -> PyResult<Overrides> {
+pub(crate) fn overrides(trials: Option<u64>, seed: Option<u64>) -> PyResult<Overrides> {
     EnsembleOptions {
         trials,
         seed,
@@ -111,32 +126,105 @@ fn overrides(trials: Option<u64>, seed: Option<u64>) -> PyResult<Overrides> {
     .map_err(command_error)
 }
 
+/// What a job run by [`interruptible`] sees: the cancel flag (set on a signal) and a
+/// counter of finished items, reported to the progress callback.
+pub(crate) struct Ctl<'a> {
+    /// Set on Ctrl-C (or an exception in the progress callback): stop at the next wave.
+    pub cancel: &'a AtomicBool,
+    /// Items finished so far (variants, scenarios); the caller's unit.
+    pub done: &'a AtomicU64,
+    /// Items in all, once the job knows (0 before).
+    pub total: &'a AtomicU64,
+}
+
+/// Why a job failed; turned into a Python exception once the GIL is held again.
+pub(crate) enum Failure {
+    /// An ensemble failed or was interrupted.
+    Run(RunError),
+    /// A command's error (usage, scenario, I/O, interruption).
+    Command(CommandError),
+    /// A rejected scenario (a variant): `bargain.ScenarioError`.
+    Scenario(ScenarioError),
+}
+
+impl From<RunError> for Failure {
+    fn from(e: RunError) -> Self {
+        Failure::Run(e)
+    }
+}
+
+impl From<CommandError> for Failure {
+    fn from(e: CommandError) -> Self {
+        Failure::Command(e)
+    }
+}
+
+impl Failure {
+    fn into_py(self, py: Python<'_>) -> PyErr {
+        match self {
+            Failure::Run(RunError::Interrupted(i)) => PyRuntimeError::new_err(i.to_string()),
+            Failure::Run(RunError::Io(e)) => PyOSError::new_err(e.to_string()),
+            Failure::Command(CommandError::Scenario(e)) => scenario_error(py, &e),
+            Failure::Command(e) => command_error(e),
+            Failure::Scenario(e) => scenario_error(py, &e),
+        }
+    }
+}
+
 /// Run `job` on a rayon pool of `threads` workers with the GIL released, checking for
 /// signals between waits; on a signal, cancel the job and raise the signal's exception.
-fn interruptible<T, F>(py: Python<'_>, threads: Option<usize>, job: F) -> PyResult<T>
+/// With `progress`, call it with `(finished, total)` items of the job whenever that changed
+/// (about every 50 ms, and once at the end); an exception inside it cancels the job and
+/// is raised.
+pub(crate) fn interruptible<T, F>(
+    py: Python<'_>,
+    threads: Option<usize>,
+    progress: Option<&Bound<'_, PyAny>>,
+    job: F,
+) -> PyResult<T>
 where
     T: Send,
-    F: FnOnce(&AtomicBool) -> Result<T, RunError> + Send,
+    F: FnOnce(&Ctl<'_>) -> Result<T, Failure> + Send,
 {
     // The CLI's pool: 0 is refused, more than 4 × the cores is capped (with a note on
     // stderr), so a huge count cannot hang the interpreter starting threads.
     let pool = session::pool(threads).map_err(command_error)?;
     let cancel = AtomicBool::new(false);
+    let done = AtomicU64::new(0);
+    let total = AtomicU64::new(0);
+    let callback: Option<Py<PyAny>> = progress.map(|p| p.clone().unbind());
     let (result, signal) = py.detach(|| {
         std::thread::scope(|s| {
             let (tx, rx) = mpsc::channel::<()>();
-            let cancel = &cancel;
+            let ctl = Ctl {
+                cancel: &cancel,
+                done: &done,
+                total: &total,
+            };
             let pool = &pool;
             let worker = s.spawn(move || {
-                let r = pool.install(|| job(cancel));
+                let r = pool.install(|| job(&ctl));
                 let _ = tx.send(());
                 r
             });
             let mut signal = None;
+            let mut shown = 0;
             while let Err(mpsc::RecvTimeoutError::Timeout) = rx.recv_timeout(SIGNAL_POLL) {
-                if signal.is_none()
-                    && let Err(e) = Python::attach(|py| py.check_signals())
-                {
+                if signal.is_some() {
+                    continue;
+                }
+                let checked = Python::attach(|py| -> PyResult<()> {
+                    py.check_signals()?;
+                    let now = done.load(Ordering::Relaxed);
+                    if let Some(cb) = &callback
+                        && now != shown
+                    {
+                        shown = now;
+                        cb.call1(py, (now, total.load(Ordering::Relaxed)))?;
+                    }
+                    Ok(())
+                });
+                if let Err(e) = checked {
                     signal = Some(e);
                     cancel.store(true, Ordering::SeqCst);
                 }
@@ -147,17 +235,23 @@ where
     if let Some(e) = signal {
         return Err(e);
     }
-    match result {
-        Ok(Ok(v)) => Ok(v),
-        Ok(Err(RunError::Interrupted(i))) => Err(PyRuntimeError::new_err(i.to_string())),
-        Ok(Err(RunError::Io(e))) => Err(PyOSError::new_err(e.to_string())),
-        Err(_) => Err(PyRuntimeError::new_err("the ensemble panicked")),
+    let value = match result {
+        Ok(Ok(v)) => v,
+        Ok(Err(f)) => return Err(f.into_py(py)),
+        Err(_) => return Err(PyRuntimeError::new_err("the ensemble panicked")),
+    };
+    if let Some(cb) = &callback {
+        cb.call1(
+            py,
+            (done.load(Ordering::Relaxed), total.load(Ordering::Relaxed)),
+        )?;
     }
+    Ok(value)
 }
 
 /// A report folder that may not be written (`out` is not a new or empty folder or a
 /// report of a run) is a `ValueError`; an I/O failure, naming its path, an `OSError`.
-fn output_error(e: OutputError) -> PyErr {
+pub(crate) fn output_error(e: OutputError) -> PyErr {
     match e {
         OutputError::Refused(m) => PyValueError::new_err(m),
         OutputError::Interrupted => PyRuntimeError::new_err(e.to_string()),
@@ -168,7 +262,8 @@ fn output_error(e: OutputError) -> PyErr {
 /// Run a scenario's ensemble; return `summary.json` as text; with `out`, also write the
 /// report folder there (atomically, as `bargain run --out` does).
 #[pyfunction]
-#[pyo3(signature = (scenario, trials=None, seed=None, threads=None, out=None, sets=Vec::new()))]
+#[pyo3(signature = (scenario, trials=None, seed=None, threads=None, out=None, sets=Vec::new(), origin=None))]
+#[allow(clippy::too_many_arguments)]
 fn run(
     py: Python<'_>,
     scenario: &str,
@@ -177,15 +272,16 @@ fn run(
     threads: Option<usize>,
     out: Option<PathBuf>,
     sets: Vec<String>,
+    origin: Option<&str>,
 ) -> PyResult<String> {
-    let loaded = load(py, scenario, &sets)?;
+    let loaded = load(py, scenario, origin, &sets)?;
     let plan = pipeline::plan(&loaded.scenario, &overrides(trials, seed)?, Shard::WHOLE);
     let staging = match &out {
         Some(dir) => Some(Staging::new(dir, Kind::Run).map_err(output_error)?),
         None => None,
     };
-    let finished = interruptible(py, threads, |cancel| {
-        pipeline::execute(&loaded, plan, &|_| {}, cancel, None)
+    let finished = interruptible(py, threads, None, |ctl| {
+        Ok(pipeline::execute(&loaded, plan, &|_| {}, ctl.cancel, None)?)
     })?;
     if let Some(staging) = staging {
         bargain_runner::report::write_report(staging, &loaded, &finished, None)
@@ -199,7 +295,7 @@ fn run(
 /// Run a scenario's ensemble and return every trial's row (the columns of `trials.csv`)
 /// as an Arrow IPC stream.
 #[pyfunction]
-#[pyo3(signature = (scenario, trials=None, seed=None, threads=None, sets=Vec::new()))]
+#[pyo3(signature = (scenario, trials=None, seed=None, threads=None, sets=Vec::new(), origin=None))]
 fn trials<'py>(
     py: Python<'py>,
     scenario: &str,
@@ -207,42 +303,57 @@ fn trials<'py>(
     seed: Option<u64>,
     threads: Option<usize>,
     sets: Vec<String>,
+    origin: Option<&str>,
 ) -> PyResult<Bound<'py, PyBytes>> {
-    let loaded = load(py, scenario, &sets)?;
+    let loaded = load(py, scenario, origin, &sets)?;
     let plan = pipeline::plan(&loaded.scenario, &overrides(trials, seed)?, Shard::WHOLE);
     let s = &loaded.scenario;
-    let batches: Vec<RecordBatch> = interruptible(py, threads, |cancel| {
-        let mut rows = ArrowRows::for_run(s, &plan, Vec::new());
-        let range = ensemble::amount_range(s, &plan);
-        ensemble::run(
-            s,
-            &plan,
-            range,
-            Hooks {
-                progress: &|_| {},
-                cancel,
-                rows: Some(&mut rows),
-            },
-        )?;
-        rows.finish().map_err(RunError::Io)
+    let batches = interruptible(py, threads, None, |ctl| {
+        Ok(trial_batches(s, &plan, ctl.cancel)?)
     })?;
     let bytes = py
-        .detach(|| -> Result<Vec<u8>, String> {
-            let first = batches.first().ok_or("no trials")?;
-            let mut w = arrow_ipc::writer::StreamWriter::try_new(Vec::new(), &first.schema())
-                .map_err(|e| e.to_string())?;
-            for b in &batches {
-                w.write(b).map_err(|e| e.to_string())?;
-            }
-            w.into_inner().map_err(|e| e.to_string())
-        })
+        .detach(|| ipc_bytes(&batches))
         .map_err(PyRuntimeError::new_err)?;
     Ok(PyBytes::new(py, &bytes))
 }
 
+/// Every trial's row of `scenario` under `plan` (the columns of `trials.csv`), as record
+/// batches, run in the current rayon pool.
+pub(crate) fn trial_batches(
+    s: &Scenario,
+    plan: &bargain_runner::ensemble::Plan,
+    cancel: &AtomicBool,
+) -> Result<Vec<RecordBatch>, RunError> {
+    let mut rows = ArrowRows::for_run(s, plan, Vec::new());
+    let range = ensemble::amount_range(s, plan);
+    ensemble::run(
+        s,
+        plan,
+        range,
+        Hooks {
+            progress: &|_| {},
+            cancel,
+            rows: Some(&mut rows),
+        },
+    )?;
+    rows.finish().map_err(RunError::Io)
+}
+
+/// Record batches (of one schema) as an Arrow IPC stream.
+pub(crate) fn ipc_bytes(batches: &[RecordBatch]) -> Result<Vec<u8>, String> {
+    let first = batches.first().ok_or("no trials")?;
+    let mut w = arrow_ipc::writer::StreamWriter::try_new(Vec::new(), &first.schema())
+        .map_err(|e| e.to_string())?;
+    for b in batches {
+        w.write(b).map_err(|e| e.to_string())?;
+    }
+    w.into_inner().map_err(|e| e.to_string())
+}
+
 /// Replay one trial under one model; return the `bargain replay --json` object as text.
 #[pyfunction]
-#[pyo3(signature = (scenario, trial, model="agents", trials=None, seed=None, sets=Vec::new()))]
+#[pyo3(signature = (scenario, trial, model="agents", trials=None, seed=None, sets=Vec::new(), origin=None))]
+#[allow(clippy::too_many_arguments)]
 fn replay(
     py: Python<'_>,
     scenario: &str,
@@ -251,8 +362,9 @@ fn replay(
     trials: Option<u64>,
     seed: Option<u64>,
     sets: Vec<String>,
+    origin: Option<&str>,
 ) -> PyResult<String> {
-    let loaded = load(py, scenario, &sets)?;
+    let loaded = load(py, scenario, origin, &sets)?;
     let m = bargain_runner::commands::replay::model_named(model).map_err(PyValueError::new_err)?;
     let plan = pipeline::plan(&loaded.scenario, &overrides(trials, seed)?, Shard::WHOLE);
     if trial >= plan.trials {
@@ -267,9 +379,30 @@ fn replay(
 
 /// Check a scenario: raise `ScenarioError` if it is rejected, else return its warnings.
 #[pyfunction]
-#[pyo3(signature = (scenario, sets=Vec::new()))]
-fn validate(py: Python<'_>, scenario: &str, sets: Vec<String>) -> PyResult<Vec<String>> {
-    Ok(load(py, scenario, &sets)?.scenario.warnings())
+#[pyo3(signature = (scenario, sets=Vec::new(), origin=None))]
+fn validate(
+    py: Python<'_>,
+    scenario: &str,
+    sets: Vec<String>,
+    origin: Option<&str>,
+) -> PyResult<Vec<String>> {
+    Ok(load(py, scenario, origin, &sets)?.scenario.warnings())
+}
+
+/// The scenario's TOML text with `sets` applied (the file's own text, comments and
+/// layout kept; see `--set`), without checking the result: `bargain.Scenario.to_toml`.
+#[pyfunction]
+#[pyo3(signature = (text, origin, sets=Vec::new()))]
+fn apply_sets(py: Python<'_>, text: &str, origin: &str, sets: Vec<String>) -> PyResult<String> {
+    let sets = parse_sets(&sets)?;
+    bargain_runner::scenario::set::apply(text, origin, &sets).map_err(|e| scenario_error(py, &e))
+}
+
+/// Read a scenario file as text (the CLI's reader: a regular file, at most the scenario
+/// size limit, UTF-8): `bargain.Scenario.from_file`.
+#[pyfunction]
+fn read_scenario(path: PathBuf) -> PyResult<String> {
+    input::read_text(&path, MAX_FILE_BYTES as u64).map_err(|e| PyOSError::new_err(e.to_string()))
 }
 
 /// The extension module.
@@ -279,6 +412,10 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(trials, m)?)?;
     m.add_function(wrap_pyfunction!(replay, m)?)?;
     m.add_function(wrap_pyfunction!(validate, m)?)?;
+    m.add_function(wrap_pyfunction!(apply_sets, m)?)?;
+    m.add_function(wrap_pyfunction!(read_scenario, m)?)?;
+    analyses::register(m)?;
+    experiments::register(m)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

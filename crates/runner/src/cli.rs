@@ -54,6 +54,9 @@ pub enum Command {
         /// `--set PATH=VALUE`.
         #[command(flatten)]
         set: SetOpt,
+        /// Print one JSON object (central values, zone, each model's outcome) instead of text.
+        #[arg(long)]
+        json: bool,
     },
     /// Replay one trial offer by offer, exactly as the ensemble ran it.
     Replay {
@@ -400,7 +403,11 @@ fn dispatch(cli: Cli) -> Result<(), Error> {
         Command::Validate { files, set, strict } => {
             commands::validate::run(&files, &set.set, strict)
         }
-        Command::Explain { scenario, set } => commands::explain::run(scenario.as_deref(), &set.set),
+        Command::Explain {
+            scenario,
+            set,
+            json,
+        } => commands::explain::run(scenario.as_deref(), &set.set, json),
         Command::Replay {
             scenario,
             trial,

@@ -1,9 +1,11 @@
-"""bargain from Python: run scenario ensembles, get trials as Arrow/pandas, replay trials.
+"""bargain from Python: run scenario ensembles, get trials as Arrow/pandas, replay trials,
+run every analysis of the CLI and tables of experiments.
 
-Every function takes ``scenario`` as a path (``str`` or ``os.PathLike``) or as TOML text,
-and runs the same code as the ``bargain`` command line, so the numbers are the CLI's for
-the same scenario, trials and seed at any thread count. Ensembles run with the GIL
-released; Ctrl-C raises ``KeyboardInterrupt`` within a wave (well under a second).
+Every function takes ``scenario`` as a :class:`Scenario`, a path (``str`` or
+``os.PathLike``) or TOML text, and runs the same code as the ``bargain`` command line, so
+the numbers are the CLI's for the same scenario, trials and seed at any thread count.
+Ensembles run with the GIL released; Ctrl-C raises ``KeyboardInterrupt`` within a wave
+(well under a second). See docs/python.md for a walk-through.
 """
 
 from __future__ import annotations
@@ -13,15 +15,21 @@ import os
 from typing import Any, Dict, List, Optional, Tuple, Union
 
 __all__ = [
+    "Scenario",
     "ScenarioError",
+    "Report",
     "run",
     "trials",
     "trials_df",
     "replay",
     "validate",
+    "sweep",
+    "compare",
+    "sensitivity",
+    "backtest",
+    "explain",
+    "experiments",
 ]
-
-Scenario = Union[str, "os.PathLike[str]"]
 
 
 class ScenarioError(ValueError):
@@ -57,45 +65,22 @@ from . import _native  # noqa: E402  (ScenarioError must exist before the extens
 __version__ = _native.__version__
 
 
-def _toml(value: Any) -> str:
-    """A Python value as TOML text: numbers, strings, lists and dicts (inline tables)."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        return repr(value)  # the shortest text that reads back as the same float
-    if isinstance(value, str):
-        return json.dumps(value)
-    if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(_toml(v) for v in value) + "]"
-    if isinstance(value, dict):
-        return "{ " + ", ".join(f"{k} = {_toml(v)}" for k, v in value.items()) + " }"
-    raise TypeError(f"cannot write {type(value).__name__} as a scenario value")
+from ._scenario import Scenario, ScenarioLike, resolve as _resolve, set_args as _sets  # noqa: E402
 
 
-def _sets(overrides: Optional[Dict[str, Any]]) -> List[str]:
-    """``set={"parties.kr.reservation": 1.2, ...}`` as the CLI's ``--set PATH=VALUE``."""
-    if not overrides:
-        return []
-    return [f"{path}={_toml(value)}" for path, value in overrides.items()]
-
-
-def _arg(scenario: Scenario) -> str:
-    if isinstance(scenario, os.PathLike):
-        return os.fspath(scenario)
-    if isinstance(scenario, str):
-        return scenario
-    raise TypeError(f"scenario must be a path or TOML text, not {type(scenario).__name__}")
+def _native_args(scenario: Any, set: Optional[Dict[str, Any]]) -> Tuple[str, Optional[str], List[str]]:
+    """The scenario's path or text, origin, and its overrides followed by ``set``'s."""
+    arg, origin, sets = _resolve(scenario)
+    return arg, origin, sets + _sets(set)
 
 
 def run(
-    scenario: Scenario,
+    scenario: ScenarioLike,
     *,
     trials: Optional[int] = None,
     seed: Optional[int] = None,
     threads: Optional[int] = None,
-    out: Optional[Scenario] = None,
+    out: Optional[Union[str, "os.PathLike[str]"]] = None,
     set: Optional[Dict[str, Any]] = None,
 ) -> Dict[str, Any]:
     """Run a scenario's ensemble and return its ``summary.json`` content as a dict.
@@ -108,19 +93,21 @@ def run(
     (``{"parties.kr.reservation": {"uniform": [1.0, 1.2]}}``). Every other input keeps its
     draws in every trial, so runs that differ by ``set`` are paired trial by trial.
     """
+    arg, origin, sets = _native_args(scenario, set)
     text = _native.run(
-        _arg(scenario),
+        arg,
         trials=trials,
         seed=seed,
         threads=threads,
         out=None if out is None else os.fspath(out),
-        sets=_sets(set),
+        sets=sets,
+        origin=origin,
     )
     return json.loads(text)
 
 
 def trials(
-    scenario: Scenario,
+    scenario: ScenarioLike,
     *,
     trials: Optional[int] = None,
     seed: Optional[int] = None,
@@ -135,14 +122,15 @@ def trials(
     """
     import pyarrow as pa
 
+    arg, origin, sets = _native_args(scenario, set)
     data = _native.trials(
-        _arg(scenario), trials=trials, seed=seed, threads=threads, sets=_sets(set)
+        arg, trials=trials, seed=seed, threads=threads, sets=sets, origin=origin
     )
     return pa.ipc.open_stream(pa.py_buffer(data)).read_all()
 
 
 def trials_df(
-    scenario: Scenario,
+    scenario: ScenarioLike,
     *,
     trials: Optional[int] = None,
     seed: Optional[int] = None,
@@ -156,7 +144,7 @@ def trials_df(
 
 
 def replay(
-    scenario: Scenario,
+    scenario: ScenarioLike,
     trial: int,
     model: str = "agents",
     *,
@@ -170,15 +158,21 @@ def replay(
     without an agreement), ``agreement`` (``{"amount": x}`` or None), ``offers`` (each
     ``round``, ``by``, ``amount``, ``response``), ``inputs``, …
     """
+    arg, origin, sets = _native_args(scenario, set)
     return json.loads(
         _native.replay(
-            _arg(scenario), trial, model, trials=trials, seed=seed, sets=_sets(set)
+            arg, trial, model, trials=trials, seed=seed, sets=sets, origin=origin
         )
     )
 
 
-def validate(scenario: Scenario, *, set: Optional[Dict[str, Any]] = None) -> List[str]:
+def validate(scenario: ScenarioLike, *, set: Optional[Dict[str, Any]] = None) -> List[str]:
     """Check a scenario (with ``set`` applied, as in :func:`run`): raise
     :class:`ScenarioError` if it is rejected, else return its warnings (an empty list for
     a clean scenario)."""
-    return list(_native.validate(_arg(scenario), sets=_sets(set)))
+    arg, origin, sets = _native_args(scenario, set)
+    return list(_native.validate(arg, sets=sets, origin=origin))
+
+
+from ._analyses import Report, backtest, compare, explain, sensitivity, sweep  # noqa: E402
+from ._experiments import experiments  # noqa: E402

@@ -2,6 +2,7 @@
 //! one's report and the calibration report. The scores are `crate::analysis::backtest`'s.
 
 use std::path::PathBuf;
+use std::sync::atomic::AtomicBool;
 
 use super::Error;
 use super::session::{
@@ -57,6 +58,14 @@ pub fn run(opts: &Options) -> Result<(), Error> {
 /// Usage errors (no scenario with `[observed]`, bad paths, duplicate names), scenario
 /// errors, interruption, I/O.
 pub fn backtest(opts: &Options) -> Result<BacktestRun, Error> {
+    backtest_with(opts, &cancel_flag())
+}
+
+/// [`backtest`] stopped by `cancel` instead of Ctrl-C (Python sets it on a signal).
+///
+/// # Errors
+/// As [`backtest`].
+pub fn backtest_with(opts: &Options, cancel: &AtomicBool) -> Result<BacktestRun, Error> {
     let overrides = opts.opts.overrides()?;
     if opts.paths.is_empty() {
         return Err(Error::Usage(
@@ -98,14 +107,13 @@ pub fn backtest(opts: &Options) -> Result<BacktestRun, Error> {
     }
     unique_names(&loaded)?;
 
-    let cancel = cancel_flag();
     let pool = pool(opts.opts.threads)?;
     let staging = Staging::new(&dest, Kind::Backtest)?;
     let mut scores = Vec::new();
     for l in &loaded {
         let plan = pipeline::plan(&l.scenario, &overrides, Shard::WHOLE);
         let finished = pool
-            .install(|| pipeline::execute(l, plan, &|_| {}, &cancel, None))
+            .install(|| pipeline::execute(l, plan, &|_| {}, cancel, None))
             .map_err(|e| Error::run(&l.scenario.name, e))?;
         let dir = staging.path().join(&l.scenario.name);
         let write = || -> std::io::Result<()> {
@@ -118,7 +126,7 @@ pub fn backtest(opts: &Options) -> Result<BacktestRun, Error> {
             continue;
         };
         let mut deals = pool
-            .install(|| forecast::deal_samples(&l.scenario, &finished.plan, &cancel))
+            .install(|| forecast::deal_samples(&l.scenario, &finished.plan, cancel))
             .map_err(|e| Error::run(&l.scenario.name, e.into()))?;
         let s = &finished.summary;
         let fmt = crate::scenario::date::format_date;
@@ -162,7 +170,7 @@ pub fn backtest(opts: &Options) -> Result<BacktestRun, Error> {
     let skill = bt::baselines_and_skill(&mut scores);
     let mut package_scores = Vec::new();
     for (file, s) in &packages {
-        package_scores.push(score_package(file, s, opts, &cancel)?);
+        package_scores.push(score_package(file, s, opts, cancel)?);
     }
     let result = bt::Backtest {
         format: bt::FORMAT.into(),
@@ -199,7 +207,7 @@ pub fn backtest(opts: &Options) -> Result<BacktestRun, Error> {
         Ok(())
     };
     write().map_err(Error::io(dest.display()))?;
-    staging.commit(Some(&cancel))?;
+    staging.commit(Some(cancel))?;
     let table = bt::table(&result);
     Ok(BacktestRun {
         backtest: result,
@@ -215,7 +223,7 @@ fn score_package(
     file: &str,
     s: &PackageScenario,
     opts: &Options,
-    cancel: &std::sync::atomic::AtomicBool,
+    cancel: &AtomicBool,
 ) -> Result<bt::PackageScore, Error> {
     let trials = opts.opts.trials.unwrap_or(s.run.trials);
     let seed = opts.opts.seed.unwrap_or(s.run.seed);

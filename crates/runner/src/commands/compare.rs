@@ -95,67 +95,89 @@ pub fn run(opts: &Options) -> Result<(), Error> {
     Ok(())
 }
 
-/// Run `bargain compare`: compute, write `compare.json`, `compare.html`, `compare.svg`
-/// and `compare.png` (and, for scenario inputs, `a.summary.json`/`b.summary.json`) into
-/// the output folder atomically, and return the terminal table.
-///
-/// # Errors
-/// Usage errors for missing or unreadable inputs, scenario errors, interruption, I/O.
-pub fn compare(opts: &Options) -> Result<Compared, Error> {
-    check_trials(opts.opts.trials)?;
-    let dest = opts
-        .out
-        .clone()
-        .unwrap_or_else(|| PathBuf::from("reports/compare"));
-    crate::output::check_destination(&dest, Kind::Compare)?;
-    // A report folder left hidden by a crashed commit is restored before it is read.
-    crate::output::recover_report(&opts.a)?;
-    crate::output::recover_report(&opts.b)?;
-    let kind = |p: &Path| -> Result<bool, Error> {
-        if p.is_dir() {
-            Ok(true)
-        } else if p.is_file() {
-            Ok(false)
+/// One input of a comparison: a report folder, or a scenario to run here.
+#[derive(Debug, Clone)]
+pub enum Input {
+    /// A report folder (its `summary.json` is read).
+    Report(PathBuf),
+    /// A loaded scenario and the path (or name) it was given as.
+    Scenario(Box<Loaded>, PathBuf),
+}
+
+impl Input {
+    /// The input at `path`: a report folder (restored first if a crashed commit left it
+    /// hidden) or a scenario file, loaded with `sets`.
+    ///
+    /// # Errors
+    /// A usage error for a path that is neither; the scenario's errors.
+    pub fn from_path(path: &Path, sets: &[crate::scenario::Override]) -> Result<Input, Error> {
+        crate::output::recover_report(path)?;
+        if path.is_dir() {
+            Ok(Input::Report(path.to_owned()))
+        } else if path.is_file() {
+            Ok(Input::Scenario(
+                Box::new(load_with(path, sets)?),
+                path.to_owned(),
+            ))
         } else {
             Err(Error::Usage(format!(
                 "{}: no such report folder or scenario file",
-                p.display()
+                path.display()
             )))
         }
-    };
-    let (a_dir, b_dir) = (kind(&opts.a)?, kind(&opts.b)?);
+    }
+}
+
+/// A comparison computed (nothing written yet).
+#[derive(Debug, Clone)]
+pub struct Computed {
+    /// The comparison (`compare.json`).
+    pub comparison: Comparison,
+    /// The first input's summary.
+    pub a: Summary,
+    /// The second input's summary.
+    pub b: Summary,
+    /// The summaries of the inputs run here (`a` and/or `b`), for `a.summary.json`…
+    pub ran: Vec<(&'static str, Summary)>,
+}
+
+/// Compare `a` and `b` in the current rayon pool: two scenarios run with common random
+/// numbers (paired statistics when they use one sampler), two report folders from their
+/// summaries, or one of each (the scenario run with the folder's seed and trials). The
+/// trials and seed of `opts` override the first scenario's (or the folder's).
+///
+/// # Errors
+/// Unreadable report folders, interruption.
+pub fn compute(
+    a: &Input,
+    b: &Input,
+    opts: &EnsembleOptions,
+    cancel: &AtomicBool,
+) -> Result<Computed, Error> {
+    check_trials(opts.trials)?;
     let mut warnings = Vec::new();
-    let cancel = cancel_flag();
-    let pool = pool(opts.opts.threads)?;
     let mut ran: Vec<(&str, Summary)> = Vec::new();
-    let (mut cmp, sa, sb) = match (a_dir, b_dir) {
-        (true, true) => {
-            let sa = read_report(&opts.a, &mut warnings)?;
-            let sb = read_report(&opts.b, &mut warnings)?;
-            let ia = cmp::side_info("A", &opts.a, "report", &sa);
-            let ib = cmp::side_info("B", &opts.b, "report", &sb);
+    let (mut cmp, sa, sb) = match (a, b) {
+        (Input::Report(da), Input::Report(db)) => {
+            let sa = read_report(da, &mut warnings)?;
+            let sb = read_report(db, &mut warnings)?;
+            let ia = cmp::side_info("A", da, "report", &sa);
+            let ib = cmp::side_info("B", db, "report", &sb);
             (cmp::compare_summaries((&ia, &sa), (&ib, &sb)), sa, sb)
         }
-        (false, false) => {
-            let la = load_with(&opts.a, &opts.opts.sets)?;
-            let lb = load_with(&opts.b, &opts.opts.sets)?;
-            scenario_warnings(&la);
-            scenario_warnings(&lb);
+        (Input::Scenario(la, pa_path), Input::Scenario(lb, pb_path)) => {
             let overrides = Overrides {
-                trials: Some(opts.opts.trials.unwrap_or(la.scenario.run.trials)),
-                seed: Some(opts.opts.seed.unwrap_or(la.scenario.run.seed)),
+                trials: Some(opts.trials.unwrap_or(la.scenario.run.trials)),
+                seed: Some(opts.seed.unwrap_or(la.scenario.run.seed)),
             };
             let pa = pipeline::plan(&la.scenario, &overrides, Shard::WHOLE);
             let pb = pipeline::plan(&lb.scenario, &overrides, Shard::WHOLE);
-            let run = pool
-                .install(|| {
-                    cmp::run_paired((&la.scenario, &pa), (&lb.scenario, &pb), &cancel, &|_| {})
-                })
+            let run = cmp::run_paired((&la.scenario, &pa), (&lb.scenario, &pb), cancel, &|_| {})
                 .map_err(|e| Error::run(&la.scenario.name, e))?;
             let sa = pipeline::summarize(&la.scenario, &pa, &run.a);
             let sb = pipeline::summarize(&lb.scenario, &pb, &run.b);
-            let ia = cmp::side_info("A", &opts.a, "scenario", &sa);
-            let ib = cmp::side_info("B", &opts.b, "scenario", &sb);
+            let ia = cmp::side_info("A", pa_path, "scenario", &sa);
+            let ib = cmp::side_info("B", pb_path, "scenario", &sb);
             let mut cmp = cmp::compare_summaries((&ia, &sa), (&ib, &sb));
             // Trial i of both draws every input from the stream of its field path (and the
             // models' draws from the trial's generator): common random numbers, as long
@@ -182,47 +204,32 @@ pub fn compare(opts: &Options) -> Result<Compared, Error> {
             ran.push(("b", sb.clone()));
             (cmp, sa, sb)
         }
-        (a_is_dir, _) => {
+        (Input::Report(dir), Input::Scenario(loaded, file))
+        | (Input::Scenario(loaded, file), Input::Report(dir)) => {
             // One report folder, one scenario: run the scenario with the folder's seed and
             // trial count (same per-trial generators), compare from summaries.
-            let (dir, file) = if a_is_dir {
-                (&opts.a, &opts.b)
-            } else {
-                (&opts.b, &opts.a)
-            };
+            let a_is_dir = matches!(a, Input::Report(_));
             let report = read_report(dir, &mut warnings)?;
-            let loaded = load_with(file, &opts.opts.sets)?;
-            scenario_warnings(&loaded);
             let overrides = Overrides {
-                trials: Some(opts.opts.trials.unwrap_or(report.trials)),
-                seed: Some(opts.opts.seed.unwrap_or(report.seed)),
+                trials: Some(opts.trials.unwrap_or(report.trials)),
+                seed: Some(opts.seed.unwrap_or(report.seed)),
             };
             let plan = pipeline::plan(&loaded.scenario, &overrides, Shard::WHOLE);
-            let run = pool.install(|| run_one(&loaded, plan, &cancel))?;
+            let run = run_one(loaded, plan, cancel)?;
             warnings.push(
                 "one input is a report folder: the scenario ran with its seed and trial count, \
                  but the comparison uses summaries only (unpaired intervals)"
                     .into(),
             );
-            let (sa, sb) = if a_is_dir {
+            let (sa, sb, pa, pb) = if a_is_dir {
                 ran.push(("b", run.clone()));
-                (report, run)
+                (report, run, dir, file)
             } else {
                 ran.push(("a", run.clone()));
-                (run, report)
+                (run, report, file, dir)
             };
-            let ia = cmp::side_info(
-                "A",
-                &opts.a,
-                if a_is_dir { "report" } else { "scenario" },
-                &sa,
-            );
-            let ib = cmp::side_info(
-                "B",
-                &opts.b,
-                if a_is_dir { "scenario" } else { "report" },
-                &sb,
-            );
+            let ia = cmp::side_info("A", pa, if a_is_dir { "report" } else { "scenario" }, &sa);
+            let ib = cmp::side_info("B", pb, if a_is_dir { "scenario" } else { "report" }, &sb);
             (cmp::compare_summaries((&ia, &sa), (&ib, &sb)), sa, sb)
         }
     };
@@ -231,6 +238,53 @@ pub fn compare(opts: &Options) -> Result<Compared, Error> {
         cmp.warnings
             .push("no model is present in both inputs: nothing to compare".into());
     }
+    Ok(Computed {
+        comparison: cmp,
+        a: sa,
+        b: sb,
+        ran,
+    })
+}
+
+/// Run `bargain compare`: compute, write `compare.json`, `compare.html`, `compare.svg`
+/// and `compare.png` (and, for scenario inputs, `a.summary.json`/`b.summary.json`) into
+/// the output folder atomically, and return the terminal table.
+///
+/// # Errors
+/// Usage errors for missing or unreadable inputs, scenario errors, interruption, I/O.
+pub fn compare(opts: &Options) -> Result<Compared, Error> {
+    check_trials(opts.opts.trials)?;
+    let dest = opts
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("reports/compare"));
+    crate::output::check_destination(&dest, Kind::Compare)?;
+    // Both inputs must exist before either is loaded (a report folder left hidden by a
+    // crashed commit is restored first).
+    for p in [&opts.a, &opts.b] {
+        crate::output::recover_report(p)?;
+        if !p.is_dir() && !p.is_file() {
+            return Err(Error::Usage(format!(
+                "{}: no such report folder or scenario file",
+                p.display()
+            )));
+        }
+    }
+    let a = Input::from_path(&opts.a, &opts.opts.sets)?;
+    let b = Input::from_path(&opts.b, &opts.opts.sets)?;
+    for input in [&a, &b] {
+        if let Input::Scenario(loaded, _) = input {
+            scenario_warnings(loaded);
+        }
+    }
+    let cancel = cancel_flag();
+    let pool = pool(opts.opts.threads)?;
+    let Computed {
+        comparison: cmp,
+        a: sa,
+        b: sb,
+        ran,
+    } = pool.install(|| compute(&a, &b, &opts.opts, &cancel))?;
 
     let staging = Staging::new(&dest, Kind::Compare)?;
     let write = || -> std::io::Result<()> {

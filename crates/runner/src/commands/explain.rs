@@ -8,14 +8,18 @@ use super::session::{builtin_with, load_with};
 use crate::scenario::Override;
 
 /// Print the explanation of the scenario at `path` (none: the built-in one), with `sets`
-/// applied.
+/// applied: a text, or with `json` one JSON object ([`crate::explain_json`]).
 ///
 /// # Errors
 /// The scenario's errors.
-pub fn run(path: Option<&Path>, sets: &[Override]) -> Result<(), Error> {
+pub fn run(path: Option<&Path>, sets: &[Override], json: bool) -> Result<(), Error> {
     let loaded = match path {
         Some(p) => load_with(p, sets)?,
         None => builtin_with(sets)?,
     };
+    if json {
+        let v = crate::explain_json::explain_json(&loaded.scenario);
+        return super::replay::write_stdout(&format!("{v}\n"));
+    }
     super::replay::write_stdout(&crate::table::explain(&loaded.scenario))
 }

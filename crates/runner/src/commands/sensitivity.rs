@@ -33,21 +33,34 @@ pub struct Options {
     pub sets: Vec<crate::scenario::Override>,
 }
 
+/// Check the sample counts of a sensitivity analysis: `samples` trials for the rank
+/// correlations, `sobol` rows of the Sobol design when asked for (the CLI's and Python's
+/// check).
+///
+/// # Errors
+/// A usage error for a count outside its range.
+pub fn check_samples(samples: u64, sobol: Option<u64>) -> Result<(), Error> {
+    if !(1..=MAX_SAMPLES).contains(&samples) {
+        return Err(Error::Usage(format!(
+            "--samples must be in 1..={MAX_SAMPLES}"
+        )));
+    }
+    if let Some(rows) = sobol
+        && !(2..=MAX_SOBOL_SAMPLES).contains(&rows)
+    {
+        return Err(Error::Usage(format!(
+            "--sobol-samples must be in 2..={MAX_SOBOL_SAMPLES}"
+        )));
+    }
+    Ok(())
+}
+
 /// Run `bargain sensitivity`.
 ///
 /// # Errors
 /// Usage, scenario, I/O errors; interruption.
 pub fn run(args: &Options) -> Result<(), Error> {
-    if !(1..=MAX_SAMPLES).contains(&args.samples) {
-        return Err(Error::Usage(format!(
-            "--samples must be in 1..={MAX_SAMPLES}"
-        )));
-    }
-    if args.sobol && !(2..=MAX_SOBOL_SAMPLES).contains(&args.sobol_samples) {
-        return Err(Error::Usage(format!(
-            "--sobol-samples must be in 2..={MAX_SOBOL_SAMPLES}"
-        )));
-    }
+    check_samples(args.samples, args.sobol.then_some(args.sobol_samples))?;
     let loaded = load_with(&args.scenario, &args.sets)?;
     // The scenario's warnings on stderr, under `-q` too, as `run` prints them.
     for w in loaded.scenario.warnings() {

@@ -8,6 +8,7 @@ use super::session::{EnsembleOptions, cancel_flag, load_with, pool, progress_bar
 use crate::analysis::sweep::{self as sw, SweepError};
 use crate::ensemble::RunError;
 use crate::output::{Kind, Staging};
+use crate::pipeline::Loaded;
 use crate::scenario::{MAX_SWEEP_PATHS, SweepAxis};
 
 /// Options of `bargain sweep`.
@@ -23,22 +24,18 @@ pub struct Options {
     pub opts: EnsembleOptions,
 }
 
-/// Run `bargain sweep`.
+/// The axes of a sweep of `loaded`: the `--sweep PATH=VALUES` specifications `specs`,
+/// or without any the file's `[sweep]` table; at most [`MAX_SWEEP_PATHS`], each path once
+/// (the CLI's and Python's check). `name` names the scenario in the error without axes.
 ///
 /// # Errors
-/// Usage, scenario, I/O errors; interruption.
-pub fn run(args: &Options) -> Result<(), Error> {
-    let overrides = args.opts.overrides()?;
-    let loaded = load_with(&args.scenario, &args.opts.sets)?;
-    // The scenario's warnings on stderr, under `-q` too, as `run` prints them.
-    for w in loaded.scenario.warnings() {
-        eprintln!("warning: {}: {w}", loaded.scenario.name);
-    }
-    let axes = if args.sweeps.is_empty() {
+/// A usage error for a bad specification, a path given twice, too many or no axes.
+pub fn axes(loaded: &Loaded, specs: &[String], name: &str) -> Result<Vec<SweepAxis>, Error> {
+    let axes = if specs.is_empty() {
         loaded.scenario.sweep.clone()
     } else {
         let mut axes: Vec<SweepAxis> = Vec::new();
-        for spec in &args.sweeps {
+        for spec in specs {
             let (path, values) = spec.split_once('=').ok_or_else(|| {
                 Error::Usage(format!("--sweep: expected PATH=VALUES, found `{spec}`"))
             })?;
@@ -56,8 +53,7 @@ pub fn run(args: &Options) -> Result<(), Error> {
     };
     if axes.is_empty() {
         return Err(Error::Usage(format!(
-            "{}: nothing to sweep: add a [sweep] table or --sweep PATH=VALUES",
-            args.scenario.display()
+            "{name}: nothing to sweep: add a [sweep] table or --sweep PATH=VALUES"
         )));
     }
     if axes.len() > MAX_SWEEP_PATHS {
@@ -66,6 +62,21 @@ pub fn run(args: &Options) -> Result<(), Error> {
             axes.len()
         )));
     }
+    Ok(axes)
+}
+
+/// Run `bargain sweep`.
+///
+/// # Errors
+/// Usage, scenario, I/O errors; interruption.
+pub fn run(args: &Options) -> Result<(), Error> {
+    let overrides = args.opts.overrides()?;
+    let loaded = load_with(&args.scenario, &args.opts.sets)?;
+    // The scenario's warnings on stderr, under `-q` too, as `run` prints them.
+    for w in loaded.scenario.warnings() {
+        eprintln!("warning: {}: {w}", loaded.scenario.name);
+    }
+    let axes = axes(&loaded, &args.sweeps, &args.scenario.display().to_string())?;
     let dest = args.out.clone().unwrap_or_else(|| {
         PathBuf::from("reports").join(format!("{}-sweep", loaded.scenario.name))
     });

@@ -454,6 +454,37 @@ fn explain_shows_presets_and_the_zone_after_ratification() {
     assert!(text.contains("why: not ratified"), "{text}");
 }
 
+/// `explain --json` holds the numbers of the text: the same zone (here Korea's
+/// ratification limit binding), the negotiator names and each model's outcome.
+#[test]
+fn explain_json_has_the_numbers_of_the_text() {
+    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../scenarios/two-level-schelling.toml");
+    let path = file.to_str().expect("p");
+    let text = String::from_utf8_lossy(&ok(&["explain", path]).stdout).into_owned();
+    let json: serde_json::Value =
+        serde_json::from_slice(&ok(&["explain", path, "--json"]).stdout).expect("json");
+    let zone = &json["zone"];
+    assert_eq!(zone["ceiling"]["kind"], "ratification", "{json}");
+    let (lo, hi) = (
+        zone["floor"]["amount"].as_f64().expect("floor"),
+        zone["ceiling"]["amount"].as_f64().expect("ceiling"),
+    );
+    assert!(
+        text.contains(&format!("[{lo:.4}, {hi:.4}]")),
+        "{text}\n{json}"
+    );
+    for (model, m) in json["models"].as_object().expect("models") {
+        let kind = m["outcome"].as_str().expect("outcome");
+        let line = text
+            .lines()
+            .find(|l| l.trim_start().starts_with(&format!("{model} ")))
+            .unwrap_or_else(|| panic!("{model} not in {text}"));
+        assert!(line.contains(kind), "{line} vs {kind}");
+        assert_eq!(m["why"].is_null(), kind == "deal", "{model}: {m}");
+    }
+}
+
 /// Under a calendar `explain` prints the calendar in dates and each deal's date: a
 /// closed form that strikes in round 1 does so on the first day of talks; the lapse is
 /// stated for deals after the expiry; calendar inputs have plain-words labels. Without a

@@ -1,0 +1,155 @@
+//! `bargain.experiments`: many variants of one scenario (levers crossed with samples of
+//! the uncertainties), each run as an ensemble with the same seed and trial count.
+//!
+//! Two functions: [`sample_inputs`] draws `n` samples of chosen inputs with the
+//! scenario's own sampler (each input from its own stream, as every run draws it), and
+//! [`experiments`] runs every variant (a list of `--set` overrides) in parallel with the
+//! GIL released and returns each variant's trial rows (the columns of `trials.csv`) as an
+//! Arrow IPC stream. Each variant is exactly `bargain.trials(scenario, set=variant, …)`.
+
+use std::sync::atomic::Ordering;
+
+use bargain_runner::ensemble::{Interrupted, RunError, Shard};
+use bargain_runner::pipeline;
+use bargain_runner::scenario::{SampleCtx, Scenario};
+use pyo3::exceptions::{PyRuntimeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::PyBytes;
+use rayon::prelude::*;
+
+use crate::{Failure, interruptible, ipc_bytes, load, overrides, parse_sets, trial_batches};
+
+/// A drawn value as the TOML text of an override: a preset by name, the rounds as an
+/// integer, any other number in the shortest text that reads back as the same float.
+fn value_text(scenario: &Scenario, j: usize, integer: bool, x: f64) -> String {
+    if integer {
+        return format!("{x:.0}");
+    }
+    let label = scenario.input_value(j, x);
+    if label.parse::<f64>().is_err() {
+        // A negotiator type: the preset's name.
+        return format!("\"{label}\"");
+    }
+    format!("{x:?}")
+}
+
+/// Draw `n` samples (`0..n` as trials of a run of `n` trials, with `seed` or the file's)
+/// of the inputs `paths` of the scenario, with `sets` applied. Returns, per sample, each
+/// path's value as override text (`"linear"`, `1.0734…`) and as a number (a preset's
+/// index among the input's options).
+///
+/// # Errors
+/// `ValueError` for a path that is not a distribution of the scenario.
+#[pyfunction]
+#[pyo3(signature = (scenario, paths, n, seed=None, sets=Vec::new(), origin=None))]
+#[allow(clippy::type_complexity)]
+fn sample_inputs(
+    py: Python<'_>,
+    scenario: &str,
+    paths: Vec<String>,
+    n: u64,
+    seed: Option<u64>,
+    sets: Vec<String>,
+    origin: Option<&str>,
+) -> PyResult<(Vec<Vec<String>>, Vec<Vec<f64>>)> {
+    let loaded = load(py, scenario, origin, &sets)?;
+    let s = &loaded.scenario;
+    let names = s.input_names();
+    let index = paths
+        .iter()
+        .map(|p| {
+            names.iter().position(|x| x == p).ok_or_else(|| {
+                PyValueError::new_err(format!(
+                    "uncertainty `{p}` is not a distribution of the scenario (its uncertain inputs: {}); give its distribution, e.g. {{\"{p}\": {{\"uniform\": [lo, hi]}}}}",
+                    names.join(", ")
+                ))
+            })
+        })
+        .collect::<PyResult<Vec<usize>>>()?;
+    if n == 0 {
+        return Err(PyValueError::new_err("n must be at least 1"));
+    }
+    let seed = seed.unwrap_or(s.run.seed);
+    let integer: Vec<bool> = paths.iter().map(|p| p == "protocol.max_rounds").collect();
+    let mut inputs = vec![0.0; s.input_count()];
+    let mut texts = Vec::with_capacity(n as usize);
+    let mut values = Vec::with_capacity(n as usize);
+    for trial in 0..n {
+        s.sample(
+            SampleCtx {
+                trial,
+                trials: n,
+                seed,
+            },
+            &mut inputs,
+        );
+        let row: Vec<f64> = index.iter().map(|&j| inputs[j]).collect();
+        texts.push(
+            index
+                .iter()
+                .zip(&integer)
+                .zip(&row)
+                .map(|((&j, &int), &x)| value_text(s, j, int, x))
+                .collect(),
+        );
+        values.push(row);
+    }
+    Ok((texts, values))
+}
+
+/// Run every variant (a list of `PATH=VALUE` overrides applied after `sets`) of the
+/// scenario with the same trials and seed; return each variant's trial rows as an Arrow
+/// IPC stream, in order. Variants run in parallel (each is deterministic on its own);
+/// `progress(done, total)` is called as they finish; Ctrl-C stops them.
+#[pyfunction]
+#[pyo3(signature = (scenario, variants, trials=None, seed=None, threads=None, sets=Vec::new(), origin=None, progress=None))]
+#[allow(clippy::too_many_arguments)]
+fn experiments<'py>(
+    py: Python<'py>,
+    scenario: &str,
+    variants: Vec<Vec<String>>,
+    trials: Option<u64>,
+    seed: Option<u64>,
+    threads: Option<usize>,
+    sets: Vec<String>,
+    origin: Option<&str>,
+    progress: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Vec<Bound<'py, PyBytes>>> {
+    let ov = overrides(trials, seed)?;
+    let loaded = load(py, scenario, origin, &sets)?;
+    let variants = variants
+        .iter()
+        .map(|v| parse_sets(v))
+        .collect::<PyResult<Vec<_>>>()?;
+    let (text, origin) = (&loaded.text, &loaded.origin);
+    let streams = interruptible(py, threads, progress, |ctl| {
+        ctl.total.store(variants.len() as u64, Ordering::Relaxed);
+        variants
+            .par_iter()
+            .map(|v| -> Result<Vec<u8>, Failure> {
+                if ctl.cancel.load(Ordering::Relaxed) {
+                    // No trial of this variant ran.
+                    return Err(Failure::Run(RunError::Interrupted(Interrupted { done: 0 })));
+                }
+                let (s, _) = Scenario::parse_with(text, origin, v).map_err(Failure::Scenario)?;
+                let plan = pipeline::plan(&s, &ov, Shard::WHOLE);
+                let batches = trial_batches(&s, &plan, ctl.cancel)?;
+                let bytes = ipc_bytes(&batches)
+                    .map_err(|e| Failure::Run(RunError::Io(std::io::Error::other(e))))?;
+                ctl.done.fetch_add(1, Ordering::Relaxed);
+                Ok(bytes)
+            })
+            .collect::<Result<Vec<_>, Failure>>()
+    })?;
+    if streams.len() != variants.len() {
+        return Err(PyRuntimeError::new_err("a variant is missing"));
+    }
+    Ok(streams.iter().map(|b| PyBytes::new(py, b)).collect())
+}
+
+/// Add this module's functions to the extension module.
+pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(sample_inputs, m)?)?;
+    m.add_function(wrap_pyfunction!(experiments, m)?)?;
+    Ok(())
+}
