@@ -18,12 +18,16 @@ mod experiments;
 
 use arrow_array::RecordBatch;
 use bargain_runner::commands::Error as CommandError;
+use bargain_runner::commands::package_run;
 use bargain_runner::commands::session::{self, EnsembleOptions};
+use bargain_runner::ensemble::package::{self, PackageAccumulated, Stop};
 use bargain_runner::ensemble::{self, Hooks, RunError, Shard};
 use bargain_runner::input;
 use bargain_runner::output::{Kind, OutputError, Staging};
 use bargain_runner::pipeline::{self, Loaded, Overrides};
+use bargain_runner::scenario::issues::PackageScenario;
 use bargain_runner::scenario::{MAX_FILE_BYTES, Override, Scenario, ScenarioError};
+use bargain_runner::summary::package::summarize as package_summary;
 use bargain_runner::trials_out::ArrowRows;
 use pyo3::exceptions::{PyOSError, PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
@@ -76,23 +80,65 @@ pub(crate) fn load(
     sets: &[String],
 ) -> PyResult<Loaded> {
     let sets = parse_sets(sets)?;
-    let is_text =
-        origin.is_some() || scenario.contains('\n') || scenario.trim_start().starts_with('[');
-    let (text, origin) = if is_text {
-        (scenario.to_owned(), origin.unwrap_or("<string>").to_owned())
-    } else {
-        // The CLI's reader: regular files only, never blocking on a FIFO or a device,
-        // at most the scenario size limit.
-        let text = input::read_text(Path::new(scenario), MAX_FILE_BYTES as u64)
-            .map_err(|e| PyOSError::new_err(e.to_string()))?;
-        (text, scenario.to_owned())
-    };
+    let (text, origin) = read_input(scenario, origin)?;
     let (parsed, text) =
         Scenario::parse_with(&text, &origin, &sets).map_err(|e| scenario_error(py, &e))?;
     Ok(Loaded {
         scenario: parsed,
         origin,
         text,
+    })
+}
+
+/// The text of `scenario` (a path, or TOML text when `origin` is given or it looks like
+/// TOML) and the name its messages carry.
+fn read_input(scenario: &str, origin: Option<&str>) -> PyResult<(String, String)> {
+    let is_text =
+        origin.is_some() || scenario.contains('\n') || scenario.trim_start().starts_with('[');
+    if is_text {
+        Ok((scenario.to_owned(), origin.unwrap_or("<string>").to_owned()))
+    } else {
+        // The CLI's reader: regular files only, never blocking on a FIFO or a device,
+        // at most the scenario size limit.
+        let text = input::read_text(Path::new(scenario), MAX_FILE_BYTES as u64)
+            .map_err(|e| PyOSError::new_err(e.to_string()))?;
+        Ok((text, scenario.to_owned()))
+    }
+}
+
+/// A package scenario (`[issues]`) with its overrides applied, with its edited text; `None`
+/// for a one-issue scenario.
+fn load_package(
+    py: Python<'_>,
+    scenario: &str,
+    origin: Option<&str>,
+    sets: &[String],
+) -> PyResult<Option<(PackageScenario, String)>> {
+    let (text, origin) = read_input(scenario, origin)?;
+    if !PackageScenario::is_package(&text) {
+        return Ok(None);
+    }
+    let sets = parse_sets(sets)?;
+    PackageScenario::parse_with(&text, &origin, &sets)
+        .map(Some)
+        .map_err(|e| scenario_error(py, &e))
+}
+
+/// Run package scenario `s` (the engine's package kernel) with `rows`, if given, receiving
+/// the `trials.csv` rows.
+fn run_package(
+    s: &PackageScenario,
+    trials: u64,
+    seed: u64,
+    cancel: &AtomicBool,
+    rows: Option<&mut dyn std::io::Write>,
+) -> Result<PackageAccumulated, Failure> {
+    package::run(s, trials, seed, Shard::WHOLE, cancel, &|_| {}, rows).map_err(|e| match e {
+        Stop::Cancelled => Failure::Command(CommandError::Interrupted("during the trials".into())),
+        Stop::Failed(e) => Failure::Command(CommandError::Other(format!(
+            "a sampled trial's preferences were rejected: {e}"
+        ))),
+        Stop::Io(e) => Failure::Run(RunError::Io(e)),
     })
 }
 
@@ -274,6 +320,32 @@ fn run(
     sets: Vec<String>,
     origin: Option<&str>,
 ) -> PyResult<String> {
+    if let Some((s, text)) = load_package(py, scenario, origin, &sets)? {
+        let o = overrides(trials, seed)?;
+        let (trials, seed) = (
+            o.trials.unwrap_or(s.run.trials),
+            o.seed.unwrap_or(s.run.seed),
+        );
+        let staging = match &out {
+            Some(dir) => Some(Staging::new(dir, Kind::Run).map_err(output_error)?),
+            None => None,
+        };
+        let acc = interruptible(py, threads, None, |ctl| {
+            run_package(&s, trials, seed, ctl.cancel, None)
+        })?;
+        let summary = match staging {
+            Some(staging) => {
+                let summary =
+                    package_run::report_into(staging.path(), &text, &s, trials, seed, &acc)
+                        .map_err(command_error)?;
+                staging.commit(None).map_err(output_error)?;
+                summary
+            }
+            None => package_summary(&s, trials, seed, &s.unit, &acc),
+        };
+        let json = pipeline::to_json(&summary).map_err(|e| PyOSError::new_err(e.to_string()))?;
+        return String::from_utf8(json).map_err(|e| PyRuntimeError::new_err(e.to_string()));
+    }
     let loaded = load(py, scenario, origin, &sets)?;
     let plan = pipeline::plan(&loaded.scenario, &overrides(trials, seed)?, Shard::WHOLE);
     let staging = match &out {
@@ -305,6 +377,22 @@ fn trials<'py>(
     sets: Vec<String>,
     origin: Option<&str>,
 ) -> PyResult<Bound<'py, PyBytes>> {
+    if let Some((s, _)) = load_package(py, scenario, origin, &sets)? {
+        let o = overrides(trials, seed)?;
+        let (trials, seed) = (
+            o.trials.unwrap_or(s.run.trials),
+            o.seed.unwrap_or(s.run.seed),
+        );
+        let batches = interruptible(py, threads, None, |ctl| {
+            let mut rows = ArrowRows::new(&package::csv_header(&s), &s.input_names(), Vec::new());
+            run_package(&s, trials, seed, ctl.cancel, Some(&mut rows))?;
+            rows.finish().map_err(|e| Failure::Run(RunError::Io(e)))
+        })?;
+        let bytes = py
+            .detach(|| ipc_bytes(&batches))
+            .map_err(PyRuntimeError::new_err)?;
+        return Ok(PyBytes::new(py, &bytes));
+    }
     let loaded = load(py, scenario, origin, &sets)?;
     let plan = pipeline::plan(&loaded.scenario, &overrides(trials, seed)?, Shard::WHOLE);
     let s = &loaded.scenario;
@@ -364,6 +452,14 @@ fn replay(
     sets: Vec<String>,
     origin: Option<&str>,
 ) -> PyResult<String> {
+    if let Some((s, _)) = load_package(py, scenario, origin, &sets)? {
+        let o = overrides(trials, seed)?;
+        let v = bargain_runner::commands::package_replay::replay_value(
+            &s, trial, model, o.trials, o.seed,
+        )
+        .map_err(command_error)?;
+        return Ok(v.to_string());
+    }
     let loaded = load(py, scenario, origin, &sets)?;
     let m = bargain_runner::commands::replay::model_named(model).map_err(PyValueError::new_err)?;
     let plan = pipeline::plan(&loaded.scenario, &overrides(trials, seed)?, Shard::WHOLE);

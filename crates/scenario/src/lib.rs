@@ -219,7 +219,7 @@ impl Scenario {
                 line: pos.line,
                 column: pos.column,
                 path: "issues".into(),
-                message: "expected a one-issue scenario, found a valid package scenario (it has `[issues]`); only `bargain run FILE` and `bargain validate` take package scenarios yet".into(),
+                message: "expected a one-issue scenario, found a valid package scenario (it has `[issues]`); package scenarios are taken by `run` (files, folders, shards, trials files), `merge`, `replay`, `backtest`, `validate` and Python's `run` and `trials`, not yet by this command".into(),
             }]));
         }
         let file: ScenarioFile = deserialize(text, &doc, origin)?;

@@ -310,13 +310,14 @@ fn detached<T: Send + 'static>(
 /// # Errors
 /// Scenario errors (exit 2), options that do not apply to packages (exit 2), I/O.
 pub fn run(path: &Path, args: &RunOptions, cancel: &Arc<AtomicBool>) -> Result<(), Error> {
-    let s = Arc::new(PackageScenario::from_path(path)?);
+    let (s, text) = load_package(path, &args.opts.sets)?;
+    let s = Arc::new(s);
     let dest = args
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from("reports").join(&s.name));
     let staging = Staging::new(&dest, Kind::Run)?;
-    let summary = write_run(path, &s, args, staging.path(), cancel)?;
+    let summary = write_run(path, &s, &text, args, staging.path(), cancel)?;
     let dest = staging.commit(Some(cancel))?;
     let o = &args.opts;
     if args.json {
@@ -331,6 +332,30 @@ pub fn run(path: &Path, args: &RunOptions, cancel: &Arc<AtomicBool>) -> Result<(
     Ok(())
 }
 
+/// Read a package scenario file with `--set` overrides applied: the scenario and the
+/// edited text (what the report copies as `scenario.toml`).
+///
+/// # Errors
+/// An unreadable file (exit 2 for bad input), scenario errors at the file or override.
+pub fn load_package(
+    path: &Path,
+    sets: &[crate::scenario::Override],
+) -> Result<(PackageScenario, String), Error> {
+    let text =
+        crate::input::read_text(path, crate::scenario::MAX_FILE_BYTES as u64).map_err(|e| {
+            if e.bad_input {
+                Error::Usage(e.to_string())
+            } else {
+                Error::Other(e.to_string())
+            }
+        })?;
+    Ok(PackageScenario::parse_with(
+        &text,
+        &path.display().to_string(),
+        sets,
+    )?)
+}
+
 /// Run package scenario `s` (read from `path`) under `args`' trials, seed, threads and
 /// shard and write its report into `dir` (an existing, empty staging folder):
 /// `summary.json`, `summary.csv`, `scenario.toml`, the plots and `report.html`; with
@@ -343,6 +368,7 @@ pub fn run(path: &Path, args: &RunOptions, cancel: &Arc<AtomicBool>) -> Result<(
 pub(crate) fn write_run(
     path: &Path,
     s: &Arc<PackageScenario>,
+    text: &str,
     args: &RunOptions,
     dir: &Path,
     cancel: &Arc<AtomicBool>,
@@ -402,17 +428,16 @@ pub(crate) fn write_run(
         }
     })?
     .map_err(stopped)?;
-    let source =
-        std::fs::read(path).map_err(|e| Error::Other(format!("{}: {e}", path.display())))?;
+    let source = text.as_bytes();
     let summary = package_summary(s, end - first, seed, &s.unit, &totals);
     match views {
         Some((view, dance)) => {
-            write_report(dir, &source, s, &summary, &totals, view, dance)?;
+            write_report(dir, source, s, &summary, &totals, view, dance)?;
         }
         None => {
             let partial = PackagePartial::new(trials, seed, shard, &totals);
             write_file(dir, "partial.json", &to_json(&partial)?)?;
-            write_summary(dir, &source, &summary)?;
+            write_summary(dir, source, &summary)?;
         }
     }
     Ok(summary)
@@ -474,26 +499,42 @@ fn write_report(
 /// report (byte-identical `summary.json` to a single run's) into `dir`.
 ///
 /// # Errors
-/// Partial reports that do not make up one run, a bad scenario, I/O.
+/// I/O.
 pub(crate) fn write_merged(
     dir: &Path,
     merged: &crate::merge::MergedPackage,
 ) -> Result<Summary, Error> {
-    let s = &merged.scenario;
-    let never = AtomicBool::new(false);
-    let fail = |e: Stop| Error::Other(format!("preparing the merged report: {e:?}"));
-    let view = utility_view(s, merged.trials, merged.seed, &never).map_err(fail)?;
-    let dance = dance(s, merged.trials, merged.seed, &never).map_err(fail)?;
-    let summary = package_summary(s, merged.trials, merged.seed, &s.unit, &merged.accumulated);
-    write_report(
+    report_into(
         dir,
-        merged.text.as_bytes(),
-        s,
-        &summary,
+        &merged.text,
+        &merged.scenario,
+        merged.trials,
+        merged.seed,
         &merged.accumulated,
-        view,
-        dance,
-    )?;
+    )
+}
+
+/// The report of a whole package run of `trials` trials (seed `seed`) accumulated in
+/// `totals`, written into `dir` (a staging folder): the summary files, `scenario.toml`
+/// (`text`), the plots and `report.html`, with trial 0's view and the dance replayed from
+/// the scenario. Returns the summary. (`bargain merge` and Python's `run(out=…)`.)
+///
+/// # Errors
+/// I/O.
+pub fn report_into(
+    dir: &Path,
+    text: &str,
+    s: &PackageScenario,
+    trials: u64,
+    seed: u64,
+    totals: &PackageAccumulated,
+) -> Result<Summary, Error> {
+    let never = AtomicBool::new(false);
+    let fail = |e: Stop| Error::Other(format!("preparing the report: {e:?}"));
+    let view = utility_view(s, trials, seed, &never).map_err(fail)?;
+    let dance = dance(s, trials, seed, &never).map_err(fail)?;
+    let summary = package_summary(s, trials, seed, &s.unit, totals);
+    write_report(dir, text.as_bytes(), s, &summary, totals, view, dance)?;
     Ok(summary)
 }
 

@@ -170,10 +170,11 @@ pub fn run(args: &Options) -> Result<(), Error> {
     // The package scenarios of a folder, one after the other (each uses every thread).
     let mut package_runs: Vec<(PathBuf, crate::summary::Summary)> = Vec::new();
     for f in &packages {
-        let s = std::sync::Arc::new(crate::scenario::issues::PackageScenario::from_path(f)?);
+        let (s, text) = super::package_run::load_package(f, &args.opts.sets)?;
+        let s = std::sync::Arc::new(s);
         let dir = staging.path().join(&s.name);
         std::fs::create_dir_all(&dir).map_err(Error::io(root.join(&s.name).display()))?;
-        let summary = super::package_run::write_run(f, &s, args, &dir, &cancel)?;
+        let summary = super::package_run::write_run(f, &s, &text, args, &dir, &cancel)?;
         crate::output::mark(&dir, Kind::Run)?;
         package_runs.push((root.join(&s.name), summary));
     }

@@ -231,6 +231,22 @@ impl PackageScenario {
         Self::parse_doc(text, &doc, origin)
     }
 
+    /// Parse `text` with `--set` overrides applied first (as
+    /// [`crate::Scenario::parse_with`]): problems at an overridden field are reported at
+    /// the override. Returns the scenario and the edited text.
+    ///
+    /// # Errors
+    /// As [`PackageScenario::parse`], and overrides that cannot be applied.
+    pub fn parse_with(
+        text: &str,
+        origin: &str,
+        sets: &[crate::set::Override],
+    ) -> Result<(Self, String), ScenarioError> {
+        let edited = crate::set::apply(text, origin, sets)?;
+        let s = Self::parse(&edited, origin).map_err(|e| crate::set::relocate(e, sets))?;
+        Ok((s, edited))
+    }
+
     pub(crate) fn parse_doc(
         text: &str,
         doc: &Doc<'_>,

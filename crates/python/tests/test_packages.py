@@ -1,0 +1,58 @@
+"""Package scenarios (`[issues]`) from Python (issue #21): `run`, `trials`, `trials_df` and
+`replay` go through the engine's package kernel and equal the CLI's outputs."""
+
+import json
+import pandas as pd
+import pyarrow.parquet as pq
+
+import bargain
+
+from test_bargain import REPO, cli, read_trials_csv
+
+PACKAGE = REPO / "scenarios" / "sma-2019-package.toml"
+
+
+def test_package_run_equals_the_cli_summary(tmp_path):
+    cli("run", str(PACKAGE), "--trials", "800", "--seed", "3", "--quiet", "--out", str(tmp_path / "r"))
+    expected = json.loads((tmp_path / "r" / "summary.json").read_bytes())
+    got = bargain.run(PACKAGE, trials=800, seed=3, threads=2)
+    assert got == expected
+    assert got["kind"] == "package" and got["version"] == 2
+    assert set(got["models"]) == {"agents", "nash", "kalai-smorodinsky", "max-welfare"}
+    # With out=, the same report as the CLI's: its summary.json byte for byte.
+    bargain.run(PACKAGE, trials=800, seed=3, out=tmp_path / "py")
+    assert (tmp_path / "py" / "summary.json").read_bytes() == (tmp_path / "r" / "summary.json").read_bytes()
+    assert (tmp_path / "py" / "report.html").is_file()
+
+
+def test_package_trials_equal_trials_csv_and_parquet(tmp_path):
+    out = tmp_path / "r"
+    cli("run", str(PACKAGE), "--trials", "500", "--seed", "8", "--quiet", "--trials-csv", "--trials-parquet", "--out", str(out))
+    csv = read_trials_csv(out / "trials.csv")
+    table = bargain.trials(PACKAGE, trials=500, seed=8)
+    assert table.column_names == list(csv.columns)
+    assert "agents.term" in table.column_names and "nash.escalation" in table.column_names
+    assert table.equals(pq.read_table(out / "trials.parquet"))
+    df = bargain.trials_df(PACKAGE, trials=500, seed=8)
+    pd.testing.assert_frame_equal(df, csv, check_dtype=False, check_exact=True)
+
+
+def test_package_run_with_set_changes_only_that_input(tmp_path):
+    base = bargain.run(PACKAGE, trials=300, seed=5)
+    moved = bargain.run(PACKAGE, trials=300, seed=5, set={"parties.kr.utility.reservation": 0.35})
+    assert base != moved
+    cli_json = json.loads(
+        cli("run", str(PACKAGE), "--trials", "300", "--seed", "5", "--quiet", "--json",
+            "--out", str(tmp_path / "set"),
+            "--set", "parties.kr.utility.reservation=0.35").stdout
+    )
+    assert moved == cli_json
+
+
+def test_package_replay_equals_the_cli_replay():
+    for trial in (0, 7):
+        got = bargain.replay(PACKAGE, trial, trials=100)
+        expected = json.loads(
+            cli("replay", str(PACKAGE), "--trial", str(trial), "--trials", "100", "--json").stdout
+        )
+        assert got == expected
