@@ -30,7 +30,7 @@ use crate::report::{
     write_package_plots,
 };
 use crate::scenario::SampleCtx;
-use crate::scenario::issues::PackageScenario;
+use crate::scenario::issues::{ObservedValue, PackageScenario};
 use crate::summary::Summary;
 use crate::summary::package::{summarize as package_summary, value_text};
 
@@ -126,12 +126,19 @@ fn heat_map(s: &PackageScenario, acc: &PackageAccumulated) -> Option<HeatMap> {
             (m.as_str().to_string(), cells)
         })
         .collect();
+    let axes = issue_axes(s);
+    let observed = observed_index(s, x)
+        .zip(observed_index(s, y))
+        .map(|(vx, vy)| (vx / px, vy / py));
     Some(HeatMap {
         x_key: space.issues()[x].key.clone(),
         y_key: space.issues()[y].key.clone(),
         x_labels: xl,
         y_labels: yl,
         counts,
+        x_desc: axes[x].title(),
+        y_desc: axes[y].title(),
+        observed,
     })
 }
 
@@ -254,19 +261,52 @@ fn dance(
 }
 
 /// The issues as the report names them.
-fn issue_axes(space: &OutcomeSpace) -> Vec<IssueAxis> {
-    space
+fn issue_axes(s: &PackageScenario) -> Vec<IssueAxis> {
+    s.space()
         .issues()
         .iter()
-        .map(|i| IssueAxis {
+        .enumerate()
+        .map(|(j, i)| IssueAxis {
             key: i.key.clone(),
             labels: match &i.kind {
                 IssueKind::Choice { labels } => Some(labels.clone()),
                 _ => None,
             },
             range: i.range().unwrap_or((0.0, 1.0)),
+            unit: s.issue_units.get(j).cloned().unwrap_or_default(),
+            observed: s
+                .observed
+                .as_ref()
+                .and_then(|o| match (&o.values[j], &i.kind) {
+                    (ObservedValue::Number(x), _) => Some(*x),
+                    (ObservedValue::Integer(x), _) => Some(*x as f64),
+                    (ObservedValue::Label(l), IssueKind::Choice { labels }) => {
+                        labels.iter().position(|x| x == l).map(|k| k as f64)
+                    }
+                    _ => None,
+                }),
         })
         .collect()
+}
+
+/// The value index of the observed deal on issue `j` (a number to its nearest grid point).
+fn observed_index(s: &PackageScenario, j: usize) -> Option<usize> {
+    let space = s.space();
+    let issue = &space.issues()[j];
+    let v = s.observed.as_ref()?.values.get(j)?;
+    match (v, &issue.kind) {
+        (ObservedValue::Label(l), IssueKind::Choice { labels }) => {
+            labels.iter().position(|x| x == l)
+        }
+        (ObservedValue::Number(x), _) => (0..space.size(j)).min_by(|&a, &b| {
+            let d = |k: usize| issue.numeric(k).map_or(f64::INFINITY, |y| (y - x).abs());
+            d(a).total_cmp(&d(b))
+        }),
+        (ObservedValue::Integer(x), _) => {
+            (0..space.size(j)).find(|&k| issue.numeric(k) == Some(*x as f64))
+        }
+        _ => None,
+    }
 }
 
 /// Run `job` on a thread of its own and wait for it, checking `cancel` every 50 ms: once
@@ -485,7 +525,7 @@ fn write_report(
         sources: &s.sources,
         party_names: [&s.party_names[0], &s.party_names[1]],
         party_keys: [&s.party_keys[0], &s.party_keys[1]],
-        issues: issue_axes(s.space()),
+        issues: issue_axes(s),
         heat: heat_map(s, totals),
         trial: view,
         dance,

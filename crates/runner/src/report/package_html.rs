@@ -85,7 +85,7 @@ fn page(r: &PackageReport<'_>, svgs: &[(&str, String)]) -> Result<String, fmt::E
         writeln!(
             out,
             "<h3>{}</h3>\n<div class=\"scroll\"><table>",
-            escape(&issue.key)
+            escape(&issue.title())
         )?;
         match &issue.labels {
             None => {
@@ -105,6 +105,13 @@ fn page(r: &PackageReport<'_>, svgs: &[(&str, String)]) -> Result<String, fmt::E
                         num(&b["mean"]),
                     )?;
                 }
+                if let Some(x) = issue.observed {
+                    writeln!(
+                        out,
+                        "<tr><td><b>observed</b></td><td colspan=\"4\">{}</td></tr>",
+                        num(&serde_json::json!(x))
+                    )?;
+                }
             }
             Some(labels) => {
                 write!(out, "<thead><tr><th>model</th>")?;
@@ -122,6 +129,14 @@ fn page(r: &PackageReport<'_>, svgs: &[(&str, String)]) -> Result<String, fmt::E
                             _ => "–".to_string(),
                         };
                         write!(out, "<td>{cell}</td>")?;
+                    }
+                    writeln!(out, "</tr>")?;
+                }
+                if let Some(k) = issue.observed {
+                    write!(out, "<tr><td><b>observed</b></td>")?;
+                    for (i, _) in labels.iter().enumerate() {
+                        let mark = if i as f64 == k { "✓" } else { "" };
+                        write!(out, "<td>{mark}</td>")?;
                     }
                     writeln!(out, "</tr>")?;
                 }

@@ -30,6 +30,22 @@ pub struct IssueAxis {
     pub labels: Option<Vec<String>>,
     /// The range of a numeric issue.
     pub range: (f64, f64),
+    /// The unit of its values (empty: none), shown with its name.
+    pub unit: String,
+    /// The observed deal's value (`[observed]`): a number, or the index of a label.
+    pub observed: Option<f64>,
+}
+
+impl IssueAxis {
+    /// The issue's name with its unit: `amount (trillion KRW)`, `term (years)`.
+    #[must_use]
+    pub fn title(&self) -> String {
+        if self.unit.is_empty() {
+            self.key.clone()
+        } else {
+            format!("{} ({})", self.key, self.unit)
+        }
+    }
 }
 
 /// Deals over two issues, per model, in cells (numeric issues with many values binned).
@@ -45,6 +61,12 @@ pub struct HeatMap {
     pub y_labels: Vec<String>,
     /// Per model (report name): deals per cell, `x * y_labels.len() + y`.
     pub counts: Vec<(String, Vec<u64>)>,
+    /// The axis titles, with units: `amount (trillion KRW)`.
+    pub x_desc: String,
+    /// The vertical axis title.
+    pub y_desc: String,
+    /// The cell `(x, y)` of the observed deal, outlined.
+    pub observed: Option<(usize, usize)>,
 }
 
 /// One trial in utility space.
@@ -181,7 +203,7 @@ impl Figure for Issues<'_> {
             root,
             s,
             &format!("{}: agreements by issue", r.title),
-            "numeric issues: p05–p95 bar, min–max line, median tick; choices: share of deals",
+            "numeric issues: p05–p95 bar, min–max line, median tick; choices: share of deals; dashed line or outline: the observed deal",
         )?;
         let models = models(r.summary);
         let (_, h) = root.dim_in_pixel();
@@ -228,7 +250,7 @@ fn numeric_panel<DB: Backend>(
     let n = models.len() as f64;
     let f = |v: &Value, k: &str| v["issues"][&issue.key][k].as_f64();
     let mut chart = ChartBuilder::on(area)
-        .caption(&issue.key, s.bold(16.0))
+        .caption(issue.title(), s.bold(16.0))
         .margin_left(s.px(8.0))
         .margin_right(s.px(20.0))
         .margin_bottom(s.px(6.0))
@@ -289,6 +311,21 @@ fn numeric_panel<DB: Backend>(
             INK.stroke_width(s.upx(3.0)),
         )))?;
     }
+    if let Some(x) = issue.observed {
+        chart.draw_series(DashedLineSeries::new(
+            vec![(x, -0.5), (x, n - 0.5)],
+            s.px(6.0),
+            s.px(4.0),
+            INK.stroke_width(s.upx(2.0)),
+        ))?;
+        let (px, py) = chart.backend_coord(&(x, n - 0.5));
+        let (bx, by) = area.get_base_pixel();
+        area.draw(&Text::new(
+            format!("observed {}", sig(x, 4)),
+            (px - bx + s.px(4.0), py - by + s.px(2.0)),
+            s.text(13.0),
+        ))?;
+    }
     Ok(())
 }
 
@@ -301,7 +338,7 @@ fn choice_panel<DB: Backend>(
 ) -> DrawResult {
     let nl = labels.len().max(1);
     let mut chart = ChartBuilder::on(area)
-        .caption(&issue.key, s.bold(16.0))
+        .caption(issue.title(), s.bold(16.0))
         .margin_left(s.px(8.0))
         .margin_right(s.px(20.0))
         .margin_bottom(s.px(6.0))
@@ -351,6 +388,21 @@ fn choice_panel<DB: Backend>(
         });
         chart.draw_series(bars)?;
     }
+    if let Some(k) = issue.observed {
+        // The observed label: its column outlined, with a note above it.
+        let x = k.round();
+        chart.draw_series(std::iter::once(Rectangle::new(
+            [(x - 0.46, 0.0), (x + 0.46, 1.04)],
+            INK.stroke_width(s.upx(2.0)),
+        )))?;
+        let (px, py) = chart.backend_coord(&(x - 0.44, 1.04));
+        let (bx, by) = area.get_base_pixel();
+        area.draw(&Text::new(
+            "observed",
+            (px - bx + s.px(2.0), py - by + s.px(2.0)),
+            s.text(13.0),
+        ))?;
+    }
     Ok(())
 }
 
@@ -371,7 +423,7 @@ impl Figure for Heat<'_> {
             root,
             s,
             &format!("{}: deals by {} × {}", self.r.title, heat.x_key, heat.y_key),
-            "share of each model's deals per cell (darker: more); no deals: blank",
+            "share of each model's deals per cell (scale beside each panel); no deals: blank; outlined: the observed deal",
         )?;
         let body = root.margin(top as u32, 0, 0, 0);
         let n = heat.counts.len().max(1);
@@ -405,6 +457,13 @@ fn heat_panel<DB: Backend>(
         .iter()
         .map(|l| area.estimate_text_size(l, &s.text(13.0)).map(|d| d.0))
         .try_fold(0u32, |a, b| b.map(|b| a.max(b)))?;
+    let (w, _) = area.dim_in_pixel();
+    let (area, scale_area) = area.split_horizontally(w as i32 - s.px(64.0));
+    let area = &area;
+    let c = package_color(name);
+    if total > 0 {
+        colour_scale(&scale_area, s, c, peak / total as f64)?;
+    }
     let mut chart = ChartBuilder::on(area)
         .caption(caption, s.bold(16.0).color(&package_color(name)))
         .margin_left(s.px(8.0))
@@ -450,11 +509,10 @@ fn heat_panel<DB: Backend>(
         .y_label_formatter(&fy)
         .label_style(s.text(13.0))
         .axis_desc_style(s.text(14.0))
-        .x_desc(heat.x_key.as_str())
-        .y_desc(heat.y_key.as_str())
+        .x_desc(heat.x_desc.as_str())
+        .y_desc(heat.y_desc.as_str())
         .set_all_tick_mark_size(s.px(3.0))
         .draw()?;
-    let c = package_color(name);
     let cells = (0..nx)
         .flat_map(|x| (0..ny).map(move |y| (x, y)))
         .filter_map(|(x, y)| {
@@ -471,6 +529,42 @@ fn heat_panel<DB: Backend>(
             })
         });
     chart.draw_series(cells)?;
+    if let Some((x, y)) = heat.observed {
+        let (x, y) = (x as f64, y as f64);
+        chart.draw_series(std::iter::once(Rectangle::new(
+            [(x - 0.5, y - 0.5), (x + 0.5, y + 0.5)],
+            INK.stroke_width(s.upx(3.0)),
+        )))?;
+    }
+    Ok(())
+}
+
+/// A vertical colour scale for a heat-map panel: from no deals (white) at the bottom to
+/// the panel's largest cell (`top`, a share of the model's deals) at the top, in the
+/// shades the cells use.
+fn colour_scale<DB: Backend>(
+    area: &DrawingArea<DB, Shift>,
+    s: Scale,
+    c: RGBColor,
+    top: f64,
+) -> DrawResult {
+    let (_, h) = area.dim_in_pixel();
+    let (x0, x1) = (s.px(6.0), s.px(20.0));
+    let (y0, y1) = (s.px(44.0), h as i32 - s.px(70.0));
+    let steps = 24;
+    for k in 0..steps {
+        let t = (k as f64 + 0.5) / steps as f64;
+        let ya = y1 - ((y1 - y0) as f64 * (k + 1) as f64 / steps as f64) as i32;
+        let yb = y1 - ((y1 - y0) as f64 * k as f64 / steps as f64) as i32;
+        area.draw(&Rectangle::new(
+            [(x0, ya), (x1, yb)],
+            lighten(c, 0.88 * (1.0 - t)).filled(),
+        ))?;
+    }
+    area.draw(&Rectangle::new([(x0, y0), (x1, y1)], MUTED.stroke_width(1)))?;
+    let label = |v: f64| format!("{:.1}%", 100.0 * v);
+    area.draw(&Text::new(label(top), (x0, y0 - s.px(18.0)), s.text(12.0)))?;
+    area.draw(&Text::new("0%", (x0, y1 + s.px(4.0)), s.text(12.0)))?;
     Ok(())
 }
 

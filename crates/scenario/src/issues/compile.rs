@@ -291,6 +291,17 @@ impl<'d, 'a> Compiler<'d, 'a> {
                     .clone()
                     .unwrap_or_else(|| order[i].clone())
             }),
+            issue_units: issue_keys
+                .iter()
+                .map(|k| {
+                    let unit = f.issues[*k].unit.clone();
+                    match (unit, k.as_str()) {
+                        (Some(u), _) => u,
+                        (None, "amount") => meta.unit.clone().unwrap_or_default(),
+                        (None, _) => String::new(),
+                    }
+                })
+                .collect(),
             allowed: (!exclusions.is_empty()).then(|| space.allowed(&exclusions)),
             exclusions,
             space,

@@ -152,6 +152,9 @@ pub(crate) struct IssueFile {
     pub step: Option<f64>,
     /// `choice`: the labels, in order.
     pub values: Option<Vec<String>>,
+    /// The unit of the issue's values (`"years"`), shown on report axes and tables; the
+    /// issue keyed `amount` defaults to `[scenario] unit`.
+    pub unit: Option<String>,
 }
 
 /// `[parties.KEY]` of a package scenario.

@@ -201,6 +201,9 @@ pub struct PackageScenario {
     /// The real agreement (`[observed]`), if given.
     pub observed: Option<PackageObserved>,
     space: OutcomeSpace,
+    /// Each issue's unit (`issues.KEY.unit`; the amount issue defaults to [`Self::unit`]),
+    /// empty when none, in the outcome space's issue order.
+    pub issue_units: Vec<String>,
     /// `[[exclude]]` rules, compiled.
     exclusions: Vec<Exclusion>,
     /// One flag per outcome, `false` where a rule excludes it; `None` without rules.

@@ -26,6 +26,13 @@ impl Compiler<'_, '_> {
         let path = join("issues", key);
         let at = |k: &str| join(&path, k);
         let mut ok = true;
+        if let Some(c) = f.unit.as_deref().and_then(super::compile::bad_text) {
+            self.c.error(
+                &at("unit"),
+                crate::validate::forbidden_char_message("text", c),
+            );
+            ok = false;
+        }
         if !key_ok(key) {
             self.c.error(
                 &path,
