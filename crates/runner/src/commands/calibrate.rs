@@ -18,6 +18,9 @@ use crate::pipeline::{self, Loaded, to_json};
 use crate::scenario::Scenario;
 use crate::scenario::knobs::About;
 
+/// One case's CRPS at one grid point, per model (`None`: the model had no deal).
+type ModelScores = BTreeMap<String, Option<f64>>;
+
 /// Options of `bargain calibrate`.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
@@ -223,8 +226,7 @@ pub fn calibrate(opts: &Options) -> Result<CalibrateRun, Error> {
     let pool = pool(opts.opts.threads)?;
     let total: u64 = cases.iter().map(|c| c.trials).sum::<u64>() * rows.len() as u64;
     let bar = progress_bar(total, opts.opts.quiet);
-    let mut scores: Vec<Vec<BTreeMap<String, Option<f64>>>> =
-        vec![vec![BTreeMap::new(); cases.len()]; rows.len()];
+    let mut scores: Vec<Vec<ModelScores>> = vec![vec![BTreeMap::new(); cases.len()]; rows.len()];
     for (c, l) in loaded.iter().enumerate() {
         let y = cases[c].observed;
         for (r, values) in rows.iter().enumerate() {
@@ -253,7 +255,7 @@ pub fn calibrate(opts: &Options) -> Result<CalibrateRun, Error> {
 
     // The objectives: the mean over each case's models, and each model alone.
     let case_names: Vec<String> = cases.iter().map(|c| c.name.clone()).collect();
-    let mean_models = |m: &BTreeMap<String, Option<f64>>| -> Option<f64> {
+    let mean_models = |m: &ModelScores| -> Option<f64> {
         if m.is_empty() {
             return None;
         }
@@ -262,7 +264,7 @@ pub fn calibrate(opts: &Options) -> Result<CalibrateRun, Error> {
             .sum::<Option<f64>>()
             .map(|s| s / m.len() as f64)
     };
-    let objective = |f: &dyn Fn(&BTreeMap<String, Option<f64>>) -> Option<f64>| {
+    let objective = |f: &dyn Fn(&ModelScores) -> Option<f64>| {
         let table: Vec<Vec<Option<f64>>> = scores
             .iter()
             .map(|row| row.iter().map(f).collect())
@@ -281,7 +283,7 @@ pub fn calibrate(opts: &Options) -> Result<CalibrateRun, Error> {
     let models: BTreeMap<String, cal::Fit> = model_names
         .iter()
         .map(|name| {
-            let f = |m: &BTreeMap<String, Option<f64>>| m.get(name).copied().flatten();
+            let f = |m: &ModelScores| m.get(name).copied().flatten();
             (name.clone(), objective(&f))
         })
         .collect();
