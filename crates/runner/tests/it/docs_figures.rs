@@ -118,8 +118,12 @@ fn the_readme_headline_holds() {
         let m = &s["models"][model];
         let q = |k: &str| m["amount"]["quantiles"][k].as_f64().expect("quantile");
         let t = &m["timing"];
+        // No deal after the expiry: no lapse, `-` in the table.
+        let lapse = t["lapse_months"]["quantiles"]["p50"]
+            .as_f64()
+            .map_or_else(|| "-".to_owned(), |x| format!("{x:.1}"));
         let row = format!(
-            "{:.4} {:.4} {:.4} {:.4} {:.4} {:.1} {:.1} {:.1} {:.0}%",
+            "{:.4} {:.4} {:.4} {:.4} {:.4} {:.1} {:.1} {lapse} {:.0}%",
             q("p05"),
             q("p25"),
             q("p50"),
@@ -127,9 +131,6 @@ fn the_readme_headline_holds() {
             q("p95"),
             m["round"]["mean"].as_f64().expect("round"),
             100.0 * t["before_expiry"].as_f64().expect("before expiry"),
-            t["lapse_months"]["quantiles"]["p50"]
-                .as_f64()
-                .expect("lapse"),
             100.0 * m["observed"]["percentile"].as_f64().expect("pct"),
         );
         assert_quoted("README.md", &readme, &format!("{model} "));
