@@ -111,6 +111,10 @@ pub enum Command {
     Compare(CompareArgs),
     /// Run every scenario with `[observed]` and write a calibration report.
     Backtest(BacktestArgs),
+    /// Tune knobs shared by a set of scenarios (spread of named inputs, lapse costs) to
+    /// minimise the mean CRPS against their observed outcomes, in sample and leaving each
+    /// case out; writes calibrate.json and report.html.
+    Calibrate(CalibrateArgs),
     /// Run a scenario once per value of one or two fields (the file's `[sweep]` table,
     /// or `--sweep`), with common random numbers; write `reports/<name>-sweep/`.
     Sweep(SweepArgs),
@@ -152,6 +156,28 @@ pub struct BacktestArgs {
 }
 
 /// Options of `bargain sweep`.
+/// Options of `bargain calibrate`.
+#[derive(Debug, Args)]
+pub struct CalibrateArgs {
+    /// Scenario files or folders (one-issue scenarios with [observed] are the cases).
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// A knob and its grid: NAME=LO..HI[:STEPS] (spread, lapse_scale; rank is not yet
+    /// supported); repeat for a grid over several knobs.
+    #[arg(long = "param", value_name = "NAME=LO..HI[:STEPS]", required = true)]
+    pub params: Vec<String>,
+    /// The inputs `spread` widens or narrows around their centres: a field path pattern
+    /// where `*` matches within one segment, e.g. 'parties.*.reservation'; repeatable.
+    #[arg(long = "inputs", value_name = "PATTERN")]
+    pub inputs: Vec<String>,
+    /// Output folder (default `reports/calibrate/`).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Trials, seed, threads, quiet, --set.
+    #[command(flatten)]
+    pub opts: EnsembleOpts,
+}
+
 #[derive(Debug, Args)]
 pub struct SweepArgs {
     /// Scenario file.
@@ -455,6 +481,13 @@ fn dispatch(cli: Cli) -> Result<(), Error> {
         }),
         Command::Backtest(a) => commands::backtest::run(&commands::backtest::Options {
             paths: a.paths,
+            out: a.out,
+            opts: a.opts.into(),
+        }),
+        Command::Calibrate(a) => commands::calibrate::run(&commands::calibrate::Options {
+            paths: a.paths,
+            params: a.params,
+            inputs: a.inputs,
             out: a.out,
             opts: a.opts.into(),
         }),

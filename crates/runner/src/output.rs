@@ -54,6 +54,8 @@ pub enum Kind {
     Sweep,
     /// `sensitivity`.
     Sensitivity,
+    /// `calibrate`.
+    Calibrate,
 }
 
 impl Kind {
@@ -67,6 +69,7 @@ impl Kind {
             Kind::Backtest => "backtest",
             Kind::Sweep => "sweep",
             Kind::Sensitivity => "sensitivity",
+            Kind::Calibrate => "calibrate",
         }
     }
 }

@@ -236,6 +236,15 @@ pub(crate) enum Dist {
     /// yields the fixed value (or, with `None`, the draw itself, for an input that the
     /// variant no longer applies).
     Held(Box<Dist>, Option<f64>),
+    /// A calibration knob's variant ([`crate::knobs`]): `centre + factor·(x − centre)` of
+    /// the inner draw `x`, clamped to `[lo, hi]` (`factor > 0`, so quantiles stay ordered).
+    Affine {
+        inner: Box<Dist>,
+        centre: f64,
+        factor: f64,
+        lo: f64,
+        hi: f64,
+    },
 }
 
 impl Dist {
@@ -248,6 +257,7 @@ impl Dist {
                 let x = inner.draw(rng);
                 value.unwrap_or(x)
             }
+            Dist::Affine { inner, .. } => self.map(inner.draw(rng)),
         }
     }
 
@@ -257,6 +267,7 @@ impl Dist {
             Dist::Continuous(c) => c.quantile(u),
             Dist::Choice(c) => c.value(c.quantile_index(u)),
             Dist::Held(inner, value) => value.unwrap_or_else(|| inner.quantile(u)),
+            Dist::Affine { inner, .. } => self.map(inner.quantile(u)),
         }
     }
 
@@ -271,6 +282,17 @@ impl Dist {
             }
             Dist::Choice(c) => c.values.iter().copied().reduce(pick),
             Dist::Held(inner, value) => value.or_else(|| inner.largest()),
+            Dist::Affine { inner, .. } => {
+                // Bounded iff the inner one is: map both ends (a choice: every option).
+                inner.largest()?;
+                match &**inner {
+                    Dist::Choice(c) => c.values.iter().map(|&x| self.map(x)).reduce(pick),
+                    other => Some(pick(
+                        self.map(other.quantile(0.0)),
+                        self.map(other.quantile(1.0)),
+                    )),
+                }
+            }
         }
     }
 
@@ -280,6 +302,21 @@ impl Dist {
             Dist::Continuous(c) => c.quantile(0.5),
             Dist::Choice(c) => c.value(c.mode_index()),
             Dist::Held(inner, value) => value.unwrap_or_else(|| inner.central()),
+            Dist::Affine { inner, .. } => self.map(inner.central()),
+        }
+    }
+
+    /// An affine variant's map of an inner value (the identity for other kinds).
+    fn map(&self, x: f64) -> f64 {
+        match self {
+            Dist::Affine {
+                centre,
+                factor,
+                lo,
+                hi,
+                ..
+            } => (centre + factor * (x - centre)).clamp(*lo, *hi),
+            _ => x,
         }
     }
 }

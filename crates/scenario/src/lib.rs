@@ -22,6 +22,7 @@ mod forecast;
 pub mod genius;
 pub mod input;
 pub mod issues;
+pub mod knobs;
 mod labels;
 mod lhs;
 mod rng;

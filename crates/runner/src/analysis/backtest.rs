@@ -788,6 +788,7 @@ pub fn table(b: &Backtest) -> String {
         }
     }
     skill_table(&mut out, &b.skill);
+    out.push_str(&crate::analysis::forecast_diagrams::diagrams_text(b));
     package_table(&mut out, &b.packages);
     for s in &b.skipped {
         let _ = writeln!(out, "skipped (no [observed]): {s}");

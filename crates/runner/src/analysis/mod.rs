@@ -2,9 +2,11 @@
 //! against observed outcomes, Monte Carlo errors, parameter sweeps and sensitivity analysis.
 
 pub mod backtest;
+pub mod calibrate;
 pub mod cdf;
 pub mod compare;
 pub mod forecast;
+pub mod forecast_diagrams;
 pub mod mc_error;
 pub mod rank;
 pub mod sensitivity;

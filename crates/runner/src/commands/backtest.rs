@@ -199,10 +199,12 @@ pub fn backtest_with(opts: &Options, cancel: &AtomicBool) -> Result<BacktestRun,
         let dir = staging.path();
         std::fs::write(dir.join("backtest.json"), to_json(&result)?)?;
         crate::report::write_calibration_plot(dir, &result)?;
+        crate::report::write_forecast_plot(dir, &result)?;
         let svg = crate::report::calibration_svg(&result)?;
+        let diagrams = crate::report::forecast_svg(&result)?;
         std::fs::write(
             dir.join("backtest.html"),
-            crate::report::backtest_html(&result, &svg),
+            crate::report::backtest_html(&result, &svg, &diagrams),
         )?;
         Ok(())
     };

@@ -7,6 +7,7 @@
 //! `cli.rs`'s `Command` and one arm in its `dispatch`.
 
 pub mod backtest;
+pub mod calibrate;
 pub mod compare;
 mod error;
 pub mod explain;

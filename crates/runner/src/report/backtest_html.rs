@@ -8,9 +8,10 @@ use super::html::{escape, head, inline_svg, model_cell};
 use crate::analysis::backtest::{Backtest, num, ordered, pct, pct1};
 use serde_json::Value;
 
-/// `backtest.html`: the calibration with its plot `svg` inlined.
+/// `backtest.html`: the calibration with its plot `svg` and the PIT histogram and
+/// reliability diagram `diagrams` inlined.
 #[must_use]
-pub fn backtest_html(b: &Backtest, svg: &str) -> String {
+pub fn backtest_html(b: &Backtest, svg: &str, diagrams: &str) -> String {
     let (pit, crps) = (
         super::glossary::term("PIT", "PIT"),
         super::glossary::term("CRPS", "CRPS"),
@@ -67,6 +68,19 @@ pub fn backtest_html(b: &Backtest, svg: &str) -> String {
          </figcaption></figure>",
         inline_svg(svg, "Calibration plot")
     );
+    if !b.scenarios.is_empty() {
+        let _ = writeln!(
+            out,
+            "<figure>{}<figcaption>Left: the PIT histogram, how many observed amounts fell in \
+             each fifth of each model's distribution of deals (a calibrated model gives a flat \
+             histogram, dashed; a pile-up at the right means the outcomes came above the \
+             deals). Right: the reliability diagram of a deal before the expiry, the share of \
+             cases whose deal came on or before the expiry against the model's forecast \
+             probability, in fifths (calibrated: the diagonal; dot size: cases in the bin).\
+             </figcaption></figure>",
+            inline_svg(diagrams, "PIT histogram and reliability diagram")
+        );
+    }
 
     skill(&mut out, b);
 

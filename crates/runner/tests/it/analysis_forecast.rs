@@ -7,8 +7,10 @@ use std::path::Path;
 
 use crate::common::{json, ok, write};
 
+/// The SMA 2019 nowcast: the tests below add `as_of` and dated sources to a file that has
+/// neither (the shipped sma-2019.toml is a dated forecast already).
 fn sma_2019() -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios/sma-2019.toml")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios/nowcast/sma-2019-nowcast.toml")
 }
 
 /// CRPS by its definition, E|X − y| − ½ E|X − X′|, over every ordered pair.

@@ -754,8 +754,15 @@ fn item9_nothing_reads_outside_the_repository() {
     );
     // Every source key a scenario cites is in data/sma-history.md.
     let sources = std::fs::read_to_string(root.join("data/sma-history.md")).unwrap();
-    for e in std::fs::read_dir(root.join("scenarios")).unwrap() {
-        let p = e.unwrap().path();
+    let files = ["scenarios", "scenarios/nowcast"]
+        .into_iter()
+        .flat_map(|d| {
+            std::fs::read_dir(root.join(d))
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .filter(|p| p.is_file())
+        });
+    for p in files {
         let text = std::fs::read_to_string(&p).unwrap();
         for (i, _) in text.match_indices('S') {
             let digits: String = text[i + 1..]

@@ -4,6 +4,7 @@
 
 mod accumulate_exact;
 mod analysis_backtest;
+mod analysis_calibrate;
 mod analysis_compare;
 mod analysis_forecast;
 mod analysis_sensitivity;

@@ -830,6 +830,6 @@ fn report_lists_the_scenarios_assumptions() {
     let html = read(&dir.join("report.html"));
     assert!(html.contains("<h2>Assumptions</h2>"));
     assert!(html.contains("United States: reservation"));
-    assert!(html.contains("uniform 0.9602–1.13"));
+    assert!(html.contains("uniform 0.9602–1"));
     assert!(html.contains("uncertain (drawn per trial)") && html.contains(">fixed<"));
 }

@@ -56,7 +56,10 @@ fn embedded_sma_2019_parses() {
     assert_eq!(obs.date, Some(17_937)); // 2019-02-10
     assert_eq!(c.protocol.first_mover, Side::Payee);
     assert!(c.protocol.grid.is_some());
-    assert!(c.payer.ratification.is_some());
+    // A dated forecast (docs/forecast-recipe.md): as_of at the first meeting, no
+    // ratification limit (consent had never been refused).
+    assert_eq!(s.as_of, Some(17_597)); // 2018-03-07
+    assert!(c.payer.ratification.is_none());
     assert!(c.payee.ratification.is_none());
     // The central negotiation has a zone of agreement and no warnings.
     assert!(c.payer.reservation > c.payee.reservation);

@@ -205,17 +205,16 @@ fn sma_inputs_are_reported_and_within_their_ranges() {
         assert!(inputs.iter().all(|x| x.is_finite()));
         assert_eq!(inputs[col("parties.us.opening")], n.payee.opening);
         assert_eq!(inputs[col("parties.kr.reservation")], n.payer.reservation);
-        assert_eq!(
-            Some(inputs[col("parties.kr.ratification")]),
-            n.payer.ratification
-        );
+        // The dated forecast has no ratification limit (docs/forecast-recipe.md).
+        assert!(!names.iter().any(|x| x == "parties.kr.ratification"));
+        assert_eq!(n.payer.ratification, None);
         assert_eq!(
             inputs[col("protocol.breakdown_risk")],
             n.protocol.breakdown_risk
         );
-        assert!((1.3..=1.81).contains(&n.payee.opening));
-        assert!((0.9602..=1.13).contains(&n.payee.reservation));
-        assert!((0.9999..=1.2).contains(&n.payer.reservation));
+        assert!((1.0562..=1.2195).contains(&n.payee.opening));
+        assert!((0.9602..=1.0).contains(&n.payee.reservation));
+        assert!((1.0..=1.0236).contains(&n.payer.reservation));
         assert!((0.0..=1.0).contains(&n.protocol.breakdown_risk));
         let preset = inputs[col("parties.us.strategy.preset")] as usize;
         seen_presets[preset] += 1;
@@ -224,9 +223,9 @@ fn sma_inputs_are_reported_and_within_their_ranges() {
         };
         assert_eq!(exponent, [4.0, 1.0, 0.25][preset]);
     }
-    // weights [2, 1, 1]
+    // equal weights
     let f = seen_presets[0] as f64 / 20_000.0;
-    assert!((f - 0.5).abs() < 0.02, "{seen_presets:?}");
+    assert!((f - 1.0 / 3.0).abs() < 0.02, "{seen_presets:?}");
 }
 
 /// For Latin-hypercube sampling with `n` trials, every input's values fall one per stratum.
@@ -304,8 +303,8 @@ fn latin_hypercube_dimensions_use_different_permutations() {
             &mut inputs,
         );
         // Both are uniform: recover the stratum.
-        ua.push(((inputs[a] - 0.9602) / (1.13 - 0.9602) * n as f64).floor() as u64);
-        ub.push(((inputs[b] - 0.9999) / (1.2 - 0.9999) * n as f64).floor() as u64);
+        ua.push(((inputs[a] - 0.9602) / (1.0 - 0.9602) * n as f64).floor() as u64);
+        ub.push(((inputs[b] - 1.0) / (1.0236 - 1.0) * n as f64).floor() as u64);
     }
     let mut sa = ua.clone();
     sa.sort_unstable();

@@ -12,6 +12,38 @@ use bargain_runner::scenario::Scenario;
 use rand::SeedableRng;
 use rand_xoshiro::Xoshiro256PlusPlus;
 
+/// The SMA scenarios are dated forecasts: `as_of`, dated sources and `[baseline]`, and
+/// `bargain validate --strict` accepts them (no source dated after `as_of`).
+#[test]
+fn the_sma_scenarios_are_dated_forecasts_that_pass_strict_validation() {
+    let files: Vec<PathBuf> = ["sma-2014", "sma-2019", "sma-2021", "sma-2024"]
+        .iter()
+        .map(|n| scenarios_dir().join(format!("{n}.toml")))
+        .collect();
+    for f in &files {
+        let s = load(f);
+        assert!(s.as_of.is_some(), "{}: no as_of", f.display());
+        assert!(s.baseline.is_some(), "{}: no [baseline]", f.display());
+        let text = std::fs::read_to_string(f).expect("read");
+        assert!(
+            text.contains("{ key = \"S"),
+            "{}: no dated source",
+            f.display()
+        );
+    }
+    let mut args = vec!["validate".to_owned(), "--strict".to_owned()];
+    args.extend(files.iter().map(|f| f.display().to_string()));
+    let out = Command::new(env!("CARGO_BIN_EXE_bargain"))
+        .args(&args)
+        .output()
+        .expect("bargain");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 fn scenarios_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios")
 }
@@ -102,11 +134,20 @@ fn every_scenario_parses_without_warnings_and_is_named_for_its_file() {
                 path.display()
             );
         }
+        // One known warning: the sma-2021 forecast ends its talks with the sitting US
+        // president's term (docs/forecast-recipe.md); the deal came under the next one,
+        // after the calendar's end, and validation says so.
+        let warnings: Vec<String> = s
+            .warnings()
+            .into_iter()
+            .filter(|w| {
+                !(s.name == "sma-2021" && w.contains("observed.date: outside the calendar"))
+            })
+            .collect();
         assert!(
-            s.warnings().is_empty(),
-            "{} has warnings: {:?}",
+            warnings.is_empty(),
+            "{} has warnings: {warnings:?}",
             path.display(),
-            s.warnings()
         );
         assert!(!s.unit.is_empty(), "{}: no unit", path.display());
         assert!(!s.sources.is_empty(), "{}: no sources", path.display());
