@@ -13,6 +13,17 @@ use crate::scenario::Override;
 /// # Errors
 /// The scenario's errors.
 pub fn run(path: Option<&Path>, sets: &[Override], json: bool) -> Result<(), Error> {
+    if let Some(p) = path
+        && super::package_run::is_package_file(p)
+    {
+        let (s, _) = super::package_run::load_package(p, sets)?;
+        let text = if json {
+            format!("{}\n", super::package_explain::explain_value(&s)?)
+        } else {
+            super::package_explain::explain_text(&s)?
+        };
+        return super::replay::write_stdout(&text);
+    }
     let loaded = match path {
         Some(p) => load_with(p, sets)?,
         None => builtin_with(sets)?,

@@ -14,6 +14,7 @@ pub mod explain;
 pub mod import;
 pub mod merge;
 pub mod new;
+pub mod package_explain;
 pub mod package_replay;
 pub mod package_run;
 pub mod replay;

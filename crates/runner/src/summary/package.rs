@@ -98,7 +98,9 @@ pub fn value_text(space: &OutcomeSpace, j: usize, k: usize) -> String {
     }
 }
 
-fn value_json(space: &OutcomeSpace, j: usize, k: usize) -> serde_json::Value {
+/// A value of issue `j` as JSON: a label, an integer, or a number without float noise.
+#[must_use]
+pub fn value_json(space: &OutcomeSpace, j: usize, k: usize) -> serde_json::Value {
     let issue = &space.issues()[j];
     match &issue.kind {
         IssueKind::Choice { labels } => serde_json::Value::String(labels[k].clone()),

@@ -206,3 +206,45 @@ fn package_shards_merge_byte_identically() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("s3"));
     assert!(!dir.path().join("m2").exists());
 }
+
+/// `bargain explain` takes packages: on a package without distributions (every trial is
+/// the central one) each model's agreement and utilities are those `replay` gives for a
+/// trial; the text names every model and the outcome space.
+#[test]
+fn explain_takes_packages() {
+    let file = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../benches/data/package-600.toml"
+    );
+    let models = "run.models=[\"agents\", \"nash\", \"kalai-smorodinsky\", \"max-welfare\"]";
+    let out = ok(&["explain", file, "--set", models, "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v["kind"], "package");
+    assert_eq!(v["outcomes"], 600);
+    for m in ["agents", "nash", "kalai-smorodinsky", "max-welfare"] {
+        let r = ok(&[
+            "replay", file, "--set", models, "--trial", "3", "--model", m, "--json",
+        ]);
+        let r: serde_json::Value = serde_json::from_slice(&r.stdout).expect("json");
+        let e = &v["models"][m];
+        assert_eq!(e["outcome"], r["outcome"], "{m}");
+        assert_eq!(e["utility"], r["utility"], "{m}");
+        for (k, x) in r["agreement"].as_object().expect("agreement") {
+            match x.as_f64() {
+                Some(x) => assert!(
+                    (e["agreement"][k].as_f64().expect("num") - x).abs() < 1e-9,
+                    "{m} {k}"
+                ),
+                None => assert_eq!(&e["agreement"][k], x, "{m} {k}"),
+            }
+        }
+    }
+    let text = String::from_utf8(ok(&["explain", file, "--set", models]).stdout).expect("utf8");
+    assert!(text.contains("600 outcomes"), "{text}");
+    for m in ["agents", "nash", "kalai-smorodinsky", "max-welfare"] {
+        assert!(
+            text.lines().any(|l| l.trim_start().starts_with(m)),
+            "{m} in {text}"
+        );
+    }
+}
