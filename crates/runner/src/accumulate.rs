@@ -295,6 +295,16 @@ pub struct ModelAccumulator {
     /// With a calendar: `deal_days[d]` = deals struck `d` days after the first round.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub deal_days: Vec<u64>,
+    /// With `on_veto = "resume"`: deals refused by a principal, over all trials.
+    #[serde(default, skip_serializing_if = "no_count")]
+    pub vetoes: u64,
+    /// With `on_veto = "resume"`: trials with at least one veto.
+    #[serde(default, skip_serializing_if = "no_count")]
+    pub vetoed_trials: u64,
+}
+
+fn no_count(x: &u64) -> bool {
+    *x == 0
 }
 
 impl Default for ModelAccumulator {
@@ -311,6 +321,8 @@ impl Default for ModelAccumulator {
             payee_surplus: ExactSum::default(),
             payer_surplus: ExactSum::default(),
             deal_days: Vec::new(),
+            vetoes: 0,
+            vetoed_trials: 0,
         }
     }
 }
@@ -345,6 +357,15 @@ impl ModelAccumulator {
                 self.deal_days.resize(d + 1, 0);
             }
             self.deal_days[d] += 1;
+        }
+    }
+
+    /// Record the vetoes of one trial (after [`ModelAccumulator::add`]).
+    #[inline]
+    pub fn add_vetoes(&mut self, vetoes: u32) {
+        if vetoes > 0 {
+            self.vetoes += u64::from(vetoes);
+            self.vetoed_trials += 1;
         }
     }
 
@@ -394,6 +415,12 @@ impl ModelAccumulator {
             .try_merge("payee_surplus", &other.payee_surplus)?;
         self.payer_surplus
             .try_merge("payer_surplus", &other.payer_surplus)?;
+        add("vetoes", &mut self.vetoes, other.vetoes)?;
+        add(
+            "vetoed_trials",
+            &mut self.vetoed_trials,
+            other.vetoed_trials,
+        )?;
         add_all("deal_days", &mut self.deal_days, &other.deal_days)
     }
 
@@ -496,10 +523,15 @@ mod tests {
             rounds: vec![0, 0, 5],
             deal_days: vec![2],
             round_sum: 7,
+            vetoes: 5,
+            vetoed_trials: 2,
             ..ModelAccumulator::default()
         };
+        a.add_vetoes(3);
+        a.add_vetoes(0);
         a.try_merge(&b).expect("no overflow");
         assert_eq!((a.trials, a.round_sum), (7, 7));
+        assert_eq!((a.vetoes, a.vetoed_trials), (8, 3));
         assert_eq!(a.rounds, [1, 2, 5]);
         assert_eq!(a.deal_days, [2, 1]);
 

@@ -8,6 +8,7 @@ pub mod assumptions;
 pub mod commands;
 pub mod csv_out;
 pub mod ensemble;
+pub mod events_report;
 pub mod merge;
 pub mod merge_check;
 pub mod output;

@@ -81,7 +81,7 @@ pub fn replay_json(scenario: &Scenario, trial: u64, model: Model, r: &Replay) ->
             })
         })
         .collect();
-    json!({
+    let mut v = json!({
         "scenario": scenario.name,
         "trial": trial,
         "model": model.as_str(),
@@ -91,5 +91,7 @@ pub fn replay_json(scenario: &Scenario, trial: u64, model: Model, r: &Replay) ->
         "accepted_by": r.outcome.accepted_by.map(|s| scenario.party_key(s)),
         "inputs": inputs,
         "offers": offers,
-    })
+    });
+    crate::events_report::add_to_json(scenario, r, &mut v);
+    v
 }

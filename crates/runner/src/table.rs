@@ -285,6 +285,7 @@ pub fn replay(scenario: &Scenario, trial: u64, model: Model, r: &Replay) -> Stri
         who(n.protocol.first_mover),
         n.protocol.breakdown_risk
     );
+    out.push_str(&crate::events_report::replay_lines(scenario, r));
     let offers = &r.trace.offers;
     if !offers.is_empty() {
         let _ = writeln!(out, "offers (each in the round it was answered):");

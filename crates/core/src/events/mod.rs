@@ -271,6 +271,28 @@ pub fn first_round_on_or_after(cal: &Calendar, day: u32) -> u32 {
     }
 }
 
+/// The effective reservations `(payee, payer)` in force at `round` (0-based): the
+/// parties after `tl`'s events up to that round, moved by the lapse (what a report
+/// draws; not what a veto taught a negotiator).
+#[must_use]
+pub fn reservations_at(n: &Negotiation, tl: &Timeline, round: u32) -> (f64, f64) {
+    let Some(cal) = &n.calendar else {
+        return (
+            n.payee.effective_reservation(),
+            n.payer.effective_reservation(),
+        );
+    };
+    let mut state = InForce::new(n, cal);
+    for e in tl.events().iter().filter(|e| e.round <= round) {
+        state.apply(e, cal.lapse_months(e.round));
+    }
+    let months = cal.lapse_months(round);
+    (
+        state.shifted(Side::Payee, months).effective_reservation(),
+        state.shifted(Side::Payer, months).effective_reservation(),
+    )
+}
+
 /// One negotiation's outcome under a timeline, with the vetoes it met.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct TimedOutcome {
