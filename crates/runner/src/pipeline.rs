@@ -279,8 +279,8 @@ pub struct DanceTrial {
     /// (index `k − 1`): with a calendar they move with the lapse after the expiry, as the
     /// negotiators' own do; without one they stay at the start values.
     pub reservations: Vec<(f64, f64)>,
-    /// The trial's events (`[[events]]`): the 1-based round each took effect in, and its
-    /// note (empty without events).
+    /// The trial's events (`[[events]]`) that took effect before its talks ended: the
+    /// 1-based round of each, and its note (empty without events).
     pub events: Vec<(u32, String)>,
 }
 
@@ -382,6 +382,7 @@ fn dance_trials(scenario: &Scenario, finished: &Finished) -> Vec<DanceTrial> {
             .timeline
             .events()
             .iter()
+            .filter(|e| e.round < last)
             .map(|e| {
                 let note = scenario
                     .events()
