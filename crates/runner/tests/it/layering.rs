@@ -39,6 +39,7 @@ const LAYERS: &[(&str, Layer)] = &[
     ("why", Layer::Engine),
     ("assumptions", Layer::Engine),
     ("replay_json", Layer::Engine),
+    ("events_report", Layer::Engine),
     ("starter", Layer::Engine),
     ("analysis", Layer::Analysis),
     ("report", Layer::Report),
