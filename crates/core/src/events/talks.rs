@@ -156,6 +156,10 @@ pub(super) fn run_agents<R: Rng + ?Sized>(
                     // A veto: the round counts, the offers are withdrawn, and the vetoing
                     // side's negotiators learn the limit.
                     vetoes += 1;
+                    if let Some(t) = trace.as_deref_mut() {
+                        // The accepted offer is the last one made.
+                        t.vetoed.push(t.offers.len().saturating_sub(1));
+                    }
                     for v in 0..2 {
                         if !ok[v] && !knows[v] {
                             knows[v] = true;

@@ -278,6 +278,17 @@ fn the_summary_counts_vetoes_and_replay_tells_the_events() {
     );
     assert!(text.contains("change of US administration"), "{text}");
     assert!(text.contains("vetoes:"), "{text}");
+    let vetoes: usize = text
+        .lines()
+        .find_map(|l| l.strip_prefix("vetoes: "))
+        .and_then(|l| l.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .expect("a count of vetoes");
+    assert_eq!(
+        text.matches("then vetoed by a principal").count(),
+        vetoes,
+        "{text}"
+    );
     let _ = Model::ALL;
 }
 
