@@ -13,6 +13,7 @@
 
 pub mod calendar;
 mod closed_form;
+pub mod events;
 pub mod model;
 pub mod outcome;
 pub mod package;

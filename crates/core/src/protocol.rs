@@ -575,7 +575,7 @@ fn setup_for(protocol: &Protocol, frame: Frame, me: &Party) -> Setup {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     //! The calendar protocol against the reference it replaced (one loop asking a
     //! `calendar_move` on every move, `floor` in the day of a round, the plain grid
     //! searches): outcomes, offers and the generator's state must be bit-identical.
@@ -752,7 +752,7 @@ mod tests {
         }
     }
 
-    fn random_party(rng: &mut Xoshiro256PlusPlus, side: Side) -> Party {
+    pub(crate) fn random_party(rng: &mut Xoshiro256PlusPlus, side: Side) -> Party {
         let (opening, reservation) = match side {
             Side::Payee => (rng.random_range(1.1..1.8), rng.random_range(0.9..1.3)),
             Side::Payer => (rng.random_range(0.8..1.0), rng.random_range(0.95..1.25)),
@@ -769,7 +769,7 @@ mod tests {
         }
     }
 
-    fn random_calendar(rng: &mut Xoshiro256PlusPlus) -> Calendar {
+    pub(crate) fn random_calendar(rng: &mut Xoshiro256PlusPlus) -> Calendar {
         let end_game = |rng: &mut Xoshiro256PlusPlus| match rng.random_range(0..4) {
             0 => None,
             1 => Some(0.9),
@@ -785,7 +785,7 @@ mod tests {
         }
     }
 
-    fn random_grid(rng: &mut Xoshiro256PlusPlus) -> Option<Grid> {
+    pub(crate) fn random_grid(rng: &mut Xoshiro256PlusPlus) -> Option<Grid> {
         match rng.random_range(0..4) {
             0 => None,
             1 => Some(Grid {

@@ -21,6 +21,13 @@ pub struct TracedOffer {
 pub struct Trace {
     /// Every offer, in the order made.
     pub offers: Vec<TracedOffer>,
+    /// Indices (into `offers`) of the offers accepted and then refused by a principal,
+    /// after which the talks went on (`on_veto = "resume"`, see [`crate::events`]).
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Vec::is_empty")
+    )]
+    pub vetoed: Vec<usize>,
 }
 
 impl Trace {

@@ -308,6 +308,16 @@ pub struct ModelAccumulator {
     /// and the parties' utilities (`None` for one-issue scenarios).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issues: Option<IssueTally>,
+    /// With `on_veto = "resume"`: deals refused by a principal, over all trials.
+    #[serde(default, skip_serializing_if = "no_count")]
+    pub vetoes: u64,
+    /// With `on_veto = "resume"`: trials with at least one veto.
+    #[serde(default, skip_serializing_if = "no_count")]
+    pub vetoed_trials: u64,
+}
+
+fn no_count(x: &u64) -> bool {
+    *x == 0
 }
 
 impl Default for ModelAccumulator {
@@ -325,6 +335,8 @@ impl Default for ModelAccumulator {
             payer_surplus: ExactSum::default(),
             deal_days: Vec::new(),
             issues: None,
+            vetoes: 0,
+            vetoed_trials: 0,
         }
     }
 }
@@ -393,6 +405,15 @@ impl ModelAccumulator {
         self.round_sum += u64::from(round);
     }
 
+    /// Record the vetoes of one trial (after [`ModelAccumulator::add`]).
+    #[inline]
+    pub fn add_vetoes(&mut self, vetoes: u32) {
+        if vetoes > 0 {
+            self.vetoes += u64::from(vetoes);
+            self.vetoed_trials += 1;
+        }
+    }
+
     /// Merge another accumulator into this one (exact; order does not matter).
     ///
     /// # Panics
@@ -439,6 +460,12 @@ impl ModelAccumulator {
             .try_merge("payee_surplus", &other.payee_surplus)?;
         self.payer_surplus
             .try_merge("payer_surplus", &other.payer_surplus)?;
+        add("vetoes", &mut self.vetoes, other.vetoes)?;
+        add(
+            "vetoed_trials",
+            &mut self.vetoed_trials,
+            other.vetoed_trials,
+        )?;
         add_all("deal_days", &mut self.deal_days, &other.deal_days)?;
         match (&mut self.issues, &other.issues) {
             (Some(a), Some(b)) => a.try_merge(b),
@@ -551,10 +578,15 @@ mod tests {
             rounds: vec![0, 0, 5],
             deal_days: vec![2],
             round_sum: 7,
+            vetoes: 5,
+            vetoed_trials: 2,
             ..ModelAccumulator::default()
         };
+        a.add_vetoes(3);
+        a.add_vetoes(0);
         a.try_merge(&b).expect("no overflow");
         assert_eq!((a.trials, a.round_sum), (7, 7));
+        assert_eq!((a.vetoes, a.vetoed_trials), (8, 3));
         assert_eq!(a.rounds, [1, 2, 5]);
         assert_eq!(a.deal_days, [2, 1]);
 

@@ -22,7 +22,7 @@ pub struct Assumption {
 /// (`bargain_scenario::field_keys`), so a new field shows up without an edit here.
 fn shown(table: &str) -> Vec<&'static str> {
     let mut keys: Vec<&'static str> = match table {
-        "calendar" => vec!["start", "expiry", "end"],
+        "calendar" => vec!["start", "expiry", "end", "on_veto"],
         "strategy" => vec!["kind"],
         _ => Vec::new(),
     };
@@ -82,9 +82,39 @@ pub fn assumptions(scenario: &Scenario, text: &str) -> Vec<Assumption> {
             }
         }
     }
+    rows.extend(event_rows(scenario));
     // Uncertain first; the sort is stable, so each group keeps file order.
     rows.sort_by_key(|r| !r.uncertain);
     rows
+}
+
+/// One row per `[[events]]` entry: its date, party and changes in words; uncertain when
+/// it may not happen, its date is a range or a value is drawn.
+fn event_rows(scenario: &Scenario) -> Vec<Assumption> {
+    scenario
+        .events()
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let who = e
+                .party
+                .map(|side| format!("{}: ", scenario.party_name(side)))
+                .unwrap_or_default();
+            let chance = if e.probability < 1.0 {
+                format!(" (in {}% of trials)", 100.0 * e.probability)
+            } else {
+                String::new()
+            };
+            Assumption {
+                label: format!("event: {}", e.note),
+                path: format!("events[{i}]"),
+                value: format!("from {}: {who}{}{chance}", e.date, e.changes.join(", ")),
+                uncertain: e.probability < 1.0
+                    || e.days.0 != e.days.1
+                    || e.changes.iter().any(|c| c.contains(" draw")),
+            }
+        })
+        .collect()
 }
 
 /// The label of a path: the scenario's field label, or a plain name for fields it does

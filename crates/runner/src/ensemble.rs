@@ -275,7 +275,7 @@ fn run_chunk(
     for trial in start..end {
         let mut cells = String::new();
         let want_rows = rows.is_some();
-        trial::run_trial(
+        trial::run_trial_timed(
             scenario,
             plan.seed,
             plan.trials,
@@ -283,8 +283,10 @@ fn run_chunk(
             trial,
             &mut scratch.inputs,
             &mut scratch.ws,
-            |i, n, o| {
+            |i, n, t| {
+                let o = &t.outcome;
                 acc.models[i].1.add(&range, n, o);
+                acc.models[i].1.add_vetoes(t.vetoes);
                 if want_rows {
                     let amount = o.amount.map(|x| x.to_string()).unwrap_or_default();
                     cells.push_str(&format!(",{},{},{}", o.kind.as_str(), amount, o.round));
@@ -387,6 +389,11 @@ pub struct Replay {
     pub outcome: Outcome,
     /// The offers (for the `agents` model; empty for closed forms).
     pub trace: Trace,
+    /// The trial's events (in the order they took effect) and veto rule: empty for a
+    /// scenario without `[[events]]`.
+    pub timeline: bargain_core::events::Timeline,
+    /// Deals a principal refused on the way (`on_veto = "resume"`).
+    pub vetoes: u32,
 }
 
 /// Replay trial `trial` of a run under `model`.
@@ -399,8 +406,17 @@ pub fn replay(scenario: &Scenario, plan: &Plan, trial: u64, model: Model) -> Rep
     let mut inputs = vec![0.0; scenario.input_count()];
     let (negotiation, mut rng) = trial::draw(scenario, plan.seed, plan.trials, trial, &mut inputs);
     let mut trace = Trace::new();
-    let outcome = trial::outcome(
+    let mut timeline = bargain_core::events::Timeline::default();
+    trial::draw_timeline(
+        scenario,
+        plan.seed,
+        plan.trials,
+        trial,
         &negotiation,
+        &mut timeline,
+    );
+    let timed = negotiation.outcome_in(
+        &timeline,
         model,
         &mut rng,
         Some(&mut trace),
@@ -409,8 +425,10 @@ pub fn replay(scenario: &Scenario, plan: &Plan, trial: u64, model: Model) -> Rep
     Replay {
         negotiation,
         inputs,
-        outcome,
+        outcome: timed.outcome,
         trace,
+        timeline,
+        vetoes: timed.vetoes,
     }
 }
 

@@ -9,6 +9,7 @@ pub mod commands;
 pub mod csv_out;
 pub mod ensemble;
 pub mod explain_json;
+pub mod events_report;
 pub mod merge;
 pub mod merge_check;
 pub mod output;

@@ -65,8 +65,13 @@ pub fn summarize(scenario: &Scenario, plan: &Plan, acc: &Accumulated) -> Summary
             let mut s = ModelSummary::from_accumulator(a, &acc.range, observed);
             s.timing = scenario.calendar.as_ref().map(|dates| {
                 let date = scenario.observed.as_ref().and_then(|o| o.date);
-                crate::timing::summarize(a, dates, date)
+                let mut t = crate::timing::summarize(a, dates, date);
+                t.events = crate::timing::TimingEvent::of(scenario);
+                t
             });
+            if scenario.on_veto() == bargain_core::events::OnVeto::Resume {
+                s.vetoes = Some(crate::summary::VetoSummary::of(a));
+            }
             (model_key(*m), s)
         })
         .collect();
@@ -324,6 +329,9 @@ pub struct DanceTrial {
     /// (index `k − 1`): with a calendar they move with the lapse after the expiry, as the
     /// negotiators' own do; without one they stay at the start values.
     pub reservations: Vec<(f64, f64)>,
+    /// The trial's events (`[[events]]`) that took effect before its talks ended: the
+    /// 1-based round of each, and its note (empty without events).
+    pub events: Vec<(u32, String)>,
 }
 
 /// The effective reservations `(payee, payer)` of `n` in rounds `1..=last`.
@@ -413,8 +421,29 @@ fn dance_trials(scenario: &Scenario, finished: &Finished) -> Vec<DanceTrial> {
             .max()
             .unwrap_or(0)
             .max(r.outcome.round);
-        let reservations = reservations_by_round(&r.negotiation, last);
+        let reservations = if r.timeline.is_empty() {
+            reservations_by_round(&r.negotiation, last)
+        } else {
+            (0..last.max(1))
+                .map(|k| bargain_core::events::reservations_at(&r.negotiation, &r.timeline, k))
+                .collect()
+        };
+        let events = r
+            .timeline
+            .events()
+            .iter()
+            .filter(|e| e.round < last)
+            .map(|e| {
+                let note = scenario
+                    .events()
+                    .get(usize::from(e.index))
+                    .map(|i| i.note.clone())
+                    .unwrap_or_default();
+                (e.round + 1, note)
+            })
+            .collect();
         DanceTrial {
+            events,
             trial: t,
             rounds,
             offers: r.trace.offers,

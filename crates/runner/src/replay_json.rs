@@ -13,7 +13,8 @@
 //! for an agreement, `null` otherwise; each offer has the 1-based round in which it was
 //! answered ([`answer_rounds`]: the accepted offer's round is the result's `round`), the
 //! party key of who made it, the amount and the answering move: `counter` (the other side made a
-//! counter-offer), `accept`, `breakdown` (rejected, then the talks collapsed) or
+//! counter-offer), `accept`, `veto` (accepted, refused by a principal, talks went on:
+//! `on_veto = "resume"`), `breakdown` (rejected, then the talks collapsed) or
 //! `deadline` (rejected in the last round).
 
 use bargain_core::{Model, Outcome, OutcomeKind, TracedOffer};
@@ -44,6 +45,9 @@ pub fn answer_rounds(offers: &[TracedOffer], outcome: &Outcome) -> Vec<u32> {
 
 /// The answering move to the offer at `index` of the replay's offers.
 fn response(r: &Replay, index: usize) -> &'static str {
+    if r.trace.vetoed.contains(&index) {
+        return "veto";
+    }
     if index + 1 < r.trace.offers.len() {
         return "counter";
     }
@@ -81,7 +85,7 @@ pub fn replay_json(scenario: &Scenario, trial: u64, model: Model, r: &Replay) ->
             })
         })
         .collect();
-    json!({
+    let mut v = json!({
         "scenario": scenario.name,
         "trial": trial,
         "model": model.as_str(),
@@ -91,5 +95,7 @@ pub fn replay_json(scenario: &Scenario, trial: u64, model: Model, r: &Replay) ->
         "accepted_by": r.outcome.accepted_by.map(|s| scenario.party_key(s)),
         "inputs": inputs,
         "offers": offers,
-    })
+    });
+    crate::events_report::add_to_json(scenario, r, &mut v);
+    v
 }

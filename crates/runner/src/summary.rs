@@ -161,6 +161,36 @@ pub struct ModelSummary {
     /// Packages: each party's mean utility over deals, keyed by party.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub utility: Option<BTreeMap<String, Option<f64>>>,
+    /// With `[calendar] on_veto = "resume"`: deals a principal refused (issue #23).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub vetoes: Option<VetoSummary>,
+}
+
+/// Vetoes of one model: deals refused by a principal, after which the talks went on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VetoSummary {
+    /// Vetoes per trial.
+    pub mean: f64,
+    /// Share of trials with at least one veto.
+    pub share: f64,
+    /// Vetoes over all trials.
+    pub total: u64,
+    /// Trials with at least one veto.
+    pub trials: u64,
+}
+
+impl VetoSummary {
+    /// From a model's accumulator.
+    #[must_use]
+    pub fn of(acc: &ModelAccumulator) -> Self {
+        let n = acc.trials.max(1) as f64;
+        Self {
+            mean: acc.vetoes as f64 / n,
+            share: acc.vetoed_trials as f64 / n,
+            total: acc.vetoes,
+            trials: acc.vetoed_trials,
+        }
+    }
 }
 
 /// Statistics of agreed amounts.
@@ -288,6 +318,7 @@ impl ModelSummary {
             issues: None,
             joint: None,
             utility: None,
+            vetoes: None,
         }
     }
 }

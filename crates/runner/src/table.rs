@@ -336,13 +336,16 @@ pub fn replay(scenario: &Scenario, trial: u64, model: Model, r: &Replay) -> Stri
         who(n.protocol.first_mover),
         n.protocol.breakdown_risk
     );
+    out.push_str(&crate::events_report::replay_lines(scenario, r));
     let offers = &r.trace.offers;
     if !offers.is_empty() {
         let _ = writeln!(out, "offers (each in the round it was answered):");
         let rounds = crate::replay_json::answer_rounds(offers, &r.outcome);
         for (i, (o, round)) in offers.iter().zip(rounds).enumerate() {
             let other = who(o.by.other());
-            let answer = if i + 1 < offers.len() {
+            let answer = if r.trace.vetoed.contains(&i) {
+                format!("accepted by {other}, then vetoed by a principal; the talks went on")
+            } else if i + 1 < offers.len() {
                 format!(
                     "rejected by {}, who counters",
                     scenario.party_name(o.by.other())

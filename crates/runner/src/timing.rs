@@ -49,6 +49,40 @@ pub struct TimingSummary {
     /// With `[observed] date`: where it falls among the deal dates.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub observed: Option<ObservedTiming>,
+    /// The scenario's `[[events]]`, for the plots (none: left out).
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub events: Vec<TimingEvent>,
+}
+
+/// An event of the scenario on the calendar.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TimingEvent {
+    /// Its date (ISO), or the first date of its range.
+    pub date: String,
+    /// The last date of its range, when it is drawn from one.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub last: Option<String>,
+    /// Share of trials in which it happens.
+    pub probability: f64,
+    /// What it is.
+    pub note: String,
+}
+
+impl TimingEvent {
+    /// The events of `scenario`.
+    #[must_use]
+    pub fn of(scenario: &crate::scenario::Scenario) -> Vec<TimingEvent> {
+        scenario
+            .events()
+            .iter()
+            .map(|e| TimingEvent {
+                date: format_date(e.days.0),
+                last: (e.days.1 != e.days.0).then(|| format_date(e.days.1)),
+                probability: e.probability,
+                note: e.note.clone(),
+            })
+            .collect()
+    }
 }
 
 /// Mean and quantiles of a number of months.
@@ -202,6 +236,7 @@ pub fn summarize(
         deal_date,
         by_month,
         observed,
+        events: Vec::new(),
     }
 }
 

@@ -10,6 +10,7 @@
 //! closed forms draw nothing, so one model replays alone. Allocates nothing without a
 //! trace.
 
+use bargain_core::events::{TimedOutcome, Timeline};
 use bargain_core::{Model, Negotiation, Outcome, Trace};
 use rand_xoshiro::Xoshiro256PlusPlus;
 
@@ -62,9 +63,62 @@ pub fn run_trial(
     ws: &mut Workspace,
     mut each: impl FnMut(usize, &Negotiation, &Outcome),
 ) {
+    run_trial_timed(
+        scenario,
+        seed,
+        trials,
+        models,
+        trial,
+        inputs,
+        ws,
+        |i, n, t| each(i, n, &t.outcome),
+    );
+}
+
+/// Trial `trial`'s timeline (its events and veto rule; empty for a scenario without
+/// them), drawn for its sampled `negotiation` into `out`.
+pub fn draw_timeline(
+    scenario: &Scenario,
+    seed: u64,
+    trials: u64,
+    trial: u64,
+    negotiation: &Negotiation,
+    out: &mut Timeline,
+) {
+    let ctx = SampleCtx {
+        trial,
+        trials,
+        seed,
+    };
+    scenario.draw_timeline(ctx, negotiation, out);
+}
+
+/// [`run_trial`], with each model's vetoes: a scenario with a timeline (`[[events]]`,
+/// `on_veto = "resume"`) negotiates through `Negotiation::outcome_in`; one without
+/// exactly as [`outcome`] (no veto).
+#[allow(clippy::too_many_arguments)]
+pub fn run_trial_timed(
+    scenario: &Scenario,
+    seed: u64,
+    trials: u64,
+    models: &[Model],
+    trial: u64,
+    inputs: &mut [f64],
+    ws: &mut Workspace,
+    mut each: impl FnMut(usize, &Negotiation, &TimedOutcome),
+) {
     let (negotiation, mut rng) = draw(scenario, seed, trials, trial, inputs);
+    if scenario.has_timeline() {
+        let mut tl = Timeline::default();
+        draw_timeline(scenario, seed, trials, trial, &negotiation, &mut tl);
+        for (i, &model) in models.iter().enumerate() {
+            let t = negotiation.outcome_in(&tl, model, &mut rng, None, ws);
+            each(i, &negotiation, &t);
+        }
+        return;
+    }
     for (i, &model) in models.iter().enumerate() {
-        let o = outcome(&negotiation, model, &mut rng, None, ws);
-        each(i, &negotiation, &o);
+        let outcome = outcome(&negotiation, model, &mut rng, None, ws);
+        each(i, &negotiation, &TimedOutcome { outcome, vetoes: 0 });
     }
 }

@@ -473,6 +473,7 @@ mod tests {
                     amount: 1.45,
                 },
             ],
+            ..Trace::default()
         };
         let o = Outcome {
             kind: OutcomeKind::Deadline,

@@ -41,6 +41,9 @@ pub(crate) struct ScenarioFile {
     /// numeric field paths, each with a list of values or `{ from, to, steps }`.
     #[schemars(with = "Option<SweepSchema>")]
     pub sweep: Option<toml::Table>,
+    /// Dated changes during the talks (`[[events]]`; see `crate::events`).
+    #[serde(default)]
+    pub events: Vec<crate::events::EventFile>,
 }
 
 /// Schema of `[sweep]`: field paths (dotted keys) to a list of numbers or `{ from, to, steps }`.
@@ -191,6 +194,8 @@ pub(crate) struct CalendarFile {
     pub end: Option<String>,
     /// Calendar months between rounds (> 0).
     pub round_months: NumberSpec,
+    /// What a deal outside a ratification limit does (`end`, the default, or `resume`).
+    pub on_veto: Option<crate::events::OnVetoKey>,
 }
 
 /// `parties.KEY.side`

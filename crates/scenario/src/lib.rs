@@ -16,6 +16,7 @@
 pub mod date;
 mod dist;
 mod error;
+mod events;
 mod fields;
 mod file;
 mod forecast;
@@ -39,6 +40,7 @@ use bargain_core::{Model, Negotiation, Side};
 use rand_xoshiro::Xoshiro256PlusPlus;
 
 pub use error::{Diagnostic, ScenarioError};
+pub use events::EventInfo;
 pub use fields::{docs_blocks as field_docs_blocks, keys as field_keys};
 pub use forecast::{Baseline, INFORMATION_WARNING, TREND_YEARS};
 pub use labels::preset_name;
@@ -160,6 +162,7 @@ pub struct Scenario {
     /// The `[sweep]` table (empty without one): used by `bargain sweep`, ignored by runs.
     pub sweep: Vec<SweepAxis>,
     plan: Plan,
+    events: Arc<events::EventPlan>,
     source: Arc<Source>,
     party_keys: [String; 2],
     party_names: [String; 2],
@@ -257,6 +260,7 @@ impl Scenario {
             baseline: compiled.baseline,
             sweep: Vec::new(),
             plan: compiled.plan,
+            events: Arc::new(compiled.events),
             source: Arc::new(Source {
                 text: text.to_owned(),
                 origin: origin.to_owned(),
@@ -469,6 +473,38 @@ impl Scenario {
         inputs: &mut [f64],
     ) -> (Negotiation, Xoshiro256PlusPlus) {
         self.plan.draw_trial(self.run.sampler, ctx, inputs)
+    }
+
+    /// Whether trials negotiate under a timeline (`[[events]]`, or `on_veto = "resume"`):
+    /// then [`Scenario::draw_timeline`] gives each trial's and the models run with
+    /// `Negotiation::outcome_in`.
+    #[must_use]
+    pub fn has_timeline(&self) -> bool {
+        self.events.active()
+    }
+
+    /// Draw trial `ctx`'s events for its sampled negotiation `n` into `out` (cleared
+    /// first; its veto rule set): each event's draws come from its own streams, so the
+    /// other inputs keep theirs. Allocates nothing.
+    pub fn draw_timeline(
+        &self,
+        ctx: SampleCtx,
+        n: &Negotiation,
+        out: &mut bargain_core::events::Timeline,
+    ) {
+        self.events.draw(self.run.sampler, ctx, n, out);
+    }
+
+    /// The scenario's events as the reports show them, in file order.
+    #[must_use]
+    pub fn events(&self) -> &[EventInfo] {
+        &self.events.info
+    }
+
+    /// The veto rule (`[calendar] on_veto`).
+    #[must_use]
+    pub fn on_veto(&self) -> bargain_core::events::OnVeto {
+        self.events.on_veto
     }
 
     /// The negotiation at central values: every distribution replaced by its median

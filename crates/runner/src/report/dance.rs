@@ -4,6 +4,7 @@ use bargain_core::{OutcomeKind, Side};
 use plotters::coord::Shift;
 use plotters::element::DashedPathElement;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::amounts::padded_range;
 use super::figure::house_mesh;
@@ -120,6 +121,15 @@ impl Figure for Dance<'_> {
             ),
             (Swatch::None, "trials (darkest first):".to_string()),
         ];
+        if trials.iter().any(|t| !t.events.is_empty()) {
+            entries.insert(
+                4,
+                (
+                    Swatch::Dashed(RGBColor(110, 60, 160)),
+                    "event: the round it took effect".to_string(),
+                ),
+            );
+        }
         let n = trials.len();
         for (i, t) in trials.iter().enumerate().take(LISTED_TRIALS) {
             let f = shade(i, n);
@@ -197,6 +207,42 @@ impl Figure for Dance<'_> {
                     lighten(base, f).stroke_width(s.upx(1.5)),
                 )))?;
             }
+        }
+
+        // Events: a dotted mark where each took effect (the start of its round), once per
+        // round and note over the trials shown.
+        let event_color = RGBColor(110, 60, 160);
+        let mut marks: Vec<(u32, &str)> = trials
+            .iter()
+            .flat_map(|t| t.events.iter().map(|(r, note)| (*r, note.as_str())))
+            .collect();
+        marks.sort_unstable();
+        marks.dedup();
+        for (k, (round, note)) in marks.iter().enumerate() {
+            let x = f64::from(*round) - 0.25;
+            if x > xmax + 0.75 {
+                continue;
+            }
+            chart.draw_series(DashedLineSeries::new(
+                [(x, y0), (x, y1)],
+                s.px(2.0),
+                s.px(4.0),
+                event_color.stroke_width(s.upx(2.0)),
+            ))?;
+            let y = y1 - (y1 - y0) * (0.04 + 0.06 * (k % 4) as f64);
+            let left = x > 0.6 * (xmax + 0.75);
+            let (h, dx) = if left {
+                (HPos::Right, -0.15)
+            } else {
+                (HPos::Left, 0.15)
+            };
+            chart.draw_series(std::iter::once(Text::new(
+                format!("{note} (round {round})"),
+                (x + dx, y),
+                s.text(13.0)
+                    .color(&event_color)
+                    .pos(Pos::new(h, VPos::Center)),
+            )))?;
         }
 
         // Offers, lightest trial first so the first trial is on top.

@@ -183,6 +183,45 @@ impl Figure for Timing<'_> {
             )))?;
             legend.push((Swatch::Dashed(*color), (*label).to_owned()));
         }
+        // The scenario's events: a dotted mark at each (its first date for a range).
+        let event_color = RGBColor(110, 60, 160);
+        for (k, e) in first.events.iter().enumerate() {
+            let Some(x) = month_x(origin, &e.date).map(|m| m / unit) else {
+                continue;
+            };
+            if !(0.0..=xmax).contains(&x) {
+                continue;
+            }
+            chart.draw_series(DashedLineSeries::new(
+                [(x, 0.0), (x, 1.0)],
+                s.px(2.0),
+                s.px(4.0),
+                event_color.stroke_width(s.upx(2.0)),
+            ))?;
+            let when = match &e.last {
+                Some(last) => format!("{} to {last}", e.date),
+                None => e.date.clone(),
+            };
+            let p = if e.probability < 1.0 {
+                format!(" (p = {})", e.probability)
+            } else {
+                String::new()
+            };
+            let y = 0.97 - 0.07 * (marks.len() + k) as f64;
+            let (h, dx) = if x > 0.7 * xmax {
+                (HPos::Right, -xmax * 0.008)
+            } else {
+                (HPos::Left, xmax * 0.008)
+            };
+            chart.draw_series(std::iter::once(Text::new(
+                format!("{} {when}{p}", e.note),
+                (x + dx, y),
+                s.text(13.0)
+                    .color(&event_color)
+                    .pos(Pos::new(h, VPos::Center)),
+            )))?;
+            legend.push((Swatch::Dashed(event_color), format!("event: {}", e.note)));
+        }
         let (sw, _) = side.dim_in_pixel();
         draw_legend(
             &side,

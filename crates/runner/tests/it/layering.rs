@@ -40,6 +40,7 @@ const LAYERS: &[(&str, Layer)] = &[
     ("assumptions", Layer::Engine),
     ("replay_json", Layer::Engine),
     ("explain_json", Layer::Engine),
+    ("events_report", Layer::Engine),
     ("starter", Layer::Engine),
     ("analysis", Layer::Analysis),
     ("report", Layer::Report),

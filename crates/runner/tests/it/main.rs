@@ -16,6 +16,7 @@ mod common;
 mod data_out;
 mod docs_figures;
 mod engine_waves;
+mod events;
 mod file_sizes;
 mod fuzz_corpus_replay;
 mod fuzz_partial_replay;

@@ -155,6 +155,7 @@ fn model_summary(spec: &Spec, lo: f64, hi: f64, observed: Option<f64>) -> ModelS
         issues: None,
         joint: None,
         utility: None,
+        vetoes: None,
     }
 }
 
@@ -248,6 +249,7 @@ fn dance_trial(trial: u64, rounds: u32, deal: f64, payee_res: f64, payer_res: f6
         payee_reservation: payee_res,
         payer_reservation: payer_res,
         reservations: vec![(payee_res, payer_res); rounds as usize],
+        events: Vec::new(),
     }
 }
 
@@ -621,6 +623,7 @@ fn one_model_single_valued() {
         issues: None,
         joint: None,
         utility: None,
+        vetoes: None,
     };
     let s = summary(
         "point",
@@ -648,6 +651,7 @@ fn one_model_single_valued() {
         payee_reservation: 2.0,
         payer_reservation: 2.0,
         reservations: vec![(2.0, 2.0)],
+        events: Vec::new(),
     }];
     let (_keep, dir) = write_all("single", &data);
     assert!(read(&dir.join("amounts.svg")).contains("nash"));

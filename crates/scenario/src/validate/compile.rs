@@ -332,6 +332,10 @@ impl Checker<'_, '_> {
             })
         });
 
+        let events = self.events(
+            f,
+            calendar.as_ref().and_then(|c| c.as_ref()).map(|(_, d)| d),
+        );
         if f.calendar.is_none() {
             for (key, p) in &f.parties {
                 for def in fields::of_scope(Scope::Party) {
@@ -411,6 +415,7 @@ impl Checker<'_, '_> {
             warnings: warnings.iter().map(ToString::to_string).collect(),
             as_of,
             baseline,
+            events,
         })
     }
 

@@ -16,6 +16,7 @@ use crate::{CalendarDates, Observed, RunSpec};
 
 mod calendar;
 mod compile;
+mod events;
 mod numbers;
 mod parties;
 
@@ -194,6 +195,8 @@ pub(crate) struct Compiled {
     pub warnings: Vec<String>,
     pub as_of: Option<i64>,
     pub baseline: Option<crate::forecast::Baseline>,
+    /// `[[events]]` and `on_veto`.
+    pub events: crate::events::EventPlan,
 }
 
 /// Whether a calendar's lapse costs widen the zone of agreement over time (then an

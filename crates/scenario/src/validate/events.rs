@@ -1,0 +1,310 @@
+//! `[[events]]` and `[calendar] on_veto`: located checks and compilation.
+
+use bargain_core::Side;
+use bargain_core::events::{Key, MAX_CHANGES, MAX_EVENTS, OnVeto};
+
+use crate::CalendarDates;
+use crate::error::suggest;
+use crate::events::{DateSpec, EventInfo, EventPlan, EventSpec, SetValue, Value};
+use crate::fields::{self, Scope};
+use crate::file::{ScenarioFile, SideKey};
+use crate::span::{index, join};
+
+use super::{Checker, Domain, Param, fmt_num};
+
+/// The names of the keys an event may change, for messages.
+fn key_list() -> String {
+    Key::ALL
+        .iter()
+        .map(|k| format!("`{}`", k.as_str()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The allowed values of `key` when set (its field's domain).
+fn domain(key: Key) -> Domain {
+    let scope = if key.is_party() {
+        Scope::Party
+    } else {
+        Scope::Protocol
+    };
+    fields::of_scope(scope)
+        .find(|d| d.key == key.as_str())
+        .map_or(Domain::AMOUNT, |d| d.domain)
+}
+
+impl Checker<'_, '_> {
+    /// Check and compile `[[events]]` and `on_veto` (`dates`: the calendar's, when it
+    /// compiled). Errors are collected; the plan holds the events that checked.
+    pub(super) fn events(&mut self, f: &ScenarioFile, dates: Option<&CalendarDates>) -> EventPlan {
+        let on_veto = f
+            .calendar
+            .as_ref()
+            .and_then(|c| c.on_veto)
+            .map_or(OnVeto::End, |k| k.to_core());
+        let mut plan = EventPlan {
+            on_veto,
+            ..EventPlan::default()
+        };
+        if f.events.is_empty() {
+            return plan;
+        }
+        if f.calendar.is_none() {
+            self.error(
+                "events",
+                "expected a `[calendar]` (events take effect on dates of the calendar)",
+            );
+            return plan;
+        }
+        if f.events.len() > MAX_EVENTS {
+            self.error(
+                &index("events", MAX_EVENTS),
+                format!(
+                    "expected at most {MAX_EVENTS} events, found {}",
+                    f.events.len()
+                ),
+            );
+            return plan;
+        }
+        let keys: Vec<&str> = f.parties.keys().map(String::as_str).collect();
+        for (i, e) in f.events.iter().enumerate() {
+            let at = index("events", i);
+            let mut ok = true;
+            // The date (or range) within the calendar.
+            let texts: Vec<&str> = match &e.date {
+                DateSpec::Fixed(t) => vec![t.as_str()],
+                DateSpec::Uniform(v) => v.iter().map(String::as_str).collect(),
+            };
+            let date_path = join(&at, "date");
+            if let DateSpec::Uniform(v) = &e.date
+                && v.len() != 2
+            {
+                self.error(
+                    &join(&date_path, "uniform"),
+                    format!("expected two dates [first, last], found {}", v.len()),
+                );
+                continue;
+            }
+            let mut days = Vec::new();
+            for t in &texts {
+                match crate::date::parse_date(t) {
+                    Some(d) => days.push(d),
+                    None => {
+                        self.error(&date_path, crate::date::date_error(t));
+                        ok = false;
+                    }
+                }
+            }
+            if let (Some(dates), true) = (dates, ok) {
+                for (d, t) in days.iter().zip(&texts) {
+                    if *d < dates.start || *d > dates.last {
+                        self.error(
+                            &date_path,
+                            format!(
+                                "expected a date within the calendar, {} (the start) to {} (its last day), found {t}",
+                                crate::date::format_date(dates.start),
+                                crate::date::format_date(dates.last)
+                            ),
+                        );
+                        ok = false;
+                    }
+                }
+                if ok && days.len() == 2 && days[0] > days[1] {
+                    self.error(
+                        &date_path,
+                        format!(
+                            "expected the first date on or before the last, found {} after {}",
+                            texts[0], texts[1]
+                        ),
+                    );
+                    ok = false;
+                }
+            }
+            let probability = e.probability.unwrap_or(1.0);
+            if !(0.0..=1.0).contains(&probability) {
+                self.error(
+                    &join(&at, "probability"),
+                    format!(
+                        "expected a probability in [0, 1], found {}",
+                        fmt_num(probability)
+                    ),
+                );
+                ok = false;
+            }
+            // The party.
+            let party = match &e.party {
+                None => None,
+                Some(p) => match f.parties.get(p) {
+                    Some(party) => Some(match party.side {
+                        SideKey::Payee => Side::Payee,
+                        SideKey::Payer => Side::Payer,
+                    }),
+                    None => {
+                        let hint = suggest(p, keys.iter().copied())
+                            .map(|s| format!(" (did you mean `{s}`?)"))
+                            .unwrap_or_default();
+                        let list = keys
+                            .iter()
+                            .map(|k| format!("`{k}`"))
+                            .collect::<Vec<_>>()
+                            .join(" or ");
+                        self.error(
+                            &join(&at, "party"),
+                            format!("expected a party key ({list}), found `{p}`{hint}"),
+                        );
+                        ok = false;
+                        None
+                    }
+                },
+            };
+            // The changes.
+            if e.set.is_empty() && e.shift.is_empty() {
+                self.error(
+                    &at,
+                    "expected `set` or `shift` (the inputs the event changes), found neither",
+                );
+                ok = false;
+            }
+            if e.set.len() + e.shift.len() > MAX_CHANGES {
+                self.error(
+                    &at,
+                    format!(
+                        "expected at most {MAX_CHANGES} changes in one event, found {}",
+                        e.set.len() + e.shift.len()
+                    ),
+                );
+                ok = false;
+            }
+            let mut changes = Vec::new();
+            let mut words = Vec::new();
+            let names: Vec<&str> = Key::ALL.iter().map(|k| k.as_str()).collect();
+            let entries = e
+                .set
+                .iter()
+                .map(|(k, v)| (k, false, Some(v), None))
+                .chain(e.shift.iter().map(|(k, v)| (k, true, None, Some(v))));
+            for (name, shift, set, by) in entries {
+                let table = if shift { "shift" } else { "set" };
+                let path = join(&join(&at, table), name);
+                let Some(key) = Key::from_name(name) else {
+                    let hint = suggest(name, names.iter().copied())
+                        .map(|s| format!(" (did you mean `{s}`?)"))
+                        .unwrap_or_default();
+                    let message = if name == "round_months" {
+                        format!(
+                            "expected one of {}, found `round_months` (a change of the rounds' pace is not supported yet)",
+                            key_list()
+                        )
+                    } else {
+                        format!("expected one of {}, found `{name}`{hint}", key_list())
+                    };
+                    self.error(&path, message);
+                    ok = false;
+                    continue;
+                };
+                if !shift && e.shift.contains_key(name) {
+                    self.error(
+                        &path,
+                        format!("expected `{name}` in `set` or in `shift`, found it in both"),
+                    );
+                    ok = false;
+                    continue;
+                }
+                match (key.is_party(), party) {
+                    (true, None) if e.party.is_none() => {
+                        self.error(
+                            &path,
+                            format!("expected `party` (whose `{name}` changes), found none"),
+                        );
+                        ok = false;
+                        continue;
+                    }
+                    (false, _) if e.party.is_some() => {
+                        self.error(
+                            &path,
+                            format!("expected no `party` with the protocol's `{name}`, found `party = \"{}\"` (put it in an event of its own)", e.party.as_deref().unwrap_or_default()),
+                        );
+                        ok = false;
+                        continue;
+                    }
+                    _ => {}
+                }
+                let spec = match (set, by) {
+                    (Some(SetValue::None), _) => {
+                        if !key.removable() {
+                            self.error(
+                                &path,
+                                format!("expected a number or a distribution (only `ratification` and `outside_option` may be \"none\"), found \"none\" for `{name}`"),
+                            );
+                            ok = false;
+                            continue;
+                        }
+                        changes.push((key, false, Value::Removed));
+                        words.push(format!("{name} = none"));
+                        continue;
+                    }
+                    (Some(SetValue::Number(n)), _) | (None, Some(n)) => n,
+                    (None, None) => continue,
+                };
+                let d = if shift { Domain::AMOUNT } else { domain(key) };
+                let Some(param) = self.number(&path, spec, d) else {
+                    ok = false;
+                    continue;
+                };
+                let (value, text) = match param {
+                    Param::Fixed(x) => (Value::Fixed(x), fmt_num(x)),
+                    Param::Dist(dist) => {
+                        let text = format!("a {} draw", dist_name(&dist));
+                        (Value::Drawn(dist, crate::stream_key(&path)), text)
+                    }
+                };
+                changes.push((key, shift, value));
+                words.push(if shift {
+                    format!("{name} += {text}")
+                } else {
+                    format!("{name} = {text}")
+                });
+            }
+            let (Some(dates), true) = (dates, ok) else {
+                continue;
+            };
+            let (first, last) = (days[0], days[days.len() - 1]);
+            let from_start = |d: i64| u32::try_from(d - dates.start).unwrap_or(0);
+            let date = if first == last {
+                crate::date::format_date(first)
+            } else {
+                format!(
+                    "{} to {}",
+                    crate::date::format_date(first),
+                    crate::date::format_date(last)
+                )
+            };
+            plan.events.push(EventSpec {
+                days: (from_start(first), from_start(last)),
+                date_stream: crate::stream_key(&date_path),
+                probability,
+                probability_stream: crate::stream_key(&join(&at, "probability")),
+                party,
+                changes,
+            });
+            plan.info.push(EventInfo {
+                note: e.note.clone().unwrap_or_else(|| words.join(", ")),
+                date,
+                days: (first, last),
+                probability,
+                party,
+                changes: words,
+            });
+        }
+        plan
+    }
+}
+
+fn dist_name(d: &crate::dist::Dist) -> &'static str {
+    match d {
+        crate::dist::Dist::Continuous(c) => c.name(),
+        crate::dist::Dist::Choice(_) => "choice",
+        crate::dist::Dist::Held(..) => "held",
+        crate::dist::Dist::Affine { inner, .. } => dist_name(inner),
+    }
+}
