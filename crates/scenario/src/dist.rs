@@ -236,6 +236,14 @@ pub(crate) enum Dist {
     /// yields the fixed value (or, with `None`, the draw itself, for an input that the
     /// variant no longer applies).
     Held(Box<Dist>, Option<f64>),
+    /// Not drawn: the value of an expression over the `[context]` quantities (formula
+    /// `formula` of the plan's links), within `[lo, hi]`; `central` at central context.
+    Derived {
+        formula: usize,
+        lo: f64,
+        hi: f64,
+        central: f64,
+    },
 }
 
 impl Dist {
@@ -248,6 +256,7 @@ impl Dist {
                 let x = inner.draw(rng);
                 value.unwrap_or(x)
             }
+            Dist::Derived { central, .. } => *central,
         }
     }
 
@@ -257,6 +266,7 @@ impl Dist {
             Dist::Continuous(c) => c.quantile(u),
             Dist::Choice(c) => c.value(c.quantile_index(u)),
             Dist::Held(inner, value) => value.unwrap_or_else(|| inner.quantile(u)),
+            Dist::Derived { central, .. } => *central,
         }
     }
 
@@ -271,6 +281,9 @@ impl Dist {
             }
             Dist::Choice(c) => c.values.iter().copied().reduce(pick),
             Dist::Held(inner, value) => value.or_else(|| inner.largest()),
+            Dist::Derived { lo, hi, .. } => {
+                (lo.is_finite() && hi.is_finite()).then(|| pick(*lo, *hi))
+            }
         }
     }
 
@@ -280,6 +293,7 @@ impl Dist {
             Dist::Continuous(c) => c.quantile(0.5),
             Dist::Choice(c) => c.value(c.mode_index()),
             Dist::Held(inner, value) => value.unwrap_or_else(|| inner.central()),
+            Dist::Derived { central, .. } => *central,
         }
     }
 }
