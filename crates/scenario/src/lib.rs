@@ -454,6 +454,17 @@ impl Scenario {
         self.plan.inputs.iter().map(|i| i.name.clone()).collect()
     }
 
+    /// Whether input `j` (in [`Scenario::input_names`] order) is the value of an
+    /// expression over `[context]` (computed from the context quantities, not drawn): a
+    /// column of `trials.csv`, but not an input of the sensitivity analysis.
+    #[must_use]
+    pub fn is_derived(&self, j: usize) -> bool {
+        self.plan
+            .inputs
+            .get(j)
+            .is_some_and(|i| matches!(i.dist, dist::Dist::Derived { .. }))
+    }
+
     /// Number of inputs (the length of [`Scenario::input_names`]).
     #[must_use]
     pub fn input_count(&self) -> usize {

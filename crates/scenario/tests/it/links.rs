@@ -296,3 +296,50 @@ fn bad_context_expressions_and_correlations_are_located() {
         "{e}"
     );
 }
+
+#[test]
+fn context_quantities_are_sweep_paths_and_sweep_variants_keep_the_other_draws() {
+    let extra = format!("{RANK}\n[context]\nfx = {{ normal = [1150, 25] }}\n");
+    let text =
+        scenario("monte-carlo", &extra).replace("opening = 2.0", "opening = \"2 * fx / 1150\"");
+    let s = Scenario::parse(&text, "links.toml").expect("valid");
+    assert!(s.number_paths().iter().any(|p| p == "context.fx"));
+    assert!(s.sweep_axis("context.fx", "1100,1200").is_ok());
+    // Fixing fx: the expression follows; fixing a correlated input: the other keeps its draws.
+    let fx = s
+        .with_overrides(&[("context.fx", 1200.0)])
+        .expect("variant");
+    let us = s
+        .with_overrides(&[("parties.us.reservation", 1.25)])
+        .expect("variant without the correlated input");
+    assert_eq!(fx.input_names(), s.input_names());
+    assert_eq!(us.input_names(), s.input_names());
+    let names = s.input_names();
+    let at = |n: &str| names.iter().position(|x| x == n).expect(n);
+    let (mut a, mut b, mut c) = (
+        vec![0.0; names.len()],
+        vec![0.0; names.len()],
+        vec![0.0; names.len()],
+    );
+    for trial in 0..300 {
+        let ctx = SampleCtx {
+            trial,
+            trials: 100_000,
+            seed: 7,
+        };
+        s.sample(ctx, &mut a);
+        let nb = fx.sample(ctx, &mut b);
+        let nc = us.sample(ctx, &mut c);
+        assert_eq!(b[at("context.fx")], 1200.0);
+        assert!((nb.payee.opening - 2.0 * 1200.0 / 1150.0).abs() < 1e-12);
+        assert!((a[at("parties.us.opening")] - 2.0 * a[at("context.fx")] / 1150.0).abs() < 1e-12);
+        assert_eq!(nc.payee.reservation, 1.25);
+        for n in ["parties.kr.reservation", "context.fx"] {
+            assert_eq!(a[at(n)].to_bits(), c[at(n)].to_bits(), "{n}, trial {trial}");
+        }
+        assert_eq!(
+            a[at("parties.kr.reservation")].to_bits(),
+            b[at("parties.kr.reservation")].to_bits()
+        );
+    }
+}
