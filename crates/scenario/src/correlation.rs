@@ -56,7 +56,7 @@ pub(crate) fn cholesky(a: &[f64], m: usize) -> Option<Vec<f64>> {
             let s: f64 = (0..j).map(|k| l[i * m + k] * l[j * m + k]).sum();
             if i == j {
                 let d = a[i * m + i] - s;
-                if !(d > 1e-12) {
+                if d.is_nan() || d <= 1e-12 {
                     return None;
                 }
                 l[i * m + j] = d.sqrt();
@@ -126,10 +126,10 @@ impl Copula {
             };
             *zi = self.normal.inverse_cdf(p.clamp(P_EDGE, 1.0 - P_EDGE));
         }
-        for i in 0..m {
+        for (i, ui) in u.iter_mut().enumerate().take(m) {
             let row = &self.chol[i * m..=i * m + i];
             let x: f64 = row.iter().zip(&z).map(|(l, z)| l * z).sum();
-            u[i] = self.normal.cdf(x);
+            *ui = self.normal.cdf(x);
         }
     }
 }

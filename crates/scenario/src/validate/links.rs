@@ -202,17 +202,16 @@ impl Checker<'_, '_> {
         } else {
             points.push(at(&|_| 0.0));
             points.push(at(&|_| 1.0));
-            for one in 0..k {
+            for &(s, dist) in &varying {
                 for end in [0.0, 1.0] {
                     let mut v = center.clone();
-                    let (s, dist) = varying[one];
                     v[s] = dist.quantile(end);
                     points.push(v);
                 }
             }
         }
         if k > 0 {
-            let mut rng = Xoshiro256PlusPlus::seed_from_u64(0x636f_6e74_6578_74);
+            let mut rng = Xoshiro256PlusPlus::seed_from_u64(0x0063_6f6e_7465_7874);
             for _ in 0..PROBES {
                 let u: Vec<f64> = (0..k).map(|_| rng.random::<f64>()).collect();
                 points.push(at(&|i| u[i]));
