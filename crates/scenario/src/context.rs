@@ -9,6 +9,12 @@
 //! reads: a trial fills a fixed array of context values and evaluates every formula
 //! from it, without allocating (`exmex` keeps up to 32 operands on the stack, hence
 //! [`MAX_OPERANDS`]).
+//!
+//! Hook for dated events that `set`/`shift` a context quantity (issue #23 item 1): a
+//! quantity is a slot ([`crate::sample::Target::Context`]) of the trial's context
+//! values in `Plan::sample_linked`, which every expression reads after the quantities
+//! are drawn; an event changes that slot (and re-evaluates the formulas reading it,
+//! [`Formula::slots`]) from its date on.
 
 use exmex::{Express, FlatEx};
 
