@@ -76,3 +76,76 @@ fn the_trial_kernel_allocates_nothing_on_every_shipped_scenario() {
         }
     }
 }
+
+/// `[context]`, expressions and `[[correlation]]` (issue #23): context quantities drawn
+/// into a stack array, expressions evaluated from it, the copula's normals on the stack.
+const LINKED: &str = r#"[scenario]
+name = "linked"
+
+[run]
+trials = 4000
+sampler = "monte-carlo"
+
+[context]
+fx = { normal = [1150, 25] }
+troops = { choice = [28500, 24000] }
+
+[protocol]
+max_rounds = 12
+first_mover = "us"
+
+[parties.us]
+side = "payee"
+opening = "1.6 * fx / 1000"
+reservation = "min(1.2 * fx / 1000 * troops / 28500, 1.5)"
+discount = { uniform = [0.95, 0.99] }
+strategy = { kind = "time-based", preset = { choice = ["boulware", "linear"] } }
+
+[parties.kr]
+side = "payer"
+opening = 0.9
+reservation = { uniform = [1.2, 1.5] }
+strategy = { kind = "time-based", preset = "conceder" }
+
+[[correlation]]
+between = ["context.fx", "parties.kr.reservation"]
+rank = 0.5
+
+[[correlation]]
+between = ["parties.us.discount", "parties.us.strategy.preset"]
+rank = -0.3
+"#;
+
+#[test]
+fn context_expressions_and_correlations_allocate_nothing_per_trial() {
+    for sampler in ["monte-carlo", "latin-hypercube"] {
+        let text = LINKED.replace("monte-carlo", sampler);
+        let scenario = Scenario::parse(&text, "linked.toml").expect("parse");
+        let models = Model::ALL;
+        let mut inputs = vec![0.0; scenario.input_count()];
+        let mut ws = Workspace::new();
+        let mut deals = 0u64;
+        let mut run = |t: u64, deals: &mut u64| {
+            run_trial(
+                &scenario,
+                7,
+                4000,
+                &models,
+                t,
+                &mut inputs,
+                &mut ws,
+                |_, _, o| *deals += u64::from(o.is_deal()),
+            );
+        };
+        for t in 0..200 {
+            run(t, &mut deals);
+        }
+        let before = allocations();
+        for t in 200..4000 {
+            run(t, &mut deals);
+        }
+        let after = allocations();
+        assert!(deals > 0, "{sampler}");
+        assert_eq!(after - before, 0, "{sampler}: the trial kernel allocated");
+    }
+}

@@ -245,6 +245,14 @@ pub(crate) enum Dist {
         lo: f64,
         hi: f64,
     },
+    /// Not drawn: the value of an expression over the `[context]` quantities (formula
+    /// `formula` of the plan's links), within `[lo, hi]`; `central` at central context.
+    Derived {
+        formula: usize,
+        lo: f64,
+        hi: f64,
+        central: f64,
+    },
 }
 
 impl Dist {
@@ -258,6 +266,7 @@ impl Dist {
                 value.unwrap_or(x)
             }
             Dist::Affine { inner, .. } => self.map(inner.draw(rng)),
+            Dist::Derived { central, .. } => *central,
         }
     }
 
@@ -268,6 +277,7 @@ impl Dist {
             Dist::Choice(c) => c.value(c.quantile_index(u)),
             Dist::Held(inner, value) => value.unwrap_or_else(|| inner.quantile(u)),
             Dist::Affine { inner, .. } => self.map(inner.quantile(u)),
+            Dist::Derived { central, .. } => *central,
         }
     }
 
@@ -293,6 +303,9 @@ impl Dist {
                     )),
                 }
             }
+            Dist::Derived { lo, hi, .. } => {
+                (lo.is_finite() && hi.is_finite()).then(|| pick(*lo, *hi))
+            }
         }
     }
 
@@ -302,6 +315,7 @@ impl Dist {
             Dist::Continuous(c) => c.quantile(0.5),
             Dist::Choice(c) => c.value(c.mode_index()),
             Dist::Held(inner, value) => value.unwrap_or_else(|| inner.central()),
+            Dist::Derived { central, .. } => *central,
             Dist::Affine { inner, .. } => self.map(inner.central()),
         }
     }

@@ -44,6 +44,13 @@ pub(crate) struct ScenarioFile {
     /// Dated changes during the talks (`[[events]]`; see `crate::events`).
     #[serde(default)]
     pub events: Vec<crate::events::EventFile>,
+    /// Named quantities drawn per trial like any input (`fx = { normal = [1150, 25] }`),
+    /// which any other number may use in an expression (`"1.2 * fx / 1000"`).
+    #[serde(default)]
+    pub context: BTreeMap<String, NumberSpec>,
+    /// Rank correlations between uncertain inputs (a Gaussian copula; every marginal kept).
+    #[serde(default)]
+    pub correlation: Vec<crate::correlation::CorrelationFile>,
 }
 
 /// Schema of `[sweep]`: field paths (dotted keys) to a list of numbers or `{ from, to, steps }`.
@@ -308,6 +315,8 @@ pub(crate) enum NumberSpec {
     Fixed(f64),
     /// A distribution.
     Dist(DistTable),
+    /// An expression over the `[context]` quantities, as written (`"1.2 * fx / 1000"`).
+    Expr(String),
 }
 
 /// A distribution: exactly one of the family keys, plus `weights` (choice) and `within`.
@@ -340,6 +349,9 @@ impl<'de> Deserialize<'de> for NumberSpec {
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a number or a distribution such as `{ normal = [mean, sd] }`")
             }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<NumberSpec, E> {
+                Ok(NumberSpec::Expr(v.to_owned()))
+            }
             fn visit_i64<E: de::Error>(self, v: i64) -> Result<NumberSpec, E> {
                 Ok(NumberSpec::Fixed(v as f64))
             }
@@ -363,8 +375,8 @@ impl JsonSchema for NumberSpec {
     }
     fn json_schema(g: &mut SchemaGenerator) -> Schema {
         json_schema!({
-            "description": "A constant, or a distribution table with exactly one of uniform, normal, lognormal, triangular, beta, choice.",
-            "anyOf": [{ "type": "number" }, g.subschema_for::<DistTable>()]
+            "description": "A constant, a distribution table with exactly one of uniform, normal, lognormal, triangular, beta, choice, or an expression over the `[context]` quantities written as a string (`\"1.2 * fx / 1000\"`).",
+            "anyOf": [{ "type": "number" }, g.subschema_for::<DistTable>(), { "type": "string" }]
         })
     }
 }

@@ -28,6 +28,9 @@ impl Scenario {
                 .find(|&s| self.party_key(s) == key)
                 .map(|s| self.party_name(s).to_owned())
         };
+        if let Some(quantity) = path.strip_prefix("context.") {
+            return format!("context: {quantity}");
+        }
         super::fields::label(path, name).unwrap_or_else(|| path.to_string())
     }
 

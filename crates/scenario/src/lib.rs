@@ -13,6 +13,8 @@
 //! (compiled distributions), `lhs` (Latin-hypercube permutations), `sample` (the
 //! sampling plan), `error` ([`ScenarioError`]).
 
+mod context;
+mod correlation;
 pub mod date;
 mod dist;
 mod error;
@@ -337,9 +339,22 @@ impl Scenario {
                 return Err(fail(path, sweep::unknown_path_message(path, &paths)));
             }
         }
+        // A fixed input is no longer uncertain: its correlations go from the variant's
+        // file, and the base's copula comes back below over the base's input list (the
+        // fixed input's held place yields its value; the others keep their draws).
+        file.correlation.retain(|c| {
+            !c.between
+                .iter()
+                .any(|p| overrides.iter().any(|(o, _)| o == p))
+        });
         let mut variant = Scenario::compile(&file, &doc, text, origin)?;
         variant.sweep = self.sweep.clone();
         variant.hold_base_streams(self, overrides);
+        variant
+            .plan
+            .links
+            .copula
+            .clone_from(&self.plan.links.copula);
         Ok(variant)
     }
 
@@ -442,6 +457,17 @@ impl Scenario {
     #[must_use]
     pub fn input_names(&self) -> Vec<String> {
         self.plan.inputs.iter().map(|i| i.name.clone()).collect()
+    }
+
+    /// Whether input `j` (in [`Scenario::input_names`] order) is the value of an
+    /// expression over `[context]` (computed from the context quantities, not drawn): a
+    /// column of `trials.csv`, but not an input of the sensitivity analysis.
+    #[must_use]
+    pub fn is_derived(&self, j: usize) -> bool {
+        self.plan
+            .inputs
+            .get(j)
+            .is_some_and(|i| matches!(i.dist, dist::Dist::Derived { .. }))
     }
 
     /// Number of inputs (the length of [`Scenario::input_names`]).

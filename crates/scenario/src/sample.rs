@@ -4,6 +4,8 @@ use bargain_core::{Negotiation, Preset, Side};
 use rand::RngExt;
 use rand_xoshiro::Xoshiro256PlusPlus;
 
+use super::context::{Formula, MAX_CONTEXT};
+use super::correlation::{Copula, MAX_CORRELATED};
 use super::dist::Dist;
 use super::fields::FieldDef;
 use super::lhs::Permutation;
@@ -20,6 +22,9 @@ pub(crate) enum Target {
     /// A held input of a sweep variant whose field the variant no longer has: drawn (to
     /// keep the base run's streams), never applied.
     Unapplied,
+    /// A `[context]` quantity: its value goes to this slot of the trial's context values
+    /// (which expressions read), not into the negotiation.
+    Context(usize),
 }
 
 impl std::fmt::Debug for Target {
@@ -28,6 +33,7 @@ impl std::fmt::Debug for Target {
             Target::Field(def, side) => write!(f, "Field({}, {side:?})", def.key),
             Target::Preset(def, side) => write!(f, "Preset({}, {side:?})", def.key),
             Target::Unapplied => f.write_str("Unapplied"),
+            Target::Context(slot) => write!(f, "Context({slot})"),
         }
     }
 }
@@ -49,7 +55,7 @@ pub(crate) struct Input {
 impl Input {
     fn apply(&self, n: &mut Negotiation, x: f64) {
         match self.target {
-            Target::Unapplied => {}
+            Target::Unapplied | Target::Context(_) => {}
             Target::Field(def, side) => def.set.apply(n, side, x),
             Target::Preset(shape, side) => {
                 if let (Some(&p), Some(value)) = (self.presets.get(x as usize), shape.preset_shape)
@@ -88,20 +94,94 @@ pub(crate) fn draw(
     if integer { x.round() } else { x }
 }
 
+/// What ties inputs together: `[context]` (its quantities' central values by slot, and
+/// the compiled expressions that [`Dist::Derived`] inputs evaluate) and
+/// `[[correlation]]` (the copula). Empty for a scenario without either, whose draws then
+/// take the plain path of [`Plan::sample`] unchanged.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Links {
+    /// Every context quantity's central value (a constant's value), by slot (the names
+    /// in alphabetical order).
+    pub context: Vec<f64>,
+    /// The compiled expressions, indexed by [`Dist::Derived`]'s `formula`.
+    pub formulas: Vec<Formula>,
+    /// The Gaussian copula of the correlated inputs, if any.
+    pub copula: Option<Copula>,
+}
+
+impl Links {
+    /// Whether the scenario has neither context, expressions nor correlations.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.context.is_empty() && self.formulas.is_empty() && self.copula.is_none()
+    }
+
+    /// The context's central values in a fixed array (slots past the context unused).
+    fn context_values(&self) -> [f64; MAX_CONTEXT] {
+        let mut values = [0.0; MAX_CONTEXT];
+        for (v, c) in values.iter_mut().zip(&self.context) {
+            *v = *c;
+        }
+        values
+    }
+}
+
 /// The compiled scenario: the negotiation at central values plus the varying inputs.
 #[derive(Debug, Clone)]
 pub(crate) struct Plan {
     pub central: Negotiation,
     pub inputs: Vec<Input>,
+    /// Context, expressions and correlations (empty without them).
+    pub links: Links,
 }
 
 impl Plan {
     /// Draw every input once, each from its own stream; see [`super::Scenario::sample`].
     pub(crate) fn sample(&self, sampler: Sampler, ctx: SampleCtx, out: &mut [f64]) -> Negotiation {
+        if !self.links.is_empty() {
+            return self.sample_linked(sampler, ctx, out);
+        }
         let mut n = self.central.clone();
         let key = crate::rng::trial_key(ctx.seed, ctx.trial);
         for (j, input) in self.inputs.iter().enumerate() {
             let x = draw(&input.dist, input.integer, sampler, ctx, key, input.stream);
+            if let Some(slot) = out.get_mut(j) {
+                *slot = x;
+            }
+            input.apply(&mut n, x);
+        }
+        n
+    }
+
+    /// [`Plan::sample`] with links: context quantities are drawn first (they come first
+    /// in the input order) into the trial's context values, which expressions then read;
+    /// correlated inputs take their copula uniforms through their quantile functions;
+    /// every other input draws exactly as in the plain path. Allocates nothing.
+    fn sample_linked(&self, sampler: Sampler, ctx: SampleCtx, out: &mut [f64]) -> Negotiation {
+        let links = &self.links;
+        let mut n = self.central.clone();
+        let key = crate::rng::trial_key(ctx.seed, ctx.trial);
+        let mut values = links.context_values();
+        let mut u = [0.5; MAX_CORRELATED];
+        if let Some(c) = &links.copula {
+            c.uniforms(sampler, ctx, key, &mut u);
+        }
+        for (j, input) in self.inputs.iter().enumerate() {
+            let x = if let Dist::Derived { formula, .. } = input.dist {
+                links
+                    .formulas
+                    .get(formula)
+                    .map_or_else(|| input.dist.central(), |f| f.eval(&values))
+            } else if let Some(s) = links.copula.as_ref().and_then(|c| c.slot(j)) {
+                let x = input.dist.quantile(u[s]);
+                if input.integer { x.round() } else { x }
+            } else {
+                draw(&input.dist, input.integer, sampler, ctx, key, input.stream)
+            };
+            if let Target::Context(slot) = input.target
+                && let Some(v) = values.get_mut(slot)
+            {
+                *v = x;
+            }
             if let Some(slot) = out.get_mut(j) {
                 *slot = x;
             }
@@ -144,12 +224,28 @@ impl Plan {
     /// The negotiation at the quantiles `u` (one in `[0, 1]` per input, in order):
     /// input `j` takes the value of its distribution's inverse CDF at `u[j]`; missing
     /// entries of `u` leave the input at its central value.
+    /// Context quantities at their quantiles feed the expressions, which are evaluated
+    /// (their own entries of `u` are ignored); correlations are not applied (each input
+    /// at its own quantile).
     pub(crate) fn at_quantiles(&self, u: &[f64], out: &mut [f64]) -> Negotiation {
         let mut n = self.central.clone();
+        let mut values = self.links.context_values();
         for (j, input) in self.inputs.iter().enumerate() {
-            let Some(&p) = u.get(j) else { continue };
-            let x = input.dist.quantile(p.clamp(0.0, 1.0));
-            let x = if input.integer { x.round() } else { x };
+            let x = if let Dist::Derived { formula, .. } = input.dist {
+                let Some(f) = self.links.formulas.get(formula) else {
+                    continue;
+                };
+                f.eval(&values)
+            } else {
+                let Some(&p) = u.get(j) else { continue };
+                let x = input.dist.quantile(p.clamp(0.0, 1.0));
+                if input.integer { x.round() } else { x }
+            };
+            if let Target::Context(slot) = input.target
+                && let Some(v) = values.get_mut(slot)
+            {
+                *v = x;
+            }
             if let Some(slot) = out.get_mut(j) {
                 *slot = x;
             }

@@ -150,6 +150,8 @@ pub(crate) fn number_paths(file: &ScenarioFile) -> Vec<String> {
             }
         }
     }
+    // `[context]` quantities: `context.NAME`.
+    out.extend(file.context.keys().map(|name| join("context", name)));
     out
 }
 
@@ -162,6 +164,12 @@ pub(crate) fn set_number(file: &mut ScenarioFile, path: &str, x: f64) -> bool {
         return false;
     }
     let fixed = Some(NumberSpec::Fixed(x));
+    if let Some(name) = path.strip_prefix("context.")
+        && let Some(spec) = file.context.get_mut(name)
+    {
+        *spec = NumberSpec::Fixed(x);
+        return true;
+    }
     if let Some(def) = FIELDS.iter().find(|d| d.path("") == path) {
         match def.slot {
             Slot::Protocol(_, put) => put(&mut file.protocol, fixed),

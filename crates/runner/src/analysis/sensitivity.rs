@@ -173,8 +173,13 @@ pub fn analyze(
         },
     )?;
     let column = |c: usize| -> Vec<f64> { rows.chunks_exact(width).map(|r| r[c]).collect() };
-    let inputs: Vec<Vec<f64>> = (0..k).map(column).collect();
-    let names = scenario.input_names();
+    // Expressions' values follow the context quantities: those are the inputs here.
+    let keep: Vec<usize> = (0..k).filter(|&j| !scenario.is_derived(j)).collect();
+    let inputs: Vec<Vec<f64>> = keep.iter().map(|&j| column(j)).collect();
+    let all_names = scenario.input_names();
+    let names: Vec<String> = keep.iter().map(|&j| all_names[j].clone()).collect();
+    let all_labels = scenario.input_labels();
+    let labels: Vec<String> = keep.iter().map(|&j| all_labels[j].clone()).collect();
 
     let sobol = match opts.sobol {
         Some(rows) => Some(sobol_design(
@@ -209,7 +214,7 @@ pub fn analyze(
                         input: name.clone(),
                         spearman: spearman(&xs[j], y),
                         prcc: p[j],
-                        sobol: s.and_then(|v| v[j]),
+                        sobol: s.and_then(|v| v[keep[j]]),
                     })
                     .collect()
             };
@@ -237,7 +242,7 @@ pub fn analyze(
         samples: n,
         sobol_samples: opts.sobol.map(|r| r.clamp(2, MAX_SOBOL_SAMPLES)),
         inputs: names,
-        input_labels: scenario.input_labels(),
+        input_labels: labels,
         models: out,
     })
 }

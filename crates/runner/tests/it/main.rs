@@ -43,6 +43,7 @@ mod report_pairs;
 mod report_svg;
 mod scenario_bad_inputs;
 mod scenario_good_inputs;
+mod scenario_links;
 mod scenario_sampling;
 mod scenario_text_dates;
 mod scenarios_shipped;

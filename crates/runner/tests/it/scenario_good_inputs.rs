@@ -220,9 +220,22 @@ fn json_schema_describes_the_file() {
     let schema = Scenario::json_schema();
     assert!(schema.is_object());
     let props = schema["properties"].as_object().unwrap();
-    for key in ["scenario", "run", "protocol", "parties", "observed"] {
+    for key in [
+        "scenario",
+        "run",
+        "protocol",
+        "parties",
+        "observed",
+        "context",
+        "correlation",
+    ] {
         assert!(props.contains_key(key), "{key}");
     }
+    // `[[correlation]]` entries, and numbers that may be expressions (strings).
+    let corr = &schema["$defs"]["CorrelationFile"]["properties"];
+    assert!(corr["between"].is_object() && corr["rank"].is_object());
+    let number = schema["$defs"]["NumberOrDistribution"].to_string();
+    assert!(number.contains("\"string\""), "{number}");
     let text = schema.to_string();
     assert!(text.contains("latin-hypercube"));
     assert!(text.contains("kalai-smorodinsky"));

@@ -154,6 +154,8 @@ impl Checker<'_, '_> {
             crate::forecast::check_baseline(b, self.doc, self.origin, &mut self.errors)
         });
         let run = self.run(f);
+        // Context quantities first: expressions in any other number may name them.
+        self.context(f);
 
         // Parties: exactly two, keys usable in paths, one payee and one payer.
         let keys: Vec<&str> = f.parties.keys().map(String::as_str).collect();
@@ -336,6 +338,7 @@ impl Checker<'_, '_> {
             f,
             calendar.as_ref().and_then(|c| c.as_ref()).map(|(_, d)| d),
         );
+        let copula = self.correlations(f);
         if f.calendar.is_none() {
             for (key, p) in &f.parties {
                 for def in fields::of_scope(Scope::Party) {
@@ -398,9 +401,15 @@ impl Checker<'_, '_> {
             central.protocol.max_rounds = c.total_rounds(1);
         }
         self.central_warnings(&central, &party_keys);
+        let (context, formulas) = std::mem::take(&mut self.links).into_parts();
         let plan = Plan {
             central,
             inputs: std::mem::take(&mut self.inputs),
+            links: crate::sample::Links {
+                context,
+                formulas,
+                copula: copula.flatten(),
+            },
         };
         self.sampled_warnings(&plan, &run, &party_keys);
         warnings.append(&mut self.warnings);

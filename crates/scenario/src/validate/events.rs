@@ -306,5 +306,6 @@ fn dist_name(d: &crate::dist::Dist) -> &'static str {
         crate::dist::Dist::Choice(_) => "choice",
         crate::dist::Dist::Held(..) => "held",
         crate::dist::Dist::Affine { inner, .. } => dist_name(inner),
+        crate::dist::Dist::Derived { .. } => "expression",
     }
 }

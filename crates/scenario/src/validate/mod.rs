@@ -17,6 +17,7 @@ use crate::{CalendarDates, Observed, RunSpec};
 mod calendar;
 mod compile;
 mod events;
+mod links;
 mod numbers;
 mod parties;
 
@@ -182,6 +183,8 @@ pub(crate) struct Checker<'d, 'a> {
     /// The central value of every field checked so far (its default when left out), for
     /// the party on the side: written into the central negotiation by `compile`.
     pub(super) centrals: Vec<(&'static FieldDef, Side, f64)>,
+    /// `[context]` and the expressions compiled so far.
+    pub(super) links: links::LinkState,
 }
 
 /// Everything the checked file compiles to.
@@ -322,6 +325,7 @@ impl<'d, 'a> Checker<'d, 'a> {
             inputs: Vec::new(),
             ranges: BTreeMap::new(),
             centrals: Vec::new(),
+            links: links::LinkState::default(),
         }
     }
 

@@ -125,6 +125,7 @@ impl Checker<'_, '_> {
                 }
             }
             NumberSpec::Dist(t) => self.dist(path, t, d).map(Param::Dist),
+            NumberSpec::Expr(text) => self.expression(path, text, d).map(Param::Dist),
         }
     }
 

@@ -4,5 +4,6 @@
 
 mod extension_points;
 mod field_table;
+mod links;
 mod package_scenarios;
 mod package_schema;
