@@ -390,6 +390,7 @@ mod tests {
                     hi: 2.5,
                     step: 0.0001,
                 }),
+                obstinacy: [0.0; 2],
             },
             calendar: None,
         }

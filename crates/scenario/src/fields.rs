@@ -559,6 +559,7 @@ pub(crate) fn protocol_skeleton(first_mover: Side, grid: Option<Grid>) -> Protoc
         first_mover,
         breakdown_risk: 0.0,
         grid,
+        obstinacy: [0.0; 2],
     }
 }
 

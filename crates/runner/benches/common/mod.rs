@@ -94,6 +94,7 @@ pub fn negotiation(preset: Preset) -> Negotiation {
                 hi: 2.5,
                 step: 0.0001,
             }),
+            obstinacy: [0.0; 2],
         },
     }
 }
