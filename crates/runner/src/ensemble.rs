@@ -371,13 +371,15 @@ pub struct Replay {
     pub outcome: Outcome,
     /// The offers (for the `agents` model; empty for closed forms).
     pub trace: Trace,
+    /// For the `attrition` model: each side's type, the concession time and who conceded.
+    pub attrition: Option<bargain_core::attrition::AttritionPlay>,
 }
 
 /// Replay trial `trial` of a run under `model`.
 ///
 /// Only the `agents` model draws from the trial's generator after sampling (for
-/// breakdown), and closed forms draw nothing, so replaying one model alone reproduces
-/// its outcome in the ensemble.
+/// breakdown), `attrition` from a stream of its own and closed forms draw nothing, so
+/// replaying one model alone reproduces its outcome in the ensemble.
 #[must_use]
 pub fn replay(scenario: &Scenario, plan: &Plan, trial: u64, model: Model) -> Replay {
     let mut inputs = vec![0.0; scenario.input_count()];
@@ -390,10 +392,12 @@ pub fn replay(scenario: &Scenario, plan: &Plan, trial: u64, model: Model) -> Rep
         Some(&mut trace),
         &mut Workspace::new(),
     );
+    let attrition = (model == Model::Attrition).then(|| trial::attrition_play(&negotiation, &rng));
     Replay {
         negotiation,
         inputs,
         outcome,
         trace,
+        attrition,
     }
 }

@@ -60,6 +60,9 @@ pub(crate) enum Set {
     Calendar(fn(&mut Calendar, usize, f64)),
     /// Into the party.
     Party(fn(&mut Party, f64)),
+    /// Into the protocol, for party fields that live there; the index is the party's
+    /// side (0 payee, 1 payer).
+    PartyProtocol(fn(&mut Protocol, usize, f64)),
     /// Into the party's strategy (a kind's field; other kinds are left alone).
     Strategy(fn(&mut StrategySpec, f64)),
     /// Nowhere directly (`preset` sets its kind's shape field; `family` is not a number).
@@ -83,6 +86,7 @@ impl Set {
                 }
             }
             Set::Party(f) => f(party(n, side), x),
+            Set::PartyProtocol(f) => f(&mut n.protocol, usize::from(side == Side::Payer), x),
             Set::Strategy(f) => f(&mut party(n, side).strategy, x),
             Set::Nothing => {}
         }
@@ -422,6 +426,21 @@ pub(crate) static FIELDS: &[FieldDef] = &[
         doc: "end-game acceptance (`AC_combi`): from this relative time of the rounds up to the expiry, accept an offer that is the best the other side has made so far and clears the current effective reservation",
         note: "",
         needs_calendar: Some("the end game runs against its expiry"),
+        preset_shape: None,
+    },
+    FieldDef {
+        key: "obstinacy",
+        slot: Slot::Party(|p| p.obstinacy.as_ref(), |p, s| p.obstinacy = s),
+        domain: Domain {
+            what: "an obstinacy (a probability) in [0, 1]",
+            ..Domain::PROBABILITY
+        },
+        absent: Absent::Value(0.0),
+        set: Set::PartyProtocol(|p, i, x| p.obstinacy[i] = x),
+        label: "obstinacy",
+        doc: "probability that the party is an obstinate type that never moves from its `opening` (the `attrition` model's prior; other models ignore it)",
+        note: "",
+        needs_calendar: None,
         preset_shape: None,
     },
     FieldDef {

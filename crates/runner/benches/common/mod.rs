@@ -9,7 +9,8 @@ use bargain_runner::scenario::Scenario;
 const SMA: &str = include_str!("../../../../scenarios/sma-2019.toml");
 
 /// The models line of the shipped file, replaced to run a subset of the models.
-const SMA_MODELS: &str = "models = [\"agents\", \"rubinstein\", \"stahl\", \"nash\", \"kalai-smorodinsky\", \"breakdown\"]";
+const SMA_MODELS: &str =
+    "models = [\"agents\", \"rubinstein\", \"stahl\", \"nash\", \"kalai-smorodinsky\", \"brw\"]";
 
 /// The shipped SMA 2019 scenario running only `models` (a TOML array).
 fn sma_with_models(models: &str) -> Scenario {
@@ -56,6 +57,11 @@ pub fn sma_agents_no_calendar() -> Scenario {
         "the no-calendar bench scenario still has a calendar"
     );
     scenario
+}
+
+/// The SMA 2019 scenario running only the `attrition` model (with its calendar).
+pub fn sma_attrition() -> Scenario {
+    sma_with_models("[\"attrition\"]")
 }
 
 /// The shipped SMA 2019 scenario with all six models.

@@ -52,6 +52,7 @@ pub(crate) fn color_of_model(model: Model) -> RGBColor {
         Model::Nash => RGBColor(204, 121, 167),           // reddish purple
         Model::KalaiSmorodinsky => RGBColor(230, 159, 0), // orange
         Model::Brw => RGBColor(86, 180, 233),             // sky blue
+        Model::Attrition => RGBColor(0, 0, 0),            // black
     }
 }
 
