@@ -92,8 +92,8 @@ pub fn game(n: &Negotiation) -> AttritionGame {
     let tie = n.protocol.first_mover.other();
     let gap = n.payee.opening - n.payer.opening;
     let round_months = n.calendar.map(|c| c.round_months);
-    // `!(gap > 0)` also catches NaN: no conflict to wage.
-    if !(gap > 0.0) {
+    // A NaN gap is no conflict to wage either.
+    if gap.is_nan() || gap <= 0.0 {
         return AttritionGame {
             equilibrium: None,
             round_months,
