@@ -97,7 +97,7 @@ fn amount(n: &Negotiation, model: Model, z: Zone) -> Option<f64> {
         Side::Payer => z.amount_from_payer_share(x),
     };
     match model {
-        Model::Agents => None,
+        Model::Agents | Model::Attrition => None,
         Model::Rubinstein => {
             let w_a = option_share(proposer, lo, hi);
             let w_b = option_share(responder, lo, hi);

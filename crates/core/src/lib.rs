@@ -11,6 +11,7 @@
 //! no threads and knows nothing of files, plots or the command line: it takes plain Rust
 //! values and an RNG and returns outcomes.
 
+pub mod attrition;
 pub mod calendar;
 mod closed_form;
 pub mod events;

@@ -29,17 +29,21 @@ pub enum Model {
     /// as an alias by [`Model::from_name`] and in serialized input.
     #[cfg_attr(feature = "serde", serde(rename = "brw", alias = "breakdown"))]
     Brw,
+    /// Abreu–Gul reputational bargaining: a war of attrition between possibly obstinate
+    /// sides (see [`crate::attrition`]); random, two uniforms per negotiation.
+    Attrition,
 }
 
 impl Model {
     /// Every model, in report order.
-    pub const ALL: [Model; 6] = [
+    pub const ALL: [Model; 7] = [
         Model::Agents,
         Model::Rubinstein,
         Model::Stahl,
         Model::Nash,
         Model::KalaiSmorodinsky,
         Model::Brw,
+        Model::Attrition,
     ];
 
     /// The name used in scenario files and reports.
@@ -52,6 +56,7 @@ impl Model {
             Model::Nash => "nash",
             Model::KalaiSmorodinsky => "kalai-smorodinsky",
             Model::Brw => "brw",
+            Model::Attrition => "attrition",
         }
     }
 
@@ -73,10 +78,11 @@ impl Model {
             })
     }
 
-    /// Whether the model is a closed form (deterministic, agreement at round 1).
+    /// Whether the model is a closed form (deterministic, agreement at round 1): every
+    /// model but `agents` and `attrition`.
     #[must_use]
     pub fn is_closed_form(self) -> bool {
-        self != Model::Agents
+        !matches!(self, Model::Agents | Model::Attrition)
     }
 }
 
@@ -105,7 +111,7 @@ impl std::fmt::Display for Model {
 /// let talks = Negotiation {
 ///     payee: party(Side::Payee, 1.4, 1.0),
 ///     payer: party(Side::Payer, 0.9, 1.2),
-///     protocol: Protocol { max_rounds: 20, first_mover: Side::Payee, breakdown_risk: 0.0, grid: None },
+///     protocol: Protocol { max_rounds: 20, first_mover: Side::Payee, breakdown_risk: 0.0, grid: None, obstinacy: [0.0; 2] },
 ///     calendar: None,
 /// };
 /// let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(1);
@@ -144,8 +150,9 @@ impl Negotiation {
     }
 
     /// The outcome under `model`, with a fresh [`Workspace`] (see
-    /// [`Negotiation::outcome_with`]). Only the `agents` model uses `rng` (for breakdown
-    /// draws) and `trace` (its offers); the closed forms are deterministic.
+    /// [`Negotiation::outcome_with`]). Only the `agents` model (for breakdown draws) and
+    /// `attrition` (two uniforms, for the sides' types and concession times) use `rng`;
+    /// only `agents` uses `trace` (its offers); the closed forms are deterministic.
     pub fn outcome<R: Rng + ?Sized>(
         &self,
         model: Model,
@@ -158,9 +165,9 @@ impl Negotiation {
     /// The outcome under `model`: the one entry point for every model, agents and
     /// closed forms, with or without a calendar. `workspace` is the caller's per-worker
     /// scratch state, reused across negotiations (bit-identical results to
-    /// [`Negotiation::outcome`], faster over many). Only the `agents` model uses `rng`
-    /// (for breakdown draws) and `trace` (its offers). Allocates nothing unless `trace`
-    /// is given.
+    /// [`Negotiation::outcome`], faster over many). Only `agents` (breakdown draws) and
+    /// `attrition` (two uniforms) use `rng`; only `agents` uses `trace` (its offers).
+    /// Allocates nothing unless `trace` is given.
     pub fn outcome_with<R: Rng + ?Sized>(
         &self,
         model: Model,
@@ -182,6 +189,7 @@ impl Negotiation {
                 trace,
                 memo,
             ),
+            (Model::Attrition, _) => crate::attrition::outcome(self, rng),
             (_, None) => crate::closed_form::outcome(self, model),
             (_, Some(cal)) => crate::calendar::outcome_closed_form(self, cal, model),
         }

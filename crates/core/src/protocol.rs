@@ -127,6 +127,10 @@ pub struct Protocol {
     pub breakdown_risk: f64,
     /// Offers must be points of this grid, if set.
     pub grid: Option<Grid>,
+    /// Probability in [0, 1] that each side (`[payee, payer]`) is an obstinate type that
+    /// never moves from its opening: the prior of the `attrition` model (which alone uses it).
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub obstinacy: [f64; 2],
 }
 
 impl Protocol {
@@ -824,6 +828,7 @@ pub(crate) mod tests {
                 },
                 breakdown_risk: [0.0, 0.002, 0.02][gen_rng.random_range(0..3)],
                 grid: random_grid(&mut gen_rng),
+                obstinacy: [0.0; 2],
             };
 
             let mut rng_new = Xoshiro256PlusPlus::seed_from_u64(case);

@@ -30,7 +30,7 @@ use crate::strategy::PowerMemo;
 /// let talks = Negotiation {
 ///     payee: party(Side::Payee, 1.4, 1.0, Preset::Boulware),
 ///     payer: party(Side::Payer, 0.9, 1.2, Preset::Conceder),
-///     protocol: Protocol { max_rounds: 10, first_mover: Side::Payee, breakdown_risk: 0.01, grid: None },
+///     protocol: Protocol { max_rounds: 10, first_mover: Side::Payee, breakdown_risk: 0.01, grid: None, obstinacy: [0.0; 2] },
 ///     calendar: None,
 /// };
 /// // One workspace per worker, reused trial after trial: the same outcomes as fresh ones.

@@ -74,6 +74,7 @@ fn negotiating_allocates_nothing() {
                         hi: 1.6,
                         step: 0.001,
                     }),
+                    obstinacy: [0.0; 2],
                 },
             };
             for m in Model::ALL {

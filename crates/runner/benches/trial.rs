@@ -1,15 +1,16 @@
 //! One full trial of the SMA 2019 scenario: its generator, sampling, the models and the
 //! accumulation. `trial/sma-2019/agents` (with the scenario's calendar),
 //! `trial/sma-2019/agents-no-calendar`, `trial/sma-2019/closed-forms`,
-//! `trial/sma-2019/all-models`.
+//! `trial/sma-2019/all-models`, `trial/sma-2019/attrition` (with the calendar). Each
+//! model runs through `trial::outcome` with the trial's generators, as in the ensemble.
 
 mod common;
 
 use std::hint::black_box;
 
 use bargain_runner::accumulate::{AmountRange, ModelAccumulator};
-use bargain_runner::ensemble::trial_rng;
 use bargain_runner::scenario::{SampleCtx, Scenario};
+use bargain_runner::trial::{TrialRng, Workspace, outcome};
 use criterion::{Criterion, criterion_group, criterion_main};
 
 fn bench_scenario(c: &mut Criterion, id: &str, scenario: &Scenario) {
@@ -24,10 +25,11 @@ fn bench_scenario(c: &mut Criterion, id: &str, scenario: &Scenario) {
     let mut inputs = vec![0.0; scenario.input_count()];
     let trials = 1u64 << 40;
     let mut trial = 0u64;
+    let mut ws = Workspace::new();
     c.bench_function(id, |b| {
         b.iter(|| {
             trial += 1;
-            let mut rng = trial_rng(2019, trial);
+            let mut rng = TrialRng::new(2019, trial);
             let ctx = SampleCtx {
                 trial,
                 trials,
@@ -35,8 +37,8 @@ fn bench_scenario(c: &mut Criterion, id: &str, scenario: &Scenario) {
             };
             let n = scenario.sample(ctx, &mut inputs);
             for (acc, &model) in accs.iter_mut().zip(&models) {
-                let outcome = n.outcome(model, &mut rng, None);
-                acc.add(&range, &n, &outcome);
+                let o = outcome(&n, model, &mut rng, None, &mut ws);
+                acc.add(&range, &n, &o);
             }
         });
     });
@@ -56,6 +58,7 @@ fn trial(c: &mut Criterion) {
         &common::sma_closed_forms(),
     );
     bench_scenario(c, "trial/sma-2019/all-models", &common::sma_all());
+    bench_scenario(c, "trial/sma-2019/attrition", &common::sma_attrition());
 }
 
 criterion_group!(benches, trial);

@@ -394,13 +394,15 @@ pub struct Replay {
     pub timeline: bargain_core::events::Timeline,
     /// Deals a principal refused on the way (`on_veto = "resume"`).
     pub vetoes: u32,
+    /// For the `attrition` model: each side's type, the concession time and who conceded.
+    pub attrition: Option<bargain_core::attrition::AttritionPlay>,
 }
 
 /// Replay trial `trial` of a run under `model`.
 ///
 /// Only the `agents` model draws from the trial's generator after sampling (for
-/// breakdown), and closed forms draw nothing, so replaying one model alone reproduces
-/// its outcome in the ensemble.
+/// breakdown), `attrition` from a stream of its own and closed forms draw nothing, so
+/// replaying one model alone reproduces its outcome in the ensemble.
 #[must_use]
 pub fn replay(scenario: &Scenario, plan: &Plan, trial: u64, model: Model) -> Replay {
     let mut inputs = vec![0.0; scenario.input_count()];
@@ -415,13 +417,15 @@ pub fn replay(scenario: &Scenario, plan: &Plan, trial: u64, model: Model) -> Rep
         &negotiation,
         &mut timeline,
     );
-    let timed = negotiation.outcome_in(
+    let timed = trial::timed_outcome(
+        &negotiation,
         &timeline,
         model,
         &mut rng,
         Some(&mut trace),
         &mut Workspace::new(),
     );
+    let attrition = (model == Model::Attrition).then(|| trial::attrition_play(&negotiation, &rng));
     Replay {
         negotiation,
         inputs,
@@ -429,6 +433,7 @@ pub fn replay(scenario: &Scenario, plan: &Plan, trial: u64, model: Model) -> Rep
         trace,
         timeline,
         vetoes: timed.vetoes,
+        attrition,
     }
 }
 

@@ -97,5 +97,53 @@ pub fn replay_json(scenario: &Scenario, trial: u64, model: Model, r: &Replay) ->
         "offers": offers,
     });
     crate::events_report::add_to_json(scenario, r, &mut v);
+    if let (Some(play), Value::Object(map)) = (&r.attrition, &mut v) {
+        map.insert("attrition".to_owned(), attrition_json(scenario, r, play));
+    }
     v
+}
+
+/// The `attrition` object of a replay under that model: `{"time_unit": "months" |
+/// "rounds", "end": T_0 | null, "sides": {key: {"obstinacy", "type": "obstinate" |
+/// "rational", "concession_time": t | null, "rate_before_expiry", "rate_after_expiry",
+/// "atom"}}, "conceded_by": key | null, "concession_time": t | null}`; `null` for the
+/// war itself when the openings do not conflict.
+fn attrition_json(
+    scenario: &Scenario,
+    r: &Replay,
+    play: &bargain_core::attrition::AttritionPlay,
+) -> Value {
+    use bargain_core::attrition::side_of;
+    let finite = |t: f64| t.is_finite().then_some(t);
+    let unit = if play.game.round_months.is_some() {
+        "months"
+    } else {
+        "rounds"
+    };
+    let (Some(eq), Some(draw)) = (play.game.equilibrium, play.draw) else {
+        return json!({ "time_unit": unit, "end": null, "sides": null,
+                       "conceded_by": r.outcome.accepted_by.map(|s| scenario.party_key(s)),
+                       "concession_time": 0.0 });
+    };
+    let sides: Map<String, Value> = (0..2)
+        .map(|i| {
+            let key = scenario.party_key(side_of(i)).to_string();
+            let v = json!({
+                "obstinacy": r.negotiation.protocol.obstinacy[i],
+                "type": if draw.obstinate[i] { "obstinate" } else { "rational" },
+                "concession_time": finite(draw.times[i]),
+                "rate_before_expiry": eq.pre[i],
+                "rate_after_expiry": eq.post[i],
+                "atom": eq.atom[i],
+            });
+            (key, v)
+        })
+        .collect();
+    json!({
+        "time_unit": unit,
+        "end": finite(eq.end),
+        "sides": sides,
+        "conceded_by": draw.conceder.map(|i| scenario.party_key(side_of(i))),
+        "concession_time": finite(draw.time),
+    })
 }

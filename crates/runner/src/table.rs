@@ -337,6 +337,9 @@ pub fn replay(scenario: &Scenario, trial: u64, model: Model, r: &Replay) -> Stri
         n.protocol.breakdown_risk
     );
     out.push_str(&crate::events_report::replay_lines(scenario, r));
+    if let Some(play) = &r.attrition {
+        out.push_str(&attrition_lines(play, n, &who));
+    }
     let offers = &r.trace.offers;
     if !offers.is_empty() {
         let _ = writeln!(out, "offers (each in the round it was answered):");
@@ -383,5 +386,69 @@ pub fn replay(scenario: &Scenario, trial: u64, model: Model, r: &Replay) -> Stri
     );
     let w = why::why(n, model, &r.outcome, &r.trace, names);
     let _ = writeln!(out, "why: {}", w.text);
+    out
+}
+
+/// The `attrition` lines of a replay: each side's obstinacy and type, its concession
+/// time, and who conceded when.
+fn attrition_lines(
+    play: &bargain_core::attrition::AttritionPlay,
+    n: &bargain_core::Negotiation,
+    who: &dyn Fn(Side) -> String,
+) -> String {
+    use bargain_core::attrition::side_of;
+    let mut out = String::new();
+    let unit = if play.game.round_months.is_some() {
+        "months"
+    } else {
+        "rounds"
+    };
+    let (Some(eq), Some(draw)) = (play.game.equilibrium, play.draw) else {
+        let _ = writeln!(
+            out,
+            "war of attrition: none (the openings do not conflict; the first mover's opening is accepted at once)"
+        );
+        return out;
+    };
+    let end = if eq.end.is_finite() {
+        format!("{:.3} {unit}", eq.end)
+    } else {
+        "never".to_string()
+    };
+    let _ = writeln!(
+        out,
+        "war of attrition (time in {unit} from the first round; both reputations reach one at {end}):"
+    );
+    for i in 0..2 {
+        let side = side_of(i);
+        let kind = if draw.obstinate[i] {
+            "obstinate"
+        } else {
+            "rational"
+        };
+        let when = if draw.times[i].is_finite() {
+            format!("would concede at {:.3} {unit}", draw.times[i])
+        } else {
+            "never concedes".to_string()
+        };
+        let _ = writeln!(
+            out,
+            "  {}: obstinacy {:.4}, {kind}; concession rate {:.4} before the expiry, {:.4} after, atom at the start {:.4}; {when}",
+            who(side),
+            n.protocol.obstinacy[i],
+            eq.pre[i],
+            eq.post[i],
+            eq.atom[i],
+        );
+    }
+    let _ = match draw.conceder {
+        Some(i) => writeln!(
+            out,
+            "  {} concedes first, at {:.3} {unit}",
+            who(side_of(i)),
+            draw.time
+        ),
+        None => writeln!(out, "  nobody concedes: no deal"),
+    };
     out
 }

@@ -7,8 +7,10 @@
 //! warnings of validation use the same draw ([`Scenario::draw_trial`]).
 //!
 //! Only the `agents` model draws from the trial's generator after sampling (breakdown);
-//! closed forms draw nothing, so one model replays alone. Allocates nothing without a
-//! trace.
+//! `attrition` draws its two uniforms from a stream of its own, keyed like an input's
+//! (`models.attrition`) and fresh at each use, so it never shifts the agents' draws nor
+//! depends on the models before it; closed forms draw nothing. So one model replays
+//! alone. Allocates nothing without a trace.
 
 use bargain_core::events::{TimedOutcome, Timeline};
 use bargain_core::{Model, Negotiation, Outcome, Trace};
@@ -16,12 +18,46 @@ use rand_xoshiro::Xoshiro256PlusPlus;
 
 use crate::scenario::{SampleCtx, Scenario};
 
+/// The stream key of the `attrition` model's draws (no input has this path).
+pub const ATTRITION_STREAM: &str = "models.attrition";
+
+/// The generators of one trial: the trial's own (what the models continue from, the
+/// agents' breakdown draws) and the `attrition` model's stream.
+#[derive(Debug, Clone)]
+pub struct TrialRng {
+    /// The trial's generator, [`crate::ensemble::trial_rng`]`(seed, trial)`.
+    pub main: Xoshiro256PlusPlus,
+    /// The run's seed and the trial: what the `attrition` model's stream is keyed by
+    /// (built at each use, so nothing is paid without that model).
+    seed: u64,
+    trial: u64,
+}
+
+impl TrialRng {
+    /// The generators of trial `trial` of a run with `seed`: `main` is
+    /// [`crate::ensemble::trial_rng`]`(seed, trial)`.
+    #[must_use]
+    pub fn new(seed: u64, trial: u64) -> Self {
+        Self::with_main(crate::scenario::trial_rng(seed, trial), seed, trial)
+    }
+
+    fn with_main(main: Xoshiro256PlusPlus, seed: u64, trial: u64) -> Self {
+        Self { main, seed, trial }
+    }
+
+    /// The `attrition` model's stream of this trial, at its start.
+    fn attrition(&self) -> Xoshiro256PlusPlus {
+        let key = crate::scenario::stream_key(ATTRITION_STREAM);
+        crate::scenario::input_rng(self.seed, self.trial, key)
+    }
+}
+
 /// Per-worker scratch state carried from trial to trial: core's opaque workspace.
 /// Results never depend on it.
 pub use bargain_core::Workspace;
 
 /// Draw trial `trial` of a run (`seed`, `trials`): the sampled negotiation and the
-/// trial's generator, in the state the models continue from. The sampled inputs are
+/// trial's generators, in the state the models continue from. The sampled inputs are
 /// written to `inputs` (see [`Scenario::sample`]).
 pub fn draw(
     scenario: &Scenario,
@@ -29,13 +65,14 @@ pub fn draw(
     trials: u64,
     trial: u64,
     inputs: &mut [f64],
-) -> (Negotiation, Xoshiro256PlusPlus) {
+) -> (Negotiation, TrialRng) {
     let ctx = SampleCtx {
         trial,
         trials,
         seed,
     };
-    scenario.draw_trial(ctx, inputs)
+    let (n, main) = scenario.draw_trial(ctx, inputs);
+    (n, TrialRng::with_main(main, seed, trial))
 }
 
 /// The outcome of a drawn negotiation under `model` (the same as
@@ -43,11 +80,44 @@ pub fn draw(
 pub fn outcome(
     negotiation: &Negotiation,
     model: Model,
-    rng: &mut Xoshiro256PlusPlus,
+    rng: &mut TrialRng,
     trace: Option<&mut Trace>,
     ws: &mut Workspace,
 ) -> Outcome {
-    negotiation.outcome_with(model, rng, trace, ws)
+    if model == Model::Attrition {
+        let mut own = rng.attrition();
+        return negotiation.outcome_with(model, &mut own, trace, ws);
+    }
+    negotiation.outcome_with(model, &mut rng.main, trace, ws)
+}
+
+/// The outcome of a drawn negotiation under `model` with the trial's `timeline` of
+/// events and veto rule (`Negotiation::outcome_in`). The `attrition` model does not take
+/// events yet: it plays on the trial's inputs at the first meeting, from its own stream,
+/// as [`outcome`] (no veto).
+pub fn timed_outcome(
+    negotiation: &Negotiation,
+    timeline: &Timeline,
+    model: Model,
+    rng: &mut TrialRng,
+    trace: Option<&mut Trace>,
+    ws: &mut Workspace,
+) -> TimedOutcome {
+    if model == Model::Attrition {
+        let outcome = outcome(negotiation, model, rng, trace, ws);
+        return TimedOutcome { outcome, vetoes: 0 };
+    }
+    negotiation.outcome_in(timeline, model, &mut rng.main, trace, ws)
+}
+
+/// The `attrition` model's play of a drawn negotiation: each side's type, the
+/// concession time and who conceded, from the same draws as [`outcome`].
+#[must_use]
+pub fn attrition_play(
+    negotiation: &Negotiation,
+    rng: &TrialRng,
+) -> bargain_core::attrition::AttritionPlay {
+    bargain_core::attrition::play(negotiation, &mut rng.attrition())
 }
 
 /// Draw trial `trial` and run every model of `models` on it, in order, calling
@@ -112,7 +182,7 @@ pub fn run_trial_timed(
         let mut tl = Timeline::default();
         draw_timeline(scenario, seed, trials, trial, &negotiation, &mut tl);
         for (i, &model) in models.iter().enumerate() {
-            let t = negotiation.outcome_in(&tl, model, &mut rng, None, ws);
+            let t = timed_outcome(&negotiation, &tl, model, &mut rng, None, ws);
             each(i, &negotiation, &t);
         }
         return;

@@ -237,6 +237,9 @@ pub fn why(
     };
     let last = trace.offers.last();
     let text = match outcome.kind {
+        OutcomeKind::Deal | OutcomeKind::Deadline if model == Model::Attrition => {
+            attrition_why(n, outcome, names, d)
+        }
         OutcomeKind::Deal => {
             let by = outcome
                 .accepted_by
@@ -358,6 +361,28 @@ pub fn why(
     }
 }
 
+/// Why a war of attrition ended as it did: who conceded to whose opening, or that
+/// nobody did.
+fn attrition_why(n: &Negotiation, outcome: &Outcome, names: Names<'_>, d: usize) -> String {
+    match (outcome.kind, outcome.accepted_by) {
+        (OutcomeKind::Deal, Some(by)) => format!(
+            "deal at {} in round {}: {} conceded to {}'s opening in the war of attrition",
+            outcome.amount.map_or_else(|| "-".into(), |x| amount(x, d)),
+            outcome.round,
+            names.of(by),
+            names.of(by.other())
+        ),
+        _ => format!(
+            "deadline: nobody conceded in the war of attrition before round {} (obstinate types never do: {} {:.3}, {} {:.3})",
+            outcome.round,
+            names.of(Side::Payee),
+            n.protocol.obstinacy[0],
+            names.of(Side::Payer),
+            n.protocol.obstinacy[1]
+        ),
+    }
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
@@ -390,6 +415,7 @@ mod tests {
                     hi: 2.5,
                     step: 0.0001,
                 }),
+                obstinacy: [0.0; 2],
             },
             calendar: None,
         }

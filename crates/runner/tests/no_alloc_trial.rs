@@ -1,7 +1,8 @@
 //! The trial kernel the ensemble runs — `trial::run_trial`: `Scenario::sample` (every
 //! distribution family, Latin hypercube, calendars) and every model's negotiation —
 //! allocates nothing once a worker's `Workspace` and input buffer exist. A counting
-//! global allocator proves it on every shipped scenario.
+//! global allocator proves it on every shipped scenario (and on each with obstinate
+//! parties, for the `attrition` model).
 
 use bargain_core::Model;
 use bargain_runner::scenario::Scenario;
@@ -35,6 +36,14 @@ fn the_trial_kernel_allocates_nothing_on_every_shipped_scenario() {
         let lhs = text.replace("sampler = \"monte-carlo\"", "sampler = \"latin-hypercube\"");
         if lhs != text {
             scenarios.push(Scenario::parse(&lhs, &name).expect("parse"));
+        }
+        // With uncertain obstinacy on both sides: the `attrition` model's war is fought.
+        let obstinate = text.replace(
+            "\nside = \"",
+            "\nobstinacy = { uniform = [0.1, 0.5] }\nside = \"",
+        );
+        if obstinate != text {
+            scenarios.push(Scenario::parse(&obstinate, &name).expect("parse"));
         }
         for scenario in &scenarios {
             let models = Model::ALL;

@@ -60,6 +60,9 @@ pub(crate) enum Set {
     Calendar(fn(&mut Calendar, usize, f64)),
     /// Into the party.
     Party(fn(&mut Party, f64)),
+    /// Into the protocol, for party fields that live there; the index is the party's
+    /// side (0 payee, 1 payer).
+    PartyProtocol(fn(&mut Protocol, usize, f64)),
     /// Into the party's strategy (a kind's field; other kinds are left alone).
     Strategy(fn(&mut StrategySpec, f64)),
     /// Nowhere directly (`preset` sets its kind's shape field; `family` is not a number).
@@ -83,6 +86,7 @@ impl Set {
                 }
             }
             Set::Party(f) => f(party(n, side), x),
+            Set::PartyProtocol(f) => f(&mut n.protocol, usize::from(side == Side::Payer), x),
             Set::Strategy(f) => f(&mut party(n, side).strategy, x),
             Set::Nothing => {}
         }
@@ -425,6 +429,21 @@ pub(crate) static FIELDS: &[FieldDef] = &[
         preset_shape: None,
     },
     FieldDef {
+        key: "obstinacy",
+        slot: Slot::Party(|p| p.obstinacy.as_ref(), |p, s| p.obstinacy = s),
+        domain: Domain {
+            what: "an obstinacy (a probability) in [0, 1]",
+            ..Domain::PROBABILITY
+        },
+        absent: Absent::Value(0.0),
+        set: Set::PartyProtocol(|p, i, x| p.obstinacy[i] = x),
+        label: "obstinacy",
+        doc: "probability that the party is an obstinate type that never moves from its `opening` (the `attrition` model's prior; other models ignore it)",
+        note: "",
+        needs_calendar: None,
+        preset_shape: None,
+    },
+    FieldDef {
         key: "preset",
         slot: Slot::Preset(PRESET_KINDS),
         domain: Domain::AMOUNT,
@@ -559,6 +578,7 @@ pub(crate) fn protocol_skeleton(first_mover: Side, grid: Option<Grid>) -> Protoc
         first_mover,
         breakdown_risk: 0.0,
         grid,
+        obstinacy: [0.0; 2],
     }
 }
 

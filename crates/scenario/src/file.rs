@@ -184,6 +184,8 @@ pub(crate) struct PartyFile {
     pub lapse_cost: Option<NumberSpec>,
     /// End-game acceptance from this relative time of the horizon (in (0, 1]; needs a `[calendar]`).
     pub end_game: Option<f64>,
+    /// Probability in [0, 1] that the party is an obstinate type (the `attrition` model; default 0).
+    pub obstinacy: Option<NumberSpec>,
     /// How its negotiators concede.
     pub strategy: StrategyFile,
 }

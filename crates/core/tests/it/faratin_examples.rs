@@ -43,6 +43,7 @@ fn meeting(
         first_mover: Side::Payee,
         breakdown_risk: 0.0,
         grid: None,
+        obstinacy: [0.0; 2],
     };
     let mut trace = Trace::new();
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(0);

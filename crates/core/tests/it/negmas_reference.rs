@@ -61,6 +61,7 @@ fn every_negmas_case_is_reproduced_exactly() {
             first_mover: side_of(input["first"].as_str().expect("first")),
             breakdown_risk: 0.0,
             grid: Some(Grid { lo, hi, step }),
+            obstinacy: [0.0; 2],
         };
         let mut trace = Trace::new();
         let mut rng = Xoshiro256PlusPlus::seed_from_u64(0);

@@ -9,7 +9,8 @@ use bargain_runner::scenario::Scenario;
 const SMA: &str = include_str!("../../../../scenarios/sma-2019.toml");
 
 /// The models line of the shipped file, replaced to run a subset of the models.
-const SMA_MODELS: &str = "models = [\"agents\", \"rubinstein\", \"stahl\", \"nash\", \"kalai-smorodinsky\", \"breakdown\"]";
+const SMA_MODELS: &str =
+    "models = [\"agents\", \"rubinstein\", \"stahl\", \"nash\", \"kalai-smorodinsky\", \"brw\"]";
 
 /// The shipped SMA 2019 scenario running only `models` (a TOML array).
 fn sma_with_models(models: &str) -> Scenario {
@@ -58,6 +59,11 @@ pub fn sma_agents_no_calendar() -> Scenario {
     scenario
 }
 
+/// The SMA 2019 scenario running only the `attrition` model (with its calendar).
+pub fn sma_attrition() -> Scenario {
+    sma_with_models("[\"attrition\"]")
+}
+
 /// The shipped SMA 2019 scenario with all six models.
 pub fn sma_all() -> Scenario {
     Scenario::builtin_sma_2019()
@@ -94,6 +100,7 @@ pub fn negotiation(preset: Preset) -> Negotiation {
                 hi: 2.5,
                 step: 0.0001,
             }),
+            obstinacy: [0.0; 2],
         },
     }
 }

@@ -23,7 +23,7 @@ use serde::{Deserialize, Serialize};
 use super::rank::{prcc, spearman};
 use super::sobol::{SobolIndex, design_rows, indices};
 use crate::ensemble::waves::Waves;
-use crate::ensemble::{Interrupted, WAVE, trial_rng};
+use crate::ensemble::{Interrupted, WAVE};
 use crate::scenario::Scenario;
 use crate::summary::{ScenarioInfo, model_key};
 use crate::trial;
@@ -124,7 +124,7 @@ pub struct Options {
 fn outputs(
     n: &bargain_core::Negotiation,
     models: &[Model],
-    rng: &mut rand_xoshiro::Xoshiro256PlusPlus,
+    rng: &mut trial::TrialRng,
     out: &mut Vec<f64>,
     ws: &mut trial::Workspace,
 ) {
@@ -284,7 +284,7 @@ fn sobol_design(
                 design_rows(seed, i, a, bb);
                 let mut eval = |u: &[f64], out: &mut Vec<f64>| {
                     let neg = scenario.at_quantiles(u, scratch);
-                    let mut rng = trial_rng(seed ^ SOBOL_RUN_TAG, i);
+                    let mut rng = trial::TrialRng::new(seed ^ SOBOL_RUN_TAG, i);
                     outputs(&neg, models, &mut rng, out, ws);
                 };
                 eval(a, &mut out);

@@ -42,7 +42,8 @@ pub(crate) const PAYEE: RGBColor = RGBColor(0, 114, 178);
 /// Colour of the payer's offers in the dance plot.
 pub(crate) const PAYER: RGBColor = RGBColor(213, 94, 0);
 
-/// A model's colour: Okabe–Ito (distinguishable with colour-blindness). The match is
+/// A model's colour: Okabe–Ito (distinguishable with colour-blindness; `attrition` takes
+/// Dark2's purple, as black marks the calendar's end). The match is
 /// exhaustive, so a new [`Model`] does not build until it has a colour.
 pub(crate) fn color_of_model(model: Model) -> RGBColor {
     match model {
@@ -52,6 +53,7 @@ pub(crate) fn color_of_model(model: Model) -> RGBColor {
         Model::Nash => RGBColor(204, 121, 167),           // reddish purple
         Model::KalaiSmorodinsky => RGBColor(230, 159, 0), // orange
         Model::Brw => RGBColor(86, 180, 233),             // sky blue
+        Model::Attrition => RGBColor(117, 112, 179),      // slate purple (Dark2)
     }
 }
 

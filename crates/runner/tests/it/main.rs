@@ -9,6 +9,7 @@ mod analysis_compare;
 mod analysis_forecast;
 mod analysis_sensitivity;
 mod analysis_sweep;
+mod attrition_model;
 mod calendar;
 mod calendar_bounds;
 mod cli_run;

@@ -372,7 +372,7 @@ unit = "u"
 [run]
 trials = 400
 seed = 3
-models = ["agents", "rubinstein", "stahl", "nash", "kalai-smorodinsky", "breakdown"]
+models = ["agents", "rubinstein", "stahl", "nash", "kalai-smorodinsky", "breakdown", "attrition"]
 [protocol]
 first_mover = "us"
 {protocol}

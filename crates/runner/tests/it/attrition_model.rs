@@ -1,0 +1,172 @@
+//! The `attrition` model in the engine (issue 25): its own stream leaves every other
+//! model's draws unchanged, replay reproduces the ensemble, the summary has its timing
+//! block, replay shows the war, and a bad `obstinacy` is a located error.
+
+use crate::common;
+
+use bargain_core::{Model, Outcome};
+use bargain_runner::ensemble::{self, Plan, Shard};
+use bargain_runner::scenario::Scenario;
+use bargain_runner::trial::{self, Workspace};
+use common::{bargain, ok, write};
+use serde_json::Value;
+
+/// sma-2019 as shipped, with `models` and each party's `obstinacy` line.
+fn sma(models: &str, obstinacy: &str) -> String {
+    let text = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios/sma-2019.toml"),
+    )
+    .expect("sma-2019");
+    let line = "models = [\"agents\", \"rubinstein\", \"stahl\", \"nash\", \"kalai-smorodinsky\", \"brw\"]";
+    assert!(text.contains(line), "the shipped models line");
+    text.replace(line, &format!("models = {models}")).replace(
+        "\nside = \"",
+        &format!("\nobstinacy = {obstinacy}\nside = \""),
+    )
+}
+
+/// Every trial's outcomes under `models`, in order.
+fn outcomes(s: &Scenario, trials: u64) -> Vec<Vec<Outcome>> {
+    let mut ws = Workspace::new();
+    let mut inputs = vec![0.0; s.input_count()];
+    (0..trials)
+        .map(|t| {
+            let mut row = Vec::new();
+            trial::run_trial(
+                s,
+                11,
+                trials,
+                &s.run.models,
+                t,
+                &mut inputs,
+                &mut ws,
+                |_, _, o| {
+                    row.push(*o);
+                },
+            );
+            row
+        })
+        .collect()
+}
+
+#[test]
+fn attrition_shifts_no_other_models_draws_and_replays_alone() {
+    let obst = "{ uniform = [0.1, 0.5] }";
+    let with = Scenario::parse(
+        &sma(r#"["attrition", "agents", "nash"]"#, obst),
+        "with.toml",
+    )
+    .expect("valid");
+    let without =
+        Scenario::parse(&sma(r#"["agents", "nash"]"#, obst), "without.toml").expect("valid");
+    let after =
+        Scenario::parse(&sma(r#"["agents", "attrition"]"#, obst), "after.toml").expect("valid");
+    let trials = 400;
+    let (a, b, c) = (
+        outcomes(&with, trials),
+        outcomes(&without, trials),
+        outcomes(&after, trials),
+    );
+    let mut wars = 0;
+    for t in 0..trials as usize {
+        // agents and nash are the same with attrition run before them...
+        assert_eq!(a[t][1..], b[t][..], "trial {t}");
+        // ...and attrition is the same before or after the agents' breakdown draws.
+        assert_eq!(a[t][0], c[t][1], "trial {t}");
+        wars += usize::from(a[t][0].round > 1);
+        // Replaying attrition alone gives the ensemble's outcome.
+        let plan = Plan {
+            trials,
+            seed: 11,
+            models: vec![Model::Attrition],
+            shard: Shard::WHOLE,
+        };
+        let r = ensemble::replay(&with, &plan, t as u64, Model::Attrition);
+        assert_eq!(r.outcome, a[t][0], "trial {t}");
+        let play = r.attrition.expect("the war");
+        assert_eq!(play.outcome, a[t][0]);
+    }
+    assert!(wars > 0, "some wars last beyond the first round");
+}
+
+#[test]
+fn summary_timing_and_replay_of_attrition() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let file = write(
+        dir.path(),
+        "sma.toml",
+        &sma(r#"["agents", "attrition"]"#, "0.3"),
+    );
+    let out = dir.path().join("r");
+    let run = ok(&[
+        "run",
+        file.to_str().expect("utf-8"),
+        "--trials",
+        "2000",
+        "--json",
+        "--quiet",
+        "--out",
+        out.to_str().expect("utf-8"),
+    ]);
+    let s: Value = serde_json::from_slice(&run.stdout).expect("json");
+    let m = &s["models"]["attrition"];
+    let rate = m["agreement_rate"].as_f64().expect("rate");
+    // Both obstinate (0.3 · 0.3) never agree; most others do before the end.
+    assert!(rate > 0.5 && rate < 0.95, "agreement {rate}");
+    let before = m["timing"]["before_expiry"].as_f64().expect("timing");
+    let lapse = m["timing"]["lapse_rate"].as_f64().expect("lapse");
+    assert!(before > 0.0 && lapse > 0.0, "{before} {lapse}");
+    // The replay shows the war: each side's type, the concession time and who conceded.
+    let replay = ok(&[
+        "replay",
+        file.to_str().expect("utf-8"),
+        "--trial",
+        "3",
+        "--trials",
+        "2000",
+        "--model",
+        "attrition",
+        "--json",
+    ]);
+    let v: Value = serde_json::from_slice(&replay.stdout).expect("json");
+    let war = &v["attrition"];
+    for key in ["us", "kr"] {
+        let side = &war["sides"][key];
+        assert!(
+            side["type"] == "obstinate" || side["type"] == "rational",
+            "{war}"
+        );
+        assert_eq!(side["obstinacy"], 0.3);
+    }
+    assert_eq!(war["time_unit"], "months");
+    match v["outcome"].as_str() {
+        Some("deal" | "not_ratified") => assert_eq!(war["conceded_by"], v["accepted_by"]),
+        _ => assert!(war["conceded_by"].is_null()),
+    }
+    let text = ok(&[
+        "replay",
+        file.to_str().expect("utf-8"),
+        "--trial",
+        "3",
+        "--trials",
+        "2000",
+        "--model",
+        "attrition",
+    ]);
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("war of attrition"), "{text}");
+}
+
+#[test]
+fn a_bad_obstinacy_is_a_located_error() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let file = write(dir.path(), "bad.toml", &sma(r#"["attrition"]"#, "1.5"));
+    let out = bargain(&["validate", file.to_str().expect("utf-8")]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("parties.") && err.contains("obstinacy"),
+        "{err}"
+    );
+    assert!(err.contains("bad.toml:"), "{err}");
+}
