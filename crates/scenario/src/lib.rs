@@ -459,6 +459,24 @@ impl Scenario {
         self.plan.inputs.iter().map(|i| i.name.clone()).collect()
     }
 
+    /// Whether the inputs at field paths `a` and `b` are both under a declared
+    /// `[[correlation]]` (of any pair): `bargain calibrate`'s `rank` knob leaves such a
+    /// scenario as written.
+    #[must_use]
+    pub fn correlates(&self, a: &str, b: &str) -> bool {
+        let Some(c) = &self.plan.links.copula else {
+            return false;
+        };
+        let in_copula = |p: &str| {
+            self.plan
+                .inputs
+                .iter()
+                .position(|i| i.name == p)
+                .is_some_and(|j| c.slot(j).is_some())
+        };
+        in_copula(a) && in_copula(b)
+    }
+
     /// Whether input `j` (in [`Scenario::input_names`] order) is the value of an
     /// expression over `[context]` (computed from the context quantities, not drawn): a
     /// column of `trials.csv`, but not an input of the sensitivity analysis.

@@ -25,6 +25,7 @@ fn random_negotiation(rng: &mut Xoshiro256PlusPlus) -> Negotiation {
                 rng.random_range(0.0..0.05)
             },
             grid: random_grid(rng),
+            obstinacy: [0.0; 2],
         },
         calendar: Some(random_calendar(rng)),
     }
@@ -89,6 +90,7 @@ fn floor_until(day: u32) -> (Negotiation, Timeline) {
             first_mover: Side::Payee,
             breakdown_risk: 0.0,
             grid: None,
+            obstinacy: [0.0; 2],
         },
         calendar: Some(Calendar {
             round_months: 1.0,

@@ -5,8 +5,8 @@
 //!
 //! The knobs ([`KNOBS`]): `spread` maps every draw `x` of the inputs named by `--inputs`
 //! to `c + s·(x − c)` around the input's central value `c`; `lapse_scale` multiplies every
-//! lapse cost; `rank` (a rank correlation between the parties' reservations) is refused
-//! until scenarios can correlate inputs. Each grid point is run with the same seed and
+//! lapse cost; `rank` declares a Spearman rank correlation between the two parties'
+//! reservations (a `[[correlation]]`, Gaussian copula, every marginal kept). Each grid point is run with the same seed and
 //! each input keeps its own random stream, so the grid points share common random numbers.
 //! See [`METHODS`].
 
@@ -36,7 +36,10 @@ pub const METHODS: [(&str, &str); 5] = [
          input's central value (median, or a choice's most likely option), clamped to the \
          field's allowed values; s > 1 widens, s < 1 narrows, s = 1 is the scenario as \
          written. lapse_scale: every lapse cost (drawn or constant) is multiplied by the \
-         value. Each knob is shared by every scenario of the set.",
+         value. rank: the two parties' reservations get a [[correlation]] of that Spearman \
+         rank (Gaussian copula, marginals unchanged; 0 is the scenario as written, without \
+         one; no effect where a reservation is a constant or a correlation of the pair is \
+         already declared). Each knob is shared by every scenario of the set.",
     ),
     (
         "common random numbers",
@@ -100,14 +103,6 @@ impl Param {
                 KNOBS.join(", ")
             ));
         }
-        if name == "rank" {
-            return Err(
-                "--param rank: not yet supported: a rank correlation between the parties' \
-                 reservations needs correlated inputs in the scenario files, which bargain does \
-                 not have yet; calibrate spread and lapse_scale for now"
-                    .into(),
-            );
-        }
         let (range, steps) = match range.split_once(':') {
             Some((r, s)) => {
                 let steps: usize = s.trim().parse().map_err(|_| {
@@ -120,14 +115,20 @@ impl Param {
         let (lo, hi) = range.split_once("..").ok_or_else(|| {
             format!("--param {name}: expected LO..HI such as 0.5..2, found `{range}`")
         })?;
+        let rank = name == "rank";
         let num = |s: &str| -> Result<f64, String> {
-            s.trim()
-                .parse::<f64>()
-                .ok()
-                .filter(|x| x.is_finite() && *x > 0.0)
-                .ok_or_else(|| {
+            let x = s.trim().parse::<f64>().ok().filter(|x| x.is_finite());
+            if rank {
+                x.filter(|x| x.abs() < 1.0).ok_or_else(|| {
+                    format!(
+                        "--param rank: expected a Spearman rank correlation in (-1, 1), found `{s}`"
+                    )
+                })
+            } else {
+                x.filter(|x| *x > 0.0).ok_or_else(|| {
                     format!("--param {name}: expected a positive number (a factor), found `{s}`")
                 })
+            }
         };
         let (lo, hi) = (num(lo)?, num(hi)?);
         if lo > hi {
@@ -154,6 +155,13 @@ impl Param {
             hi,
             steps,
         })
+    }
+
+    /// The knob's value in the scenarios as written: 1 for the factors `spread` and
+    /// `lapse_scale`, 0 (no correlation declared) for `rank`.
+    #[must_use]
+    pub fn identity(&self) -> f64 {
+        if self.name == "rank" { 0.0 } else { 1.0 }
     }
 
     /// The grid values, `lo + (hi − lo)·k/(steps − 1)`, the last exactly `hi`.
@@ -535,7 +543,9 @@ mod tests {
     fn params_parse_and_grid() {
         let p = Param::parse("spread=0.5..2:7").expect("valid");
         assert_eq!(p.values(), vec![0.5, 0.75, 1.0, 1.25, 1.5, 1.75, 2.0]);
-        assert!(Param::parse("rank=0..1").is_err_and(|e| e.contains("not yet")));
+        assert!(Param::parse("rank=0..1").is_err_and(|e| e.contains("(-1, 1)")));
+        let r = Param::parse("rank=-0.5..0.5:3").expect("rank");
+        assert_eq!((r.values(), r.identity()), (vec![-0.5, 0.0, 0.5], 0.0));
         assert!(Param::parse("width=1..2").is_err());
         assert!(Param::parse("spread=2..1").is_err());
         assert!(Param::parse("spread=0..1").is_err());

@@ -101,9 +101,28 @@ fn parse_params(opts: &Options) -> Result<Vec<Param>, Error> {
     Ok(params)
 }
 
-/// The scenario at one grid point (`values` in `params` order).
-fn variant(s: &Scenario, params: &[Param], values: &[f64], inputs: &[String]) -> Scenario {
-    let mut v = s.clone();
+/// The scenario at one grid point (`values` in `params` order). `rank` (not 0) re-reads
+/// the file's text with a `[[correlation]]` of the parties' reservations appended, when
+/// [`rank_pair`] finds the pair.
+fn variant(
+    l: &crate::pipeline::Loaded,
+    params: &[Param],
+    values: &[f64],
+    inputs: &[String],
+) -> Result<Scenario, Error> {
+    let mut v = l.scenario.clone();
+    if let Some((_, &r)) = params
+        .iter()
+        .zip(values)
+        .find(|(p, x)| p.name == "rank" && **x != 0.0)
+        && let Some((a, b)) = rank_pair(&l.scenario)
+    {
+        let text = format!(
+            "{}\n\n[[correlation]]\nbetween = [\"{a}\", \"{b}\"]\nrank = {r}\n",
+            l.text.trim_end()
+        );
+        v = Scenario::parse(&text, &l.origin)?;
+    }
     for (p, &x) in params.iter().zip(values) {
         v = match p.name.as_str() {
             "spread" => v.with_scaled_inputs(inputs, About::Centre, x).0,
@@ -111,7 +130,18 @@ fn variant(s: &Scenario, params: &[Param], values: &[f64], inputs: &[String]) ->
             _ => v,
         };
     }
-    v
+    Ok(v)
+}
+
+/// The field paths of the payee's and the payer's reservations, when both are
+/// distributions and the file declares no correlation between them: what `rank`
+/// correlates. `None`: the knob has no effect on this scenario.
+fn rank_pair(s: &Scenario) -> Option<(String, String)> {
+    use bargain_core::Side;
+    let path = |side| format!("parties.{}.reservation", s.party_key(side));
+    let (a, b) = (path(Side::Payee), path(Side::Payer));
+    let names = s.input_names();
+    (names.contains(&a) && names.contains(&b) && !s.correlates(&a, &b)).then_some((a, b))
 }
 
 /// Run `bargain calibrate`: see the module docs.
@@ -164,7 +194,7 @@ pub fn calibrate(opts: &Options) -> Result<CalibrateRun, Error> {
     let names: Vec<String> = params.iter().map(|p| p.name.clone()).collect();
     let points = cal::grid(&params);
     // The scenarios as written: every knob at 1 (an extra row unless on the grid).
-    let identity: Vec<f64> = vec![1.0; params.len()];
+    let identity: Vec<f64> = params.iter().map(Param::identity).collect();
     let identity_row = points.iter().position(|p| *p == identity);
     let mut rows = points.clone();
     if identity_row.is_none() {
@@ -186,6 +216,12 @@ pub fn calibrate(opts: &Options) -> Result<CalibrateRun, Error> {
                 ));
             }
             matched.insert(p.clone(), m);
+        }
+        if names.iter().any(|n| n == "rank") && rank_pair(s).is_none() {
+            warnings.push(format!(
+                "{}: rank has no effect: the parties' reservations are not both distributions, or the file already correlates them",
+                l.origin
+            ));
         }
         if names.iter().any(|n| n == "lapse_scale") && s.calendar.is_none() {
             warnings.push(format!(
@@ -230,7 +266,7 @@ pub fn calibrate(opts: &Options) -> Result<CalibrateRun, Error> {
     for (c, l) in loaded.iter().enumerate() {
         let y = cases[c].observed;
         for (r, values) in rows.iter().enumerate() {
-            let v = variant(&l.scenario, &params, values, &opts.inputs);
+            let v = variant(l, &params, values, &opts.inputs)?;
             let plan = pipeline::plan(&v, &overrides, Shard::WHOLE);
             let deals = pool
                 .install(|| forecast::deal_samples(&v, &plan, &cancel))

@@ -127,7 +127,7 @@ fn check_files(out: &Path) {
 /// result at one and two threads (common random numbers, no parallel float sums), a
 /// pattern that matches nothing warns, `rank` is refused with exit 2 and nothing written.
 #[test]
-fn calibrate_cli_is_deterministic_and_refuses_rank() {
+fn calibrate_cli_is_deterministic_and_tunes_rank() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let dir = tmp.path().join("s");
     std::fs::create_dir(&dir).expect("mkdir");
@@ -176,16 +176,74 @@ fn calibrate_cli_is_deterministic_and_refuses_rank() {
     assert!(j["baselines"]["previous"]["mean_crps"].is_number());
     assert!(j["cases"][0]["baselines"]["trend"]["crps"].is_number());
 
-    let out = tmp.path().join("rank");
-    let o = bargain(&[
-        "calibrate",
-        d,
-        "--param",
-        "rank=-0.5..0.5:3",
-        "--out",
-        out.to_str().expect("utf8"),
-    ]);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("not yet supported"));
-    assert!(!out.exists());
+    // `rank` on these cases (the payer's reservation is a constant) has no effect: a
+    // warning, and every grid point scores as the files as written.
+    let rank = |dir: &str, out: &str| {
+        let out = tmp.path().join(out);
+        let o = bargain(&[
+            "calibrate",
+            dir,
+            "--param",
+            "rank=-0.6..0.6:3",
+            "--trials",
+            "800",
+            "--out",
+            out.to_str().expect("utf8"),
+        ]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        (
+            String::from_utf8_lossy(&o.stderr).into_owned(),
+            json(&out.join("calibrate.json")),
+        )
+    };
+    let (stderr, j) = rank(d, "rank");
+    assert!(stderr.contains("rank has no effect"), "{stderr}");
+    let grid: Vec<f64> = j["grid_crps"]
+        .as_array()
+        .expect("grid")
+        .iter()
+        .map(|x| x.as_f64().expect("crps"))
+        .collect();
+    assert!(grid.windows(2).all(|w| w[0] == w[1]), "{grid:?}");
+    // With both reservations uncertain, the rank correlation changes the deals: the
+    // grid's scores differ, the as-written row (rank 0) is the middle point's, and the
+    // chosen rank is a grid value.
+    let both = tmp.path().join("both");
+    std::fs::create_dir(&both).expect("mkdir");
+    for (i, y) in [(0, 1.62), (1, 1.71)] {
+        let text = case(&format!("u{i}"), 1.5 + 0.1 * f64::from(i), y);
+        // The payer's (kr's) reservation becomes a distribution.
+        let (head, tail) = text.split_once("[parties.kr]").expect("kr");
+        let tail: String = tail
+            .lines()
+            .map(|l| {
+                if l.starts_with("reservation = ") {
+                    format!(
+                        "reservation = {{ uniform = [{}, {}] }}",
+                        2.0 + 0.1 * f64::from(i),
+                        3.0 + 0.1 * f64::from(i)
+                    )
+                } else {
+                    l.to_owned()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        let text = format!("{head}[parties.kr]{tail}\n");
+        assert!(text.contains("reservation = { uniform = [2"), "{text}");
+        std::fs::write(both.join(format!("u{i}.toml")), text).expect("write");
+    }
+    let (stderr, j) = rank(both.to_str().expect("utf8"), "rank-both");
+    assert!(!stderr.contains("rank has no effect"), "{stderr}");
+    let grid: Vec<f64> = j["grid_crps"]
+        .as_array()
+        .expect("grid")
+        .iter()
+        .map(|x| x.as_f64().expect("crps"))
+        .collect();
+    assert_eq!(grid.len(), 3);
+    assert!(grid[0] != grid[2], "{grid:?}");
+    assert_eq!(j["as_written_crps"].as_f64(), Some(grid[1]));
+    let chosen = j["in_sample"]["chosen"]["rank"].as_f64().expect("rank");
+    assert!([-0.6, 0.0, 0.6].contains(&chosen), "{chosen}");
 }
