@@ -321,6 +321,12 @@ impl Negotiation {
                 Model::Agents => {
                     talks::run_agents(self, cal, timeline, rng, trace, &mut workspace.memo)
                 }
+                // The war of attrition does not take events yet: it plays on the first
+                // meeting's inputs (the runner draws it from its own stream).
+                Model::Attrition => TimedOutcome {
+                    outcome: self.outcome_with(model, rng, trace, workspace),
+                    vetoes: 0,
+                },
                 _ => TimedOutcome {
                     outcome: closed_form_in(self, cal, timeline, model),
                     vetoes: 0,

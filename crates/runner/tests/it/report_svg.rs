@@ -199,7 +199,7 @@ fn package_reports_parse_and_name_every_model_and_issue() {
         for issue in issues {
             let key = issue["key"].as_str().expect("key");
             assert!(
-                html.contains(&format!("<h3>{key}</h3>")),
+                html.contains(&format!("<h3>{key}</h3>")) || html.contains(&format!("<h3>{key} (")),
                 "{key} not in report.html"
             );
         }
