@@ -4,7 +4,10 @@
 import pytest
 
 import bargain
-from test_bargain import SMA, SMALL
+from test_bargain import REPO, SMA, SMALL
+
+# The 2019 nowcast: its kr reservation is uniform [0.9999, 1.2].
+NOWCAST = REPO / "scenarios" / "nowcast" / "sma-2019-nowcast.toml"
 
 
 def test_from_file_runs_as_the_path_and_set_as_set():
@@ -42,13 +45,13 @@ def test_to_toml_keeps_the_file_and_places_the_overrides():
 
 
 def test_from_dict_follows_the_toml_structure_and_round_trips():
-    s = bargain.Scenario.from_file(SMA)
+    s = bargain.Scenario.from_file(NOWCAST)
     d = s.to_dict()
     assert d["parties"]["kr"]["reservation"] == {"uniform": [0.9999, 1.2]}
     assert d["run"]["models"][0] == "agents"
     again = bargain.Scenario.from_dict(d)
     assert again.to_dict() == d
-    assert bargain.run(again, trials=1500) == bargain.run(SMA, trials=1500)
+    assert bargain.run(again, trials=1500) == bargain.run(NOWCAST, trials=1500)
     # Built from scratch, with the docs' field names.
     small = bargain.Scenario.from_dict(
         {
