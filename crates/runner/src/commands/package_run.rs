@@ -127,8 +127,9 @@ fn heat_map(s: &PackageScenario, acc: &PackageAccumulated) -> Option<HeatMap> {
         })
         .collect();
     let axes = issue_axes(s);
-    let observed = observed_index(s, x)
-        .zip(observed_index(s, y))
+    let observed = s
+        .observed_index(x)
+        .zip(s.observed_index(y))
         .map(|(vx, vy)| (vx / px, vy / py));
     Some(HeatMap {
         x_key: space.issues()[x].key.clone(),
@@ -287,26 +288,6 @@ fn issue_axes(s: &PackageScenario) -> Vec<IssueAxis> {
                 }),
         })
         .collect()
-}
-
-/// The value index of the observed deal on issue `j` (a number to its nearest grid point).
-fn observed_index(s: &PackageScenario, j: usize) -> Option<usize> {
-    let space = s.space();
-    let issue = &space.issues()[j];
-    let v = s.observed.as_ref()?.values.get(j)?;
-    match (v, &issue.kind) {
-        (ObservedValue::Label(l), IssueKind::Choice { labels }) => {
-            labels.iter().position(|x| x == l)
-        }
-        (ObservedValue::Number(x), _) => (0..space.size(j)).min_by(|&a, &b| {
-            let d = |k: usize| issue.numeric(k).map_or(f64::INFINITY, |y| (y - x).abs());
-            d(a).total_cmp(&d(b))
-        }),
-        (ObservedValue::Integer(x), _) => {
-            (0..space.size(j)).find(|&k| issue.numeric(k) == Some(*x as f64))
-        }
-        _ => None,
-    }
 }
 
 /// Run `job` on a thread of its own and wait for it, checking `cancel` every 50 ms: once

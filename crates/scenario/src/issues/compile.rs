@@ -461,7 +461,7 @@ impl<'d, 'a> Compiler<'d, 'a> {
 
 /// The value index of an observed value on issue `j` (a number to its nearest grid
 /// point); `None` if it has none.
-fn observed_index(space: &OutcomeSpace, j: usize, v: &ObservedValue) -> Option<usize> {
+pub(super) fn observed_index(space: &OutcomeSpace, j: usize, v: &ObservedValue) -> Option<usize> {
     let issue = &space.issues()[j];
     match (v, &issue.kind) {
         (ObservedValue::Label(l), IssueKind::Choice { labels }) => {

@@ -301,6 +301,14 @@ impl PackageScenario {
         self.allowed.as_deref()
     }
 
+    /// The value index of the observed deal (`[observed]`) on issue `j`, a number taken to
+    /// its nearest grid point; `None` without `[observed]`.
+    #[must_use]
+    pub fn observed_index(&self, j: usize) -> Option<usize> {
+        let v = self.observed.as_ref()?.values.get(j)?;
+        compile::observed_index(&self.space, j, v)
+    }
+
     /// The trial at central values (every distribution at its median / mode).
     #[must_use]
     pub fn central(&self) -> PackageTrial {
