@@ -44,14 +44,14 @@ pub(crate) fn outcome(n: &Negotiation, model: Model) -> Outcome {
     }
 }
 
-/// The reservation a model bargains from. Outside options are a disagreement point for
-/// the axiomatic models (Nash, Kalai–Smorodinsky) but not for the strategic ones, where
-/// they act only when they bind (Rubinstein via Binmore–Shaked–Sutton, Ståhl by backward
-/// induction with the responder's opt-out, BRW as the payoffs on breakdown).
+/// The reservation a model bargains from: the effective reservation when the model
+/// bargains from outside options ([`Model::bargains_from_outside_options`]), else the
+/// plain one.
 pub(crate) fn reservation(p: &Party, model: Model) -> f64 {
-    match model {
-        Model::Nash | Model::KalaiSmorodinsky => p.effective_reservation(),
-        _ => p.reservation,
+    if model.bargains_from_outside_options() {
+        p.effective_reservation()
+    } else {
+        p.reservation
     }
 }
 

@@ -84,6 +84,22 @@ impl Model {
     pub fn is_closed_form(self) -> bool {
         !matches!(self, Model::Agents | Model::Attrition)
     }
+
+    /// Whether the model bargains from each party's outside option as its disagreement
+    /// point (its effective reservation, the better of reservation and option). The
+    /// axiomatic models (Nash, Kalai–Smorodinsky), the agents and the war of attrition do;
+    /// the strategic closed forms bargain from the plain reservations, where an outside
+    /// option acts only when it binds (Rubinstein via Binmore–Shaked–Sutton, Ståhl by
+    /// backward induction with the responder's opt-out, BRW as the payoffs on breakdown).
+    /// The one statement of this rule: the closed forms and the report's explanations
+    /// (`why`) both read it.
+    #[must_use]
+    pub fn bargains_from_outside_options(self) -> bool {
+        match self {
+            Model::Agents | Model::Attrition | Model::Nash | Model::KalaiSmorodinsky => true,
+            Model::Rubinstein | Model::Stahl | Model::Brw => false,
+        }
+    }
 }
 
 impl std::fmt::Display for Model {

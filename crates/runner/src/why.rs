@@ -98,11 +98,10 @@ pub fn zone(n: &Negotiation) -> LimitZone {
     }
 }
 
-/// The zone `model` bargains over before ratification: the axiomatic models (and the
-/// agents) use outside options as their disagreement point, the strategic closed forms
-/// their plain reservations (see `closed_form.rs`).
+/// The zone `model` bargains over before ratification: with outside options as the
+/// disagreement point or not, as [`Model::bargains_from_outside_options`] says.
 fn model_zone(n: &Negotiation, model: Model, with_ratification: bool) -> LimitZone {
-    let with_option = !matches!(model, Model::Rubinstein | Model::Stahl | Model::Brw);
+    let with_option = model.bargains_from_outside_options();
     LimitZone {
         floor: limit(&n.payee, with_option, with_ratification),
         ceiling: limit(&n.payer, with_option, with_ratification),
