@@ -288,6 +288,52 @@ fn every_library_module_has_a_layer() {
     }
 }
 
+/// The modules of each layer row of ARCHITECTURE.md's layer table (`| 2. engine | \`a\`,
+/// \`b\` |`), rows 1–5, as (module, layer) pairs; folders are written `analysis/`.
+fn documented_layers(doc: &str) -> BTreeSet<(String, Layer)> {
+    let rows = [
+        ("| 1. scenario |", Layer::Scenario),
+        ("| 2. engine |", Layer::Engine),
+        ("| 3. analysis |", Layer::Analysis),
+        ("| 4. report |", Layer::Report),
+        ("| 5. commands |", Layer::Commands),
+    ];
+    let mut out = BTreeSet::new();
+    for (prefix, layer) in rows {
+        let line = doc
+            .lines()
+            .find(|l| l.starts_with(prefix))
+            .unwrap_or_else(|| panic!("ARCHITECTURE.md has no layer row `{prefix}`"));
+        // The module column only: the text between the second and third `|`.
+        let cell = line[prefix.len()..].split('|').next().unwrap_or("");
+        // Names are the backquoted words before any parenthesis of comment.
+        let names = cell.split('(').next().unwrap_or("");
+        for name in names.split('`').skip(1).step_by(2) {
+            out.insert((name.trim_end_matches('/').to_string(), layer));
+        }
+    }
+    out
+}
+
+#[test]
+fn the_architecture_layer_table_lists_the_same_modules() {
+    let doc = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../ARCHITECTURE.md"
+    ))
+    .expect("ARCHITECTURE.md");
+    let documented = documented_layers(&doc);
+    let enforced: BTreeSet<(String, Layer)> =
+        LAYERS.iter().map(|&(m, l)| (m.to_string(), l)).collect();
+    let missing: Vec<_> = enforced.difference(&documented).collect();
+    let extra: Vec<_> = documented.difference(&enforced).collect();
+    assert!(
+        missing.is_empty() && extra.is_empty(),
+        "ARCHITECTURE.md's layer table and LAYERS disagree: not in the table {missing:?}, \
+         not in LAYERS {extra:?}"
+    );
+}
+
 #[test]
 fn the_checker_finds_an_upward_edge() {
     let files = vec![
