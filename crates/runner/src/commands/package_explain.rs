@@ -51,7 +51,7 @@ pub fn explain_value(s: &PackageScenario) -> Result<Value, Error> {
         .models
         .iter()
         .map(|&m| {
-            let v = match deal(m, &t, &p, &mut cache) {
+            let v = match deal(m, s, &t, &p, &mut cache) {
                 Some((o, round)) => {
                     let agreement: serde_json::Map<String, Value> = space
                         .issues()

@@ -86,7 +86,7 @@ pub fn replay_value(
     let mut offers: Vec<PackageOffer> = Vec::new();
     let (outcome, round, accepted_by) = match m {
         PackageModel::Agents => {
-            match agents(&t, &p, &mut PowerCache::new(), Some(&mut offers)) {
+            match agents(s, &t, &p, &mut PowerCache::new(), Some(&mut offers)) {
                 Some(d) => {
                     // The last offer stands; the other party accepted it.
                     let by = offers.last().map_or(0, |o| 1 - usize::from(o.by));
