@@ -156,10 +156,16 @@ fn package_trials_parquet_equals_csv_and_adds_up_to_the_summary() {
 /// missing shard is refused with the folder named.
 #[test]
 fn package_shards_merge_byte_identically() {
+    shards_merge_byte_identically(PACKAGE, "1500");
+}
+
+/// `--shard 1/3..3/3` + `merge` of `file` with `trials` trials against one run (see
+/// [`package_shards_merge_byte_identically`]; also run on a package with a calendar).
+pub(crate) fn shards_merge_byte_identically(file: &str, trials: &str) {
     let dir = tempfile::tempdir().expect("tempdir");
     let p = |n: &str| dir.path().join(n).to_str().expect("utf8").to_owned();
     let run = |out: &str, shard: Option<&str>| {
-        let mut args = vec!["run", PACKAGE, "--trials", "1500", "--seed", "4", "--quiet"];
+        let mut args = vec!["run", file, "--trials", trials, "--seed", "4", "--quiet"];
         args.extend(["--trials-csv", "--out", out]);
         if let Some(s) = shard {
             args.extend(["--shard", s]);
