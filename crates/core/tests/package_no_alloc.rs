@@ -41,7 +41,7 @@ fn negotiating_and_solving_packages_allocates_nothing() {
 /// Talks under a calendar (lapse moves after the expiry), a breakdown risk and a
 /// ratification limit, and the closed forms under the calendar rule: no allocation.
 fn talks_under_rules(sa: &SortedOutcomes, sb: &SortedOutcomes, frontier: &ParetoFrontier) -> usize {
-    use bargain_core::package::talks::{LapseMover, Rules, closed_form, negotiate_talks};
+    use bargain_core::package::talks::{EndGame, LapseMover, Rules, closed_form, negotiate_talks};
     use bargain_core::{Calendar, OutcomeKind};
     use rand::SeedableRng;
     let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(5);
@@ -69,7 +69,17 @@ fn talks_under_rules(sa: &SortedOutcomes, sb: &SortedOutcomes, frontier: &Pareto
             Some(LapseMover::new(sa, ra, 0.01)),
             Some(LapseMover::new(sb, rb, 0.02)),
         ];
-        let end = negotiate_talks(a, b, lapse, &rules, |o| o % 5 != 0, &mut rng, None);
+        let end_game = [Some(EndGame::new(sa, ra, 0.8, horizon)), None];
+        let end = negotiate_talks(
+            a,
+            b,
+            lapse,
+            end_game,
+            &rules,
+            |o| o % 5 != 0,
+            &mut rng,
+            None,
+        );
         ends += usize::from(end.kind != OutcomeKind::Deadline);
         let c = closed_form(frontier, Some(frontier), [ra, rb], &rules, |f, x, y| {
             f.nash(x, y, 1.0, 1.0)

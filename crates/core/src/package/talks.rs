@@ -20,7 +20,10 @@
 //! outcome it likes least among those worth at least that reservation (its best outcome
 //! when none is). After each rejected offer (an offer made while another stands) the
 //! talks break down with probability `breakdown_risk`, one uniform draw per rejection
-//! (none when the risk is 0). An accepted outcome whose amount lies beyond a party's
+//! (none when the risk is 0). A party with an [`EndGame`] (the calendar's `end_game`,
+//! Baarslag et al.'s `AC_combi(T, MAX^T)` as in one-issue files) accepts, in a planning
+//! round from relative time `T` of the horizon on, a standing offer that is the best
+//! (for itself) the other side has made so far and worth at least its reservation. An accepted outcome whose amount lies beyond a party's
 //! ratification limit ends `not_ratified`: negotiators do not know their limit.
 //!
 //! **Closed forms** ([`closed_form`]): strike at the first round whose zone — the
@@ -200,10 +203,41 @@ impl<'a> LapseMover<'a> {
     }
 }
 
+/// A party's end-game acceptance in the planning rounds: from the first round whose
+/// relative time `τ = (r+1)/(horizon+1)` reaches `after`, it accepts a standing offer
+/// that is the best (for itself) the other side has made so far and worth at least its
+/// reservation. Allocates nothing.
+#[derive(Debug, Clone, Copy)]
+pub struct EndGame<'a> {
+    sorted: &'a SortedOutcomes,
+    reservation: f64,
+    /// The first planning round of the end game.
+    from: u32,
+}
+
+impl<'a> EndGame<'a> {
+    /// The end game from relative time `after` of a `horizon`-round planning horizon.
+    #[must_use]
+    pub fn new(sorted: &'a SortedOutcomes, reservation: f64, after: f64, horizon: u32) -> Self {
+        Self {
+            sorted,
+            reservation,
+            from: crate::calendar::end_game_start(Some(after), horizon),
+        }
+    }
+
+    /// The first planning round in which it may accept.
+    #[must_use]
+    pub fn from(&self) -> u32 {
+        self.from
+    }
+}
+
 /// The SAO loop of [`super::aspiration::negotiate`] under `rules`: `first` and `second`
 /// (built for the planning horizon of [`Rules::rounds`]) decide the planning rounds;
 /// from the horizon on, a party with a [`LapseMover`] in `lapse` moves by it (`None`: its
-/// negotiator keeps deciding, as a hardliner does). Every rejection draws from `rng` when
+/// negotiator keeps deciding, as a hardliner does); in the planning rounds a party with
+/// an [`EndGame`] in `end_game` checks it before its negotiator. Every rejection draws from `rng` when
 /// `rules.breakdown_risk > 0`; an accepted outcome that `ratified` refuses ends
 /// `not_ratified`. Records every offer into `trace` when given (the only allocation).
 /// With [`Rules::plain`], no lapse and everything ratified, the moves and the deal are
@@ -212,6 +246,7 @@ pub fn negotiate_talks<A, B, R>(
     mut first: A,
     mut second: B,
     lapse: [Option<LapseMover<'_>>; 2],
+    end_game: [Option<EndGame<'_>>; 2],
     rules: &Rules,
     ratified: impl Fn(u32) -> bool,
     rng: &mut R,
@@ -225,6 +260,8 @@ where
     let (horizon, total) = rules.rounds();
     let risk = rules.breakdown_risk;
     let mut standing: Option<u32> = None;
+    // The best utility each party has been offered so far (read by its end game only).
+    let mut best = [f64::NEG_INFINITY; 2];
     for step in 0..total {
         let months = match (&rules.calendar, step >= horizon) {
             (Some(c), true) => c.lapse_months(step),
@@ -237,7 +274,16 @@ where
             } else {
                 None
             };
+            let me = usize::from(by);
+            let ends = match (&end_game[me], standing) {
+                (Some(e), Some(o)) if step < horizon && step >= e.from => {
+                    let u = e.sorted.utility(o);
+                    u >= best[me] && u >= e.reservation
+                }
+                _ => false,
+            };
             let decision = match (mover, by) {
+                _ if ends => Decision::Accept,
                 (Some(m), _) => m.decide(months, standing),
                 (None, 0) => first.decide(at, standing),
                 (None, _) => second.decide(at, standing),
@@ -259,6 +305,9 @@ where
                 (Decision::Accept, None) => break,
                 (Decision::Offer(o), before) => {
                     standing = Some(o);
+                    if let Some(e) = &end_game[1 - me] {
+                        best[1 - me] = best[1 - me].max(e.sorted.utility(o));
+                    }
                     if let Some(t) = trace.as_deref_mut() {
                         t.push(PackageOffer {
                             step,

@@ -79,7 +79,7 @@ proptest! {
         let mut rng = Xoshiro256PlusPlus::seed_from_u64(7);
         let fresh = rng.clone();
         let (x, y) = build();
-        let end = negotiate_talks(x, y, [None, None], &Rules::plain(n_steps), |_| true, &mut rng, Some(&mut got));
+        let end = negotiate_talks(x, y, [None, None], [None, None], &Rules::plain(n_steps), |_| true, &mut rng, Some(&mut got));
         prop_assert_eq!(&want, &got);
         prop_assert_eq!(rng, fresh, "no draw without a breakdown risk");
         match deal {
@@ -164,6 +164,7 @@ fn the_lapse_opens_the_zone_after_the_expiry() {
             Some(LapseMover::new(&sa, a.reservation, per)),
             Some(LapseMover::new(&sb, b.reservation, per)),
         ],
+        [None, None],
         &rules,
         |_| true,
         &mut rng,
@@ -235,6 +236,7 @@ fn ratification_limits_on_the_amount_issue() {
         negotiate_talks(
             AspirationNegotiator::new(&sa, a.reservation, 20, curve),
             AspirationNegotiator::new(&sb, b.reservation, 20, curve),
+            [None, None],
             [None, None],
             &rules,
             |o| limit.ratifies(amount(o)),
@@ -312,6 +314,7 @@ fn breakdown_after_a_rejected_offer() {
             AspirationNegotiator::new(&sa, 0.1, 30, curve),
             AspirationNegotiator::new(&sb, 0.1, 30, curve),
             [None, None],
+            [None, None],
             &rules,
             |_| true,
             &mut rng,
@@ -335,4 +338,42 @@ fn breakdown_after_a_rejected_offer() {
         ends.iter()
             .all(|&k| k == OutcomeKind::Breakdown || k == OutcomeKind::Deal)
     );
+}
+
+/// The end game (`AC_combi`): against a hardliner, a Boulware negotiator never lowers
+/// its aspiration to the hardliner's package and the talks run out; with an end game
+/// from half the horizon on it accepts that package (the best offered so far, worth its
+/// reservation) in the first round of its end game.
+#[test]
+fn the_end_game_accepts_the_best_offer_so_far() {
+    use bargain_core::package::tactics::Tactic;
+    use bargain_core::package::talks::EndGame;
+    let (space, a, mut b) = amount_space();
+    b.reservation = 0.0;
+    let (sa, sb) = (
+        SortedOutcomes::new(&space, &a).expect("valid"),
+        SortedOutcomes::new(&space, &b).expect("valid"),
+    );
+    let rules = Rules::plain(10);
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(1);
+    let run = |end_game: Option<EndGame<'_>>, rng: &mut Xoshiro256PlusPlus| {
+        negotiate_talks(
+            Tactic::Hardliner.build(&sa, a.reservation, 10),
+            AspirationNegotiator::new(&sb, b.reservation, 10, Aspiration::default()),
+            [None, None],
+            [None, end_game],
+            &rules,
+            |_| true,
+            rng,
+            None,
+        )
+    };
+    let without = run(None, &mut rng);
+    assert_eq!(without.kind, OutcomeKind::Deadline, "{without:?}");
+    let e = EndGame::new(&sb, b.reservation, 0.5, 10);
+    assert_eq!(e.from(), 5, "τ = 6/11 is the first ≥ 0.5");
+    let with = run(Some(e), &mut rng);
+    assert_eq!((with.kind, with.round), (OutcomeKind::Deal, 6), "{with:?}");
+    let o = with.outcome.expect("outcome");
+    assert_eq!(sa.utility(o), sa.max(), "the hardliner's best package");
 }

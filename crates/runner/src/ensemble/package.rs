@@ -29,7 +29,7 @@ use bargain_core::package::sorted::SortedOutcomes;
 use bargain_core::package::space::{IssueKind, OutcomeSpace};
 use bargain_core::package::tactics::Tactic;
 use bargain_core::package::talks::{
-    LapseMover, PackageEnd, Rules, closed_form, negotiate_talks, utility_per_unit,
+    EndGame, LapseMover, PackageEnd, Rules, closed_form, negotiate_talks, utility_per_unit,
 };
 
 use super::waves::Waves;
@@ -267,11 +267,23 @@ pub fn agents_end(
         (party.tactic != Tactic::Hardliner)
             .then(|| LapseMover::new(&p.sorted[i], party.preferences.reservation, per))
     });
+    // The end game (`end_game`, needs a calendar) in the planning rounds.
+    let end_game = [0, 1].map(|i| {
+        let after = t.calendar.and_then(|c| c.end_game[i])?;
+        let party = &t.parties[i];
+        Some(EndGame::new(
+            &p.sorted[i],
+            party.preferences.reservation,
+            after,
+            horizon,
+        ))
+    });
     let mut rng = t.breakdown_rng.clone();
     negotiate_talks(
         first,
         second,
         lapse,
+        end_game,
         &r,
         |o| ratified(s, t, o),
         &mut rng,

@@ -8,7 +8,7 @@ use crate::span::{Doc, join};
 use crate::validate::{Checker, Domain, Param, fmt_num};
 
 use super::file::{ObservedValueFile, PackageFile, PackageObservedFile};
-use super::rules::domain_of;
+use super::rules::{Principal, domain_of};
 use super::{
     BREAKDOWN_STREAM, MAX_OUTCOMES, ObservedValue, PackageModel, PackageObserved, PackageParty,
     PackageRun, PackageScenario, PackageTrial, PkgInput, Target,
@@ -249,7 +249,7 @@ impl<'d, 'a> Compiler<'d, 'a> {
                 parties.push(self.party(k, &f.parties[*k], i, space.issues()));
             }
         }
-        let mut principals = [(0.0, None), (0.0, None)];
+        let mut principals = [Principal::default(); 2];
         if let Some(space) = &space {
             for (i, k) in order.iter().enumerate() {
                 let prefs = parties
@@ -329,7 +329,8 @@ impl<'d, 'a> Compiler<'d, 'a> {
         let seed = run.seed;
         let (calendar, dates) = match calendar {
             Some((mut c, d)) => {
-                c.lapse_cost = [principals[0].0, principals[1].0];
+                c.lapse_cost = [principals[0].lapse, principals[1].lapse];
+                c.end_game = [principals[0].end_game, principals[1].end_game];
                 (Some(c), Some(d))
             }
             None => (None, None),
@@ -381,7 +382,7 @@ impl<'d, 'a> Compiler<'d, 'a> {
                 parties: [a, b],
                 calendar,
                 breakdown_risk,
-                ratification: [principals[0].1, principals[1].1],
+                ratification: [principals[0].ratification, principals[1].ratification],
                 breakdown_rng: crate::input_rng(seed, 0, crate::stream_key(BREAKDOWN_STREAM)),
             },
             inputs,

@@ -179,6 +179,10 @@ pub(crate) struct PackagePartyFile {
     /// Cost of a month of lapse after the calendar's expiry, in the unit of the amount
     /// issue (≥ 0; needs a `[calendar]` and an amount issue).
     pub lapse_cost: Option<NumberSpec>,
+    /// End-game acceptance from this relative time of the rounds up to the expiry (in
+    /// (0, 1]; needs a `[calendar]`): accept a standing package that is the best the
+    /// other side has offered so far and worth the reservation.
+    pub end_game: Option<f64>,
     /// How its negotiators concede (in its own utility).
     pub strategy: StrategyFile,
     /// Its linear-additive utility over the issues.

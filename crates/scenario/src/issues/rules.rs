@@ -9,7 +9,7 @@ use bargain_core::package::space::{IssueKind, OutcomeSpace};
 use bargain_core::package::talks::Ratification;
 
 use crate::CalendarDates;
-use crate::file::CalendarFile;
+use crate::file::{CalendarFile, NumberSpec};
 use crate::span::join;
 use crate::validate::Domain;
 
@@ -33,6 +33,15 @@ pub fn amount_issue(space: &OutcomeSpace) -> Option<usize> {
         .issues()
         .iter()
         .position(|i| i.key == "amount" && matches!(i.kind, IssueKind::Number { .. }))
+}
+
+/// What a party's principal and calendar add to it: its lapse cost (in the amount
+/// issue's unit), its end game and its ratification limit.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct Principal {
+    pub(super) lapse: f64,
+    pub(super) end_game: Option<f64>,
+    pub(super) ratification: Option<Ratification>,
 }
 
 impl Compiler<'_, '_> {
@@ -69,7 +78,7 @@ impl Compiler<'_, '_> {
         Some((cal, dates))
     }
 
-    /// Party `i`'s `lapse_cost` (central, 0 when left out) and its principal's
+    /// Party `i`'s `lapse_cost` (central, 0 when left out), its `end_game` and its principal's
     /// `ratification` limit on the amount issue (a floor when the party's value of the
     /// amount rises over the issue's range, a ceiling when it falls; from the central
     /// value function). `has_calendar`: whether the file has a `[calendar]` table.
@@ -83,8 +92,20 @@ impl Compiler<'_, '_> {
         space: &OutcomeSpace,
         prefs: Option<&Preferences>,
         has_calendar: bool,
-    ) -> (f64, Option<Ratification>) {
+    ) -> Principal {
         let path = join("parties", key);
+        let end_game = f.end_game.and_then(|x| {
+            let p = join(&path, "end_game");
+            self.c
+                .number(&p, &NumberSpec::Fixed(x), domain_of("end_game"))?;
+            if !has_calendar {
+                self.c.error(
+                    &p,
+                    "expected a `[calendar]` (the end game runs against its expiry)",
+                );
+            }
+            Some(x)
+        });
         let amount = amount_issue(space);
         let lapse_path = join(&path, "lapse_cost");
         let lapse = match &f.lapse_cost {
@@ -109,8 +130,13 @@ impl Compiler<'_, '_> {
             }
         };
         let rp = join(&path, "ratification");
+        let done = |ratification| Principal {
+            lapse,
+            end_game,
+            ratification,
+        };
         let Some(spec) = &f.ratification else {
-            return (lapse, None);
+            return done(None);
         };
         let limit = self.num(
             &rp,
@@ -120,13 +146,13 @@ impl Compiler<'_, '_> {
         );
         let Some(j) = amount else {
             self.c.error(&rp, "expected an issue keyed `amount` of kind `number` (a ratification limit is a floor or ceiling on the amount issue), found none");
-            return (lapse, None);
+            return done(None);
         };
         let (Some(limit), Some(prefs)) = (limit, prefs) else {
-            return (lapse, None);
+            return done(None);
         };
         let Some(range) = space.issues()[j].range() else {
-            return (lapse, None);
+            return done(None);
         };
         let v = &prefs.utility.values[j];
         let rise = v.at(range.1, range) - v.at(range.0, range);
@@ -135,14 +161,11 @@ impl Compiler<'_, '_> {
                 &rp,
                 format!("expected `{key}` to value the amount issue rising or falling over its range (the limit is a floor for a party that prefers more, a ceiling for one that prefers less), found the same value at both ends"),
             );
-            return (lapse, None);
+            return done(None);
         }
-        (
-            lapse,
-            Some(Ratification {
-                limit,
-                floor: rise > 0.0,
-            }),
-        )
+        done(Some(Ratification {
+            limit,
+            floor: rise > 0.0,
+        }))
     }
 }

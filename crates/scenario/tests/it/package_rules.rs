@@ -271,3 +271,33 @@ fn an_observed_date_outside_the_calendar_is_warned_about() {
         s.warnings()
     );
 }
+
+#[test]
+fn end_games_take_a_calendar() {
+    let text = GOOD.replace("lapse_cost = 0.01\n", "lapse_cost = 0.01\nend_game = 0.9\n");
+    let s = PackageScenario::parse(&text, "ok.toml").unwrap();
+    assert_eq!(s.central().calendar.unwrap().end_game, [None, Some(0.9)]);
+    let e = PackageScenario::parse(&text.replace("end_game = 0.9", "end_game = 0"), "bad.toml")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains(
+            "bad.toml:44:12: parties.kr.end_game: expected a relative time in (0, 1], found 0"
+        ),
+        "{e}"
+    );
+    let no_calendar = text
+        .replace("[calendar]\nstart = \"2018-03-01\"\nexpiry = \"2018-12-31\"\nend = \"2019-12-31\"\nround_months = { uniform = [0.8, 1.2] }\n", "")
+        .replace("lapse_cost = { uniform = [0.02, 0.05] }\n", "")
+        .replace("lapse_cost = 0.01\n", "")
+        .replace("first_mover = \"us\"", "first_mover = \"us\"\nmax_rounds = 10");
+    let e = PackageScenario::parse(&no_calendar, "bad.toml")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains(
+            "parties.kr.end_game: expected a `[calendar]` (the end game runs against its expiry)"
+        ),
+        "{e}"
+    );
+}
