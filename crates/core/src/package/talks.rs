@@ -242,6 +242,7 @@ impl<'a> EndGame<'a> {
 /// `not_ratified`. Records every offer into `trace` when given (the only allocation).
 /// With [`Rules::plain`], no lapse and everything ratified, the moves and the deal are
 /// those of [`super::aspiration::negotiate`].
+#[allow(clippy::too_many_arguments)]
 pub fn negotiate_talks<A, B, R>(
     mut first: A,
     mut second: B,
