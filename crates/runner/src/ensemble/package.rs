@@ -464,8 +464,9 @@ impl PackageAccumulated {
 }
 
 /// The `trials.csv` header of a package run: `trial`, the sampled inputs (their field
-/// paths), then per model `<model>.kind`, `<model>.round` and one column per issue,
-/// `<model>.<issue>` (e.g. `agents.term`), ending in a newline.
+/// paths), then per model `<model>.kind`, `<model>.round`, one column per issue,
+/// `<model>.<issue>` (e.g. `agents.term`), and with a calendar `<model>.deal_date` and
+/// `<model>.lapse_months` (as one-issue runs), ending in a newline.
 #[must_use]
 pub fn csv_header(s: &PackageScenario) -> String {
     let mut h = String::from("trial");
@@ -478,6 +479,9 @@ pub fn csv_header(s: &PackageScenario) -> String {
         h.push_str(&format!(",{m}.kind,{m}.round"));
         for issue in s.space().issues() {
             h.push_str(&format!(",{m}.{}", issue.key));
+        }
+        if s.calendar.is_some() {
+            h.push_str(&format!(",{m}.deal_date,{m}.lapse_months"));
         }
     }
     h.push('\n');
@@ -493,6 +497,7 @@ fn push_row(
     trial: u64,
     inputs: &[f64],
     deals: &[PackageEnd],
+    calendar: Option<&bargain_core::Calendar>,
 ) {
     use std::fmt::Write as _;
     let space = s.space();
@@ -517,6 +522,16 @@ fn push_row(
                     out.push(',');
                 }
             }
+        }
+        if let (Some(dates), Some(cal)) = (&s.calendar, calendar) {
+            // The one-issue cells, from the same round of the talks.
+            let o = bargain_core::Outcome {
+                kind: d.kind,
+                amount: None,
+                round: d.round,
+                accepted_by: None,
+            };
+            out.push_str(&crate::timing::csv_cells(dates, cal, &o));
         }
     }
     out.push('\n');
@@ -593,7 +608,7 @@ pub fn run(
                 }
             }
             if want_rows {
-                push_row(&mut text, s, trial, inputs, &deals);
+                push_row(&mut text, s, trial, inputs, &deals, t.calendar.as_ref());
             }
             progress(1);
         }

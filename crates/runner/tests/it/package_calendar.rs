@@ -126,6 +126,30 @@ fn a_package_with_a_calendar_has_the_timing_block() {
     for k in ["deal", "not_ratified", "breakdown", "deadline"] {
         assert_eq!(counted(k), outcomes[k].as_u64().expect("count"), "{k}");
     }
+    // Each deal's date (the one-issue columns): those on or before the expiry are the
+    // summary's `before_expiry` share.
+    for m in ["agents", "nash"] {
+        let date = header
+            .iter()
+            .position(|c| *c == format!("{m}.deal_date"))
+            .expect("deal_date");
+        assert_eq!(header[date + 1], format!("{m}.lapse_months"));
+        let before = rows
+            .lines()
+            .skip(1)
+            .filter_map(|l| {
+                l.split(',')
+                    .nth(date)
+                    .filter(|d| !d.is_empty())
+                    .map(str::to_owned)
+            })
+            .filter(|d| d.as_str() <= "2020-06-30")
+            .count() as f64;
+        let want = s["models"][m]["timing"]["before_expiry"]
+            .as_f64()
+            .expect("share");
+        assert_eq!(before / 400.0, want, "{m}");
+    }
 }
 
 #[test]
