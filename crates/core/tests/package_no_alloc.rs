@@ -30,10 +30,63 @@ fn negotiating_and_solving_packages_allocates_nothing() {
         deals += usize::from(frontier.max_welfare(ra, rb).is_some());
     }
     let tactic_deals = every_package_tactic(&sa, &sb);
+    let rule_ends = talks_under_rules(&sa, &sb, &frontier);
     let after = allocations();
     assert_eq!(after - before, 0, "allocations on the package hot path");
     assert!(deals > 100);
     assert!(tactic_deals > 100, "{tactic_deals}");
+    assert!(rule_ends > 100, "{rule_ends}");
+}
+
+/// Talks under a calendar (lapse moves after the expiry), a breakdown risk and a
+/// ratification limit, and the closed forms under the calendar rule: no allocation.
+fn talks_under_rules(sa: &SortedOutcomes, sb: &SortedOutcomes, frontier: &ParetoFrontier) -> usize {
+    use bargain_core::package::talks::{EndGame, LapseMover, Rules, closed_form, negotiate_talks};
+    use bargain_core::{Calendar, OutcomeKind};
+    use rand::SeedableRng;
+    let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(5);
+    let mut ends = 0;
+    for k in 0..100u32 {
+        let (ra, rb) = (
+            0.5 + f64::from(k % 10) / 40.0,
+            0.5 + f64::from(k % 7) / 28.0,
+        );
+        let rules = Rules {
+            max_rounds: 40,
+            calendar: Some(Calendar {
+                round_months: 1.0,
+                expiry_day: 100 + 10 * k,
+                end_day: (k % 2 == 0).then_some(2000),
+                lapse_cost: [0.01, 0.02],
+                end_game: [None; 2],
+            }),
+            breakdown_risk: f64::from(k % 3) / 50.0,
+        };
+        let (horizon, _) = rules.rounds();
+        let a = AspirationNegotiator::new(sa, ra, horizon, Aspiration::default());
+        let b = AspirationNegotiator::new(sb, rb, horizon, Aspiration::default());
+        let lapse = [
+            Some(LapseMover::new(sa, ra, 0.01)),
+            Some(LapseMover::new(sb, rb, 0.02)),
+        ];
+        let end_game = [Some(EndGame::new(sa, ra, 0.8, horizon)), None];
+        let end = negotiate_talks(
+            a,
+            b,
+            lapse,
+            end_game,
+            &rules,
+            |o| o % 5 != 0,
+            &mut rng,
+            None,
+        );
+        ends += usize::from(end.kind != OutcomeKind::Deadline);
+        let c = closed_form(frontier, Some(frontier), [ra, rb], &rules, |f, x, y| {
+            f.nash(x, y, 1.0, 1.0)
+        });
+        ends += usize::from(c.kind == OutcomeKind::Deal);
+    }
+    ends
 }
 
 /// Every pair of package tactics over 100 negotiations, from profiles sorted beforehand;

@@ -356,13 +356,20 @@ impl ModelAccumulator {
         self.payer_surplus
             .add(range.deltas(), negotiation.payer.surplus(x));
         if let Some(cal) = &negotiation.calendar {
-            let d = cal.day(outcome.round.saturating_sub(1)) as usize;
-            if self.deal_days.len() <= d {
-                // Grows to the latest deal day seen, then never again.
-                self.deal_days.resize(d + 1, 0);
-            }
-            self.deal_days[d] += 1;
+            self.add_deal_day(cal.day(outcome.round.saturating_sub(1)));
         }
+    }
+
+    /// Count a deal struck `day` days after the calendar's first round (the `timing`
+    /// block's [`ModelAccumulator::deal_days`]), one-issue and package runs alike.
+    #[inline]
+    pub fn add_deal_day(&mut self, day: u32) {
+        let d = day as usize;
+        if self.deal_days.len() <= d {
+            // Grows to the latest deal day seen, then never again.
+            self.deal_days.resize(d + 1, 0);
+        }
+        self.deal_days[d] += 1;
     }
 
     /// Record one trial of a package scenario: a deal (the value of its amount issue, if

@@ -7,7 +7,9 @@
 //! - [`aspiration`]: NegMAS 0.16's `AspirationNegotiator` and the SAO loop on packages;
 //! - [`tactics`]: the `faratin`, `tit-for-tat` and `hardliner` negotiators in utility
 //!   space, and [`tactics::Tactic`], the choice among all four;
-//! - [`solutions`]: Pareto frontier, generalized Nash, Kalai–Smorodinsky, max welfare.
+//! - [`solutions`]: Pareto frontier, generalized Nash, Kalai–Smorodinsky, max welfare;
+//! - [`talks`]: the one-issue rules on packages — calendar and lapse costs, breakdown
+//!   risk, ratification limits on the amount issue — for the agents and the closed forms.
 //!
 //! Package scenarios (`bargain_scenario::issues`) choose each party's [`tactics::Tactic`];
 //! not wired into [`crate::model`] (one-issue models).
@@ -18,3 +20,4 @@ pub mod solutions;
 pub mod sorted;
 pub mod space;
 pub mod tactics;
+pub mod talks;

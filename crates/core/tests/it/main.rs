@@ -10,6 +10,7 @@ mod negmas_multi_issue;
 mod negmas_reference;
 mod package_properties;
 mod package_tactics;
+mod package_talks;
 mod theory_attrition;
 mod theory_chatterjee;
 mod theory_nash;

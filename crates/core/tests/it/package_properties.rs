@@ -11,7 +11,8 @@ use bargain_core::package::space::{Issue, OutcomeSpace};
 use proptest::prelude::*;
 
 /// A random space of 1–3 issues (every kind) and two random linear-additive profiles.
-fn space_and_profiles() -> impl Strategy<Value = (OutcomeSpace, Preferences, Preferences)> {
+pub(crate) fn space_and_profiles() -> impl Strategy<Value = (OutcomeSpace, Preferences, Preferences)>
+{
     let issue = (0u8..3, 1usize..6);
     (prop::collection::vec(issue, 1..4), any::<u64>()).prop_map(|(issues, seed)| {
         let mut x = seed | 1;
@@ -82,7 +83,7 @@ fn space_and_profiles() -> impl Strategy<Value = (OutcomeSpace, Preferences, Pre
     })
 }
 
-fn utilities(space: &OutcomeSpace, p: &Preferences) -> Vec<f64> {
+pub(crate) fn utilities(space: &OutcomeSpace, p: &Preferences) -> Vec<f64> {
     UtilityTable::new(space, p).expect("valid").all(space)
 }
 

@@ -9,7 +9,7 @@ use bargain_core::package::aspiration::PowerCache;
 use serde_json::{Value, json};
 
 use super::Error;
-use crate::ensemble::package::{Prepared, deal, failure};
+use crate::ensemble::package::{Prepared, end};
 use crate::scenario::issues::PackageScenario;
 use crate::summary::package::value_json;
 
@@ -51,8 +51,10 @@ pub fn explain_value(s: &PackageScenario) -> Result<Value, Error> {
         .models
         .iter()
         .map(|&m| {
-            let v = match deal(m, &t, &p, &mut cache) {
-                Some((o, round)) => {
+            let e = end(m, s, &t, &p, &mut cache);
+            let v = match e.outcome {
+                Some(o) => {
+                    let round = e.round;
                     let agreement: serde_json::Map<String, Value> = space
                         .issues()
                         .iter()
@@ -62,14 +64,14 @@ pub fn explain_value(s: &PackageScenario) -> Result<Value, Error> {
                         })
                         .collect();
                     json!({
-                        "outcome": "deal",
+                        "outcome": e.kind.as_str(),
                         "agreement": agreement,
                         "round": round,
                         "utility": { &keys[0]: p.ua[o as usize], &keys[1]: p.ub[o as usize] },
                     })
                 }
                 None => json!({
-                    "outcome": failure(m).as_str(),
+                    "outcome": e.kind.as_str(),
                     "agreement": null,
                     "round": null,
                     "utility": null,
@@ -167,10 +169,13 @@ pub fn explain_text(s: &PackageScenario) -> Result<String, Error> {
                 r["utility"][&s.party_keys[1]].as_f64().unwrap_or(f64::NAN),
             );
         } else {
-            let why = if r["outcome"] == "deadline" {
-                "no deal: the negotiators ran out of rounds"
-            } else {
-                "no deal: no outcome gives both parties at least their reservation utility"
+            let why = match r["outcome"].as_str() {
+                Some("deadline") => "no deal: the negotiators ran out of rounds",
+                Some("not_ratified") => {
+                    "no deal: the package agreed lies beyond a principal's ratification limit on the amount"
+                }
+                Some("breakdown") => "no deal: the talks broke down after a rejected offer",
+                _ => "no deal: no outcome gives both parties at least their reservation utility",
             };
             let _ = writeln!(out, "  {:<18} {why}", m.as_str());
         }

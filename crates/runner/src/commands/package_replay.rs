@@ -9,8 +9,10 @@
 //! ```
 //!
 //! `outcome` is `deal`, `deadline` (agents without a deal) or `no_zone` (a closed form
-//! with no outcome rational for both); `round` is 1-based (null without a deal, and for
-//! the closed forms); `agreement` maps issue keys to numbers or `choice` labels; each
+//! with no outcome rational for both), and with a calendar, a breakdown risk or a
+//! ratification limit also `breakdown` or `not_ratified` (then `agreement` is the package
+//! the principals refused); `round` is 1-based (null without an agreement, and for the
+//! closed forms without a calendar); `agreement` maps issue keys to numbers or `choice` labels; each
 //! offer's `round` is the round in which it was answered (the accepted offer's is the
 //! deal's `round`, as in one-issue replays).
 
@@ -21,7 +23,7 @@ use bargain_core::package::space::{OutcomeSpace, Value as IssueValue};
 use serde_json::{Map, Value, json};
 
 use crate::commands::Error;
-use crate::ensemble::package::{Prepared, agents};
+use crate::ensemble::package::{Prepared, agents_end, end};
 use crate::scenario::SampleCtx;
 use crate::scenario::issues::{PackageModel, PackageScenario};
 
@@ -81,41 +83,25 @@ pub fn replay_value(
     let p = Prepared::new(s, &t).map_err(|e| Error::Other(e.to_string()))?;
     let keys = &s.party_keys;
     let utility = |o: u32| json!({ &keys[0]: p.ua[o as usize], &keys[1]: p.ub[o as usize] });
-    let [a, b] = &t.parties;
-    let (ra, rb) = (a.preferences.reservation, b.preferences.reservation);
     let mut offers: Vec<PackageOffer> = Vec::new();
-    let (outcome, round, accepted_by) = match m {
-        PackageModel::Agents => {
-            match agents(&t, &p, &mut PowerCache::new(), Some(&mut offers)) {
-                Some(d) => {
-                    // The last offer stands; the other party accepted it.
-                    let by = offers.last().map_or(0, |o| 1 - usize::from(o.by));
-                    (Some(d.outcome), Some(d.step + 1), Some(keys[by].clone()))
-                }
-                None => (None, None, None),
-            }
+    // How the talks ended: `deal`, or (with a calendar, a breakdown risk or a
+    // ratification limit) `not_ratified` or `breakdown`, else `deadline` / `no_zone`.
+    let e = match m {
+        PackageModel::Agents => agents_end(s, &t, &p, &mut PowerCache::new(), Some(&mut offers)),
+        _ => end(m, s, &t, &p, &mut PowerCache::new()),
+    };
+    let outcome = e.outcome;
+    let (round, accepted_by) = match (m, outcome) {
+        (PackageModel::Agents, Some(_)) => {
+            // The last offer stands; the other party accepted it.
+            let by = offers.last().map_or(0, |o| 1 - usize::from(o.by));
+            (Some(e.round), Some(keys[by].clone()))
         }
-        PackageModel::Nash => (
-            p.frontier.nash(ra, rb, a.power, b.power).map(|x| x.outcome),
-            None,
-            None,
-        ),
-        PackageModel::KalaiSmorodinsky => (
-            p.frontier.kalai_smorodinsky(ra, rb).map(|x| x.outcome),
-            None,
-            None,
-        ),
-        PackageModel::MaxWelfare => (
-            p.frontier.max_welfare(ra, rb).map(|x| x.outcome),
-            None,
-            None,
-        ),
+        // A closed form strikes in round 1, or under a calendar in the first open round.
+        (_, Some(_)) if t.calendar.is_some() => (Some(e.round), None),
+        _ => (None, None),
     };
-    let kind = match (outcome, m) {
-        (Some(_), _) => "deal",
-        (None, PackageModel::Agents) => "deadline",
-        (None, _) => "no_zone",
-    };
+    let kind = e.kind.as_str();
     // Each offer in the 1-based round it was answered (the second mover's at the first
     // move of the next round), as one-issue replays list them: the accepted offer's
     // round is the deal's `round`.
@@ -130,7 +116,7 @@ pub fn replay_value(
             } else if outcome.is_some() {
                 "accept"
             } else {
-                "deadline"
+                kind
             };
             json!({
                 "round": (o.step + 1 + u32::from(o.by)).min(cap.max(o.step + 1)),

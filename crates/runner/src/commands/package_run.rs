@@ -181,7 +181,7 @@ fn utility_view(
         .models
         .iter()
         .map(|&m| {
-            let d = deal(m, &t, &p, &mut PowerCache::new())
+            let d = deal(m, s, &t, &p, &mut PowerCache::new())
                 .map(|(o, _)| (p.ua[o as usize], p.ub[o as usize]));
             (m.as_str().to_string(), d)
         })
@@ -228,7 +228,7 @@ fn dance(
         let (t, _) = s.draw_trial(ctx, &mut []);
         let p = Prepared::cancellable(s, &t, cancel)?;
         offers.clear();
-        let deal = agents(&t, &p, &mut PowerCache::new(), Some(&mut offers));
+        let deal = agents(s, &t, &p, &mut PowerCache::new(), Some(&mut offers));
         let u = |o: u32| (p.ua[o as usize], p.ub[o as usize]);
         traces.push(DanceTrace {
             trial,

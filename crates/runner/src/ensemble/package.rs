@@ -12,6 +12,12 @@
 //! distributions, the profiles are sorted and the frontier computed once for all trials.
 //! The cancel flag is checked before every trial and between the passes that prepare a
 //! trial's outcome space.
+//!
+//! A trial with a calendar, a breakdown risk or a ratification limit
+//! ([`PackageTrial::has_rules`]) runs under `bargain_core::package::talks` (lapse costs
+//! in the amount issue's unit turned into utility by [`rules`]); others run NegMAS's
+//! plain SAO loop, unchanged. The breakdown draws come from the trial's own stream
+//! (`PackageTrial::breakdown_rng`), so no other draw moves.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -21,6 +27,10 @@ use bargain_core::package::preferences::{PreferencesError, UtilityTable};
 use bargain_core::package::solutions::ParetoFrontier;
 use bargain_core::package::sorted::SortedOutcomes;
 use bargain_core::package::space::{IssueKind, OutcomeSpace};
+use bargain_core::package::tactics::Tactic;
+use bargain_core::package::talks::{
+    EndGame, LapseMover, PackageEnd, Rules, closed_form, negotiate_talks, utility_per_unit,
+};
 
 use super::waves::Waves;
 use super::{Interrupted, Shard, WAVE, chunk_size};
@@ -39,6 +49,9 @@ pub struct Prepared {
     pub sorted: [SortedOutcomes; 2],
     /// The Pareto frontier of the allowed outcomes.
     pub frontier: ParetoFrontier,
+    /// With a ratification limit and a closed-form model: the Pareto frontier of the
+    /// allowed outcomes within both limits.
+    pub ratifiable: Option<ParetoFrontier>,
 }
 
 /// Why a package run stopped early.
@@ -116,60 +129,230 @@ impl Prepared {
         between()?;
         let frontier = ParetoFrontier::new_where(&ua, &ub, allowed);
         between()?;
+        let closed = s.run.models.iter().any(|&m| m != PackageModel::Agents);
+        let ratifiable = if closed && t.ratification.iter().any(Option::is_some) {
+            let within: Vec<bool> = (0..ua.len() as u32)
+                .map(|o| allowed.is_none_or(|a| a[o as usize]) && ratified(s, t, o))
+                .collect();
+            let f = ParetoFrontier::new_where(&ua, &ub, Some(&within));
+            between()?;
+            Some(f)
+        } else {
+            None
+        };
         Ok(Self {
             ua,
             ub,
             sorted: [sa, sb],
             frontier,
+            ratifiable,
         })
     }
 }
 
 /// One model's result in one trial: the agreed outcome and its 1-based round (closed
-/// forms agree in round 1); `None` without a deal.
+/// forms agree in round 1 without a calendar); `None` without a deal.
 pub type Deal = Option<(u32, u32)>;
+
+/// The value of the amount issue of outcome `o`, if the package has one.
+fn amount_of(space: &OutcomeSpace, o: u32) -> Option<f64> {
+    let j = amount_issue(space)?;
+    space.issues()[j].numeric(space.value_index(o, j))
+}
+
+/// Whether both principals of trial `t` ratify outcome `o` (its amount within each
+/// ratification limit; always without limits).
+#[must_use]
+pub fn ratified(s: &PackageScenario, t: &PackageTrial, o: u32) -> bool {
+    t.ratification
+        .iter()
+        .all(|r| match (r, amount_of(s.space(), o)) {
+            (Some(r), Some(x)) => r.ratifies(x),
+            _ => true,
+        })
+}
+
+/// The rules of trial `t` for `bargain_core::package::talks`: its rounds, breakdown
+/// risk and calendar, each party's lapse cost turned from the amount issue's unit into
+/// utility per month by its utility of the amount issue (`utility_per_unit`).
+#[must_use]
+pub fn rules(s: &PackageScenario, t: &PackageTrial) -> Rules {
+    let space = s.space();
+    let calendar = t.calendar.map(|mut c| {
+        for (i, p) in t.parties.iter().enumerate() {
+            let per =
+                amount_issue(space).map_or(0.0, |j| utility_per_unit(&p.preferences, space, j));
+            c.lapse_cost[i] *= per;
+        }
+        c
+    });
+    Rules {
+        max_rounds: t.max_rounds,
+        calendar,
+        breakdown_risk: t.breakdown_risk,
+    }
+}
 
 /// The `agents` model in one trial: each party's negotiator (its `strategy`, built on its
 /// sorted outcomes and reservation) in the SAO loop; every offer into `trace` if given.
 /// `cache` holds the aspiration curves' powers across the trials of one worker (the same
-/// negotiation, bit for bit, without a `powf` per step).
+/// negotiation, bit for bit, without a `powf` per step). The deal only (see
+/// [`agents_end`] for how talks without one ended).
 pub fn agents(
+    s: &PackageScenario,
     t: &PackageTrial,
     p: &Prepared,
     cache: &mut PowerCache,
     trace: Option<&mut Vec<PackageOffer>>,
 ) -> Option<PackageDeal> {
-    let [a, b] = &t.parties;
-    a.tactic.prepare(cache, t.max_rounds);
-    b.tactic.prepare(cache, t.max_rounds);
-    let first = a
-        .tactic
-        .build_cached(&p.sorted[0], a.preferences.reservation, t.max_rounds, cache);
-    let second =
-        b.tactic
-            .build_cached(&p.sorted[1], b.preferences.reservation, t.max_rounds, cache);
-    negotiate(first, second, trace)
-}
-
-/// The outcome of model `m` in trial `t`.
-pub fn deal(m: PackageModel, t: &PackageTrial, p: &Prepared, cache: &mut PowerCache) -> Deal {
-    let [a, b] = &t.parties;
-    let (ra, rb) = (a.preferences.reservation, b.preferences.reservation);
-    match m {
-        PackageModel::Agents => agents(t, p, cache, None).map(|d| (d.outcome, d.step + 1)),
-        PackageModel::Nash => p
-            .frontier
-            .nash(ra, rb, a.power, b.power)
-            .map(|s| (s.outcome, 1)),
-        PackageModel::KalaiSmorodinsky => {
-            p.frontier.kalai_smorodinsky(ra, rb).map(|s| (s.outcome, 1))
-        }
-        PackageModel::MaxWelfare => p.frontier.max_welfare(ra, rb).map(|s| (s.outcome, 1)),
+    let end = agents_end(s, t, p, cache, trace);
+    match (end.kind, end.outcome) {
+        (OutcomeKind::Deal, Some(outcome)) => Some(PackageDeal {
+            outcome,
+            step: end.round - 1,
+        }),
+        _ => None,
     }
 }
 
-/// How a model fails: the agents run out of rounds (`deadline`), a closed form finds no
-/// rational outcome (`no_zone`).
+/// The `agents` model in one trial, and how it ended: without rules
+/// ([`PackageTrial::has_rules`]) NegMAS's SAO loop; with them the talks of
+/// `bargain_core::package::talks` (negotiators planning to the expiry, lapse moves
+/// after it, breakdown draws from the trial's own stream, ratification).
+pub fn agents_end(
+    s: &PackageScenario,
+    t: &PackageTrial,
+    p: &Prepared,
+    cache: &mut PowerCache,
+    trace: Option<&mut Vec<PackageOffer>>,
+) -> PackageEnd {
+    let [a, b] = &t.parties;
+    if !t.has_rules() {
+        a.tactic.prepare(cache, t.max_rounds);
+        b.tactic.prepare(cache, t.max_rounds);
+        let first =
+            a.tactic
+                .build_cached(&p.sorted[0], a.preferences.reservation, t.max_rounds, cache);
+        let second =
+            b.tactic
+                .build_cached(&p.sorted[1], b.preferences.reservation, t.max_rounds, cache);
+        return match negotiate(first, second, trace) {
+            Some(d) => PackageEnd {
+                kind: OutcomeKind::Deal,
+                outcome: Some(d.outcome),
+                round: d.step + 1,
+            },
+            None => PackageEnd {
+                kind: OutcomeKind::Deadline,
+                outcome: None,
+                round: t.max_rounds,
+            },
+        };
+    }
+    let r = rules(s, t);
+    let (horizon, _) = r.rounds();
+    a.tactic.prepare(cache, horizon);
+    b.tactic.prepare(cache, horizon);
+    let first = a
+        .tactic
+        .build_cached(&p.sorted[0], a.preferences.reservation, horizon, cache);
+    let second = b
+        .tactic
+        .build_cached(&p.sorted[1], b.preferences.reservation, horizon, cache);
+    // After the expiry each party concedes toward its moving reservation; a hardliner
+    // stays one.
+    let lapse = [0, 1].map(|i| {
+        let party = &t.parties[i];
+        let per = r.calendar.map_or(0.0, |c| c.lapse_cost[i]);
+        (party.tactic != Tactic::Hardliner)
+            .then(|| LapseMover::new(&p.sorted[i], party.preferences.reservation, per))
+    });
+    // The end game (`end_game`, needs a calendar) in the planning rounds.
+    let end_game = [0, 1].map(|i| {
+        let after = t.calendar.and_then(|c| c.end_game[i])?;
+        let party = &t.parties[i];
+        Some(EndGame::new(
+            &p.sorted[i],
+            party.preferences.reservation,
+            after,
+            horizon,
+        ))
+    });
+    let mut rng = t.breakdown_rng.clone();
+    negotiate_talks(
+        first,
+        second,
+        lapse,
+        end_game,
+        &r,
+        |o| ratified(s, t, o),
+        &mut rng,
+        trace,
+    )
+}
+
+/// How model `m` ended in trial `t`: a deal (or a deal not ratified) with its outcome
+/// and 1-based round, or its failure.
+pub fn end(
+    m: PackageModel,
+    s: &PackageScenario,
+    t: &PackageTrial,
+    p: &Prepared,
+    cache: &mut PowerCache,
+) -> PackageEnd {
+    let [a, b] = &t.parties;
+    let (ra, rb) = (a.preferences.reservation, b.preferences.reservation);
+    if m == PackageModel::Agents {
+        return agents_end(s, t, p, cache, None);
+    }
+    if !t.has_rules() {
+        let sol = match m {
+            PackageModel::Nash => p.frontier.nash(ra, rb, a.power, b.power),
+            PackageModel::KalaiSmorodinsky => p.frontier.kalai_smorodinsky(ra, rb),
+            _ => p.frontier.max_welfare(ra, rb),
+        };
+        return PackageEnd {
+            kind: if sol.is_some() {
+                OutcomeKind::Deal
+            } else {
+                OutcomeKind::NoZone
+            },
+            outcome: sol.map(|x| x.outcome),
+            round: 1,
+        };
+    }
+    let r = rules(s, t);
+    let (pa, pb) = (a.power, b.power);
+    closed_form(
+        &p.frontier,
+        p.ratifiable.as_ref(),
+        [ra, rb],
+        &r,
+        |f: &ParetoFrontier, x, y| match m {
+            PackageModel::Nash => f.nash(x, y, pa, pb),
+            PackageModel::KalaiSmorodinsky => f.kalai_smorodinsky(x, y),
+            _ => f.max_welfare(x, y),
+        },
+    )
+}
+
+/// The outcome of model `m` in trial `t`: the deal and its round, `None` without one.
+pub fn deal(
+    m: PackageModel,
+    s: &PackageScenario,
+    t: &PackageTrial,
+    p: &Prepared,
+    cache: &mut PowerCache,
+) -> Deal {
+    let e = end(m, s, t, p, cache);
+    match (e.kind, e.outcome) {
+        (OutcomeKind::Deal, Some(o)) => Some((o, e.round)),
+        _ => None,
+    }
+}
+
+/// How a model fails without rules: the agents run out of rounds (`deadline`), a
+/// closed form finds no rational outcome (`no_zone`).
 #[must_use]
 pub fn failure(m: PackageModel) -> OutcomeKind {
     match m {
@@ -182,10 +365,7 @@ pub fn failure(m: PackageModel) -> OutcomeKind {
 /// values are what the summary's `amount` block, the histogram and `compare` describe.
 #[must_use]
 pub fn amount_issue(space: &OutcomeSpace) -> Option<usize> {
-    space
-        .issues()
-        .iter()
-        .position(|i| i.key == "amount" && matches!(i.kind, IssueKind::Number { .. }))
+    crate::scenario::issues::amount_issue(space)
 }
 
 /// The heat map's issues: the amount issue across and the first `integer` issue up, else
@@ -284,8 +464,9 @@ impl PackageAccumulated {
 }
 
 /// The `trials.csv` header of a package run: `trial`, the sampled inputs (their field
-/// paths), then per model `<model>.kind`, `<model>.round` and one column per issue,
-/// `<model>.<issue>` (e.g. `agents.term`), ending in a newline.
+/// paths), then per model `<model>.kind`, `<model>.round`, one column per issue,
+/// `<model>.<issue>` (e.g. `agents.term`), and with a calendar `<model>.deal_date` and
+/// `<model>.lapse_months` (as one-issue runs), ending in a newline.
 #[must_use]
 pub fn csv_header(s: &PackageScenario) -> String {
     let mut h = String::from("trial");
@@ -298,6 +479,9 @@ pub fn csv_header(s: &PackageScenario) -> String {
         h.push_str(&format!(",{m}.kind,{m}.round"));
         for issue in s.space().issues() {
             h.push_str(&format!(",{m}.{}", issue.key));
+        }
+        if s.calendar.is_some() {
+            h.push_str(&format!(",{m}.deal_date,{m}.lapse_months"));
         }
     }
     h.push('\n');
@@ -312,7 +496,8 @@ fn push_row(
     s: &PackageScenario,
     trial: u64,
     inputs: &[f64],
-    deals: &[(PackageModel, Deal)],
+    deals: &[PackageEnd],
+    calendar: Option<&bargain_core::Calendar>,
 ) {
     use std::fmt::Write as _;
     let space = s.space();
@@ -320,22 +505,33 @@ fn push_row(
     for x in inputs {
         let _ = write!(out, ",{x}");
     }
-    for (m, d) in deals {
-        match d {
-            Some((o, round)) => {
+    for d in deals {
+        match (d.kind, d.outcome) {
+            (OutcomeKind::Deal, Some(o)) => {
+                let round = d.round;
                 let _ = write!(out, ",deal,{round}");
                 for j in 0..space.issues().len() {
-                    let k = space.value_index(*o, j);
+                    let k = space.value_index(o, j);
                     let text = crate::summary::package::value_text(space, j, k);
                     let _ = write!(out, ",{}", crate::trials_out::csv_cell(&text));
                 }
             }
-            None => {
-                let _ = write!(out, ",{},", failure(*m).as_str());
+            _ => {
+                let _ = write!(out, ",{},", d.kind.as_str());
                 for _ in space.issues() {
                     out.push(',');
                 }
             }
+        }
+        if let (Some(dates), Some(cal)) = (&s.calendar, calendar) {
+            // The one-issue cells, from the same round of the talks.
+            let o = bargain_core::Outcome {
+                kind: d.kind,
+                amount: None,
+                round: d.round,
+                accepted_by: None,
+            };
+            out.push_str(&crate::timing::csv_cells(dates, cal, &o));
         }
     }
     out.push('\n');
@@ -392,20 +588,27 @@ pub fn run(
             };
             deals.clear();
             for (m, a) in &mut acc.models {
-                let d = deal(*m, &t, p, cache);
+                let e = self::end(*m, s, &t, p, cache);
                 if want_rows {
-                    deals.push((*m, d));
+                    deals.push(e);
                 }
                 let value = |o: u32| {
                     amount.and_then(|j| space.issues()[j].numeric(space.value_index(o, j)))
                 };
-                a.add_package(&range, d.map(|(o, r)| (value(o), r)), failure(*m));
-                if let (Some((o, _)), Some(tally)) = (d, a.issues.as_mut()) {
+                let d = match (e.kind, e.outcome) {
+                    (OutcomeKind::Deal, Some(o)) => Some(o),
+                    _ => None,
+                };
+                a.add_package(&range, d.map(|o| (value(o), e.round)), e.kind);
+                if let (Some(o), Some(tally)) = (d, a.issues.as_mut()) {
                     tally.add(space, &lay, o, [p.ua[o as usize], p.ub[o as usize]]);
+                }
+                if let (Some(_), Some(cal)) = (d, &t.calendar) {
+                    a.add_deal_day(cal.day(e.round.saturating_sub(1)));
                 }
             }
             if want_rows {
-                push_row(&mut text, s, trial, inputs, &deals);
+                push_row(&mut text, s, trial, inputs, &deals, t.calendar.as_ref());
             }
             progress(1);
         }

@@ -239,6 +239,10 @@ pub fn summarize(
         .iter()
         .map(|(m, a)| {
             let mut ms = ModelSummary::from_accumulator(a, &acc.range, observed);
+            ms.timing = s.calendar.as_ref().map(|dates| {
+                let date = s.observed.as_ref().and_then(|o| o.date);
+                crate::timing::summarize(a, dates, date)
+            });
             ms.surplus = None;
             if !has_amount {
                 ms.amount = None;

@@ -105,7 +105,7 @@ proptest! {
             let (t, _) = s.draw_trial(ctx, &mut []);
             let p = Prepared::new(&s, &t).expect("preferences");
             for &m in &s.run.models {
-                if let Some((o, _)) = deal(m, &t, &p, &mut cache) {
+                if let Some((o, _)) = deal(m, &s, &t, &p, &mut cache) {
                     prop_assert!(space.is_allowed(o, rules), "{m:?} trial {trial}: outcome {o}");
                 }
             }

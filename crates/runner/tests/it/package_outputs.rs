@@ -42,7 +42,16 @@ fn package_trials_parquet_equals_csv_and_adds_up_to_the_summary() {
         .collect();
     let header = &csv[0];
     for m in ["agents", "nash", "kalai-smorodinsky", "max-welfare"] {
-        for c in ["kind", "round", "amount", "term", "escalation"] {
+        // The file has a `[calendar]`: each deal's date, as in one-issue runs.
+        for c in [
+            "kind",
+            "round",
+            "amount",
+            "term",
+            "escalation",
+            "deal_date",
+            "lapse_months",
+        ] {
             assert!(
                 header.contains(&format!("{m}.{c}")),
                 "{m}.{c} in {header:?}"
@@ -76,8 +85,13 @@ fn package_trials_parquet_equals_csv_and_adds_up_to_the_summary() {
                 assert_eq!(col.data_type(), &DataType::Int64, "{name}");
             } else if !model_column {
                 assert_eq!(col.data_type(), &DataType::Float64, "{name}");
-            } else if name.ends_with(".escalation") || name.ends_with(".kind") {
+            } else if name.ends_with(".escalation")
+                || name.ends_with(".kind")
+                || name.ends_with(".deal_date")
+            {
                 assert_eq!(col.data_type(), &DataType::Utf8, "{name}");
+            } else if name.ends_with(".lapse_months") {
+                assert_eq!(col.data_type(), &DataType::Float64, "{name}");
             }
             if model_column && (name.ends_with(".term") || name.ends_with(".round")) {
                 assert_eq!(col.data_type(), &DataType::Int64, "{name}");
@@ -156,10 +170,16 @@ fn package_trials_parquet_equals_csv_and_adds_up_to_the_summary() {
 /// missing shard is refused with the folder named.
 #[test]
 fn package_shards_merge_byte_identically() {
+    shards_merge_byte_identically(PACKAGE, "1500");
+}
+
+/// `--shard 1/3..3/3` + `merge` of `file` with `trials` trials against one run (see
+/// [`package_shards_merge_byte_identically`]; also run on a package with a calendar).
+pub(crate) fn shards_merge_byte_identically(file: &str, trials: &str) {
     let dir = tempfile::tempdir().expect("tempdir");
     let p = |n: &str| dir.path().join(n).to_str().expect("utf8").to_owned();
     let run = |out: &str, shard: Option<&str>| {
-        let mut args = vec!["run", PACKAGE, "--trials", "1500", "--seed", "4", "--quiet"];
+        let mut args = vec!["run", file, "--trials", trials, "--seed", "4", "--quiet"];
         args.extend(["--trials-csv", "--out", out]);
         if let Some(s) = shard {
             args.extend(["--shard", s]);

@@ -8,9 +8,10 @@ use crate::span::{Doc, join};
 use crate::validate::{Checker, Domain, Param, fmt_num};
 
 use super::file::{ObservedValueFile, PackageFile, PackageObservedFile};
+use super::rules::{Principal, domain_of};
 use super::{
-    MAX_OUTCOMES, ObservedValue, PackageModel, PackageObserved, PackageParty, PackageRun,
-    PackageScenario, PackageTrial, PkgInput, Target,
+    BREAKDOWN_STREAM, MAX_OUTCOMES, ObservedValue, PackageModel, PackageObserved, PackageParty,
+    PackageRun, PackageScenario, PackageTrial, PkgInput, Target,
 };
 
 pub(super) const WEIGHT: Domain = Domain {
@@ -134,12 +135,40 @@ impl<'d, 'a> Compiler<'d, 'a> {
     pub(super) fn compile(mut self, f: &PackageFile) -> Result<PackageScenario, ScenarioError> {
         self.meta(&f.scenario);
         let run = self.run(&f.run);
-        let max_rounds = self.num(
-            "protocol.max_rounds",
-            &f.protocol.max_rounds,
-            Domain::ROUNDS,
-            Target::MaxRounds,
+        let has_end = f.calendar.as_ref().is_some_and(|c| c.end.is_some());
+        let max_rounds = match (&f.protocol.max_rounds, has_end) {
+            (Some(spec), false) => self.num(
+                "protocol.max_rounds",
+                spec,
+                Domain::ROUNDS,
+                Target::MaxRounds,
+            ),
+            (Some(spec), true) => {
+                // `calendar.end` wins: the rounds are those up to the end date.
+                let _ = self.c.number("protocol.max_rounds", spec, Domain::ROUNDS);
+                self.c.warn(
+                    "protocol.max_rounds",
+                    "ignored: `calendar.end` sets the number of rounds (the rounds up to the end date)",
+                );
+                Some(1.0)
+            }
+            (None, true) => Some(1.0),
+            (None, false) => {
+                self.c.error(
+                    "protocol",
+                    "expected `max_rounds` (it may be left out only when `[calendar]` has an `end`)",
+                );
+                None
+            }
+        };
+        let breakdown_risk = self.opt(
+            "protocol.breakdown_risk",
+            f.protocol.breakdown_risk.as_ref(),
+            domain_of("breakdown_risk"),
+            Target::BreakdownRisk,
+            0.0,
         );
+        let calendar = f.calendar.as_ref().and_then(|c| self.calendar(c));
 
         // Issues in file order.
         let mut issue_keys: Vec<&String> = f.issues.keys().collect();
@@ -220,6 +249,17 @@ impl<'d, 'a> Compiler<'d, 'a> {
                 parties.push(self.party(k, &f.parties[*k], i, space.issues()));
             }
         }
+        let mut principals = [Principal::default(); 2];
+        if let Some(space) = &space {
+            for (i, k) in order.iter().enumerate() {
+                let prefs = parties
+                    .get(i)
+                    .and_then(Option::as_ref)
+                    .map(|p| &p.preferences);
+                principals[i] =
+                    self.principal(k, &f.parties[*k], i, space, prefs, f.calendar.is_some());
+            }
+        }
         let exclusions = match &space {
             Some(space) => self.exclusions(&f.exclude, space),
             None => Vec::new(),
@@ -228,6 +268,19 @@ impl<'d, 'a> Compiler<'d, 'a> {
             (Some(o), Some(space)) => self.observed(o, space),
             _ => None,
         };
+        if let (Some(d), Some((_, dates))) = (observed.as_ref().and_then(|o| o.date), &calendar)
+            && (d < dates.start || d > dates.last)
+        {
+            self.c.warn(
+                "observed.date",
+                format!(
+                    "outside the calendar: {} is not within {} (the start) to {} (the last day a deal can be struck), so no trial's deal date can match it",
+                    crate::date::format_date(d),
+                    crate::date::format_date(dates.start),
+                    crate::date::format_date(dates.last)
+                ),
+            );
+        }
         if let (Some(o), Some(space)) = (&observed, &space) {
             let ks: Vec<usize> = o
                 .values
@@ -251,9 +304,10 @@ impl<'d, 'a> Compiler<'d, 'a> {
         if !errors.is_empty() {
             return Err(ScenarioError::new(errors));
         }
-        let (Some(run), Some(max_rounds), Some(space), [Some(a), Some(b)]) = (
+        let (Some(run), Some(max_rounds), Some(breakdown_risk), Some(space), [Some(a), Some(b)]) = (
             run,
             max_rounds,
+            breakdown_risk,
             space,
             <[Option<PackageParty>; 2]>::try_from(parties).unwrap_or([None, None]),
         ) else {
@@ -272,6 +326,23 @@ impl<'d, 'a> Compiler<'d, 'a> {
                 .any(|x| matches!(x.target, Target::Weight(p, _) if p == i))
         });
         let meta = &f.scenario;
+        let seed = run.seed;
+        let (calendar, dates) = match calendar {
+            Some((mut c, d)) => {
+                c.lapse_cost = [principals[0].lapse, principals[1].lapse];
+                c.end_game = [principals[0].end_game, principals[1].end_game];
+                (Some(c), Some(d))
+            }
+            None => (None, None),
+        };
+        // With an end, the rounds are those up to it (`max_rounds` is ignored).
+        let max_rounds = match calendar {
+            Some(c) if c.end_day.is_some() => c.total_rounds(1),
+            _ => max_rounds as u32,
+        };
+        let risk_is_input = inputs
+            .iter()
+            .any(|x| matches!(x.target, Target::BreakdownRisk));
         Ok(PackageScenario {
             name: meta.name.clone(),
             title: meta.title.clone().unwrap_or_else(|| meta.name.clone()),
@@ -285,6 +356,7 @@ impl<'d, 'a> Compiler<'d, 'a> {
             run,
             party_keys: [order[0].clone(), order[1].clone()],
             observed,
+            calendar: dates,
             party_names: [0, 1].map(|i| {
                 f.parties[order[i]]
                     .name
@@ -306,11 +378,16 @@ impl<'d, 'a> Compiler<'d, 'a> {
             exclusions,
             space,
             central: PackageTrial {
-                max_rounds: max_rounds as u32,
+                max_rounds,
                 parties: [a, b],
+                calendar,
+                breakdown_risk,
+                ratification: [principals[0].ratification, principals[1].ratification],
+                breakdown_rng: crate::input_rng(seed, 0, crate::stream_key(BREAKDOWN_STREAM)),
             },
             inputs,
             random_weights,
+            risk_is_input,
             warnings: warnings.iter().map(ToString::to_string).collect(),
         })
     }

@@ -7,7 +7,7 @@ use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::de::{self, IgnoredAny, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 
-use crate::file::{MetaFile, NumberSpec, RunFile, StrategyFile};
+use crate::file::{CalendarFile, MetaFile, NumberSpec, RunFile, StrategyFile};
 use crate::validate::fmt_num;
 
 /// A package scenario file, as written. The JSON schema (`bargain schema --package`) is
@@ -26,6 +26,9 @@ pub(crate) struct PackageFile {
     pub run: RunFile,
     /// The rules of the talks.
     pub protocol: PackageProtocolFile,
+    /// Dates of the talks and the expiry of the current agreement (optional), as in
+    /// one-issue files (`on_veto` is not taken on packages).
+    pub calendar: Option<CalendarFile>,
     /// The issues, keyed by a short id (e.g. `amount`, `term`); an agreement is one value
     /// per issue.
     pub issues: BTreeMap<String, IssueFile>,
@@ -120,10 +123,13 @@ impl<'de> Deserialize<'de> for ObservedValueFile {
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct PackageProtocolFile {
-    /// At most this many rounds (NegMAS's `n_steps`), 1..=10000 (integer-valued).
-    pub max_rounds: NumberSpec,
+    /// At most this many rounds (NegMAS's `n_steps`), 1..=10000 (integer-valued);
+    /// optional when `[calendar]` has an `end` (the rounds up to the end).
+    pub max_rounds: Option<NumberSpec>,
     /// The key of the party that moves first.
     pub first_mover: String,
+    /// Probability in [0, 1] that talks collapse after each rejected offer (default 0).
+    pub breakdown_risk: Option<NumberSpec>,
 }
 
 /// `issues.KEY.kind`
@@ -167,6 +173,16 @@ pub(crate) struct PackagePartyFile {
     pub discount: Option<NumberSpec>,
     /// Bargaining power > 0 (default 1; the weight in the generalized Nash solution).
     pub power: Option<NumberSpec>,
+    /// Its principal's limit on the amount issue (a floor for a party that prefers more,
+    /// a ceiling for one that prefers less): deals beyond it end `not_ratified`.
+    pub ratification: Option<NumberSpec>,
+    /// Cost of a month of lapse after the calendar's expiry, in the unit of the amount
+    /// issue (≥ 0; needs a `[calendar]` and an amount issue).
+    pub lapse_cost: Option<NumberSpec>,
+    /// End-game acceptance from this relative time of the rounds up to the expiry (in
+    /// (0, 1]; needs a `[calendar]`): accept a standing package that is the best the
+    /// other side has offered so far and worth the reservation.
+    pub end_game: Option<f64>,
     /// How its negotiators concede (in its own utility).
     pub strategy: StrategyFile,
     /// Its linear-additive utility over the issues.

@@ -15,20 +15,23 @@ use std::path::Path;
 use bargain_core::package::preferences::{Preferences, ValueFunction};
 use bargain_core::package::space::{Exclusion, OutcomeSpace};
 use bargain_core::package::tactics::Tactic;
+use bargain_core::package::talks::Ratification;
 use rand_xoshiro::Xoshiro256PlusPlus;
 
 use crate::dist::Dist;
 use crate::error::ScenarioError;
 use crate::span::Doc;
-use crate::{SampleCtx, Sampler};
+use crate::{CalendarDates, SampleCtx, Sampler};
 
 mod compile;
 mod exclude;
 mod file;
 mod parts;
+mod rules;
 
 use compile::Compiler;
 use file::PackageFile;
+pub use rules::amount_issue;
 
 /// Tolerance on the sum of the central weights.
 pub const WEIGHT_SUM_TOLERANCE: f64 = 1e-6;
@@ -39,6 +42,10 @@ pub const MAX_OUTCOMES: usize = 10_000_000;
 /// Strategy keys of one-issue files that packages do not take: `eps` (the time-based
 /// tolerance stays NegMAS's 0.001).
 const NOT_ON_PACKAGES: [&str; 1] = ["eps"];
+/// The stream key path of the `agents` model's breakdown draws on packages (no input has
+/// this path): one uniform per rejected offer, from a stream of its own, so that adding
+/// `breakdown_risk` leaves every other draw of the trial unchanged.
+pub const BREAKDOWN_STREAM: &str = "models.agents.breakdown";
 /// Keys of `[parties.P.utility]` that are not issues (so no issue may use them).
 const RESERVED_KEYS: [&str; 2] = ["weights", "reservation"];
 /// The real value of one issue (`[observed]` of a package scenario).
@@ -141,16 +148,46 @@ pub struct PackageParty {
 /// Everything one trial of a package scenario needs besides the outcome space.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PackageTrial {
-    /// Rounds (SAO steps, NegMAS's `n_steps`).
+    /// Rounds (SAO steps, NegMAS's `n_steps`); with a calendar `end`, the rounds up to
+    /// the end at the central `round_months` (the calendar decides: see
+    /// `bargain_core::calendar::Calendar::total_rounds`).
     pub max_rounds: u32,
     /// The parties, the first mover first.
     pub parties: [PackageParty; 2],
+    /// The calendar (`[calendar]`), if any, in days from its start. **`lapse_cost` holds
+    /// each party's cost of a month of lapse in the unit of the amount issue, slot 0 the
+    /// first mover and 1 the second** (the runner turns it into utility through each
+    /// party's utility of the amount issue: `bargain_core::package::talks`).
+    pub calendar: Option<bargain_core::Calendar>,
+    /// Probability that the talks collapse after each rejected offer (`protocol.breakdown_risk`).
+    pub breakdown_risk: f64,
+    /// Each party's principal's limit on the amount issue (`parties.P.ratification`), the
+    /// first mover first.
+    pub ratification: [Option<Ratification>; 2],
+    /// The `agents` model's breakdown draws: the stream keyed [`BREAKDOWN_STREAM`] of this
+    /// trial, at its start (see [`PackageScenario::draw_trial`]).
+    pub breakdown_rng: Xoshiro256PlusPlus,
+}
+
+impl PackageTrial {
+    /// Whether the trial needs more than NegMAS's SAO loop: a calendar, a breakdown risk
+    /// or a ratification limit.
+    #[must_use]
+    pub fn has_rules(&self) -> bool {
+        self.calendar.is_some()
+            || self.breakdown_risk > 0.0
+            || self.ratification.iter().any(Option::is_some)
+    }
 }
 
 /// Where a sampled value of a package scenario goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Target {
     MaxRounds,
+    BreakdownRisk,
+    RoundMonths,
+    LapseCost(usize),
+    Ratification(usize),
     Discount(usize),
     Power(usize),
     /// Index into the input's preset list (an exponent or a β).
@@ -200,6 +237,8 @@ pub struct PackageScenario {
     pub party_names: [String; 2],
     /// The real agreement (`[observed]`), if given.
     pub observed: Option<PackageObserved>,
+    /// The calendar's dates (`[calendar]`), if any.
+    pub calendar: Option<CalendarDates>,
     space: OutcomeSpace,
     /// Each issue's unit (`issues.KEY.unit`; the amount issue defaults to [`Self::unit`]),
     /// empty when none, in the outcome space's issue order.
@@ -212,6 +251,8 @@ pub struct PackageScenario {
     inputs: Vec<PkgInput>,
     /// Per party: whether a weight is a distribution (draws are then normalised).
     random_weights: [bool; 2],
+    /// Whether `protocol.breakdown_risk` is a distribution.
+    risk_is_input: bool,
     warnings: Vec<String>,
 }
 
@@ -339,6 +380,10 @@ impl PackageScenario {
     ) -> (PackageTrial, Xoshiro256PlusPlus) {
         let rng = crate::trial_rng(ctx.seed, ctx.trial);
         let mut t = self.central.clone();
+        if self.central.breakdown_risk > 0.0 || self.risk_is_input {
+            t.breakdown_rng =
+                crate::input_rng(ctx.seed, ctx.trial, crate::stream_key(BREAKDOWN_STREAM));
+        }
         let key = crate::rng::trial_key(ctx.seed, ctx.trial);
         for (j, input) in self.inputs.iter().enumerate() {
             let x = crate::sample::draw(
@@ -368,6 +413,22 @@ impl PackageScenario {
 fn apply(t: &mut PackageTrial, input: &PkgInput, x: f64) {
     match input.target {
         Target::MaxRounds => t.max_rounds = x as u32,
+        Target::BreakdownRisk => t.breakdown_risk = x,
+        Target::RoundMonths => {
+            if let Some(c) = t.calendar.as_mut() {
+                c.round_months = x;
+            }
+        }
+        Target::LapseCost(i) => {
+            if let Some(c) = t.calendar.as_mut() {
+                c.lapse_cost[i] = x;
+            }
+        }
+        Target::Ratification(i) => {
+            if let Some(r) = t.ratification[i].as_mut() {
+                r.limit = x;
+            }
+        }
         Target::Discount(i) => t.parties[i].preferences.discount = x,
         Target::Power(i) => t.parties[i].power = x,
         Target::Preset(i) => {

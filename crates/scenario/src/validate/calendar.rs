@@ -17,7 +17,7 @@ use super::{Checker, fmt_num};
 impl Checker<'_, '_> {
     /// The `[calendar]` table: dates, the time between rounds (an input) and the bound
     /// on the number of rounds. The lapse costs and end games are filled in by `compile`.
-    pub(super) fn calendar(&mut self, c: &CalendarFile) -> Option<(Calendar, CalendarDates)> {
+    pub(crate) fn calendar(&mut self, c: &CalendarFile) -> Option<(Calendar, CalendarDates)> {
         let mut date = |key: &str, text: &str| {
             let d = crate::date::parse_date(text);
             if d.is_none() {

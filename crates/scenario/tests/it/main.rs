@@ -5,5 +5,6 @@
 mod extension_points;
 mod field_table;
 mod links;
+mod package_rules;
 mod package_scenarios;
 mod package_schema;
