@@ -8,6 +8,7 @@ pub mod compare;
 pub mod forecast;
 pub mod forecast_diagrams;
 pub mod mc_error;
+pub mod package_compare;
 pub mod package_sensitivity;
 pub mod package_sweep;
 pub mod rank;

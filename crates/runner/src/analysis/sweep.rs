@@ -112,7 +112,7 @@ impl SweepIssue {
 impl IssueStat {
     /// Issue `issue`'s statistic in `m` (a package model's summary); `None` when the
     /// summary has no block for it.
-    fn from_summary(m: &ModelSummary, issue: &SweepIssue) -> Option<Self> {
+    pub(crate) fn from_summary(m: &ModelSummary, issue: &SweepIssue) -> Option<Self> {
         let block = m.issues.as_ref()?.get(&issue.key)?;
         let deals = m.outcomes.get("deal").copied().unwrap_or(0);
         Some(if issue.is_choice() {
