@@ -186,7 +186,14 @@ pub fn run_paired(
         progress: &|_| {},
     };
     waves.drive(
-        || (PowerCache::new(), PowerCache::new(), vec![0.0; ka], vec![0.0; kb]),
+        || {
+            (
+                PowerCache::new(),
+                PowerCache::new(),
+                vec![0.0; ka],
+                vec![0.0; kb],
+            )
+        },
         |(ca, cb, ia, ib), (lo, hi)| {
             let mut sums = vec![PairSums::default(); models.len()];
             for trial in lo..hi {

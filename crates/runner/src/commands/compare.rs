@@ -13,9 +13,9 @@ use crate::analysis::compare::{self as cmp, Comparison};
 use crate::analysis::package_compare;
 use crate::ensemble::package::Stop;
 use crate::ensemble::{Plan, Shard};
-use crate::scenario::issues::PackageScenario;
 use crate::output::{Kind, Staging};
 use crate::pipeline::{self, Loaded, Overrides, to_json};
+use crate::scenario::issues::PackageScenario;
 use crate::summary::Summary;
 
 /// Options of `bargain compare`.
@@ -296,20 +296,19 @@ fn with_packages(
             *slot = Some(read_report(dir, warnings)?);
         }
     }
-    let first = inputs.iter().zip(&reports).find_map(|(i, r)| match (i, r) {
-        (_, Some(r)) => Some((r.trials, r.seed)),
-        (Input::Scenario(l, _), None) => Some((l.scenario.run.trials, l.scenario.run.seed)),
-        (Input::Package(s, _), None) => Some((s.run.trials, s.run.seed)),
-        (Input::Report(_), None) => None,
+    let report = reports.iter().flatten().next().map(|r| (r.trials, r.seed));
+    let first = report.or_else(|| {
+        inputs.iter().find_map(|i| match i {
+            Input::Scenario(l, _) => Some((l.scenario.run.trials, l.scenario.run.seed)),
+            Input::Package(s, _) => Some((s.run.trials, s.run.seed)),
+            Input::Report(_) => None,
+        })
     });
     let (trials0, seed0) = first.unwrap_or((1, 0));
     let (trials, seed) = (opts.trials.unwrap_or(trials0), opts.seed.unwrap_or(seed0));
     let mut summaries = Vec::with_capacity(2);
     let mut infos = Vec::with_capacity(2);
-    for ((input, report), (label, stem)) in inputs
-        .iter()
-        .zip(reports)
-        .zip([("A", "a"), ("B", "b")])
+    for ((input, report), (label, stem)) in inputs.iter().zip(reports).zip([("A", "a"), ("B", "b")])
     {
         let (summary, path, kind) = match (input, report) {
             (Input::Report(dir), Some(r)) => (r, dir, "report"),
@@ -321,9 +320,11 @@ fn with_packages(
                 let plan = pipeline::plan(&l.scenario, &overrides, Shard::WHOLE);
                 (run_one(l, plan, cancel)?, path, "scenario")
             }
-            (Input::Package(s, path), _) => {
-                (run_package(s, path, trials, seed, cancel)?, path, "scenario")
-            }
+            (Input::Package(s, path), _) => (
+                run_package(s, path, trials, seed, cancel)?,
+                path,
+                "scenario",
+            ),
             (Input::Report(dir), None) => (read_report(dir, warnings)?, dir, "report"),
         };
         if kind == "scenario" {

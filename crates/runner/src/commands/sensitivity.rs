@@ -9,6 +9,7 @@ use crate::analysis::package_sensitivity;
 use crate::analysis::sensitivity::{self as sa, MAX_SAMPLES, MAX_SOBOL_SAMPLES, SensitivityReport};
 use crate::ensemble::package::Stop;
 use crate::output::{Kind, Staging};
+use crate::scenario::issues::PackageScenario;
 
 /// Options of `bargain sensitivity`.
 #[derive(Debug, Clone)]
@@ -114,7 +115,14 @@ pub fn run(args: &Options) -> Result<(), Error> {
         .install(|| sa::analyze(&loaded.scenario, opts, &cancel))
         .map_err(|i| Error::Interrupted(i.to_string()))?;
     drop(spin);
-    finish(args, staging, &loaded.text, &report, model.as_deref(), &cancel)
+    finish(
+        args,
+        staging,
+        &loaded.text,
+        &report,
+        model.as_deref(),
+        &cancel,
+    )
 }
 
 /// The output folder: `--out`, or `reports/<name>-sensitivity/`.
@@ -148,12 +156,6 @@ fn finish(
 /// rank correlations of the sampled inputs with each model's deal, amount and number
 /// issues. `--sobol` is refused (see the module).
 fn run_package(args: &Options) -> Result<(), Error> {
-    if args.sobol {
-        return Err(Error::Usage(format!(
-            "{}: --sobol: Sobol indices are not available for package scenarios ([issues]); the rank correlations (PRCC) are",
-            args.scenario.display()
-        )));
-    }
     let (s, text) = super::package_run::load_package(&args.scenario, &args.sets)?;
     for w in s.warnings() {
         eprintln!("warning: {}: {w}", s.name);
@@ -172,17 +174,38 @@ fn run_package(args: &Options) -> Result<(), Error> {
     let cancel = cancel_flag();
     let spin = spinner(args.quiet, format!("sensitivity: {} trials", args.samples));
     let seed = args.seed.unwrap_or(s.run.seed);
+    let origin = args.scenario.display().to_string();
     let report = pool(args.threads)?
-        .install(|| package_sensitivity::analyze(&s, args.samples, seed, &cancel))
-        .map_err(|e| match e {
-            Stop::Failed(e) => Error::Other(format!(
-                "{}: a sampled trial's preferences were rejected: {e}",
-                args.scenario.display()
-            )),
-            Stop::Cancelled | Stop::Io(_) => Error::Interrupted("during the trials".into()),
-        })?;
+        .install(|| analyze_package(&s, &origin, args.samples, args.sobol, seed, &cancel))?;
     drop(spin);
     finish(args, staging, &text, &report, model.as_deref(), &cancel)
+}
+
+/// The sensitivity report of package scenario `s` (read from `origin`) over trials
+/// `0..samples` of seed `seed` (the CLI's and Python's analysis of packages).
+///
+/// # Errors
+/// A usage error with `sobol` (Sobol indices are not available for packages); a
+/// rejected trial; interruption.
+pub fn analyze_package(
+    s: &PackageScenario,
+    origin: &str,
+    samples: u64,
+    sobol: bool,
+    seed: u64,
+    cancel: &std::sync::atomic::AtomicBool,
+) -> Result<SensitivityReport, Error> {
+    if sobol {
+        return Err(Error::Usage(format!(
+            "{origin}: --sobol: Sobol indices are not available for package scenarios ([issues]); the rank correlations (PRCC) are"
+        )));
+    }
+    package_sensitivity::analyze(s, samples, seed, cancel).map_err(|e| match e {
+        Stop::Failed(e) => Error::Other(format!(
+            "{origin}: a sampled trial's preferences were rejected: {e}"
+        )),
+        Stop::Cancelled | Stop::Io(_) => Error::Interrupted("during the trials".into()),
+    })
 }
 
 /// Write `sensitivity.json`, `sensitivity.csv`, the tornado chart, `sensitivity.html`
