@@ -19,8 +19,9 @@ use bargain_core::package::aspiration::PowerCache;
 use serde::{Deserialize, Serialize};
 
 use super::compare::{Comparison, Difference, ModelComparison, ModelStats, PairSums, welch};
+use super::package_sensitivity::prepared_trial;
 use super::sweep::{IssueStat, SweepIssue};
-use crate::ensemble::package::{Prepared, Stop, amount_issue, check, deal};
+use crate::ensemble::package::{Stop, amount_issue, deal};
 use crate::ensemble::waves::Waves;
 use crate::ensemble::{WAVE, chunk_size};
 use crate::scenario::SampleCtx;
@@ -197,16 +198,13 @@ pub fn run_paired(
         |(ca, cb, ia, ib), (lo, hi)| {
             let mut sums = vec![PairSums::default(); models.len()];
             for trial in lo..hi {
-                check(cancel)?;
                 let ctx = SampleCtx {
                     trial,
                     trials,
                     seed,
                 };
-                let (ta, _) = a.draw_trial(ctx, ia);
-                let (tb, _) = b.draw_trial(ctx, ib);
-                let pa = Prepared::cancellable(a, &ta, cancel)?;
-                let pb = Prepared::cancellable(b, &tb, cancel)?;
+                let (ta, pa) = prepared_trial(a, ctx, ia, cancel)?;
+                let (tb, pb) = prepared_trial(b, ctx, ib, cancel)?;
                 for (sum, &m) in sums.iter_mut().zip(&models) {
                     // Both have an amount issue (see `pairs`): a deal has an amount.
                     let da = deal(m, &ta, &pa, ca).and_then(|(o, _)| amount_of(a, o));

@@ -20,7 +20,7 @@ use super::sensitivity::{
 };
 use crate::ensemble::package::{Prepared, Stop, amount_issue, check, deal};
 use crate::scenario::SampleCtx;
-use crate::scenario::issues::PackageScenario;
+use crate::scenario::issues::{PackageScenario, PackageTrial};
 use crate::summary::ScenarioInfo;
 
 /// The issues whose agreed values are correlated: every number and integer issue, the
@@ -38,6 +38,23 @@ fn numeric_issues(s: &PackageScenario) -> Vec<usize> {
             .map(|(j, _)| j),
     );
     out
+}
+
+/// Trial `ctx.trial` of package scenario `s` as the run draws it (its inputs into
+/// `inputs`), prepared for the models; `cancel` is checked first and between the passes.
+///
+/// # Errors
+/// [`Stop::Cancelled`] once `cancel` is set; rejected preferences.
+pub(crate) fn prepared_trial(
+    s: &PackageScenario,
+    ctx: SampleCtx,
+    inputs: &mut [f64],
+    cancel: &AtomicBool,
+) -> Result<(PackageTrial, Prepared), Stop> {
+    check(cancel)?;
+    let (t, _) = s.draw_trial(ctx, inputs);
+    let p = Prepared::cancellable(s, &t, cancel)?;
+    Ok((t, p))
 }
 
 /// Analyse package scenario `s` over trials `0..samples` (clamped to 1..=[`MAX_SAMPLES`])
@@ -69,14 +86,12 @@ pub fn analyze(
         |(cache, inputs), (lo, hi)| {
             let mut out = Vec::with_capacity((hi - lo) as usize * width);
             for trial in lo..hi {
-                check(cancel)?;
                 let ctx = SampleCtx {
                     trial,
                     trials,
                     seed,
                 };
-                let (t, _) = s.draw_trial(ctx, inputs);
-                let p = Prepared::cancellable(s, &t, cancel)?;
+                let (t, p) = prepared_trial(s, ctx, inputs, cancel)?;
                 out.extend_from_slice(inputs);
                 for &model in &s.run.models {
                     match deal(model, &t, &p, cache) {
