@@ -80,6 +80,10 @@ def test_package_sweep_equals_the_cli_sweep_json(tmp_path):
     assert [i["key"] for i in got["issues"]] == ["amount", "term", "escalation"]
     agents = got["points"][0]["models"]["agents"]["issues"]
     assert "p50" in agents["term"] and "mode" in agents["escalation"] and 0 < agents["escalation"]["share"] <= 1
+    df = got.to_frame()
+    row = df[(df["parties.us.utility.reservation"] == 0.1) & (df["parties.kr.strategy.preset"] == "boulware") & (df["model"] == "agents")]
+    assert row["term.p50"].item() == agents["term"]["p50"]
+    assert row["escalation.mode"].item() == agents["escalation"]["mode"]
 
 
 def test_package_sensitivity_equals_the_cli(tmp_path):
@@ -88,6 +92,8 @@ def test_package_sensitivity_equals_the_cli(tmp_path):
     got = bargain.sensitivity(PACKAGE, samples=200, seed=4)
     assert got == expected
     assert all("term" in m["issues"] for m in got["models"])
+    df = got.to_frame()
+    assert set(df["output"]) == {"amount", "deal", "term"}
     with pytest.raises(ValueError, match="Sobol"):
         bargain.sensitivity(PACKAGE, samples=200, sobol=True)
 
