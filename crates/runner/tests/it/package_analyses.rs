@@ -143,7 +143,12 @@ fn sweep_points_are_the_runs_of_their_variants() {
         "{csv}"
     );
     assert_eq!(csv.lines().count(), 1 + 4 * 4);
-    assert!(out.join("sweep.html").is_file() && out.join("scenario.toml").is_file());
+    let page = std::fs::read_to_string(out.join("sweep.html")).unwrap();
+    assert!(
+        page.contains("<th>escalation</th>"),
+        "the page shows the issues"
+    );
+    assert!(out.join("scenario.toml").is_file());
 }
 
 /// Bad sweeps of a package file fail with exit 2 and say why: an unknown key (located
