@@ -1,13 +1,14 @@
 //! The analyses of the CLI from Python: `sweep`, `compare`, `sensitivity`, `backtest` and
 //! `explain`, each calling the library function behind its `bargain` verb and returning
 //! its JSON (`sweep.json`, `compare.json`, `sensitivity.json`, `backtest.json`,
-//! `explain --json`) as text, byte for byte the CLI's.
+//! `explain --json`) as text, byte for byte the CLI's. `sweep`, `compare` and
+//! `sensitivity` take package scenarios (`[issues]`) as the CLI does.
 
 use std::path::PathBuf;
 use std::sync::atomic::Ordering;
 
 use bargain_runner::analysis::sensitivity::{self as sa, DEFAULT_SAMPLES, DEFAULT_SOBOL_SAMPLES};
-use bargain_runner::analysis::sweep::{self as sw, SweepError};
+use bargain_runner::analysis::sweep::SweepError;
 use bargain_runner::commands::Error as CommandError;
 use bargain_runner::commands::session::EnsembleOptions;
 use bargain_runner::commands::{
@@ -18,7 +19,9 @@ use bargain_runner::pipeline::to_json;
 use pyo3::exceptions::PyOSError;
 use pyo3::prelude::*;
 
-use crate::{Failure, command_error, interruptible, load, overrides, parse_sets};
+use crate::{
+    Failure, command_error, interruptible, load, load_package, overrides, parse_sets, read_input,
+};
 
 /// A value as the CLI's JSON text.
 fn json<T: serde::Serialize>(value: &T) -> PyResult<String> {
@@ -44,14 +47,25 @@ fn sweep(
     progress: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<String> {
     let ov = overrides(trials, seed)?;
-    let loaded = load(py, scenario, origin, &sets)?;
-    let axes = sweep_cmd::axes(&loaded, &sweeps, &loaded.origin).map_err(command_error)?;
+    let swept = match load_package(py, scenario, origin, &sets)? {
+        Some((s, text)) => {
+            let (_, name) = read_input(scenario, origin)?;
+            sweep_cmd::Swept::Package(Box::new(s), text, name)
+        }
+        None => sweep_cmd::Swept::Issue(Box::new(load(py, scenario, origin, &sets)?)),
+    };
+    let name = match &swept {
+        sweep_cmd::Swept::Issue(l) => l.origin.clone(),
+        sweep_cmd::Swept::Package(_, _, name) => name.clone(),
+    };
+    let axes = swept.axes(&sweeps, &name).map_err(command_error)?;
     let points: usize = axes.iter().map(|a| a.values.len()).product();
     let report = interruptible(py, threads, progress, |ctl| {
         ctl.total.store(points as u64, Ordering::Relaxed);
         let tick = |done: usize, _: usize| ctl.done.store(done as u64, Ordering::Relaxed);
-        sw::run(&loaded, &axes, &ov, &tick, ctl.cancel).map_err(|e| match e {
+        swept.run(&axes, &ov, &tick, ctl.cancel).map_err(|e| match e {
             SweepError::Scenario { .. } => Failure::Command(CommandError::Usage(e.to_string())),
+            SweepError::Failed { .. } => Failure::Command(CommandError::Other(e.to_string())),
             SweepError::Run(r) => Failure::Run(r),
         })
     })?;
@@ -70,6 +84,10 @@ fn side(
     if report {
         return cmp::Input::from_path(&PathBuf::from(input), &parse_sets(sets)?)
             .map_err(|e| Failure::Command(e).into_py(py));
+    }
+    if let Some((s, _)) = load_package(py, input, origin, sets)? {
+        let (_, name) = read_input(input, origin)?;
+        return Ok(cmp::Input::Package(Box::new(s), PathBuf::from(name)));
     }
     let loaded = load(py, input, origin, sets)?;
     let source = PathBuf::from(&loaded.origin);
@@ -125,8 +143,19 @@ fn sensitivity(
     sets: Vec<String>,
     origin: Option<&str>,
 ) -> PyResult<String> {
-    let sobol = sobol.then_some(sobol_samples);
-    sens_cmd::check_samples(samples, sobol).map_err(command_error)?;
+    let rows = sobol.then_some(sobol_samples);
+    sens_cmd::check_samples(samples, rows).map_err(command_error)?;
+    if let Some((s, _)) = load_package(py, scenario, origin, &sets)? {
+        let (_, name) = read_input(scenario, origin)?;
+        let seed = seed.unwrap_or(s.run.seed);
+        let report = interruptible(py, threads, None, |ctl| {
+            Ok(sens_cmd::analyze_package(
+                &s, &name, samples, sobol, seed, ctl.cancel,
+            )?)
+        })?;
+        return json(&report);
+    }
+    let sobol = rows;
     let loaded = load(py, scenario, origin, &sets)?;
     let opts = sa::Options {
         samples,

@@ -92,7 +92,7 @@ pub(crate) fn load(
 
 /// The text of `scenario` (a path, or TOML text when `origin` is given or it looks like
 /// TOML) and the name its messages carry.
-fn read_input(scenario: &str, origin: Option<&str>) -> PyResult<(String, String)> {
+pub(crate) fn read_input(scenario: &str, origin: Option<&str>) -> PyResult<(String, String)> {
     let is_text =
         origin.is_some() || scenario.contains('\n') || scenario.trim_start().starts_with('[');
     if is_text {
@@ -108,7 +108,7 @@ fn read_input(scenario: &str, origin: Option<&str>) -> PyResult<(String, String)
 
 /// A package scenario (`[issues]`) with its overrides applied, with its edited text; `None`
 /// for a one-issue scenario.
-fn load_package(
+pub(crate) fn load_package(
     py: Python<'_>,
     scenario: &str,
     origin: Option<&str>,

@@ -4,6 +4,7 @@
 import json
 import pandas as pd
 import pyarrow.parquet as pq
+import pytest
 
 import bargain
 
@@ -56,3 +57,53 @@ def test_package_replay_equals_the_cli_replay():
             cli("replay", str(PACKAGE), "--trial", str(trial), "--trials", "100", "--json").stdout
         )
         assert got == expected
+
+
+# --- analyses on packages (issue #21 item 5) ----------------------------------------------
+
+
+def test_package_sweep_equals_the_cli_sweep_json(tmp_path):
+    cli(
+        "sweep", str(PACKAGE),
+        "--sweep", "parties.us.utility.reservation=0.1,0.5",
+        "--sweep", "parties.kr.strategy.preset=boulware,conceder",
+        "--trials", "200", "--seed", "3", "--quiet", "--out", str(tmp_path / "s"),
+    )
+    expected = json.loads((tmp_path / "s" / "sweep.json").read_text())
+    got = bargain.sweep(
+        PACKAGE,
+        {"parties.us.utility.reservation": [0.1, 0.5], "parties.kr.strategy.preset": ["boulware", "conceder"]},
+        trials=200,
+        seed=3,
+    )
+    assert got == expected
+    assert [i["key"] for i in got["issues"]] == ["amount", "term", "escalation"]
+    agents = got["points"][0]["models"]["agents"]["issues"]
+    assert "p50" in agents["term"] and "mode" in agents["escalation"] and 0 < agents["escalation"]["share"] <= 1
+    df = got.to_frame()
+    row = df[(df["parties.us.utility.reservation"] == 0.1) & (df["parties.kr.strategy.preset"] == "boulware") & (df["model"] == "agents")]
+    assert row["term.p50"].item() == agents["term"]["p50"]
+    assert row["escalation.mode"].item() == agents["escalation"]["mode"]
+
+
+def test_package_sensitivity_equals_the_cli(tmp_path):
+    cli("sensitivity", str(PACKAGE), "--samples", "200", "--seed", "4", "--quiet", "--out", str(tmp_path / "sa"))
+    expected = json.loads((tmp_path / "sa" / "sensitivity.json").read_text())
+    got = bargain.sensitivity(PACKAGE, samples=200, seed=4)
+    assert got == expected
+    assert all("term" in m["issues"] for m in got["models"])
+    df = got.to_frame()
+    assert set(df["output"]) == {"amount", "deal", "term"}
+    with pytest.raises(ValueError, match="Sobol"):
+        bargain.sensitivity(PACKAGE, samples=200, sobol=True)
+
+
+def test_package_compare_equals_the_cli_and_is_paired(tmp_path):
+    b = tmp_path / "b.toml"
+    b.write_text(PACKAGE.read_text().replace("reservation = { uniform = [0.2, 0.4] }", "reservation = 0.45", 1))
+    cli("compare", str(PACKAGE), str(b), "--trials", "200", "--seed", "5", "--quiet", "--out", str(tmp_path / "c"))
+    expected = json.loads((tmp_path / "c" / "compare.json").read_text())
+    got = bargain.compare(PACKAGE, b, trials=200, seed=5)
+    assert got == expected
+    assert got["common_random_numbers"] is True
+    assert set(got["models"]["nash"]["issues"]) == {"amount", "term", "escalation"}

@@ -29,7 +29,8 @@ class Report(dict):
 
         - ``sweep``: a row per (point, model): one column per swept field (preset names
           for a negotiator type), ``model``, ``trials``, ``deals``, ``agreement_rate``,
-          ``mean``, ``p05`` … ``p95``;
+          ``mean``, ``p05`` … ``p95`` (for a package, then ``KEY.p50`` per number issue and
+          ``KEY.mode``, ``KEY.share`` per choice issue);
         - ``compare``: a row per model present in both, nested fields joined with ``.``
           (``agreement_rate.estimate``, ``mean.lo``, ``a.median``, …);
         - ``sensitivity``: a row per (model, output, input) with the rank correlations
@@ -47,7 +48,12 @@ class Report(dict):
                     labels = axis.get("labels") or []
                     at[axis["path"]] = labels[axis["values"].index(x)] if labels else x
                 for model, stats in p["models"].items():
-                    rows.append({**at, "model": model, **stats})
+                    # A package's issues: one column per statistic, `term.p50`,
+                    # `escalation.mode`, `escalation.share`.
+                    issues = stats.get("issues", {})
+                    flat = {f"{k}.{s}": x for k, d in issues.items() for s, x in d.items()}
+                    plain = {k: v for k, v in stats.items() if k != "issues"}
+                    rows.append({**at, "model": model, **plain, **flat})
             return pd.DataFrame(rows)
         if self.kind == "compare":
             rows = [{"model": m, **v} for m, v in self["models"].items()]
@@ -55,7 +61,9 @@ class Report(dict):
         if self.kind == "sensitivity":
             rows = []
             for m in self["models"]:
-                for output, items in m.items():
+                # A package's number issues are outputs like `amount` and `deal`.
+                outputs = {**m, **m.get("issues", {})}
+                for output, items in outputs.items():
                     if isinstance(items, list) and all(
                         isinstance(i, dict) and "input" in i for i in items
                     ):

@@ -148,6 +148,9 @@ pub struct ModelComparison {
     pub resolution: Option<f64>,
     /// Deals per round as shares of trials, side by side (index 0 = round 1).
     pub rounds: RoundShares,
+    /// Package scenarios: each issue both sides have, keyed by issue (absent otherwise).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub issues: BTreeMap<String, super::package_compare::IssueComparison>,
 }
 
 /// A side's statistics for one model.
@@ -273,7 +276,7 @@ fn median_se(cdf: &PiecewiseCdf, median: f64, n: u64) -> f64 {
     }
 }
 
-fn welch(a: &ModelStats, b: &ModelStats) -> Option<Difference> {
+pub(crate) fn welch(a: &ModelStats, b: &ModelStats) -> Option<Difference> {
     let (ma, mb) = (a.mean?, b.mean?);
     let d = mb - ma;
     let (na, nb) = (a.deals as f64, b.deals as f64);
@@ -446,6 +449,7 @@ pub fn compare_summaries(a: (&SideInfo, &Summary), b: (&SideInfo, &Summary)) -> 
                     a: round_shares(ma),
                     b: round_shares(mb),
                 },
+                issues: BTreeMap::new(),
                 a: sa,
                 b: sb,
             },
@@ -515,7 +519,7 @@ pub struct PairSums {
 }
 
 impl PairSums {
-    fn add(&mut self, center: f64, a: Option<f64>, b: Option<f64>) {
+    pub(crate) fn add(&mut self, center: f64, a: Option<f64>, b: Option<f64>) {
         self.n += 1;
         let a = a.map(|x| x - center);
         let b = b.map(|x| x - center);
@@ -538,7 +542,7 @@ impl PairSums {
         }
     }
 
-    fn merge(&mut self, o: &PairSums) {
+    pub(crate) fn merge(&mut self, o: &PairSums) {
         self.n += o.n;
         self.n_a += o.n_a;
         self.n_b += o.n_b;
@@ -598,6 +602,23 @@ impl PairSums {
             both_deal: self.n_ab,
             difference: Difference::with_se(d, se, z()),
         })
+    }
+}
+
+/// Replace the unpaired agreement and mean differences of `cmp` by the paired ones of
+/// `pairs` (per model name), and add the paired amount differences.
+pub(crate) fn apply_pairs<'a>(
+    cmp: &mut Comparison,
+    pairs: impl IntoIterator<Item = (&'a str, &'a PairSums)>,
+) {
+    for (model, sums) in pairs {
+        if let Some(mc) = cmp.models.get_mut(model) {
+            mc.agreement_rate = sums.agreement();
+            if let Some(m) = mc.mean {
+                mc.mean = sums.mean(m.estimate).or(Some(m));
+            }
+            mc.paired_amount = sums.paired_amount();
+        }
     }
 }
 
@@ -892,6 +913,7 @@ pub fn table(cmp: &Comparison) -> String {
             opt(m.wasserstein, d + 1),
             opt(m.resolution, d + 1)
         );
+        out.push_str(&super::package_compare::issue_lines(m, d));
     }
     for (side, names) in [("A", &cmp.only_in_a), ("B", &cmp.only_in_b)] {
         if !names.is_empty() {

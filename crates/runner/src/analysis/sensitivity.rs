@@ -15,6 +15,7 @@
 //!   `agents` model's own randomness (breakdown draws) uses one generator per design
 //!   row, shared by that row's `A`, `B` and `A_B^(j)` evaluations.
 
+use std::collections::BTreeMap;
 use std::sync::atomic::AtomicBool;
 
 use bargain_core::{Model, OutcomeKind};
@@ -70,6 +71,11 @@ pub struct ModelSensitivity {
     pub amount: Vec<Effect>,
     /// Effects on the deal indicator (1 deal, 0 otherwise), in input order.
     pub deal: Vec<Effect>,
+    /// Package scenarios: the effects on each number or integer issue other than the
+    /// amount issue (over deals, like `amount`), keyed by issue; absent for one-issue
+    /// scenarios.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub issues: BTreeMap<String, Vec<Effect>>,
 }
 
 /// `sensitivity.json`.
@@ -196,27 +202,10 @@ pub fn analyze(
     for (mi, &model) in models.iter().enumerate() {
         let deal = column(k + 2 * mi);
         let amount = column(k + 2 * mi + 1);
-        let deal_rows: Vec<usize> = (0..amount.len())
-            .filter(|&i| amount[i].is_finite())
-            .collect();
-        let amount_y: Vec<f64> = deal_rows.iter().map(|&i| amount[i]).collect();
-        let amount_x: Vec<Vec<f64>> = inputs
-            .iter()
-            .map(|c| deal_rows.iter().map(|&i| c[i]).collect())
-            .collect();
+        let (amount_x, amount_y) = among_finite(&inputs, &amount);
         let effects =
             |xs: &[Vec<f64>], y: &[f64], s: Option<&Vec<Option<SobolIndex>>>| -> Vec<Effect> {
-                let p = prcc(xs, y);
-                names
-                    .iter()
-                    .enumerate()
-                    .map(|(j, name)| Effect {
-                        input: name.clone(),
-                        spearman: spearman(&xs[j], y),
-                        prcc: p[j],
-                        sobol: s.and_then(|v| v[keep[j]]),
-                    })
-                    .collect()
+                rank_effects(&names, xs, y, |j| s.and_then(|v| v[keep[j]]))
             };
         let (s_deal, s_amount) = match &sobol {
             Some(per_model) => (Some(&per_model[mi].0), Some(&per_model[mi].1)),
@@ -224,9 +213,10 @@ pub fn analyze(
         };
         out.push(ModelSensitivity {
             model: model_key(model),
-            deals: deal_rows.len() as u64,
+            deals: amount_y.len() as u64,
             amount: effects(&amount_x, &amount_y, s_amount),
             deal: effects(&inputs, &deal, s_deal),
+            issues: BTreeMap::new(),
         });
     }
     Ok(SensitivityReport {
@@ -247,8 +237,41 @@ pub fn analyze(
     })
 }
 
+/// The rows where output `y` is finite (the trials with a deal, for an agreed value): the
+/// input columns and the output restricted to them.
+pub(crate) fn among_finite(inputs: &[Vec<f64>], y: &[f64]) -> (Vec<Vec<f64>>, Vec<f64>) {
+    let rows: Vec<usize> = (0..y.len()).filter(|&i| y[i].is_finite()).collect();
+    let ys = rows.iter().map(|&i| y[i]).collect();
+    let xs = inputs
+        .iter()
+        .map(|c| rows.iter().map(|&i| c[i]).collect())
+        .collect();
+    (xs, ys)
+}
+
+/// The effect of each input column `xs[j]` (named `names[j]`) on output `y`: Spearman's ρ,
+/// the PRCC given the other inputs, and `sobol(j)`.
+pub(crate) fn rank_effects(
+    names: &[String],
+    xs: &[Vec<f64>],
+    y: &[f64],
+    sobol: impl Fn(usize) -> Option<SobolIndex>,
+) -> Vec<Effect> {
+    let p = prcc(xs, y);
+    names
+        .iter()
+        .enumerate()
+        .map(|(j, name)| Effect {
+            input: name.clone(),
+            spearman: spearman(&xs[j], y),
+            prcc: p[j],
+            sobol: sobol(j),
+        })
+        .collect()
+}
+
 /// The wave driver over `n` sample rows in blocks of [`BLOCK`]: rows come back in order.
-fn blocks(n: u64, cancel: &AtomicBool) -> Waves<'_> {
+pub(crate) fn blocks(n: u64, cancel: &AtomicBool) -> Waves<'_> {
     Waves {
         range: (0, n),
         chunk: BLOCK,
@@ -334,7 +357,11 @@ pub fn csv(report: &SensitivityReport) -> String {
         "model,output,input,spearman,prcc,sobol_first,sobol_first_ci,sobol_total,sobol_total_ci\n",
     );
     for m in &report.models {
-        for (output, effects) in [("amount", &m.amount), ("deal", &m.deal)] {
+        let issues = m.issues.iter().map(|(k, e)| (k.as_str(), e));
+        for (output, effects) in [("amount", &m.amount), ("deal", &m.deal)]
+            .into_iter()
+            .chain(issues)
+        {
             for e in effects {
                 let so = e.sobol;
                 s.push_str(&format!(
@@ -387,6 +414,9 @@ pub fn table(report: &SensitivityReport) -> String {
             "  {:<46} {:>12} {:>12}",
             "input", "PRCC amount", "PRCC deal"
         );
+        for k in m.issues.keys() {
+            let _ = write!(s, " {:>12}", format!("PRCC {k}"));
+        }
         if with_sobol {
             let _ = write!(
                 s,
@@ -404,6 +434,9 @@ pub fn table(report: &SensitivityReport) -> String {
                 f(a.prcc),
                 f(d.prcc)
             );
+            for e in m.issues.values() {
+                let _ = write!(s, " {:>12}", f(e.get(j).and_then(|e| e.prcc)));
+            }
             if with_sobol {
                 let _ = write!(
                     s,

@@ -10,9 +10,12 @@ use super::session::{
     EnsembleOptions, cancel_flag, check_trials, load_with, pool, print_result, with_spinner,
 };
 use crate::analysis::compare::{self as cmp, Comparison};
+use crate::analysis::package_compare;
+use crate::ensemble::package::Stop;
 use crate::ensemble::{Plan, Shard};
 use crate::output::{Kind, Staging};
 use crate::pipeline::{self, Loaded, Overrides, to_json};
+use crate::scenario::issues::PackageScenario;
 use crate::summary::Summary;
 
 /// Options of `bargain compare`.
@@ -102,6 +105,8 @@ pub enum Input {
     Report(PathBuf),
     /// A loaded scenario and the path (or name) it was given as.
     Scenario(Box<Loaded>, PathBuf),
+    /// A package scenario (`[issues]`) and the path (or name) it was given as.
+    Package(Box<PackageScenario>, PathBuf),
 }
 
 impl Input {
@@ -114,6 +119,9 @@ impl Input {
         crate::output::recover_report(path)?;
         if path.is_dir() {
             Ok(Input::Report(path.to_owned()))
+        } else if super::package_run::is_package_file(path) {
+            let (s, _) = super::package_run::load_package(path, sets)?;
+            Ok(Input::Package(Box::new(s), path.to_owned()))
         } else if path.is_file() {
             Ok(Input::Scenario(
                 Box::new(load_with(path, sets)?),
@@ -158,6 +166,9 @@ pub fn compute(
     let mut warnings = Vec::new();
     let mut ran: Vec<(&str, Summary)> = Vec::new();
     let (mut cmp, sa, sb) = match (a, b) {
+        (Input::Package(..), _) | (_, Input::Package(..)) => {
+            with_packages([a, b], opts, cancel, &mut warnings, &mut ran)?
+        }
         (Input::Report(da), Input::Report(db)) => {
             let sa = read_report(da, &mut warnings)?;
             let sb = read_report(db, &mut warnings)?;
@@ -191,14 +202,8 @@ pub fn compute(
                         .into(),
                 );
             }
-            for (model, sums) in run.pairs.iter().filter(|_| paired) {
-                if let Some(mc) = cmp.models.get_mut(model.as_str()) {
-                    mc.agreement_rate = sums.agreement();
-                    if let Some(m) = mc.mean {
-                        mc.mean = sums.mean(m.estimate).or(Some(m));
-                    }
-                    mc.paired_amount = sums.paired_amount();
-                }
+            if paired {
+                cmp::apply_pairs(&mut cmp, run.pairs.iter().map(|(m, s)| (m.as_str(), s)));
             }
             ran.push(("a", sa.clone()));
             ran.push(("b", sb.clone()));
@@ -246,6 +251,126 @@ pub fn compute(
     })
 }
 
+/// A package scenario's summary of `trials` trials of seed `seed`.
+fn run_package(
+    s: &PackageScenario,
+    path: &Path,
+    trials: u64,
+    seed: u64,
+    cancel: &AtomicBool,
+) -> Result<Summary, Error> {
+    let acc = crate::ensemble::package::run(s, trials, seed, Shard::WHOLE, cancel, &|_| {}, None)
+        .map_err(|e| package_stop(path, e))?;
+    Ok(crate::summary::package::summarize(
+        s, trials, seed, &s.unit, &acc,
+    ))
+}
+
+fn package_stop(path: &Path, e: Stop) -> Error {
+    match e {
+        Stop::Failed(e) => Error::Other(format!(
+            "{}: a sampled trial's preferences were rejected: {e}",
+            path.display()
+        )),
+        Stop::Cancelled | Stop::Io(_) => Error::Interrupted("during the trials".into()),
+    }
+}
+
+/// A comparison where at least one input is a package scenario file. Every scenario runs
+/// with one seed and trial count (`--seed`/`--trials`, else the first report folder's,
+/// else A's file's). Two package files that pair ([`package_compare::pairs`]) get
+/// paired statistics; any other combination is compared from summaries (unpaired). A
+/// package against a one-issue scenario or report compares what they share (the
+/// agreement rate, the amount, the rounds), with a warning; issues are compared where
+/// both sides are packages.
+fn with_packages(
+    inputs: [&Input; 2],
+    opts: &EnsembleOptions,
+    cancel: &AtomicBool,
+    warnings: &mut Vec<String>,
+    ran: &mut Vec<(&'static str, Summary)>,
+) -> Result<(Comparison, Summary, Summary), Error> {
+    let mut reports = [None, None];
+    for (slot, input) in reports.iter_mut().zip(inputs) {
+        if let Input::Report(dir) = input {
+            *slot = Some(read_report(dir, warnings)?);
+        }
+    }
+    let report = reports.iter().flatten().next().map(|r| (r.trials, r.seed));
+    let first = report.or_else(|| {
+        inputs.iter().find_map(|i| match i {
+            Input::Scenario(l, _) => Some((l.scenario.run.trials, l.scenario.run.seed)),
+            Input::Package(s, _) => Some((s.run.trials, s.run.seed)),
+            Input::Report(_) => None,
+        })
+    });
+    let (trials0, seed0) = first.unwrap_or((1, 0));
+    let (trials, seed) = (opts.trials.unwrap_or(trials0), opts.seed.unwrap_or(seed0));
+    let mut summaries = Vec::with_capacity(2);
+    let mut infos = Vec::with_capacity(2);
+    for ((input, report), (label, stem)) in inputs.iter().zip(reports).zip([("A", "a"), ("B", "b")])
+    {
+        let (summary, path, kind) = match (input, report) {
+            (Input::Report(dir), Some(r)) => (r, dir, "report"),
+            (Input::Scenario(l, path), _) => {
+                let overrides = Overrides {
+                    trials: Some(trials),
+                    seed: Some(seed),
+                };
+                let plan = pipeline::plan(&l.scenario, &overrides, Shard::WHOLE);
+                (run_one(l, plan, cancel)?, path, "scenario")
+            }
+            (Input::Package(s, path), _) => (
+                run_package(s, path, trials, seed, cancel)?,
+                path,
+                "scenario",
+            ),
+            (Input::Report(dir), None) => (read_report(dir, warnings)?, dir, "report"),
+        };
+        if kind == "scenario" {
+            ran.push((stem, summary.clone()));
+        }
+        infos.push(cmp::side_info(label, path, kind, &summary));
+        summaries.push(summary);
+    }
+    let (sb, sa) = (summaries.pop(), summaries.pop());
+    let (Some(sa), Some(sb)) = (sa, sb) else {
+        return Err(Error::Other("compare: two inputs expected".into()));
+    };
+    let mut c = cmp::compare_summaries((&infos[0], &sa), (&infos[1], &sb));
+    package_compare::add_issues(&mut c, &sa, &sb);
+    match inputs {
+        [Input::Package(pa, path), Input::Package(pb, _)] if package_compare::pairs(pa, pb) => {
+            let pairs = package_compare::run_paired(pa, pb, trials, seed, cancel)
+                .map_err(|e| package_stop(path, e))?;
+            cmp::apply_pairs(&mut c, pairs.iter().map(|(m, s)| (m.as_str(), s)));
+            c.common_random_numbers = true;
+        }
+        [Input::Package(..), Input::Package(..)] => warnings.push(
+            "the two package scenarios use different samplers or one has no amount issue: \
+             the comparison is unpaired"
+                .into(),
+        ),
+        _ => {
+            if sa.package.is_none() || sb.package.is_none() {
+                warnings.push(
+                    "a package scenario compared with a one-issue one: only what they share \
+                     is compared (agreement rate, amount, rounds), unpaired; the package's \
+                     other issues are not"
+                        .into(),
+                );
+            } else {
+                warnings.push(
+                    "one input is a report folder: the scenario ran with its seed and trial \
+                     count, but the comparison uses summaries only (unpaired intervals)"
+                        .into(),
+                );
+            }
+        }
+    }
+    Ok((c, sa, sb))
+}
+
 /// Run `bargain compare`: compute, write `compare.json`, `compare.html`, `compare.svg`
 /// and `compare.png` (and, for scenario inputs, `a.summary.json`/`b.summary.json`) into
 /// the output folder atomically, and return the terminal table.
@@ -273,8 +398,14 @@ pub fn compare(opts: &Options) -> Result<Compared, Error> {
     let a = Input::from_path(&opts.a, &opts.opts.sets)?;
     let b = Input::from_path(&opts.b, &opts.opts.sets)?;
     for input in [&a, &b] {
-        if let Input::Scenario(loaded, _) = input {
-            scenario_warnings(loaded);
+        match input {
+            Input::Scenario(loaded, _) => scenario_warnings(loaded),
+            Input::Package(s, _) => {
+                for w in s.warnings() {
+                    eprintln!("warning: {}: {w}", s.name);
+                }
+            }
+            Input::Report(_) => {}
         }
     }
     let cancel = cancel_flag();

@@ -5,8 +5,11 @@ use std::path::{Path, PathBuf};
 
 use super::Error;
 use super::session::{cancel_flag, load_with, pool, spinner};
+use crate::analysis::package_sensitivity;
 use crate::analysis::sensitivity::{self as sa, MAX_SAMPLES, MAX_SOBOL_SAMPLES, SensitivityReport};
+use crate::ensemble::package::Stop;
 use crate::output::{Kind, Staging};
+use crate::scenario::issues::PackageScenario;
 
 /// Options of `bargain sensitivity`.
 #[derive(Debug, Clone)]
@@ -61,6 +64,9 @@ pub fn check_samples(samples: u64, sobol: Option<u64>) -> Result<(), Error> {
 /// Usage, scenario, I/O errors; interruption.
 pub fn run(args: &Options) -> Result<(), Error> {
     check_samples(args.samples, args.sobol.then_some(args.sobol_samples))?;
+    if super::package_run::is_package_file(&args.scenario) {
+        return run_package(args);
+    }
     let loaded = load_with(&args.scenario, &args.sets)?;
     // The scenario's warnings on stderr, under `-q` too, as `run` prints them.
     for w in loaded.scenario.warnings() {
@@ -85,9 +91,7 @@ pub fn run(args: &Options) -> Result<(), Error> {
             names.join(", ")
         )));
     }
-    let dest = args.out.clone().unwrap_or_else(|| {
-        PathBuf::from("reports").join(format!("{}-sensitivity", loaded.scenario.name))
-    });
+    let dest = destination(args, &loaded.scenario.name);
     let staging = Staging::new(&dest, Kind::Sensitivity)?;
     let opts = sa::Options {
         samples: args.samples,
@@ -111,14 +115,97 @@ pub fn run(args: &Options) -> Result<(), Error> {
         .install(|| sa::analyze(&loaded.scenario, opts, &cancel))
         .map_err(|i| Error::Interrupted(i.to_string()))?;
     drop(spin);
-    write_files(staging.path(), &loaded.text, &report, model.as_deref())
-        .map_err(Error::io(dest.display()))?;
-    staging.commit(Some(&cancel))?;
+    finish(
+        args,
+        staging,
+        &loaded.text,
+        &report,
+        model.as_deref(),
+        &cancel,
+    )
+}
+
+/// The output folder: `--out`, or `reports/<name>-sensitivity/`.
+fn destination(args: &Options, name: &str) -> PathBuf {
+    args.out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("reports").join(format!("{name}-sensitivity")))
+}
+
+/// Write the report of either kind of scenario into `staging`, commit it and print the
+/// table (unless quiet).
+fn finish(
+    args: &Options,
+    staging: Staging,
+    text: &str,
+    report: &SensitivityReport,
+    model: Option<&str>,
+    cancel: &std::sync::atomic::AtomicBool,
+) -> Result<(), Error> {
+    let dest = staging.dest().to_owned();
+    write_files(staging.path(), text, report, model).map_err(Error::io(dest.display()))?;
+    staging.commit(Some(cancel))?;
     if !args.quiet {
-        print!("{}", sa::table(&report));
+        print!("{}", sa::table(report));
         println!("report: {}", dest.join("sensitivity.html").display());
     }
     Ok(())
+}
+
+/// `bargain sensitivity` on a package scenario ([`package_sensitivity::analyze`]): the
+/// rank correlations of the sampled inputs with each model's deal, amount and number
+/// issues. `--sobol` is refused (see the module).
+fn run_package(args: &Options) -> Result<(), Error> {
+    let (s, text) = super::package_run::load_package(&args.scenario, &args.sets)?;
+    for w in s.warnings() {
+        eprintln!("warning: {}: {w}", s.name);
+    }
+    let model = args.model.clone();
+    if let Some(m) = &model
+        && !s.run.models.iter().any(|x| x.as_str() == m)
+    {
+        let names: Vec<&str> = s.run.models.iter().map(|m| m.as_str()).collect();
+        return Err(Error::Usage(format!(
+            "--model {m}: not a model of this scenario (its models: {})",
+            names.join(", ")
+        )));
+    }
+    let staging = Staging::new(&destination(args, &s.name), Kind::Sensitivity)?;
+    let cancel = cancel_flag();
+    let spin = spinner(args.quiet, format!("sensitivity: {} trials", args.samples));
+    let seed = args.seed.unwrap_or(s.run.seed);
+    let origin = args.scenario.display().to_string();
+    let report = pool(args.threads)?
+        .install(|| analyze_package(&s, &origin, args.samples, args.sobol, seed, &cancel))?;
+    drop(spin);
+    finish(args, staging, &text, &report, model.as_deref(), &cancel)
+}
+
+/// The sensitivity report of package scenario `s` (read from `origin`) over trials
+/// `0..samples` of seed `seed` (the CLI's and Python's analysis of packages).
+///
+/// # Errors
+/// A usage error with `sobol` (Sobol indices are not available for packages); a
+/// rejected trial; interruption.
+pub fn analyze_package(
+    s: &PackageScenario,
+    origin: &str,
+    samples: u64,
+    sobol: bool,
+    seed: u64,
+    cancel: &std::sync::atomic::AtomicBool,
+) -> Result<SensitivityReport, Error> {
+    if sobol {
+        return Err(Error::Usage(format!(
+            "{origin}: --sobol: Sobol indices are not available for package scenarios ([issues]); the rank correlations (PRCC) are"
+        )));
+    }
+    package_sensitivity::analyze(s, samples, seed, cancel).map_err(|e| match e {
+        Stop::Failed(e) => Error::Other(format!(
+            "{origin}: a sampled trial's preferences were rejected: {e}"
+        )),
+        Stop::Cancelled | Stop::Io(_) => Error::Interrupted("during the trials".into()),
+    })
 }
 
 /// Write `sensitivity.json`, `sensitivity.csv`, the tornado chart, `sensitivity.html`

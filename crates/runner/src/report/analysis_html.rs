@@ -101,10 +101,15 @@ fn sweep_page(r: &SweepReport, figures: &[(String, &str)]) -> Result<String, fmt
     for a in &r.axes {
         write!(out, "<th>{}</th>", escape(&a.path))?;
     }
-    writeln!(
+    write!(
         out,
-        "<th>model</th><th>agreement</th><th>p05</th><th>p25</th><th>median</th><th>p75</th><th>p95</th><th>mean</th></tr></thead><tbody>"
+        "<th>model</th><th>agreement</th><th>p05</th><th>p25</th><th>median</th><th>p75</th><th>p95</th><th>mean</th>"
     )?;
+    // A package's issues: the median, or the modal label and its share of deals.
+    for i in &r.issues {
+        write!(out, "<th>{}</th>", escape(&i.key))?;
+    }
+    writeln!(out, "</tr></thead><tbody>")?;
     for p in &r.points {
         for name in &r.models {
             let Some(m) = p.models.get(name) else {
@@ -114,9 +119,9 @@ fn sweep_page(r: &SweepReport, figures: &[(String, &str)]) -> Result<String, fmt
             for x in &p.at {
                 write!(out, "<td>{}</td>", sig(*x, 6))?;
             }
-            writeln!(
+            write!(
                 out,
-                "<td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                "<td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>",
                 model_cell(name),
                 pct(m.agreement_rate),
                 opt(m.p05),
@@ -126,6 +131,14 @@ fn sweep_page(r: &SweepReport, figures: &[(String, &str)]) -> Result<String, fmt
                 opt(m.p95),
                 opt(m.mean)
             )?;
+            for i in &r.issues {
+                let c = m
+                    .issues
+                    .get(&i.key)
+                    .map_or_else(|| "–".into(), |x| x.text());
+                write!(out, "<td>{}</td>", escape(&c))?;
+            }
+            writeln!(out, "</tr>")?;
         }
     }
     writeln!(out, "</tbody></table></div>")?;

@@ -29,6 +29,7 @@ mod import_genius;
 mod layering;
 mod misleading_outputs;
 mod overrides;
+mod package_analyses;
 mod package_calendar;
 mod package_exclude;
 mod package_outputs;
