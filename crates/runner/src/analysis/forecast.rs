@@ -137,6 +137,27 @@ pub fn crps_sorted(sorted: &[f64], y: f64) -> f64 {
     abs / n - spread / (n * n)
 }
 
+/// Exact CRPS against `y` of a sample given as counts of ascending values (`(value,
+/// count)` pairs, values ascending; the package tallies of a number issue): the same as
+/// [`crps_sorted`] of the expanded sample, a block of `c` copies of `v` after `a` smaller
+/// deals adding `v·c·(2a + c − n)` to `Σᵢ x₍ᵢ₎ (2i − n + 1)`. `None` without deals.
+#[must_use]
+pub fn crps_counted(values: &[(f64, u64)], y: f64) -> Option<f64> {
+    let n: u64 = values.iter().map(|&(_, c)| c).sum();
+    if n == 0 {
+        return None;
+    }
+    let nf = n as f64;
+    let (mut abs, mut spread, mut before) = (0.0, 0.0, 0u64);
+    for &(v, c) in values {
+        let cf = c as f64;
+        abs += cf * (v - y).abs();
+        spread += v * cf * (2.0 * before as f64 + cf - nf);
+        before += c;
+    }
+    Some(abs / nf - spread / (nf * nf))
+}
+
 /// Mid-rank PIT of `y` in a sorted sample.
 #[must_use]
 pub fn pit_sorted(sorted: &[f64], y: f64) -> f64 {
@@ -378,6 +399,20 @@ mod tests {
     fn laplace_rule() {
         assert_eq!(laplace(0, 0), 0.5);
         assert_eq!(laplace(2, 3), 0.6);
+    }
+
+    #[test]
+    fn crps_of_counts_equals_crps_of_the_expanded_sample() {
+        let counts = [(0.9, 3u64), (1.0, 0), (1.1, 5), (1.45, 1), (2.0, 2)];
+        let mut xs: Vec<f64> = Vec::new();
+        for &(v, c) in &counts {
+            xs.extend(std::iter::repeat_n(v, c as usize));
+        }
+        for y in [0.5, 0.9, 1.05, 1.2, 3.0] {
+            let got = crps_counted(&counts, y).unwrap_or(f64::NAN);
+            assert!((got - crps_sorted(&xs, y)).abs() < 1e-14, "{y}");
+        }
+        assert_eq!(crps_counted(&[(1.0, 0)], 1.0), None);
     }
 
     #[test]
