@@ -152,9 +152,9 @@ fn rank_pair(s: &Scenario) -> Option<(String, String)> {
 /// A case of the calibration: a one-issue scenario, or a package scenario scored on its
 /// number issue keyed `amount` (its index).
 enum Source {
-    One(Loaded),
+    One(Box<Loaded>),
     Package {
-        scenario: PackageScenario,
+        scenario: Box<PackageScenario>,
         origin: String,
         amount: usize,
     },
@@ -272,7 +272,7 @@ pub fn calibrate(opts: &Options) -> Result<CalibrateRun, Error> {
             match super::package_run::load_package(f, &opts.opts.sets) {
                 Ok((s, _)) => match package_amount(&s) {
                     Ok((amount, _)) => sources.push(Source::Package {
-                        scenario: s,
+                        scenario: Box::new(s),
                         origin: f.display().to_string(),
                         amount,
                     }),
@@ -283,7 +283,7 @@ pub fn calibrate(opts: &Options) -> Result<CalibrateRun, Error> {
             continue;
         }
         match super::session::load_with(f, &opts.opts.sets) {
-            Ok(l) if l.scenario.observed.is_some() => sources.push(Source::One(l)),
+            Ok(l) if l.scenario.observed.is_some() => sources.push(Source::One(Box::new(l))),
             Ok(_) => skipped.push(format!("{}: no [observed] outcome", f.display())),
             Err(e) => errors.push(e.to_string()),
         }
