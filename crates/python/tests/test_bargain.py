@@ -83,7 +83,7 @@ def test_run_returns_the_cli_summary_json(tmp_path):
     expected_bytes = (tmp_path / "r" / "summary.json").read_bytes()
     got = bargain.run(str(SMA), trials=3000, seed=4)
     assert got == json.loads(expected_bytes)
-    assert set(got["models"]) == {"agents", "rubinstein", "stahl", "nash", "kalai-smorodinsky", "brw"}
+    assert set(got["models"]) == {"agents", "rubinstein", "stahl", "nash", "kalai-smorodinsky", "brw", "attrition"}
     # The "done when" line of the issue: the agents' agreement rate equals the CLI's.
     assert got["models"]["agents"]["agreement_rate"] == json.loads(expected_bytes)["models"]["agents"]["agreement_rate"]
 

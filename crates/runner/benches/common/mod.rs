@@ -9,8 +9,7 @@ use bargain_runner::scenario::Scenario;
 const SMA: &str = include_str!("../../../../scenarios/sma-2019.toml");
 
 /// The models line of the shipped file, replaced to run a subset of the models.
-const SMA_MODELS: &str =
-    "models = [\"agents\", \"rubinstein\", \"stahl\", \"nash\", \"kalai-smorodinsky\", \"brw\"]";
+const SMA_MODELS: &str = "models = [\"agents\", \"rubinstein\", \"stahl\", \"nash\", \"kalai-smorodinsky\", \"brw\", \"attrition\"]";
 
 /// The shipped SMA 2019 scenario running only `models` (a TOML array).
 fn sma_with_models(models: &str) -> Scenario {
@@ -59,12 +58,13 @@ pub fn sma_agents_no_calendar() -> Scenario {
     scenario
 }
 
-/// The SMA 2019 scenario running only the `attrition` model (with its calendar).
+/// The SMA 2019 scenario running only the `attrition` model (with its calendar and the
+/// file's obstinacy priors).
 pub fn sma_attrition() -> Scenario {
     sma_with_models("[\"attrition\"]")
 }
 
-/// The shipped SMA 2019 scenario with all six models.
+/// The shipped SMA 2019 scenario with all seven models.
 pub fn sma_all() -> Scenario {
     Scenario::builtin_sma_2019()
 }

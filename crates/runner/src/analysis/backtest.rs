@@ -6,29 +6,35 @@
 //! intervals, the continuous ranked probability score (CRPS) and the Brier score of the
 //! agreement probability. Across scenarios: the share of observed outcomes inside the
 //! 50% and 90% intervals, mean scores, and the PIT values for the calibration plot.
-//! See [`METHODS`] for the approximations.
+//! See [`METHODS`] for the approximations; the terminal tables are in
+//! [`super::backtest_table`].
 
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 
 use bargain_core::Model;
 use bargain_core::package::space::{Issue, IssueKind};
 use serde::{Deserialize, Serialize};
 
 use crate::accumulate::counted::Counted;
+pub use crate::analysis::backtest_table::table;
+pub(crate) use crate::analysis::backtest_table::{months, num, pct, pct1};
 use crate::analysis::forecast::{self, SampleScore};
 pub use crate::analysis::forecast::{PointScore, Skill};
+use crate::scenario::CalendarDates;
 use crate::scenario::issues::ObservedValue;
 use crate::summary::ModelSummary;
 
 /// Format name of `backtest.json`.
 pub const FORMAT: &str = "bargain-backtest";
 /// Version of the `backtest.json` format. 2: exact sample scores (`crps`, `pit`, `ape`,
-/// `log_score`, `in_80`), `baselines` per scenario and `skill` across scenarios.
-pub const VERSION: u32 = 2;
+/// `log_score`, `in_80`), `baselines` per scenario and `skill` across scenarios. 3: the
+/// lapse (issue #25): per model `timing.mean_lapse_months` and
+/// `timing.observed_lapse_months`, and across scenarios `timing.lapse` and
+/// `timing.lapse_spearman`.
+pub const VERSION: u32 = 3;
 
 /// How each score is computed, written into `backtest.json` and the HTML page.
-pub const METHODS: [(&str, &str); 9] = [
+pub const METHODS: [(&str, &str); 10] = [
     (
         "percentile",
         "The probability integral transform (PIT) of the observed amount in the model's deals: \
@@ -68,6 +74,20 @@ pub const METHODS: [(&str, &str); 9] = [
         "brier",
         "Brier score of the model's agreement probability against the observed deal: \
          (1 − agreement rate)². 0 when the model always agrees.",
+    ),
+    (
+        "lapse",
+        "With a calendar and an observed date, per model: timing.mean_lapse_months, the \
+         predicted mean lapse, is the mean over the model's deals of each deal's months of \
+         lapse (days from the expiry to the deal ÷ 30.436875, the mean Gregorian month; 0 \
+         for a deal on or before the expiry), computed exactly from the run's integer count \
+         of deals by day (Σ lapse days × deals, divided once by the deals); null without \
+         deals. timing.observed_lapse_months is the same for the observed date. Across \
+         scenarios, timing.lapse lists (predicted, observed) per case where the model had \
+         deals, and timing.lapse_spearman is Spearman's rank correlation between them: \
+         Pearson's correlation of the ranks, ties given their average rank; null with fewer \
+         than 3 cases or when either side does not vary. With a handful of cases it is no \
+         evidence either way.",
     ),
     (
         "baselines",
@@ -388,16 +408,27 @@ pub struct TimingScore {
     pub date_in_50: Option<bool>,
     /// The observed date inside `[p05, p95]` of the deal dates.
     pub date_in_90: Option<bool>,
+    /// The predicted mean lapse: the mean months of lapse over the model's deals, 0 for a
+    /// deal on or before the expiry (`null` without deals; see `METHODS["lapse"]`).
+    #[serde(default)]
+    pub mean_lapse_months: Option<f64>,
+    /// The observed lapse: months from the expiry to the observed date, 0 on or before it.
+    #[serde(default)]
+    pub observed_lapse_months: f64,
 }
 
-/// The timing scores of one model (a calendar and an observed date), if any.
+/// The timing scores of one model (a calendar and an observed date), if any: from its
+/// summary and its accumulator's integer count of deals by day (`deal_days`, for the
+/// exact mean lapse).
 pub fn timing_score(
     m: &ModelSummary,
+    deal_days: &[u64],
     observed_date: Option<i64>,
-    expiry: Option<i64>,
+    dates: Option<&CalendarDates>,
 ) -> Option<TimingScore> {
     let t = m.timing.as_ref()?;
-    let (date, expiry) = (observed_date?, expiry?);
+    let (date, dates) = (observed_date?, dates?);
+    let expiry = dates.expiry;
     let hit = date <= expiry;
     let fit = t.observed.as_ref();
     Some(TimingScore {
@@ -407,6 +438,8 @@ pub fn timing_score(
         date_percentile: fit.map(|f| f.percentile),
         date_in_50: fit.map(|f| f.in_50),
         date_in_90: fit.map(|f| f.in_90),
+        mean_lapse_months: forecast::mean_lapse_months(deal_days, expiry - dates.start),
+        observed_lapse_months: forecast::lapse_months_of_days(date - expiry),
     })
 }
 
@@ -449,6 +482,26 @@ pub struct TimingCalibration {
     pub date_in_90: u64,
     /// Date PIT values, sorted.
     pub date_pit: Vec<f64>,
+    /// Predicted against observed lapse, one entry per scenario where the model had deals
+    /// (in backtest order).
+    #[serde(default)]
+    pub lapse: Vec<LapseCase>,
+    /// Spearman's rank correlation between the predicted mean lapse and the observed lapse
+    /// over `lapse` (ties averaged; `null` with fewer than 3 cases or when either side does
+    /// not vary).
+    #[serde(default)]
+    pub lapse_spearman: Option<f64>,
+}
+
+/// One scenario's predicted mean lapse beside the observed lapse, in months.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LapseCase {
+    /// Scenario machine name.
+    pub scenario: String,
+    /// The model's mean months of lapse over its deals (0 for a deal before the expiry).
+    pub predicted: f64,
+    /// Months from the expiry to the observed deal (0 on or before the expiry).
+    pub observed: f64,
 }
 
 /// Score one model against the observed amount: from its sample of deals (`deals`, any
@@ -568,7 +621,16 @@ pub fn calibrate(scenarios: &[ScenarioScore]) -> BTreeMap<String, Calibration> {
                     date_in_50: 0,
                     date_in_90: 0,
                     date_pit: Vec::new(),
+                    lapse: Vec::new(),
+                    lapse_spearman: None,
                 });
+                if let Some(predicted) = t.mean_lapse_months {
+                    tc.lapse.push(LapseCase {
+                        scenario: sc.name.clone(),
+                        predicted,
+                        observed: t.observed_lapse_months,
+                    });
+                }
                 // The sum for now; divided below.
                 tc.scenarios += 1;
                 tc.mean_brier_before_expiry += t.brier_before_expiry;
@@ -606,6 +668,9 @@ pub fn calibrate(scenarios: &[ScenarioScore]) -> BTreeMap<String, Calibration> {
         if let Some(t) = c.timing.as_mut() {
             t.mean_brier_before_expiry /= t.scenarios.max(1) as f64;
             t.date_pit.sort_by(f64::total_cmp);
+            let (p, o): (Vec<f64>, Vec<f64>) =
+                t.lapse.iter().map(|c| (c.predicted, c.observed)).unzip();
+            t.lapse_spearman = crate::analysis::rank::spearman(&p, &o);
         }
     }
     out
@@ -620,272 +685,4 @@ pub(crate) fn ordered(names: impl IntoIterator<Item = String>) -> Vec<String> {
             .unwrap_or(Model::ALL.len())
     });
     v
-}
-
-fn yes_no(b: Option<bool>) -> &'static str {
-    match b {
-        Some(true) => "yes",
-        Some(false) => "no",
-        None => "–",
-    }
-}
-
-pub(crate) fn pct(x: Option<f64>) -> String {
-    x.map_or_else(|| "–".into(), |v| format!("{:.0}%", 100.0 * v))
-}
-
-pub(crate) fn num(x: Option<f64>) -> String {
-    x.map_or_else(|| "–".into(), |v| format!("{v:.4}"))
-}
-
-/// The terminal table of a backtest.
-#[must_use]
-pub fn table(b: &Backtest) -> String {
-    let mut out = String::new();
-    if b.scenarios.is_empty() && !b.packages.is_empty() {
-        // Only package scenarios: no one-issue tables.
-        package_table(&mut out, &b.packages);
-        for s in &b.skipped {
-            let _ = writeln!(out, "skipped (no [observed]): {s}");
-        }
-        return out;
-    }
-    let _ = writeln!(
-        out,
-        "backtest of {} scenario(s) with an observed outcome",
-        b.scenarios.len()
-    );
-    for sc in &b.scenarios {
-        let _ = writeln!(
-            out,
-            "\n{} — observed {} {} ({} trials, seed {})",
-            sc.title, sc.observed, sc.unit, sc.trials, sc.seed
-        );
-        let _ = writeln!(
-            out,
-            "  {:<18} {:>8} {:>10} {:>7} {:>6} {:>5} {:>5} {:>5} {:>8} {:>8}",
-            "model", "deal %", "median", "APE", "PIT", "in50", "in80", "in90", "CRPS", "Brier"
-        );
-        for name in ordered(sc.models.keys().cloned()) {
-            let m = &sc.models[&name];
-            let _ = writeln!(
-                out,
-                "  {:<18} {:>8.1} {:>10} {:>7} {:>6} {:>5} {:>5} {:>5} {:>8} {:>8.4}",
-                name,
-                100.0 * m.agreement_rate,
-                num(m.median),
-                pct1(m.ape),
-                pct(m.percentile),
-                yes_no(m.in_50),
-                yes_no(m.in_80),
-                yes_no(m.in_90),
-                num(m.crps),
-                m.brier
-            );
-        }
-        for (label, b) in [
-            ("previous", sc.baselines.previous),
-            ("trend", sc.baselines.trend),
-        ] {
-            if let Some(b) = b {
-                let _ = writeln!(
-                    out,
-                    "  {:<18} {:>8} {:>10} {:>7} {:>6} {:>5} {:>5} {:>5} {:>8}",
-                    format!("baseline {label}"),
-                    "",
-                    num(Some(b.forecast)),
-                    pct1(Some(b.ape)),
-                    "",
-                    "",
-                    "",
-                    "",
-                    num(Some(b.crps))
-                );
-            }
-        }
-        if sc.models.values().any(|m| m.timing.is_some()) {
-            let _ = writeln!(
-                out,
-                "  timing: {:<10} {:>15} {:>12} {:>9} {:>5} {:>5}",
-                "model", "before expiry %", "Brier(exp.)", "date PIT", "in50", "in90"
-            );
-            for name in ordered(sc.models.keys().cloned()) {
-                let Some(t) = &sc.models[&name].timing else {
-                    continue;
-                };
-                let _ = writeln!(
-                    out,
-                    "  {:<18} {:>15.1} {:>12.4} {:>9} {:>5} {:>5}",
-                    name,
-                    100.0 * t.before_expiry,
-                    t.brier_before_expiry,
-                    pct(t.date_percentile),
-                    yes_no(t.date_in_50),
-                    yes_no(t.date_in_90)
-                );
-            }
-            if let Some(c) = sc.baselines.climatology {
-                let _ = writeln!(
-                    out,
-                    "  {:<18} {:>15.1} {:>12.4}  (Laplace's rule over {} earlier case(s), {} before expiry)",
-                    "climatology",
-                    100.0 * c.p,
-                    c.brier,
-                    c.cases,
-                    c.deals_before_expiry
-                );
-            }
-        }
-    }
-    let _ = writeln!(
-        out,
-        "\nacross scenarios (calibrated: about 50% and 90% inside)"
-    );
-    let _ = writeln!(
-        out,
-        "  {:<18} {:>9} {:>8} {:>8} {:>10} {:>10}",
-        "model", "scenarios", "in 50%", "in 90%", "mean CRPS", "mean Brier"
-    );
-    for name in ordered(b.models.keys().cloned()) {
-        let c = &b.models[&name];
-        let _ = writeln!(
-            out,
-            "  {:<18} {:>9} {:>8} {:>8} {:>10} {:>10}",
-            name,
-            c.scenarios,
-            pct(c.share_in_50),
-            pct(c.share_in_90),
-            num(c.mean_crps),
-            num(c.mean_brier)
-        );
-    }
-    if b.models.values().any(|c| c.timing.is_some()) {
-        let _ = writeln!(
-            out,
-            "\ntiming across scenarios with a calendar and an observed date (small samples: a handful of agreements)"
-        );
-        let _ = writeln!(
-            out,
-            "  {:<18} {:>9} {:>12} {:>8} {:>8}  date PITs",
-            "model", "scenarios", "Brier(exp.)", "in 50%", "in 90%"
-        );
-        for name in ordered(b.models.keys().cloned()) {
-            let Some(t) = &b.models[&name].timing else {
-                continue;
-            };
-            let k = t.scenarios.max(1) as f64;
-            let pits: Vec<String> = t.date_pit.iter().map(|p| format!("{p:.2}")).collect();
-            let _ = writeln!(
-                out,
-                "  {:<18} {:>9} {:>12.4} {:>8} {:>8}  {}",
-                name,
-                t.scenarios,
-                t.mean_brier_before_expiry,
-                pct(Some(t.date_in_50 as f64 / k)),
-                pct(Some(t.date_in_90 as f64 / k)),
-                pits.join(" ")
-            );
-        }
-    }
-    skill_table(&mut out, &b.skill);
-    out.push_str(&crate::analysis::forecast_diagrams::diagrams_text(b));
-    package_table(&mut out, &b.packages);
-    for s in &b.skipped {
-        let _ = writeln!(out, "skipped (no [observed]): {s}");
-    }
-    out
-}
-
-/// A fraction as a percentage with one decimal (`–` for none).
-pub(crate) fn pct1(x: Option<f64>) -> String {
-    x.map_or_else(|| "–".into(), |v| format!("{:.1}%", 100.0 * v))
-}
-
-/// Each model's skill against each baseline, with its interval and its note.
-fn skill_table(out: &mut String, skill: &BTreeMap<String, BTreeMap<String, Skill>>) {
-    if skill.is_empty() {
-        return;
-    }
-    let _ = writeln!(
-        out,
-        "\nskill against naive baselines: 1 − mean score / baseline's (CRPS for previous and trend, \
-         Brier of a deal before expiry for climatology); > 0 beats the baseline; 95% paired bootstrap over cases"
-    );
-    let _ = writeln!(
-        out,
-        "  {:<18} {:<12} {:>7} {:>18} {:>6}",
-        "model", "baseline", "skill", "95% interval", "cases"
-    );
-    let mut notes = std::collections::BTreeSet::new();
-    for name in ordered(skill.keys().cloned()) {
-        for (base, s) in &skill[&name] {
-            let _ = writeln!(
-                out,
-                "  {:<18} {:<12} {:>7.3} {:>18} {:>6}",
-                name,
-                base,
-                s.skill,
-                format!("[{:.3}, {:.3}]", s.lo, s.hi),
-                s.cases
-            );
-            notes.insert(s.note.as_str());
-        }
-    }
-    for n in notes {
-        let _ = writeln!(out, "  note: {n}");
-    }
-}
-
-/// The package scores for the terminal (nothing without package scenarios).
-fn package_table(out: &mut String, packages: &[PackageScore]) {
-    for p in packages {
-        let observed: Vec<String> = p
-            .observed
-            .iter()
-            .map(|(k, v)| match v {
-                serde_json::Value::String(s) => format!("{k} = {s}"),
-                v => format!("{k} = {v}"),
-            })
-            .collect();
-        let _ = writeln!(
-            out,
-            "\n{} (package) — observed {} ({} trials, seed {})",
-            p.title,
-            observed.join(", "),
-            p.trials,
-            p.seed
-        );
-        let _ = writeln!(
-            out,
-            "  shares of deals (no-deal trials left out); log score = ln max(P, 1/(2·deals))"
-        );
-        let _ = writeln!(
-            out,
-            "  {:<18} {:>8} {:<12} {:>8} {:>9} {:>6} {:>5} {:>5}",
-            "model", "deal %", "issue", "P(obs)", "log score", "PIT", "in50", "in90"
-        );
-        for name in ordered(p.models.keys().cloned()) {
-            let m = &p.models[&name];
-            for (i, s) in m.issues.iter().enumerate() {
-                let (model, rate) = if i == 0 {
-                    (name.as_str(), format!("{:.1}", 100.0 * m.deal_rate))
-                } else {
-                    ("", String::new())
-                };
-                let _ = writeln!(
-                    out,
-                    "  {:<18} {:>8} {:<12} {:>8} {:>9} {:>6} {:>5} {:>5}",
-                    model,
-                    rate,
-                    s.issue,
-                    num(s.probability),
-                    s.log_score
-                        .map_or_else(|| "–".into(), |x| format!("{x:.3}")),
-                    pct(s.percentile),
-                    yes_no(s.in_50),
-                    yes_no(s.in_90)
-                );
-            }
-        }
-    }
 }

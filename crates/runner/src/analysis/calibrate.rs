@@ -19,8 +19,9 @@ use crate::analysis::forecast::PointScore;
 
 /// Format name of `calibrate.json`.
 pub const FORMAT: &str = "bargain-calibrate";
-/// Version of the `calibrate.json` format.
-pub const VERSION: u32 = 1;
+/// Version of the `calibrate.json` format. 2: package scenarios are cases (`cases[].issue`,
+/// `methods.packages`).
+pub const VERSION: u32 = 2;
 /// The knobs `--param` may name.
 pub const KNOBS: [&str; 3] = ["spread", "rank", "lapse_scale"];
 /// Grid steps when `:STEPS` is left out.
@@ -29,7 +30,7 @@ pub const DEFAULT_STEPS: usize = 5;
 pub const MAX_GRID: usize = 1000;
 
 /// How the calibration is computed, written into `calibrate.json` and the page.
-pub const METHODS: [(&str, &str); 5] = [
+pub const METHODS: [(&str, &str); 6] = [
     (
         "knobs",
         "spread: every draw x of the inputs that --inputs names becomes c + s·(x − c), c the \
@@ -51,8 +52,9 @@ pub const METHODS: [(&str, &str); 5] = [
         "objective",
         "The CRPS of each case is that of backtest (exact, from the model's deals, in the \
          unit of amounts). A grid point's score is the mean over the cases of the mean over \
-         the models each case runs (top level), or of one model's CRPS (`models`); a grid \
-         point where a model has no deal in some case is not eligible. Ties go to the first \
+         the models each case runs (top level), or of one model's CRPS over the cases that \
+         run it (`models`); a grid point where a model has no deal in some case is not \
+         eligible. Ties go to the first \
          grid point in grid order. The mean mixes scales if the cases' units differ.",
     ),
     (
@@ -61,6 +63,17 @@ pub const METHODS: [(&str, &str); 5] = [
          objective) and the held-out case is scored at them: `folds[i].crps`. The mean of \
          the held-out scores (`loo_crps`) estimates the score of the tuned knobs on a new \
          case; the in-sample score (`in_sample.crps`) is optimistic by construction.",
+    ),
+    (
+        "packages",
+        "A package scenario ([issues]) with an observed number issue keyed `amount` is a case \
+         scored on that issue: the exact CRPS of the model's deals on it (from the package \
+         run's counts of deals per value of the issue) against the observed amount; its \
+         `issue` says so. No knob applies to a package scenario: its inputs are utilities, \
+         weights and negotiation settings, not amounts (spread leaves them as written), it \
+         has no [calendar] (lapse_scale) and no [[correlation]] (rank). It is run once, \
+         scores the same at every grid point, and so counts in every mean and fold without \
+         moving the choice of the knobs except through the mean; a warning names it.",
     ),
     (
         "baselines",
@@ -355,6 +368,9 @@ pub struct Case {
     pub baselines: BTreeMap<String, PointScore>,
     /// CRPS per model with every knob at 1 (the scenario as written).
     pub as_written: BTreeMap<String, Option<f64>>,
+    /// For a package scenario: the issue scored (`amount`); absent for one-issue scenarios.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issue: Option<String>,
 }
 
 /// A baseline's score over the cases that have it.
@@ -519,6 +535,14 @@ pub fn table(c: &Calibrate) -> String {
             knobs_text(&f.chosen, &c.params),
             crps_text(f.crps),
             crps_text(Some(f.train_crps))
+        );
+    }
+    for k in c.cases.iter().filter(|k| k.issue.is_some()) {
+        let _ = writeln!(
+            out,
+            "  note: {} is a package scenario scored on its `{}` issue as written: no knob applies to it",
+            k.name,
+            k.issue.as_deref().unwrap_or("amount")
         );
     }
     if c.cases.len() < 10 {

@@ -137,6 +137,27 @@ pub fn crps_sorted(sorted: &[f64], y: f64) -> f64 {
     abs / n - spread / (n * n)
 }
 
+/// Exact CRPS against `y` of a sample given as counts of ascending values (`(value,
+/// count)` pairs, values ascending; the package tallies of a number issue): the same as
+/// [`crps_sorted`] of the expanded sample, a block of `c` copies of `v` after `a` smaller
+/// deals adding `v·c·(2a + c − n)` to `Σᵢ x₍ᵢ₎ (2i − n + 1)`. `None` without deals.
+#[must_use]
+pub fn crps_counted(values: &[(f64, u64)], y: f64) -> Option<f64> {
+    let n: u64 = values.iter().map(|&(_, c)| c).sum();
+    if n == 0 {
+        return None;
+    }
+    let nf = n as f64;
+    let (mut abs, mut spread, mut before) = (0.0, 0.0, 0u64);
+    for &(v, c) in values {
+        let cf = c as f64;
+        abs += cf * (v - y).abs();
+        spread += v * cf * (2.0 * before as f64 + cf - nf);
+        before += c;
+    }
+    Some(abs / nf - spread / (nf * nf))
+}
+
 /// Mid-rank PIT of `y` in a sorted sample.
 #[must_use]
 pub fn pit_sorted(sorted: &[f64], y: f64) -> f64 {
@@ -278,6 +299,36 @@ pub fn laplace(successes: usize, cases: usize) -> f64 {
     (successes as f64 + 1.0) / (cases as f64 + 2.0)
 }
 
+/// Months of lapse (`days / DAYS_PER_MONTH`, the mean Gregorian month) between the
+/// expiry and a deal struck `days` after it; 0 for a deal on or before the expiry.
+#[must_use]
+pub fn lapse_months_of_days(days_after_expiry: i64) -> f64 {
+    days_after_expiry.max(0) as f64 / bargain_core::calendar::DAYS_PER_MONTH
+}
+
+/// The predicted mean lapse of a model: the mean, over its deals, of the months of lapse
+/// of each deal (0 for a deal on or before the expiry), from its integer count of deals
+/// by day (`deal_days[d]` = deals struck `d` days after the first round; the expiry is
+/// day `expiry`). Exact: the lapse days are summed as integers, `Σ_{d > expiry} (d −
+/// expiry)·deal_days[d]`, and divided once by the deals and by the days of a month, so the
+/// value does not depend on the order or sharding of the trials. `None` without deals.
+#[must_use]
+pub fn mean_lapse_months(deal_days: &[u64], expiry: i64) -> Option<f64> {
+    let deals: u128 = deal_days.iter().map(|&k| u128::from(k)).sum();
+    if deals == 0 {
+        return None;
+    }
+    let lapse_days: u128 = deal_days
+        .iter()
+        .enumerate()
+        .filter_map(|(d, &k)| {
+            let after = i64::try_from(d).ok()? - expiry;
+            (after > 0).then(|| after as u128 * u128::from(k))
+        })
+        .sum();
+    Some(lapse_days as f64 / deals as f64 / bargain_core::calendar::DAYS_PER_MONTH)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -348,5 +399,33 @@ mod tests {
     fn laplace_rule() {
         assert_eq!(laplace(0, 0), 0.5);
         assert_eq!(laplace(2, 3), 0.6);
+    }
+
+    #[test]
+    fn crps_of_counts_equals_crps_of_the_expanded_sample() {
+        let counts = [(0.9, 3u64), (1.0, 0), (1.1, 5), (1.45, 1), (2.0, 2)];
+        let mut xs: Vec<f64> = Vec::new();
+        for &(v, c) in &counts {
+            xs.extend(std::iter::repeat_n(v, c as usize));
+        }
+        for y in [0.5, 0.9, 1.05, 1.2, 3.0] {
+            let got = crps_counted(&counts, y).unwrap_or(f64::NAN);
+            assert!((got - crps_sorted(&xs, y)).abs() < 1e-14, "{y}");
+        }
+        assert_eq!(crps_counted(&[(1.0, 0)], 1.0), None);
+    }
+
+    #[test]
+    fn mean_lapse_counts_days_after_the_expiry_over_every_deal() {
+        // Expiry on day 2: deals on days 1 (×2), 2 (×1), 4 (×3), 7 (×1): lapse days
+        // 0, 0, 2·3 + 5 = 11 over 7 deals.
+        let days = [0, 2, 1, 0, 3, 0, 0, 1];
+        let m = mean_lapse_months(&days, 2).unwrap_or(f64::NAN);
+        let dpm = bargain_core::calendar::DAYS_PER_MONTH;
+        assert!((m - 11.0 / 7.0 / dpm).abs() < 1e-15, "{m}");
+        assert_eq!(mean_lapse_months(&days, 7), Some(0.0));
+        assert_eq!(mean_lapse_months(&[0, 0], 0), None);
+        assert_eq!(lapse_months_of_days(-3), 0.0);
+        assert!((lapse_months_of_days(61) - 61.0 / dpm).abs() < 1e-15);
     }
 }

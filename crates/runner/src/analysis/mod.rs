@@ -2,6 +2,7 @@
 //! against observed outcomes, Monte Carlo errors, parameter sweeps and sensitivity analysis.
 
 pub mod backtest;
+pub mod backtest_table;
 pub mod calibrate;
 pub mod cdf;
 pub mod compare;

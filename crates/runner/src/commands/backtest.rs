@@ -160,8 +160,14 @@ pub fn backtest_with(opts: &Options, cancel: &AtomicBool) -> Result<BacktestRun,
                 .filter_map(|(model, sample)| {
                     let (k, m) = s.models.get_key_value(model.as_str())?;
                     let mut sc = bt::score(m, sample, obs.amount);
-                    let expiry = l.scenario.calendar.map(|c| c.expiry);
-                    sc.timing = bt::timing_score(m, obs.date, expiry);
+                    let deal_days = finished
+                        .accumulated
+                        .models
+                        .iter()
+                        .find(|(m, _)| m == model)
+                        .map_or(&[][..], |(_, a)| &a.deal_days[..]);
+                    let dates = l.scenario.calendar.as_ref();
+                    sc.timing = bt::timing_score(m, deal_days, obs.date, dates);
                     Some((k.clone(), sc))
                 })
                 .collect(),

@@ -1,7 +1,10 @@
 //! `bargain calibrate PATHS --param NAME=LO..HI[:STEPS] [--inputs PATTERN]…`: run every
 //! one-issue scenario with an `[observed]` amount at every point of the knobs' grid, score
 //! each model's deals (CRPS), and choose the knobs in sample and leaving each case out
-//! (`crate::analysis::calibrate`). Writes `calibrate.json` and `report.html` atomically.
+//! (`crate::analysis::calibrate`). Package scenarios with an observed number issue keyed
+//! `amount` are cases too, scored on that issue; no knob applies to them (a warning says
+//! so), so they are run once and score the same at every grid point. Writes
+//! `calibrate.json` and `report.html` atomically.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -16,7 +19,9 @@ use crate::ensemble::Shard;
 use crate::output::{Kind, Staging};
 use crate::pipeline::{self, Loaded, to_json};
 use crate::scenario::Scenario;
+use crate::scenario::issues::{ObservedValue, PackageScenario};
 use crate::scenario::knobs::About;
+use bargain_core::package::space::IssueKind;
 
 /// One case's CRPS at one grid point, per model (`None`: the model had no deal).
 type ModelScores = BTreeMap<String, Option<f64>>;
@@ -144,6 +149,102 @@ fn rank_pair(s: &Scenario) -> Option<(String, String)> {
     (names.contains(&a) && names.contains(&b) && !s.correlates(&a, &b)).then_some((a, b))
 }
 
+/// A case of the calibration: a one-issue scenario, or a package scenario scored on its
+/// number issue keyed `amount` (its index).
+enum Source {
+    One(Box<Loaded>),
+    Package {
+        scenario: Box<PackageScenario>,
+        origin: String,
+        amount: usize,
+    },
+}
+
+impl Source {
+    fn name(&self) -> &str {
+        match self {
+            Source::One(l) => &l.scenario.name,
+            Source::Package { scenario, .. } => &scenario.name,
+        }
+    }
+}
+
+/// The index of a package scenario's number issue keyed `amount` and its observed value,
+/// or why the scenario cannot be a case.
+fn package_amount(s: &PackageScenario) -> Result<(usize, f64), String> {
+    let issues = s.space().issues();
+    let Some(j) = issues.iter().position(|i| i.key == "amount") else {
+        return Err("a package scenario without an issue keyed `amount`: not scored".into());
+    };
+    if !matches!(issues[j].kind, IssueKind::Number { .. }) {
+        return Err(
+            "a package scenario whose `amount` issue is not a number issue: not scored".into(),
+        );
+    }
+    match s.observed.as_ref().and_then(|o| o.values.get(j)) {
+        Some(ObservedValue::Number(y)) => Ok((j, *y)),
+        _ => Err("no [observed] outcome".into()),
+    }
+}
+
+/// Why no knob of `names` applies to a package scenario, for its warning.
+fn package_warning(origin: &str, names: &[String]) -> String {
+    let why: Vec<&str> = names
+        .iter()
+        .map(|n| match n.as_str() {
+            "spread" => {
+                "spread: its inputs are utilities, weights and negotiation settings, not \
+                 amounts, and are not widened"
+            }
+            "lapse_scale" => "lapse_scale: package scenarios have no [calendar]",
+            _ => "rank: package scenarios declare no [[correlation]] of reservations",
+        })
+        .collect();
+    format!(
+        "{origin}: a package scenario, scored on its `amount` issue as written: no knob \
+         applies to it ({}), so its CRPS is the same at every grid point",
+        why.join("; ")
+    )
+}
+
+/// Each package model's CRPS on issue `amount` of package scenario `s`, from the package
+/// run's tallies (`None`: the model had no deal).
+fn package_scores(
+    s: &PackageScenario,
+    origin: &str,
+    amount: usize,
+    (trials, seed, y): (u64, u64, f64),
+    pool: &rayon::ThreadPool,
+    cancel: &std::sync::atomic::AtomicBool,
+) -> Result<ModelScores, Error> {
+    let tallies = pool
+        .install(|| super::package_run::tallies(s, trials, seed, Some(cancel)))
+        .map_err(|e| {
+            Error::Other(format!(
+                "{origin}: a sampled trial's preferences were rejected: {e}"
+            ))
+        })?
+        .ok_or_else(|| Error::Interrupted("during the calibration runs".into()))?;
+    let issue = &s.space().issues()[amount];
+    Ok(tallies
+        .models
+        .iter()
+        .map(|(m, a)| {
+            let counts = a
+                .issues
+                .as_ref()
+                .and_then(|t| t.counts.get(amount))
+                .map_or(&[][..], |c| &c[..]);
+            let values: Vec<(f64, u64)> = counts
+                .iter()
+                .enumerate()
+                .map(|(k, &c)| (issue.numeric(k).unwrap_or(f64::NAN), c))
+                .collect();
+            (m.as_str().to_owned(), forecast::crps_counted(&values, y))
+        })
+        .collect())
+}
+
 /// Run `bargain calibrate`: see the module docs.
 ///
 /// # Errors
@@ -163,19 +264,26 @@ pub fn calibrate(opts: &Options) -> Result<CalibrateRun, Error> {
         .unwrap_or_else(|| PathBuf::from("reports/calibrate"));
     crate::output::check_destination(&dest, Kind::Calibrate)?;
     let files = expand(&opts.paths)?;
-    let mut loaded: Vec<Loaded> = Vec::new();
+    let mut sources: Vec<Source> = Vec::new();
     let mut skipped = Vec::new();
     let mut errors = Vec::new();
     for f in &files {
         if super::package_run::is_package_file(f) {
-            skipped.push(format!(
-                "{}: a package scenario ([issues]): not scored (calibrate scores one-issue scenarios; package scenarios are scored by backtest)",
-                f.display()
-            ));
+            match super::package_run::load_package(f, &opts.opts.sets) {
+                Ok((s, _)) => match package_amount(&s) {
+                    Ok((amount, _)) => sources.push(Source::Package {
+                        scenario: Box::new(s),
+                        origin: f.display().to_string(),
+                        amount,
+                    }),
+                    Err(why) => skipped.push(format!("{}: {why}", f.display())),
+                },
+                Err(e) => errors.push(e.to_string()),
+            }
             continue;
         }
         match super::session::load_with(f, &opts.opts.sets) {
-            Ok(l) if l.scenario.observed.is_some() => loaded.push(l),
+            Ok(l) if l.scenario.observed.is_some() => sources.push(Source::One(Box::new(l))),
             Ok(_) => skipped.push(format!("{}: no [observed] outcome", f.display())),
             Err(e) => errors.push(e.to_string()),
         }
@@ -183,13 +291,21 @@ pub fn calibrate(opts: &Options) -> Result<CalibrateRun, Error> {
     if !errors.is_empty() {
         return Err(Error::Usage(errors.join("\n")));
     }
-    if loaded.len() < 2 {
+    if sources.len() < 2 {
         return Err(Error::Usage(format!(
-            "leave-one-out calibration needs at least two one-issue scenarios with an [observed] outcome, found {}",
-            loaded.len()
+            "leave-one-out calibration needs at least two scenarios with an [observed] amount \
+             (one-issue scenarios, or package scenarios with a number issue keyed `amount`), found {}",
+            sources.len()
         )));
     }
-    super::session::unique_names(&loaded)?;
+    let mut seen: Vec<&str> = sources.iter().map(Source::name).collect();
+    seen.sort_unstable();
+    if let Some(w) = seen.windows(2).find(|w| w[0] == w[1]) {
+        return Err(Error::Usage(format!(
+            "two scenarios are named `{}`: cases are named after scenarios, so names must differ",
+            w[0]
+        )));
+    }
 
     let names: Vec<String> = params.iter().map(|p| p.name.clone()).collect();
     let points = cal::grid(&params);
@@ -203,7 +319,30 @@ pub fn calibrate(opts: &Options) -> Result<CalibrateRun, Error> {
 
     let mut warnings = Vec::new();
     let mut cases = Vec::new();
-    for l in &loaded {
+    for source in &sources {
+        let l = match source {
+            Source::One(l) => l,
+            Source::Package {
+                scenario: s,
+                origin,
+                amount,
+            } => {
+                warnings.push(package_warning(origin, &names));
+                cases.push(Case {
+                    name: s.name.clone(),
+                    file: origin.clone(),
+                    unit: s.unit.clone(),
+                    observed: package_amount(s).map_or(f64::NAN, |(_, y)| y),
+                    trials: overrides.trials.unwrap_or(s.run.trials),
+                    seed: overrides.seed.unwrap_or(s.run.seed),
+                    matched: BTreeMap::new(),
+                    baselines: BTreeMap::new(),
+                    as_written: BTreeMap::new(),
+                    issue: Some(s.space().issues()[*amount].key.clone()),
+                });
+                continue;
+            }
+        };
         let s = &l.scenario;
         let mut matched = BTreeMap::new();
         for p in &opts.inputs {
@@ -254,6 +393,7 @@ pub fn calibrate(opts: &Options) -> Result<CalibrateRun, Error> {
             matched,
             baselines,
             as_written: BTreeMap::new(),
+            issue: None,
         });
     }
 
@@ -263,8 +403,25 @@ pub fn calibrate(opts: &Options) -> Result<CalibrateRun, Error> {
     let total: u64 = cases.iter().map(|c| c.trials).sum::<u64>() * rows.len() as u64;
     let bar = progress_bar(total, opts.opts.quiet);
     let mut scores: Vec<Vec<ModelScores>> = vec![vec![BTreeMap::new(); cases.len()]; rows.len()];
-    for (c, l) in loaded.iter().enumerate() {
+    for (c, source) in sources.iter().enumerate() {
         let y = cases[c].observed;
+        let l = match source {
+            Source::One(l) => l,
+            Source::Package {
+                scenario,
+                origin,
+                amount,
+            } => {
+                let run = (cases[c].trials, cases[c].seed, y);
+                let m = package_scores(scenario, origin, *amount, run, &pool, &cancel)
+                    .inspect_err(|_| bar.finish_and_clear())?;
+                for row in &mut scores {
+                    row[c] = m.clone();
+                }
+                bar.inc(cases[c].trials * rows.len() as u64);
+                continue;
+            }
+        };
         for (r, values) in rows.iter().enumerate() {
             let v = variant(l, &params, values, &opts.inputs)?;
             let plan = pipeline::plan(&v, &overrides, Shard::WHOLE);
@@ -316,11 +473,24 @@ pub fn calibrate(opts: &Options) -> Result<CalibrateRun, Error> {
             .flat_map(|m| m.keys().cloned())
             .collect::<std::collections::BTreeSet<_>>(),
     );
+    // Each model over the cases that run it (package and one-issue models differ).
     let models: BTreeMap<String, cal::Fit> = model_names
         .iter()
         .map(|name| {
-            let f = |m: &ModelScores| m.get(name).copied().flatten();
-            (name.clone(), objective(&f))
+            let keep: Vec<usize> = (0..cases.len())
+                .filter(|&c| scores[id][c].contains_key(name))
+                .collect();
+            let table: Vec<Vec<Option<f64>>> = scores
+                .iter()
+                .map(|row| {
+                    keep.iter()
+                        .map(|&c| row[c].get(name).copied().flatten())
+                        .collect()
+                })
+                .collect();
+            let kept: Vec<String> = keep.iter().map(|&c| case_names[c].clone()).collect();
+            let fit = cal::fit(&names, &points, &table[..points.len()], &table[id], &kept);
+            (name.clone(), fit)
         })
         .collect();
     let mut baselines = BTreeMap::new();

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use super::compare_html::methods_and_footer;
 use super::html::{escape, head, inline_svg, model_cell};
-use crate::analysis::backtest::{Backtest, num, ordered, pct, pct1};
+use crate::analysis::backtest::{Backtest, months, num, ordered, pct, pct1};
 use serde_json::Value;
 
 /// `backtest.html`: the calibration with its plot `svg` and the PIT histogram and
@@ -82,6 +82,7 @@ pub fn backtest_html(b: &Backtest, svg: &str, diagrams: &str) -> String {
         );
     }
 
+    timing(&mut out, b);
     skill(&mut out, b);
 
     let _ = writeln!(out, "<h2>Scenarios</h2>");
@@ -171,6 +172,95 @@ pub fn backtest_html(b: &Backtest, svg: &str, diagrams: &str) -> String {
     }
     methods_and_footer(&mut out, &b.methods, &b.format, b.version, "backtest");
     out
+}
+
+/// Timing across the scenarios with a calendar and an observed date: each model's Brier
+/// score of a deal before the expiry, its date PITs and the rank correlation of its
+/// predicted mean lapse with the observed lapse, then the lapses case by case (nothing
+/// without timing scores).
+fn timing(out: &mut String, b: &Backtest) {
+    let names: Vec<String> = ordered(
+        b.models
+            .iter()
+            .filter(|(_, c)| c.timing.is_some())
+            .map(|(n, _)| n.clone()),
+    );
+    if names.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "<h2>Timing and delay</h2>");
+    let _ = writeln!(
+        out,
+        "<p>Over the scenarios with a calendar and an observed date: the Brier score of the \
+         model's probability of a deal on or before the expiry, where the observed date fell \
+         among the model's deal dates (its PIT and the central intervals), and Spearman's \
+         rank correlation ρ between the model's predicted mean lapse and the observed lapse \
+         (ties averaged; – with fewer than 3 cases or when either does not vary). A handful \
+         of agreements is no evidence either way.</p>"
+    );
+    let _ = writeln!(
+        out,
+        "<div class=\"scroll\"><table><thead><tr><th>model</th><th>cases</th>\
+         <th>mean Brier (before expiry)</th><th>date inside 50%</th><th>date inside 90%</th>\
+         <th>date PIT values</th><th>lapse ρ</th></tr></thead><tbody>"
+    );
+    for name in &names {
+        let Some(t) = &b.models[name].timing else {
+            continue;
+        };
+        let pits: Vec<String> = t.date_pit.iter().map(|p| format!("{p:.2}")).collect();
+        let _ = writeln!(
+            out,
+            "<tr><td>{}</td><td>{}</td><td>{:.4}</td><td>{}/{}</td><td>{}/{}</td><td>{}</td>\
+             <td>{}</td></tr>",
+            model_cell(name),
+            t.scenarios,
+            t.mean_brier_before_expiry,
+            t.date_in_50,
+            t.scenarios,
+            t.date_in_90,
+            t.scenarios,
+            escape(&pits.join(", ")),
+            t.lapse_spearman
+                .map_or_else(|| "–".into(), |r| format!("{r:.2}"))
+        );
+    }
+    let _ = writeln!(out, "</tbody></table></div>");
+    let _ = writeln!(
+        out,
+        "<p>Months of lapse, case by case: the observed lapse (from the expiry to the \
+         observed date; 0 for a deal on or before the expiry) and each model's predicted \
+         mean lapse (the mean over its deals, a deal before the expiry counting 0).</p>"
+    );
+    let _ = write!(
+        out,
+        "<div class=\"scroll\"><table><thead><tr><th>scenario</th><th>observed</th>"
+    );
+    for name in &names {
+        let _ = write!(out, "<th>{}</th>", model_cell(name));
+    }
+    let _ = writeln!(out, "</tr></thead><tbody>");
+    for sc in &b.scenarios {
+        let Some(obs) = sc.models.values().find_map(|m| m.timing.as_ref()) else {
+            continue;
+        };
+        let _ = write!(
+            out,
+            "<tr><td>{}</td><td><strong>{:.2}</strong></td>",
+            escape(&sc.title),
+            obs.observed_lapse_months
+        );
+        for name in &names {
+            let p = sc
+                .models
+                .get(name)
+                .and_then(|m| m.timing.as_ref())
+                .and_then(|t| t.mean_lapse_months);
+            let _ = write!(out, "<td>{}</td>", months(p));
+        }
+        let _ = writeln!(out, "</tr>");
+    }
+    let _ = writeln!(out, "</tbody></table></div>");
 }
 
 /// Each model's skill against each naive baseline, with its bootstrap interval.

@@ -3,9 +3,11 @@
 //! each model's central 50% and 90% intervals, against the nominal levels.
 
 use std::io;
+use std::ops::Range;
 use std::path::Path;
 
 use plotters::coord::Shift;
+use plotters::coord::types::RangedCoordf64;
 use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 
@@ -94,32 +96,12 @@ fn draw_pit<DB: Backend>(
     b: &Backtest,
     names: &[String],
 ) -> DrawResult {
-    let mut ch = ChartBuilder::on(area)
-        .margin_left(s.px(8.0))
-        .margin_right(s.px(20.0))
-        .margin_top(s.px(10.0))
-        .margin_bottom(s.px(8.0))
-        .x_label_area_size(s.px(56.0))
-        .y_label_area_size(s.px(70.0))
-        .build_cartesian_2d(0.0..1.0, 0.0..1.0)?;
-    let f = pct_tick_format(1.0);
-    house_mesh(&mut ch, s)
-        .x_labels(6)
-        .y_labels(6)
-        .x_label_formatter(&f)
-        .y_label_formatter(&f)
-        .label_style(s.text(14.0))
-        .axis_desc_style(s.text(16.0))
-        .x_desc("uniform quantile")
-        .y_desc("PIT of observed amount")
-        .set_all_tick_mark_size(s.px(5.0))
-        .draw()?;
-    ch.draw_series(std::iter::once(DashedPathElement::new(
-        vec![(0.0, 0.0), (1.0, 1.0)],
-        s.px(7.0),
-        s.px(4.0),
-        INK.stroke_width(s.upx(1.5)),
-    )))?;
+    let mut ch = percent_panel(
+        area,
+        s,
+        (0.0..1.0, 0.0..1.0),
+        ("uniform quantile", "PIT of observed amount"),
+    )?;
     for name in names {
         let pit = &b.models[name].pit;
         if pit.is_empty() {
@@ -143,6 +125,45 @@ fn draw_pit<DB: Backend>(
         )?;
     }
     Ok(())
+}
+
+/// A percent-by-percent panel as the backtest's figures draw it (the sorted PIT values
+/// here, the reliability diagram in `forecast_plot.rs`): the house margins and label
+/// areas, ticks every 20% on both axes with their titles, and the dashed diagonal of a
+/// calibrated model. Returns the chart to draw the models on.
+pub(super) fn percent_panel<'a, DB: Backend>(
+    area: &'a DrawingArea<DB, Shift>,
+    s: Scale,
+    (x, y): (Range<f64>, Range<f64>),
+    (x_desc, y_desc): (&str, &str),
+) -> DrawResult<ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>> {
+    let mut ch = ChartBuilder::on(area)
+        .margin_left(s.px(8.0))
+        .margin_right(s.px(20.0))
+        .margin_top(s.px(10.0))
+        .margin_bottom(s.px(8.0))
+        .x_label_area_size(s.px(56.0))
+        .y_label_area_size(s.px(70.0))
+        .build_cartesian_2d(x, y)?;
+    let f = pct_tick_format(1.0);
+    house_mesh(&mut ch, s)
+        .x_labels(6)
+        .y_labels(6)
+        .x_label_formatter(&f)
+        .y_label_formatter(&f)
+        .label_style(s.text(14.0))
+        .axis_desc_style(s.text(16.0))
+        .x_desc(x_desc)
+        .y_desc(y_desc)
+        .set_all_tick_mark_size(s.px(5.0))
+        .draw()?;
+    ch.draw_series(std::iter::once(DashedPathElement::new(
+        vec![(0.0, 0.0), (1.0, 1.0)],
+        s.px(7.0),
+        s.px(4.0),
+        INK.stroke_width(s.upx(1.5)),
+    )))?;
+    Ok(ch)
 }
 
 fn draw_coverage<DB: Backend>(

@@ -11,6 +11,7 @@ use plotters::coord::Shift;
 use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 
+use super::calibration_plot::percent_panel;
 use super::figure::{
     Backend, DrawResult, Figure, Swatch, draw_legend, draw_message, draw_title, house_mesh,
     svg_string, write_figure,
@@ -157,32 +158,15 @@ fn draw_reliability<DB: Backend>(
     s: Scale,
     points: &[(String, Vec<(f64, bool)>)],
 ) -> DrawResult {
-    let mut ch = ChartBuilder::on(area)
-        .margin_left(s.px(8.0))
-        .margin_right(s.px(20.0))
-        .margin_top(s.px(10.0))
-        .margin_bottom(s.px(8.0))
-        .x_label_area_size(s.px(56.0))
-        .y_label_area_size(s.px(70.0))
-        .build_cartesian_2d(-0.04..1.05, -0.03..1.03)?;
-    let f = pct_tick_format(1.0);
-    house_mesh(&mut ch, s)
-        .x_labels(6)
-        .y_labels(6)
-        .x_label_formatter(&f)
-        .y_label_formatter(&f)
-        .label_style(s.text(14.0))
-        .axis_desc_style(s.text(16.0))
-        .x_desc("forecast P(deal before expiry)")
-        .y_desc("observed share before expiry")
-        .set_all_tick_mark_size(s.px(5.0))
-        .draw()?;
-    ch.draw_series(std::iter::once(DashedPathElement::new(
-        vec![(0.0, 0.0), (1.0, 1.0)],
-        s.px(7.0),
-        s.px(4.0),
-        INK.stroke_width(s.upx(1.5)),
-    )))?;
+    let mut ch = percent_panel(
+        area,
+        s,
+        (-0.04..1.05, -0.03..1.03),
+        (
+            "forecast P(deal before expiry)",
+            "observed share before expiry",
+        ),
+    )?;
     let k = points.len().max(1) as f64;
     for (j, (name, pts)) in points.iter().enumerate() {
         let color = model_color(name);

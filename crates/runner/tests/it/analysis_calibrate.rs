@@ -247,3 +247,135 @@ fn calibrate_cli_is_deterministic_and_tunes_rank() {
     let chosen = j["in_sample"]["chosen"]["rank"].as_f64().expect("rank");
     assert!([-0.6, 0.0, 0.6].contains(&chosen), "{chosen}");
 }
+
+/// CRPS by its definition, E|X − y| − ½ E|X − X′|, over every ordered pair.
+fn crps_by_hand(xs: &[f64], y: f64) -> f64 {
+    let n = xs.len() as f64;
+    let a: f64 = xs.iter().map(|x| (x - y).abs()).sum::<f64>() / n;
+    let b: f64 = xs
+        .iter()
+        .map(|x| xs.iter().map(|z| (x - z).abs()).sum::<f64>())
+        .sum();
+    a - 0.5 * b / (n * n)
+}
+
+/// A package scenario is a case scored on its `amount` issue (issue #24): its CRPS per
+/// model equals a hand computation from the deals of `bargain run --trials-csv`, it is the
+/// same at every grid point (no knob applies, and a warning says so), and it is left out in
+/// its own fold. A package without an `amount` issue is skipped, saying why.
+#[test]
+fn calibrate_scores_a_package_scenario_on_its_amount_issue() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    std::fs::write(d.join("a.toml"), case("case-a", 1.0, 1.02)).expect("write");
+    std::fs::write(d.join("b.toml"), case("case-b", 2.0, 1.95)).expect("write");
+    let pkg = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios/sma-2014-package.toml");
+    let text = std::fs::read_to_string(&pkg).expect("package file");
+    std::fs::write(d.join("pkg.toml"), &text).expect("write");
+    // The same package with its amount issue renamed: not a case.
+    let renamed = text
+        .replace("[issues.amount]", "[issues.money]")
+        .replace("amount = ", "money = ")
+        .replace("name = \"sma-2014-package\"", "name = \"no-amount\"");
+    std::fs::write(d.join("renamed.toml"), renamed).expect("write");
+    let out = d.join("cal");
+    let o = bargain(&[
+        "calibrate",
+        d.to_str().expect("utf8"),
+        "--param",
+        "spread=0.5..2:3",
+        "--inputs",
+        "parties.*.reservation",
+        "--trials",
+        "300",
+        "--out",
+        out.to_str().expect("utf8"),
+    ]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("pkg.toml: a package scenario, scored on its `amount` issue")
+            && stderr.contains("spread: its inputs are utilities"),
+        "{stderr}"
+    );
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        stdout.contains("sma-2014-package is a package scenario"),
+        "{stdout}"
+    );
+    let c = json(&out.join("calibrate.json"));
+    assert_eq!(c["version"], 2);
+    let skipped = c["skipped"].to_string();
+    assert!(
+        skipped.contains("without an issue keyed `amount`"),
+        "{skipped}"
+    );
+    let cases = c["cases"].as_array().expect("cases");
+    assert_eq!(cases.len(), 3);
+    let p = cases
+        .iter()
+        .find(|k| k["name"] == "sma-2014-package")
+        .expect("package case");
+    assert_eq!(p["issue"], "amount");
+    assert_eq!(p["observed"].as_f64(), Some(0.92));
+    assert!(
+        cases
+            .iter()
+            .filter(|k| k["name"] != "sma-2014-package")
+            .all(|k| k["issue"].is_null())
+    );
+
+    // By hand from the package run's deals.
+    let run = d.join("run");
+    let o = bargain(&[
+        "run",
+        pkg.to_str().expect("utf8"),
+        "--trials",
+        "300",
+        "--quiet",
+        "--trials-csv",
+        "--out",
+        run.to_str().expect("utf8"),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let csv = std::fs::read_to_string(run.join("trials.csv")).expect("trials.csv");
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().expect("header").split(',').collect();
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    let written = p["as_written"].as_object().expect("as_written");
+    assert_eq!(written.len(), 4);
+    for (model, got) in written {
+        let col = |h: &str| {
+            header
+                .iter()
+                .position(|c| *c == format!("{model}.{h}"))
+                .expect("column")
+        };
+        let (kind, amount) = (col("kind"), col("amount"));
+        let deals: Vec<f64> = rows
+            .iter()
+            .filter(|r| r[kind] == "deal")
+            .map(|r| r[amount].parse().expect("amount"))
+            .collect();
+        let want = crps_by_hand(&deals, 0.92);
+        let got = got.as_f64().expect("crps");
+        assert!((got - want).abs() < 1e-12, "{model}: {got} vs {want}");
+    }
+    // max-welfare runs only in the package: its fit is over that case alone, and its
+    // score is the same at every grid point.
+    let mw = &c["models"]["max-welfare"];
+    let grid = mw["grid_crps"].as_array().expect("grid");
+    assert_eq!(grid.len(), 3);
+    assert!(
+        grid.iter()
+            .all(|g| g.as_f64() == written["max-welfare"].as_f64())
+    );
+    // Nash runs in all three cases; the package is left out in a fold of its own.
+    let folds = c["folds"].as_array().expect("folds");
+    assert_eq!(folds.len(), 3);
+    assert!(folds.iter().any(|f| f["held_out"] == "sma-2014-package"));
+    assert_eq!(
+        c["models"]["nash"]["folds"].as_array().map(Vec::len),
+        Some(3)
+    );
+}

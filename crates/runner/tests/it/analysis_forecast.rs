@@ -51,7 +51,7 @@ fn backtest_crps_pit_and_ape_equal_a_hand_computation_from_trials_csv() {
         bt.to_str().unwrap(),
     ]);
     let b = json(&bt.join("backtest.json"));
-    assert_eq!(b["version"], 2);
+    assert_eq!(b["version"], 3);
     let sc = &b["scenarios"][0];
     let y = sc["observed"].as_f64().unwrap();
     let csv = std::fs::read_to_string(run.join("trials.csv")).unwrap();

@@ -11,13 +11,19 @@ use bargain_runner::trial::{self, Workspace};
 use common::{bargain, ok, write};
 use serde_json::Value;
 
-/// sma-2019 as shipped, with `models` and each party's `obstinacy` line.
+/// sma-2019 as shipped, with `models` and each party's `obstinacy` line (replacing the
+/// shipped file's obstinacy priors).
 fn sma(models: &str, obstinacy: &str) -> String {
-    let text = std::fs::read_to_string(
+    let shipped = std::fs::read_to_string(
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios/sma-2019.toml"),
     )
     .expect("sma-2019");
-    let line = "models = [\"agents\", \"rubinstein\", \"stahl\", \"nash\", \"kalai-smorodinsky\", \"brw\"]";
+    let text: String = shipped
+        .lines()
+        .filter(|l| !l.starts_with("obstinacy = "))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let line = "models = [\"agents\", \"rubinstein\", \"stahl\", \"nash\", \"kalai-smorodinsky\", \"brw\", \"attrition\"]";
     assert!(text.contains(line), "the shipped models line");
     text.replace(line, &format!("models = {models}")).replace(
         "\nside = \"",

@@ -7,6 +7,7 @@ mod analysis_backtest;
 mod analysis_calibrate;
 mod analysis_compare;
 mod analysis_forecast;
+mod analysis_lapse;
 mod analysis_sensitivity;
 mod analysis_sweep;
 mod attrition_model;

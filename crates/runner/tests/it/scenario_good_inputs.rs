@@ -38,12 +38,8 @@ fn embedded_sma_2019_parses() {
     assert_eq!(s.name, "sma-2019");
     assert_eq!(s.unit, "trillion KRW");
     assert_eq!(s.run.trials, 100_000);
-    // Every model but `attrition`, which needs obstinacy priors the file does not state.
-    let without_attrition: Vec<Model> = Model::ALL
-        .into_iter()
-        .filter(|&m| m != Model::Attrition)
-        .collect();
-    assert_eq!(s.run.models, without_attrition);
+    // Every model, `attrition` with the file's sourced obstinacy priors.
+    assert_eq!(s.run.models, Model::ALL.to_vec());
     assert_eq!(s.run.sampler, Sampler::MonteCarlo);
     assert!(!s.sources.is_empty());
     let obs = s.observed.as_ref().unwrap();
