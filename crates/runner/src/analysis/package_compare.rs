@@ -207,8 +207,8 @@ pub fn run_paired(
                 let (tb, pb) = prepared_trial(b, ctx, ib, cancel)?;
                 for (sum, &m) in sums.iter_mut().zip(&models) {
                     // Both have an amount issue (see `pairs`): a deal has an amount.
-                    let da = deal(m, &ta, &pa, ca).and_then(|(o, _)| amount_of(a, o));
-                    let db = deal(m, &tb, &pb, cb).and_then(|(o, _)| amount_of(b, o));
+                    let da = deal(m, a, &ta, &pa, ca).and_then(|(o, _)| amount_of(a, o));
+                    let db = deal(m, b, &tb, &pb, cb).and_then(|(o, _)| amount_of(b, o));
                     sum.add(center, da, db);
                 }
             }

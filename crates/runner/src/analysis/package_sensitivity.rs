@@ -94,7 +94,7 @@ pub fn analyze(
                 let (t, p) = prepared_trial(s, ctx, inputs, cancel)?;
                 out.extend_from_slice(inputs);
                 for &model in &s.run.models {
-                    match deal(model, &t, &p, cache) {
+                    match deal(model, s, &t, &p, cache) {
                         Some((o, _)) => {
                             out.push(1.0);
                             out.extend(issues.iter().map(|&j| {
