@@ -272,8 +272,13 @@ fn calibrate_scores_a_package_scenario_on_its_amount_issue() {
     let pkg = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios/sma-2014-package.toml");
     let text = std::fs::read_to_string(&pkg).expect("package file");
     std::fs::write(d.join("pkg.toml"), &text).expect("write");
-    // The same package with its amount issue renamed: not a case.
+    // The same package with its amount issue renamed: not a case (lapse costs and limits,
+    // which are in the amount issue's unit, go too).
     let renamed = text
+        .lines()
+        .filter(|l| !l.starts_with("lapse_cost") && !l.starts_with("ratification"))
+        .collect::<Vec<_>>()
+        .join("\n")
         .replace("[issues.amount]", "[issues.money]")
         .replace("amount = ", "money = ")
         .replace("name = \"sma-2014-package\"", "name = \"no-amount\"");
