@@ -148,7 +148,7 @@ pub fn run<N: Negotiator + ?Sized>(
         }
         if in_shard {
             done += 1;
-            if done % CHUNK == 0 {
+            if done.is_multiple_of(CHUNK) {
                 progress(done);
             }
         }

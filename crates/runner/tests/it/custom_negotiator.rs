@@ -2,6 +2,8 @@
 //! (`ensemble::custom`, what the Python package's `strategies=` runs on): the same
 //! protocol, trial kernel and accumulators as the ensemble.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::sync::atomic::AtomicBool;
 
 use bargain_core::strategy::{Action, AnyStrategy, MoveContext, Setup, Strategy};
