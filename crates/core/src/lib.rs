@@ -14,6 +14,7 @@
 pub mod attrition;
 pub mod calendar;
 mod closed_form;
+mod custom;
 pub mod events;
 pub mod model;
 pub mod outcome;

@@ -193,7 +193,7 @@ where
 /// hardliner's strategy keeps deciding). The moves, draws and outcome are those of the
 /// plain protocol with these decisions.
 #[allow(clippy::too_many_arguments)]
-fn negotiate_calendar<S1, S2, R>(
+pub(crate) fn negotiate_calendar<S1, S2, R>(
     protocol: &Protocol,
     payee: &Party,
     payer: &Party,
@@ -567,7 +567,7 @@ pub(crate) fn run_agents_calendar<R: Rng + ?Sized>(
 
 /// What `me`'s strategy knows under `protocol`: the public view and its own private
 /// view (never its ratification limit).
-fn setup_for(protocol: &Protocol, frame: Frame, me: &Party) -> Setup {
+pub(crate) fn setup_for(protocol: &Protocol, frame: Frame, me: &Party) -> Setup {
     Setup {
         public: PublicView {
             frame,

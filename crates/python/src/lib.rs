@@ -15,11 +15,14 @@ use std::time::Duration;
 
 mod analyses;
 mod experiments;
+mod negotiator;
 
 use arrow_array::RecordBatch;
+use bargain_core::Side;
 use bargain_runner::commands::Error as CommandError;
 use bargain_runner::commands::package_run;
 use bargain_runner::commands::session::{self, EnsembleOptions};
+use bargain_runner::ensemble::custom;
 use bargain_runner::ensemble::package::{self, PackageAccumulated, Stop};
 use bargain_runner::ensemble::{self, Hooks, RunError, Shard};
 use bargain_runner::input;
@@ -364,6 +367,68 @@ fn run(
     String::from_utf8(json).map_err(|e| PyRuntimeError::new_err(e.to_string()))
 }
 
+/// Run a scenario with the `agents` model's negotiator of party `party` replaced by
+/// the Python class (or factory) `factory`: `bargain.run(…, strategies={party: factory})`.
+/// Single-threaded, holding the GIL (the engine's `ensemble::custom::run`); returns
+/// `summary.json` as text.
+#[pyfunction]
+#[pyo3(signature = (scenario, party, factory, trials=None, seed=None, sets=Vec::new(), origin=None))]
+#[allow(clippy::too_many_arguments)]
+fn run_negotiator(
+    py: Python<'_>,
+    scenario: &str,
+    party: &str,
+    factory: Bound<'_, PyAny>,
+    trials: Option<u64>,
+    seed: Option<u64>,
+    sets: Vec<String>,
+    origin: Option<&str>,
+) -> PyResult<String> {
+    if load_package(py, scenario, origin, &sets)?.is_some() {
+        return Err(PyValueError::new_err(
+            "strategies= is not available for package scenarios ([issues]): their agents \
+             negotiate whole packages, not one amount",
+        ));
+    }
+    let loaded = load(py, scenario, origin, &sets)?;
+    let s = &loaded.scenario;
+    let side = [Side::Payee, Side::Payer]
+        .into_iter()
+        .find(|&side| s.party_key(side) == party)
+        .ok_or_else(|| {
+            PyValueError::new_err(format!(
+                "strategies: scenario `{}` has no party `{party}` (its parties: {}, {})",
+                s.name,
+                s.party_key(Side::Payee),
+                s.party_key(Side::Payer)
+            ))
+        })?;
+    if !factory.is_callable() {
+        return Err(pyo3::exceptions::PyTypeError::new_err(format!(
+            "strategies[{party:?}] must be a class or a function that makes a negotiator"
+        )));
+    }
+    let plan = pipeline::plan(s, &overrides(trials, seed)?, Shard::WHOLE);
+    if !plan.models.contains(&bargain_core::Model::Agents) {
+        return Err(PyValueError::new_err(format!(
+            "strategies apply to the `agents` model only, and scenario `{}` runs {}",
+            s.name,
+            plan.models
+                .iter()
+                .map(|m| m.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )));
+    }
+    let mut negotiator = negotiator::PyNegotiator::new(py, factory, party.to_owned(), side);
+    let cancel = AtomicBool::new(false);
+    let acc = custom::run(s, &plan, side, &mut negotiator, &cancel, &|_| {})
+        .map_err(|e| negotiator::error_to_py(py, e, party, s.party_name(side)))?;
+    let summary = pipeline::summarize(s, &plan, &acc);
+    let json = pipeline::to_json(&summary).map_err(|e| PyOSError::new_err(e.to_string()))?;
+    String::from_utf8(json).map_err(|e| PyRuntimeError::new_err(e.to_string()))
+}
+
 /// Run a scenario's ensemble and return every trial's row (the columns of `trials.csv`)
 /// as an Arrow IPC stream.
 #[pyfunction]
@@ -505,6 +570,8 @@ fn read_scenario(path: PathBuf) -> PyResult<String> {
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(run, m)?)?;
+    m.add_function(wrap_pyfunction!(run_negotiator, m)?)?;
+    m.add_class::<negotiator::State>()?;
     m.add_function(wrap_pyfunction!(trials, m)?)?;
     m.add_function(wrap_pyfunction!(replay, m)?)?;
     m.add_function(wrap_pyfunction!(validate, m)?)?;

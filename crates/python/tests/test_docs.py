@@ -33,3 +33,5 @@ def test_the_walk_through_runs(tmp_path, monkeypatch, capsys):
     out = capsys.readouterr().out
     assert "paired: True" in out
     assert "(3000, " in out  # 3 policies x 20 samples x 50 trials
+    assert "Korea concedes in a line: agreement" in out  # your own negotiator ran
+    assert "kr 3 2 - the negotiator of `kr` (Republic of Korea) failed in trial 3, round 2" in out

@@ -9,6 +9,7 @@
 //! and written in trial order. Every model of the run sees the same sampled parameters
 //! (common random numbers). Memory is bounded by one wave, whatever the number of trials.
 
+pub mod custom;
 pub mod package;
 pub mod waves;
 
@@ -138,15 +139,7 @@ pub struct Hooks<'a> {
 pub fn amount_range(scenario: &Scenario, plan: &Plan) -> AmountRange {
     let mut inputs = vec![0.0; scenario.input_count()];
     let mut ws = Workspace::new();
-    let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
-    let (mut sum, mut n) = (0.0, 0u64);
-    // The largest amount any trial can hold, for the quantizers' floor: the inputs at
-    // both ends of their distributions, the central values and every pilot trial.
-    let mut bound = [0.0, 1.0]
-        .map(|u| value_bound(&scenario.at_quantiles(&vec![u; inputs.len()], &mut inputs)))
-        .into_iter()
-        .fold(value_bound(&scenario.central()), f64::max)
-        .max(value_bound(&scenario.at_largest(&mut inputs)));
+    let mut probe = RangeProbe::new(scenario, &mut inputs);
     for trial in 0..plan.trials.min(PILOT) {
         let (seed, trials, models) = (plan.seed, plan.trials, &plan.models);
         trial::run_trial(
@@ -157,45 +150,92 @@ pub fn amount_range(scenario: &Scenario, plan: &Plan) -> AmountRange {
             trial,
             &mut inputs,
             &mut ws,
-            |_, negotiation, o| {
-                bound = bound.max(value_bound(negotiation));
-                if let (OutcomeKind::Deal, Some(x)) = (o.kind, o.amount) {
-                    bound = bound.max(x.abs());
-                    lo = lo.min(x);
-                    hi = hi.max(x);
-                    sum += x;
-                    n += 1;
-                }
-            },
+            |_, negotiation, o| probe.observe(negotiation, o),
         );
     }
-    if !(lo.is_finite() && hi.is_finite()) {
-        let central = scenario.central();
-        lo = central.payer.opening.min(central.payee.opening);
-        hi = central.payer.opening.max(central.payee.opening);
+    probe.finish(scenario, plan.trials)
+}
+
+/// What [`amount_range`] gathers over the pilot trials: the largest amount seen, the
+/// deals' extremes and their sum, in trial order. Any runner of the pilot's trials
+/// (the ensemble's, or [`custom::run`]'s) fixes the same range from the same outcomes.
+#[derive(Clone, Copy)]
+pub(crate) struct RangeProbe {
+    lo: f64,
+    hi: f64,
+    sum: f64,
+    n: u64,
+    bound: f64,
+}
+
+impl RangeProbe {
+    /// Start from the largest amount any trial can hold, for the quantizers' floor: the
+    /// inputs at both ends of their distributions and the central values (`inputs` is
+    /// scratch of the scenario's input count).
+    pub(crate) fn new(scenario: &Scenario, inputs: &mut [f64]) -> Self {
+        let bound = [0.0, 1.0]
+            .map(|u| value_bound(&scenario.at_quantiles(&vec![u; inputs.len()], inputs)))
+            .into_iter()
+            .fold(value_bound(&scenario.central()), f64::max)
+            .max(value_bound(&scenario.at_largest(inputs)));
+        Self {
+            lo: f64::INFINITY,
+            hi: f64::NEG_INFINITY,
+            sum: 0.0,
+            n: 0,
+            bound,
+        }
     }
-    let span = hi - lo;
-    let pad = if span > 0.0 {
-        0.25 * span
-    } else {
-        (lo.abs() * 1e-3).max(1e-9)
-    };
-    let center = if n > 0 {
-        (sum / n as f64).clamp(lo, hi)
-    } else {
-        0.5 * (lo + hi)
-    };
-    let (lo, hi) = match scenario.central().protocol.grid {
-        Some(g) => grid_aligned(lo - pad, hi + pad, g.lo, g.step),
-        None => (lo - pad, hi + pad),
-    };
-    AmountRange {
-        lo,
-        hi,
-        center,
-        floor: 0.0,
+
+    /// One model's outcome `o` of a pilot trial's `negotiation`.
+    pub(crate) fn observe(&mut self, negotiation: &Negotiation, o: &Outcome) {
+        self.bound = self.bound.max(value_bound(negotiation));
+        if let (OutcomeKind::Deal, Some(x)) = (o.kind, o.amount) {
+            self.bound = self.bound.max(x.abs());
+            self.lo = self.lo.min(x);
+            self.hi = self.hi.max(x);
+            self.sum += x;
+            self.n += 1;
+        }
     }
-    .with_bound(bound, plan.trials)
+
+    /// The range of a run of `trials` trials.
+    pub(crate) fn finish(&self, scenario: &Scenario, trials: u64) -> AmountRange {
+        let Self {
+            mut lo,
+            mut hi,
+            sum,
+            n,
+            bound,
+        } = *self;
+        if !(lo.is_finite() && hi.is_finite()) {
+            let central = scenario.central();
+            lo = central.payer.opening.min(central.payee.opening);
+            hi = central.payer.opening.max(central.payee.opening);
+        }
+        let span = hi - lo;
+        let pad = if span > 0.0 {
+            0.25 * span
+        } else {
+            (lo.abs() * 1e-3).max(1e-9)
+        };
+        let center = if n > 0 {
+            (sum / n as f64).clamp(lo, hi)
+        } else {
+            0.5 * (lo + hi)
+        };
+        let (lo, hi) = match scenario.central().protocol.grid {
+            Some(g) => grid_aligned(lo - pad, hi + pad, g.lo, g.step),
+            None => (lo - pad, hi + pad),
+        };
+        AmountRange {
+            lo,
+            hi,
+            center,
+            floor: 0.0,
+        }
+        .with_bound(bound, trials)
+    }
 }
 
 /// `lo..hi` widened so that each bin of the summary's histogram

@@ -13,7 +13,8 @@
 //! alone. Allocates nothing without a trace.
 
 use bargain_core::events::{TimedOutcome, Timeline};
-use bargain_core::{Model, Negotiation, Outcome, Trace};
+use bargain_core::strategy::Strategy;
+use bargain_core::{Model, Negotiation, Outcome, Side, Trace};
 use rand_xoshiro::Xoshiro256PlusPlus;
 
 use crate::scenario::{SampleCtx, Scenario};
@@ -191,4 +192,19 @@ pub fn run_trial_timed(
         let outcome = outcome(&negotiation, model, &mut rng, None, ws);
         each(i, &negotiation, &TimedOutcome { outcome, vetoes: 0 });
     }
+}
+
+/// The `agents` outcome of a drawn negotiation with `side`'s negotiator supplied by the
+/// caller (`Negotiation::agents_with`: the same protocol and draws as [`outcome`] under
+/// `Model::Agents`, the other party keeping its own strategy). Not for scenarios with a
+/// timeline (the caller refuses them).
+pub fn agents_outcome_with<S: Strategy + ?Sized>(
+    negotiation: &Negotiation,
+    side: Side,
+    strategy: &mut S,
+    rng: &mut TrialRng,
+    trace: Option<&mut Trace>,
+    ws: &mut Workspace,
+) -> Outcome {
+    negotiation.agents_with(side, strategy, &mut rng.main, trace, ws)
 }

@@ -17,6 +17,8 @@ from typing import Any, Dict, List, Optional, Tuple, Union
 __all__ = [
     "Scenario",
     "ScenarioError",
+    "NegotiatorError",
+    "NegotiationState",
     "Report",
     "run",
     "trials",
@@ -60,9 +62,35 @@ class ScenarioError(ValueError):
         self.diagnostics = list(diagnostics or [])
 
 
+class NegotiatorError(RuntimeError):
+    """A negotiator of your own (``run(…, strategies=…)``) failed: it raised, or returned
+    something that is not an amount (``propose``) or a bool (``respond``).
+
+    ``party`` (its key), ``trial`` (0-based), ``round`` (0-based, as ``state.round``;
+    ``None`` when making the negotiator failed) and ``method`` say where; the original
+    exception is ``__cause__``. The run stopped there.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        party: Optional[str] = None,
+        trial: Optional[int] = None,
+        round: Optional[int] = None,
+        method: Optional[str] = None,
+    ) -> None:
+        super().__init__(message)
+        self.party = party
+        self.trial = trial
+        self.round = round
+        self.method = method
+
+
 from . import _native  # noqa: E402  (ScenarioError must exist before the extension raises it)
 
 __version__ = _native.__version__
+NegotiationState = _native.NegotiationState
 
 
 from ._scenario import Scenario, ScenarioLike, resolve as _resolve, set_args as _sets  # noqa: E402
@@ -82,6 +110,7 @@ def run(
     threads: Optional[int] = None,
     out: Optional[Union[str, "os.PathLike[str]"]] = None,
     set: Optional[Dict[str, Any]] = None,
+    strategies: Optional[Dict[str, Any]] = None,
 ) -> Dict[str, Any]:
     """Run a scenario's ensemble and return its ``summary.json`` content as a dict.
 
@@ -92,8 +121,33 @@ def run(
     the file's dotted paths, values numbers, strings or dicts for distributions
     (``{"parties.kr.reservation": {"uniform": [1.0, 1.2]}}``). Every other input keeps its
     draws in every trial, so runs that differ by ``set`` are paired trial by trial.
+
+    ``strategies={"kr": MyNegotiator}`` puts a negotiator of your own in a party's place
+    under the ``agents`` model (closed forms do not negotiate and ignore it): a class (or
+    any callable) called with no arguments once per trial, whose instance has
+    ``propose(state) -> float`` and ``respond(state, offer) -> bool``; ``state`` is a
+    :class:`NegotiationState`. The trials run through the same protocol, draws and
+    summary as the built-in strategies, on the calling thread holding the GIL
+    (``threads`` is ignored; far slower than the built-in strategies: see
+    docs/python.md). One party at a time; not with ``out``, package scenarios or
+    scenarios with events. An error inside it raises :class:`NegotiatorError`.
     """
     arg, origin, sets = _native_args(scenario, set)
+    if strategies:
+        if len(strategies) != 1:
+            raise ValueError(
+                f"strategies: one party at a time, got {sorted(strategies)}"
+            )
+        if out is not None:
+            raise ValueError(
+                "out= is not available with strategies=: the report replays trials "
+                "with the built-in strategies"
+            )
+        ((party, factory),) = strategies.items()
+        text = _native.run_negotiator(
+            arg, party, factory, trials=trials, seed=seed, sets=sets, origin=origin
+        )
+        return json.loads(text)
     text = _native.run(
         arg,
         trials=trials,

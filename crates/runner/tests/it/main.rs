@@ -15,6 +15,7 @@ mod calendar;
 mod calendar_bounds;
 mod cli_run;
 mod common;
+mod custom_negotiator;
 mod data_out;
 mod docs_figures;
 mod engine_waves;
