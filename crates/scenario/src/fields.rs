@@ -9,6 +9,7 @@
 //! ([`docs_blocks`], checked by a test). Adding a field (a strategy parameter, say)
 //! touches its serde type in `file.rs`, the core type that uses it, and one entry here.
 
+use bargain_core::strategy::learning;
 use bargain_core::{
     Calendar, FaratinFamily, Grid, Negotiation, Party, Preset, Protocol, Side, StrategySpec,
 };
@@ -251,6 +252,7 @@ pub(crate) fn label(path: &str, party_name: impl Fn(&str) -> Option<String>) -> 
 const TIME_BASED: &[StrategyKind] = &[StrategyKind::TimeBased];
 const FARATIN: &[StrategyKind] = &[StrategyKind::Faratin];
 const PRESET_KINDS: &[StrategyKind] = &[StrategyKind::TimeBased, StrategyKind::Faratin];
+const LEARNING: &[StrategyKind] = &[StrategyKind::Learning];
 
 /// Every field, in the canonical input order: protocol, calendar, then per party its
 /// own fields and its strategy's (`Scenario::input_names` follows this order).
@@ -551,6 +553,72 @@ pub(crate) static FIELDS: &[FieldDef] = &[
         needs_calendar: None,
         preset_shape: None,
     },
+    FieldDef {
+        key: "prior_width",
+        slot: Slot::Strategy(
+            LEARNING,
+            |s| s.prior_width.as_ref(),
+            |s, v| s.prior_width = v,
+        ),
+        domain: Domain {
+            lo: 0.0,
+            lo_open: true,
+            hi: 4.0,
+            hi_open: false,
+            integer: false,
+            what: "a prior width in (0, 4]",
+        },
+        absent: Absent::Value(learning::DEFAULT_PRIOR_WIDTH),
+        set: Set::Strategy(|s, x| {
+            if let StrategySpec::Learning { prior_width, .. } = s {
+                *prior_width = x;
+            }
+        }),
+        label: "prior width",
+        doc: "learning: the opponent's reservation hypotheses spread evenly from its first offer toward the own opening, over this share of the gap between them (1: the whole gap; above 1: beyond the own opening)",
+        note: "",
+        needs_calendar: None,
+        preset_shape: None,
+    },
+    FieldDef {
+        key: "hypotheses",
+        slot: Slot::Strategy(LEARNING, |s| s.hypotheses.as_ref(), |s, v| s.hypotheses = v),
+        domain: Domain {
+            lo: learning::MIN_HYPOTHESES as f64,
+            lo_open: false,
+            hi: learning::MAX_HYPOTHESES as f64,
+            hi_open: false,
+            integer: true,
+            what: "a number of hypotheses in 2..=64",
+        },
+        absent: Absent::Value(learning::DEFAULT_HYPOTHESES as f64),
+        set: Set::Strategy(|s, x| {
+            if let StrategySpec::Learning { hypotheses, .. } = s {
+                *hypotheses = x as u32;
+            }
+        }),
+        label: "reservation hypotheses",
+        doc: "learning: how many values of the opponent's reservation the learner weighs (each with every assumed concession exponent 0.25, 0.5, 1, 2, 4)",
+        note: "(a distribution's draws are rounded, and its whole range must lie inside)",
+        needs_calendar: None,
+        preset_shape: None,
+    },
+    FieldDef {
+        key: "exponent",
+        slot: Slot::Strategy(LEARNING, |s| s.exponent.as_ref(), |s, v| s.exponent = v),
+        domain: Domain::POSITIVE,
+        absent: Absent::Value(learning::DEFAULT_EXPONENT),
+        set: Set::Strategy(|s, x| {
+            if let StrategySpec::Learning { exponent, .. } = s {
+                *exponent = x;
+            }
+        }),
+        label: "concession exponent",
+        doc: "learning: exponent of the own concession from the opening toward the estimated Nash point (1 linear, above 1 boulware, below 1 conceder)",
+        note: "",
+        needs_calendar: None,
+        preset_shape: None,
+    },
 ];
 
 /// The keys of the field table in one of the scenario's tables, in table order:
@@ -622,6 +690,7 @@ pub(crate) fn strategy_skeleton(kind: StrategyKind, family: FaratinFamily) -> St
         },
         StrategyKind::TitForTat => StrategySpec::TitForTat,
         StrategyKind::Hardliner => StrategySpec::Hardliner,
+        StrategyKind::Learning => StrategySpec::learning(),
     }
 }
 
@@ -931,8 +1000,11 @@ mod tests {
             StrategyKind::Faratin,
             StrategyKind::TitForTat,
             StrategyKind::Hardliner,
+            StrategyKind::Learning,
         ] {
-            for def in of_scope(Scope::Strategy).filter(|d| !d.kinds().contains(&kind)) {
+            // A key another kind shares (`exponent`) is this kind's key too.
+            let own = |d: &FieldDef| of_kind(kind).any(|o| o.key == d.key);
+            for def in of_scope(Scope::Strategy).filter(|d| !own(d)) {
                 let value = match def.slot {
                     Slot::Preset(_) => "\"linear\"",
                     Slot::StrategyText(..) => "\"exponential\"",
