@@ -87,8 +87,8 @@ pub struct Belief {
     prior_width: f64,
     hypotheses: u32,
     rounds: u32,
-    /// The first offer `x₀` and `τ₀^e` per exponent.
-    first: Option<(f64, [f64; NE])>,
+    /// The first offer `x₀` and the opponent's time `τ₀` then.
+    first: Option<(f64, f64)>,
     sww: [f64; NE],
     swy: [f64; NE],
     observed: u32,
@@ -115,12 +115,13 @@ impl Belief {
     /// Take in the opponent's offer worth `x` to the learner, made in round `round`
     /// (0-based). Allocates nothing.
     pub fn observe(&mut self, x: f64, round: u32) {
-        let p = powers(opponent_tau(round, self.rounds));
+        let tau = opponent_tau(round, self.rounds);
         self.observed += 1;
-        let Some((x0, p0)) = self.first else {
-            self.first = Some((x, p));
+        let Some((x0, tau0)) = self.first else {
+            self.first = Some((x, tau));
             return;
         };
+        let (p, p0) = (powers(tau), powers(tau0));
         let y = x - x0;
         for k in 0..NE {
             let d = 1.0 - p0[k];
@@ -153,7 +154,7 @@ impl Belief {
         // every hypothesis and cancels), its peak over the grid and its value there.
         let mut peak = [(0u32, 0.0f64); NE];
         let mut top_ll = f64::NEG_INFINITY;
-        for k in 0..NE {
+        for (k, pk) in peak.iter_mut().enumerate() {
             let (a, b) = (self.sww[k] * inv, self.swy[k] * inv);
             let j = if a > 0.0 {
                 let c = (b / a) / h;
@@ -170,7 +171,7 @@ impl Belief {
             };
             let l = f64::from(j) * h;
             let ll = 2.0 * b * l - a * l * l;
-            peak[k] = (j, ll);
+            *pk = (j, ll);
             top_ll = top_ll.max(ll);
         }
         // Sum the posterior weights outward from each peak: consecutive likelihood
@@ -182,9 +183,8 @@ impl Belief {
             s1 += t * j;
             s2 += t * j * j;
         };
-        for k in 0..NE {
+        for (k, &(j, ll)) in peak.iter().enumerate() {
             let (a, b) = (self.sww[k] * inv, self.swy[k] * inv);
-            let (j, ll) = peak[k];
             // Every weight of this exponent is at most its peak's: skip a negligible one.
             if ll - top_ll < NEGLIGIBLE_LN {
                 continue;
@@ -361,7 +361,7 @@ impl Strategy for Learning {
     fn decide(&mut self, ctx: &MoveContext) -> Action {
         if let Some(s) = ctx.standing {
             // The first mover (even move index) answers the previous round's offer.
-            let first_mover = ctx.move_index % 2 == 0;
+            let first_mover = ctx.move_index.is_multiple_of(2);
             let round = if first_mover {
                 ctx.round.saturating_sub(1)
             } else {

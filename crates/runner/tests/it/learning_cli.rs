@@ -22,7 +22,7 @@ const KR_LEARNS: &str = "parties.kr.strategy={ kind = \"learning\" }";
 
 #[test]
 fn learning_runs_on_sma_2019_and_differs_from_the_file_s_agents() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().expect("temp dir");
     let file = shipped("sma-2019.toml");
     let (a, b) = (dir.path().join("a"), dir.path().join("b"));
     let common = ["--trials", "3000", "--quiet"];
@@ -33,7 +33,11 @@ fn learning_runs_on_sma_2019_and_differs_from_the_file_s_agents() {
     ]
     .concat());
     let (plain, learning) = (json(&a.join("summary.json")), json(&b.join("summary.json")));
-    let rate = |v: &Value| v["models"]["agents"]["agreement_rate"].as_f64().unwrap();
+    let rate = |v: &Value| {
+        v["models"]["agents"]["agreement_rate"]
+            .as_f64()
+            .expect("a number")
+    };
     assert!(rate(&learning) > 0.5, "{}", rate(&learning));
     assert_ne!(
         plain["models"]["agents"]["amount"], learning["models"]["agents"]["amount"],
@@ -56,7 +60,7 @@ fn replay_shows_the_learner_s_estimate_after_each_offer() {
     let mut with_estimates = 0;
     for trial in ["0", "3", "11"] {
         let v = replay_json(&file, trial, &[KR_LEARNS]);
-        let offers = v["offers"].as_array().unwrap();
+        let offers = v["offers"].as_array().expect("an array");
         let mut seen = 0;
         for o in offers {
             match o.get("estimate") {
@@ -66,8 +70,11 @@ fn replay_shows_the_learner_s_estimate_after_each_offer() {
                     assert_eq!(e["by"], "kr", "{o}");
                     seen += 1;
                     assert_eq!(e["observed"], seen, "{o}");
-                    assert!(e["reservation"].as_f64().unwrap().is_finite(), "{o}");
-                    assert!(e["sd"].as_f64().unwrap() >= 0.0, "{o}");
+                    assert!(
+                        e["reservation"].as_f64().expect("a number").is_finite(),
+                        "{o}"
+                    );
+                    assert!(e["sd"].as_f64().expect("a number") >= 0.0, "{o}");
                 }
                 None => assert_eq!(o["by"], "kr", "a US offer without an estimate: {o}"),
             }
@@ -76,7 +83,7 @@ fn replay_shows_the_learner_s_estimate_after_each_offer() {
         with_estimates += 1;
         // The text shows the same estimates.
         let text = ok(&["replay", s(&file), "--trial", trial, "--set", KR_LEARNS]).stdout;
-        let text = String::from_utf8(text).unwrap();
+        let text = String::from_utf8(text).expect("utf-8");
         let lines = text
             .lines()
             .filter(|l| l.contains("Republic of Korea estimates United States's reservation at"))
@@ -89,7 +96,7 @@ fn replay_shows_the_learner_s_estimate_after_each_offer() {
     assert!(
         v["offers"]
             .as_array()
-            .unwrap()
+            .expect("present")
             .iter()
             .all(|o| o.get("estimate").is_none())
     );
@@ -97,12 +104,12 @@ fn replay_shows_the_learner_s_estimate_after_each_offer() {
 
 #[test]
 fn learning_runs_on_the_package_scenario_and_its_replay_shows_the_estimate() {
-    let dir = tempfile::tempdir().unwrap();
-    let text = std::fs::read_to_string(shipped("sma-2019-package.toml")).unwrap();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let text = std::fs::read_to_string(shipped("sma-2019-package.toml")).expect("present");
     // Korea's negotiator learns (the line of `[parties.kr]`).
     let kr = "[parties.kr]\nname = \"Republic of Korea\"\nstrategy = ";
     let at = text.find(kr).expect("Korea's strategy line") + kr.len();
-    let end = at + text[at..].find('\n').unwrap();
+    let end = at + text[at..].find('\n').expect("present");
     let text = format!(
         "{}{{ kind = \"learning\", hypotheses = 48 }}{}",
         &text[..at],
@@ -123,18 +130,18 @@ fn learning_runs_on_the_package_scenario_and_its_replay_shows_the_estimate() {
     assert!(
         summary["models"]["agents"]["agreement_rate"]
             .as_f64()
-            .unwrap()
+            .expect("present")
             > 0.3
     );
 
     let v = replay_json(&file, "2", &[]);
-    let offers = v["offers"].as_array().unwrap();
+    let offers = v["offers"].as_array().expect("an array");
     let estimates: Vec<&Value> = offers.iter().filter_map(|o| o.get("estimate")).collect();
     assert!(!estimates.is_empty());
     for (k, e) in estimates.iter().enumerate() {
         assert_eq!(e["by"], "kr");
         assert_eq!(e["observed"], k + 1);
-        let u = e["utility"].as_f64().unwrap();
+        let u = e["utility"].as_f64().expect("a number");
         assert!((-0.01..=1.01).contains(&u), "{e}");
     }
     for o in offers {
@@ -147,7 +154,7 @@ fn learning_runs_on_the_package_scenario_and_its_replay_shows_the_estimate() {
         &["parties.kr.strategy={ kind = \"learning\", hypotheses = 48 }"],
     );
     assert_eq!(set["offers"], v["offers"]);
-    let text = String::from_utf8(ok(&["replay", s(&file), "--trial", "2"]).stdout).unwrap();
+    let text = String::from_utf8(ok(&["replay", s(&file), "--trial", "2"]).stdout).expect("utf-8");
     assert!(
         text.contains("kr estimates us's concession ends at utility"),
         "{text}"
