@@ -22,6 +22,12 @@ fn negotiating_allocates_nothing() {
         },
         StrategySpec::TitForTat,
         StrategySpec::Hardliner,
+        StrategySpec::learning(),
+        StrategySpec::Learning {
+            prior_width: 1.5,
+            hypotheses: 64,
+            exponent: 3.0,
+        },
     ];
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(3);
     let before = allocations();

@@ -104,6 +104,11 @@ fn every_package_tactic(sa: &SortedOutcomes, sb: &SortedOutcomes) -> usize {
         },
         Tactic::TitForTat,
         Tactic::Hardliner,
+        Tactic::Learning {
+            prior_width: 1.0,
+            hypotheses: 64,
+            exponent: 2.0,
+        },
     ];
     let mut deals = 0;
     for k in 0..100u32 {

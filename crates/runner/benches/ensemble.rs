@@ -2,7 +2,8 @@
 //! accumulation) at 1 and 2 threads: `ensemble/sma-2019-agents/threads-N` (the shipped
 //! scenario, with its calendar), `ensemble/sma-2019-agents-no-calendar/threads-N` (the
 //! same without the calendar: the baseline of the calendar's cost) and
-//! `ensemble/sma-2019-closed-forms/threads-N`. Throughput is reported in trials
+//! `ensemble/sma-2019-closed-forms/threads-N`, and `ensemble/sma-2019-learning/threads-N`
+//! (agents with both parties' negotiators `learning`, with the calendar). Throughput is reported in trials
 //! (elements) per second. The pilot that fixes the histogram range runs once, outside
 //! the measurement.
 
@@ -61,6 +62,7 @@ fn ensembles(c: &mut Criterion) {
         &common::sma_agents_no_calendar(),
     );
     bench_scenario(c, "sma-2019-closed-forms", &common::sma_closed_forms());
+    bench_scenario(c, "sma-2019-learning", &common::sma_learning());
 }
 
 criterion_group!(benches, ensembles);

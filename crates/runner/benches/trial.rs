@@ -1,7 +1,8 @@
 //! One full trial of the SMA 2019 scenario: its generator, sampling, the models and the
 //! accumulation. `trial/sma-2019/agents` (with the scenario's calendar),
 //! `trial/sma-2019/agents-no-calendar`, `trial/sma-2019/closed-forms`,
-//! `trial/sma-2019/all-models`, `trial/sma-2019/attrition` (with the calendar). Each
+//! `trial/sma-2019/all-models`, `trial/sma-2019/attrition` (with the calendar),
+//! `trial/sma-2019/learning` (agents, both parties `learning`, with the calendar). Each
 //! model runs through `trial::outcome` with the trial's generators, as in the ensemble.
 
 mod common;
@@ -59,6 +60,7 @@ fn trial(c: &mut Criterion) {
     );
     bench_scenario(c, "trial/sma-2019/all-models", &common::sma_all());
     bench_scenario(c, "trial/sma-2019/attrition", &common::sma_attrition());
+    bench_scenario(c, "trial/sma-2019/learning", &common::sma_learning());
 }
 
 criterion_group!(benches, trial);

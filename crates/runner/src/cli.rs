@@ -445,7 +445,9 @@ fn dispatch(cli: Cli) -> Result<(), Error> {
         } => {
             let (seed, trials) = (seed.seed, trials.trials);
             if commands::package_run::is_package_file(&scenario) {
-                commands::package_replay::replay(&scenario, trial, &model, trials, seed, json)
+                commands::package_replay::replay(
+                    &scenario, &set.set, trial, &model, trials, seed, json,
+                )
             } else {
                 commands::replay::run(
                     &scenario,

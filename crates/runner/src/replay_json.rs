@@ -15,9 +15,13 @@
 //! party key of who made it, the amount and the answering move: `counter` (the other side made a
 //! counter-offer), `accept`, `veto` (accepted, refused by a principal, talks went on:
 //! `on_veto = "resume"`), `breakdown` (rejected, then the talks collapsed) or
-//! `deadline` (rejected in the last round).
+//! `deadline` (rejected in the last round). When a party plays the `learning` strategy,
+//! each of the other side's offers also has `"estimate": {"by": learner, "reservation":
+//! mean, "sd": sd, "observed": offers seen}`: the learner's estimate of the other side's
+//! reservation (an amount) after that offer ([`learning_estimates`]).
 
-use bargain_core::{Model, Outcome, OutcomeKind, TracedOffer};
+use bargain_core::strategy::learning::Estimate;
+use bargain_core::{Model, Outcome, OutcomeKind, Side, TracedOffer};
 use serde_json::{Map, Value, json};
 
 use crate::ensemble::Replay;
@@ -41,6 +45,17 @@ pub fn answer_rounds(offers: &[TracedOffer], outcome: &Outcome) -> Vec<u32> {
             answered.min(outcome.round.max(made))
         })
         .collect()
+}
+
+/// The estimates of the learning parties (`learning` strategy) after each of the other
+/// side's offers: `(offer index, learner, estimate in amounts)`; empty when no party
+/// learns, and for talks with events (which rebuild the negotiators mid-talks).
+#[must_use]
+pub fn learning_estimates(r: &Replay) -> Vec<(usize, Side, Estimate)> {
+    if !r.timeline.is_empty() {
+        return Vec::new();
+    }
+    bargain_core::strategy::learning::replay_estimates(&r.negotiation, &r.trace.offers)
 }
 
 /// The answering move to the offer at `index` of the replay's offers.
@@ -70,6 +85,7 @@ pub fn replay_json(scenario: &Scenario, trial: u64, model: Model, r: &Replay) ->
         .map(|(name, x)| (name, json!(x)))
         .collect();
     let rounds = answer_rounds(&r.trace.offers, &r.outcome);
+    let estimates = learning_estimates(r);
     let offers: Vec<Value> = r
         .trace
         .offers
@@ -77,12 +93,22 @@ pub fn replay_json(scenario: &Scenario, trial: u64, model: Model, r: &Replay) ->
         .zip(&rounds)
         .enumerate()
         .map(|(i, (o, round))| {
-            json!({
+            let mut v = json!({
                 "round": round,
                 "by": scenario.party_key(o.by),
                 "amount": o.amount,
                 "response": response(r, i),
-            })
+            });
+            if let (Some((_, by, e)), Value::Object(map)) =
+                (estimates.iter().find(|x| x.0 == i), &mut v)
+            {
+                map.insert(
+                    "estimate".to_owned(),
+                    json!({ "by": scenario.party_key(*by), "reservation": e.mean,
+                            "sd": e.sd, "observed": e.observed }),
+                );
+            }
+            v
         })
         .collect();
     let mut v = json!({

@@ -344,6 +344,7 @@ pub fn replay(scenario: &Scenario, trial: u64, model: Model, r: &Replay) -> Stri
     if !offers.is_empty() {
         let _ = writeln!(out, "offers (each in the round it was answered):");
         let rounds = crate::replay_json::answer_rounds(offers, &r.outcome);
+        let estimates = crate::replay_json::learning_estimates(r);
         for (i, (o, round)) in offers.iter().zip(rounds).enumerate() {
             let other = who(o.by.other());
             let answer = if r.trace.vetoed.contains(&i) {
@@ -373,6 +374,17 @@ pub fn replay(scenario: &Scenario, trial: u64, model: Model, r: &Replay) -> Stri
                 who(o.by),
                 amount(o.amount, d),
             );
+            if let Some((_, by, e)) = estimates.iter().find(|x| x.0 == i) {
+                let _ = writeln!(
+                    out,
+                    "             {} estimates {}'s reservation at {} ± {} ({} offers seen)",
+                    scenario.party_name(*by),
+                    scenario.party_name(o.by),
+                    amount(e.mean, d),
+                    amount(e.sd, d),
+                    e.observed
+                );
+            }
         }
     }
     let _ = writeln!(

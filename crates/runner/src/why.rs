@@ -172,6 +172,19 @@ pub fn strategy_name(spec: &StrategySpec) -> String {
                 _ => format!("faratin (β {beta}, κ {kappa})"),
             }
         }
+        StrategySpec::Learning {
+            prior_width,
+            hypotheses,
+            exponent,
+        } => {
+            if StrategySpec::learning() == *spec {
+                "learning".to_owned()
+            } else {
+                format!(
+                    "learning (prior width {prior_width}, {hypotheses} hypotheses, exponent {exponent})"
+                )
+            }
+        }
         ref other => other.kind().to_string(),
     }
 }

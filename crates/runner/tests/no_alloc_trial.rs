@@ -50,6 +50,20 @@ fn the_trial_kernel_allocates_nothing_on_every_shipped_scenario() {
         if obstinate != text {
             scenarios.push(Scenario::parse(&obstinate, &name).expect("parse"));
         }
+        // Both sides learning (the `learning` strategy at its largest hypothesis space).
+        let learning: String = text
+            .lines()
+            .map(|l| {
+                if l.starts_with("strategy = ") {
+                    "strategy = { kind = \"learning\", hypotheses = 64 }\n".to_owned()
+                } else {
+                    format!("{l}\n")
+                }
+            })
+            .collect();
+        if learning.trim_end() != text.trim_end() {
+            scenarios.push(Scenario::parse(&learning, &name).expect("parse"));
+        }
         for scenario in &scenarios {
             let models = Model::ALL;
             let mut inputs = vec![0.0; scenario.input_names().len()];

@@ -225,7 +225,7 @@ pub(crate) struct StrategyFile {
     pub kind: StrategyKind,
     /// Named concession speed (time-based or faratin); may be a `choice`.
     pub preset: Option<PresetSpec>,
-    /// time-based: aspiration exponent > 0.
+    /// time-based: aspiration exponent > 0; learning: exponent of its concession (default 1).
     pub exponent: Option<NumberSpec>,
     /// time-based: maximum aspiration in (0, 1] (default 1).
     pub max_aspiration: Option<NumberSpec>,
@@ -237,6 +237,10 @@ pub(crate) struct StrategyFile {
     pub kappa: Option<NumberSpec>,
     /// faratin: `polynomial` (default) or `exponential`.
     pub family: Option<FamilyKey>,
+    /// learning: width of the prior over the opponent's reservation (default 1).
+    pub prior_width: Option<NumberSpec>,
+    /// learning: number of reservation hypotheses, 2..=64 (default 32).
+    pub hypotheses: Option<NumberSpec>,
 }
 
 /// `strategy.kind`
@@ -251,6 +255,8 @@ pub(crate) enum StrategyKind {
     TitForTat,
     /// Never concedes.
     Hardliner,
+    /// Bayesian opponent modelling with a concession toward the estimated zone.
+    Learning,
 }
 
 impl StrategyKind {
@@ -260,6 +266,7 @@ impl StrategyKind {
             StrategyKind::Faratin => "faratin",
             StrategyKind::TitForTat => "tit-for-tat",
             StrategyKind::Hardliner => "hardliner",
+            StrategyKind::Learning => "learning",
         }
     }
 }

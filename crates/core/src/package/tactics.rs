@@ -29,16 +29,25 @@
 //!   the two openings; share 0 when there is no gap, at most 1), and lowers its target by
 //!   that share of its own range `umax − umin` (never below `umin`). Its target is kept
 //!   unrounded, so small concessions add up across the outcome grid. At its last move
-//!   (the last step) it also accepts any offer worth its reservation.
+//!   (the last step) it also accepts any offer worth its reservation;
+//! - `learning` (Bayesian opponent modelling, Hindriks & Tykhonov 2008, as the one-issue
+//!   `strategy::Learning`): a [`Belief`] over where the opponent's concession ends *in
+//!   the learner's own utility* (its reservation seen from here: the hypotheses do not
+//!   range over the opponent's issue weights, which the learner cannot see in its own
+//!   sorted outcomes), updated from the own utility of each opponent offer; its target
+//!   is [`concession_target`] with top `umax` and floor `umin`, and it offers and accepts
+//!   as the other tactics do.
 //!
 //! Building and running a negotiator allocates nothing: each borrows its profile's
 //! [`SortedOutcomes`], and its search gallops from the last position it found.
 
 use super::aspiration::{
-    Aspiration, AspirationNegotiator, Decision, Negotiator, PowerCache, Turn, lower_bound_from,
+    Aspiration, AspirationNegotiator, Decision, Negotiator, PackageOffer, PowerCache, Turn,
+    lower_bound_from,
 };
 use super::sorted::SortedOutcomes;
 use crate::strategy::FaratinFamily;
+use crate::strategy::learning::{Belief, Estimate, concession_target};
 
 /// A party's package negotiator as chosen in a scenario: plain parameters, no state.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -58,6 +67,16 @@ pub enum Tactic {
     TitForTat,
     /// Always offers its best outcome.
     Hardliner,
+    /// Bayesian opponent modelling in its own utility (see the module docs).
+    Learning {
+        /// Width of the prior, as a share of the gap from the opponent's first offer to
+        /// `umax`.
+        prior_width: f64,
+        /// Number of hypotheses, 2..=64.
+        hypotheses: u32,
+        /// Exponent of its concession toward the goal.
+        exponent: f64,
+    },
 }
 
 impl Default for Tactic {
@@ -102,6 +121,18 @@ impl Tactic {
             Tactic::Hardliner => {
                 TacticNegotiator::Hardliner(HardlinerNegotiator::new(sorted, reservation, n_steps))
             }
+            Tactic::Learning {
+                prior_width,
+                hypotheses,
+                exponent,
+            } => TacticNegotiator::Learning(LearningNegotiator::new(
+                sorted,
+                reservation,
+                n_steps,
+                prior_width,
+                hypotheses,
+                exponent,
+            )),
         }
     }
 
@@ -139,7 +170,7 @@ impl Tactic {
     }
 
     /// The scenario name of the tactic (`time-based`, `faratin`, `tit-for-tat`,
-    /// `hardliner`).
+    /// `hardliner`, `learning`).
     #[must_use]
     pub fn kind(&self) -> &'static str {
         match self {
@@ -147,6 +178,7 @@ impl Tactic {
             Tactic::Faratin { .. } => "faratin",
             Tactic::TitForTat => "tit-for-tat",
             Tactic::Hardliner => "hardliner",
+            Tactic::Learning { .. } => "learning",
         }
     }
 }
@@ -162,6 +194,8 @@ pub enum TacticNegotiator<'a> {
     TitForTat(TitForTatNegotiator<'a>),
     /// See [`HardlinerNegotiator`].
     Hardliner(HardlinerNegotiator<'a>),
+    /// See [`LearningNegotiator`].
+    Learning(LearningNegotiator<'a>),
 }
 
 impl Negotiator for TacticNegotiator<'_> {
@@ -171,6 +205,7 @@ impl Negotiator for TacticNegotiator<'_> {
             TacticNegotiator::Faratin(n) => n.n_steps(),
             TacticNegotiator::TitForTat(n) => n.n_steps(),
             TacticNegotiator::Hardliner(n) => n.n_steps(),
+            TacticNegotiator::Learning(n) => n.n_steps(),
         }
     }
 
@@ -180,6 +215,7 @@ impl Negotiator for TacticNegotiator<'_> {
             TacticNegotiator::Faratin(n) => n.decide(at, standing),
             TacticNegotiator::TitForTat(n) => n.decide(at, standing),
             TacticNegotiator::Hardliner(n) => n.decide(at, standing),
+            TacticNegotiator::Learning(n) => n.decide(at, standing),
         }
     }
 }
@@ -411,6 +447,96 @@ impl Negotiator for TitForTatNegotiator<'_> {
             }
             _ => self.ladder.answer(standing, offer),
         }
+    }
+}
+
+/// Bayesian opponent modelling on its own utility scale (see the module docs).
+#[derive(Debug, Clone, Copy)]
+pub struct LearningNegotiator<'a> {
+    ladder: Ladder<'a>,
+    n_steps: u32,
+    exponent: f64,
+    belief: Belief,
+}
+
+impl<'a> LearningNegotiator<'a> {
+    /// A learner over `sorted` with the given reservation, for `n_steps` steps.
+    #[must_use]
+    pub fn new(
+        sorted: &'a SortedOutcomes,
+        reservation: f64,
+        n_steps: u32,
+        prior_width: f64,
+        hypotheses: u32,
+        exponent: f64,
+    ) -> Self {
+        let ladder = Ladder::new(sorted, reservation);
+        Self {
+            belief: Belief::new(ladder.umax, prior_width, hypotheses, n_steps),
+            ladder,
+            n_steps,
+            exponent,
+        }
+    }
+
+    /// Take in the opponent's offer `outcome` made in step `step`: what `decide` does
+    /// with each standing offer, and what a replay calls to show the estimate.
+    pub fn observe(&mut self, outcome: u32, step: u32) {
+        self.belief
+            .observe(self.ladder.sorted.utility(outcome), step);
+    }
+
+    /// Its estimate of where the opponent's concession ends, in its own utility.
+    #[must_use]
+    pub fn estimate(&self) -> Option<Estimate> {
+        self.belief.estimate()
+    }
+
+    /// Its estimates after each of the opponent's offers among `offers` (a trace of its
+    /// talks, where it moved `me`-th: 0 first, 1 second): `(index into offers, estimate in
+    /// its own utility)`, the same updates as in the talks. For a replay; allocates the
+    /// list.
+    #[must_use]
+    pub fn estimates_after(mut self, me: u8, offers: &[PackageOffer]) -> Vec<(usize, Estimate)> {
+        let mut out = Vec::new();
+        for (i, o) in offers.iter().enumerate() {
+            if o.by == me {
+                continue;
+            }
+            self.observe(o.outcome, o.step);
+            if let Some(e) = self.estimate() {
+                out.push((i, e));
+            }
+        }
+        out
+    }
+
+    /// Its target utility in step `step`.
+    #[must_use]
+    pub fn target(&self, step: u32) -> f64 {
+        let l = self.ladder;
+        let estimate = self.belief.estimate().map(|e| e.mean);
+        concession_target(l.umax, l.umin, estimate, step, self.n_steps, self.exponent)
+    }
+}
+
+impl Negotiator for LearningNegotiator<'_> {
+    fn n_steps(&self) -> u32 {
+        self.n_steps
+    }
+
+    fn decide(&mut self, at: Turn, standing: Option<u32>) -> Decision {
+        if let Some(s) = standing {
+            // The first mover answers the offer of the previous step.
+            let step = if at.by == 0 {
+                at.step.saturating_sub(1)
+            } else {
+                at.step
+            };
+            self.observe(s, step);
+        }
+        let offer = self.ladder.pick(self.target(at.step));
+        self.ladder.answer(standing, offer)
     }
 }
 

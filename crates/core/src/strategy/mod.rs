@@ -7,11 +7,13 @@
 
 mod faratin;
 mod hardliner;
+pub mod learning;
 mod time_based;
 mod tit_for_tat;
 
 pub use faratin::{Faratin, FaratinFamily};
 pub use hardliner::Hardliner;
+pub use learning::Learning;
 pub(crate) use time_based::PowerMemo;
 pub use time_based::TimeBased;
 pub use tit_for_tat::TitForTat;
@@ -245,9 +247,30 @@ pub enum StrategySpec {
     TitForTat,
     /// Never moves from its opening.
     Hardliner,
+    /// Bayesian opponent modelling (Hindriks & Tykhonov 2008) with a concession toward
+    /// the estimated zone ([`learning`]).
+    Learning {
+        /// Width of the prior over the opponent's reservation, as a share of the gap
+        /// between its first offer and the own opening (default 1).
+        prior_width: f64,
+        /// Number of reservation hypotheses, 2..=64 (default 32).
+        hypotheses: u32,
+        /// Exponent of the own concession toward the goal (default 1, linear).
+        exponent: f64,
+    },
 }
 
 impl StrategySpec {
+    /// A learning strategy with the documented defaults.
+    #[must_use]
+    pub fn learning() -> Self {
+        StrategySpec::Learning {
+            prior_width: learning::DEFAULT_PRIOR_WIDTH,
+            hypotheses: learning::DEFAULT_HYPOTHESES,
+            exponent: learning::DEFAULT_EXPONENT,
+        }
+    }
+
     /// A time-based strategy with NegMAS's defaults for a preset.
     #[must_use]
     pub fn time_based(preset: Preset) -> Self {
@@ -284,6 +307,11 @@ impl StrategySpec {
             } => AnyStrategy::Faratin(Faratin::new(setup, beta, kappa, family)),
             StrategySpec::TitForTat => AnyStrategy::TitForTat(TitForTat::new(setup)),
             StrategySpec::Hardliner => AnyStrategy::Hardliner(Hardliner::new(setup)),
+            StrategySpec::Learning {
+                prior_width,
+                hypotheses,
+                exponent,
+            } => AnyStrategy::Learning(Learning::new(setup, prior_width, hypotheses, exponent)),
         }
     }
 
@@ -307,7 +335,8 @@ impl StrategySpec {
         }
     }
 
-    /// Short name for reports (`time-based`, `faratin`, `tit-for-tat`, `hardliner`).
+    /// Short name for reports (`time-based`, `faratin`, `tit-for-tat`, `hardliner`,
+    /// `learning`).
     #[must_use]
     pub fn kind(&self) -> &'static str {
         match self {
@@ -315,6 +344,7 @@ impl StrategySpec {
             StrategySpec::Faratin { .. } => "faratin",
             StrategySpec::TitForTat => "tit-for-tat",
             StrategySpec::Hardliner => "hardliner",
+            StrategySpec::Learning { .. } => "learning",
         }
     }
 }
@@ -330,6 +360,8 @@ pub enum AnyStrategy {
     TitForTat(TitForTat),
     /// See [`Hardliner`].
     Hardliner(Hardliner),
+    /// See [`Learning`].
+    Learning(Learning),
 }
 
 impl Strategy for AnyStrategy {
@@ -339,6 +371,7 @@ impl Strategy for AnyStrategy {
             AnyStrategy::Faratin(s) => s.decide(ctx),
             AnyStrategy::TitForTat(s) => s.decide(ctx),
             AnyStrategy::Hardliner(s) => s.decide(ctx),
+            AnyStrategy::Learning(s) => s.decide(ctx),
         }
     }
 }

@@ -4,6 +4,7 @@
 
 mod common;
 mod faratin_examples;
+mod learning_agents;
 mod model_properties;
 mod negmas_genius;
 mod negmas_multi_issue;

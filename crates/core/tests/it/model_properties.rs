@@ -174,6 +174,11 @@ fn strategy() -> impl Strategy<Value = StrategySpec> {
         }),
         Just(StrategySpec::TitForTat),
         Just(StrategySpec::Hardliner),
+        (0.1f64..=4.0, 2u32..=64, 0.1f64..8.0).prop_map(|(w, h, e)| StrategySpec::Learning {
+            prior_width: w,
+            hypotheses: h,
+            exponent: e,
+        }),
     ]
 }
 

@@ -35,6 +35,11 @@ fn tactic() -> impl Strategy<Value = Tactic> {
         }),
         Just(Tactic::TitForTat),
         Just(Tactic::Hardliner),
+        (0.1f64..=4.0, 2u32..=64, 0.1f64..8.0).prop_map(|(w, h, e)| Tactic::Learning {
+            prior_width: w,
+            hypotheses: h,
+            exponent: e,
+        }),
     ]
 }
 
@@ -91,7 +96,7 @@ proptest! {
                         "{} raised its own utility: {:?}", t.kind(), own
                     );
                 }
-                Tactic::TimeBased(_) => {}
+                Tactic::TimeBased(_) | Tactic::Learning { .. } => {}
             }
         }
 

@@ -58,6 +58,23 @@ pub fn sma_agents_no_calendar() -> Scenario {
     scenario
 }
 
+/// The strategy line of both parties in the shipped file.
+const SMA_STRATEGY: &str = "strategy = { kind = \"time-based\", preset = { choice = [\"boulware\", \"linear\", \"conceder\"] } }";
+
+/// The SMA 2019 scenario running only the `agents` model (with its calendar) with both
+/// parties' negotiators `learning` at its defaults (issue #25).
+pub fn sma_learning() -> Scenario {
+    assert_eq!(
+        SMA.matches(SMA_STRATEGY).count(),
+        2,
+        "scenarios/sma-2019.toml changed its strategy lines"
+    );
+    let text = SMA
+        .replace(SMA_MODELS, "models = [\"agents\"]")
+        .replace(SMA_STRATEGY, "strategy = { kind = \"learning\" }");
+    Scenario::parse(&text, "scenarios/sma-2019.toml").expect("valid bench scenario")
+}
+
 /// The SMA 2019 scenario running only the `attrition` model (with its calendar and the
 /// file's obstinacy priors).
 pub fn sma_attrition() -> Scenario {

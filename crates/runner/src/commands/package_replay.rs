@@ -14,18 +14,23 @@
 //! the principals refused); `round` is 1-based (null without an agreement, and for the
 //! closed forms without a calendar); `agreement` maps issue keys to numbers or `choice` labels; each
 //! offer's `round` is the round in which it was answered (the accepted offer's is the
-//! deal's `round`, as in one-issue replays).
+//! deal's `round`, as in one-issue replays). When a party plays `learning`, each of the
+//! other party's offers also has `"estimate": {"by": learner, "utility": mean, "sd": sd,
+//! "observed": offers seen}`: the learner's estimate of where the other's concession
+//! ends, in the learner's own utility (the package learner models no issue weights).
 
 use std::path::Path;
 
 use bargain_core::package::aspiration::{PackageOffer, PowerCache};
 use bargain_core::package::space::{OutcomeSpace, Value as IssueValue};
+use bargain_core::package::tactics::{LearningNegotiator, Tactic};
+use bargain_core::strategy::learning::Estimate;
 use serde_json::{Map, Value, json};
 
 use crate::commands::Error;
 use crate::ensemble::package::{Prepared, agents_end, end};
 use crate::scenario::SampleCtx;
-use crate::scenario::issues::{PackageModel, PackageScenario};
+use crate::scenario::issues::{PackageModel, PackageScenario, PackageTrial};
 
 /// An outcome as `{issue key: number or label}`.
 fn package(space: &OutcomeSpace, o: u32) -> Value {
@@ -43,6 +48,43 @@ fn package(space: &OutcomeSpace, o: u32) -> Value {
         })
         .collect();
     Value::Object(m)
+}
+
+/// The estimates of the learning parties after each of the other party's offers:
+/// `(offer index, learner's index, estimate in its own utility)`, by the same updates
+/// as in the talks; empty when no party learns.
+fn learning_estimates(
+    t: &PackageTrial,
+    p: &Prepared,
+    offers: &[PackageOffer],
+) -> Vec<(usize, usize, Estimate)> {
+    let mut out = Vec::new();
+    for (i, party) in t.parties.iter().enumerate() {
+        if let Tactic::Learning {
+            prior_width,
+            hypotheses,
+            exponent,
+        } = party.tactic
+        {
+            let learner = LearningNegotiator::new(
+                &p.sorted[i],
+                party.preferences.reservation,
+                t.max_rounds,
+                prior_width,
+                hypotheses,
+                exponent,
+            );
+            let me = u8::from(i == 1);
+            out.extend(
+                learner
+                    .estimates_after(me, offers)
+                    .into_iter()
+                    .map(|(k, e)| (k, i, e)),
+            );
+        }
+    }
+    out.sort_by_key(|x| x.0);
+    out
 }
 
 /// The replay of trial `trial` under `model` as the JSON object above.
@@ -105,6 +147,7 @@ pub fn replay_value(
     // Each offer in the 1-based round it was answered (the second mover's at the first
     // move of the next round), as one-issue replays list them: the accepted offer's
     // round is the deal's `round`.
+    let estimates = learning_estimates(&t, &p, &offers);
     let last_made = offers.iter().map(|o| o.step + 1).max().unwrap_or(1);
     let cap = round.unwrap_or(last_made);
     let offers: Vec<Value> = offers
@@ -118,13 +161,23 @@ pub fn replay_value(
             } else {
                 kind
             };
-            json!({
+            let mut v = json!({
                 "round": (o.step + 1 + u32::from(o.by)).min(cap.max(o.step + 1)),
                 "by": keys[usize::from(o.by)],
                 "agreement": package(space, o.outcome),
                 "utility": utility(o.outcome),
                 "response": response,
-            })
+            });
+            if let (Some((_, by, e)), Value::Object(map)) =
+                (estimates.iter().find(|x| x.0 == i), &mut v)
+            {
+                map.insert(
+                    "estimate".to_owned(),
+                    json!({ "by": keys[*by], "utility": e.mean, "sd": e.sd,
+                            "observed": e.observed }),
+                );
+            }
+            v
         })
         .collect();
     let inputs: Map<String, Value> = s
@@ -147,20 +200,21 @@ pub fn replay_value(
     }))
 }
 
-/// `bargain replay` on the package scenario at `path`: the JSON object, or a few lines of
-/// text (one per offer).
+/// `bargain replay` on the package scenario at `path` (with `sets` applied, as `run`
+/// does): the JSON object, or a few lines of text (one per offer).
 ///
 /// # Errors
-/// As [`replay_value`], and scenario errors.
+/// As [`replay_value`], and scenario errors (at the file or an override).
 pub fn replay(
     path: &Path,
+    sets: &[crate::scenario::Override],
     trial: u64,
     model: &str,
     trials: Option<u64>,
     seed: Option<u64>,
     json: bool,
 ) -> Result<(), Error> {
-    let s = PackageScenario::from_path(path)?;
+    let (s, _) = super::package_run::load_package(path, sets)?;
     let v = replay_value(&s, trial, model, trials, seed)?;
     if json {
         return super::replay::write_stdout(&format!("{v}\n"));
@@ -197,6 +251,17 @@ pub fn replay(
             show(&o["agreement"]),
             o["response"].as_str().unwrap_or("")
         ));
+        if let Some(e) = o.get("estimate") {
+            text.push_str(&format!(
+                "            {} estimates {}'s concession ends at utility {} ± {} (to {}; {} offers seen)\n",
+                e["by"].as_str().unwrap_or(""),
+                o["by"].as_str().unwrap_or(""),
+                crate::why::plain_number((e["utility"].as_f64().unwrap_or(f64::NAN) * 1e4).round() / 1e4),
+                crate::why::plain_number((e["sd"].as_f64().unwrap_or(f64::NAN) * 1e4).round() / 1e4),
+                e["by"].as_str().unwrap_or(""),
+                e["observed"]
+            ));
+        }
     }
     match v["outcome"].as_str() {
         Some("deal") => text.push_str(&format!("deal: {}\n", show(&v["agreement"]))),

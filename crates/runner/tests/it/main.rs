@@ -29,6 +29,7 @@ mod hardening;
 mod hardening_reports;
 mod import_genius;
 mod layering;
+mod learning_cli;
 mod misleading_outputs;
 mod overrides;
 mod package_analyses;

@@ -66,6 +66,30 @@ power = { choice = [0.5, 1, 2] }
 strategy = { kind = "hardliner" }
 "#;
 
+/// Two `learning` negotiators with uncertain parameters (issue #25).
+const LEARNING_MC: &str = r#"
+[scenario]
+name = "learning-mc"
+[run]
+trials = 5000
+seed = 25
+models = ["agents"]
+[protocol]
+max_rounds = { uniform = [4, 30] }
+first_mover = "b"
+breakdown_risk = 0.005
+[parties.a]
+side = "payee"
+opening = { uniform = [1.3, 1.6] }
+reservation = { normal = [1.0, 0.1], within = [0.7, 1.3] }
+strategy = { kind = "learning", exponent = { uniform = [0.5, 3] }, hypotheses = { choice = [8, 32, 64] } }
+[parties.b]
+side = "payer"
+opening = { uniform = [0.5, 0.8] }
+reservation = { triangular = [1.0, 1.2, 1.6] }
+strategy = { kind = "learning", prior_width = { uniform = [0.5, 1.5] } }
+"#;
+
 /// Latin hypercube; time-based presets against Faratin presets (polynomial), with
 /// preset choices; constant openings.
 const PRESETS_LHS: &str = r#"
@@ -169,6 +193,11 @@ fn every_family_and_model_monte_carlo_is_deterministic() {
 #[test]
 fn tit_for_tat_against_a_hardliner_latin_hypercube_is_deterministic() {
     check(TIT_FOR_TAT_LHS);
+}
+
+#[test]
+fn learning_negotiators_are_deterministic() {
+    check(LEARNING_MC);
 }
 
 #[test]

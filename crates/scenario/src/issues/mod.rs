@@ -462,11 +462,12 @@ fn apply(t: &mut PackageTrial, input: &PkgInput, x: f64) {
     }
 }
 
-/// Set the shape of a tactic: a time-based exponent or a Faratin β.
+/// Set the shape of a tactic: a time-based or learning exponent or a Faratin β.
 fn set_shape(tactic: &mut Tactic, x: f64) {
     match tactic {
         Tactic::TimeBased(a) => a.exponent = x,
         Tactic::Faratin { beta, .. } => *beta = x,
+        Tactic::Learning { exponent, .. } => *exponent = x,
         Tactic::TitForTat | Tactic::Hardliner => {}
     }
 }

@@ -184,6 +184,7 @@ impl Compiler<'_, '_> {
             StrategyKind::Faratin => ("beta", &s.beta, Preset::faratin_beta),
             StrategyKind::TitForTat => return Some(Tactic::TitForTat),
             StrategyKind::Hardliner => return Some(Tactic::Hardliner),
+            StrategyKind::Learning => return self.learning(path, s, i),
         };
         let shape = match (&s.preset, shape_spec) {
             (Some(_), Some(_)) => {
@@ -257,6 +258,49 @@ impl Compiler<'_, '_> {
             )?;
         }
         Some(Tactic::TimeBased(a))
+    }
+
+    /// A learning negotiator: `exponent` may be a distribution (an input, like a
+    /// shape); `prior_width` and `hypotheses` are fixed numbers on packages. Domains and
+    /// defaults are the field table's.
+    fn learning(&mut self, path: &str, s: &StrategyFile, i: usize) -> Option<Tactic> {
+        let def = |key: &str| fields::of_kind(StrategyKind::Learning).find(|d| d.key == key);
+        let value = |this: &mut Self, key: &str, spec: Option<&NumberSpec>| {
+            let d = def(key)?;
+            let default = match d.absent {
+                fields::Absent::Value(x) => x,
+                _ => f64::NAN,
+            };
+            match spec {
+                Some(NumberSpec::Fixed(_)) | None => {
+                    this.opt(&join(path, key), spec, d.domain, Target::Shape(i), default)
+                }
+                Some(_) => {
+                    this.c.error(
+                        &join(path, key),
+                        format!(
+                            "expected a number (`{key}` is fixed on packages), found a distribution"
+                        ),
+                    );
+                    None
+                }
+            }
+        };
+        let prior_width = value(self, "prior_width", s.prior_width.as_ref());
+        let hypotheses = value(self, "hypotheses", s.hypotheses.as_ref());
+        let d = def("exponent")?;
+        let exponent = self.opt(
+            &join(path, "exponent"),
+            s.exponent.as_ref(),
+            d.domain,
+            Target::Shape(i),
+            bargain_core::strategy::learning::DEFAULT_EXPONENT,
+        );
+        Some(Tactic::Learning {
+            prior_width: prior_width?,
+            hypotheses: hypotheses? as u32,
+            exponent: exponent?,
+        })
     }
 
     /// The value function of issue `j` for party `i`.

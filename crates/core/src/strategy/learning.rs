@@ -1,0 +1,547 @@
+//! Bayesian opponent modelling in the style of Hindriks & Tykhonov (2008): a discrete
+//! hypothesis space over where the opponent's concession ends (its reservation, seen in
+//! the learner's own utility), updated from each of its offers under an assumed
+//! time-based concession with unknown exponent, and a concession rule that targets the
+//! estimated zone of agreement. Equations and the reference: `docs/theory.md`,
+//! "Learning agents".
+//!
+//! The model works on the learner's own utility scale (`top` = its best, its opening):
+//! one-issue strategies map amounts onto the frame between the two openings (`0` at the
+//! opponent's opening, `1` at its own), package negotiators use their own utility as it
+//! is. Everything is fixed-size: building and updating a [`Belief`] allocates nothing.
+
+use super::{Action, MoveContext, Setup, Strategy};
+use crate::party::Side;
+use crate::protocol::Grid;
+use crate::trace::TracedOffer;
+
+/// The most reservation hypotheses a learner may hold (`hypotheses` is checked against
+/// it when a scenario is read; [`Belief::new`] clamps to it).
+pub const MAX_HYPOTHESES: u32 = 64;
+/// The fewest reservation hypotheses (the two ends of the prior's range).
+pub const MIN_HYPOTHESES: u32 = 2;
+/// Default number of reservation hypotheses.
+pub const DEFAULT_HYPOTHESES: u32 = 32;
+/// Default width of the prior: the opponent's reservation anywhere between its first
+/// offer and the learner's own best (1 = the whole way).
+pub const DEFAULT_PRIOR_WIDTH: f64 = 1.0;
+/// Default exponent of the learner's own concession toward its goal (1: linear).
+pub const DEFAULT_EXPONENT: f64 = 1.0;
+/// The exponents the opponent's time-based concession is assumed to have, one of them
+/// unknown: conceder to boulware (NegMAS's presets are 0.25, 1 and 4). Their powers are
+/// computed with square roots and products only (no `powf`).
+pub const EXPONENTS: [f64; 9] = [0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0];
+/// The standard deviation of an observed offer around the assumed concession curve, as
+/// a share of the gap between the opponent's first offer and the learner's best.
+pub const NOISE: f64 = 0.05;
+
+const NE: usize = EXPONENTS.len();
+/// A posterior weight below this share of the largest is left out of the sums (at most
+/// 64·9 of them: a relative change below 1e-15).
+const NEGLIGIBLE: f64 = 1e-18;
+/// `ln NEGLIGIBLE`, rounded down.
+const NEGLIGIBLE_LN: f64 = -41.5;
+
+/// `τ^e` for every `e` of [`EXPONENTS`], bit-identical everywhere (no `powf`).
+fn powers(tau: f64) -> [f64; NE] {
+    let s = tau.sqrt();
+    let q = s.sqrt();
+    let t2 = tau * tau;
+    let t4 = t2 * t2;
+    [q, s, s * q, tau, tau * s, t2, t2 * tau, t4, t4 * t2]
+}
+
+/// The opponent's relative time at its offer in round `round` (0-based) of `rounds`:
+/// `τ = (round + 1)/(rounds + 1)`, NegMAS's clock, at most 1.
+fn opponent_tau(round: u32, rounds: u32) -> f64 {
+    (f64::from(round) + 1.0) / (f64::from(rounds.max(1)) + 1.0)
+}
+
+/// The learner's estimate of where the opponent's concession ends, in the learner's own
+/// utility: the posterior mean and standard deviation over the hypotheses.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Estimate {
+    /// Posterior mean.
+    pub mean: f64,
+    /// Posterior standard deviation.
+    pub sd: f64,
+    /// Offers observed so far.
+    pub observed: u32,
+}
+
+/// The learner's belief about the opponent: a uniform prior over `hypotheses`
+/// reservations `L_j` (equally spaced from the opponent's first offer `x₀` to
+/// `x₀ + prior_width·(top − x₀)`) times the [`EXPONENTS`]; each later offer `x_t` at the
+/// opponent's time `τ_t` has likelihood `N(x_t; x₀ + (L − x₀)·w_e(τ_t), σ²)` with
+/// `w_e(τ) = (τ^e − τ₀^e)/(1 − τ₀^e)`.
+///
+/// The log-likelihood of every hypothesis is a quadratic in `λ = L − x₀` whose
+/// coefficients are two running sums per exponent (`Σ w²`, `Σ w·y`), so an update costs
+/// a handful of products whatever the number of hypotheses; the posterior is evaluated
+/// over every hypothesis when asked ([`Belief::estimate`]). The same numbers as
+/// multiplying each hypothesis's likelihoods one by one (checked in a unit test).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Belief {
+    top: f64,
+    prior_width: f64,
+    hypotheses: u32,
+    rounds: u32,
+    /// The first offer `x₀` and the opponent's time `τ₀` then.
+    first: Option<(f64, f64)>,
+    sww: [f64; NE],
+    swy: [f64; NE],
+    observed: u32,
+}
+
+impl Belief {
+    /// A belief before any offer: the learner's best utility `top`, the prior's width
+    /// (share of the gap `top − x₀`), the number of reservation hypotheses (clamped to
+    /// [`MIN_HYPOTHESES`]..=[`MAX_HYPOTHESES`]) and the rounds the opponent plans for.
+    #[must_use]
+    pub fn new(top: f64, prior_width: f64, hypotheses: u32, rounds: u32) -> Self {
+        Self {
+            top,
+            prior_width,
+            hypotheses: hypotheses.clamp(MIN_HYPOTHESES, MAX_HYPOTHESES),
+            rounds,
+            first: None,
+            sww: [0.0; NE],
+            swy: [0.0; NE],
+            observed: 0,
+        }
+    }
+
+    /// Take in the opponent's offer worth `x` to the learner, made in round `round`
+    /// (0-based). Allocates nothing.
+    pub fn observe(&mut self, x: f64, round: u32) {
+        let tau = opponent_tau(round, self.rounds);
+        self.observed += 1;
+        let Some((x0, tau0)) = self.first else {
+            self.first = Some((x, tau));
+            return;
+        };
+        let (p, p0) = (powers(tau), powers(tau0));
+        let y = x - x0;
+        for k in 0..NE {
+            let d = 1.0 - p0[k];
+            let w = if d > 0.0 { (p[k] - p0[k]) / d } else { 0.0 };
+            self.sww[k] += w * w;
+            self.swy[k] += w * y;
+        }
+    }
+
+    /// The posterior over the reservation hypotheses: `None` before the first offer.
+    /// When the opponent's first offer is already worth the learner's best, the estimate
+    /// is that offer (nothing is left to learn).
+    #[must_use]
+    pub fn estimate(&self) -> Option<Estimate> {
+        let (x0, _) = self.first?;
+        let gap = self.top - x0;
+        let n = self.hypotheses;
+        let h = self.prior_width * gap / f64::from(n - 1);
+        if !(gap > 0.0 && h > 0.0 && h.is_finite()) {
+            return Some(Estimate {
+                mean: x0,
+                sd: 0.0,
+                observed: self.observed,
+            });
+        }
+        let sigma = NOISE * gap;
+        let inv = 1.0 / (2.0 * sigma * sigma);
+        let last = n - 1;
+        // Per exponent: log-likelihood ll(λ) = 2bλ − aλ² (the Σy² term is the same for
+        // every hypothesis and cancels), its peak over the grid and its value there.
+        let mut peak = [(0u32, 0.0f64); NE];
+        let mut top_ll = f64::NEG_INFINITY;
+        for (k, pk) in peak.iter_mut().enumerate() {
+            let (a, b) = (self.sww[k] * inv, self.swy[k] * inv);
+            let j = if a > 0.0 {
+                let c = (b / a) / h;
+                if c.is_nan() {
+                    0
+                } else {
+                    // `as` saturates; the clamp keeps the index on the grid.
+                    (c.round().max(0.0) as u32).min(last)
+                }
+            } else if b > 0.0 {
+                last
+            } else {
+                0
+            };
+            let l = f64::from(j) * h;
+            let ll = 2.0 * b * l - a * l * l;
+            *pk = (j, ll);
+            top_ll = top_ll.max(ll);
+        }
+        // Sum the posterior weights outward from each peak: consecutive likelihood
+        // ratios follow r_{j+1} = r_j·exp(−2ah²), so three `exp` per exponent suffice.
+        let (mut s0, mut s1, mut s2) = (0.0, 0.0, 0.0);
+        let mut add = |j: u32, t: f64| {
+            let j = f64::from(j);
+            s0 += t;
+            s1 += t * j;
+            s2 += t * j * j;
+        };
+        for (k, &(j, ll)) in peak.iter().enumerate() {
+            let (a, b) = (self.sww[k] * inv, self.swy[k] * inv);
+            // Every weight of this exponent is at most its peak's: skip a negligible one.
+            if ll - top_ll < NEGLIGIBLE_LN {
+                continue;
+            }
+            let scale = (ll - top_ll).exp();
+            add(j, scale);
+            let q = (-2.0 * a * h * h).exp();
+            let jf = f64::from(j);
+            // Outward from the peak the weights only fall (ratios ≤ 1, themselves
+            // falling): stop once one is negligible against the peak.
+            let least = scale * NEGLIGIBLE;
+            let (mut t, mut r) = (scale, (2.0 * b * h - a * h * h * (2.0 * jf + 1.0)).exp());
+            for i in j + 1..n {
+                t *= r;
+                r *= q;
+                if t < least {
+                    break;
+                }
+                add(i, t);
+            }
+            let (mut t, mut r) = (scale, (a * h * h * (2.0 * jf - 1.0) - 2.0 * b * h).exp());
+            for i in (0..j).rev() {
+                t *= r;
+                r *= q;
+                if t < least {
+                    break;
+                }
+                add(i, t);
+            }
+        }
+        let m = s1 / s0;
+        let var = (s2 / s0 - m * m).max(0.0);
+        Some(Estimate {
+            mean: x0 + h * m,
+            sd: h * var.sqrt(),
+            observed: self.observed,
+        })
+    }
+}
+
+/// The learner's target utility in its round `round` (0-based) of `rounds`, on a scale
+/// whose best is `top`, with its reservation utility `floor` and the estimated end of
+/// the opponent's concession `estimate` (`None` before any offer: it opens at `top`).
+///
+/// The goal is the estimated Nash point of the estimated zone `[floor, L̂]` (linear
+/// utilities: its midpoint), or `floor` when no zone is estimated; the target concedes
+/// from `top` toward it, `goal + (top − goal)·(1 − φ^exponent)` with `φ = round/(rounds −
+/// 1)`, never below `floor`, and in the last round it is `floor` (a last offer at the
+/// reservation, and acceptance of anything within it).
+#[must_use]
+pub fn concession_target(
+    top: f64,
+    floor: f64,
+    estimate: Option<f64>,
+    round: u32,
+    rounds: u32,
+    exponent: f64,
+) -> f64 {
+    if round + 1 >= rounds {
+        return floor;
+    }
+    let Some(l) = estimate else {
+        return top;
+    };
+    let goal = if l >= floor {
+        (0.5 * (floor + l)).min(top)
+    } else {
+        floor
+    };
+    let phi = f64::from(round) / f64::from(rounds - 1);
+    let t = goal + (top - goal) * (1.0 - phi.powf(exponent));
+    t.max(floor)
+}
+
+/// The learning strategy on one issue (see the module docs): its utility of an amount
+/// is its position on the frame, `0` at the opponent's opening, `1` at its own.
+#[derive(Debug, Clone)]
+pub struct Learning {
+    side: Side,
+    /// The opponent's effective opening (utility 0).
+    origin: f64,
+    /// `±1/width`: utility per unit of amount.
+    per_unit: f64,
+    degenerate: bool,
+    opening: f64,
+    reservation: f64,
+    /// The reservation's utility.
+    floor: f64,
+    grid: Option<Grid>,
+    rounds: u32,
+    exponent: f64,
+    belief: Belief,
+}
+
+impl Learning {
+    /// Build for one negotiation (`hypotheses` clamped to [`MIN_HYPOTHESES`]..=
+    /// [`MAX_HYPOTHESES`]). Allocates nothing.
+    #[must_use]
+    pub fn new(setup: Setup, prior_width: f64, hypotheses: u32, exponent: f64) -> Self {
+        let side = setup.side();
+        let frame = setup.public.frame;
+        let width = frame.width();
+        let degenerate = !(width > 0.0 && width.is_finite());
+        let (origin, per_unit) = match side {
+            Side::Payee => (frame.low, 1.0 / width),
+            Side::Payer => (frame.high, -1.0 / width),
+        };
+        let rounds = setup.public.max_rounds;
+        let mut s = Self {
+            side,
+            origin,
+            per_unit,
+            degenerate,
+            opening: setup.opening(),
+            reservation: setup.reservation(),
+            floor: 0.0,
+            grid: setup.public.grid,
+            rounds,
+            exponent,
+            belief: Belief::new(1.0, prior_width, hypotheses, rounds),
+        };
+        s.floor = s.utility(s.reservation).min(1.0);
+        s
+    }
+
+    /// Its utility of `amount`.
+    #[must_use]
+    pub fn utility(&self, amount: f64) -> f64 {
+        (amount - self.origin) * self.per_unit
+    }
+
+    /// The amount of utility `x`.
+    fn amount(&self, x: f64) -> f64 {
+        self.origin + x / self.per_unit
+    }
+
+    /// Take in the opponent's offer `amount` made in round `round` (0-based): what
+    /// [`Strategy::decide`] does with each standing offer, and what a replay calls to
+    /// show the estimate after each offer.
+    pub fn observe(&mut self, amount: f64, round: u32) {
+        if !self.degenerate {
+            self.belief.observe(self.utility(amount), round);
+        }
+    }
+
+    /// The estimate of the opponent's reservation in amounts (mean, standard deviation
+    /// as an amount), `None` before any offer or on a degenerate frame.
+    #[must_use]
+    pub fn estimate(&self) -> Option<Estimate> {
+        if self.degenerate {
+            return None;
+        }
+        self.belief.estimate().map(|e| Estimate {
+            mean: self.amount(e.mean),
+            sd: e.sd / self.per_unit.abs(),
+            observed: e.observed,
+        })
+    }
+
+    /// The offer it makes in round `round` (snapped, never beyond its reservation).
+    fn offer(&self, round: u32) -> f64 {
+        let intended = if self.degenerate {
+            self.opening
+        } else {
+            let l = self.belief.estimate().map(|e| e.mean);
+            let t = concession_target(1.0, self.floor, l, round, self.rounds, self.exponent);
+            self.amount(t)
+        };
+        super::snap(self.side, self.grid, self.reservation, intended)
+    }
+}
+
+impl Strategy for Learning {
+    fn decide(&mut self, ctx: &MoveContext) -> Action {
+        if let Some(s) = ctx.standing {
+            // The first mover (even move index) answers the previous round's offer.
+            let first_mover = ctx.move_index.is_multiple_of(2);
+            let round = if first_mover {
+                ctx.round.saturating_sub(1)
+            } else {
+                ctx.round
+            };
+            self.observe(s, round);
+        }
+        let own = self.offer(ctx.round);
+        match ctx.standing {
+            Some(s) if self.side.at_least_as_good(s, own) => Action::Accept,
+            Some(s)
+                if ctx.round + 1 >= self.rounds
+                    && self.side.at_least_as_good(s, self.reservation) =>
+            {
+                Action::Accept
+            }
+            _ => Action::Offer(own),
+        }
+    }
+}
+
+/// The estimates a learner on `setup` holds after each of the opponent's offers among
+/// `offers` (a negotiation's trace, in order): `(index into offers, estimate)`. The same
+/// updates as in the talks ([`Learning::observe`]), so a replay shows what the learner
+/// believed. Allocates the returned list only.
+#[must_use]
+pub fn estimates_after(
+    setup: Setup,
+    prior_width: f64,
+    hypotheses: u32,
+    offers: &[TracedOffer],
+) -> Vec<(usize, Estimate)> {
+    let mut learner = Learning::new(setup, prior_width, hypotheses, DEFAULT_EXPONENT);
+    let me = setup.side();
+    let mut out = Vec::new();
+    for (i, o) in offers.iter().enumerate() {
+        if o.by == me || o.round >= setup.public.max_rounds {
+            continue;
+        }
+        learner.observe(o.amount, o.round);
+        if let Some(e) = learner.estimate() {
+            out.push((i, e));
+        }
+    }
+    out
+}
+
+/// The estimate each learning party of `n` holds after each of the other side's offers
+/// in `offers` (the trace of `n`'s talks): `(index into offers, the learner's side,
+/// estimate in amounts)`, in the order of the offers. The learner is rebuilt from the
+/// view its talks gave it (the frame, the grid, the rounds up to a calendar's expiry);
+/// offers after the expiry are not shown (from there a lapse rule moves, not the
+/// strategy). Empty when no party learns. For a replay; allocates the list.
+#[must_use]
+pub fn replay_estimates(
+    n: &crate::Negotiation,
+    offers: &[TracedOffer],
+) -> Vec<(usize, Side, Estimate)> {
+    let frame = crate::protocol::frame_of(&n.payee, &n.payer);
+    let rounds = match &n.calendar {
+        Some(c) => c.expiry_rounds().min(c.total_rounds(n.protocol.max_rounds)),
+        None => n.protocol.max_rounds,
+    };
+    let mut out = Vec::new();
+    for party in [&n.payee, &n.payer] {
+        let super::StrategySpec::Learning {
+            prior_width,
+            hypotheses,
+            ..
+        } = party.strategy
+        else {
+            continue;
+        };
+        let setup = Setup {
+            public: super::PublicView {
+                frame,
+                grid: n.protocol.grid,
+                max_rounds: rounds,
+            },
+            own: super::OwnView::of(party),
+        };
+        out.extend(
+            estimates_after(setup, prior_width, hypotheses, offers)
+                .into_iter()
+                .map(|(i, e)| (i, party.side, e)),
+        );
+    }
+    out.sort_by_key(|&(i, ..)| i);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The posterior by brute force: every hypothesis's likelihood multiplied offer by
+    /// offer (in logs), then normalized.
+    fn naive(top: f64, width: f64, n: u32, rounds: u32, obs: &[(f64, u32)]) -> (f64, f64) {
+        let (x0, r0) = obs[0];
+        let gap = top - x0;
+        let sigma = NOISE * gap;
+        let tau0 = opponent_tau(r0, rounds);
+        let mut lls = Vec::new();
+        for j in 0..n {
+            let l = x0 + f64::from(j) * width * gap / f64::from(n - 1);
+            for e in EXPONENTS {
+                let mut ll = 0.0;
+                for &(x, r) in &obs[1..] {
+                    let w = (opponent_tau(r, rounds).powf(e) - tau0.powf(e)) / (1.0 - tau0.powf(e));
+                    let pred = x0 + (l - x0) * w;
+                    ll -= (x - pred).powi(2) / (2.0 * sigma * sigma);
+                }
+                lls.push((l, ll));
+            }
+        }
+        let m = lls.iter().map(|p| p.1).fold(f64::NEG_INFINITY, f64::max);
+        let z: f64 = lls.iter().map(|p| (p.1 - m).exp()).sum();
+        let mean = lls.iter().map(|p| p.0 * (p.1 - m).exp()).sum::<f64>() / z;
+        let var = lls
+            .iter()
+            .map(|p| (p.0 - mean).powi(2) * (p.1 - m).exp())
+            .sum::<f64>()
+            / z;
+        (mean, var.sqrt())
+    }
+
+    #[test]
+    fn the_running_sums_give_the_brute_force_posterior() {
+        let rounds = 12;
+        for (width, n, curve) in [(1.0, 32, 2.0), (1.5, 7, 0.4), (0.6, 64, 1.0)] {
+            let mut b = Belief::new(1.0, width, n, rounds);
+            let mut obs = Vec::new();
+            for r in 0..rounds {
+                let tau: f64 = opponent_tau(r, rounds);
+                // A concession toward 0.55 with a little wobble.
+                let x = 0.1 + 0.45 * tau.powf(curve) + 0.01 * f64::from(r % 3);
+                b.observe(x, r);
+                obs.push((x, r));
+                if obs.len() < 2 {
+                    continue;
+                }
+                let e = b.estimate().expect("offers seen");
+                let (mean, sd) = naive(1.0, width, n, rounds, &obs);
+                assert!(
+                    (e.mean - mean).abs() < 1e-9,
+                    "{width} {n} {r}: {} vs {mean}",
+                    e.mean
+                );
+                assert!(
+                    (e.sd - sd).abs() < 1e-9,
+                    "{width} {n} {r}: {} vs {sd}",
+                    e.sd
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn before_any_offer_there_is_no_estimate_and_the_first_gives_the_prior() {
+        let mut b = Belief::new(1.0, 1.0, 5, 10);
+        assert_eq!(b.estimate(), None);
+        b.observe(0.2, 0);
+        let e = b.estimate().expect("one offer");
+        // Uniform over 0.2, 0.4, …, 1.0.
+        assert!((e.mean - 0.6).abs() < 1e-12, "{e:?}");
+        assert!((e.sd - (0.08f64).sqrt()).abs() < 1e-12, "{e:?}");
+    }
+
+    #[test]
+    fn the_target_opens_concedes_toward_the_goal_and_ends_at_the_floor() {
+        assert_eq!(concession_target(1.0, 0.2, None, 0, 10, 1.0), 1.0);
+        // Zone [0.2, 0.6]: goal 0.4.
+        assert_eq!(concession_target(1.0, 0.2, Some(0.6), 0, 10, 1.0), 1.0);
+        assert!(
+            (concession_target(1.0, 0.2, Some(0.6), 8, 10, 1.0) - (0.4 + 0.6 / 9.0)).abs() < 1e-12
+        );
+        // No zone: concede toward the floor.
+        assert!(
+            (concession_target(1.0, 0.5, Some(0.3), 8, 10, 1.0) - (0.5 + 0.5 / 9.0)).abs() < 1e-12
+        );
+        assert_eq!(concession_target(1.0, 0.2, Some(0.6), 9, 10, 1.0), 0.2);
+    }
+}
