@@ -106,9 +106,10 @@ fn replay_shows_the_learner_s_estimate_after_each_offer() {
 fn learning_runs_on_the_package_scenario_and_its_replay_shows_the_estimate() {
     let dir = tempfile::tempdir().expect("temp dir");
     let text = std::fs::read_to_string(shipped("sma-2019-package.toml")).expect("present");
-    // Korea's negotiator learns (the line of `[parties.kr]`).
-    let kr = "[parties.kr]\nname = \"Republic of Korea\"\nstrategy = ";
-    let at = text.find(kr).expect("Korea's strategy line") + kr.len();
+    // Korea's negotiator learns (the first `strategy = ` line of `[parties.kr]`).
+    let table = text.find("\n[parties.kr]\n").expect("Korea's table");
+    let kr = "\nstrategy = ";
+    let at = table + text[table..].find(kr).expect("Korea's strategy line") + kr.len();
     let end = at + text[at..].find('\n').expect("present");
     let text = format!(
         "{}{{ kind = \"learning\", hypotheses = 48 }}{}",
