@@ -63,11 +63,13 @@ fn sweep(
     let report = interruptible(py, threads, progress, |ctl| {
         ctl.total.store(points as u64, Ordering::Relaxed);
         let tick = |done: usize, _: usize| ctl.done.store(done as u64, Ordering::Relaxed);
-        swept.run(&axes, &ov, &tick, ctl.cancel).map_err(|e| match e {
-            SweepError::Scenario { .. } => Failure::Command(CommandError::Usage(e.to_string())),
-            SweepError::Failed { .. } => Failure::Command(CommandError::Other(e.to_string())),
-            SweepError::Run(r) => Failure::Run(r),
-        })
+        swept
+            .run(&axes, &ov, &tick, ctl.cancel)
+            .map_err(|e| match e {
+                SweepError::Scenario { .. } => Failure::Command(CommandError::Usage(e.to_string())),
+                SweepError::Failed { .. } => Failure::Command(CommandError::Other(e.to_string())),
+                SweepError::Run(r) => Failure::Run(r),
+            })
     })?;
     json(&report)
 }

@@ -69,11 +69,14 @@ pub const METHODS: [(&str, &str); 6] = [
         "A package scenario ([issues]) with an observed number issue keyed `amount` is a case \
          scored on that issue: the exact CRPS of the model's deals on it (from the package \
          run's counts of deals per value of the issue) against the observed amount; its \
-         `issue` says so. No knob applies to a package scenario: its inputs are utilities, \
-         weights and negotiation settings, not amounts (spread leaves them as written), it \
-         has no [calendar] (lapse_scale) and no [[correlation]] (rank). It is run once, \
-         scores the same at every grid point, and so counts in every mean and fold without \
-         moving the choice of the knobs except through the mean; a warning names it.",
+         `issue` says so. Of the knobs only lapse_scale applies to a package scenario, when \
+         it has a [calendar]: it multiplies its parties' lapse costs (in the amount issue's \
+         unit) as on one-issue files. spread leaves its inputs as written (they are \
+         utilities, weights and negotiation settings, not amounts) and rank has no \
+         [[correlation]] to set. Without lapse_scale (or a calendar) it is run once, scores \
+         the same at every grid point, and so counts in every mean and fold without moving \
+         the choice of the knobs except through the mean; a warning names the knobs that do \
+         not apply.",
     ),
     (
         "baselines",
@@ -540,7 +543,7 @@ pub fn table(c: &Calibrate) -> String {
     for k in c.cases.iter().filter(|k| k.issue.is_some()) {
         let _ = writeln!(
             out,
-            "  note: {} is a package scenario scored on its `{}` issue as written: no knob applies to it",
+            "  note: {} is a package scenario scored on its `{}` issue: only lapse_scale applies to it (with a [calendar])",
             k.name,
             k.issue.as_deref().unwrap_or("amount")
         );

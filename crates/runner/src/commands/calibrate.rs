@@ -2,8 +2,9 @@
 //! one-issue scenario with an `[observed]` amount at every point of the knobs' grid, score
 //! each model's deals (CRPS), and choose the knobs in sample and leaving each case out
 //! (`crate::analysis::calibrate`). Package scenarios with an observed number issue keyed
-//! `amount` are cases too, scored on that issue; no knob applies to them (a warning says
-//! so), so they are run once and score the same at every grid point. Writes
+//! `amount` are cases too, scored on that issue; of the knobs only `lapse_scale` applies to
+//! them (with a `[calendar]`: a warning names the others), so without it they are run once
+//! and score the same at every grid point. Writes
 //! `calibrate.json` and `report.html` atomically.
 
 use std::collections::BTreeMap;
@@ -187,24 +188,34 @@ fn package_amount(s: &PackageScenario) -> Result<(usize, f64), String> {
     }
 }
 
-/// Why no knob of `names` applies to a package scenario, for its warning.
-fn package_warning(origin: &str, names: &[String]) -> String {
+/// Which knobs of `names` do not apply to a package scenario, and why, for its warning;
+/// `lapse_scale` applies when the package has a `[calendar]` (its lapse costs).
+fn package_warning(origin: &str, names: &[String], has_calendar: bool) -> Option<String> {
     let why: Vec<&str> = names
         .iter()
+        .filter(|n| !(has_calendar && n.as_str() == "lapse_scale"))
         .map(|n| match n.as_str() {
             "spread" => {
                 "spread: its inputs are utilities, weights and negotiation settings, not \
                  amounts, and are not widened"
             }
-            "lapse_scale" => "lapse_scale: package scenarios have no [calendar]",
+            "lapse_scale" => "lapse_scale: the package has no [calendar], so no lapse costs",
             _ => "rank: package scenarios declare no [[correlation]] of reservations",
         })
         .collect();
-    format!(
-        "{origin}: a package scenario, scored on its `amount` issue as written: no knob \
-         applies to it ({}), so its CRPS is the same at every grid point",
+    if why.is_empty() {
+        return None;
+    }
+    let tail = if why.len() == names.len() {
+        "so its CRPS is the same at every grid point"
+    } else {
+        "only lapse_scale moves its CRPS"
+    };
+    Some(format!(
+        "{origin}: a package scenario, scored on its `amount` issue: knobs that do not \
+         apply to it: {}; {tail}",
         why.join("; ")
-    )
+    ))
 }
 
 /// Each package model's CRPS on issue `amount` of package scenario `s`, from the package
@@ -327,7 +338,7 @@ pub fn calibrate(opts: &Options) -> Result<CalibrateRun, Error> {
                 origin,
                 amount,
             } => {
-                warnings.push(package_warning(origin, &names));
+                warnings.extend(package_warning(origin, &names, s.calendar.is_some()));
                 cases.push(Case {
                     name: s.name.clone(),
                     file: origin.clone(),
@@ -413,12 +424,27 @@ pub fn calibrate(opts: &Options) -> Result<CalibrateRun, Error> {
                 amount,
             } => {
                 let run = (cases[c].trials, cases[c].seed, y);
-                let m = package_scores(scenario, origin, *amount, run, &pool, &cancel)
-                    .inspect_err(|_| bar.finish_and_clear())?;
-                for row in &mut scores {
-                    row[c] = m.clone();
+                // Only `lapse_scale` reaches a package (through its lapse costs): one run
+                // per grid point with it, else one run scored at every point.
+                let lapse = params.iter().position(|p| p.name == "lapse_scale");
+                match lapse.filter(|_| scenario.calendar.is_some()) {
+                    Some(k) => {
+                        for (r, values) in rows.iter().enumerate() {
+                            let (v, _) = scenario.with_lapse_scale(values[k]);
+                            scores[r][c] = package_scores(&v, origin, *amount, run, &pool, &cancel)
+                                .inspect_err(|_| bar.finish_and_clear())?;
+                            bar.inc(cases[c].trials);
+                        }
+                    }
+                    None => {
+                        let m = package_scores(scenario, origin, *amount, run, &pool, &cancel)
+                            .inspect_err(|_| bar.finish_and_clear())?;
+                        for row in &mut scores {
+                            row[c] = m.clone();
+                        }
+                        bar.inc(cases[c].trials * rows.len() as u64);
+                    }
                 }
-                bar.inc(cases[c].trials * rows.len() as u64);
                 continue;
             }
         };

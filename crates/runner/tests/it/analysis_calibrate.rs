@@ -261,7 +261,7 @@ fn crps_by_hand(xs: &[f64], y: f64) -> f64 {
 
 /// A package scenario is a case scored on its `amount` issue (issue #24): its CRPS per
 /// model equals a hand computation from the deals of `bargain run --trials-csv`, it is the
-/// same at every grid point (no knob applies, and a warning says so), and it is left out in
+/// same at every grid point (`spread` does not apply, and a warning says so), and it is left out in
 /// its own fold. A package without an `amount` issue is skipped, saying why.
 #[test]
 fn calibrate_scores_a_package_scenario_on_its_amount_issue() {
@@ -383,4 +383,89 @@ fn calibrate_scores_a_package_scenario_on_its_amount_issue() {
         c["models"]["nash"]["folds"].as_array().map(Vec::len),
         Some(3)
     );
+}
+
+/// `lapse_scale` reaches package scenarios through their lapse costs (issue #24: packages
+/// are scored on their amount issue; since issue #21 they have calendars): the package's
+/// score moves with the knob, and at a grid point it equals the score of the file with
+/// its lapse costs multiplied by hand.
+#[test]
+fn lapse_scale_scales_a_package_scenarios_lapse_costs() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let shipped = |name: &str| {
+        std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../../scenarios")
+                .join(name),
+        )
+        .expect("package file")
+    };
+    // Constant lapse costs, so that doubling them by hand is exact.
+    let constant = |text: &str, us: &str, kr: &str| {
+        let mut seen = 0;
+        text.lines()
+            .map(|l| {
+                if l.starts_with("lapse_cost = ") {
+                    seen += 1;
+                    format!("lapse_cost = {}", if seen == 1 { us } else { kr })
+                } else {
+                    l.to_owned()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let (a, b) = (
+        shipped("sma-2014-package.toml"),
+        shipped("sma-2019-package.toml"),
+    );
+    let (as_is, doubled) = (d.join("as-is"), d.join("doubled"));
+    for (folder, us, kr) in [(&as_is, "0.02", "0.015"), (&doubled, "0.04", "0.03")] {
+        std::fs::create_dir(folder).expect("mkdir");
+        std::fs::write(folder.join("a.toml"), constant(&a, us, kr)).expect("write");
+        std::fs::write(folder.join("b.toml"), constant(&b, us, kr)).expect("write");
+    }
+    let calibrate_json = |folder: &Path, param: &str| {
+        let out = folder.join("cal");
+        let o = bargain(&[
+            "calibrate",
+            folder.to_str().expect("utf8"),
+            "--param",
+            param,
+            "--trials",
+            "400",
+            "--quiet",
+            "--out",
+            out.to_str().expect("utf8"),
+        ]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
+        (json(&out.join("calibrate.json")), stderr)
+    };
+    let (scaled, stderr) = calibrate_json(&as_is, "lapse_scale=0.25..2:3");
+    assert!(
+        !stderr.contains("lapse_scale: the package has no [calendar]"),
+        "{stderr}"
+    );
+    let grid = scaled["models"]["agents"]["grid_crps"]
+        .as_array()
+        .expect("grid")
+        .iter()
+        .map(|g| g.as_f64().expect("crps"))
+        .collect::<Vec<_>>();
+    assert_eq!(grid.len(), 3);
+    assert!(
+        grid.windows(2).any(|w| w[0] != w[1]),
+        "the package's score does not move with lapse_scale: {grid:?}"
+    );
+    // The grid point 2 of `as-is` against the hand-doubled files as written.
+    let (at_two, _) = calibrate_json(&as_is, "lapse_scale=2..2:1");
+    let (by_hand, _) = calibrate_json(&doubled, "lapse_scale=1..1:1");
+    for model in ["agents", "nash", "kalai-smorodinsky", "max-welfare"] {
+        let got = at_two["models"][model]["grid_crps"][0].as_f64();
+        let want = by_hand["models"][model]["grid_crps"][0].as_f64();
+        assert!(got.is_some(), "{model}");
+        assert_eq!(got, want, "{model}");
+    }
 }

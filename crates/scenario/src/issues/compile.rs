@@ -269,17 +269,9 @@ impl<'d, 'a> Compiler<'d, 'a> {
             _ => None,
         };
         if let (Some(d), Some((_, dates))) = (observed.as_ref().and_then(|o| o.date), &calendar)
-            && (d < dates.start || d > dates.last)
+            && let Some(message) = crate::validate::calendar::observed_date_outside(d, dates)
         {
-            self.c.warn(
-                "observed.date",
-                format!(
-                    "outside the calendar: {} is not within {} (the start) to {} (the last day a deal can be struck), so no trial's deal date can match it",
-                    crate::date::format_date(d),
-                    crate::date::format_date(dates.start),
-                    crate::date::format_date(dates.last)
-                ),
-            );
+            self.c.warn("observed.date", message);
         }
         if let (Some(o), Some(space)) = (&observed, &space) {
             let ks: Vec<usize> = o

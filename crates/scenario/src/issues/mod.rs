@@ -350,6 +350,34 @@ impl PackageScenario {
         compile::observed_index(&self.space, j, v)
     }
 
+    /// This scenario with every lapse cost multiplied by `factor` (`bargain calibrate`'s
+    /// `lapse_scale`, as [`crate::Scenario::with_lapse_scale`] does on one-issue files):
+    /// drawn ones scaled around zero (the same draws, so common random numbers hold),
+    /// constant ones in place. Returns the variant and whether it has lapse costs at all
+    /// (a `[calendar]`).
+    #[must_use]
+    pub fn with_lapse_scale(&self, factor: f64) -> (Self, bool) {
+        let mut v = self.clone();
+        for input in &mut v.inputs {
+            if matches!(input.target, Target::LapseCost(_)) {
+                input.dist = Dist::Affine {
+                    inner: Box::new(input.dist.clone()),
+                    centre: 0.0,
+                    factor,
+                    lo: 0.0,
+                    hi: f64::INFINITY,
+                };
+            }
+        }
+        let Some(c) = v.central.calendar.as_mut() else {
+            return (v, false);
+        };
+        for cost in &mut c.lapse_cost {
+            *cost *= factor;
+        }
+        (v, true)
+    }
+
     /// The trial at central values (every distribution at its median / mode).
     #[must_use]
     pub fn central(&self) -> PackageTrial {

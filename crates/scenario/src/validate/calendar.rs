@@ -191,3 +191,16 @@ impl Checker<'_, '_> {
         None
     }
 }
+
+/// The warning for an observed deal date outside the calendar (`None` inside it): no
+/// trial's deal date can match it. One text for one-issue and package files.
+pub(crate) fn observed_date_outside(d: i64, dates: &crate::CalendarDates) -> Option<String> {
+    (d < dates.start || d > dates.last).then(|| {
+        format!(
+            "outside the calendar: {} is not within {} (the start) to {} (the last day a deal can be struck), so no trial's deal date can match it",
+            crate::date::format_date(d),
+            crate::date::format_date(dates.start),
+            crate::date::format_date(dates.last)
+        )
+    })
+}

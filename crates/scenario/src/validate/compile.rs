@@ -314,17 +314,9 @@ impl Checker<'_, '_> {
                 },
             };
             if let (Some(d), Some(Some((_, dates)))) = (date, &calendar)
-                && (d < dates.start || d > dates.last)
+                && let Some(message) = super::calendar::observed_date_outside(d, dates)
             {
-                self.warn(
-                    "observed.date",
-                    format!(
-                        "outside the calendar: {} is not within {} (the start) to {} (the last day a deal can be struck), so no trial's deal date can match it",
-                        crate::date::format_date(d),
-                        crate::date::format_date(dates.start),
-                        crate::date::format_date(dates.last)
-                    ),
-                );
+                self.warn("observed.date", message);
             }
             Some(Observed {
                 amount: o.amount,

@@ -14,7 +14,7 @@ use crate::sample::{Input, Plan};
 use crate::span::Doc;
 use crate::{CalendarDates, Observed, RunSpec};
 
-mod calendar;
+pub(crate) mod calendar;
 mod compile;
 mod events;
 mod links;

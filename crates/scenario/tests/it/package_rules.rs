@@ -132,6 +132,20 @@ fn calendars_lapse_costs_ratification_and_breakdown_compile() {
     );
     assert_ne!(t3.breakdown_rng, t4.breakdown_rng);
     assert_eq!(draw(3, &mut []), t3, "a trial is drawn the same every time");
+    // `lapse_scale` (calibrate): drawn and constant lapse costs scaled, other draws kept.
+    let (doubled, has_costs) = s.with_lapse_scale(2.0);
+    assert!(has_costs);
+    let ctx = SampleCtx {
+        trial: 3,
+        trials: 50,
+        seed: 7,
+    };
+    let d3 = doubled.draw_trial(ctx, &mut []).0;
+    let dcal = d3.calendar.unwrap();
+    assert_eq!(dcal.lapse_cost[0], 2.0 * cal3.lapse_cost[0], "drawn");
+    assert_eq!(dcal.lapse_cost[1], 2.0 * cal3.lapse_cost[1], "constant");
+    assert_eq!(dcal.round_months, cal3.round_months);
+    assert_eq!(d3.breakdown_risk, t3.breakdown_risk);
     let o = s.observed.as_ref().unwrap();
     assert_eq!(
         o.date,
