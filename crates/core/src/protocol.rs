@@ -470,8 +470,10 @@ impl<'a, 't> Talks<'a, 't> {
     }
 }
 
+/// Record `by`'s offer `amount` in round `round`: it becomes the standing offer of
+/// `slot` (`[latest, previous]`) and, with a trace, the trace's next offer.
 #[inline(always)]
-fn record(
+pub(crate) fn record(
     slot: &mut [Option<f64>; 2],
     trace: &mut Option<&mut Trace>,
     round: u32,

@@ -79,6 +79,17 @@ pub(crate) fn suggest<'c>(
         .map(|(_, c)| c)
 }
 
+/// ` (did you mean `x`?)` for the candidate of `candidates` closest to `found` ([`suggest`]),
+/// or nothing: the hint every "found `…`" message of validation ends with.
+pub(crate) fn did_you_mean<'c>(
+    found: &str,
+    candidates: impl IntoIterator<Item = &'c str>,
+) -> String {
+    suggest(found, candidates)
+        .map(|s| format!(" (did you mean `{s}`?)"))
+        .unwrap_or_default()
+}
+
 /// Backticked words of a serde message (`unknown field \`x\`, expected one of \`a\`, \`b\``).
 fn backticked(msg: &str) -> Vec<&str> {
     msg.split('`').skip(1).step_by(2).collect()

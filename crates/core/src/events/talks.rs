@@ -12,13 +12,13 @@ use super::{InForce, OnVeto, TimedOutcome, Timeline, idx};
 use crate::calendar::{Calendar, GridSearch, end_game_start};
 use crate::model::Negotiation;
 use crate::outcome::{Outcome, OutcomeKind};
-use crate::party::{Party, Side};
-use crate::protocol::frame_of;
+use crate::party::Party;
+use crate::protocol::{frame_of, record};
 use crate::strategy::{
     Action, AnyStrategy, Frame, MoveContext, OwnView, PowerMemo, PublicView, Setup, Strategy,
     StrategySpec,
 };
-use crate::trace::{Trace, TracedOffer};
+use crate::trace::Trace;
 
 /// What a side's negotiators believe they can sign: the party in force, its reservation
 /// raised (for its side) to its ratification limit once a veto has taught it the limit.
@@ -202,18 +202,4 @@ pub(super) fn run_agents<R: Rng + ?Sized>(
         accepted_by: None,
     };
     done(end, vetoes)
-}
-
-fn record(
-    slot: &mut [Option<f64>; 2],
-    trace: &mut Option<&mut Trace>,
-    round: u32,
-    by: Side,
-    amount: f64,
-) {
-    slot[1] = slot[0];
-    slot[0] = Some(amount);
-    if let Some(t) = trace.as_deref_mut() {
-        t.offers.push(TracedOffer { round, by, amount });
-    }
 }

@@ -2,7 +2,7 @@
 
 use bargain_core::package::space::{IssueKind, OutcomeSpace};
 
-use crate::error::{Diagnostic, ScenarioError, suggest};
+use crate::error::{Diagnostic, ScenarioError, did_you_mean};
 use crate::file::{MetaFile, NumberSpec, RunFile};
 use crate::span::{Doc, join};
 use crate::validate::{Checker, Domain, Param, fmt_num};
@@ -221,9 +221,7 @@ impl<'d, 'a> Compiler<'d, 'a> {
                 format!("expected exactly two parties, found {}", keys.len()),
             );
         } else if !f.parties.contains_key(first) {
-            let hint = suggest(first, keys.iter().map(|k| k.as_str()))
-                .map(|s| format!(" (did you mean `{s}`?)"))
-                .unwrap_or_default();
+            let hint = did_you_mean(first, keys.iter().map(|k| k.as_str()));
             self.c.error(
                 "protocol.first_mover",
                 format!(
@@ -395,9 +393,7 @@ impl<'d, 'a> Compiler<'d, 'a> {
         let issues = space.issues();
         for key in o.values.keys() {
             if space.issue_position(key).is_none() {
-                let hint = suggest(key, issues.iter().map(|i| i.key.as_str()))
-                    .map(|s| format!(" (did you mean `{s}`?)"))
-                    .unwrap_or_default();
+                let hint = did_you_mean(key, issues.iter().map(|i| i.key.as_str()));
                 self.c.error(
                     &join("observed", key),
                     format!("expected an issue key, `date` or `source`, found `{key}`{hint}"),
@@ -464,9 +460,7 @@ impl<'d, 'a> Compiler<'d, 'a> {
                     if labels.contains(l) {
                         Some(ObservedValue::Label(l.clone()))
                     } else {
-                        let hint = suggest(l, labels.iter().map(String::as_str))
-                            .map(|s| format!(" (did you mean `{s}`?)"))
-                            .unwrap_or_default();
+                        let hint = did_you_mean(l, labels.iter().map(String::as_str));
                         let list = labels
                             .iter()
                             .map(|l| format!("`{l}`"))

@@ -9,7 +9,7 @@ use bargain_core::package::space::{Exclusion, IssueKind, OutcomeSpace};
 use schemars::JsonSchema;
 use serde::Deserialize;
 
-use crate::error::suggest;
+use crate::error::did_you_mean;
 use crate::span::{index, join};
 use crate::validate::fmt_num;
 
@@ -53,9 +53,7 @@ impl Compiler<'_, '_> {
             for (key, values) in rule {
                 let path = join(&at, key);
                 let Some(j) = space.issue_position(key) else {
-                    let hint = suggest(key, space.issues().iter().map(|i| i.key.as_str()))
-                        .map(|s| format!(" (did you mean `{s}`?)"))
-                        .unwrap_or_default();
+                    let hint = did_you_mean(key, space.issues().iter().map(|i| i.key.as_str()));
                     self.c
                         .error(&path, format!("expected an issue key, found `{key}`{hint}"));
                     ok = false;
@@ -120,9 +118,7 @@ impl Compiler<'_, '_> {
             (IssueKind::Choice { labels }, ObservedValueFile::Label(l)) => {
                 let k = labels.iter().position(|x| x == l);
                 if k.is_none() {
-                    let hint = suggest(l, labels.iter().map(String::as_str))
-                        .map(|s| format!(" (did you mean `{s}`?)"))
-                        .unwrap_or_default();
+                    let hint = did_you_mean(l, labels.iter().map(String::as_str));
                     let list = labels
                         .iter()
                         .map(|l| format!("`{l}`"))

@@ -7,7 +7,7 @@ use bargain_core::package::tactics::Tactic;
 use bargain_core::strategy::{FaratinFamily, Preset};
 
 use crate::dist::Dist;
-use crate::error::suggest;
+use crate::error::did_you_mean;
 use crate::fields;
 use crate::file::{FamilyKey, NumberSpec, PresetSpec, StrategyFile, StrategyKind};
 use crate::span::{index, join};
@@ -412,9 +412,7 @@ impl Compiler<'_, '_> {
                 let mut ok = true;
                 for label in t.keys() {
                     if !labels.contains(label) {
-                        let hint = suggest(label, labels.iter().map(String::as_str))
-                            .map(|s| format!(" (did you mean `{s}`?)"))
-                            .unwrap_or_default();
+                        let hint = did_you_mean(label, labels.iter().map(String::as_str));
                         self.c.error(
                             &join(&p, label),
                             format!("expected a value of `{}`, found `{label}`{hint}", issue.key),
@@ -501,9 +499,7 @@ impl Compiler<'_, '_> {
         }
         let keys: Vec<&str> = issues.iter().map(|x| x.key.as_str()).collect();
         let unknown = |this: &mut Self, p: &str, k: &str| {
-            let hint = suggest(k, keys.iter().copied())
-                .map(|s| format!(" (did you mean `{s}`?)"))
-                .unwrap_or_default();
+            let hint = did_you_mean(k, keys.iter().copied());
             let list = keys
                 .iter()
                 .map(|k| format!("`{k}`"))

@@ -4,7 +4,7 @@ use bargain_core::{Model, Negotiation, Party, Side};
 
 use crate::fields::{self, Absent, Scope, Slot};
 
-use crate::error::{Diagnostic, suggest};
+use crate::error::{Diagnostic, did_you_mean, suggest};
 use crate::file::{RunFile, SamplerKey, ScenarioFile, SideKey};
 use crate::sample::Plan;
 use crate::span::{index, join};
@@ -261,9 +261,7 @@ impl Checker<'_, '_> {
                 .map(|k| format!("`{k}`"))
                 .collect::<Vec<_>>()
                 .join(" or ");
-            let hint = suggest(first, keys.iter().copied())
-                .map(|s| format!(" (did you mean `{s}`?)"))
-                .unwrap_or_default();
+            let hint = did_you_mean(first, keys.iter().copied());
             self.error(
                 "protocol.first_mover",
                 format!("expected a party key ({list}), found `{first}`{hint}"),

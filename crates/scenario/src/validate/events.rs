@@ -4,7 +4,7 @@ use bargain_core::Side;
 use bargain_core::events::{Key, MAX_CHANGES, MAX_EVENTS, OnVeto};
 
 use crate::CalendarDates;
-use crate::error::suggest;
+use crate::error::did_you_mean;
 use crate::events::{DateSpec, EventInfo, EventPlan, EventSpec, SetValue, Value};
 use crate::fields::{self, Scope};
 use crate::file::{ScenarioFile, SideKey};
@@ -140,9 +140,7 @@ impl Checker<'_, '_> {
                         SideKey::Payer => Side::Payer,
                     }),
                     None => {
-                        let hint = suggest(p, keys.iter().copied())
-                            .map(|s| format!(" (did you mean `{s}`?)"))
-                            .unwrap_or_default();
+                        let hint = did_you_mean(p, keys.iter().copied());
                         let list = keys
                             .iter()
                             .map(|k| format!("`{k}`"))
@@ -187,9 +185,7 @@ impl Checker<'_, '_> {
                 let table = if shift { "shift" } else { "set" };
                 let path = join(&join(&at, table), name);
                 let Some(key) = Key::from_name(name) else {
-                    let hint = suggest(name, names.iter().copied())
-                        .map(|s| format!(" (did you mean `{s}`?)"))
-                        .unwrap_or_default();
+                    let hint = did_you_mean(name, names.iter().copied());
                     let message = if name == "round_months" {
                         format!(
                             "expected one of {}, found `round_months` (a change of the rounds' pace is not supported yet)",

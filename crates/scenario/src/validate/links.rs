@@ -7,7 +7,7 @@ use rand_xoshiro::Xoshiro256PlusPlus;
 use crate::context::{Formula, FormulaError, MAX_CONTEXT, valid_name};
 use crate::correlation::{Copula, MAX_CORRELATED, cholesky, pearson_of_spearman};
 use crate::dist::Dist;
-use crate::error::suggest;
+use crate::error::did_you_mean;
 use crate::file::{NumberSpec, ScenarioFile};
 use crate::sample::{Input, Target};
 use crate::span::{index, join};
@@ -136,9 +136,7 @@ impl Checker<'_, '_> {
                         "expected an expression such as \"1.2 * fx / 1000\", found {text:?} ({why})"
                     ),
                     FormulaError::UnknownName(name) => {
-                        let hint = suggest(&name, self.links.names.iter().map(String::as_str))
-                            .map(|s| format!(" (did you mean `{s}`?)"))
-                            .unwrap_or_default();
+                        let hint = did_you_mean(&name, self.links.names.iter().map(String::as_str));
                         let list = self
                             .links
                             .names
@@ -269,9 +267,7 @@ impl Checker<'_, '_> {
             .filter(|i| !matches!(i.dist, Dist::Derived { .. }))
             .map(|i| i.name.as_str())
             .collect();
-        let hint = suggest(path, names.iter().copied())
-            .map(|s| format!(" (did you mean `{s}`?)"))
-            .unwrap_or_default();
+        let hint = did_you_mean(path, names.iter().copied());
         Err(format!(
             "expected the field path of an uncertain input, found `{path}`, which is not one{hint}"
         ))
