@@ -174,8 +174,10 @@ fn sensitivity(
 /// `bargain backtest PATHS --out OUT`: run every scenario with `[observed]` among the
 /// files and folders `paths`, write the report folder `out` as the CLI does, and return
 /// `backtest.json`. `progress` is not reported per scenario (the CLI shows a spinner).
+/// `learning=False` is `--no-learning`.
 #[pyfunction]
-#[pyo3(signature = (paths, out, trials=None, seed=None, threads=None, sets=Vec::new()))]
+#[pyo3(signature = (paths, out, trials=None, seed=None, threads=None, sets=Vec::new(), learning=true))]
+#[allow(clippy::too_many_arguments)]
 fn backtest(
     py: Python<'_>,
     paths: Vec<PathBuf>,
@@ -184,8 +186,10 @@ fn backtest(
     seed: Option<u64>,
     threads: Option<usize>,
     sets: Vec<String>,
+    learning: bool,
 ) -> PyResult<String> {
     let opts = bt::Options {
+        no_learning: !learning,
         paths,
         out: Some(out),
         opts: EnsembleOptions {

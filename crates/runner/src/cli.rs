@@ -150,6 +150,10 @@ pub struct BacktestArgs {
     /// Output folder (default `reports/backtest/`).
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Leave out the `agents-learning` row (each scenario's `agents` model rerun with
+    /// both parties' negotiators `{ kind = "learning" }`).
+    #[arg(long)]
+    pub no_learning: bool,
     /// Trials, seed, threads, quiet.
     #[command(flatten)]
     pub opts: EnsembleOpts,
@@ -485,6 +489,7 @@ fn dispatch(cli: Cli) -> Result<(), Error> {
             paths: a.paths,
             out: a.out,
             opts: a.opts.into(),
+            no_learning: a.no_learning,
         }),
         Command::Calibrate(a) => commands::calibrate::run(&commands::calibrate::Options {
             paths: a.paths,

@@ -208,6 +208,7 @@ def backtest(
     seed: Optional[int] = None,
     threads: Optional[int] = None,
     set: Optional[Dict[str, Any]] = None,
+    learning: bool = True,
 ) -> Report:
     """``bargain backtest``: run every scenario with an ``[observed]`` outcome among
     ``scenarios`` (files, folders, :class:`Scenario` objects, or a list of them) and
@@ -216,7 +217,9 @@ def backtest(
     calibration plot) is written there, as the CLI writes it; else into a temporary
     folder that is removed. A ``Scenario`` not read from an unchanged file is written to
     that temporary folder as ``<origin name>.toml`` first (its ``file`` field names
-    that copy)."""
+    that copy). Beside each scenario's models, the row ``agents-learning`` is its
+    ``agents`` model with both parties' negotiators ``{ kind = "learning" }``;
+    ``learning=False`` leaves it out (the CLI's ``--no-learning``)."""
     if isinstance(scenarios, (str, os.PathLike, Scenario)):
         scenarios = [scenarios]
     with tempfile.TemporaryDirectory(prefix="bargain-backtest-") as tmp:
@@ -240,7 +243,13 @@ def backtest(
                 )
         dest = os.fspath(out) if out is not None else os.path.join(tmp, "backtest")
         text = _native.backtest(
-            paths, dest, trials=trials, seed=seed, threads=threads, sets=_sets(set)
+            paths,
+            dest,
+            trials=trials,
+            seed=seed,
+            threads=threads,
+            sets=_sets(set),
+            learning=learning,
         )
     return Report("backtest", json.loads(text))
 

@@ -1,6 +1,7 @@
 //! `bargain backtest PATHS`: run every scenario with an `[observed]` outcome, write each
 //! one's report and the calibration report. The scores are `crate::analysis::backtest`'s.
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
 
@@ -12,8 +13,11 @@ use crate::analysis::backtest::{self as bt, Backtest};
 use crate::analysis::forecast;
 use crate::ensemble::Shard;
 use crate::output::{Kind, Staging};
+use crate::pipeline::Loaded;
 use crate::pipeline::{self, to_json};
 use crate::scenario::issues::PackageScenario;
+use crate::scenario::{Observed, Override};
+use bargain_core::{Model, Side};
 
 /// Options of `bargain backtest`.
 #[derive(Debug, Clone, Default)]
@@ -24,7 +28,16 @@ pub struct Options {
     pub out: Option<PathBuf>,
     /// Trials and seed (for scenario inputs), threads, quiet.
     pub opts: EnsembleOptions,
+    /// Leave out the `agents-learning` row: by default every one-issue scenario that runs
+    /// `agents` is also run with both parties' negotiators `{ kind = "learning" }`
+    /// ([`LEARNING`]) and scored beside its models.
+    pub no_learning: bool,
 }
+
+/// The backtest's row of the `learning` strategy (issue #25): the scenario's `agents`
+/// model with both parties' negotiators replaced by `strategy = { kind = "learning" }`
+/// at its defaults, everything else (inputs, seed, calendar) as in the file.
+pub const LEARNING: &str = "agents-learning";
 
 /// What `bargain backtest` produced.
 #[derive(Debug, Clone)]
@@ -125,10 +138,20 @@ pub fn backtest_with(opts: &Options, cancel: &AtomicBool) -> Result<BacktestRun,
         let Some(obs) = l.scenario.observed.as_ref() else {
             continue;
         };
-        let mut deals = pool
-            .install(|| forecast::deal_samples(&l.scenario, &finished.plan, cancel))
-            .map_err(|e| Error::run(&l.scenario.name, e.into()))?;
         let s = &finished.summary;
+        let mut models = model_scores(l, &finished, obs, &pool, cancel)?;
+        if !opts.no_learning
+            && let Some(variant) = learning_variant(l)?
+        {
+            let plan = pipeline::plan(&variant.scenario, &overrides, Shard::WHOLE);
+            let run = pool
+                .install(|| pipeline::execute(&variant, plan, &|_| {}, cancel, None))
+                .map_err(|e| Error::run(&l.scenario.name, e))?;
+            if let Some(score) = model_scores(&variant, &run, obs, &pool, cancel)?.remove("agents")
+            {
+                models.insert(LEARNING.to_owned(), score);
+            }
+        }
         let fmt = crate::scenario::date::format_date;
         let baselines = l
             .scenario
@@ -152,25 +175,7 @@ pub fn backtest_with(opts: &Options, cancel: &AtomicBool) -> Result<BacktestRun,
             calendar: l.scenario.calendar.map(|c| [fmt(c.start), fmt(c.expiry)]),
             observed_date: obs.date.map(fmt),
             baselines,
-            models: finished
-                .plan
-                .models
-                .iter()
-                .zip(deals.0.iter_mut())
-                .filter_map(|(model, sample)| {
-                    let (k, m) = s.models.get_key_value(model.as_str())?;
-                    let mut sc = bt::score(m, sample, obs.amount);
-                    let deal_days = finished
-                        .accumulated
-                        .models
-                        .iter()
-                        .find(|(m, _)| m == model)
-                        .map_or(&[][..], |(_, a)| &a.deal_days[..]);
-                    let dates = l.scenario.calendar.as_ref();
-                    sc.timing = bt::timing_score(m, deal_days, obs.date, dates);
-                    Some((k.clone(), sc))
-                })
-                .collect(),
+            models,
         });
     }
     let skill = bt::baselines_and_skill(&mut scores);
@@ -222,6 +227,82 @@ pub fn backtest_with(opts: &Options, cancel: &AtomicBool) -> Result<BacktestRun,
         dest,
         table,
     })
+}
+
+/// Each model's scores of one finished run against `obs`: the deal amounts' CRPS and
+/// coverage ([`bt::score`]) and, with a calendar, the timing scores.
+fn model_scores(
+    l: &Loaded,
+    finished: &pipeline::Finished,
+    obs: &Observed,
+    pool: &rayon::ThreadPool,
+    cancel: &AtomicBool,
+) -> Result<BTreeMap<String, bt::ModelScore>, Error> {
+    let mut deals = pool
+        .install(|| forecast::deal_samples(&l.scenario, &finished.plan, cancel))
+        .map_err(|e| Error::run(&l.scenario.name, e.into()))?;
+    let s = &finished.summary;
+    Ok(finished
+        .plan
+        .models
+        .iter()
+        .zip(deals.0.iter_mut())
+        .filter_map(|(model, sample)| {
+            let (k, m) = s.models.get_key_value(model.as_str())?;
+            let mut sc = bt::score(m, sample, obs.amount);
+            let deal_days = finished
+                .accumulated
+                .models
+                .iter()
+                .find(|(m, _)| m == model)
+                .map_or(&[][..], |(_, a)| &a.deal_days[..]);
+            let dates = l.scenario.calendar.as_ref();
+            sc.timing = bt::timing_score(m, deal_days, obs.date, dates);
+            Some((k.clone(), sc))
+        })
+        .collect())
+}
+
+/// The scenario `l` with both parties' negotiators `{ kind = "learning" }` and `agents`
+/// as its only model ([`LEARNING`]); `None` when `l` does not run `agents` or both of
+/// its parties learn already (the row would repeat `agents`). `l.text` already holds the
+/// user's `--set` overrides.
+fn learning_variant(l: &Loaded) -> Result<Option<Loaded>, Error> {
+    let s = &l.scenario;
+    if !s.run.models.contains(&Model::Agents) {
+        return Ok(None);
+    }
+    let keys = [s.party_key(Side::Payee), s.party_key(Side::Payer)];
+    let file = toml::from_str::<toml::Table>(&l.text).unwrap_or_default();
+    let learning = |k: &str| {
+        file.get("parties")
+            .and_then(|p| p.get(k))
+            .and_then(|p| p.get("strategy"))
+            .and_then(|st| st.get("kind"))
+            .and_then(toml::Value::as_str)
+            == Some("learning")
+    };
+    if keys.iter().all(|k| learning(k)) {
+        return Ok(None);
+    }
+    let mut all = Vec::new();
+    for k in keys {
+        all.push(Override {
+            path: format!("parties.{k}.strategy"),
+            value: r#"{ kind = "learning" }"#.to_owned(),
+        });
+    }
+    all.push(Override {
+        path: "run.models".to_owned(),
+        value: r#"["agents"]"#.to_owned(),
+    });
+    let (scenario, text) =
+        crate::scenario::Scenario::parse_with(&l.text, &l.origin, &all).map_err(Error::from)?;
+    Ok(Some(Loaded {
+        scenario,
+        origin: l.origin.clone(),
+        text,
+    }))
 }
 
 /// Run a package scenario's trials through the package run's tally

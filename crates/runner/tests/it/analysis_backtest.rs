@@ -300,3 +300,85 @@ fn issue_scores_match_a_hand_computation() {
     let s = score_issue(&term, &[0; 5], &ObservedValue::Integer(1));
     assert_eq!((s.probability, s.log_score), (None, None));
 }
+
+/// Issue #25 item 3: beside the file's models, `agents-learning` is the `agents` model with
+/// both parties' negotiators `learning`; it equals a run of that variant written out by
+/// hand, and `--no-learning` leaves it out.
+#[test]
+fn backtest_scores_the_learning_strategy_beside_the_models() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let file = tmp.path().join("a.toml");
+    std::fs::write(&file, scenario("inside", Some(1.06))).expect("write");
+    let run_backtest = |out: &str, extra: &[&str]| {
+        let out = tmp.path().join(out);
+        let mut args = vec![
+            "backtest",
+            file.to_str().expect("utf8"),
+            "--trials",
+            "1000",
+            "--out",
+            out.to_str().expect("utf8"),
+            "-q",
+        ];
+        args.extend_from_slice(extra);
+        let o = bargain(&args);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        json(&out.join("backtest.json"))
+    };
+    let b = run_backtest("bt", &[]);
+    let models = &b["scenarios"][0]["models"];
+    let learning = &models["agents-learning"];
+    assert!(learning["crps"].as_f64().is_some(), "{models}");
+    assert_ne!(learning["median"], models["agents"]["median"]);
+    assert_eq!(
+        b["models"]["agents-learning"]["scenarios"].as_u64(),
+        Some(1)
+    );
+
+    // The same variant by hand: both strategies `learning`, `agents` only.
+    let text = scenario("inside", Some(1.06))
+        .replace(
+            r#"strategy = { kind = "time-based", preset = { choice = ["boulware", "linear", "conceder"] } }"#,
+            r#"strategy = { kind = "learning" }"#,
+        )
+        .replace(
+            r#"strategy = { kind = "time-based", preset = "linear" }"#,
+            r#"strategy = { kind = "learning" }"#,
+        )
+        .replace(r#"models = ["agents", "nash"]"#, r#"models = ["agents"]"#);
+    assert_eq!(text.matches(r#"kind = "learning""#).count(), 2);
+    let variant = tmp.path().join("variant.toml");
+    std::fs::write(&variant, text).expect("write");
+    let by_hand = run_backtest_of(&variant, &tmp.path().join("bt-hand"));
+    let hand = &by_hand["scenarios"][0]["models"]["agents"];
+    for key in ["median", "crps", "percentile", "agreement_rate"] {
+        assert_eq!(learning[key], hand[key], "{key}");
+    }
+
+    let without = run_backtest("bt-without", &["--no-learning"]);
+    assert!(
+        without["scenarios"][0]["models"]
+            .get("agents-learning")
+            .is_none()
+    );
+    assert_eq!(
+        without["scenarios"][0]["models"]["agents"],
+        models["agents"]
+    );
+}
+
+/// `bargain backtest FILE --trials 1000 --no-learning --out OUT`, read back.
+fn run_backtest_of(file: &std::path::Path, out: &std::path::Path) -> serde_json::Value {
+    let o = bargain(&[
+        "backtest",
+        file.to_str().expect("utf8"),
+        "--trials",
+        "1000",
+        "--no-learning",
+        "--out",
+        out.to_str().expect("utf8"),
+        "-q",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    json(&out.join("backtest.json"))
+}
