@@ -21,6 +21,8 @@ mod links;
 mod numbers;
 mod parties;
 
+pub(crate) use parties::ShapeFrom;
+
 /// Trials when `run.trials` is absent.
 pub(crate) const DEFAULT_TRIALS: u64 = 100_000;
 /// Most trials a run may ask for.
