@@ -23,16 +23,6 @@ pub(super) struct Compiler<'d, 'a> {
     pub(super) inputs: Vec<PkgInput>,
 }
 
-pub(super) fn key_ok(k: &str) -> bool {
-    !k.is_empty()
-        && k.chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
-}
-
-pub(super) fn bad_text(s: &str) -> Option<char> {
-    s.chars().find(|&c| crate::validate::is_forbidden_char(c))
-}
-
 impl<'d, 'a> Compiler<'d, 'a> {
     pub(super) fn new(doc: &'d Doc<'a>, origin: &'d str) -> Self {
         Self {
@@ -131,19 +121,9 @@ impl<'d, 'a> Compiler<'d, 'a> {
         })
     }
 
+    /// `[scenario]`: the name and the text fields, by the one-issue rules.
     pub(super) fn meta(&mut self, m: &MetaFile) {
-        let name = &m.name;
-        if name.is_empty()
-            || name.len() > 100
-            || !name
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-        {
-            self.c.error(
-                "scenario.name",
-                format!("expected a name of at most 100 lowercase letters, digits and `-` ([a-z0-9-]+), found {name:?}"),
-            );
-        }
+        self.c.scenario_name(&m.name);
         self.c
             .reject_control_chars(crate::validate::meta_text_fields(m));
     }
@@ -249,11 +229,7 @@ impl<'d, 'a> Compiler<'d, 'a> {
                 vec![keys[1], keys[0]]
             };
         }
-        for k in &keys {
-            if !key_ok(k) {
-                self.c.error(&join("parties", k), format!("expected a party key of lowercase letters, digits, `-` and `_`, found {k:?}"));
-            }
-        }
+        self.c.party_keys(keys.iter().map(|k| k.as_str()));
         let mut parties = Vec::new();
         if let Some(space) = &space {
             for (i, k) in order.iter().enumerate() {
@@ -516,12 +492,9 @@ impl<'d, 'a> Compiler<'d, 'a> {
                 }
             },
         };
-        if let Some(c) = o.source.as_deref().and_then(bad_text) {
-            self.c.error(
-                "observed.source",
-                crate::validate::forbidden_char_message("text", c),
-            );
-            ok = false;
+        if let Some(src) = o.source.as_deref() {
+            self.c
+                .reject_control_chars(vec![("observed.source".into(), src, true)]);
         }
         ok.then(|| PackageObserved {
             values,

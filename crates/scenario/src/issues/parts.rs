@@ -14,11 +14,12 @@ use crate::file::{FamilyKey, NumberSpec, PresetSpec, StrategyFile, StrategyKind}
 use crate::span::{index, join};
 use crate::validate::{ShapeFrom, fmt_num};
 
-use super::compile::{Compiler, bad_text, key_ok};
+use super::compile::Compiler;
 use super::file::{IssueFile, IssueKindKey, PackagePartyFile, ValueFnFile};
 use super::{
     DEFAULT_NUMBER_INTERVALS, MAX_OUTCOMES, PackageParty, PkgInput, Target, WEIGHT_SUM_TOLERANCE,
 };
+use crate::validate::{forbidden_char, is_key};
 
 /// The keys of `[parties.P.utility]` that are not issues (so no issue may use them): the
 /// second segment of the utility fields of the table without a placeholder there
@@ -35,14 +36,10 @@ impl Compiler<'_, '_> {
         let path = join("issues", key);
         let at = |k: &str| join(&path, k);
         let mut ok = true;
-        if let Some(c) = f.unit.as_deref().and_then(super::compile::bad_text) {
-            self.c.error(
-                &at("unit"),
-                crate::validate::forbidden_char_message("text", c),
-            );
-            ok = false;
+        if let Some(unit) = f.unit.as_deref() {
+            self.c.reject_control_chars(vec![(at("unit"), unit, false)]);
         }
-        if !key_ok(key) {
+        if !is_key(key) {
             self.c.error(
                 &path,
                 format!(
@@ -109,7 +106,7 @@ impl Compiler<'_, '_> {
                     if v.is_empty() {
                         self.c.error(&p, "expected a non-empty label, found \"\"");
                         ok = false;
-                    } else if let Some(c) = bad_text(v) {
+                    } else if let Some(c) = forbidden_char(v) {
                         self.c
                             .error(&p, crate::validate::forbidden_char_message("a label", c));
                         ok = false;
@@ -425,13 +422,8 @@ impl Compiler<'_, '_> {
     ) -> Option<PackageParty> {
         let path = join("parties", key);
         let at = |k: &str| join(&path, k);
-        if let Some(n) = &f.name
-            && let Some(c) = bad_text(n)
-        {
-            self.c.error(
-                &at("name"),
-                crate::validate::forbidden_char_message("text", c),
-            );
+        if let Some(n) = &f.name {
+            self.c.reject_control_chars(vec![(at("name"), n, false)]);
         }
         let discount = self.opt(
             &at("discount"),

@@ -291,3 +291,63 @@ fn a_value_outside_an_entry_s_domain_is_refused_in_the_entry_s_words() {
     }
     assert!(checked >= 15, "{checked}");
 }
+
+/// The errors of `text` (a package file when `package`), one message per line.
+fn errors(text: &str, package: bool) -> String {
+    let e = if package {
+        PackageScenario::parse(text, "t.toml").err()
+    } else {
+        crate::Scenario::parse(text, "t.toml").err()
+    };
+    e.map(|e| e.to_string()).unwrap_or_default()
+}
+
+#[test]
+fn names_party_keys_and_text_follow_the_one_issue_rules() {
+    let (a, b) = strategies()[0].clone();
+    let package = all_inputs(&a, &b);
+    let one_issue = "[scenario]\nname = \"t\"\n[protocol]\nmax_rounds = 5\nfirst_mover = \"a\"\n\
+        [parties.a]\nside = \"payee\"\nopening = 2\nreservation = 1\n\
+        strategy = { kind = \"hardliner\" }\n\
+        [parties.b]\nside = \"payer\"\nopening = 1\nreservation = 2\n\
+        strategy = { kind = \"hardliner\" }\n";
+    assert_eq!(errors(one_issue, false), "", "the one-issue file is valid");
+    let long = "x".repeat(101);
+    let cases = [
+        (
+            "name = \"t\"",
+            "name = \"Bad Name\"".to_owned(),
+            "scenario.name: ",
+        ),
+        (
+            "name = \"t\"",
+            format!("name = \"{long}\""),
+            "scenario.name: ",
+        ),
+        (
+            "[parties.a]\n",
+            "[parties.a]\nname = \"A\\u0007\"\n".into(),
+            "parties.a.name: ",
+        ),
+        ("[parties.b]\n", "[parties.B]\n".into(), "parties.B: "),
+    ];
+    for (from, to, at) in cases {
+        let mut p = package.replacen(from, &to, 1);
+        let o = one_issue.replacen(from, &to, 1);
+        if at == "parties.B: " {
+            p = p.replace("[parties.b.", "[parties.B.");
+        }
+        let (pe, oe) = (errors(&p, true), errors(&o, false));
+        let message = |e: &str| {
+            e.lines()
+                .find_map(|l| l.split_once(at).map(|(_, m)| m.to_owned()))
+                .unwrap_or_else(|| panic!("an error at {at}in\n{e}"))
+        };
+        assert_eq!(message(&pe), message(&oe), "{to}");
+    }
+    // `observed.source` may span lines in both.
+    let p = format!(
+        "{package}[observed]\namount = 1.5\nterm = 2\nescalation = \"none\"\nsource = \"a\\tb\\nc\"\n"
+    );
+    assert_eq!(errors(&p, true), "");
+}
