@@ -1,13 +1,17 @@
 //! The scenario's fields, defined once: one [`FieldDef`] per field a scenario's
 //! `[protocol]`, `[calendar]`, `[parties.KEY]` or `strategy` table holds as a number (or
-//! a preset, or a strategy option), in the canonical input order.
+//! a preset, or a strategy option), in the canonical input order, then the numbers of a
+//! package file's `[parties.KEY.utility]` ([`Scope::Utility`]).
 //!
 //! Everything else is derived from [`FIELDS`]: the keys each strategy kind allows and
-//! the domain checks and input registration (`validate/`), where a drawn value goes in
-//! the negotiation (`sample.rs`), the paths a sweep may set and how (`sweep.rs`), the
-//! plain-words labels (`labels.rs`) and the field tables of `docs/scenarios.md`
-//! ([`docs_blocks`], checked by a test). Adding a field (a strategy parameter, say)
-//! touches its serde type in `file.rs`, the core type that uses it, and one entry here.
+//! the domain checks and input registration (`validate/`, and `issues/` for package
+//! files: each entry's [`Package`] says whether and how they take it), where a drawn
+//! value goes in the negotiation (`sample.rs`) or the package trial
+//! (`fields/package.rs`), the paths a sweep may set and how (`sweep.rs`), the
+//! plain-words labels (`labels.rs`, [`package::label`]) and the field tables of
+//! `docs/scenarios.md` ([`docs_blocks`], checked by a test). Adding a field (a strategy
+//! parameter, say) touches its serde type in `file.rs`, the core type that uses it, and
+//! one entry here.
 
 use bargain_core::strategy::learning;
 use bargain_core::{
@@ -15,10 +19,14 @@ use bargain_core::{
 };
 
 use super::file::{CalendarFile, NumberSpec, PartyFile, ProtocolFile, StrategyFile, StrategyKind};
-use super::labels::preset_name;
 use super::span::join;
-use super::sweep::SWEPT_PRESETS;
-use super::validate::{Domain, fmt_num};
+use super::validate::Domain;
+
+mod docs;
+pub(crate) mod package;
+
+pub use docs::docs_blocks;
+pub(crate) use package::{At, Package};
 
 /// Reads a field of a serde type: `None` when the file leaves it out.
 pub(crate) type Get<T> = fn(&T) -> Option<&NumberSpec>;
@@ -49,6 +57,9 @@ pub(crate) enum Slot {
     /// A strategy key that is not a number (`family`), for the kinds listed: whether the
     /// file has it.
     StrategyText(&'static [StrategyKind], fn(&StrategyFile) -> bool),
+    /// A number of a package file's `[parties.KEY.utility]`, its key a path pattern below
+    /// the party (`utility.weights.ISSUE`); one-issue files have none.
+    Utility,
 }
 
 /// Where a value goes in the core negotiation.
@@ -131,6 +142,8 @@ pub(crate) struct FieldDef {
     /// For a strategy's shape (`exponent`, `beta`): the value a preset gives it. The
     /// shape and `preset` exclude each other.
     pub preset_shape: Option<fn(Preset) -> f64>,
+    /// Whether and how package files (`[issues]`) take it.
+    pub package: Package,
 }
 
 /// The table a field belongs to.
@@ -144,6 +157,8 @@ pub(crate) enum Scope {
     Party,
     /// `parties.KEY.strategy`
     Strategy,
+    /// `parties.KEY.utility` of a package file.
+    Utility,
 }
 
 impl FieldDef {
@@ -154,6 +169,7 @@ impl FieldDef {
             Slot::Calendar(..) => Scope::Calendar,
             Slot::Party(..) | Slot::PartyConstant(_) => Scope::Party,
             Slot::Strategy(..) | Slot::Preset(_) | Slot::StrategyText(..) => Scope::Strategy,
+            Slot::Utility => Scope::Utility,
         }
     }
 
@@ -181,6 +197,7 @@ impl FieldDef {
             Scope::Calendar => join("calendar", self.key),
             Scope::Party => join(&join("parties", party), self.key),
             Scope::Strategy => join(&join(&join("parties", party), "strategy"), self.key),
+            Scope::Utility => format!("{}.{}", join("parties", party), self.key),
         }
     }
 
@@ -189,7 +206,7 @@ impl FieldDef {
         match self.scope() {
             Scope::Party => Some(self.key.to_owned()),
             Scope::Strategy => Some(join("strategy", self.key)),
-            Scope::Protocol | Scope::Calendar => None,
+            Scope::Protocol | Scope::Calendar | Scope::Utility => None,
         }
     }
 
@@ -268,6 +285,10 @@ pub(crate) static FIELDS: &[FieldDef] = &[
         note: "(a distribution's draws are rounded, and its whole range must lie inside)",
         needs_calendar: None,
         preset_shape: None,
+        package: Package::Input {
+            set: package::max_rounds,
+            doc: "",
+        },
     },
     FieldDef {
         key: "breakdown_risk",
@@ -280,6 +301,10 @@ pub(crate) static FIELDS: &[FieldDef] = &[
         note: "",
         needs_calendar: None,
         preset_shape: None,
+        package: Package::Input {
+            set: package::breakdown_risk,
+            doc: "chance that the talks collapse after each rejected offer: one uniform draw per rejection from the trial's own stream (`models.agents.breakdown`), so adding it changes no other draw",
+        },
     },
     FieldDef {
         key: "round_months",
@@ -302,6 +327,10 @@ pub(crate) static FIELDS: &[FieldDef] = &[
         note: "at most 10,000 rounds up to `end` at its smallest value (an unbounded-below distribution needs `within`); without `end`, the last of `max_rounds` rounds at its largest value within 50 years of `start` (an unbounded-above distribution needs `within` or an `end`)",
         needs_calendar: None,
         preset_shape: None,
+        package: Package::Input {
+            set: package::round_months,
+            doc: "",
+        },
     },
     FieldDef {
         key: "opening",
@@ -321,6 +350,7 @@ pub(crate) static FIELDS: &[FieldDef] = &[
         note: "",
         needs_calendar: None,
         preset_shape: None,
+        package: Package::No,
     },
     FieldDef {
         key: "reservation",
@@ -340,6 +370,7 @@ pub(crate) static FIELDS: &[FieldDef] = &[
         note: "",
         needs_calendar: None,
         preset_shape: None,
+        package: Package::No,
     },
     FieldDef {
         key: "discount",
@@ -352,6 +383,10 @@ pub(crate) static FIELDS: &[FieldDef] = &[
         note: "",
         needs_calendar: None,
         preset_shape: None,
+        package: Package::Input {
+            set: package::discount,
+            doc: "per-offer discount factor (patience); time-based negotiators ignore it, as in NegMAS",
+        },
     },
     FieldDef {
         key: "power",
@@ -367,6 +402,10 @@ pub(crate) static FIELDS: &[FieldDef] = &[
         note: "",
         needs_calendar: None,
         preset_shape: None,
+        package: Package::Input {
+            set: package::power,
+            doc: "",
+        },
     },
     FieldDef {
         key: "ratification",
@@ -379,6 +418,10 @@ pub(crate) static FIELDS: &[FieldDef] = &[
         note: "",
         needs_calendar: None,
         preset_shape: None,
+        package: Package::Input {
+            set: package::ratification,
+            doc: "its principal's limit on the amount issue: a **floor** for a party whose value of the amount rises over the issue's range (it prefers more), a **ceiling** for one whose value falls (read from the central value function; a party valuing both ends of the amount alike is an error at the key); a deal beyond either party's limit ends \"not ratified\"; needs an amount issue (the `number` issue keyed `amount`)",
+        },
     },
     FieldDef {
         key: "outside_option",
@@ -391,6 +434,7 @@ pub(crate) static FIELDS: &[FieldDef] = &[
         note: "",
         needs_calendar: None,
         preset_shape: None,
+        package: Package::No,
     },
     FieldDef {
         key: "lapse_cost",
@@ -410,6 +454,10 @@ pub(crate) static FIELDS: &[FieldDef] = &[
         note: "",
         needs_calendar: Some("a lapse cost needs an expiry date"),
         preset_shape: None,
+        package: Package::Input {
+            set: package::lapse_cost,
+            doc: "cost of a month of lapse after the expiry, **in the unit of the amount issue** (the `number` issue keyed `amount`; a package without one refuses the key). It costs the party utility through its utility of the amount: a unit of amount is worth `w · Δv / (hi − lo)` to it (its weight on `amount` times the mean slope of its value function over the issue's range, `Δv` the absolute difference of its values at the ends of the range; exact for `\"increasing\"` and `\"decreasing\"`), so after `L` months of lapse its reservation utility is `reservation − lapse_cost · w · Δv / (hi − lo) · L`",
+        },
     },
     FieldDef {
         key: "end_game",
@@ -429,6 +477,9 @@ pub(crate) static FIELDS: &[FieldDef] = &[
         note: "",
         needs_calendar: Some("the end game runs against its expiry"),
         preset_shape: None,
+        package: Package::Fixed {
+            doc: "end-game acceptance (`AC_combi`): from this relative time of the rounds up to the expiry, accept a standing package that is the best (in the party's utility) the other side has offered so far and worth its reservation",
+        },
     },
     FieldDef {
         key: "obstinacy",
@@ -444,6 +495,7 @@ pub(crate) static FIELDS: &[FieldDef] = &[
         note: "",
         needs_calendar: None,
         preset_shape: None,
+        package: Package::No,
     },
     FieldDef {
         key: "preset",
@@ -456,6 +508,7 @@ pub(crate) static FIELDS: &[FieldDef] = &[
         note: "`\"boulware\"`, `\"linear\"` or `\"conceder\"`, or `{ choice = [names], weights = [..] }`; either `preset` or the kind's shape (`exponent`, `beta`)",
         needs_calendar: None,
         preset_shape: None,
+        package: Package::Text,
     },
     FieldDef {
         key: "exponent",
@@ -472,6 +525,10 @@ pub(crate) static FIELDS: &[FieldDef] = &[
         note: "either `preset` or `exponent`",
         needs_calendar: None,
         preset_shape: Some(Preset::time_based_exponent),
+        package: Package::Input {
+            set: package::shape,
+            doc: "",
+        },
     },
     FieldDef {
         key: "max_aspiration",
@@ -492,6 +549,10 @@ pub(crate) static FIELDS: &[FieldDef] = &[
         note: "",
         needs_calendar: None,
         preset_shape: None,
+        package: Package::Input {
+            set: package::max_aspiration,
+            doc: "",
+        },
     },
     FieldDef {
         key: "eps",
@@ -508,6 +569,7 @@ pub(crate) static FIELDS: &[FieldDef] = &[
         note: "",
         needs_calendar: None,
         preset_shape: None,
+        package: Package::No,
     },
     FieldDef {
         key: "beta",
@@ -524,6 +586,10 @@ pub(crate) static FIELDS: &[FieldDef] = &[
         note: "either `preset` or `beta`",
         needs_calendar: None,
         preset_shape: Some(Preset::faratin_beta),
+        package: Package::Input {
+            set: package::shape,
+            doc: "",
+        },
     },
     FieldDef {
         key: "kappa",
@@ -540,6 +606,10 @@ pub(crate) static FIELDS: &[FieldDef] = &[
         note: "",
         needs_calendar: None,
         preset_shape: None,
+        package: Package::Input {
+            set: package::kappa,
+            doc: "",
+        },
     },
     FieldDef {
         key: "family",
@@ -552,6 +622,7 @@ pub(crate) static FIELDS: &[FieldDef] = &[
         note: "`\"polynomial\"` (the default) or `\"exponential\"`",
         needs_calendar: None,
         preset_shape: None,
+        package: Package::Text,
     },
     FieldDef {
         key: "prior_width",
@@ -579,6 +650,7 @@ pub(crate) static FIELDS: &[FieldDef] = &[
         note: "",
         needs_calendar: None,
         preset_shape: None,
+        package: Package::Fixed { doc: "" },
     },
     FieldDef {
         key: "hypotheses",
@@ -602,6 +674,7 @@ pub(crate) static FIELDS: &[FieldDef] = &[
         note: "(a distribution's draws are rounded, and its whole range must lie inside)",
         needs_calendar: None,
         preset_shape: None,
+        package: Package::Fixed { doc: "" },
     },
     FieldDef {
         key: "exponent",
@@ -618,6 +691,86 @@ pub(crate) static FIELDS: &[FieldDef] = &[
         note: "",
         needs_calendar: None,
         preset_shape: None,
+        package: Package::Input {
+            set: package::shape,
+            doc: "",
+        },
+    },
+    FieldDef {
+        key: package::RESERVATION,
+        slot: Slot::Utility,
+        domain: Domain {
+            what: "a finite utility",
+            ..Domain::AMOUNT
+        },
+        absent: Absent::Value(0.0),
+        set: Set::Nothing,
+        label: "reservation utility",
+        doc: "the utility of no agreement",
+        note: "above 1 (the best utility an outcome can give) is a warning",
+        needs_calendar: None,
+        preset_shape: None,
+        package: Package::Input {
+            set: package::reservation,
+            doc: "",
+        },
+    },
+    FieldDef {
+        key: package::WEIGHT,
+        slot: Slot::Utility,
+        domain: Domain {
+            what: "a weight in [0, 1]",
+            ..Domain::PROBABILITY
+        },
+        absent: Absent::Required,
+        set: Set::Nothing,
+        label: "weight of ISSUE",
+        doc: "the weight of issue `ISSUE` in the party's utility; `weights` has one per issue and no other keys",
+        note: "the central weights sum to 1 (tolerance 1e-6); drawn weights are divided by their drawn sum in each trial, so they may not all reach 0 together",
+        needs_calendar: None,
+        preset_shape: None,
+        package: Package::Input {
+            set: package::weight,
+            doc: "",
+        },
+    },
+    FieldDef {
+        key: package::POINT,
+        slot: Slot::Utility,
+        domain: Domain {
+            what: "a value in [0, 1]",
+            ..Domain::PROBABILITY
+        },
+        absent: Absent::Required,
+        set: Set::Nothing,
+        label: "value of ISSUE at point POINT",
+        doc: "the `u` of point `K` of a piecewise-linear value function `{ points = [[x, u], …] }` (its `x` is a fixed number)",
+        note: "",
+        needs_calendar: None,
+        preset_shape: None,
+        package: Package::Input {
+            set: package::point,
+            doc: "",
+        },
+    },
+    FieldDef {
+        key: package::TABLE,
+        slot: Slot::Utility,
+        domain: Domain {
+            what: "a value in [0, 1]",
+            ..Domain::PROBABILITY
+        },
+        absent: Absent::Required,
+        set: Set::Nothing,
+        label: "value of ISSUE for LABEL",
+        doc: "the `u` of label `LABEL` of a `choice` issue's value function `{ table = { label = u, … } }` (one entry per label)",
+        note: "",
+        needs_calendar: None,
+        preset_shape: None,
+        package: Package::Input {
+            set: package::table,
+            doc: "",
+        },
     },
 ];
 
@@ -692,120 +845,6 @@ pub(crate) fn strategy_skeleton(kind: StrategyKind, family: FaratinFamily) -> St
         StrategyKind::Hardliner => StrategySpec::Hardliner,
         StrategyKind::Learning => StrategySpec::learning(),
     }
-}
-
-/// The constraints of a domain in the docs' words: `finite`, `> 0`, `in (0, 1]`,
-/// `integers in 1 ..= 10000`.
-fn constraint(d: &Domain) -> String {
-    let (lo, hi) = (fmt_num(d.lo), fmt_num(d.hi));
-    match (d.lo.is_finite(), d.hi.is_finite()) {
-        (false, false) => "finite".to_owned(),
-        (true, false) => format!("{} {lo}", if d.lo_open { ">" } else { "≥" }),
-        (false, true) => format!("{} {hi}", if d.hi_open { "<" } else { "≤" }),
-        (true, true) if d.integer => format!("integers in {lo} ..= {hi}"),
-        (true, true) => format!(
-            "in {}{lo}, {hi}{}",
-            if d.lo_open { "(" } else { "[" },
-            if d.hi_open { ")" } else { "]" }
-        ),
-    }
-}
-
-/// One docs row of a field: type, default, constraints, meaning.
-fn row(def: &FieldDef) -> [String; 4] {
-    let ty = match def.slot {
-        Slot::Preset(_) => "string or `choice`",
-        Slot::StrategyText(..) => "string",
-        Slot::PartyConstant(_) => "number",
-        _ if def.domain.integer => "integer or distribution",
-        _ => "number or distribution",
-    };
-    let default = match def.absent {
-        Absent::Required => "required".to_owned(),
-        Absent::RequiredWithoutEnd => {
-            "required, except with a `[calendar]` that has an `end`".to_owned()
-        }
-        Absent::Value(x) => format!("`{}`", fmt_num(x)),
-        Absent::Unset => "none".to_owned(),
-    };
-    let mut parts = Vec::new();
-    if matches!(def.slot, Slot::Preset(_) | Slot::StrategyText(..)) {
-        parts.push(def.note.to_owned());
-    } else {
-        let c = constraint(&def.domain);
-        parts.push(if def.note.starts_with('(') {
-            format!("{c} {}", def.note)
-        } else if def.note.is_empty() {
-            c
-        } else {
-            format!("{c}; {}", def.note)
-        });
-    }
-    if def.needs_calendar.is_some() {
-        parts.push("needs a `[calendar]`".to_owned());
-    }
-    let mut meaning = def.doc.to_owned();
-    if let Slot::Preset(kinds) = def.slot {
-        // What each preset sets each kind's shape to.
-        for shape in FIELDS
-            .iter()
-            .filter(|d| d.kinds().iter().any(|k| kinds.contains(k)))
-        {
-            let Some(value) = shape.preset_shape else {
-                continue;
-            };
-            let values: Vec<String> = SWEPT_PRESETS
-                .iter()
-                .map(|k| {
-                    let p = k.to_core();
-                    format!("{} {}", preset_name(p), fmt_num(value(p)))
-                })
-                .collect();
-            meaning.push_str(&format!("; `{}`: {}", shape.key, values.join(", ")));
-        }
-    }
-    [ty.to_owned(), default, parts.join("; "), meaning]
-}
-
-/// The generated field tables of `docs/scenarios.md`: (block name, markdown), one block
-/// per table (`protocol`, `calendar`, `party`, `strategy`), each a complete markdown
-/// table. The docs hold each between `<!-- fields:NAME -->` and `<!-- /fields:NAME -->`.
-#[must_use]
-pub fn docs_blocks() -> Vec<(&'static str, String)> {
-    let mut out = Vec::new();
-    for (name, scope) in [
-        ("protocol", Scope::Protocol),
-        ("calendar", Scope::Calendar),
-        ("party", Scope::Party),
-        ("strategy", Scope::Strategy),
-    ] {
-        let strategy = scope == Scope::Strategy;
-        let mut md = if strategy {
-            "| key | kinds | type | default | constraints | meaning |\n|---|---|---|---|---|---|\n"
-                .to_owned()
-        } else {
-            "| key | type | default | constraints | meaning |\n|---|---|---|---|---|\n".to_owned()
-        };
-        for def in of_scope(scope) {
-            let [ty, default, constraints, meaning] = row(def);
-            let kinds = if strategy {
-                let k: Vec<String> = def
-                    .kinds()
-                    .iter()
-                    .map(|k| format!("`{}`", k.as_str()))
-                    .collect();
-                format!(" {} |", k.join(", "))
-            } else {
-                String::new()
-            };
-            md.push_str(&format!(
-                "| `{}` |{kinds} {ty} | {default} | {constraints} | {meaning} |\n",
-                def.key
-            ));
-        }
-        out.push((name, md));
-    }
-    out
 }
 
 #[cfg(test)]

@@ -143,7 +143,7 @@ pub(crate) fn number_paths(file: &ScenarioFile) -> Vec<String> {
             let of_party = match def.scope() {
                 Scope::Party => true,
                 Scope::Strategy => def.kinds().contains(&party.strategy.kind),
-                Scope::Protocol | Scope::Calendar => false,
+                Scope::Protocol | Scope::Calendar | Scope::Utility => false,
             };
             if of_party {
                 out.push(def.path(key));

@@ -171,8 +171,8 @@ pub fn analyze(
         sampler: s.run.sampler.as_str().into(),
         samples: n,
         sobol_samples: None,
-        inputs: names.clone(),
-        input_labels: names,
+        inputs: names,
+        input_labels: s.input_labels(),
         models,
     })
 }

@@ -100,7 +100,7 @@ fn every_field_is_an_input_with_its_label_and_a_sweep_path_with_its_setter() {
         let owner = match def.scope() {
             Scope::Protocol => "protocol",
             Scope::Calendar => "calendar",
-            Scope::Party | Scope::Strategy => "Alpha",
+            Scope::Party | Scope::Strategy | Scope::Utility => "Alpha",
         };
         assert_eq!(base.input_labels()[j], format!("{owner}: {}", def.label));
 

@@ -3,28 +3,17 @@
 use bargain_core::package::space::{IssueKind, OutcomeSpace};
 
 use crate::error::{Diagnostic, ScenarioError, did_you_mean};
+use crate::fields::package::{WEIGHT, field as pkg};
+use crate::fields::{Absent, At, FieldDef, Package, Scope};
 use crate::file::{MetaFile, NumberSpec, RunFile};
 use crate::span::{Doc, join};
-use crate::validate::{Checker, Domain, Param, fmt_num};
+use crate::validate::{Checker, Param, fmt_num};
 
 use super::file::{ObservedValueFile, PackageFile, PackageObservedFile};
-use super::rules::{Principal, domain_of};
+use super::rules::Principal;
 use super::{
     BREAKDOWN_STREAM, MAX_OUTCOMES, ObservedValue, PackageModel, PackageObserved, PackageParty,
     PackageRun, PackageScenario, PackageTrial, PkgInput, Target,
-};
-
-pub(super) const WEIGHT: Domain = Domain {
-    what: "a weight in [0, 1]",
-    ..Domain::PROBABILITY
-};
-pub(super) const VALUE: Domain = Domain {
-    what: "a value in [0, 1]",
-    ..Domain::PROBABILITY
-};
-pub(super) const UTILITY: Domain = Domain {
-    what: "a finite utility",
-    ..Domain::AMOUNT
 };
 
 /// Checks a [`PackageFile`] and compiles it.
@@ -32,16 +21,6 @@ pub(super) struct Compiler<'d, 'a> {
     pub(super) c: Checker<'d, 'a>,
     pub(super) origin: &'d str,
     pub(super) inputs: Vec<PkgInput>,
-}
-
-pub(super) fn key_ok(k: &str) -> bool {
-    !k.is_empty()
-        && k.chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
-}
-
-pub(super) fn bad_text(s: &str) -> Option<char> {
-    s.chars().find(|&c| crate::validate::is_forbidden_char(c))
 }
 
 impl<'d, 'a> Compiler<'d, 'a> {
@@ -53,14 +32,33 @@ impl<'d, 'a> Compiler<'d, 'a> {
         }
     }
 
-    /// A numeric field: its central value, registering a distribution as an input.
+    /// The package number `def` (an entry of the field table; `None`, never expected, is
+    /// reported) at `path`, checked against its domain: its central value, a distribution
+    /// registered as an input whose draws go to `at` (a distribution of a field fixed on
+    /// packages is an error).
     pub(super) fn num(
         &mut self,
         path: &str,
         spec: &NumberSpec,
-        d: Domain,
-        target: Target,
+        def: Option<&'static FieldDef>,
+        at: At,
     ) -> Option<f64> {
+        let Some(def) = def else {
+            self.c.error(
+                path,
+                "expected a field of the field table (an internal error: the table has no entry for it)",
+            );
+            return None;
+        };
+        let d = def.domain;
+        if matches!(def.package, Package::Fixed { .. }) && !matches!(spec, NumberSpec::Fixed(_)) {
+            let key = path.rsplit('.').next().unwrap_or(path);
+            self.c.error(
+                path,
+                format!("expected a number (`{key}` is fixed on packages), found a distribution"),
+            );
+            return None;
+        }
         let param = self.c.number(path, spec, d)?;
         let central = param.central();
         let central = if d.integer { central.round() } else { central };
@@ -69,7 +67,7 @@ impl<'d, 'a> Compiler<'d, 'a> {
                 name: path.to_owned(),
                 stream: crate::stream_key(path),
                 dist,
-                target,
+                target: Target::Field(def, at),
                 integer: d.integer,
                 presets: Vec::new(),
             });
@@ -77,17 +75,25 @@ impl<'d, 'a> Compiler<'d, 'a> {
         Some(central)
     }
 
+    /// As [`Compiler::num`], the field's default (its entry's [`Absent::Value`]) when it
+    /// is left out.
     pub(super) fn opt(
         &mut self,
         path: &str,
         spec: Option<&NumberSpec>,
-        d: Domain,
-        target: Target,
-        default: f64,
+        def: Option<&'static FieldDef>,
+        at: At,
     ) -> Option<f64> {
-        match spec {
-            None => Some(default),
-            Some(s) => self.num(path, s, d, target),
+        match (spec, def.map(|d| d.absent)) {
+            (None, Some(Absent::Value(x))) => Some(x),
+            (None, _) => {
+                self.c.error(
+                    path,
+                    "expected a value (the field table gives this field no default)",
+                );
+                None
+            }
+            (Some(s), _) => self.num(path, s, def, at),
         }
     }
 
@@ -115,19 +121,9 @@ impl<'d, 'a> Compiler<'d, 'a> {
         })
     }
 
+    /// `[scenario]`: the name and the text fields, by the one-issue rules.
     pub(super) fn meta(&mut self, m: &MetaFile) {
-        let name = &m.name;
-        if name.is_empty()
-            || name.len() > 100
-            || !name
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-        {
-            self.c.error(
-                "scenario.name",
-                format!("expected a name of at most 100 lowercase letters, digits and `-` ([a-z0-9-]+), found {name:?}"),
-            );
-        }
+        self.c.scenario_name(&m.name);
         self.c
             .reject_control_chars(crate::validate::meta_text_fields(m));
     }
@@ -136,16 +132,14 @@ impl<'d, 'a> Compiler<'d, 'a> {
         self.meta(&f.scenario);
         let run = self.run(&f.run);
         let has_end = f.calendar.as_ref().is_some_and(|c| c.end.is_some());
+        let rounds = pkg(Scope::Protocol, "max_rounds");
         let max_rounds = match (&f.protocol.max_rounds, has_end) {
-            (Some(spec), false) => self.num(
-                "protocol.max_rounds",
-                spec,
-                Domain::ROUNDS,
-                Target::MaxRounds,
-            ),
+            (Some(spec), false) => self.num("protocol.max_rounds", spec, rounds, At::default()),
             (Some(spec), true) => {
                 // `calendar.end` wins: the rounds are those up to the end date.
-                let _ = self.c.number("protocol.max_rounds", spec, Domain::ROUNDS);
+                if let Some(d) = rounds {
+                    let _ = self.c.number("protocol.max_rounds", spec, d.domain);
+                }
                 self.c.warn(
                     "protocol.max_rounds",
                     "ignored: `calendar.end` sets the number of rounds (the rounds up to the end date)",
@@ -164,9 +158,8 @@ impl<'d, 'a> Compiler<'d, 'a> {
         let breakdown_risk = self.opt(
             "protocol.breakdown_risk",
             f.protocol.breakdown_risk.as_ref(),
-            domain_of("breakdown_risk"),
-            Target::BreakdownRisk,
-            0.0,
+            pkg(Scope::Protocol, "breakdown_risk"),
+            At::default(),
         );
         let calendar = f.calendar.as_ref().and_then(|c| self.calendar(c));
 
@@ -236,11 +229,7 @@ impl<'d, 'a> Compiler<'d, 'a> {
                 vec![keys[1], keys[0]]
             };
         }
-        for k in &keys {
-            if !key_ok(k) {
-                self.c.error(&join("parties", k), format!("expected a party key of lowercase letters, digits, `-` and `_`, found {k:?}"));
-            }
-        }
+        self.c.party_keys(keys.iter().map(|k| k.as_str()));
         let mut parties = Vec::new();
         if let Some(space) = &space {
             for (i, k) in order.iter().enumerate() {
@@ -311,9 +300,9 @@ impl<'d, 'a> Compiler<'d, 'a> {
             }]));
         };
         let random_weights = [0, 1].map(|i| {
-            inputs
-                .iter()
-                .any(|x| matches!(x.target, Target::Weight(p, _) if p == i))
+            inputs.iter().any(
+                |x| matches!(x.target, Target::Field(d, at) if d.key == WEIGHT && at.party == i),
+            )
         });
         let meta = &f.scenario;
         let seed = run.seed;
@@ -332,7 +321,7 @@ impl<'d, 'a> Compiler<'d, 'a> {
         };
         let risk_is_input = inputs
             .iter()
-            .any(|x| matches!(x.target, Target::BreakdownRisk));
+            .any(|x| x.target.is(Scope::Protocol, "breakdown_risk"));
         Ok(PackageScenario {
             name: meta.name.clone(),
             title: meta.title.clone().unwrap_or_else(|| meta.name.clone()),
@@ -503,12 +492,9 @@ impl<'d, 'a> Compiler<'d, 'a> {
                 }
             },
         };
-        if let Some(c) = o.source.as_deref().and_then(bad_text) {
-            self.c.error(
-                "observed.source",
-                crate::validate::forbidden_char_message("text", c),
-            );
-            ok = false;
+        if let Some(src) = o.source.as_deref() {
+            self.c
+                .reject_control_chars(vec![("observed.source".into(), src, true)]);
         }
         ok.then(|| PackageObserved {
             values,

@@ -12,7 +12,7 @@
 use std::fmt;
 use std::path::Path;
 
-use bargain_core::package::preferences::{Preferences, ValueFunction};
+use bargain_core::package::preferences::Preferences;
 use bargain_core::package::space::{Exclusion, OutcomeSpace};
 use bargain_core::package::tactics::Tactic;
 use bargain_core::package::talks::Ratification;
@@ -20,6 +20,8 @@ use rand_xoshiro::Xoshiro256PlusPlus;
 
 use crate::dist::Dist;
 use crate::error::ScenarioError;
+use crate::fields::{At, FieldDef, Package, Scope};
+use crate::file::StrategyKind;
 use crate::span::Doc;
 use crate::{CalendarDates, SampleCtx, Sampler};
 
@@ -39,15 +41,10 @@ pub const WEIGHT_SUM_TOLERANCE: f64 = 1e-6;
 pub const DEFAULT_NUMBER_INTERVALS: u32 = 100;
 /// Most outcomes a package scenario may span.
 pub const MAX_OUTCOMES: usize = 10_000_000;
-/// Strategy keys of one-issue files that packages do not take: `eps` (the time-based
-/// tolerance stays NegMAS's 0.001).
-const NOT_ON_PACKAGES: [&str; 1] = ["eps"];
 /// The stream key path of the `agents` model's breakdown draws on packages (no input has
 /// this path): one uniform per rejected offer, from a stream of its own, so that adding
 /// `breakdown_risk` leaves every other draw of the trial unchanged.
 pub const BREAKDOWN_STREAM: &str = "models.agents.breakdown";
-/// Keys of `[parties.P.utility]` that are not issues (so no issue may use them).
-const RESERVED_KEYS: [&str; 2] = ["weights", "reservation"];
 /// The real value of one issue (`[observed]` of a package scenario).
 #[derive(Debug, Clone, PartialEq)]
 pub enum ObservedValue {
@@ -180,28 +177,31 @@ impl PackageTrial {
     }
 }
 
-/// Where a sampled value of a package scenario goes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Where a sampled value of a package scenario goes: a number of the field table (its
+/// entry's [`Package::Input`] writes it).
+#[derive(Clone, Copy)]
 enum Target {
-    MaxRounds,
-    BreakdownRisk,
-    RoundMonths,
-    LapseCost(usize),
-    Ratification(usize),
-    Discount(usize),
-    Power(usize),
-    /// Index into the input's preset list (an exponent or a β).
-    Preset(usize),
-    /// A time-based exponent or a Faratin β.
-    Shape(usize),
-    MaxAspiration(usize),
-    Kappa(usize),
-    Reservation(usize),
-    Weight(usize, usize),
-    /// Party, issue, point.
-    PointY(usize, usize, usize),
-    /// Party, issue, label.
-    TableY(usize, usize, usize),
+    /// A field of the table, at this party (and issue, point or label).
+    Field(&'static FieldDef, At),
+    /// `strategy.preset` of party `.1`: the value indexes the input's preset list, whose
+    /// value goes to this shape field (`exponent`, `beta`).
+    Preset(&'static FieldDef, usize),
+}
+
+impl Target {
+    /// Whether the value goes to the field of `scope` keyed `key`.
+    fn is(self, scope: Scope, key: &str) -> bool {
+        matches!(self, Target::Field(d, _) if d.scope() == scope && d.key == key)
+    }
+}
+
+impl fmt::Debug for Target {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Target::Field(def, at) => write!(f, "Field({}, {at:?})", def.key),
+            Target::Preset(def, party) => write!(f, "Preset({}, {party})", def.key),
+        }
+    }
 }
 
 /// A package input that is a distribution.
@@ -359,7 +359,7 @@ impl PackageScenario {
     pub fn with_lapse_scale(&self, factor: f64) -> (Self, bool) {
         let mut v = self.clone();
         for input in &mut v.inputs {
-            if matches!(input.target, Target::LapseCost(_)) {
+            if input.target.is(Scope::Party, "lapse_cost") {
                 input.dist = Dist::Affine {
                     inner: Box::new(input.dist.clone()),
                     centre: 0.0,
@@ -388,6 +388,35 @@ impl PackageScenario {
     #[must_use]
     pub fn input_names(&self) -> Vec<String> {
         self.inputs.iter().map(|i| i.name.clone()).collect()
+    }
+
+    /// The label of a field path of this file in words, from its entry of the field
+    /// table: `United States: weight of term` for `parties.us.utility.weights.term`,
+    /// `protocol: number of rounds`; the path itself when package files have no such
+    /// field.
+    #[must_use]
+    pub fn field_label(&self, path: &str) -> String {
+        let party = |key: &str| self.party_keys.iter().position(|k| k == key);
+        let name = |key: &str| party(key).map(|i| self.party_names[i].clone());
+        let kind = |key: &str| {
+            party(key).map(|i| match self.central.parties[i].tactic {
+                Tactic::TimeBased(_) => StrategyKind::TimeBased,
+                Tactic::Faratin { .. } => StrategyKind::Faratin,
+                Tactic::TitForTat => StrategyKind::TitForTat,
+                Tactic::Hardliner => StrategyKind::Hardliner,
+                Tactic::Learning { .. } => StrategyKind::Learning,
+            })
+        };
+        crate::fields::package::label(path, name, kind).unwrap_or_else(|| path.to_owned())
+    }
+
+    /// The labels of the inputs, in [`PackageScenario::input_names`] order.
+    #[must_use]
+    pub fn input_labels(&self) -> Vec<String> {
+        self.inputs
+            .iter()
+            .map(|i| self.field_label(&i.name))
+            .collect()
     }
 
     /// Semantic warnings, as `file:line:col: path: message` lines.
@@ -438,64 +467,19 @@ impl PackageScenario {
     }
 }
 
+/// Write input `input`'s drawn value `x` where its entry of the field table says.
 fn apply(t: &mut PackageTrial, input: &PkgInput, x: f64) {
-    match input.target {
-        Target::MaxRounds => t.max_rounds = x as u32,
-        Target::BreakdownRisk => t.breakdown_risk = x,
-        Target::RoundMonths => {
-            if let Some(c) = t.calendar.as_mut() {
-                c.round_months = x;
-            }
-        }
-        Target::LapseCost(i) => {
-            if let Some(c) = t.calendar.as_mut() {
-                c.lapse_cost[i] = x;
-            }
-        }
-        Target::Ratification(i) => {
-            if let Some(r) = t.ratification[i].as_mut() {
-                r.limit = x;
-            }
-        }
-        Target::Discount(i) => t.parties[i].preferences.discount = x,
-        Target::Power(i) => t.parties[i].power = x,
-        Target::Preset(i) => {
-            if let Some(&v) = input.presets.get(x as usize) {
-                set_shape(&mut t.parties[i].tactic, v);
-            }
-        }
-        Target::Shape(i) => set_shape(&mut t.parties[i].tactic, x),
-        Target::MaxAspiration(i) => {
-            if let Tactic::TimeBased(a) = &mut t.parties[i].tactic {
-                a.max_aspiration = x;
-            }
-        }
-        Target::Kappa(i) => {
-            if let Tactic::Faratin { kappa, .. } = &mut t.parties[i].tactic {
-                *kappa = x;
-            }
-        }
-        Target::Reservation(i) => t.parties[i].preferences.reservation = x,
-        Target::Weight(i, j) => t.parties[i].preferences.utility.weights[j] = x,
-        Target::PointY(i, j, k) => {
-            if let ValueFunction::Points(p) = &mut t.parties[i].preferences.utility.values[j] {
-                p[k].1 = x;
-            }
-        }
-        Target::TableY(i, j, k) => {
-            if let ValueFunction::Table(v) = &mut t.parties[i].preferences.utility.values[j] {
-                v[k] = x;
-            }
-        }
+    let (def, at, x) = match input.target {
+        Target::Field(def, at) => (def, at, x),
+        Target::Preset(shape, party) => match input.presets.get(x as usize) {
+            Some(&v) => (shape, At::party(party), v),
+            None => return,
+        },
+    };
+    if let Package::Input { set, .. } = def.package {
+        set(t, at, x);
     }
 }
 
-/// Set the shape of a tactic: a time-based or learning exponent or a Faratin β.
-fn set_shape(tactic: &mut Tactic, x: f64) {
-    match tactic {
-        Tactic::TimeBased(a) => a.exponent = x,
-        Tactic::Faratin { beta, .. } => *beta = x,
-        Tactic::Learning { exponent, .. } => *exponent = x,
-        Tactic::TitForTat | Tactic::Hardliner => {}
-    }
-}
+#[cfg(test)]
+mod tests;

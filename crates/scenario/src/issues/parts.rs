@@ -4,21 +4,31 @@ use bargain_core::package::aspiration::Aspiration;
 use bargain_core::package::preferences::{LinearAdditive, Preferences, ValueFunction};
 use bargain_core::package::space::Issue;
 use bargain_core::package::tactics::Tactic;
-use bargain_core::strategy::{FaratinFamily, Preset};
+use bargain_core::strategy::FaratinFamily;
 
 use crate::dist::Dist;
 use crate::error::did_you_mean;
-use crate::fields;
+use crate::fields::package::{self as pf, field as pkg};
+use crate::fields::{self, At, FieldDef, Scope};
 use crate::file::{FamilyKey, NumberSpec, PresetSpec, StrategyFile, StrategyKind};
 use crate::span::{index, join};
-use crate::validate::{Domain, fmt_num};
+use crate::validate::{ShapeFrom, fmt_num};
 
-use super::compile::{Compiler, UTILITY, VALUE, WEIGHT, bad_text, key_ok};
+use super::compile::Compiler;
 use super::file::{IssueFile, IssueKindKey, PackagePartyFile, ValueFnFile};
 use super::{
-    DEFAULT_NUMBER_INTERVALS, MAX_OUTCOMES, NOT_ON_PACKAGES, PackageParty, PkgInput, RESERVED_KEYS,
-    Target, WEIGHT_SUM_TOLERANCE,
+    DEFAULT_NUMBER_INTERVALS, MAX_OUTCOMES, PackageParty, PkgInput, Target, WEIGHT_SUM_TOLERANCE,
 };
+use crate::validate::{forbidden_char, is_key};
+
+/// The keys of `[parties.P.utility]` that are not issues (so no issue may use them): the
+/// second segment of the utility fields of the table without a placeholder there
+/// (`reservation`, `weights`).
+fn reserved_keys() -> impl Iterator<Item = &'static str> {
+    fields::of_scope(Scope::Utility)
+        .filter_map(|d| d.key.split('.').nth(1))
+        .filter(|k| *k != "ISSUE")
+}
 
 impl Compiler<'_, '_> {
     /// One issue; `None` (after reporting) when it is malformed.
@@ -26,14 +36,10 @@ impl Compiler<'_, '_> {
         let path = join("issues", key);
         let at = |k: &str| join(&path, k);
         let mut ok = true;
-        if let Some(c) = f.unit.as_deref().and_then(super::compile::bad_text) {
-            self.c.error(
-                &at("unit"),
-                crate::validate::forbidden_char_message("text", c),
-            );
-            ok = false;
+        if let Some(unit) = f.unit.as_deref() {
+            self.c.reject_control_chars(vec![(at("unit"), unit, false)]);
         }
-        if !key_ok(key) {
+        if !is_key(key) {
             self.c.error(
                 &path,
                 format!(
@@ -42,7 +48,7 @@ impl Compiler<'_, '_> {
             );
             ok = false;
         }
-        if RESERVED_KEYS.contains(&key) {
+        if reserved_keys().any(|k| k == key) {
             self.c.error(
                 &path,
                 format!(
@@ -100,7 +106,7 @@ impl Compiler<'_, '_> {
                     if v.is_empty() {
                         self.c.error(&p, "expected a non-empty label, found \"\"");
                         ok = false;
-                    } else if let Some(c) = bad_text(v) {
+                    } else if let Some(c) = forbidden_char(v) {
                         self.c
                             .error(&p, crate::validate::forbidden_char_message("a label", c));
                         ok = false;
@@ -165,141 +171,93 @@ impl Compiler<'_, '_> {
         }
     }
 
-    /// A party's package negotiator: the keys of the one-issue kinds (`time-based`:
-    /// `preset` or `exponent`, `max_aspiration`; `faratin`: `preset` or `beta`, `kappa`,
-    /// `family`; `tit-for-tat`, `hardliner`: none). A `preset` may be a `choice`.
+    /// A party's package negotiator: the keys of the one-issue kinds that the field table
+    /// says packages take (`time-based`: `preset` or `exponent`, `max_aspiration`;
+    /// `faratin`: `preset` or `beta`, `kappa`, `family`; `learning`: `exponent`, and
+    /// `prior_width`, `hypotheses` fixed; `tit-for-tat`, `hardliner`: none), with their
+    /// domains and defaults. A `preset` may be a `choice`.
     pub(super) fn strategy(&mut self, path: &str, s: &StrategyFile, i: usize) -> Option<Tactic> {
         let kind = s.kind;
-        // The kind's keys from the scenario field table, less those packages do not use.
         let allowed: Vec<&str> = fields::of_kind(kind)
+            .filter(|d| d.package.taken())
             .map(|d| d.key)
-            .filter(|k| !NOT_ON_PACKAGES.contains(k))
             .collect();
-        let ok = self.c.strategy_keys(path, s, &allowed, " on packages");
+        if !self.c.strategy_keys(path, s, &allowed, " on packages") {
+            return None;
+        }
+        // The shape: a preset or its number (the one rule of one-issue files), else the
+        // kind's other numbers in table order (`None` after an error).
+        let mut shape = None;
+        if let Some(def) = fields::of_kind(kind).find(|d| d.preset_shape.is_some()) {
+            let to_shape = def.preset_shape?;
+            shape = Some(match self.c.preset_or_shape(path, s, def, true)? {
+                ShapeFrom::Preset(PresetSpec::Fixed(k)) => to_shape(k.to_core()),
+                ShapeFrom::Preset(PresetSpec::Choice(ch)) => {
+                    let p = join(path, "preset");
+                    let (presets, dist) = self.c.preset_choice(&p, ch)?;
+                    let presets: Vec<f64> = presets.into_iter().map(to_shape).collect();
+                    let central = presets[dist.mode_index()];
+                    self.inputs.push(PkgInput {
+                        stream: crate::stream_key(&p),
+                        name: p,
+                        dist: Dist::Choice(dist),
+                        target: Target::Preset(def, i),
+                        integer: true,
+                        presets,
+                    });
+                    central
+                }
+                ShapeFrom::Number(e) => {
+                    self.num(&join(path, def.key), e, Some(def), At::party(i))?
+                }
+                ShapeFrom::Neither => return None,
+            });
+        }
+        let numbers: Vec<&'static FieldDef> = fields::of_kind(kind)
+            .filter(|d| d.package.taken() && d.is_number() && d.preset_shape.is_none())
+            .collect();
+        let mut values = Vec::with_capacity(numbers.len());
+        let mut ok = true;
+        for def in numbers {
+            let x = self.opt(
+                &join(path, def.key),
+                def.strategy_spec(s),
+                Some(def),
+                At::party(i),
+            );
+            ok &= x.is_some();
+            values.push((def.key, x.unwrap_or(f64::NAN)));
+        }
         if !ok {
             return None;
         }
-        let (shape_key, shape_spec, to_shape): (_, _, fn(Preset) -> f64) = match kind {
-            StrategyKind::TimeBased => ("exponent", &s.exponent, Preset::time_based_exponent),
-            StrategyKind::Faratin => ("beta", &s.beta, Preset::faratin_beta),
-            StrategyKind::TitForTat => return Some(Tactic::TitForTat),
-            StrategyKind::Hardliner => return Some(Tactic::Hardliner),
-            StrategyKind::Learning => return self.learning(path, s, i),
+        let value = |key: &str| {
+            values
+                .iter()
+                .find(|(k, _)| *k == key)
+                .map_or(f64::NAN, |&(_, x)| x)
         };
-        let shape = match (&s.preset, shape_spec) {
-            (Some(_), Some(_)) => {
-                self.c.error(
-                    &join(path, shape_key),
-                    format!("expected either `preset` or `{shape_key}`, found both"),
-                );
-                return None;
-            }
-            (None, None) => {
-                self.c.error(
-                    path,
-                    format!(
-                        "expected `preset` or `{shape_key}` for kind `{}`, found neither",
-                        kind.as_str()
-                    ),
-                );
-                return None;
-            }
-            (Some(PresetSpec::Fixed(k)), None) => to_shape(k.to_core()),
-            (Some(PresetSpec::Choice(ch)), None) => {
-                let p = join(path, "preset");
-                let (presets, dist) = self.c.preset_choice(&p, ch)?;
-                let presets: Vec<f64> = presets.into_iter().map(to_shape).collect();
-                let central = presets[dist.mode_index()];
-                self.inputs.push(PkgInput {
-                    stream: crate::stream_key(&p),
-                    name: p,
-                    dist: Dist::Choice(dist),
-                    target: Target::Preset(i),
-                    integer: true,
-                    presets,
-                });
-                central
-            }
-            (None, Some(e)) => self.num(
-                &join(path, shape_key),
-                e,
-                Domain::POSITIVE,
-                Target::Shape(i),
-            )?,
-        };
-        if kind == StrategyKind::Faratin {
-            let kappa = self.opt(
-                &join(path, "kappa"),
-                s.kappa.as_ref(),
-                Domain::PROBABILITY,
-                Target::Kappa(i),
-                0.0,
-            )?;
-            let family = match s.family {
-                Some(FamilyKey::Exponential) => FaratinFamily::Exponential,
-                _ => FaratinFamily::Polynomial,
-            };
-            return Some(Tactic::Faratin {
-                beta: shape,
-                kappa,
-                family,
-            });
-        }
-        let mut a = Aspiration {
-            exponent: shape,
-            ..Aspiration::default()
-        };
-        if let Some(m) = &s.max_aspiration {
-            a.max_aspiration = self.num(
-                &join(path, "max_aspiration"),
-                m,
-                Domain::MAX_ASPIRATION,
-                Target::MaxAspiration(i),
-            )?;
-        }
-        Some(Tactic::TimeBased(a))
-    }
-
-    /// A learning negotiator: `exponent` may be a distribution (an input, like a
-    /// shape); `prior_width` and `hypotheses` are fixed numbers on packages. Domains and
-    /// defaults are the field table's.
-    fn learning(&mut self, path: &str, s: &StrategyFile, i: usize) -> Option<Tactic> {
-        let def = |key: &str| fields::of_kind(StrategyKind::Learning).find(|d| d.key == key);
-        let value = |this: &mut Self, key: &str, spec: Option<&NumberSpec>| {
-            let d = def(key)?;
-            let default = match d.absent {
-                fields::Absent::Value(x) => x,
-                _ => f64::NAN,
-            };
-            match spec {
-                Some(NumberSpec::Fixed(_)) | None => {
-                    this.opt(&join(path, key), spec, d.domain, Target::Shape(i), default)
-                }
-                Some(_) => {
-                    this.c.error(
-                        &join(path, key),
-                        format!(
-                            "expected a number (`{key}` is fixed on packages), found a distribution"
-                        ),
-                    );
-                    None
-                }
-            }
-        };
-        let prior_width = value(self, "prior_width", s.prior_width.as_ref());
-        let hypotheses = value(self, "hypotheses", s.hypotheses.as_ref());
-        let d = def("exponent")?;
-        let exponent = self.opt(
-            &join(path, "exponent"),
-            s.exponent.as_ref(),
-            d.domain,
-            Target::Shape(i),
-            bargain_core::strategy::learning::DEFAULT_EXPONENT,
-        );
-        Some(Tactic::Learning {
-            prior_width: prior_width?,
-            hypotheses: hypotheses? as u32,
-            exponent: exponent?,
+        Some(match kind {
+            StrategyKind::TimeBased => Tactic::TimeBased(Aspiration {
+                exponent: shape?,
+                max_aspiration: value("max_aspiration"),
+                ..Aspiration::default()
+            }),
+            StrategyKind::Faratin => Tactic::Faratin {
+                beta: shape?,
+                kappa: value("kappa"),
+                family: match s.family {
+                    Some(FamilyKey::Exponential) => FaratinFamily::Exponential,
+                    _ => FaratinFamily::Polynomial,
+                },
+            },
+            StrategyKind::Learning => Tactic::Learning {
+                prior_width: value("prior_width"),
+                hypotheses: value("hypotheses") as u32,
+                exponent: value("exponent"),
+            },
+            StrategyKind::TitForTat => Tactic::TitForTat,
+            StrategyKind::Hardliner => Tactic::Hardliner,
         })
     }
 
@@ -395,7 +353,12 @@ impl Compiler<'_, '_> {
                         );
                         ok = false;
                     }
-                    let Some(y) = self.num(&index(&pp, 1), y, VALUE, Target::PointY(i, j, k))
+                    let at = At {
+                        party: i,
+                        issue: j,
+                        item: k,
+                    };
+                    let Some(y) = self.num(&index(&pp, 1), y, pkg(Scope::Utility, pf::POINT), at)
                     else {
                         ok = false;
                         continue;
@@ -428,7 +391,17 @@ impl Compiler<'_, '_> {
                             ok = false;
                         }
                         Some(spec) => {
-                            match self.num(&join(&p, label), spec, VALUE, Target::TableY(i, j, k)) {
+                            let at = At {
+                                party: i,
+                                issue: j,
+                                item: k,
+                            };
+                            match self.num(
+                                &join(&p, label),
+                                spec,
+                                pkg(Scope::Utility, pf::TABLE),
+                                at,
+                            ) {
                                 Some(y) => out.push(y),
                                 None => ok = false,
                             }
@@ -449,30 +422,20 @@ impl Compiler<'_, '_> {
     ) -> Option<PackageParty> {
         let path = join("parties", key);
         let at = |k: &str| join(&path, k);
-        if let Some(n) = &f.name
-            && let Some(c) = bad_text(n)
-        {
-            self.c.error(
-                &at("name"),
-                crate::validate::forbidden_char_message("text", c),
-            );
+        if let Some(n) = &f.name {
+            self.c.reject_control_chars(vec![(at("name"), n, false)]);
         }
         let discount = self.opt(
             &at("discount"),
             f.discount.as_ref(),
-            Domain::DISCOUNT,
-            Target::Discount(i),
-            1.0,
+            pkg(Scope::Party, "discount"),
+            At::party(i),
         );
         let power = self.opt(
             &at("power"),
             f.power.as_ref(),
-            Domain {
-                what: "a bargaining power > 0",
-                ..Domain::POSITIVE
-            },
-            Target::Power(i),
-            1.0,
+            pkg(Scope::Party, "power"),
+            At::party(i),
         );
         let tactic = self.strategy(&at("strategy"), &f.strategy, i);
         let u = &f.utility;
@@ -480,9 +443,8 @@ impl Compiler<'_, '_> {
         let reservation = self.opt(
             &join(&up, "reservation"),
             u.reservation.as_ref(),
-            UTILITY,
-            Target::Reservation(i),
-            0.0,
+            pkg(Scope::Utility, pf::RESERVATION),
+            At::party(i),
         );
         // A utility is a weighted mean of values in [0, 1]: no outcome is worth more than 1.
         let rp = join(&up, "reservation");
@@ -540,11 +502,16 @@ impl Compiler<'_, '_> {
                             ok = false;
                         }
                         Some(spec) => {
+                            let at = At {
+                                party: i,
+                                issue: j,
+                                item: 0,
+                            };
                             match self.num(
                                 &join(&wp, &issue.key),
                                 spec,
-                                WEIGHT,
-                                Target::Weight(i, j),
+                                pkg(Scope::Utility, pf::WEIGHT),
+                                at,
                             ) {
                                 Some(w) => weights[j] = w,
                                 None => ok = false,

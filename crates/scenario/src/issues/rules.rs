@@ -13,6 +13,9 @@ use crate::file::{CalendarFile, NumberSpec};
 use crate::span::join;
 use crate::validate::Domain;
 
+use crate::fields::package::field as pkg;
+use crate::fields::{At, Scope};
+
 use super::compile::Compiler;
 use super::file::PackagePartyFile;
 use super::{PkgInput, Target};
@@ -59,11 +62,14 @@ impl Compiler<'_, '_> {
         let out = self.c.calendar(c);
         // The one-issue checker registered `round_months`: move it to the package inputs.
         for input in self.c.inputs.drain(inputs..) {
+            let crate::sample::Target::Field(def, _) = input.target else {
+                continue;
+            };
             self.inputs.push(PkgInput {
                 name: input.name,
                 stream: input.stream,
                 dist: input.dist,
-                target: Target::RoundMonths,
+                target: Target::Field(def, At::default()),
                 integer: input.integer,
                 presets: Vec::new(),
             });
@@ -114,8 +120,8 @@ impl Compiler<'_, '_> {
                 let x = self.num(
                     &lapse_path,
                     spec,
-                    domain_of("lapse_cost"),
-                    Target::LapseCost(i),
+                    pkg(Scope::Party, "lapse_cost"),
+                    At::party(i),
                 );
                 if !has_calendar {
                     self.c.error(
@@ -138,12 +144,7 @@ impl Compiler<'_, '_> {
         let Some(spec) = &f.ratification else {
             return done(None);
         };
-        let limit = self.num(
-            &rp,
-            spec,
-            domain_of("ratification"),
-            Target::Ratification(i),
-        );
+        let limit = self.num(&rp, spec, pkg(Scope::Party, "ratification"), At::party(i));
         let Some(j) = amount else {
             self.c.error(&rp, "expected an issue keyed `amount` of kind `number` (a ratification limit is a floor or ceiling on the amount issue), found none");
             return done(None);

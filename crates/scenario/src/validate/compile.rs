@@ -15,6 +15,13 @@ use super::{
     fmt_num, forbidden_char_message, is_forbidden_char, meta_text_fields, widens,
 };
 
+/// Whether `k` is a key of lowercase letters, digits, `-` and `_` (party and issue keys).
+pub(crate) fn is_key(k: &str) -> bool {
+    !k.is_empty()
+        && k.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+}
+
 impl Checker<'_, '_> {
     pub(super) fn run(&mut self, f: &ScenarioFile) -> Option<RunSpec> {
         let names: Vec<&str> = Model::ALL.iter().map(|m| m.as_str()).collect();
@@ -92,6 +99,43 @@ impl Checker<'_, '_> {
         ok.then(|| (trials, r.seed.unwrap_or(0), models, sampler))
     }
 
+    /// `[scenario] name`, the one rule of one-issue and package files: lowercase letters,
+    /// digits and `-`, at most [`MAX_NAME_LEN`] characters (it names the report folder).
+    pub(crate) fn scenario_name(&mut self, name: &str) {
+        if name.is_empty()
+            || !name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        {
+            self.error(
+                "scenario.name",
+                format!("expected a name of lowercase letters, digits and `-` ([a-z0-9-]+), found {name:?}"),
+            );
+        }
+        if name.len() > MAX_NAME_LEN {
+            self.error(
+                "scenario.name",
+                format!(
+                    "expected a name of at most {MAX_NAME_LEN} characters (it names the report folder), found {}",
+                    name.len()
+                ),
+            );
+        }
+    }
+
+    /// Party keys usable in field paths ([`is_key`]), the one rule of one-issue and
+    /// package files; each other key is an error at `parties.KEY`.
+    pub(crate) fn party_keys<'k>(&mut self, keys: impl IntoIterator<Item = &'k str>) {
+        for k in keys {
+            if !is_key(k) {
+                self.error(
+                    &join("parties", k),
+                    format!("expected a party key of lowercase letters, digits, `-` and `_`, found {k:?}"),
+                );
+            }
+        }
+    }
+
     /// Reject control characters (and the XML-invalid U+FFFE, U+FFFF) in text that
     /// reaches the terminal, SVG and XML: none in one-line fields, only tab and newline in
     /// `description` and `sources`.
@@ -128,26 +172,7 @@ impl Checker<'_, '_> {
         mut self,
         f: &ScenarioFile,
     ) -> Result<Compiled, (Vec<Diagnostic>, Vec<Diagnostic>)> {
-        let name = &f.scenario.name;
-        if name.is_empty()
-            || !name
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-        {
-            self.error(
-                "scenario.name",
-                format!("expected a name of lowercase letters, digits and `-` ([a-z0-9-]+), found {name:?}"),
-            );
-        }
-        if name.len() > MAX_NAME_LEN {
-            self.error(
-                "scenario.name",
-                format!(
-                    "expected a name of at most {MAX_NAME_LEN} characters (it names the report folder), found {}",
-                    name.len()
-                ),
-            );
-        }
+        self.scenario_name(&f.scenario.name);
         self.text_fields(f);
         let as_of = self.forecast_checks(&f.scenario);
         let baseline = f.baseline.as_ref().and_then(|b| {
@@ -179,18 +204,7 @@ impl Checker<'_, '_> {
                 ),
             );
         }
-        for k in &keys {
-            if k.is_empty()
-                || !k
-                    .chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
-            {
-                self.error(
-                    &join("parties", k),
-                    format!("expected a party key of lowercase letters, digits, `-` and `_`, found {k:?}"),
-                );
-            }
-        }
+        self.party_keys(keys.iter().copied());
         if keys.len() == 2 {
             let (a, b) = (&f.parties[keys[0]], &f.parties[keys[1]]);
             if a.side == b.side {

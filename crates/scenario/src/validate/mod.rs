@@ -21,6 +21,9 @@ mod links;
 mod numbers;
 mod parties;
 
+pub(crate) use compile::is_key;
+pub(crate) use parties::ShapeFrom;
+
 /// Trials when `run.trials` is absent.
 pub(crate) const DEFAULT_TRIALS: u64 = 100_000;
 /// Most trials a run may ask for.
@@ -251,6 +254,11 @@ pub(crate) fn is_bidi_control(c: char) -> bool {
 /// character, the XML-invalid U+FFFE and U+FFFF, or a bidirectional control.
 pub(crate) fn is_forbidden_char(c: char) -> bool {
     c.is_control() || c == '\u{fffe}' || c == '\u{ffff}' || is_bidi_control(c)
+}
+
+/// The first character of `s` that text may not hold ([`is_forbidden_char`]), if any.
+pub(crate) fn forbidden_char(s: &str) -> Option<char> {
+    s.chars().find(|&c| is_forbidden_char(c))
 }
 
 /// The error for a forbidden character `c` in `what` ("text", "a label").

@@ -13,7 +13,53 @@ use crate::span::join;
 
 use super::{Checker, MAX_GRID_STEPS, Param, fmt_num, fmt_range, unrepresentable};
 
+/// Where a strategy's shape (`exponent`, `beta`) comes from: [`Checker::preset_or_shape`].
+pub(crate) enum ShapeFrom<'s> {
+    /// Its `preset`.
+    Preset(&'s PresetSpec),
+    /// Its own number.
+    Number(&'s NumberSpec),
+    /// Neither (a kind that needs neither, like `learning`, or an error reported).
+    Neither,
+}
+
 impl Checker<'_, '_> {
+    /// The preset-versus-shape rule of a strategy, one for one-issue and package files: a
+    /// kind with a shape field `shape` (`exponent`, `beta`) takes its `preset` or its
+    /// number, not both; when `required`, one of the two. `None` after reporting both
+    /// (at the shape) or, when required, neither (at the strategy).
+    pub(crate) fn preset_or_shape<'s>(
+        &mut self,
+        path: &str,
+        s: &'s StrategyFile,
+        shape: &'static FieldDef,
+        required: bool,
+    ) -> Option<ShapeFrom<'s>> {
+        let key = shape.key;
+        match (&s.preset, shape.strategy_spec(s)) {
+            (Some(_), Some(_)) => {
+                self.error(
+                    &join(path, key),
+                    format!("expected either `preset` or `{key}`, found both"),
+                );
+                None
+            }
+            (None, None) if required => {
+                self.error(
+                    path,
+                    format!(
+                        "expected `preset` or `{key}` for kind `{}`, found neither",
+                        s.kind.as_str()
+                    ),
+                );
+                None
+            }
+            (Some(p), None) => Some(ShapeFrom::Preset(p)),
+            (None, Some(n)) => Some(ShapeFrom::Number(n)),
+            (None, None) => Some(ShapeFrom::Neither),
+        }
+    }
+
     /// Check the field `def` at `path` (`spec` as written, if it is), register it as an
     /// input when it is a distribution and record its central value (rounded for an
     /// integer domain) or its default. `None` on an error; `Some(None)` when it is left
@@ -161,33 +207,12 @@ impl Checker<'_, '_> {
             return None;
         }
         let takes_preset = allowed.iter().any(|d| matches!(d.slot, Slot::Preset(_)));
-        if let Some(shape) = allowed.iter().copied().find(|d| d.preset_shape.is_some()) {
-            let shape_key = shape.key;
-            match (&s.preset, shape.strategy_spec(s)) {
-                (Some(_), Some(_)) => {
-                    self.error(
-                        &join(path, shape_key),
-                        format!("expected either `preset` or `{shape_key}`, found both"),
-                    );
-                    return None;
-                }
-                (None, None) if takes_preset => {
-                    self.error(
-                        path,
-                        format!(
-                            "expected `preset` or `{shape_key}` for kind `{}`, found neither",
-                            kind.as_str()
-                        ),
-                    );
-                    return None;
-                }
-                (Some(p), None) => {
-                    let preset = self.preset(&join(path, "preset"), p, side, shape)?;
-                    if let Some(value) = shape.preset_shape {
-                        self.centrals.push((shape, side, value(preset)));
-                    }
-                }
-                _ => {}
+        if let Some(shape) = allowed.iter().copied().find(|d| d.preset_shape.is_some())
+            && let ShapeFrom::Preset(p) = self.preset_or_shape(path, s, shape, takes_preset)?
+        {
+            let preset = self.preset(&join(path, "preset"), p, side, shape)?;
+            if let Some(value) = shape.preset_shape {
+                self.centrals.push((shape, side, value(preset)));
             }
         }
         // The kind's numbers, in table order; the first error ends the strategy.

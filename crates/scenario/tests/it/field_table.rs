@@ -52,7 +52,10 @@ fn the_docs_field_tables_are_the_generated_ones() {
 fn every_block_is_a_table_with_a_row_per_field() {
     let blocks = bargain_scenario::field_docs_blocks();
     let names: Vec<&str> = blocks.iter().map(|(n, _)| *n).collect();
-    assert_eq!(names, ["protocol", "calendar", "party", "strategy"]);
+    assert_eq!(
+        names,
+        ["protocol", "calendar", "party", "strategy", "package"]
+    );
     for (name, md) in &blocks {
         let rows: Vec<&str> = md.lines().collect();
         assert!(
@@ -76,6 +79,9 @@ fn every_block_is_a_table_with_a_row_per_field() {
         "`opening`",
         "`lapse_cost`",
         "`kappa`",
+        "`parties.KEY.discount`",
+        "`parties.KEY.utility.weights.ISSUE`",
+        "`parties.KEY.utility.reservation`",
     ] {
         assert!(all.contains(key), "{key} is documented");
     }
