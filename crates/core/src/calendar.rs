@@ -147,6 +147,7 @@ fn steps(k: u32, months: f64) -> u32 {
 
 /// Number of `k ≥ 0` with `steps(k, months) ≤ last` (at least 1), at most
 /// [`MAX_CALENDAR_ROUNDS`] + 1.
+#[inline]
 fn fixed_rounds_until(months: f64, last: u32) -> u32 {
     let per = months * DAYS_PER_MONTH;
     let guess = ((f64::from(last) + 1.0) / per).ceil();
@@ -188,6 +189,9 @@ impl Calendar {
     /// Number of rounds `r ≥ 0` with `day(r) ≤ last` (at least 1: round 0 is day 0).
     #[must_use]
     pub fn rounds_until(&self, last: u32) -> u32 {
+        if self.pace.is_fixed() {
+            return fixed_rounds_until(self.round_months, last);
+        }
         // Days rise with rounds: the rounds up to `last` end in the segment of the last
         // change on or before it.
         match self.pace.changes().iter().rev().find(|c| c.day <= last) {
