@@ -3,7 +3,10 @@
 //!
 //! A [`Calendar`] is one trial's calendar in days counted from the first round (day 0):
 //! round `r` (0-based) falls on day `⌊r · round_months · 30.436875⌋` (a calendar month
-//! is the mean Gregorian month, 365.2425 / 12 days). The rounds on or before the expiry
+//! is the mean Gregorian month, 365.2425 / 12 days). A dated event may change the pace
+//! ([`Pace`]): from the first round `r₀` on or after its day, round `r` falls on day
+//! `day(r₀) + ⌊(r − r₀) · new_months · 30.436875⌋` (piecewise, in a fixed-capacity list;
+//! without a change the calendar computes exactly the fixed pace). The rounds on or before the expiry
 //! day are the horizon the negotiators plan for (their relative time runs against it);
 //! after it the talks go on, round after round, until the end day (or breakdown).
 //!
@@ -37,6 +40,72 @@ pub const DAYS_PER_MONTH: f64 = 30.436_875;
 /// Most rounds a calendar may hold (scenario validation rejects more).
 pub const MAX_CALENDAR_ROUNDS: u32 = 10_000;
 
+/// Most changes of pace a calendar holds (scenario validation rejects more).
+pub const MAX_PACE_CHANGES: usize = 4;
+
+/// One change of the rounds' pace: from `round` (0-based, on `day`) on, rounds are
+/// `round_months` apart.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PaceChange {
+    /// The first round at the new pace (it keeps its day under the pace before).
+    pub round: u32,
+    /// The day of `round`.
+    pub day: u32,
+    /// Calendar months between rounds from `round` on (> 0).
+    pub round_months: f64,
+}
+
+/// The changes of a calendar's pace, ordered by round, in a fixed-capacity array (no
+/// heap). Empty: the calendar keeps its `round_months` throughout.
+#[derive(Debug, Clone, Copy)]
+pub struct Pace {
+    changes: [PaceChange; MAX_PACE_CHANGES],
+    len: u8,
+}
+
+/// Two paces are equal when their changes are (not the unused slots).
+impl PartialEq for Pace {
+    fn eq(&self, other: &Self) -> bool {
+        self.changes() == other.changes()
+    }
+}
+
+impl Default for Pace {
+    fn default() -> Self {
+        Self::FIXED
+    }
+}
+
+impl Pace {
+    /// No change of pace.
+    pub const FIXED: Pace = Pace {
+        changes: [PaceChange {
+            round: 0,
+            day: 0,
+            round_months: 1.0,
+        }; MAX_PACE_CHANGES],
+        len: 0,
+    };
+
+    /// The changes, ordered by round.
+    #[must_use]
+    pub fn changes(&self) -> &[PaceChange] {
+        &self.changes[..usize::from(self.len)]
+    }
+
+    /// Whether the pace never changes.
+    #[must_use]
+    pub fn is_fixed(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The last change at or before `round`, if any.
+    #[inline]
+    fn at(&self, round: u32) -> Option<&PaceChange> {
+        self.changes().iter().rev().find(|c| c.round <= round)
+    }
+}
+
 /// One trial's calendar, in days from the first round.
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -54,6 +123,46 @@ pub struct Calendar {
     /// planning horizon on, accept a standing offer that is the best the opponent has
     /// made so far and clears the current effective reservation. `None`: off (NegMAS).
     pub end_game: [Option<f64>; 2],
+    /// Changes of the pace by dated events ([`Pace::FIXED`]: none; set through
+    /// [`Calendar::change_pace`]).
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub pace: Pace,
+}
+
+/// `⌊k · months · 30.436875⌋` saturated to `u32`: the day of the `k`-th round at a fixed
+/// pace.
+#[inline]
+fn steps(k: u32, months: f64) -> u32 {
+    // `⌊x⌋` saturated to `u32`, without a call to `floor` (software on the baseline
+    // x86-64 target): for `x < u32::MAX` the cast truncates toward zero, which is the
+    // floor for `x ≥ 0` and 0 (as the saturated floor) below; `⌊x⌋ < u32::MAX` exactly
+    // when `x < u32::MAX` (an integer), and NaN fails the test as before.
+    let x = f64::from(k) * months * DAYS_PER_MONTH;
+    if x < f64::from(u32::MAX) {
+        x as u32
+    } else {
+        u32::MAX
+    }
+}
+
+/// Number of `k ≥ 0` with `steps(k, months) ≤ last` (at least 1), at most
+/// [`MAX_CALENDAR_ROUNDS`] + 1.
+#[inline]
+fn fixed_rounds_until(months: f64, last: u32) -> u32 {
+    let per = months * DAYS_PER_MONTH;
+    let guess = ((f64::from(last) + 1.0) / per).ceil();
+    let mut k = if guess.is_finite() && guess >= 1.0 {
+        guess.min(f64::from(MAX_CALENDAR_ROUNDS) + 1.0) as u32
+    } else {
+        1
+    };
+    while k > 1 && steps(k - 1, months) > last {
+        k -= 1;
+    }
+    while k <= MAX_CALENDAR_ROUNDS && steps(k, months) <= last {
+        k += 1;
+    }
+    k.max(1)
 }
 
 fn slot(side: Side) -> usize {
@@ -66,36 +175,85 @@ fn slot(side: Side) -> usize {
 impl Calendar {
     /// Day (from the first round) of round `round` (0-based).
     #[must_use]
+    #[inline]
     pub fn day(&self, round: u32) -> u32 {
-        // `⌊x⌋` saturated to `u32`, without a call to `floor` (software on the baseline
-        // x86-64 target): for `x < u32::MAX` the cast truncates toward zero, which is the
-        // floor for `x ≥ 0` and 0 (as the saturated floor) below; `⌊x⌋ < u32::MAX` exactly
-        // when `x < u32::MAX` (an integer), and NaN fails the test as before.
-        let x = f64::from(round) * self.round_months * DAYS_PER_MONTH;
-        if x < f64::from(u32::MAX) {
-            x as u32
-        } else {
-            u32::MAX
+        if self.pace.is_fixed() {
+            return steps(round, self.round_months);
+        }
+        match self.pace.at(round) {
+            Some(c) => c.day.saturating_add(steps(round - c.round, c.round_months)),
+            None => steps(round, self.round_months),
         }
     }
 
     /// Number of rounds `r ≥ 0` with `day(r) ≤ last` (at least 1: round 0 is day 0).
     #[must_use]
     pub fn rounds_until(&self, last: u32) -> u32 {
-        let per = self.round_months * DAYS_PER_MONTH;
-        let guess = ((f64::from(last) + 1.0) / per).ceil();
-        let mut k = if guess.is_finite() && guess >= 1.0 {
-            guess.min(f64::from(MAX_CALENDAR_ROUNDS) + 1.0) as u32
+        if self.pace.is_fixed() {
+            return fixed_rounds_until(self.round_months, last);
+        }
+        // Days rise with rounds: the rounds up to `last` end in the segment of the last
+        // change on or before it.
+        match self.pace.changes().iter().rev().find(|c| c.day <= last) {
+            Some(c) => c
+                .round
+                .saturating_add(fixed_rounds_until(c.round_months, last - c.day)),
+            None => fixed_rounds_until(self.round_months, last),
+        }
+    }
+
+    /// Calendar months between round `round` and the next.
+    #[must_use]
+    pub fn months_at(&self, round: u32) -> f64 {
+        self.pace
+            .at(round)
+            .map_or(self.round_months, |c| c.round_months)
+    }
+
+    /// Change the pace to `round_months` from the first round on or after `day` on (that
+    /// round keeps its day). Changes must come in the order of their days; one at the
+    /// same round as the last replaces it. `false` (nothing changed) when the list is
+    /// full.
+    pub fn change_pace(&mut self, day: u32, round_months: f64) -> bool {
+        let round = if day == 0 {
+            0
         } else {
-            1
+            self.rounds_until(day - 1)
         };
-        while k > 1 && self.day(k - 1) > last {
-            k -= 1;
+        let change = PaceChange {
+            round,
+            day: self.day(round),
+            round_months,
+        };
+        let len = usize::from(self.pace.len);
+        if len > 0 && self.pace.changes[len - 1].round >= round {
+            self.pace.changes[len - 1] = PaceChange {
+                round: self.pace.changes[len - 1].round,
+                ..change
+            };
+            return true;
         }
-        while k <= MAX_CALENDAR_ROUNDS && self.day(k) <= last {
-            k += 1;
-        }
-        k.max(1)
+        let Some(slot) = self.pace.changes.get_mut(len) else {
+            return false;
+        };
+        *slot = change;
+        self.pace.len += 1;
+        true
+    }
+
+    /// This calendar as known at round `round`: the changes of pace that took effect
+    /// by then, not the later ones (what a party planning at `round` knows).
+    #[must_use]
+    pub fn through(&self, round: u32) -> Calendar {
+        let mut c = *self;
+        let kept = self
+            .pace
+            .changes()
+            .iter()
+            .filter(|c| c.round <= round)
+            .count();
+        c.pace.len = u8::try_from(kept).unwrap_or(c.pace.len);
+        c
     }
 
     /// Rounds on or before the expiry day: the horizon the negotiators plan for.
@@ -400,3 +558,6 @@ pub(crate) fn outcome_closed_form(n: &Negotiation, cal: &Calendar, model: Model)
         ..first
     }
 }
+
+#[cfg(test)]
+mod tests;

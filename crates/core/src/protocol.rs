@@ -788,6 +788,7 @@ pub(crate) mod tests {
             end_day: (rng.random_range(0..4) != 0).then(|| rng.random_range(400..1200)),
             lapse_cost: [rng.random_range(0.0..0.05), rng.random_range(0.0..0.05)],
             end_game: [end_game(rng), end_game(rng)],
+            pace: crate::calendar::Pace::FIXED,
         }
     }
 
@@ -937,6 +938,7 @@ pub(crate) mod tests {
                 end_day: None,
                 lapse_cost: [0.0; 2],
                 end_game: [None; 2],
+                pace: crate::calendar::Pace::FIXED,
             };
             let round = match i % 4 {
                 0 => rng.random_range(0..100),

@@ -41,6 +41,7 @@ fn negotiating_allocates_nothing() {
             end_day: Some(900),
             lapse_cost: [0.01, 0.02],
             end_game: [Some(0.5), None],
+            pace: bargain_core::calendar::Pace::FIXED,
         }),
     ];
     for (i, (s1, calendar)) in strategies

@@ -59,6 +59,7 @@ fn talks_under_rules(sa: &SortedOutcomes, sb: &SortedOutcomes, frontier: &Pareto
                 end_day: (k % 2 == 0).then_some(2000),
                 lapse_cost: [0.01, 0.02],
                 end_game: [None; 2],
+                pace: bargain_core::calendar::Pace::FIXED,
             }),
             breakdown_risk: f64::from(k % 3) / 50.0,
         };

@@ -271,6 +271,10 @@ pub fn csv_header(scenario: &Scenario, models: &[Model]) -> String {
         h.push(',');
         h.push_str(&name);
     }
+    for d in scenario.event_draws() {
+        h.push(',');
+        h.push_str(&d.name());
+    }
     for m in models {
         for col in ["kind", "amount", "round"] {
             h.push_str(&format!(",{m}.{col}"));
@@ -289,6 +293,8 @@ pub fn csv_header(scenario: &Scenario, models: &[Model]) -> String {
 /// chunk's own accumulator).
 struct Scratch {
     inputs: Vec<f64>,
+    /// The events' draws of a trial (`trials.csv` only; empty without them).
+    events: Vec<f64>,
     ws: Workspace,
 }
 
@@ -296,6 +302,7 @@ impl Scratch {
     fn new(scenario: &Scenario) -> Self {
         Self {
             inputs: vec![0.0; scenario.input_count()],
+            events: vec![0.0; scenario.event_draws().len()],
             ws: Workspace::new(),
         }
     }
@@ -341,6 +348,10 @@ fn run_chunk(
             for x in &scratch.inputs {
                 rows.push(',');
                 rows.push_str(&x.to_string());
+            }
+            if !scratch.events.is_empty() {
+                trial::event_draws(scenario, plan.seed, plan.trials, trial, &mut scratch.events);
+                crate::trials_out::event_cells(scenario, &scratch.events, rows);
             }
             rows.push_str(&cells);
             rows.push('\n');
@@ -446,7 +457,8 @@ pub struct Replay {
 #[must_use]
 pub fn replay(scenario: &Scenario, plan: &Plan, trial: u64, model: Model) -> Replay {
     let mut inputs = vec![0.0; scenario.input_count()];
-    let (negotiation, mut rng) = trial::draw(scenario, plan.seed, plan.trials, trial, &mut inputs);
+    let (mut negotiation, mut rng) =
+        trial::draw(scenario, plan.seed, plan.trials, trial, &mut inputs);
     let mut trace = Trace::new();
     let mut timeline = bargain_core::events::Timeline::default();
     trial::draw_timeline(
@@ -454,7 +466,7 @@ pub fn replay(scenario: &Scenario, plan: &Plan, trial: u64, model: Model) -> Rep
         plan.seed,
         plan.trials,
         trial,
-        &negotiation,
+        &mut negotiation,
         &mut timeline,
     );
     let timed = trial::timed_outcome(

@@ -147,13 +147,14 @@ pub fn run_trial(
 }
 
 /// Trial `trial`'s timeline (its events and veto rule; empty for a scenario without
-/// them), drawn for its sampled `negotiation` into `out`.
+/// them), drawn for its sampled `negotiation` into `out`; an event that changes
+/// `round_months` changes `negotiation`'s calendar (its pace).
 pub fn draw_timeline(
     scenario: &Scenario,
     seed: u64,
     trials: u64,
     trial: u64,
-    negotiation: &Negotiation,
+    negotiation: &mut Negotiation,
     out: &mut Timeline,
 ) {
     let ctx = SampleCtx {
@@ -178,10 +179,10 @@ pub fn run_trial_timed(
     ws: &mut Workspace,
     mut each: impl FnMut(usize, &Negotiation, &TimedOutcome),
 ) {
-    let (negotiation, mut rng) = draw(scenario, seed, trials, trial, inputs);
+    let (mut negotiation, mut rng) = draw(scenario, seed, trials, trial, inputs);
     if scenario.has_timeline() {
         let mut tl = Timeline::default();
-        draw_timeline(scenario, seed, trials, trial, &negotiation, &mut tl);
+        draw_timeline(scenario, seed, trials, trial, &mut negotiation, &mut tl);
         for (i, &model) in models.iter().enumerate() {
             let t = timed_outcome(&negotiation, &tl, model, &mut rng, None, ws);
             each(i, &negotiation, &t);
@@ -192,6 +193,18 @@ pub fn run_trial_timed(
         let outcome = outcome(&negotiation, model, &mut rng, None, ws);
         each(i, &negotiation, &TimedOutcome { outcome, vetoes: 0 });
     }
+}
+
+/// Trial `trial`'s values of the scenario's event draws
+/// ([`Scenario::event_draws`]: a date as days from the calendar's start, whether the
+/// event happens as 1 or 0) into `out`.
+pub fn event_draws(scenario: &Scenario, seed: u64, trials: u64, trial: u64, out: &mut [f64]) {
+    let ctx = SampleCtx {
+        trial,
+        trials,
+        seed,
+    };
+    scenario.event_draw_values(ctx, out);
 }
 
 /// The `agents` outcome of a drawn negotiation with `side`'s negotiator supplied by the

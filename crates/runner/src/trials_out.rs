@@ -76,10 +76,36 @@ impl ColumnType {
     }
 }
 
+/// Append the `trials.csv` cells of one trial's event draws (`values`, from
+/// [`crate::trial::event_draws`], in the order of [`Scenario::event_draws`]) to `out`:
+/// `events.<i>.date` as an ISO date (the calendar's start plus the drawn days),
+/// `events.<i>.happens` as 1 or 0.
+pub fn event_cells(scenario: &Scenario, values: &[f64], out: &mut String) {
+    let start = scenario.calendar.map_or(0, |c| c.start);
+    for (d, x) in scenario.event_draws().iter().zip(values) {
+        out.push(',');
+        match d {
+            crate::scenario::EventDraw::Date(_) => {
+                // Whole days (from `u32`), so the cast is exact.
+                out.push_str(&crate::scenario::date::format_date(start + *x as i64));
+            }
+            crate::scenario::EventDraw::Happens(_) => {
+                out.push_str(if *x > 0.5 { "1" } else { "0" });
+            }
+        }
+    }
+}
+
 /// The type of the column named `name`, given the names of the sampled inputs.
 #[must_use]
 pub fn column_type(name: &str, inputs: &[String]) -> ColumnType {
-    if name == "trial" || name.ends_with(".round") {
+    let event = name.starts_with("events.");
+    if event && name.ends_with(".happens") {
+        ColumnType::Int64
+    } else if event && name.ends_with(".date") {
+        // An event's drawn date, ISO text as in trials.csv.
+        ColumnType::Utf8
+    } else if name == "trial" || name.ends_with(".round") {
         ColumnType::Int64
     } else if name.ends_with(".amount")
         || name.ends_with(".lapse_months")

@@ -7,6 +7,15 @@
 //! its field path (`events[0].date`, `events[0].probability`,
 //! `events[0].set.reservation`): the other inputs keep their draws, and a scenario
 //! without events draws exactly as before.
+//!
+//! A change of `round_months` changes the trial's calendar (`Calendar::change_pace`, in
+//! the order the events take effect); the events' rounds are then set on that calendar.
+//!
+//! **Draws as columns.** Each event's own draws — its date when it is a range
+//! (`events.<i>.date`, drawn whether or not the event happens) and whether it happens
+//! when its probability is below 1 (`events.<i>.happens`, 1 or 0), `<i>` its 0-based
+//! index in the file — are the columns of [`EventPlan::draw_names`], which `trials.csv`
+//! and `bargain sensitivity` show.
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -195,6 +204,8 @@ pub(crate) struct EventPlan {
     pub on_veto: OnVeto,
     pub events: Vec<EventSpec>,
     pub info: Vec<EventInfo>,
+    /// Whether an event changes `round_months` (the calendar's pace).
+    pub pace: bool,
 }
 
 /// An event as the reports show it.
@@ -228,10 +239,98 @@ fn uniform(sampler: Sampler, ctx: SampleCtx, key: u64, stream: u64) -> f64 {
     }
 }
 
+impl EventSpec {
+    /// Whether the event happens in trial `ctx` (`key`: the trial's stream key).
+    fn happens(&self, sampler: Sampler, ctx: SampleCtx, key: u64) -> bool {
+        self.probability >= 1.0
+            || uniform(sampler, ctx, key, self.probability_stream) < self.probability
+    }
+
+    /// The event's day in trial `ctx` (days from the calendar's start).
+    fn day(&self, sampler: Sampler, ctx: SampleCtx, key: u64) -> u32 {
+        let (lo, hi) = self.days;
+        if hi > lo {
+            let u = uniform(sampler, ctx, key, self.date_stream);
+            let span = f64::from(hi - lo) + 1.0;
+            lo + ((u * span) as u32).min(hi - lo)
+        } else {
+            lo
+        }
+    }
+
+    /// Whether the event's date is drawn (a range).
+    fn drawn_date(&self) -> bool {
+        self.days.1 > self.days.0
+    }
+
+    /// Whether whether it happens is drawn (probability below 1).
+    fn drawn_happens(&self) -> bool {
+        self.probability < 1.0
+    }
+}
+
+/// One column of an event's draws (see the module docs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventDraw {
+    /// The event's drawn date (days from the calendar's start).
+    Date(usize),
+    /// Whether the event happens (1 or 0).
+    Happens(usize),
+}
+
+impl EventDraw {
+    /// The column's name: `events.<i>.date` or `events.<i>.happens`.
+    #[must_use]
+    pub fn name(self) -> String {
+        match self {
+            EventDraw::Date(i) => format!("events.{i}.date"),
+            EventDraw::Happens(i) => format!("events.{i}.happens"),
+        }
+    }
+}
+
 impl EventPlan {
     /// Whether trials need a timeline (an event, or `on_veto = "resume"`).
     pub(crate) fn active(&self) -> bool {
         !self.events.is_empty() || self.on_veto != OnVeto::End
+    }
+
+    /// The columns of the events' own draws, in file order (empty when no event draws:
+    /// fixed dates, probability 1).
+    pub(crate) fn draw_columns(&self) -> Vec<EventDraw> {
+        let mut out = Vec::new();
+        for (i, e) in self.events.iter().enumerate() {
+            if e.drawn_date() {
+                out.push(EventDraw::Date(i));
+            }
+            if e.drawn_happens() {
+                out.push(EventDraw::Happens(i));
+            }
+        }
+        out
+    }
+
+    /// Trial `ctx`'s value of each of [`Self::draw_columns`] into `out` (same length): the
+    /// draws [`Self::draw`] makes, from the same streams. Allocates nothing.
+    pub(crate) fn draw_values(&self, sampler: Sampler, ctx: SampleCtx, out: &mut [f64]) {
+        let key = crate::rng::trial_key(ctx.seed, ctx.trial);
+        let mut slots = out.iter_mut();
+        for e in &self.events {
+            if e.drawn_date()
+                && let Some(x) = slots.next()
+            {
+                *x = f64::from(e.day(sampler, ctx, key));
+            }
+            if e.drawn_happens()
+                && let Some(x) = slots.next()
+            {
+                *x = if e.happens(sampler, ctx, key) {
+                    1.0
+                } else {
+                    0.0
+                };
+            }
+        }
     }
 
     /// Draw trial `ctx`'s timeline for its sampled negotiation `n` into `out`.
@@ -239,7 +338,7 @@ impl EventPlan {
         &self,
         sampler: Sampler,
         ctx: SampleCtx,
-        n: &Negotiation,
+        n: &mut Negotiation,
         out: &mut Timeline,
     ) {
         out.on_veto = self.on_veto;
@@ -247,19 +346,10 @@ impl EventPlan {
         let Some(cal) = &n.calendar else { return };
         let key = crate::rng::trial_key(ctx.seed, ctx.trial);
         for (i, e) in self.events.iter().enumerate() {
-            if e.probability < 1.0
-                && uniform(sampler, ctx, key, e.probability_stream) >= e.probability
-            {
+            if !e.happens(sampler, ctx, key) {
                 continue;
             }
-            let (lo, hi) = e.days;
-            let day = if hi > lo {
-                let u = uniform(sampler, ctx, key, e.date_stream);
-                let span = f64::from(hi - lo) + 1.0;
-                lo + ((u * span) as u32).min(hi - lo)
-            } else {
-                lo
-            };
+            let day = e.day(sampler, ctx, key);
             let mut event = Event::new(day, e.party, u16::try_from(i).unwrap_or(u16::MAX));
             for (k, shift, v) in &e.changes {
                 let x = match v {
@@ -277,5 +367,28 @@ impl EventPlan {
             }
             out.push(event, cal);
         }
+        if self.pace {
+            let mut paced = *cal;
+            for e in out.events() {
+                for c in e.changes() {
+                    let months = match *c {
+                        Change::Set(Key::RoundMonths, Some(x)) => x,
+                        Change::Shift(Key::RoundMonths, d) => {
+                            let round =
+                                bargain_core::events::first_round_on_or_after(&paced, e.day);
+                            paced.months_at(round) + d
+                        }
+                        _ => continue,
+                    };
+                    // Validation keeps every draw positive; a shift's sum is kept so.
+                    paced.change_pace(e.day, months.max(MIN_MONTHS));
+                }
+            }
+            out.retime(&paced);
+            n.calendar = Some(paced);
+        }
     }
 }
+
+/// The smallest pace a change of `round_months` leaves (months between rounds).
+const MIN_MONTHS: f64 = 1e-6;

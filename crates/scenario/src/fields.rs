@@ -811,6 +811,7 @@ pub(crate) fn calendar_skeleton(expiry_day: u32, end_day: Option<u32>) -> Calend
         end_day,
         lapse_cost: [0.0; 2],
         end_game: [None; 2],
+        pace: bargain_core::calendar::Pace::FIXED,
     }
 }
 

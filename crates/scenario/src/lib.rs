@@ -42,7 +42,7 @@ use bargain_core::{Model, Negotiation, Side};
 use rand_xoshiro::Xoshiro256PlusPlus;
 
 pub use error::{Diagnostic, ScenarioError};
-pub use events::EventInfo;
+pub use events::{EventDraw, EventInfo};
 pub use fields::{docs_blocks as field_docs_blocks, keys as field_keys};
 pub use forecast::{Baseline, INFORMATION_WARNING, TREND_YEARS};
 pub use labels::preset_name;
@@ -529,14 +529,30 @@ impl Scenario {
 
     /// Draw trial `ctx`'s events for its sampled negotiation `n` into `out` (cleared
     /// first; its veto rule set): each event's draws come from its own streams, so the
-    /// other inputs keep theirs. Allocates nothing.
+    /// other inputs keep theirs. An event that changes `round_months` changes `n`'s
+    /// calendar (its pace), on which the events' rounds are then set. Allocates nothing.
     pub fn draw_timeline(
         &self,
         ctx: SampleCtx,
-        n: &Negotiation,
+        n: &mut Negotiation,
         out: &mut bargain_core::events::Timeline,
     ) {
         self.events.draw(self.run.sampler, ctx, n, out);
+    }
+
+    /// The columns of the events' own draws (`events.<i>.date` for an event whose date is
+    /// a range, `events.<i>.happens` for one with a probability below 1), in file order;
+    /// empty for a scenario whose events draw nothing.
+    #[must_use]
+    pub fn event_draws(&self) -> Vec<EventDraw> {
+        self.events.draw_columns()
+    }
+
+    /// Trial `ctx`'s values of [`Scenario::event_draws`] into `out` (same length): a date
+    /// as days from the calendar's start, whether it happens as 1 or 0 (the very draws of
+    /// [`Scenario::draw_timeline`]; a date is given even when the event does not happen).
+    pub fn event_draw_values(&self, ctx: SampleCtx, out: &mut [f64]) {
+        self.events.draw_values(self.run.sampler, ctx, out);
     }
 
     /// The scenario's events as the reports show them, in file order.

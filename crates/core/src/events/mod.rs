@@ -2,8 +2,8 @@
 //!
 //! A [`Timeline`] is one trial's list of [`Event`]s — changes to a party's inputs
 //! (`opening`, `reservation`, `ratification`, `lapse_cost`, `outside_option`,
-//! `discount`) or to the protocol (`breakdown_risk`) that take effect from the first
-//! round on or after a day of the calendar — and the rule for a deal outside a
+//! `discount`) or to the protocol (`breakdown_risk`, `round_months`) that take effect
+//! from the first round on or after a day of the calendar — and the rule for a deal outside a
 //! ratification limit ([`OnVeto`]). It is a fixed-capacity value (no heap): the caller
 //! fills one per trial and negotiates with [`Negotiation::outcome_in`].
 //!
@@ -23,6 +23,14 @@
 //! **Lapse costs.** A change of `lapse_cost` at round `k` changes the cost of the months
 //! after it: the cost accrued by round `r ≥ k` is `c_old·L(k) + c_new·(L(r) − L(k))`,
 //! `L` the months of lapse ([`Calendar::lapse_months`]).
+//!
+//! **Pace.** A change of `round_months` is not a change of the inputs in force: it is
+//! held by the negotiation's [`Calendar`] ([`Calendar::change_pace`], applied by whoever
+//! draws the trial's timeline, in the order of the events, before [`Timeline::retime`]),
+//! so that the rounds' days, the rounds up to the end, the lapse months and the deal
+//! dates all follow it. Closed forms count the rounds left at a round on the calendar as
+//! known then ([`Calendar::through`]); agents plan to the expiry as the calendar in
+//! force tells them, and both sides' negotiators re-plan when the pace changes.
 //!
 //! An empty timeline with [`OnVeto::End`] gives exactly
 //! [`Negotiation::outcome_with`]'s outcome (the same function is called).
@@ -61,11 +69,13 @@ pub enum Key {
     Discount,
     /// The protocol's breakdown risk.
     BreakdownRisk,
+    /// The calendar's months between rounds (its pace).
+    RoundMonths,
 }
 
 impl Key {
     /// Every key, in the order of the docs.
-    pub const ALL: [Key; 7] = [
+    pub const ALL: [Key; 8] = [
         Key::Opening,
         Key::Reservation,
         Key::Ratification,
@@ -73,6 +83,7 @@ impl Key {
         Key::OutsideOption,
         Key::Discount,
         Key::BreakdownRisk,
+        Key::RoundMonths,
     ];
 
     /// The key's name in scenario files.
@@ -86,6 +97,7 @@ impl Key {
             Key::OutsideOption => "outside_option",
             Key::Discount => "discount",
             Key::BreakdownRisk => "breakdown_risk",
+            Key::RoundMonths => "round_months",
         }
     }
 
@@ -98,7 +110,7 @@ impl Key {
     /// Whether the key is a party's input (else the protocol's).
     #[must_use]
     pub fn is_party(self) -> bool {
-        self != Key::BreakdownRisk
+        !matches!(self, Key::BreakdownRisk | Key::RoundMonths)
     }
 
     /// Whether the key may be removed (`"none"`): a limit or an option.
@@ -253,6 +265,16 @@ impl Timeline {
         &self.events[..usize::from(self.len)]
     }
 
+    /// Set each event's round again on `cal` (after a change of its pace) and restore the
+    /// order by round, then index.
+    pub fn retime(&mut self, cal: &Calendar) {
+        let len = usize::from(self.len);
+        for e in &mut self.events[..len] {
+            e.round = first_round_on_or_after(cal, e.day);
+        }
+        self.events[..len].sort_unstable_by_key(|e| (e.round, e.index));
+    }
+
     /// Whether the timeline holds no event.
     #[must_use]
     pub fn is_empty(&self) -> bool {
@@ -378,6 +400,10 @@ impl InForce {
     pub(crate) fn apply(&mut self, event: &Event, months: f64) {
         for &change in event.changes() {
             let key = change.key();
+            if key == Key::RoundMonths {
+                // Held by the calendar (see the module docs).
+                continue;
+            }
             if !key.is_party() {
                 let x = &mut self.breakdown_risk;
                 *x = match change {
@@ -415,7 +441,7 @@ impl InForce {
                 Key::Discount => p.discount = value(p.discount).clamp(f64::MIN_POSITIVE, 1.0),
                 Key::Ratification => p.ratification = optional(p.ratification),
                 Key::OutsideOption => p.outside_option = optional(p.outside_option),
-                Key::LapseCost | Key::BreakdownRisk => {}
+                Key::LapseCost | Key::BreakdownRisk | Key::RoundMonths => {}
             }
         }
     }
@@ -454,7 +480,13 @@ fn closed_form_in(n: &Negotiation, cal: &Calendar, tl: &Timeline, model: Model) 
         at.payee = state.shifted(Side::Payee, months);
         at.payer = state.shifted(Side::Payer, months);
         at.protocol.breakdown_risk = state.breakdown_risk;
-        at.protocol.max_rounds = total - round;
+        at.protocol.max_rounds = if cal.pace.is_fixed() {
+            total - round
+        } else {
+            // The rounds left on the calendar as known at this round.
+            let known = cal.through(round).total_rounds(n.protocol.max_rounds);
+            known.saturating_sub(round).max(1)
+        };
         let mut o = closed_form::outcome(&at, model);
         o.round = round + 1;
         match (tl.on_veto, o.kind) {

@@ -58,9 +58,17 @@ pub(super) fn run_agents<R: Rng + ?Sized>(
 ) -> TimedOutcome {
     let protocol = &n.protocol;
     let total = cal.total_rounds(protocol.max_rounds);
-    let horizon = cal.expiry_rounds().min(total);
+    // The planning horizon on the calendar as known at the start (a later change of the
+    // pace is not foreseen; the negotiators re-plan when it comes).
+    let horizon_at = |round: u32| {
+        let known = cal.through(round);
+        known
+            .expiry_rounds()
+            .min(known.total_rounds(protocol.max_rounds))
+    };
+    let mut horizon = horizon_at(0);
     let frame: Frame = frame_of(&n.payee, &n.payer);
-    let public = PublicView {
+    let mut public = PublicView {
         frame,
         grid: protocol.grid,
         max_rounds: horizon,
@@ -71,7 +79,7 @@ pub(super) fn run_agents<R: Rng + ?Sized>(
         build(&n.payee, false, public, memo),
         build(&n.payer, false, public, memo),
     ];
-    let end_game_from = [
+    let mut end_game_from = [
         end_game_start(cal.end_game[0], horizon),
         end_game_start(cal.end_game[1], horizon),
     ];
@@ -87,6 +95,16 @@ pub(super) fn run_agents<R: Rng + ?Sized>(
     let done = |outcome, vetoes| TimedOutcome { outcome, vetoes };
     'rounds: for round in 0..total {
         let mut changed = [false; 2];
+        if round > 0 && cal.pace.changes().iter().any(|c| c.round == round) {
+            // A change of pace: both sides re-plan to the expiry on the new calendar.
+            horizon = horizon_at(round);
+            public.max_rounds = horizon;
+            end_game_from = [
+                end_game_start(cal.end_game[0], horizon),
+                end_game_start(cal.end_game[1], horizon),
+            ];
+            changed = [true; 2];
+        }
         while let Some(e) = events.get(next).filter(|e| e.round <= round) {
             state.apply(e, cal.lapse_months(e.round));
             if let Some(side) = e.party {

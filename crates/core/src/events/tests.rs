@@ -98,6 +98,7 @@ fn floor_until(day: u32) -> (Negotiation, Timeline) {
             end_day: Some(900),
             lapse_cost: [0.0; 2],
             end_game: [None; 2],
+            pace: crate::calendar::Pace::FIXED,
         }),
     };
     let cal = n.calendar.expect("a calendar");

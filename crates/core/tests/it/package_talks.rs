@@ -27,6 +27,7 @@ fn calendar(round_months: f64, expiry_day: u32, end_day: Option<u32>, cost: [f64
         end_day,
         lapse_cost: cost,
         end_game: [None; 2],
+        pace: bargain_core::calendar::Pace::FIXED,
     }
 }
 

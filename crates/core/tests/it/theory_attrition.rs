@@ -193,6 +193,7 @@ fn calendar(expiry_day: u32, lapse_cost: [f64; 2]) -> Calendar {
         end_day: Some(3000),
         lapse_cost,
         end_game: [None; 2],
+        pace: bargain_core::calendar::Pace::FIXED,
     }
 }
 

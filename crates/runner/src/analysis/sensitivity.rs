@@ -14,10 +14,17 @@
 //!   (so the indices are those of the amount among deals; see [`super::sobol`]). The
 //!   `agents` model's own randomness (breakdown draws) uses one generator per design
 //!   row, shared by that row's `A`, `B` and `A_B^(j)` evaluations.
+//! - **Events** (`[[events]]`): outcomes follow each trial's timeline, as in `run`; the
+//!   events' own draws (`events.<i>.date` as days from the calendar's start,
+//!   `events.<i>.happens` as 1 or 0, see `Scenario::event_draws`) are inputs of the rank
+//!   correlations after the scenario's inputs. They are not in the Sobol design (each
+//!   design row negotiates under the timeline drawn for its row), so they have no Sobol
+//!   index.
 
 use std::collections::BTreeMap;
 use std::sync::atomic::AtomicBool;
 
+use bargain_core::events::Timeline;
 use bargain_core::{Model, OutcomeKind};
 use serde::{Deserialize, Serialize};
 
@@ -25,7 +32,7 @@ use super::rank::{prcc, spearman};
 use super::sobol::{SobolIndex, design_rows, indices};
 use crate::ensemble::waves::Waves;
 use crate::ensemble::{Interrupted, WAVE};
-use crate::scenario::Scenario;
+use crate::scenario::{EventDraw, Scenario};
 use crate::summary::{ScenarioInfo, model_key};
 use crate::trial;
 
@@ -126,16 +133,21 @@ pub struct Options {
     pub seed: u64,
 }
 
-/// Each model's (deal indicator, amount or NaN) on one negotiation.
+/// Each model's (deal indicator, amount or NaN) on one negotiation, under its timeline
+/// when the scenario has one.
 fn outputs(
     n: &bargain_core::Negotiation,
+    timeline: Option<&Timeline>,
     models: &[Model],
     rng: &mut trial::TrialRng,
     out: &mut Vec<f64>,
     ws: &mut trial::Workspace,
 ) {
     for &m in models {
-        let o = trial::outcome(n, m, rng, None, ws);
+        let o = match timeline {
+            Some(tl) => trial::timed_outcome(n, tl, m, rng, None, ws).outcome,
+            None => trial::outcome(n, m, rng, None, ws),
+        };
         match (o.kind, o.amount) {
             (OutcomeKind::Deal, Some(x)) => {
                 out.push(1.0);
@@ -158,33 +170,61 @@ pub fn analyze(
     opts: Options,
     cancel: &AtomicBool,
 ) -> Result<SensitivityReport, Interrupted> {
-    let k = scenario.input_count();
+    let k0 = scenario.input_count();
+    // The events' draws are inputs after the scenario's (see the module docs).
+    let draws = scenario.event_draws();
+    let k = k0 + draws.len();
     let models = scenario.run.models.clone();
     let m = models.len();
     let n = opts.samples.clamp(1, MAX_SAMPLES);
     let width = k + 2 * m;
     // The rank sample: trial t exactly as the ensemble draws it.
     let ctx_trials = scenario.run.trials.max(n);
+    let timed = scenario.has_timeline();
     let rows = blocks(n, cancel).fold(
         Vec::with_capacity(n as usize * width),
-        || (vec![0.0; k], trial::Workspace::new()),
-        |(inputs, ws), (lo, hi)| {
+        || {
+            (
+                vec![0.0; k0],
+                vec![0.0; draws.len()],
+                Timeline::default(),
+                trial::Workspace::new(),
+            )
+        },
+        |(inputs, events, tl, ws), (lo, hi)| {
             let mut rows = Vec::with_capacity((hi - lo) as usize * width);
             for t in lo..hi {
-                let (neg, mut rng) = trial::draw(scenario, opts.seed, ctx_trials, t, inputs);
+                let (mut neg, mut rng) = trial::draw(scenario, opts.seed, ctx_trials, t, inputs);
                 rows.extend_from_slice(inputs);
-                outputs(&neg, &models, &mut rng, &mut rows, ws);
+                trial::event_draws(scenario, opts.seed, ctx_trials, t, events);
+                rows.extend_from_slice(events);
+                if timed {
+                    trial::draw_timeline(scenario, opts.seed, ctx_trials, t, &mut neg, tl);
+                }
+                outputs(
+                    &neg,
+                    timed.then_some(&*tl),
+                    &models,
+                    &mut rng,
+                    &mut rows,
+                    ws,
+                );
             }
             rows
         },
     )?;
     let column = |c: usize| -> Vec<f64> { rows.chunks_exact(width).map(|r| r[c]).collect() };
     // Expressions' values follow the context quantities: those are the inputs here.
-    let keep: Vec<usize> = (0..k).filter(|&j| !scenario.is_derived(j)).collect();
+    let keep: Vec<usize> = (0..k0)
+        .filter(|&j| !scenario.is_derived(j))
+        .chain(k0..k)
+        .collect();
     let inputs: Vec<Vec<f64>> = keep.iter().map(|&j| column(j)).collect();
-    let all_names = scenario.input_names();
+    let mut all_names = scenario.input_names();
+    all_names.extend(draws.iter().map(|d| d.name()));
     let names: Vec<String> = keep.iter().map(|&j| all_names[j].clone()).collect();
-    let all_labels = scenario.input_labels();
+    let mut all_labels = scenario.input_labels();
+    all_labels.extend(draws.iter().map(|d| event_label(scenario, *d)));
     let labels: Vec<String> = keep.iter().map(|&j| all_labels[j].clone()).collect();
 
     let sobol = match opts.sobol {
@@ -205,7 +245,9 @@ pub fn analyze(
         let (amount_x, amount_y) = among_finite(&inputs, &amount);
         let effects =
             |xs: &[Vec<f64>], y: &[f64], s: Option<&Vec<Option<SobolIndex>>>| -> Vec<Effect> {
-                rank_effects(&names, xs, y, |j| s.and_then(|v| v[keep[j]]))
+                rank_effects(&names, xs, y, |j| {
+                    s.and_then(|v| v.get(keep[j]).copied().flatten())
+                })
             };
         let (s_deal, s_amount) = match &sobol {
             Some(per_model) => (Some(&per_model[mi].0), Some(&per_model[mi].1)),
@@ -235,6 +277,17 @@ pub fn analyze(
         input_labels: labels,
         models: out,
     })
+}
+
+/// The label of an event draw: `event 1 (note): date` (1-based, as the reports number
+/// events).
+fn event_label(scenario: &Scenario, d: EventDraw) -> String {
+    let (i, what) = match d {
+        EventDraw::Date(i) => (i, "date (days from the start)"),
+        EventDraw::Happens(i) => (i, "happens"),
+    };
+    let note = scenario.events().get(i).map_or("", |e| e.note.as_str());
+    format!("event {} ({note}): {what}", i + 1)
 }
 
 /// The rows where output `y` is finite (the trials with a deal, for an agreed value): the
@@ -293,22 +346,36 @@ fn sobol_design(
 ) -> Result<SobolPerModel, Interrupted> {
     let k = scenario.input_count();
     let m = models.len();
+    let timed = scenario.has_timeline();
     // Each row yields (k + 2) evaluations × m models × (deal, amount).
     let per_row = (k + 2) * 2 * m;
     let rows = blocks(n, cancel).fold(
         Vec::with_capacity(n as usize * per_row),
         || {
             let z = vec![0.0; k];
-            (z.clone(), z.clone(), z.clone(), z, trial::Workspace::new())
+            let tl = Timeline::default();
+            (
+                z.clone(),
+                z.clone(),
+                z.clone(),
+                z,
+                tl,
+                trial::Workspace::new(),
+            )
         },
-        |(a, bb, ab, scratch, ws), (lo, hi)| {
+        |(a, bb, ab, scratch, tl, ws), (lo, hi)| {
             let mut out = Vec::with_capacity((hi - lo) as usize * per_row);
             for i in lo..hi {
                 design_rows(seed, i, a, bb);
                 let mut eval = |u: &[f64], out: &mut Vec<f64>| {
-                    let neg = scenario.at_quantiles(u, scratch);
+                    let mut neg = scenario.at_quantiles(u, scratch);
                     let mut rng = trial::TrialRng::new(seed ^ SOBOL_RUN_TAG, i);
-                    outputs(&neg, models, &mut rng, out, ws);
+                    if timed {
+                        // The row's timeline: the same for its A, B and A_B^(j).
+                        let seed = seed ^ SOBOL_RUN_TAG;
+                        trial::draw_timeline(scenario, seed, n, i, &mut neg, tl);
+                    }
+                    outputs(&neg, timed.then_some(&*tl), models, &mut rng, out, ws);
                 };
                 eval(a, &mut out);
                 eval(bb, &mut out);

@@ -155,8 +155,8 @@ fn events_keep_the_other_inputs_draws() {
     let mut tl = bargain_core::events::Timeline::default();
     let (mut happened, mut days) = (0, std::collections::BTreeSet::new());
     for t in 0..200 {
-        let (n, _) = trial::draw(&s, 3, 200, t, &mut y);
-        trial::draw_timeline(&s, 3, 200, t, &n, &mut tl);
+        let (mut n, _) = trial::draw(&s, 3, 200, t, &mut y);
+        trial::draw_timeline(&s, 3, 200, t, &mut n, &mut tl);
         for e in tl.events() {
             happened += 1;
             let day = start + i64::from(e.day);
@@ -349,4 +349,47 @@ fn sma_2021_deals_blocked_by_the_floor_come_after_the_change_of_administration()
         latest_p95 >= change,
         "no model's 95th percentile of deal dates is on or after 2021-01-20"
     );
+}
+
+/// `bargain backtest scenarios/` (and the nowcasts, where sma-2021 has the change of
+/// administration) shows the observed date's percentile for every model of every
+/// one-issue scenario with an observed date: in `backtest.json` and the terminal table.
+#[test]
+fn backtest_shows_the_observed_dates_percentile_for_every_model() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios");
+    let tmp = tempfile::tempdir().expect("tempdir");
+    for (folder, must) in [
+        (root.clone(), "sma-2021"),
+        (root.join("nowcast"), "sma-2021-nowcast"),
+    ] {
+        let out = tmp.path().join(must);
+        let o = ok(&[
+            "backtest",
+            folder.to_str().expect("utf-8"),
+            "--trials",
+            "300",
+            "--out",
+            out.to_str().expect("utf-8"),
+        ]);
+        let b = json(&out.join("backtest.json"));
+        let mut dated = Vec::new();
+        for sc in b["scenarios"].as_array().expect("scenarios") {
+            if sc["observed_date"].is_null() {
+                continue;
+            }
+            let name = sc["name"].as_str().expect("name");
+            dated.push(name.to_owned());
+            for (model, m) in sc["models"].as_object().expect("models") {
+                let p = m["timing"]["date_percentile"].as_f64();
+                assert!(
+                    p.is_some_and(|p| (0.0..=1.0).contains(&p)),
+                    "{name} {model}: {}",
+                    m["timing"]
+                );
+            }
+        }
+        assert!(dated.iter().any(|n| n == must), "{dated:?}");
+        let text = String::from_utf8_lossy(&o.stdout);
+        assert!(text.contains("date PIT"), "{text}");
+    }
 }

@@ -20,6 +20,8 @@ mod data_out;
 mod docs_figures;
 mod engine_waves;
 mod events;
+mod events_draws;
+mod events_pace;
 mod file_sizes;
 mod fuzz_corpus_replay;
 mod fuzz_partial_replay;

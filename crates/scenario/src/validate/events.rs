@@ -1,6 +1,7 @@
 //! `[[events]]` and `[calendar] on_veto`: located checks and compilation.
 
 use bargain_core::Side;
+use bargain_core::calendar::{DAYS_PER_MONTH, MAX_CALENDAR_ROUNDS, MAX_PACE_CHANGES};
 use bargain_core::events::{Key, MAX_CHANGES, MAX_EVENTS, OnVeto};
 
 use crate::CalendarDates;
@@ -25,6 +26,8 @@ fn key_list() -> String {
 fn domain(key: Key) -> Domain {
     let scope = if key.is_party() {
         Scope::Party
+    } else if key == Key::RoundMonths {
+        Scope::Calendar
     } else {
         Scope::Protocol
     };
@@ -67,6 +70,16 @@ impl Checker<'_, '_> {
             return plan;
         }
         let keys: Vec<&str> = f.parties.keys().map(String::as_str).collect();
+        // Changes of `round_months`: how many, and the smallest pace any draw can reach.
+        let mut pace = Pace {
+            count: 0,
+            lowest: self
+                .ranges
+                .get("calendar.round_months")
+                .map_or(f64::INFINITY, |r| r.0),
+            shifts: 0.0,
+            last_path: String::new(),
+        };
         for (i, e) in f.events.iter().enumerate() {
             let at = index("events", i);
             let mut ok = true;
@@ -186,18 +199,33 @@ impl Checker<'_, '_> {
                 let path = join(&join(&at, table), name);
                 let Some(key) = Key::from_name(name) else {
                     let hint = did_you_mean(name, names.iter().copied());
-                    let message = if name == "round_months" {
-                        format!(
-                            "expected one of {}, found `round_months` (a change of the rounds' pace is not supported yet)",
-                            key_list()
-                        )
-                    } else {
-                        format!("expected one of {}, found `{name}`{hint}", key_list())
-                    };
-                    self.error(&path, message);
+                    self.error(
+                        &path,
+                        format!("expected one of {}, found `{name}`{hint}", key_list()),
+                    );
                     ok = false;
                     continue;
                 };
+                if key == Key::RoundMonths {
+                    let end = f.calendar.as_ref().and_then(|c| c.end.as_ref());
+                    if end.is_none() {
+                        self.error(
+                            &path,
+                            "expected a `calendar.end` with a change of `round_months` (the rounds up to the end follow the new pace; without an end the last round's day is not bounded)",
+                        );
+                        ok = false;
+                        continue;
+                    }
+                    pace.count += 1;
+                    if pace.count > MAX_PACE_CHANGES {
+                        self.error(
+                            &path,
+                            format!("expected at most {MAX_PACE_CHANGES} changes of `round_months` in a scenario, found more"),
+                        );
+                        ok = false;
+                        continue;
+                    }
+                }
                 if !shift && e.shift.contains_key(name) {
                     self.error(
                         &path,
@@ -247,6 +275,15 @@ impl Checker<'_, '_> {
                     ok = false;
                     continue;
                 };
+                if key == Key::RoundMonths {
+                    let lo = self.ranges.get(&path).map_or(f64::NEG_INFINITY, |r| r.0);
+                    if shift {
+                        pace.shifts += lo.min(0.0);
+                    } else {
+                        pace.lowest = pace.lowest.min(lo);
+                    }
+                    pace.last_path.clone_from(&path);
+                }
                 let (value, text) = match param {
                     Param::Fixed(x) => (Value::Fixed(x), fmt_num(x)),
                     Param::Dist(dist) => {
@@ -292,8 +329,55 @@ impl Checker<'_, '_> {
                 changes: words,
             });
         }
+        if pace.count > 0 && plan.events.len() == f.events.len() {
+            plan.pace = true;
+            self.check_pace(&pace, dates);
+        }
         plan
     }
+
+    /// The bound on rounds with changes of `round_months`: every pace positive, at most
+    /// [`MAX_CALENDAR_ROUNDS`] rounds up to the end at the smallest one (errors at the
+    /// last change of the pace).
+    fn check_pace(&mut self, pace: &Pace, dates: Option<&CalendarDates>) {
+        let Some(end) = dates.and_then(|d| d.end.map(|e| e - d.start)) else {
+            return;
+        };
+        let least = pace.lowest + pace.shifts;
+        if least.is_nan() || least <= 0.0 {
+            self.error(
+                &pace.last_path,
+                format!(
+                    "expected changes of `round_months` that keep it above 0, found that they can bring it to {}",
+                    fmt_num(least)
+                ),
+            );
+            return;
+        }
+        let rounds = (end as f64 + 1.0) / (least * DAYS_PER_MONTH);
+        if rounds > f64::from(MAX_CALENDAR_ROUNDS) {
+            self.error(
+                &pace.last_path,
+                format!(
+                    "expected at most {MAX_CALENDAR_ROUNDS} rounds between the start and the end, found up to {} (at {} months a round after the changes of `round_months`)",
+                    rounds.ceil(),
+                    fmt_num(least)
+                ),
+            );
+        }
+    }
+}
+
+/// What the events do to the calendar's pace (for [`Checker::check_pace`]).
+struct Pace {
+    /// Changes of `round_months`.
+    count: usize,
+    /// The smallest value `round_months` is set to (or has), over every draw.
+    lowest: f64,
+    /// The sum of the shifts' smallest negative parts.
+    shifts: f64,
+    /// The path of the last change of `round_months` (where errors go).
+    last_path: String,
 }
 
 fn dist_name(d: &crate::dist::Dist) -> &'static str {
