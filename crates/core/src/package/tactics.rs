@@ -515,7 +515,12 @@ impl<'a> LearningNegotiator<'a> {
     #[must_use]
     pub fn target(&self, step: u32) -> f64 {
         let l = self.ladder;
-        let estimate = self.belief.estimate().map(|e| e.mean);
+        // In its last step the target is its floor whatever the estimate.
+        let estimate = if step + 1 >= self.n_steps {
+            None
+        } else {
+            self.belief.estimate().map(|e| e.mean)
+        };
         concession_target(l.umax, l.umin, estimate, step, self.n_steps, self.exponent)
     }
 }

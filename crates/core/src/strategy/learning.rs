@@ -36,10 +36,8 @@ pub const EXPONENTS: [f64; 9] = [0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0];
 pub const NOISE: f64 = 0.05;
 
 const NE: usize = EXPONENTS.len();
-/// A posterior weight below this share of the largest is left out of the sums (at most
-/// 64·9 of them: a relative change below 1e-15).
-const NEGLIGIBLE: f64 = 1e-18;
-/// `ln NEGLIGIBLE`, rounded down.
+/// A posterior weight below `exp(NEGLIGIBLE_LN)` (about 1e-18) times the largest is
+/// left out of the sums (at most 64·9 of them: a relative change below 1e-15).
 const NEGLIGIBLE_LN: f64 = -41.5;
 
 /// `τ^e` for every `e` of [`EXPONENTS`], bit-identical everywhere (no `powf`).
@@ -49,6 +47,11 @@ fn powers(tau: f64) -> [f64; NE] {
     let t2 = tau * tau;
     let t4 = t2 * t2;
     [q, s, s * q, tau, tau * s, t2, t2 * tau, t4, t4 * t2]
+}
+
+/// Whether `q/r` is as accurate as its `exp` (both normal, `r` not tiny).
+fn ru_ok(q: f64, r: f64) -> bool {
+    q >= f64::MIN_POSITIVE && r >= 1e-200 && r.is_finite()
 }
 
 /// The opponent's relative time at its offer in round `round` (0-based) of `rounds`:
@@ -149,71 +152,109 @@ impl Belief {
         }
         let sigma = NOISE * gap;
         let inv = 1.0 / (2.0 * sigma * sigma);
-        let last = n - 1;
-        // Per exponent: log-likelihood ll(λ) = 2bλ − aλ² (the Σy² term is the same for
-        // every hypothesis and cancels), its peak over the grid and its value there.
-        let mut peak = [(0u32, 0.0f64); NE];
+        let last = f64::from(n - 1);
+        // Per exponent, in units of the grid step (λ = j·h): log-likelihood
+        // ll(j) = 2Bj − Aj² with A = a·h², B = b·h (the Σy² term is the same for every
+        // hypothesis and cancels); its peak over the grid and its value there.
+        let mut coef = [(0.0f64, 0.0f64); NE];
+        let mut peak = [(0.0f64, 0.0f64); NE];
         let mut top_ll = f64::NEG_INFINITY;
-        for (k, pk) in peak.iter_mut().enumerate() {
-            let (a, b) = (self.sww[k] * inv, self.swy[k] * inv);
+        for k in 0..NE {
+            let a = self.sww[k] * inv * h * h;
+            let b = self.swy[k] * inv * h;
             let j = if a > 0.0 {
-                let c = (b / a) / h;
-                if c.is_nan() {
-                    0
-                } else {
-                    // `as` saturates; the clamp keeps the index on the grid.
-                    (c.round().max(0.0) as u32).min(last)
-                }
+                // NaN → 0, ∞ → last; then round half up (`as` truncates a non-negative).
+                ((b / a).max(0.0).min(last) + 0.5) as u32
             } else if b > 0.0 {
-                last
+                n - 1
             } else {
                 0
             };
-            let l = f64::from(j) * h;
-            let ll = 2.0 * b * l - a * l * l;
-            *pk = (j, ll);
+            let j = f64::from(j.min(n - 1));
+            let ll = (2.0 * b - a * j) * j;
+            coef[k] = (a, b);
+            peak[k] = (j, ll);
             top_ll = top_ll.max(ll);
         }
-        // Sum the posterior weights outward from each peak: consecutive likelihood
-        // ratios follow r_{j+1} = r_j·exp(−2ah²), so three `exp` per exponent suffice.
+        // Only the hypotheses whose weight is at least exp(NEGLIGIBLE_LN) times the
+        // largest are summed: ll(j) ≥ T = floor_ll, an interval around each exponent's peak found with one
+        // square root, walked outward from the peak in both directions at once (two
+        // independent products; consecutive ratios follow r_{j+1} = r_j·exp(−2A), all
+        // at most 1 outward from the peak, so nothing overflows).
+        let floor_ll = top_ll + NEGLIGIBLE_LN;
         let (mut s0, mut s1, mut s2) = (0.0, 0.0, 0.0);
-        let mut add = |j: u32, t: f64| {
-            let j = f64::from(j);
-            s0 += t;
-            s1 += t * j;
-            s2 += t * j * j;
-        };
-        for (k, &(j, ll)) in peak.iter().enumerate() {
-            let (a, b) = (self.sww[k] * inv, self.swy[k] * inv);
-            // Every weight of this exponent is at most its peak's: skip a negligible one.
-            if ll - top_ll < NEGLIGIBLE_LN {
+        for (&(a, b), &(j, ll)) in coef.iter().zip(&peak) {
+            if ll < floor_ll {
                 continue;
             }
+            if a <= 0.0 && b == 0.0 {
+                // No offer has told this exponent anything yet (only the first was
+                // seen): a flat likelihood, whose sums over j = 0 … n − 1 are exact.
+                let (nf, scale) = (f64::from(n), (ll - top_ll).exp());
+                s0 += scale * nf;
+                s1 += scale * (nf * last / 2.0);
+                s2 += scale * (last * nf * (2.0 * last + 1.0) / 6.0);
+                continue;
+            }
+            let (up, down) = if a > 0.0 {
+                let c = b / a;
+                let d = ((b * c - floor_ll) / a).max(0.0).sqrt();
+                let hi = (c + d).min(last);
+                let lo = (c - d).max(0.0);
+                // Truncation is the floor here (non-negative differences).
+                ((hi - j).max(0.0) as u32, (j - lo).max(0.0) as u32)
+            } else {
+                // A flat likelihood: every hypothesis.
+                ((last - j) as u32, j as u32)
+            };
             let scale = (ll - top_ll).exp();
-            add(j, scale);
-            let q = (-2.0 * a * h * h).exp();
-            let jf = f64::from(j);
-            // Outward from the peak the weights only fall (ratios ≤ 1, themselves
-            // falling): stop once one is negligible against the peak.
-            let least = scale * NEGLIGIBLE;
-            let (mut t, mut r) = (scale, (2.0 * b * h - a * h * h * (2.0 * jf + 1.0)).exp());
-            for i in j + 1..n {
-                t *= r;
-                r *= q;
-                if t < least {
-                    break;
-                }
-                add(i, t);
+            let q = (-2.0 * a).exp();
+            let tu_ratio = (2.0 * b - a * (2.0 * j + 1.0)).exp();
+            let (mut tu, mut ru) = (scale, tu_ratio);
+            // The downward ratio is q/ru when both are normal numbers (one `exp` less).
+            let rd = if ru_ok(q, tu_ratio) {
+                q / tu_ratio
+            } else {
+                (a * (2.0 * j - 1.0) - 2.0 * b).exp()
+            };
+            let (mut td, mut rd) = (scale, rd);
+            let (mut ju, mut jd) = (j, j);
+            let (mut u0, mut u1, mut u2) = (scale, scale * j, scale * j * j);
+            let (mut d0, mut d1, mut d2) = (0.0, 0.0, 0.0);
+            let both = up.min(down);
+            for _ in 0..both {
+                tu *= ru;
+                ru *= q;
+                ju += 1.0;
+                td *= rd;
+                rd *= q;
+                jd -= 1.0;
+                u0 += tu;
+                u1 += tu * ju;
+                u2 += tu * ju * ju;
+                d0 += td;
+                d1 += td * jd;
+                d2 += td * jd * jd;
             }
-            let (mut t, mut r) = (scale, (a * h * h * (2.0 * jf - 1.0) - 2.0 * b * h).exp());
-            for i in (0..j).rev() {
-                t *= r;
-                r *= q;
-                if t < least {
-                    break;
-                }
-                add(i, t);
+            for _ in both..up {
+                tu *= ru;
+                ru *= q;
+                ju += 1.0;
+                u0 += tu;
+                u1 += tu * ju;
+                u2 += tu * ju * ju;
             }
+            for _ in both..down {
+                td *= rd;
+                rd *= q;
+                jd -= 1.0;
+                d0 += td;
+                d1 += td * jd;
+                d2 += td * jd * jd;
+            }
+            s0 += u0 + d0;
+            s1 += u1 + d1;
+            s2 += u2 + d2;
         }
         let m = s1 / s0;
         let var = (s2 / s0 - m * m).max(0.0);
@@ -349,7 +390,12 @@ impl Learning {
         let intended = if self.degenerate {
             self.opening
         } else {
-            let l = self.belief.estimate().map(|e| e.mean);
+            // In its last round the target is its floor whatever the estimate.
+            let l = if round + 1 >= self.rounds {
+                None
+            } else {
+                self.belief.estimate().map(|e| e.mean)
+            };
             let t = concession_target(1.0, self.floor, l, round, self.rounds, self.exponent);
             self.amount(t)
         };
