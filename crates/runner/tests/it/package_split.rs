@@ -43,7 +43,9 @@ fn split_models_run_on_a_package_by_hand() {
             assert_eq!(a[k].as_f64(), Some(amount), "{model} {k}: {a}");
         }
         assert_eq!(m["issues"]["term"]["counts"]["b"], 20, "{model}");
-        assert_eq!(m["amount"]["mean"].as_f64(), Some(amount), "{model}");
+        // The `amount` block's mean comes from the engine's quantized sums.
+        let mean = m["amount"]["mean"].as_f64().unwrap();
+        assert!((mean - amount).abs() < 1e-9, "{model}: {mean}");
     }
     // Replay of one trial shows the split package.
     let r = ok(&[
