@@ -8,6 +8,9 @@
 //! - [`tactics`]: the `faratin`, `tit-for-tat` and `hardliner` negotiators in utility
 //!   space, and [`tactics::Tactic`], the choice among all four;
 //! - [`solutions`]: Pareto frontier, generalized Nash, Kalai–Smorodinsky, max welfare;
+//! - [`theory`]: Rubinstein, Ståhl and BRW on packages whose amount is a transferable
+//!   good (the efficient combination of the other issues, the amount split as on one
+//!   issue);
 //! - [`talks`]: the one-issue rules on packages — calendar and lapse costs, breakdown
 //!   risk, ratification limits on the amount issue — for the agents and the closed forms.
 //!
@@ -21,3 +24,4 @@ pub mod sorted;
 pub mod space;
 pub mod tactics;
 pub mod talks;
+pub mod theory;

@@ -105,6 +105,12 @@ pub fn replay_value(
             names.join(", ")
         ))
     })?;
+    if m.split().is_some() && crate::ensemble::package::amount_issue(s.space()).is_none() {
+        return Err(Error::Usage(format!(
+            "model `{}` splits the `amount` issue (a `number` issue keyed `amount`): this package has none",
+            m.as_str()
+        )));
+    }
     let trials = trials.unwrap_or(s.run.trials);
     let seed = seed.unwrap_or(s.run.seed);
     if trial >= trials {

@@ -5,9 +5,10 @@
 //! same at any thread count and under any sharding, like a one-issue run.
 //!
 //! Models: `agents` (each party's negotiator, `bargain_core::package::tactics`: NegMAS's
-//! `AspirationNegotiator` for `time-based`, or `faratin`, `tit-for-tat`, `hardliner`) and
+//! `AspirationNegotiator` for `time-based`, or `faratin`, `tit-for-tat`, `hardliner`),
 //! the closed forms `nash`, `kalai-smorodinsky`, `max-welfare` on the trial's Pareto
-//! frontier. Outcomes an `[[exclude]]` rule rules out are in neither the negotiators'
+//! frontier, and `rubinstein`, `stahl`, `brw` splitting the amount issue at the efficient
+//! combination of the others ([`split_end`]). Outcomes an `[[exclude]]` rule rules out are in neither the negotiators'
 //! sorted outcomes nor the frontier, so no model offers, accepts or chooses them. With no
 //! distributions, the profiles are sorted and the frontier computed once for all trials.
 //! The cancel flag is checked before every trial and between the passes that prepare a
@@ -31,6 +32,7 @@ use bargain_core::package::tactics::Tactic;
 use bargain_core::package::talks::{
     EndGame, LapseMover, PackageEnd, Rules, closed_form, negotiate_talks, utility_per_unit,
 };
+use bargain_core::package::theory::{SplitModel, SplitTrial, Transfer, split_closed_form};
 
 use super::waves::Waves;
 use super::{Interrupted, Shard, WAVE, chunk_size};
@@ -305,6 +307,9 @@ pub fn end(
     if m == PackageModel::Agents {
         return agents_end(s, t, p, cache, None);
     }
+    if let Some(model) = m.split() {
+        return split_end(model, s, t, p);
+    }
     if !t.has_rules() {
         let sol = match m {
             PackageModel::Nash => p.frontier.nash(ra, rb, a.power, b.power),
@@ -334,6 +339,53 @@ pub fn end(
             _ => f.max_welfare(x, y),
         },
     )
+}
+
+/// A strategic closed form (`rubinstein`, `stahl`, `brw`) in trial `t`: the amount issue
+/// split as a transferable good (`bargain_core::package::theory`) under the trial's rules
+/// and ratification limits. A trial whose draw leaves the amount not transferable (a
+/// weight drawn 0, a slope flipped) ends `no_zone`, as validation cannot rule it out.
+pub fn split_end(
+    model: SplitModel,
+    s: &PackageScenario,
+    t: &PackageTrial,
+    p: &Prepared,
+) -> PackageEnd {
+    let space = s.space();
+    let [a, b] = &t.parties;
+    let prefs = [&a.preferences, &b.preferences];
+    let r = rules(s, t);
+    let transfer = amount_issue(space).and_then(|j| Transfer::new(space, j, prefs).ok());
+    let Some(transfer) = transfer else {
+        return PackageEnd {
+            kind: OutcomeKind::NoZone,
+            outcome: None,
+            round: if r.calendar.is_some() {
+                r.rounds().1
+            } else {
+                1
+            },
+        };
+    };
+    let limits =
+        t.ratification
+            .iter()
+            .flatten()
+            .fold((f64::NEG_INFINITY, f64::INFINITY), |(lo, hi), l| {
+                if l.floor {
+                    (lo.max(l.limit), hi)
+                } else {
+                    (lo, hi.min(l.limit))
+                }
+            });
+    let trial = SplitTrial {
+        prefs,
+        frontier: &p.frontier,
+        ratifiable: p.ratifiable.as_ref(),
+        limits,
+        rules: &r,
+    };
+    split_closed_form(model, space, &transfer, &trial).0
 }
 
 /// The outcome of model `m` in trial `t`: the deal and its round, `None` without one.

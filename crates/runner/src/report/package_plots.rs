@@ -139,10 +139,10 @@ pub struct PackageReport<'a> {
 }
 
 /// The colour of a package model (`max-welfare` is no one-issue model: it takes the
-/// colour of `stahl`, which packages do not run).
+/// colour of `attrition`, which packages do not run).
 pub(crate) fn package_color(name: &str) -> RGBColor {
     if name == "max-welfare" {
-        model_color("stahl")
+        model_color("attrition")
     } else {
         model_color(name)
     }

@@ -137,7 +137,16 @@ fn imported_scenario_has_the_brute_force_solutions() {
     let keys: Vec<&str> = s.space().issues().iter().map(|i| i.key.as_str()).collect();
     assert_eq!(keys, ["quota", "tariff-rate", "dispute-resolution"]);
     assert_eq!(s.space().len(), 24);
-    assert_eq!(s.run.models, PackageModel::ALL.to_vec());
+    // Every package model but those that split an `amount` issue (GENIUS has none).
+    assert_eq!(
+        s.run.models,
+        [
+            PackageModel::Agents,
+            PackageModel::Nash,
+            PackageModel::KalaiSmorodinsky,
+            PackageModel::MaxWelfare
+        ]
+    );
     let (t, _) = s.draw_trial(
         SampleCtx {
             trial: 0,

@@ -40,6 +40,7 @@ mod package_exclude;
 mod package_outputs;
 mod package_run;
 mod package_signals;
+mod package_split;
 mod package_supports;
 mod reliability_bad_corpus;
 mod reliability_determinism;

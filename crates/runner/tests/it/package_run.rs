@@ -257,7 +257,7 @@ fn summaries_do_not_depend_on_threads() {
 #[test]
 fn models_without_a_package_meaning_are_refused() {
     let dir = tmp("refused");
-    let text = UNCERTAIN.replace("models = [\"agents\",", "models = [\"stahl\",");
+    let text = UNCERTAIN.replace("models = [\"agents\",", "models = [\"attrition\",");
     let file = common::write(&dir, "r.toml", &text);
     let run = bargain(&[
         "run",
@@ -267,7 +267,7 @@ fn models_without_a_package_meaning_are_refused() {
     ]);
     let err = String::from_utf8_lossy(&run.stderr);
     assert_eq!(run.status.code(), Some(2), "{err}");
-    assert!(err.contains("r.toml:7:11: run.models[0]: expected one of `agents`, `nash`, `kalai-smorodinsky`, `max-welfare` for a package scenario, found `stahl` (it has no meaning on packages yet)"), "{err}");
+    assert!(err.contains("r.toml:7:11: run.models[0]: expected one of `agents`, `nash`, `kalai-smorodinsky`, `max-welfare`, `rubinstein`, `stahl`, `brw` for a package scenario, found `attrition` (it has no meaning on packages yet)"), "{err}");
     assert!(!dir.join("rep").exists());
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -246,6 +246,8 @@ impl<'d, 'a> Compiler<'d, 'a> {
                 principals[i] =
                     self.principal(k, &f.parties[*k], i, space, prefs, f.calendar.is_some());
             }
+            // `rubinstein`, `stahl`, `brw`: a transferable `amount` issue.
+            self.transferable(&f.run, space, &order, &parties);
         }
         let exclusions = match &space {
             Some(space) => self.exclusions(&f.exclude, space),

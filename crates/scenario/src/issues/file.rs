@@ -21,7 +21,8 @@ use crate::validate::fmt_num;
 pub(crate) struct PackageFile {
     /// Identity and provenance of the scenario.
     pub scenario: MetaFile,
-    /// Ensemble settings (models: `agents`, `nash`, `kalai-smorodinsky`, `max-welfare`).
+    /// Ensemble settings (models: `agents`, `nash`, `kalai-smorodinsky`, `max-welfare`,
+    /// and on a transferable `amount` issue `rubinstein`, `stahl`, `brw`).
     #[serde(default)]
     pub run: RunFile,
     /// The rules of the talks.

@@ -30,6 +30,7 @@ mod exclude;
 mod file;
 mod parts;
 mod rules;
+mod transfer;
 
 use compile::Compiler;
 use file::PackageFile;
@@ -89,15 +90,26 @@ pub enum PackageModel {
     KalaiSmorodinsky,
     /// The rational outcome of largest utility sum.
     MaxWelfare,
+    /// Rubinstein (1982) on the amount, the other issues at their efficient combination
+    /// (`bargain_core::package::theory`; needs a transferable `amount` issue).
+    Rubinstein,
+    /// Ståhl (1972) on the amount, as [`PackageModel::Rubinstein`].
+    Stahl,
+    /// Binmore–Rubinstein–Wolinsky (1986) on the amount, as [`PackageModel::Rubinstein`]
+    /// (`breakdown` is accepted as its former name, as on one issue).
+    Brw,
 }
 
 impl PackageModel {
     /// Every package model, in report order.
-    pub const ALL: [PackageModel; 4] = [
+    pub const ALL: [PackageModel; 7] = [
         PackageModel::Agents,
         PackageModel::Nash,
         PackageModel::KalaiSmorodinsky,
         PackageModel::MaxWelfare,
+        PackageModel::Rubinstein,
+        PackageModel::Stahl,
+        PackageModel::Brw,
     ];
 
     /// The name used in scenario files.
@@ -108,13 +120,31 @@ impl PackageModel {
             PackageModel::Nash => "nash",
             PackageModel::KalaiSmorodinsky => "kalai-smorodinsky",
             PackageModel::MaxWelfare => "max-welfare",
+            PackageModel::Rubinstein => "rubinstein",
+            PackageModel::Stahl => "stahl",
+            PackageModel::Brw => "brw",
         }
     }
 
-    /// Parse a model name.
+    /// Parse a model name (`breakdown`, `brw`'s former name, too).
     #[must_use]
     pub fn from_name(name: &str) -> Option<Self> {
+        if name == "breakdown" {
+            return Some(PackageModel::Brw);
+        }
         Self::ALL.into_iter().find(|m| m.as_str() == name)
+    }
+
+    /// The strategic closed form this model is, if it splits a transferable amount.
+    #[must_use]
+    pub fn split(self) -> Option<bargain_core::package::theory::SplitModel> {
+        use bargain_core::package::theory::SplitModel;
+        match self {
+            PackageModel::Rubinstein => Some(SplitModel::Rubinstein),
+            PackageModel::Stahl => Some(SplitModel::Stahl),
+            PackageModel::Brw => Some(SplitModel::Brw),
+            _ => None,
+        }
     }
 }
 

@@ -8,3 +8,4 @@ mod links;
 mod package_rules;
 mod package_scenarios;
 mod package_schema;
+mod package_split_models;
