@@ -9,7 +9,8 @@
 //!   space, and [`tactics::Tactic`], the choice among all four;
 //! - [`solutions`]: Pareto frontier, generalized Nash, Kalai–Smorodinsky, max welfare;
 //! - [`talks`]: the one-issue rules on packages — calendar and lapse costs, breakdown
-//!   risk, ratification limits on the amount issue — for the agents and the closed forms.
+//!   risk, ratification limits on the amount issue — for the agents and the closed forms;
+//! - [`timed`]: those talks with dated events and vetoes that restart them (issue #23).
 //!
 //! Package scenarios (`bargain_scenario::issues`) choose each party's [`tactics::Tactic`];
 //! not wired into [`crate::model`] (one-issue models).
@@ -21,3 +22,4 @@ pub mod sorted;
 pub mod space;
 pub mod tactics;
 pub mod talks;
+pub mod timed;

@@ -12,6 +12,7 @@ mod negmas_reference;
 mod package_properties;
 mod package_tactics;
 mod package_talks;
+mod package_timed;
 mod theory_attrition;
 mod theory_chatterjee;
 mod theory_nash;
