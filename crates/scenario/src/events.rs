@@ -234,6 +234,13 @@ impl EventPlan {
         !self.events.is_empty() || self.on_veto != OnVeto::End
     }
 
+    /// Whether an event changes the protocol's breakdown risk.
+    pub(crate) fn changes_breakdown_risk(&self) -> bool {
+        self.events
+            .iter()
+            .any(|e| e.changes.iter().any(|c| c.0 == Key::BreakdownRisk))
+    }
+
     /// Draw trial `ctx`'s timeline for its sampled negotiation `n` into `out`.
     pub(crate) fn draw(
         &self,
@@ -242,9 +249,21 @@ impl EventPlan {
         n: &Negotiation,
         out: &mut Timeline,
     ) {
+        self.draw_on(sampler, ctx, n.calendar.as_ref(), out);
+    }
+
+    /// [`EventPlan::draw`] on a trial's calendar (none: no event), for any kind of
+    /// scenario.
+    pub(crate) fn draw_on(
+        &self,
+        sampler: Sampler,
+        ctx: SampleCtx,
+        calendar: Option<&bargain_core::Calendar>,
+        out: &mut Timeline,
+    ) {
         out.on_veto = self.on_veto;
         out.clear();
-        let Some(cal) = &n.calendar else { return };
+        let Some(cal) = calendar else { return };
         let key = crate::rng::trial_key(ctx.seed, ctx.trial);
         for (i, e) in self.events.iter().enumerate() {
             if e.probability < 1.0

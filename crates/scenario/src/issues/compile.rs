@@ -258,6 +258,15 @@ impl<'d, 'a> Compiler<'d, 'a> {
                     self.principal(k, &f.parties[*k], i, space, prefs, f.calendar.is_some());
             }
         }
+        let floor = [0, 1].map(|i| {
+            let prefs = parties.get(i).and_then(Option::as_ref);
+            space
+                .as_ref()
+                .zip(prefs)
+                .and_then(|(s, p)| super::events::limit_floor(s, &p.preferences))
+        });
+        let dates_now = calendar.as_ref().map(|c| c.1);
+        let events = self.package_events(f, &order, space.as_ref(), floor, dates_now.as_ref());
         let exclusions = match &space {
             Some(space) => self.exclusions(&f.exclude, space),
             None => Vec::new(),
@@ -330,9 +339,11 @@ impl<'d, 'a> Compiler<'d, 'a> {
             Some(c) if c.end_day.is_some() => c.total_rounds(1),
             _ => max_rounds as u32,
         };
+        // (An event that changes the breakdown risk needs the trial's own stream too.)
         let risk_is_input = inputs
             .iter()
-            .any(|x| matches!(x.target, Target::BreakdownRisk));
+            .any(|x| matches!(x.target, Target::BreakdownRisk))
+            || events.changes_breakdown_risk();
         Ok(PackageScenario {
             name: meta.name.clone(),
             title: meta.title.clone().unwrap_or_else(|| meta.name.clone()),
@@ -374,10 +385,13 @@ impl<'d, 'a> Compiler<'d, 'a> {
                 breakdown_risk,
                 ratification: [principals[0].ratification, principals[1].ratification],
                 breakdown_rng: crate::input_rng(seed, 0, crate::stream_key(BREAKDOWN_STREAM)),
+                timeline: bargain_core::events::Timeline::new(events.on_veto),
             },
             inputs,
             random_weights,
             risk_is_input,
+            events,
+            limit_floor: floor.map(|x| x.unwrap_or(true)),
             warnings: warnings.iter().map(ToString::to_string).collect(),
         })
     }
