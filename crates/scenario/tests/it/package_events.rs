@@ -111,7 +111,9 @@ fn package_events_compile_and_draw_per_trial() {
             .iter()
             .find(|e| e.party == Some(Side::Payer))
             .expect("kr's event always happens");
-        let Change::Set(Key::Ratification, Some(limit)) = kr.changes()[0] else {
+        // `set` in key order: lapse_cost, then ratification.
+        assert_eq!(kr.changes()[0], Change::Set(Key::LapseCost, Some(0.02)));
+        let Change::Set(Key::Ratification, Some(limit)) = kr.changes()[1] else {
             panic!("{:?}", kr.changes());
         };
         assert!((1.1..=1.3).contains(&limit));
@@ -163,7 +165,7 @@ fn bad_package_events_are_located() {
     );
     bad(
         &one("set = { round_months = 2 }"),
-        "round_months",
+        "set = { round_months",
         "events[0].set.round_months",
         "a change of the rounds' pace is not supported yet",
     );
