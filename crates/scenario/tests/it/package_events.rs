@@ -171,7 +171,7 @@ fn bad_package_events_are_located() {
     );
     bad(
         &one("party = \"us\"\nset = { reservation = 1.5 }"),
-        "reservation",
+        "set = { reservation = 1.5",
         "events[0].set.reservation",
         "found 1.5",
     );
