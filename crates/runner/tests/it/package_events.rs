@@ -136,7 +136,7 @@ fn an_event_that_removes_the_floor_brings_the_deals_after_it() {
 #[test]
 fn an_event_of_probability_one_half_happens_in_half_the_trials() {
     let (_, rows) = run(&FLOOR.replace("PROBABILITY", "0.5"));
-    let n = 2000.0;
+    let n: f64 = 2000.0;
     let se = (0.25 / n).sqrt();
     for (m, trials) in MODELS.iter().zip(&rows) {
         let after = trials
