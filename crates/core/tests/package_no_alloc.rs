@@ -86,6 +86,43 @@ fn talks_under_rules(sa: &SortedOutcomes, sb: &SortedOutcomes, frontier: &Pareto
             f.nash(x, y, 1.0, 1.0)
         });
         ends += usize::from(c.kind == OutcomeKind::Deal);
+        // The same talks with a timeline (an event removing the limit, vetoes that
+        // resume): no allocation either.
+        use bargain_core::Side;
+        use bargain_core::events::{Change, Event, Key, OnVeto, Timeline};
+        use bargain_core::package::talks::Ratification;
+        use bargain_core::package::timed::{Principals, negotiate_timed};
+        let mut tl = Timeline::new(OnVeto::Resume);
+        let mut e = Event::new(60 + k, Some(Side::Payee), 0);
+        e.push(Change::Set(Key::Ratification, None));
+        e.push(Change::Shift(Key::Reservation, -0.05));
+        if let Some(cal) = rules.calendar.as_ref() {
+            tl.push(e, cal);
+        }
+        let principals = Principals {
+            reservation: [ra, rb],
+            ratification: [
+                Some(Ratification {
+                    limit: 3.0,
+                    floor: true,
+                }),
+                None,
+            ],
+            floor: [true, false],
+            per_unit: [0.01, 0.01],
+        };
+        let timed = negotiate_timed(
+            |s, r| AspirationNegotiator::new([sa, sb][s], r, horizon, Aspiration::default()),
+            [sa, sb],
+            [false; 2],
+            &principals,
+            &rules,
+            &tl,
+            |o| Some(f64::from(o % 7)),
+            &mut rng,
+            None,
+        );
+        ends += usize::from(timed.end.kind != OutcomeKind::Deadline);
     }
     ends
 }

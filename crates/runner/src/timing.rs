@@ -72,8 +72,13 @@ impl TimingEvent {
     /// The events of `scenario`.
     #[must_use]
     pub fn of(scenario: &crate::scenario::Scenario) -> Vec<TimingEvent> {
-        scenario
-            .events()
+        Self::of_infos(scenario.events())
+    }
+
+    /// The events described by `infos` (a one-issue or a package scenario's).
+    #[must_use]
+    pub fn of_infos(infos: &[crate::scenario::EventInfo]) -> Vec<TimingEvent> {
+        infos
             .iter()
             .map(|e| TimingEvent {
                 date: format_date(e.days.0),

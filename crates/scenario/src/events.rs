@@ -333,6 +333,13 @@ impl EventPlan {
         }
     }
 
+    /// Whether an event changes the protocol's breakdown risk.
+    pub(crate) fn changes_breakdown_risk(&self) -> bool {
+        self.events
+            .iter()
+            .any(|e| e.changes.iter().any(|c| c.0 == Key::BreakdownRisk))
+    }
+
     /// Draw trial `ctx`'s timeline for its sampled negotiation `n` into `out`.
     pub(crate) fn draw(
         &self,
@@ -341,9 +348,24 @@ impl EventPlan {
         n: &mut Negotiation,
         out: &mut Timeline,
     ) {
+        if let Some(paced) = self.draw_on(sampler, ctx, n.calendar.as_ref(), out) {
+            n.calendar = Some(paced);
+        }
+    }
+
+    /// [`EventPlan::draw`] on a trial's calendar (none: no event), for any kind of
+    /// scenario; returns the calendar with the events' changes of pace when there are
+    /// any (`round_months` events: one-issue scenarios only).
+    pub(crate) fn draw_on(
+        &self,
+        sampler: Sampler,
+        ctx: SampleCtx,
+        calendar: Option<&bargain_core::Calendar>,
+        out: &mut Timeline,
+    ) -> Option<bargain_core::Calendar> {
         out.on_veto = self.on_veto;
         out.clear();
-        let Some(cal) = &n.calendar else { return };
+        let cal = calendar?;
         let key = crate::rng::trial_key(ctx.seed, ctx.trial);
         for (i, e) in self.events.iter().enumerate() {
             if !e.happens(sampler, ctx, key) {
@@ -385,8 +407,9 @@ impl EventPlan {
                 }
             }
             out.retime(&paced);
-            n.calendar = Some(paced);
+            return Some(paced);
         }
+        None
     }
 }
 

@@ -12,7 +12,8 @@
 //!   good (the efficient combination of the other issues, the amount split as on one
 //!   issue);
 //! - [`talks`]: the one-issue rules on packages — calendar and lapse costs, breakdown
-//!   risk, ratification limits on the amount issue — for the agents and the closed forms.
+//!   risk, ratification limits on the amount issue — for the agents and the closed forms;
+//! - [`timed`]: those talks with dated events and vetoes that restart them (issue #23).
 //!
 //! Package scenarios (`bargain_scenario::issues`) choose each party's [`tactics::Tactic`];
 //! not wired into [`crate::model`] (one-issue models).
@@ -25,3 +26,4 @@ pub mod space;
 pub mod tactics;
 pub mod talks;
 pub mod theory;
+pub mod timed;

@@ -13,6 +13,7 @@ mod package_properties;
 mod package_tactics;
 mod package_talks;
 mod package_theory;
+mod package_timed;
 mod theory_attrition;
 mod theory_chatterjee;
 mod theory_nash;

@@ -30,9 +30,11 @@ use bargain_core::package::sorted::SortedOutcomes;
 use bargain_core::package::space::{IssueKind, OutcomeSpace};
 use bargain_core::package::tactics::Tactic;
 use bargain_core::package::talks::{
-    EndGame, LapseMover, PackageEnd, Rules, closed_form, negotiate_talks, utility_per_unit,
+    EndGame, LapseMover, PackageEnd, Ratification, Rules, closed_form, negotiate_talks,
+    utility_per_unit,
 };
 use bargain_core::package::theory::{SplitModel, SplitTrial, Transfer, split_closed_form};
+use bargain_core::package::timed::{Principals, TimedEnd, closed_form_timed, negotiate_timed};
 
 use super::waves::Waves;
 use super::{Interrupted, Shard, WAVE, chunk_size};
@@ -228,6 +230,9 @@ pub fn agents_end(
     cache: &mut PowerCache,
     trace: Option<&mut Vec<PackageOffer>>,
 ) -> PackageEnd {
+    if s.has_timeline() {
+        return agents_timed(s, t, p, cache, trace).end;
+    }
     let [a, b] = &t.parties;
     if !t.has_rules() {
         a.tactic.prepare(cache, t.max_rounds);
@@ -293,8 +298,105 @@ pub fn agents_end(
     )
 }
 
+/// The principal numbers of trial `t` that its events change (`bargain_core::package::timed`).
+#[must_use]
+pub fn principals(s: &PackageScenario, t: &PackageTrial) -> Principals {
+    let space = s.space();
+    let per = |i: usize| {
+        amount_issue(space).map_or(0.0, |j| {
+            utility_per_unit(&t.parties[i].preferences, space, j)
+        })
+    };
+    Principals {
+        reservation: [0, 1].map(|i| t.parties[i].preferences.reservation),
+        ratification: t.ratification,
+        floor: s.limit_floor(),
+        per_unit: [per(0), per(1)],
+    }
+}
+
+/// The `agents` model of a scenario with a timeline (`[[events]]`, `on_veto`): the talks
+/// of `bargain_core::package::timed` on trial `t`'s timeline, with its vetoes.
+fn agents_timed(
+    s: &PackageScenario,
+    t: &PackageTrial,
+    p: &Prepared,
+    cache: &mut PowerCache,
+    trace: Option<&mut Vec<PackageOffer>>,
+) -> TimedEnd {
+    let r = rules(s, t);
+    let (horizon, _) = r.rounds();
+    let tactics = [t.parties[0].tactic, t.parties[1].tactic];
+    for tactic in &tactics {
+        tactic.prepare(cache, horizon);
+    }
+    let cache: &PowerCache = cache;
+    let mut rng = t.breakdown_rng.clone();
+    negotiate_timed(
+        |i, reservation| tactics[i].build_cached(&p.sorted[i], reservation, horizon, cache),
+        [&p.sorted[0], &p.sorted[1]],
+        tactics.map(|x| x == Tactic::Hardliner),
+        &principals(s, t),
+        &r,
+        &t.timeline,
+        |o| amount_of(s.space(), o),
+        &mut rng,
+        trace,
+    )
+}
+
+/// How model `m` ended in trial `t`, with the vetoes it met (only the agents of a
+/// scenario with `on_veto = "resume"` meet any).
+pub fn end_timed(
+    m: PackageModel,
+    s: &PackageScenario,
+    t: &PackageTrial,
+    p: &Prepared,
+    cache: &mut PowerCache,
+) -> TimedEnd {
+    if !s.has_timeline() {
+        return TimedEnd {
+            end: end(m, s, t, p, cache),
+            vetoes: 0,
+        };
+    }
+    if m == PackageModel::Agents {
+        return agents_timed(s, t, p, cache, None);
+    }
+    let [a, b] = &t.parties;
+    let (pa, pb) = (a.power, b.power);
+    let space = s.space();
+    let allowed = s.allowed();
+    let rebuild = |limits: &[Option<Ratification>; 2]| {
+        let within: Vec<bool> = (0..p.ua.len() as u32)
+            .map(|o| {
+                allowed.is_none_or(|a| a[o as usize])
+                    && limits.iter().all(|r| match (r, amount_of(space, o)) {
+                        (Some(r), Some(x)) => r.ratifies(x),
+                        _ => true,
+                    })
+            })
+            .collect();
+        ParetoFrontier::new_where(&p.ua, &p.ub, Some(&within))
+    };
+    let end = closed_form_timed(
+        &p.frontier,
+        p.ratifiable.as_ref(),
+        &principals(s, t),
+        &rules(s, t),
+        &t.timeline,
+        rebuild,
+        |f: &ParetoFrontier, x, y| match m {
+            PackageModel::Nash => f.nash(x, y, pa, pb),
+            PackageModel::KalaiSmorodinsky => f.kalai_smorodinsky(x, y),
+            _ => f.max_welfare(x, y),
+        },
+    );
+    TimedEnd { end, vetoes: 0 }
+}
+
 /// How model `m` ended in trial `t`: a deal (or a deal not ratified) with its outcome
-/// and 1-based round, or its failure.
+/// and 1-based round, or its failure (with a timeline, as [`end_timed`]).
 pub fn end(
     m: PackageModel,
     s: &PackageScenario,
@@ -302,6 +404,9 @@ pub fn end(
     p: &Prepared,
     cache: &mut PowerCache,
 ) -> PackageEnd {
+    if s.has_timeline() {
+        return end_timed(m, s, t, p, cache).end;
+    }
     let [a, b] = &t.parties;
     let (ra, rb) = (a.preferences.reservation, b.preferences.reservation);
     if m == PackageModel::Agents {
@@ -640,7 +745,8 @@ pub fn run(
             };
             deals.clear();
             for (m, a) in &mut acc.models {
-                let e = self::end(*m, s, &t, p, cache);
+                let TimedEnd { end: e, vetoes } = end_timed(*m, s, &t, p, cache);
+                a.add_vetoes(vetoes);
                 if want_rows {
                     deals.push(e);
                 }

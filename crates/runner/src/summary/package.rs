@@ -241,8 +241,13 @@ pub fn summarize(
             let mut ms = ModelSummary::from_accumulator(a, &acc.range, observed);
             ms.timing = s.calendar.as_ref().map(|dates| {
                 let date = s.observed.as_ref().and_then(|o| o.date);
-                crate::timing::summarize(a, dates, date)
+                let mut t = crate::timing::summarize(a, dates, date);
+                t.events = crate::timing::TimingEvent::of_infos(s.events());
+                t
             });
+            if s.on_veto() == bargain_core::events::OnVeto::Resume {
+                ms.vetoes = Some(crate::summary::VetoSummary::of(a));
+            }
             ms.surplus = None;
             if !has_amount {
                 ms.amount = None;

@@ -36,6 +36,7 @@ mod misleading_outputs;
 mod overrides;
 mod package_analyses;
 mod package_calendar;
+mod package_events;
 mod package_exclude;
 mod package_outputs;
 mod package_run;

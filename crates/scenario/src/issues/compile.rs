@@ -247,8 +247,20 @@ impl<'d, 'a> Compiler<'d, 'a> {
                     self.principal(k, &f.parties[*k], i, space, prefs, f.calendar.is_some());
             }
             // `rubinstein`, `stahl`, `brw`: a transferable `amount` issue.
-            self.transferable(&f.run, space, &order, &parties);
+            let timed = !f.events.is_empty()
+                || f.calendar.as_ref().and_then(|c| c.on_veto)
+                    == Some(crate::events::OnVetoKey::Resume);
+            self.transferable(&f.run, space, &order, &parties, timed);
         }
+        let floor = [0, 1].map(|i| {
+            let prefs = parties.get(i).and_then(Option::as_ref);
+            space
+                .as_ref()
+                .zip(prefs)
+                .and_then(|(s, p)| super::events::limit_floor(s, &p.preferences))
+        });
+        let dates_now = calendar.as_ref().map(|c| c.1);
+        let events = self.package_events(f, &order, space.as_ref(), floor, dates_now.as_ref());
         let exclusions = match &space {
             Some(space) => self.exclusions(&f.exclude, space),
             None => Vec::new(),
@@ -321,9 +333,11 @@ impl<'d, 'a> Compiler<'d, 'a> {
             Some(c) if c.end_day.is_some() => c.total_rounds(1),
             _ => max_rounds as u32,
         };
+        // (An event that changes the breakdown risk needs the trial's own stream too.)
         let risk_is_input = inputs
             .iter()
-            .any(|x| x.target.is(Scope::Protocol, "breakdown_risk"));
+            .any(|x| x.target.is(Scope::Protocol, "breakdown_risk"))
+            || events.changes_breakdown_risk();
         Ok(PackageScenario {
             name: meta.name.clone(),
             title: meta.title.clone().unwrap_or_else(|| meta.name.clone()),
@@ -365,10 +379,13 @@ impl<'d, 'a> Compiler<'d, 'a> {
                 breakdown_risk,
                 ratification: [principals[0].ratification, principals[1].ratification],
                 breakdown_rng: crate::input_rng(seed, 0, crate::stream_key(BREAKDOWN_STREAM)),
+                timeline: bargain_core::events::Timeline::new(events.on_veto),
             },
             inputs,
             random_weights,
             risk_is_input,
+            events,
+            limit_floor: floor.map(|x| x.unwrap_or(true)),
             warnings: warnings.iter().map(ToString::to_string).collect(),
         })
     }

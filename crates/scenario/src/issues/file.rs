@@ -28,8 +28,13 @@ pub(crate) struct PackageFile {
     /// The rules of the talks.
     pub protocol: PackageProtocolFile,
     /// Dates of the talks and the expiry of the current agreement (optional), as in
-    /// one-issue files (`on_veto` is not taken on packages).
+    /// one-issue files (with `on_veto`).
     pub calendar: Option<CalendarFile>,
+    /// Dated changes of the parties' principal numbers (`reservation`, `ratification`,
+    /// `lapse_cost`) or of `breakdown_risk` during the talks (`[[events]]`, needs a
+    /// `[calendar]`), as in one-issue files.
+    #[serde(default)]
+    pub events: Vec<crate::events::EventFile>,
     /// The issues, keyed by a short id (e.g. `amount`, `term`); an agreement is one value
     /// per issue.
     pub issues: BTreeMap<String, IssueFile>,

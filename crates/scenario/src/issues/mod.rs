@@ -26,6 +26,7 @@ use crate::span::Doc;
 use crate::{CalendarDates, SampleCtx, Sampler};
 
 mod compile;
+mod events;
 mod exclude;
 mod file;
 mod parts;
@@ -194,6 +195,10 @@ pub struct PackageTrial {
     /// The `agents` model's breakdown draws: the stream keyed [`BREAKDOWN_STREAM`] of this
     /// trial, at its start (see [`PackageScenario::draw_trial`]).
     pub breakdown_rng: Xoshiro256PlusPlus,
+    /// The trial's events and veto rule (`[[events]]`, `on_veto`), drawn by
+    /// [`PackageScenario::draw_trial`]; empty in [`PackageScenario::central`]. Read only
+    /// when [`PackageScenario::has_timeline`].
+    pub timeline: bargain_core::events::Timeline,
 }
 
 impl PackageTrial {
@@ -281,8 +286,13 @@ pub struct PackageScenario {
     inputs: Vec<PkgInput>,
     /// Per party: whether a weight is a distribution (draws are then normalised).
     random_weights: [bool; 2],
-    /// Whether `protocol.breakdown_risk` is a distribution.
+    /// Whether `protocol.breakdown_risk` is a distribution (or an event changes it).
     risk_is_input: bool,
+    /// `[[events]]` and `on_veto`, compiled.
+    events: crate::events::EventPlan,
+    /// Per party (the first mover first): whether a ratification limit an event sets is
+    /// a floor (the party values the amount rising) or a ceiling.
+    limit_floor: [bool; 2],
     warnings: Vec<String>,
 }
 
@@ -408,6 +418,34 @@ impl PackageScenario {
         (v, true)
     }
 
+    /// Whether trials negotiate under a timeline (`[[events]]`, or `on_veto =
+    /// "resume"`): then each trial's [`PackageTrial::timeline`] holds its events (on
+    /// packages an event's `Side::Payee` is the first mover, `Side::Payer` the second),
+    /// and the runner negotiates with `bargain_core::package::timed`.
+    #[must_use]
+    pub fn has_timeline(&self) -> bool {
+        self.events.active()
+    }
+
+    /// The veto rule (`[calendar] on_veto`).
+    #[must_use]
+    pub fn on_veto(&self) -> bargain_core::events::OnVeto {
+        self.events.on_veto
+    }
+
+    /// The scenario's events as the reports show them, in file order.
+    #[must_use]
+    pub fn events(&self) -> &[crate::events::EventInfo] {
+        &self.events.info
+    }
+
+    /// Per party (the first mover first): whether a ratification limit set by an event
+    /// is a floor (`true`) or a ceiling.
+    #[must_use]
+    pub fn limit_floor(&self) -> [bool; 2] {
+        self.limit_floor
+    }
+
     /// The trial at central values (every distribution at its median / mode).
     #[must_use]
     pub fn central(&self) -> PackageTrial {
@@ -485,6 +523,10 @@ impl PackageScenario {
                 *slot = x;
             }
             apply(&mut t, input, x);
+        }
+        if self.events.active() {
+            self.events
+                .draw_on(self.run.sampler, ctx, t.calendar.as_ref(), &mut t.timeline);
         }
         for (p, random) in t.parties.iter_mut().zip(self.random_weights) {
             let w = &mut p.preferences.utility.weights;

@@ -52,12 +52,6 @@ impl Compiler<'_, '_> {
     /// rounds); `round_months` as a distribution becomes a package input. `None` after
     /// reporting a problem.
     pub(super) fn calendar(&mut self, c: &CalendarFile) -> Option<(Calendar, CalendarDates)> {
-        if c.on_veto.is_some() {
-            self.c.error(
-                "calendar.on_veto",
-                "expected no `on_veto` in a package scenario (vetoes that resume the talks are not modelled on packages yet), found one",
-            );
-        }
         let (inputs, centrals) = (self.c.inputs.len(), self.c.centrals.len());
         let out = self.c.calendar(c);
         // The one-issue checker registered `round_months`: move it to the package inputs.

@@ -21,13 +21,15 @@ impl Compiler<'_, '_> {
     /// amount that is not a line over the issue's range or that points with uncertain
     /// values could bend (at the value function), central values of the amount that do
     /// not rise for one party and fall for the other (at the second party's function,
-    /// or at a weight of 0). `keys` and `parties` are in slot order.
+    /// or at a weight of 0). `keys` and `parties` are in slot order. `timed`: the file has
+    /// events or vetoes that resume the talks, which these models do not follow yet.
     pub(super) fn transferable(
         &mut self,
         run: &RunFile,
         space: &OutcomeSpace,
         keys: &[&String],
         parties: &[Option<PackageParty>],
+        timed: bool,
     ) {
         let names = run.models.as_deref().unwrap_or_default();
         let Some((at, model)) = names.iter().enumerate().find_map(|(i, n)| {
@@ -36,6 +38,13 @@ impl Compiler<'_, '_> {
         }) else {
             return;
         };
+        if timed {
+            self.c.error(
+                &index("run.models", at),
+                format!("expected no `{model}` in a package scenario with `[[events]]` or `on_veto = \"resume\"` (the split of a transferable amount does not follow dated events or vetoes on packages yet), found it"),
+            );
+            return;
+        }
         let Some(j) = amount_issue(space) else {
             self.c.error(
                 &index("run.models", at),

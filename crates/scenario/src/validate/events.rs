@@ -6,9 +6,10 @@ use bargain_core::events::{Key, MAX_CHANGES, MAX_EVENTS, OnVeto};
 
 use crate::CalendarDates;
 use crate::error::did_you_mean;
+use crate::events::EventFile;
 use crate::events::{DateSpec, EventInfo, EventPlan, EventSpec, SetValue, Value};
 use crate::fields::{self, Scope};
-use crate::file::{ScenarioFile, SideKey};
+use crate::file::{CalendarFile, ScenarioFile, SideKey};
 use crate::span::{index, join};
 
 use super::{Checker, Domain, Param, fmt_num};
@@ -36,40 +37,75 @@ fn domain(key: Key) -> Domain {
         .map_or(Domain::AMOUNT, |d| d.domain)
 }
 
+/// What [`Checker::event_plan`] needs of a file besides its events: its parties (key and
+/// the side an event on it changes) and the domain of a key set by an event (`Err`: a
+/// message for a key the file's kind does not take).
+pub(crate) struct EventScope<'a> {
+    /// Party keys and sides, in file order.
+    pub parties: Vec<(&'a str, Side)>,
+    /// The domain of a key when set, or why the key is refused.
+    pub domain: &'a dyn Fn(Key) -> Result<Domain, String>,
+}
+
 impl Checker<'_, '_> {
     /// Check and compile `[[events]]` and `on_veto` (`dates`: the calendar's, when it
     /// compiled). Errors are collected; the plan holds the events that checked.
     pub(super) fn events(&mut self, f: &ScenarioFile, dates: Option<&CalendarDates>) -> EventPlan {
-        let on_veto = f
-            .calendar
-            .as_ref()
+        let parties = f
+            .parties
+            .iter()
+            .map(|(k, p)| {
+                let side = match p.side {
+                    SideKey::Payee => Side::Payee,
+                    SideKey::Payer => Side::Payer,
+                };
+                (k.as_str(), side)
+            })
+            .collect();
+        let scope = EventScope {
+            parties,
+            domain: &|k| Ok(domain(k)),
+        };
+        self.event_plan(f.calendar.as_ref(), &f.events, &scope, dates)
+    }
+
+    /// [`Checker::events`] for any kind of file: its `[calendar]`, its `[[events]]` and
+    /// its [`EventScope`] (one-issue files and package files share it).
+    pub(crate) fn event_plan(
+        &mut self,
+        calendar: Option<&CalendarFile>,
+        events: &[EventFile],
+        scope: &EventScope<'_>,
+        dates: Option<&CalendarDates>,
+    ) -> EventPlan {
+        let on_veto = calendar
             .and_then(|c| c.on_veto)
             .map_or(OnVeto::End, |k| k.to_core());
         let mut plan = EventPlan {
             on_veto,
             ..EventPlan::default()
         };
-        if f.events.is_empty() {
+        if events.is_empty() {
             return plan;
         }
-        if f.calendar.is_none() {
+        if calendar.is_none() {
             self.error(
                 "events",
                 "expected a `[calendar]` (events take effect on dates of the calendar)",
             );
             return plan;
         }
-        if f.events.len() > MAX_EVENTS {
+        if events.len() > MAX_EVENTS {
             self.error(
                 &index("events", MAX_EVENTS),
                 format!(
                     "expected at most {MAX_EVENTS} events, found {}",
-                    f.events.len()
+                    events.len()
                 ),
             );
             return plan;
         }
-        let keys: Vec<&str> = f.parties.keys().map(String::as_str).collect();
+        let keys: Vec<&str> = scope.parties.iter().map(|p| p.0).collect();
         // Changes of `round_months`: how many, and the smallest pace any draw can reach.
         let mut pace = Pace {
             count: 0,
@@ -80,7 +116,7 @@ impl Checker<'_, '_> {
             shifts: 0.0,
             last_path: String::new(),
         };
-        for (i, e) in f.events.iter().enumerate() {
+        for (i, e) in events.iter().enumerate() {
             let at = index("events", i);
             let mut ok = true;
             // The date (or range) within the calendar.
@@ -147,11 +183,8 @@ impl Checker<'_, '_> {
             // The party.
             let party = match &e.party {
                 None => None,
-                Some(p) => match f.parties.get(p) {
-                    Some(party) => Some(match party.side {
-                        SideKey::Payee => Side::Payee,
-                        SideKey::Payer => Side::Payer,
-                    }),
+                Some(p) => match scope.parties.iter().find(|q| q.0 == p) {
+                    Some(q) => Some(q.1),
                     None => {
                         let hint = did_you_mean(p, keys.iter().copied());
                         let list = keys
@@ -206,8 +239,8 @@ impl Checker<'_, '_> {
                     ok = false;
                     continue;
                 };
-                if key == Key::RoundMonths {
-                    let end = f.calendar.as_ref().and_then(|c| c.end.as_ref());
+                if key == Key::RoundMonths && (scope.domain)(key).is_ok() {
+                    let end = calendar.and_then(|c| c.end.as_ref());
                     if end.is_none() {
                         self.error(
                             &path,
@@ -253,6 +286,14 @@ impl Checker<'_, '_> {
                     }
                     _ => {}
                 }
+                let set_domain = match (scope.domain)(key) {
+                    Ok(d) => d,
+                    Err(why) => {
+                        self.error(&path, why);
+                        ok = false;
+                        continue;
+                    }
+                };
                 let spec = match (set, by) {
                     (Some(SetValue::None), _) => {
                         if !key.removable() {
@@ -270,7 +311,7 @@ impl Checker<'_, '_> {
                     (Some(SetValue::Number(n)), _) | (None, Some(n)) => n,
                     (None, None) => continue,
                 };
-                let d = if shift { Domain::AMOUNT } else { domain(key) };
+                let d = if shift { Domain::AMOUNT } else { set_domain };
                 let Some(param) = self.number(&path, spec, d) else {
                     ok = false;
                     continue;
@@ -329,7 +370,7 @@ impl Checker<'_, '_> {
                 changes: words,
             });
         }
-        if pace.count > 0 && plan.events.len() == f.events.len() {
+        if pace.count > 0 && plan.events.len() == events.len() {
             plan.pace = true;
             self.check_pace(&pace, dates);
         }

@@ -16,7 +16,7 @@ use crate::{CalendarDates, Observed, RunSpec};
 
 pub(crate) mod calendar;
 mod compile;
-mod events;
+pub(crate) mod events;
 mod links;
 mod numbers;
 mod parties;

@@ -5,6 +5,7 @@
 mod extension_points;
 mod field_table;
 mod links;
+mod package_events;
 mod package_rules;
 mod package_scenarios;
 mod package_schema;

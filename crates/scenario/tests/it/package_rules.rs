@@ -230,12 +230,6 @@ fn bad_rules_are_located() {
         "expected a number of months between rounds > 0, found 0",
     );
     bad(
-        "end = \"2019-12-31\"",
-        "end = \"2019-12-31\"\non_veto = \"resume\"",
-        "18:11: calendar.on_veto",
-        "expected no `on_veto` in a package scenario",
-    );
-    bad(
         "breakdown_risk = { uniform = [0.0, 0.02] }",
         "breakdown_risk = 1.5",
         "12:18: protocol.breakdown_risk",
