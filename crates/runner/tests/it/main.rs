@@ -36,6 +36,7 @@ mod package_analyses;
 mod package_calendar;
 mod package_exclude;
 mod package_outputs;
+mod package_reports;
 mod package_run;
 mod package_signals;
 mod package_supports;
