@@ -21,7 +21,7 @@ const ROW_H: u32 = 300;
 /// Height of a row's heading (issue name, legend of labels).
 const HEAD_H: u32 = 30;
 /// Smallest width of one panel.
-const PANEL_W: u32 = 250;
+const PANEL_W: u32 = 300;
 
 /// Colours of a choice issue's labels, in issue order (Okabe–Ito, colour-blind safe).
 const LABEL_COLORS: [RGBColor; 7] = [
@@ -120,10 +120,10 @@ impl Figure for SweepIssues<'_> {
         let top = draw_title(
             root,
             s,
-            &format!("{}: sweep of {} — issues", r.scenario.title, axis.path),
+            &format!("Sweep of {}: each issue", axis.path),
             &format!(
-                "Per issue and model, among deals: median and 5–95% band, or each label's share. {} trials per value, common random numbers.",
-                r.trials
+                "{}. Among deals: median and 5–95% band, or each label's share; {} trials per value.",
+                r.scenario.title, r.trials
             ),
         )?;
         let (_, body) = root.split_vertically(top);
@@ -134,7 +134,11 @@ impl Figure for SweepIssues<'_> {
         let x = Xaxis {
             range: x_range(&xs, half),
             half,
-            title: axis_title(&axis.path, &r.scenario.unit),
+            // The field's last key and its unit (the whole path is in the title).
+            title: axis_title(
+                axis.path.rsplit('.').next().unwrap_or(&axis.path),
+                &r.scenario.unit,
+            ),
             ticks: axis
                 .values
                 .iter()
@@ -186,7 +190,7 @@ struct Xaxis {
     range: (f64, f64),
     /// Half a bar's width.
     half: f64,
-    /// The field path and its unit.
+    /// The field's last key and its unit.
     title: String,
     /// A word axis's values and their labels (empty for numbers).
     ticks: Vec<(f64, String)>,
