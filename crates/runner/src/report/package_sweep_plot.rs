@@ -147,10 +147,11 @@ impl Figure for SweepIssues<'_> {
                 .collect(),
         };
         for (issue, row) in issues.iter().zip(rows.iter()) {
-            let labels = issue
-                .is_choice()
-                .then(|| labels_of(r, issue))
-                .unwrap_or_default();
+            let labels = if issue.is_choice() {
+                labels_of(r, issue)
+            } else {
+                Vec::new()
+            };
             let (head, panels) = row.split_vertically(s.upx(f64::from(HEAD_H)));
             draw_heading(&head, s, issue, &labels)?;
             let cells = panels.split_evenly((1, r.models.len().max(1)));
