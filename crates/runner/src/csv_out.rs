@@ -1,5 +1,6 @@
 //! Flat CSV views of the JSON results, for spreadsheets and data frames: `summary.csv`
-//! (one row per model) beside `summary.json`, `compare.csv` (one row per model) beside
+//! (one row per model) beside `summary.json`, `compare.csv` (one row per model, and for
+//! packages per model and issue) beside
 //! `compare.json`. The JSON files stay the reference; these carry the headline numbers.
 
 use std::fmt::Write as _;
@@ -84,7 +85,8 @@ fn difference_cells(out: &mut String, d: Option<&Difference>) {
 
 /// `compare.csv`: one row per model present in both inputs: A's and B's statistics, the
 /// differences B − A (estimate, standard error, interval) of the agreement rate, mean and
-/// median, and the KS and Wasserstein distances.
+/// median, and the KS and Wasserstein distances; for packages then a row per model and
+/// issue (per label for choice issues), see `issue_rows`.
 #[must_use]
 pub fn compare_csv(cmp: &Comparison) -> String {
     let mut out = String::from("model");
@@ -116,5 +118,43 @@ pub fn compare_csv(cmp: &Comparison) -> String {
         difference_cells(&mut out, m.median.as_ref());
         let _ = writeln!(out, ",{},{}", num(m.ks), num(m.wasserstein));
     }
+    for (model, m) in &cmp.models {
+        issue_rows(&mut out, model, m);
+    }
     out
+}
+
+/// The rows of a package comparison's issues (after every model's row; none for one-issue
+/// comparisons): per model and number or integer issue a row `<model>.<issue>` with both
+/// sides' deals, mean, sd and median of the issue and the differences of means and
+/// medians; per model, choice issue and label a row `<model>.<issue>=<label>` with the
+/// label's share of each side's deals in the `mean` columns and the difference of shares
+/// in the `mean_diff` columns. Agreement-rate differences, distances and rounds are left
+/// empty (they are the model's row's).
+fn issue_rows(out: &mut String, model: &str, m: &crate::analysis::compare::ModelComparison) {
+    for (key, c) in &m.issues {
+        if let (Some(a), Some(b)) = (&c.a_stats, &c.b_stats) {
+            let _ = write!(out, "{model}.{key}");
+            stats_cells(out, a);
+            stats_cells(out, b);
+            difference_cells(out, None);
+            difference_cells(out, c.mean.as_ref());
+            difference_cells(out, c.median.as_ref());
+            out.push_str(",,\n");
+        }
+        for l in &c.shares {
+            let _ = write!(out, "{model}.{key}={l}", l = l.label);
+            for (side, share) in [(&m.a, l.a), (&m.b, l.b)] {
+                let _ = write!(
+                    out,
+                    ",{},{},{},{share},,,",
+                    side.trials, side.deals, side.agreement_rate
+                );
+            }
+            difference_cells(out, None);
+            difference_cells(out, Some(&l.difference));
+            difference_cells(out, None);
+            out.push_str(",,\n");
+        }
+    }
 }

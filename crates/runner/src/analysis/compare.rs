@@ -204,7 +204,9 @@ pub struct RoundShares {
 }
 
 impl Difference {
-    fn with_se(estimate: f64, se: f64, quantile: f64) -> Self {
+    /// `estimate` with standard error `se` and the interval `± quantile · se` (no error
+    /// or interval when `se` is not a finite non-negative number).
+    pub(crate) fn with_se(estimate: f64, se: f64, quantile: f64) -> Self {
         if se.is_finite() && se >= 0.0 {
             Self {
                 estimate,
@@ -232,7 +234,8 @@ impl Difference {
     }
 }
 
-fn z() -> f64 {
+/// The normal quantile of the two-sided [`CONFIDENCE`] interval.
+pub(crate) fn z() -> f64 {
     Normal::new(0.0, 1.0).map_or(1.959_963_984_540_054, |n| {
         n.inverse_cdf(0.5 + CONFIDENCE / 2.0)
     })

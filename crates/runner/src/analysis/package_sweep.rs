@@ -110,9 +110,12 @@ pub fn run(
     let issues: Vec<SweepIssue> = crate::summary::package::info(s)
         .issues
         .into_iter()
-        .map(|i| SweepIssue {
+        .enumerate()
+        .map(|(j, i)| SweepIssue {
             key: i.key,
             kind: i.kind,
+            unit: s.issue_units.get(j).cloned().unwrap_or_default(),
+            labels: i.values.unwrap_or_default(),
         })
         .collect();
     let build = |at: &[f64]| {

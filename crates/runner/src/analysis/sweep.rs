@@ -89,6 +89,16 @@ pub struct IssueStat {
     /// Choice issues: the share of deals that agreed on `mode`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub share: Option<f64>,
+    /// Number and integer issues: the 5th percentile of agreed values (the band of the
+    /// sweep's issue plot).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub p05: Option<f64>,
+    /// Number and integer issues: the 95th percentile of agreed values.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub p95: Option<f64>,
+    /// Choice issues: every label's share of the deals (empty without deals).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub shares: BTreeMap<String, f64>,
 }
 
 /// One issue of a swept package scenario (`sweep.json`'s `issues`; absent for one-issue
@@ -99,6 +109,12 @@ pub struct SweepIssue {
     pub key: String,
     /// `number`, `integer` or `choice` (as in `summary.json`'s `package.issues`).
     pub kind: String,
+    /// The unit of its values (empty: none).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub unit: String,
+    /// A choice issue's labels, in issue order (empty for numbers).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub labels: Vec<String>,
 }
 
 impl SweepIssue {
@@ -120,16 +136,30 @@ impl IssueStat {
                 let c = block.counts.as_ref()?.get(k)?;
                 (deals > 0).then(|| *c as f64 / deals as f64)
             });
+            let shares = match &block.counts {
+                Some(counts) if deals > 0 => counts
+                    .iter()
+                    .map(|(l, &c)| (l.clone(), c as f64 / deals as f64))
+                    .collect(),
+                _ => BTreeMap::new(),
+            };
             IssueStat {
                 p50: None,
                 mode: block.mode.clone().filter(|_| deals > 0),
                 share,
+                p05: None,
+                p95: None,
+                shares,
             }
         } else {
+            let finite = |x: Option<f64>| x.filter(|x| x.is_finite());
             IssueStat {
-                p50: block.p50.filter(|x| x.is_finite()),
+                p50: finite(block.p50),
                 mode: None,
                 share: None,
+                p05: finite(block.p05),
+                p95: finite(block.p95),
+                shares: BTreeMap::new(),
             }
         })
     }

@@ -306,13 +306,35 @@ fn with_packages(
     });
     let (trials0, seed0) = first.unwrap_or((1, 0));
     let (trials, seed) = (opts.trials.unwrap_or(trials0), opts.seed.unwrap_or(seed0));
+    // Two package files that pair run once each, side by side: the paired run records
+    // both whole runs.
+    let mut paired = match inputs {
+        [Input::Package(pa, path), Input::Package(pb, _)] if package_compare::pairs(pa, pb) => {
+            let run = package_compare::run_paired(pa, pb, trials, seed, cancel)
+                .map_err(|e| package_stop(path, e))?;
+            let summarize = |s: &PackageScenario, acc| {
+                crate::summary::package::summarize(s, trials, seed, &s.unit, acc)
+            };
+            Some((
+                [Some(summarize(pa, &run.a)), Some(summarize(pb, &run.b))],
+                run.pairs,
+            ))
+        }
+        _ => None,
+    };
     let mut summaries = Vec::with_capacity(2);
     let mut infos = Vec::with_capacity(2);
-    for ((input, report), (label, stem)) in inputs.iter().zip(reports).zip([("A", "a"), ("B", "b")])
+    for (k, ((input, report), (label, stem))) in inputs
+        .iter()
+        .zip(reports)
+        .zip([("A", "a"), ("B", "b")])
+        .enumerate()
     {
-        let (summary, path, kind) = match (input, report) {
-            (Input::Report(dir), Some(r)) => (r, dir, "report"),
-            (Input::Scenario(l, path), _) => {
+        let done = paired.as_mut().and_then(|(ran, _)| ran[k].take());
+        let (summary, path, kind) = match (input, report, done) {
+            (Input::Package(_, path), _, Some(summary)) => (summary, path, "scenario"),
+            (Input::Report(dir), Some(r), _) => (r, dir, "report"),
+            (Input::Scenario(l, path), _, _) => {
                 let overrides = Overrides {
                     trials: Some(trials),
                     seed: Some(seed),
@@ -320,12 +342,12 @@ fn with_packages(
                 let plan = pipeline::plan(&l.scenario, &overrides, Shard::WHOLE);
                 (run_one(l, plan, cancel)?, path, "scenario")
             }
-            (Input::Package(s, path), _) => (
+            (Input::Package(s, path), _, None) => (
                 run_package(s, path, trials, seed, cancel)?,
                 path,
                 "scenario",
             ),
-            (Input::Report(dir), None) => (read_report(dir, warnings)?, dir, "report"),
+            (Input::Report(dir), None, _) => (read_report(dir, warnings)?, dir, "report"),
         };
         if kind == "scenario" {
             ran.push((stem, summary.clone()));
@@ -340,10 +362,10 @@ fn with_packages(
     let mut c = cmp::compare_summaries((&infos[0], &sa), (&infos[1], &sb));
     package_compare::add_issues(&mut c, &sa, &sb);
     match inputs {
-        [Input::Package(pa, path), Input::Package(pb, _)] if package_compare::pairs(pa, pb) => {
-            let pairs = package_compare::run_paired(pa, pb, trials, seed, cancel)
-                .map_err(|e| package_stop(path, e))?;
-            cmp::apply_pairs(&mut c, pairs.iter().map(|(m, s)| (m.as_str(), s)));
+        [Input::Package(..), Input::Package(..)] if paired.is_some() => {
+            if let Some((_, pairs)) = &paired {
+                cmp::apply_pairs(&mut c, pairs.iter().map(|(m, s)| (m.as_str(), s)));
+            }
             c.common_random_numbers = true;
         }
         [Input::Package(..), Input::Package(..)] => warnings.push(

@@ -21,8 +21,9 @@ fn corr(x: Option<f64>) -> String {
     x.map_or_else(|| "–".to_string(), |v| format!("{v:+.3}"))
 }
 
-/// Write the sweep's figures (`sweep.svg`/`.png` for one field; `sweep-median` and
-/// `sweep-agreement` heat maps for two) and `sweep.html` into `dir`.
+/// Write the sweep's figures (`sweep.svg`/`.png` for one field, with `sweep-issues` for a
+/// package's issues other than its amount; `sweep-median` and `sweep-agreement` heat maps
+/// for two) and `sweep.html` into `dir`.
 ///
 /// # Errors
 /// Any I/O or rendering error.
@@ -52,6 +53,13 @@ pub fn write_sweep(dir: &Path, report: &SweepReport) -> io::Result<()> {
             svg_string(&fig)?,
             "Fan chart of the agreed amount and agreement rate",
         ));
+        if let Some(fig) = super::package_sweep_plot::figure(report) {
+            write_figure(dir, "sweep-issues", &fig)?;
+            figures.push((
+                svg_string(&fig)?,
+                "Each issue of the package per model: median and 5–95% band, or each label's share of deals",
+            ));
+        }
     }
     let page = sweep_page(report, &figures).map_err(io::Error::other)?;
     std::fs::write(dir.join("sweep.html"), page)

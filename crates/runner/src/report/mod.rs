@@ -24,6 +24,8 @@ mod index;
 pub use crate::analysis::mc_error;
 mod package_html;
 mod package_plots;
+mod package_sweep_plot;
+mod package_timing;
 mod pairs_html;
 mod plots;
 mod ridgeline;

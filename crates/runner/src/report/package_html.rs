@@ -16,7 +16,8 @@ use super::style::{pct, sig};
 /// Any I/O or rendering error.
 pub fn write_package_html(dir: &Path, r: &PackageReport<'_>) -> io::Result<()> {
     let svgs = package_svgs(r)?;
-    let page = page(r, &svgs).map_err(io::Error::other)?;
+    let timing = super::package_timing::html_section(r)?;
+    let page = page(r, &svgs, &timing).map_err(io::Error::other)?;
     std::fs::write(dir.join("report.html"), page)
 }
 
@@ -24,7 +25,11 @@ fn num(v: &serde_json::Value) -> String {
     v.as_f64().map_or_else(|| "–".to_string(), |x| sig(x, 4))
 }
 
-fn page(r: &PackageReport<'_>, svgs: &[(&str, String)]) -> Result<String, fmt::Error> {
+fn page(
+    r: &PackageReport<'_>,
+    svgs: &[(&str, String)],
+    timing: &str,
+) -> Result<String, fmt::Error> {
     let s = r.summary;
     let mut out = String::new();
     head(&mut out, r.title)?;
@@ -148,6 +153,7 @@ fn page(r: &PackageReport<'_>, svgs: &[(&str, String)]) -> Result<String, fmt::E
         out,
         "<p class=\"note\">Shares and quantiles are of each model's deals.</p>"
     )?;
+    out.push_str(timing);
 
     writeln!(out, "<h2>Plots</h2>")?;
     for (stem, svg) in svgs {

@@ -156,7 +156,8 @@ pub(crate) fn models(summary: &Value) -> Vec<(&str, &Value)> {
         .unwrap_or_default()
 }
 
-/// Write `issues`, `heatmap` (with two issues or more) and `utility`, SVG and PNG.
+/// Write `issues`, `heatmap` (with two issues or more), `utility`, `dance` and, with a
+/// calendar, `timing`, SVG and PNG.
 ///
 /// # Errors
 /// Any I/O or rendering error.
@@ -167,7 +168,8 @@ pub fn write_package_plots(dir: &Path, r: &PackageReport<'_>) -> io::Result<()> 
         write_figure(dir, "heatmap", &Heat { r })?;
     }
     write_figure(dir, "utility", &Utility { r })?;
-    write_figure(dir, "dance", &Dance { r })
+    write_figure(dir, "dance", &Dance { r })?;
+    super::package_timing::write_timing_plot(dir, r)
 }
 
 /// The plots as SVG documents for inlining: `(stem, caption-less label, svg)`.

@@ -27,24 +27,10 @@ pub fn write_plots(dir: &Path, data: &ReportData<'_>) -> io::Result<()> {
     write_figure(dir, "amounts", &Amounts { data })?;
     write_figure(dir, "rounds", &Rounds { data })?;
     write_figure(dir, "dance", &Dance { data })?;
-    if has_timing(data) {
-        write_figure(dir, "timing", &super::timing_plot::Timing { data })?;
+    if let Some(timing) = super::timing_plot::Timing::of_run(data) {
+        write_figure(dir, "timing", &timing)?;
     }
     Ok(())
-}
-
-/// Whether the run had a calendar (then `timing.svg`/`.png` is drawn).
-pub(crate) fn has_timing(data: &ReportData<'_>) -> bool {
-    data.summary.models.values().any(|m| m.timing.is_some())
-}
-
-/// The timing plot as an SVG document, for inlining (`None` without a calendar).
-pub(crate) fn timing_svg(data: &ReportData<'_>) -> io::Result<Option<String>> {
-    if has_timing(data) {
-        svg_string(&super::timing_plot::Timing { data }).map(Some)
-    } else {
-        Ok(None)
-    }
 }
 
 /// The three plots as SVG documents, for inlining: `(amounts, rounds, dance)`.

@@ -1,5 +1,6 @@
-//! `timing.svg`/`.png` (scenarios with a `[calendar]`): the cumulative probability of a
-//! deal by date for each model, with the expiry, the end and the observed date marked.
+//! `timing.svg`/`.png` (scenarios with a `[calendar]`, one-issue or package): the
+//! cumulative probability of a deal by date for each model, with the expiry, the end and
+//! the observed date marked, and the "Timing" section of the report pages.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -13,6 +14,7 @@ use super::figure::{
 };
 use super::style::{INK, Scale, model_color, pct_tick_format};
 use crate::scenario::date::{civil_from_days, parse_date};
+use crate::timing::TimingSummary;
 
 const MONTHS: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
@@ -20,8 +22,27 @@ const MONTHS: [&str; 12] = [
 
 /// The timing figure.
 pub(crate) struct Timing<'a> {
-    /// What to draw.
-    pub(crate) data: &'a ReportData<'a>,
+    /// The scenario's title.
+    pub(crate) title: &'a str,
+    /// Each model with a `timing` block, in report order: its name and block.
+    pub(crate) models: Vec<(&'a str, &'a TimingSummary)>,
+    /// A model's colour by its report name.
+    pub(crate) color: fn(&str) -> RGBColor,
+}
+
+impl<'a> Timing<'a> {
+    /// The timing figure of a one-issue run (`None` without a calendar).
+    pub(crate) fn of_run(data: &'a ReportData<'a>) -> Option<Self> {
+        let models: Vec<_> = super::ordered_models(data.summary)
+            .into_iter()
+            .filter_map(|(name, m)| m.timing.as_ref().map(|t| (name, t)))
+            .collect();
+        (!models.is_empty()).then_some(Self {
+            title: &data.summary.scenario.title,
+            models,
+            color: model_color,
+        })
+    }
 }
 
 /// Months (fractional) from the first day of `origin`'s month to `date` (ISO).
@@ -37,18 +58,14 @@ impl Figure for Timing<'_> {
     }
 
     fn draw<DB: Backend>(&self, root: &DrawingArea<DB, Shift>, s: Scale) -> DrawResult {
-        let summary = self.data.summary;
         let top = draw_title(
             root,
             s,
-            &summary.scenario.title,
+            self.title,
             "Cumulative probability of a ratified deal by the end of each month, per model (share of all trials); models with the same curve share one line.",
         )?;
         let (_, body) = root.split_vertically(top);
-        let models: Vec<_> = super::ordered_models(summary)
-            .into_iter()
-            .filter_map(|(name, m)| m.timing.as_ref().map(|t| (name, t)))
-            .collect();
+        let models = &self.models;
         let Some((_, first)) = models.first() else {
             draw_message(&body, s, "no calendar")?;
             return Ok(());
@@ -111,9 +128,9 @@ impl Figure for Timing<'_> {
         let mut legend = Vec::new();
         // Models with the same curve (closed forms often strike on the same days) are
         // drawn as one line in their colours taking turns, with one legend entry.
-        let mut groups: Vec<(Vec<&str>, &crate::timing::TimingSummary)> = Vec::new();
-        for (name, t) in &models {
-            let same = |g: &(Vec<&str>, &crate::timing::TimingSummary)| {
+        let mut groups: Vec<(Vec<&str>, &TimingSummary)> = Vec::new();
+        for (name, t) in models {
+            let same = |g: &(Vec<&str>, &TimingSummary)| {
                 g.1.by_month.len() == t.by_month.len()
                     && g.1
                         .by_month
@@ -127,7 +144,7 @@ impl Figure for Timing<'_> {
             }
         }
         for (names, t) in &groups {
-            let colors: Vec<RGBColor> = names.iter().map(|n| model_color(n)).collect();
+            let colors: Vec<RGBColor> = names.iter().map(|n| (self.color)(n)).collect();
             let mut pts = vec![(0.0, 0.0)];
             let mut last = 0.0;
             // A step at the end of each month: the share with a deal by that day.
@@ -234,18 +251,28 @@ impl Figure for Timing<'_> {
     }
 }
 
-/// The "Timing" section of `report.html` (empty without a calendar): a table per model
-/// and the inline timing plot.
+/// The "Timing" section of a one-issue `report.html` (empty without a calendar): a table
+/// per model and the inline timing plot.
 pub(crate) fn html_section(data: &ReportData<'_>) -> std::io::Result<String> {
-    use std::fmt::Write;
-    let Some(svg) = super::plots::timing_svg(data)? else {
+    let Some(figure) = Timing::of_run(data) else {
         return Ok(String::new());
     };
+    let svg = super::figure::svg_string(&figure)?;
+    Ok(section(&figure.models, &svg, super::html::escape))
+}
+
+/// The "Timing" section: the calendar in words, a table per model (`cell` writes a
+/// model's name cell) and the plot `svg`.
+pub(crate) fn section(
+    models: &[(&str, &TimingSummary)],
+    svg: &str,
+    cell: impl Fn(&str) -> String,
+) -> String {
+    use std::fmt::Write;
     let mut out = String::new();
     let fmt = |x: Option<f64>| x.map_or_else(|| "–".to_owned(), |v| format!("{v:.1}"));
     let _ = writeln!(out, "<h2>Timing</h2>");
-    let first = data.summary.models.values().find_map(|m| m.timing.as_ref());
-    if let Some(t) = first {
+    if let Some((_, t)) = models.first() {
         let _ = writeln!(
             out,
             "<p>Talks from {}; the current agreement expires after {}{}. Months are calendar months from the first round.</p>",
@@ -262,8 +289,7 @@ pub(crate) fn html_section(data: &ReportData<'_>) -> std::io::Result<String> {
         "<div class=\"scroll\"><table><tr><th>model</th><th>before expiry %</th><th>{} %</th><th>median months</th><th>median lapse (months)</th><th>deal date p05</th><th>p50</th><th>p95</th><th>observed date pct</th></tr>",
         super::glossary::term("lapse", "lapse")
     );
-    for (name, m) in super::ordered_models(data.summary) {
-        let Some(t) = &m.timing else { continue };
+    for (name, t) in models {
         let q = |o: &Option<crate::timing::MonthStats>| {
             o.as_ref().and_then(|s| s.quantiles.get("p50").copied())
         };
@@ -280,7 +306,7 @@ pub(crate) fn html_section(data: &ReportData<'_>) -> std::io::Result<String> {
         let _ = writeln!(
             out,
             "<tr><td>{}</td><td>{:.1}</td><td>{:.1}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            super::html::escape(name),
+            cell(name),
             100.0 * t.before_expiry,
             100.0 * t.lapse_rate,
             fmt(q(&t.months)),
@@ -292,5 +318,5 @@ pub(crate) fn html_section(data: &ReportData<'_>) -> std::io::Result<String> {
         );
     }
     let _ = writeln!(out, "</table></div>\n<figure>{svg}</figure>");
-    Ok(out)
+    out
 }
