@@ -137,6 +137,7 @@ proptest! {
         let x_payee = lo + r_payee * width;
         let x_payer = hi - r_payer * width;
         let cal = calendar.map(|(months, expiry, c0, c1)| Calendar {
+            pace: bargain_core::calendar::Pace::FIXED,
             round_months: months,
             expiry_day: expiry,
             end_day: None,

@@ -85,7 +85,7 @@ proptest! {
         let (sa, sb) = (SortedOutcomes::new(&space, &a).expect("valid"), SortedOutcomes::new(&space, &b).expect("valid"));
         let rules = Rules {
             max_rounds: 30,
-            calendar: Some(Calendar { round_months: 1.0, expiry_day: expiry, end_day: end, lapse_cost: [cost.0, cost.1], end_game: [end_game, None] }),
+            calendar: Some(Calendar { pace: bargain_core::calendar::Pace::FIXED, round_months: 1.0, expiry_day: expiry, end_day: end, lapse_cost: [cost.0, cost.1], end_game: [end_game, None] }),
             breakdown_risk: risk,
         };
         let (horizon, _) = rules.rounds();
@@ -127,6 +127,7 @@ proptest! {
 /// 100 removes the floor. No lapse costs.
 fn floor_case(on_veto: OnVeto, with_event: bool) -> (Rules, Principals, Timeline) {
     let cal = Calendar {
+        pace: bargain_core::calendar::Pace::FIXED,
         round_months: 1.0,
         expiry_day: 365,
         end_day: Some(700),

@@ -21,7 +21,7 @@ use crate::events::EventPlan;
 use crate::span::{index, join};
 use crate::validate::events::EventScope;
 
-use super::compile::{Compiler, UTILITY};
+use super::compile::Compiler;
 use super::file::PackageFile;
 use super::rules::{amount_issue, domain_of};
 
@@ -53,8 +53,14 @@ impl Compiler<'_, '_> {
         dates: Option<&CalendarDates>,
     ) -> EventPlan {
         let has_amount = space.and_then(amount_issue).is_some();
-        let domain = |key: Key| match key {
-            Key::Reservation => Ok(UTILITY),
+        let domain = |key: Key| {
+            match key {
+            Key::Reservation => crate::fields::package::field(
+                crate::fields::Scope::Utility,
+                crate::fields::package::RESERVATION,
+            )
+            .map(|d| d.domain)
+            .ok_or_else(|| "the field table has no `utility.reservation`".to_owned()),
             Key::BreakdownRisk => Ok(domain_of("breakdown_risk")),
             Key::Ratification | Key::LapseCost if !has_amount => Err(format!(
                 "expected an issue keyed `amount` of kind `number` (a package's `{}` is in the unit of the amount issue), found none",
@@ -73,6 +79,7 @@ impl Compiler<'_, '_> {
                     _ => "outside options are not modelled on packages yet",
                 }
             )),
+        }
         };
         let parties = order
             .iter()

@@ -57,10 +57,12 @@ impl Compiler<'_, '_> {
         for (i, (key, party)) in keys.iter().zip(parties).enumerate() {
             let Some(p) = party else { continue };
             let path = join(&join(&join("parties", key), "utility"), "amount");
-            let uncertain = self
-                .inputs
-                .iter()
-                .any(|x| matches!(x.target, Target::PointY(p, q, _) if p == i && q == j));
+            let uncertain = self.inputs.iter().any(|x| match x.target {
+                Target::Field(d, at) => {
+                    d.key == crate::fields::package::POINT && at.party == i && at.issue == j
+                }
+                Target::Preset(..) => false,
+            });
             let bendable = match &p.preferences.utility.values[j] {
                 ValueFunction::Points(pts) => {
                     uncertain && !(pts.len() == 2 && pts[0].0 == lo && pts[1].0 == hi)
