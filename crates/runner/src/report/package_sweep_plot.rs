@@ -11,7 +11,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use super::figure::{Backend, DrawResult, Figure, draw_title, fit_text, house_mesh};
 use super::package_plots::package_color;
 use super::style::{INK, Scale, darken, integer_ticks, lighten, pct_tick_format, tick_format};
-use super::sweep_plot::axis_title;
+use super::sweep_plot::field_unit;
 use crate::analysis::sweep::{IssueStat, SweepIssue, SweepReport};
 
 /// Height of the title block.
@@ -135,10 +135,13 @@ impl Figure for SweepIssues<'_> {
             range: x_range(&xs, half),
             half,
             // The field's last key and its unit (the whole path is in the title).
-            title: axis_title(
-                axis.path.rsplit('.').next().unwrap_or(&axis.path),
-                &r.scenario.unit,
-            ),
+            title: {
+                let last = axis.path.rsplit('.').next().unwrap_or(&axis.path);
+                match field_unit(&axis.path, &r.scenario.unit) {
+                    Some(u) => format!("{last} ({u})"),
+                    None => last.to_string(),
+                }
+            },
             ticks: axis
                 .values
                 .iter()

@@ -20,8 +20,18 @@ const TITLE_H: u32 = 70;
 /// Width of the figures.
 const WIDTH: u32 = 1000;
 
-/// The unit of a swept field, from the last part of its path (`None`: no unit).
+/// The unit of a swept field, from the last part of its path (`None`: no unit). A
+/// package party's `utility` numbers (its reservation, weights, the `u` of its value
+/// functions) are utilities or weights in [0, 1], never amounts.
 pub(crate) fn field_unit(path: &str, unit: &str) -> Option<String> {
+    if path.contains(".utility.") {
+        let what = if path.contains(".utility.weights.") {
+            "weight, 0–1"
+        } else {
+            "utility, 0–1"
+        };
+        return Some(what.to_string());
+    }
     let unit = if unit.is_empty() { "amount" } else { unit };
     let last = path.rsplit('.').next().unwrap_or(path);
     Some(match last {
@@ -585,5 +595,14 @@ mod tests {
             "protocol.breakdown_risk (probability)"
         );
         assert_eq!(axis_title("parties.us.power", "x"), "parties.us.power");
+        // Package utilities are not amounts.
+        assert_eq!(
+            axis_title("parties.us.utility.reservation", "trillion KRW"),
+            "parties.us.utility.reservation (utility, 0–1)"
+        );
+        assert_eq!(
+            axis_title("parties.kr.utility.weights.term", "trillion KRW"),
+            "parties.kr.utility.weights.term (weight, 0–1)"
+        );
     }
 }

@@ -155,7 +155,7 @@ fn package_sweep_draws_each_issue() {
         "share of deals",
         "defense-budget",
         "Sweep of parties.us.utility.reservation",
-        "reservation (trillion KRW)",
+        "reservation (utility, 0–1)",
     ] {
         assert!(has(t), "`{t}` not in sweep-issues.svg: {texts:?}");
     }

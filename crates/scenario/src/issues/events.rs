@@ -24,6 +24,7 @@ use crate::validate::events::EventScope;
 use super::compile::Compiler;
 use super::file::PackageFile;
 use super::rules::{amount_issue, domain_of};
+use crate::validate::Domain;
 
 /// Whether party `prefs` values the amount issue rising (`Some(true)`: its limit is a
 /// floor), falling (`Some(false)`: a ceiling), or neither / there is no amount issue.
@@ -55,12 +56,12 @@ impl Compiler<'_, '_> {
         let has_amount = space.and_then(amount_issue).is_some();
         let domain = |key: Key| {
             match key {
-            Key::Reservation => crate::fields::package::field(
-                crate::fields::Scope::Utility,
-                crate::fields::package::RESERVATION,
-            )
-            .map(|d| d.domain)
-            .ok_or_else(|| "the field table has no `utility.reservation`".to_owned()),
+            // A utility an outcome can give: stricter than the file's `utility.reservation`
+            // (where above 1 is a warning), since an event's value has no warning of its own.
+            Key::Reservation => Ok(Domain {
+                what: "a utility in [0, 1]",
+                ..Domain::PROBABILITY
+            }),
             Key::BreakdownRisk => Ok(domain_of("breakdown_risk")),
             Key::Ratification | Key::LapseCost if !has_amount => Err(format!(
                 "expected an issue keyed `amount` of kind `number` (a package's `{}` is in the unit of the amount issue), found none",

@@ -167,7 +167,7 @@ fn bad_package_events_are_located() {
         &one("set = { round_months = 2 }"),
         "set = { round_months",
         "events[0].set.round_months",
-        "a change of the rounds' pace is not supported yet",
+        "a change of the rounds' pace is taken by one-issue scenarios only",
     );
     bad(
         &one("party = \"us\"\nset = { reservation = 1.5 }"),
