@@ -26,7 +26,7 @@ use super::package_sensitivity::prepared_trial;
 use super::sweep::{IssueStat, SweepIssue};
 use crate::accumulate::{IssueTally, ModelAccumulator};
 use crate::ensemble::package::{
-    PackageAccumulated, Prepared, Stop, amount_issue, amount_range, end, layout,
+    PackageAccumulated, Prepared, Stop, amount_issue, amount_range, layout, record_trial,
 };
 use crate::ensemble::waves::Waves;
 use crate::ensemble::{WAVE, chunk_size};
@@ -270,9 +270,9 @@ fn empty(s: &PackageScenario, trials: u64) -> PackageAccumulated {
     }
 }
 
-/// Record trial `t` of `s` in `acc` (every model of the run, as the package kernel's
-/// `run` records it: outcome, amount issue, issue tally, deal day) and return each
-/// model's deal (outcome), in `[run] models` order, into `deals`.
+/// Record trial `t` of `s` in `acc` as the package kernel records it
+/// ([`record_trial`]) and return each model's deal (outcome), in `[run] models` order,
+/// into `deals`.
 fn record(
     s: &PackageScenario,
     t: &PackageTrial,
@@ -281,24 +281,14 @@ fn record(
     acc: &mut PackageAccumulated,
     deals: &mut Vec<(PackageModel, Option<u32>)>,
 ) {
-    let space = s.space();
-    let lay = layout(space);
     deals.clear();
-    for (m, a) in &mut acc.models {
-        let e = end(*m, s, t, p, cache);
+    record_trial(s, &layout(s.space()), t, p, cache, acc, |m, e| {
         let d = match (e.kind, e.outcome) {
             (OutcomeKind::Deal, Some(o)) => Some(o),
             _ => None,
         };
-        a.add_package(&acc.range, d.map(|o| (amount_of(s, o), e.round)), e.kind);
-        if let (Some(o), Some(tally)) = (d, a.issues.as_mut()) {
-            tally.add(space, &lay, o, [p.ua[o as usize], p.ub[o as usize]]);
-        }
-        if let (Some(_), Some(cal)) = (d, &t.calendar) {
-            a.add_deal_day(cal.day(e.round.saturating_sub(1)));
-        }
-        deals.push((*m, d));
-    }
+        deals.push((m, d));
+    });
 }
 
 /// A paired run of two package scenarios: each side's whole run (as `bargain run` would

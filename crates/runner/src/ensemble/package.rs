@@ -579,6 +579,43 @@ pub fn amount_range(space: &OutcomeSpace, trials: u64) -> AmountRange {
     .with_bound(lo.abs().max(hi.abs()), trials)
 }
 
+/// Run every model of `s` on trial `t` and record how each ended in `acc`: its outcome
+/// and vetoes, the amount issue, the issue tally and the deal day. The one recording of
+/// a package trial, shared by [`run`] and the paired compare; `each` sees each model's
+/// end in `[run] models` order. `lay` is `layout(s.space())`.
+pub(crate) fn record_trial(
+    s: &PackageScenario,
+    lay: &TallyLayout,
+    t: &PackageTrial,
+    p: &Prepared,
+    cache: &mut PowerCache,
+    acc: &mut PackageAccumulated,
+    mut each: impl FnMut(PackageModel, &PackageEnd),
+) {
+    let space = s.space();
+    let PackageAccumulated { range, models } = acc;
+    for (m, a) in models.iter_mut() {
+        let TimedEnd { end: e, vetoes } = end_timed(*m, s, t, p, cache);
+        a.add_vetoes(vetoes);
+        let value = |o: u32| {
+            lay.amount
+                .and_then(|j| space.issues()[j].numeric(space.value_index(o, j)))
+        };
+        let d = match (e.kind, e.outcome) {
+            (OutcomeKind::Deal, Some(o)) => Some(o),
+            _ => None,
+        };
+        a.add_package(range, d.map(|o| (value(o), e.round)), e.kind);
+        if let (Some(o), Some(tally)) = (d, a.issues.as_mut()) {
+            tally.add(space, lay, o, [p.ua[o as usize], p.ub[o as usize]]);
+        }
+        if let (Some(_), Some(cal)) = (d, &t.calendar) {
+            a.add_deal_day(cal.day(e.round.saturating_sub(1)));
+        }
+        each(*m, &e);
+    }
+}
+
 /// The accumulated outcomes of a package run (or of one shard of it).
 #[derive(Debug, Clone, PartialEq)]
 pub struct PackageAccumulated {
@@ -715,7 +752,6 @@ pub fn run(
     let space = s.space();
     let lay = layout(space);
     let range = amount_range(space, trials);
-    let amount = lay.amount;
     let shared = if s.input_names().is_empty() {
         Some(Prepared::cancellable(s, &s.central(), cancel)?)
     } else {
@@ -744,27 +780,11 @@ pub fn run(
                 }
             };
             deals.clear();
-            for (m, a) in &mut acc.models {
-                let TimedEnd { end: e, vetoes } = end_timed(*m, s, &t, p, cache);
-                a.add_vetoes(vetoes);
+            record_trial(s, &lay, &t, p, cache, &mut acc, |_, e| {
                 if want_rows {
-                    deals.push(e);
+                    deals.push(*e);
                 }
-                let value = |o: u32| {
-                    amount.and_then(|j| space.issues()[j].numeric(space.value_index(o, j)))
-                };
-                let d = match (e.kind, e.outcome) {
-                    (OutcomeKind::Deal, Some(o)) => Some(o),
-                    _ => None,
-                };
-                a.add_package(&range, d.map(|o| (value(o), e.round)), e.kind);
-                if let (Some(o), Some(tally)) = (d, a.issues.as_mut()) {
-                    tally.add(space, &lay, o, [p.ua[o as usize], p.ub[o as usize]]);
-                }
-                if let (Some(_), Some(cal)) = (d, &t.calendar) {
-                    a.add_deal_day(cal.day(e.round.saturating_sub(1)));
-                }
-            }
+            });
             if want_rows {
                 push_row(&mut text, s, trial, inputs, &deals, t.calendar.as_ref());
             }

@@ -293,31 +293,41 @@ fn package_compare_csv_has_issue_rows() {
 
 /// A paired compare of two package files runs each once, side by side, and each side's
 /// summary is byte for byte its own `bargain run` of the same trials and seed (so the
-/// paired run's accumulation is the package kernel's).
+/// paired run's accumulation is the package kernel's), also with vetoes that resume the
+/// talks and a dated event (`sma-2021-package.toml`: the summaries' `vetoes`).
 #[test]
 fn paired_package_compare_sides_are_their_runs() {
-    let dir = tempfile::tempdir().unwrap();
-    let text = std::fs::read_to_string(package()).unwrap();
-    let b = dir.path().join("b.toml");
-    std::fs::write(&b, text.replacen("end_game = 0.9", "end_game = 0.8", 1)).unwrap();
-    let out = dir.path().join("c");
-    let args = ["--trials", "300", "--seed", "11", "--threads", "2"];
-    ok(&[
-        &["compare", &package(), &s(&b), "-q", "--out", &s(&out)][..],
-        &args[..],
-    ]
-    .concat());
-    assert_eq!(
-        json(&out.join("compare.json"))["common_random_numbers"],
-        true
-    );
-    for (file, side) in [(package(), "a"), (s(&b), "b")] {
-        let run = dir.path().join(format!("run-{side}"));
-        ok(&[&["run", &file, "-q", "--out", &s(&run)][..], &args[..]].concat());
+    let vetoes = root().join("scenarios/sma-2021-package.toml");
+    for a in [package(), s(&vetoes)] {
+        let dir = tempfile::tempdir().unwrap();
+        let text = std::fs::read_to_string(&a).unwrap();
+        assert!(text.contains("end_game = 0.9"), "{a}");
+        let b = dir.path().join("b.toml");
+        std::fs::write(&b, text.replacen("end_game = 0.9", "end_game = 0.8", 1)).unwrap();
+        let out = dir.path().join("c");
+        let args = ["--trials", "300", "--seed", "11", "--threads", "2"];
+        ok(&[
+            &["compare", &a, &s(&b), "-q", "--out", &s(&out)][..],
+            &args[..],
+        ]
+        .concat());
         assert_eq!(
-            std::fs::read(out.join(format!("{side}.summary.json"))).unwrap(),
-            std::fs::read(run.join("summary.json")).unwrap(),
-            "side {side}"
+            json(&out.join("compare.json"))["common_random_numbers"],
+            true
         );
+        for (file, side) in [(a.clone(), "a"), (s(&b), "b")] {
+            let run = dir.path().join(format!("run-{side}"));
+            ok(&[&["run", &file, "-q", "--out", &s(&run)][..], &args[..]].concat());
+            let summary = std::fs::read(run.join("summary.json")).unwrap();
+            if a.contains("2021") {
+                let v = json(&run.join("summary.json"));
+                assert!(v["models"]["agents"].get("vetoes").is_some(), "{v}");
+            }
+            assert_eq!(
+                std::fs::read(out.join(format!("{side}.summary.json"))).unwrap(),
+                summary,
+                "{a}: side {side}"
+            );
+        }
     }
 }
