@@ -137,6 +137,26 @@ impl Change {
             Change::Set(k, _) | Change::Shift(k, _) => k,
         }
     }
+
+    /// The value in force after this change of a number whose value was `old`: the set
+    /// value (`removed` when `"none"` is set), or `old` plus the shift.
+    #[must_use]
+    pub fn value(self, old: f64, removed: f64) -> f64 {
+        match self {
+            Change::Set(_, v) => v.unwrap_or(removed),
+            Change::Shift(_, d) => old + d,
+        }
+    }
+
+    /// The limit in force after this change of an optional limit `old` (a ratification
+    /// limit, an outside option): the set value or none, or `old` shifted (none stays none).
+    #[must_use]
+    pub fn limit(self, old: Option<f64>) -> Option<f64> {
+        match self {
+            Change::Set(_, v) => v,
+            Change::Shift(_, d) => old.map(|x| x + d),
+        }
+    }
 }
 
 /// One event of a trial: its changes take effect from `round` on.
@@ -405,36 +425,21 @@ impl InForce {
                 continue;
             }
             if !key.is_party() {
-                let x = &mut self.breakdown_risk;
-                *x = match change {
-                    Change::Set(_, v) => v.unwrap_or(0.0),
-                    Change::Shift(_, d) => *x + d,
-                }
-                .clamp(0.0, 1.0);
+                self.breakdown_risk = change.value(self.breakdown_risk, 0.0).clamp(0.0, 1.0);
                 continue;
             }
             let Some(side) = event.party else { continue };
             let s = idx(side);
             if key == Key::LapseCost {
                 let old = self.lapse_cost[s];
-                let new = match change {
-                    Change::Set(_, v) => v.unwrap_or(0.0),
-                    Change::Shift(_, d) => old + d,
-                }
-                .max(0.0);
+                let new = change.value(old, 0.0).max(0.0);
                 self.lapse_offset[s] += (old - new) * months;
                 self.lapse_cost[s] = new;
                 continue;
             }
             let p = &mut self.parties[s];
-            let value = |x: f64| match change {
-                Change::Set(_, v) => v.unwrap_or(x),
-                Change::Shift(_, d) => x + d,
-            };
-            let optional = |x: Option<f64>| match change {
-                Change::Set(_, v) => v,
-                Change::Shift(_, d) => x.map(|x| x + d),
-            };
+            let value = |x: f64| change.value(x, x);
+            let optional = |x: Option<f64>| change.limit(x);
             match key {
                 Key::Opening => p.opening = value(p.opening),
                 Key::Reservation => p.reservation = value(p.reservation),

@@ -109,12 +109,7 @@ impl InForce {
         for &change in event.changes() {
             let key = change.key();
             if key == Key::BreakdownRisk {
-                let x = &mut self.breakdown_risk;
-                *x = match change {
-                    Change::Set(_, v) => v.unwrap_or(0.0),
-                    Change::Shift(_, d) => *x + d,
-                }
-                .clamp(0.0, 1.0);
+                self.breakdown_risk = change.value(self.breakdown_risk, 0.0).clamp(0.0, 1.0);
                 continue;
             }
             let Some(side) = event.party else { continue };
@@ -122,22 +117,15 @@ impl InForce {
             match key {
                 Key::Reservation => {
                     let r = &mut self.p.reservation[s];
-                    *r = match change {
-                        Change::Set(_, v) => v.unwrap_or(*r),
-                        Change::Shift(_, d) => *r + d,
-                    };
+                    *r = change.value(*r, *r);
                     moved[s] = true;
                 }
                 Key::Ratification => {
                     let floor = self.p.floor[s];
                     let r = &mut self.p.ratification[s];
-                    *r = match change {
-                        Change::Set(_, v) => v.map(|limit| Ratification { limit, floor }),
-                        Change::Shift(_, d) => r.map(|x| Ratification {
-                            limit: x.limit + d,
-                            ..x
-                        }),
-                    };
+                    *r = change
+                        .limit(r.map(|x| x.limit))
+                        .map(|limit| Ratification { limit, floor });
                 }
                 Key::LapseCost => {
                     let per = self.p.per_unit[s];

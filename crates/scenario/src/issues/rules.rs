@@ -139,28 +139,20 @@ impl Compiler<'_, '_> {
             return done(None);
         };
         let limit = self.num(&rp, spec, pkg(Scope::Party, "ratification"), At::party(i));
-        let Some(j) = amount else {
+        if amount.is_none() {
             self.c.error(&rp, "expected an issue keyed `amount` of kind `number` (a ratification limit is a floor or ceiling on the amount issue), found none");
             return done(None);
-        };
+        }
         let (Some(limit), Some(prefs)) = (limit, prefs) else {
             return done(None);
         };
-        let Some(range) = space.issues()[j].range() else {
-            return done(None);
-        };
-        let v = &prefs.utility.values[j];
-        let rise = v.at(range.1, range) - v.at(range.0, range);
-        if rise == 0.0 || rise.is_nan() {
+        let Some(floor) = super::events::limit_floor(space, prefs) else {
             self.c.error(
                 &rp,
                 format!("expected `{key}` to value the amount issue rising or falling over its range (the limit is a floor for a party that prefers more, a ceiling for one that prefers less), found the same value at both ends"),
             );
             return done(None);
-        }
-        done(Some(Ratification {
-            limit,
-            floor: rise > 0.0,
-        }))
+        };
+        done(Some(Ratification { limit, floor }))
     }
 }
