@@ -1,114 +1,154 @@
-//! `[[events]]` and vetoes in `bargain replay` (text and `--json`): when each event of
-//! the trial took effect and what it changed. Scenarios without events (and without
+//! `[[events]]` and vetoes in `bargain replay` (text and `--json`) of either kind of
+//! scenario: when each event of the trial took effect and what it changed, and how many
+//! deals a principal refused. Scenarios without events (and without
 //! `on_veto = "resume"`) print and serialize exactly as before.
 
 use std::fmt::Write;
 
-use bargain_core::events::OnVeto;
+use bargain_core::events::{OnVeto, Timeline};
+use bargain_core::{Calendar, Side};
 use serde_json::{Value, json};
 
 use crate::ensemble::Replay;
+use crate::scenario::EventInfo;
 use crate::scenario::Scenario;
 use crate::scenario::date::format_date;
 
-/// Whether a replay of `scenario` reports events and vetoes.
-fn shown(scenario: &Scenario) -> bool {
-    !scenario.events().is_empty() || scenario.on_veto() == OnVeto::Resume
+/// What a replay reports of events and vetoes, from a one-issue or a package trial.
+pub struct EventsView<'a> {
+    /// The scenario's `[[events]]`, in file order.
+    pub events: &'a [EventInfo],
+    /// The veto rule.
+    pub on_veto: OnVeto,
+    /// The parties' keys and names: the payee's (a package's first mover's) first.
+    pub parties: [(&'a str, &'a str); 2],
+    /// The calendar's first day (days from 1970-01-01), with a calendar.
+    pub start: Option<i64>,
+    /// The trial's calendar (round dates).
+    pub calendar: Option<&'a Calendar>,
+    /// The trial's events, in the order they took effect.
+    pub timeline: &'a Timeline,
+    /// Deals a principal refused in the replayed talks.
+    pub vetoes: u32,
 }
 
-/// One row per scenario event: `(index, Some((date it took effect, 1-based round)))`
-/// when it happened in the replayed trial, `None` when it did not.
-fn taken(scenario: &Scenario, r: &Replay) -> Vec<(usize, Option<(String, u32)>)> {
-    let start = scenario.calendar.map_or(0, |c| c.start);
-    (0..scenario.events().len())
-        .map(|i| {
-            let e = r
-                .timeline
-                .events()
-                .iter()
-                .find(|e| usize::from(e.index) == i);
-            let when = e.map(|e| {
-                let day = r
-                    .negotiation
-                    .calendar
-                    .map_or(i64::from(e.day), |c| i64::from(c.day(e.round)));
-                (format_date(start + day), e.round + 1)
-            });
-            (i, when)
-        })
-        .collect()
-}
-
-/// The replay table's lines about events and vetoes (empty for a scenario without them).
-#[must_use]
-pub fn replay_lines(scenario: &Scenario, r: &Replay) -> String {
-    let mut out = String::new();
-    if !shown(scenario) {
-        return out;
-    }
-    let _ = writeln!(
-        out,
-        "events (on_veto = \"{}\"):",
-        scenario.on_veto().as_str()
-    );
-    if scenario.events().is_empty() {
-        let _ = writeln!(out, "  none");
-    }
-    for (i, when) in taken(scenario, r) {
-        let e = &scenario.events()[i];
-        let who = e
-            .party
-            .map(|side| format!("{}: ", scenario.party_name(side)))
-            .unwrap_or_default();
-        let changes = e.changes.join(", ");
-        match when {
-            Some((date, round)) => {
-                let _ = writeln!(
-                    out,
-                    "  took effect in round {round} ({date}; event date {}): {who}{changes} — {}",
-                    e.date, e.note
-                );
-            }
-            None => {
-                let _ = writeln!(
-                    out,
-                    "  did not happen in this trial (probability {}): {who}{changes} — {}",
-                    e.probability, e.note
-                );
-            }
+impl<'a> EventsView<'a> {
+    /// The view of a one-issue replay.
+    #[must_use]
+    pub fn one_issue(scenario: &'a Scenario, r: &'a Replay) -> Self {
+        let party = |side| (scenario.party_key(side), scenario.party_name(side));
+        Self {
+            events: scenario.events(),
+            on_veto: scenario.on_veto(),
+            parties: [party(Side::Payee), party(Side::Payer)],
+            start: scenario.calendar.map(|c| c.start),
+            calendar: r.negotiation.calendar.as_ref(),
+            timeline: &r.timeline,
+            vetoes: r.vetoes,
         }
     }
-    let _ = writeln!(
-        out,
-        "vetoes: {} (deals refused by a principal; the talks went on)",
-        r.vetoes
-    );
-    out
-}
 
-/// Add `events` and `vetoes` to a `replay --json` object (nothing for a scenario
-/// without them).
-pub fn add_to_json(scenario: &Scenario, r: &Replay, v: &mut Value) {
-    if !shown(scenario) {
-        return;
+    /// The key and name of the party on `side`.
+    fn party(&self, side: Side) -> (&'a str, &'a str) {
+        self.parties[usize::from(side == Side::Payer)]
     }
-    let events: Vec<Value> = taken(scenario, r)
-        .into_iter()
-        .map(|(i, when)| {
-            let e = &scenario.events()[i];
-            json!({
-                "note": e.note,
-                "date": e.date,
-                "party": e.party.map(|s| scenario.party_key(s)),
-                "changes": e.changes,
-                "happened": when.is_some(),
-                "took_effect": when.as_ref().map(|(d, _)| d),
-                "round": when.as_ref().map(|(_, r)| r),
+
+    /// Whether the replay reports events and vetoes.
+    fn shown(&self) -> bool {
+        !self.events.is_empty() || self.on_veto == OnVeto::Resume
+    }
+
+    /// One row per scenario event: `(index, Some((date it took effect, 1-based round)))`
+    /// when it happened in the replayed trial, `None` when it did not.
+    fn taken(&self) -> Vec<(usize, Option<(String, u32)>)> {
+        let start = self.start.unwrap_or(0);
+        (0..self.events.len())
+            .map(|i| {
+                let e = self
+                    .timeline
+                    .events()
+                    .iter()
+                    .find(|e| usize::from(e.index) == i);
+                let when = e.map(|e| {
+                    let day = self
+                        .calendar
+                        .map_or(i64::from(e.day), |c| i64::from(c.day(e.round)));
+                    (format_date(start + day), e.round + 1)
+                });
+                (i, when)
             })
-        })
-        .collect();
-    if let Some(obj) = v.as_object_mut() {
-        obj.insert("events".into(), Value::from(events));
-        obj.insert("vetoes".into(), json!(r.vetoes));
+            .collect()
+    }
+
+    /// The replay table's lines about events and vetoes (empty for a scenario without
+    /// them).
+    #[must_use]
+    pub fn lines(&self) -> String {
+        let mut out = String::new();
+        if !self.shown() {
+            return out;
+        }
+        let _ = writeln!(out, "events (on_veto = \"{}\"):", self.on_veto.as_str());
+        if self.events.is_empty() {
+            let _ = writeln!(out, "  none");
+        }
+        for (i, when) in self.taken() {
+            let e = &self.events[i];
+            let who = e
+                .party
+                .map(|side| format!("{}: ", self.party(side).1))
+                .unwrap_or_default();
+            let changes = e.changes.join(", ");
+            match when {
+                Some((date, round)) => {
+                    let _ = writeln!(
+                        out,
+                        "  took effect in round {round} ({date}; event date {}): {who}{changes} — {}",
+                        e.date, e.note
+                    );
+                }
+                None => {
+                    let _ = writeln!(
+                        out,
+                        "  did not happen in this trial (probability {}): {who}{changes} — {}",
+                        e.probability, e.note
+                    );
+                }
+            }
+        }
+        let _ = writeln!(
+            out,
+            "vetoes: {} (deals refused by a principal; the talks went on)",
+            self.vetoes
+        );
+        out
+    }
+
+    /// Add `events` and `vetoes` to a `replay --json` object (nothing for a scenario
+    /// without them).
+    pub fn add_to_json(&self, v: &mut Value) {
+        if !self.shown() {
+            return;
+        }
+        let events: Vec<Value> = self
+            .taken()
+            .into_iter()
+            .map(|(i, when)| {
+                let e = &self.events[i];
+                json!({
+                    "note": e.note,
+                    "date": e.date,
+                    "party": e.party.map(|s| self.party(s).0),
+                    "changes": e.changes,
+                    "happened": when.is_some(),
+                    "took_effect": when.as_ref().map(|(d, _)| d),
+                    "round": when.as_ref().map(|(_, r)| r),
+                })
+            })
+            .collect();
+        if let Some(obj) = v.as_object_mut() {
+            obj.insert("events".into(), Value::from(events));
+            obj.insert("vetoes".into(), json!(self.vetoes));
+        }
     }
 }

@@ -122,7 +122,7 @@ pub fn replay_json(scenario: &Scenario, trial: u64, model: Model, r: &Replay) ->
         "inputs": inputs,
         "offers": offers,
     });
-    crate::events_report::add_to_json(scenario, r, &mut v);
+    crate::events_report::EventsView::one_issue(scenario, r).add_to_json(&mut v);
     if let (Some(play), Value::Object(map)) = (&r.attrition, &mut v) {
         map.insert("attrition".to_owned(), attrition_json(scenario, r, play));
     }

@@ -336,7 +336,7 @@ pub fn replay(scenario: &Scenario, trial: u64, model: Model, r: &Replay) -> Stri
         who(n.protocol.first_mover),
         n.protocol.breakdown_risk
     );
-    out.push_str(&crate::events_report::replay_lines(scenario, r));
+    out.push_str(&crate::events_report::EventsView::one_issue(scenario, r).lines());
     if let Some(play) = &r.attrition {
         out.push_str(&attrition_lines(play, n, &who));
     }

@@ -18,6 +18,11 @@
 //! other party's offers also has `"estimate": {"by": learner, "utility": mean, "sd": sd,
 //! "observed": offers seen}`: the learner's estimate of where the other's concession
 //! ends, in the learner's own utility (the package learner models no issue weights).
+//!
+//! A scenario with `[[events]]` or `on_veto = "resume"` adds `events` (when each took
+//! effect in the trial and what it changed) and `vetoes`, as one-issue replays do
+//! ([`crate::events_report`]); an offer accepted and then refused by a principal has the
+//! response `veto`.
 
 use std::path::Path;
 
@@ -28,7 +33,8 @@ use bargain_core::strategy::learning::Estimate;
 use serde_json::{Map, Value, json};
 
 use crate::commands::Error;
-use crate::ensemble::package::{Prepared, agents_end, end};
+use crate::ensemble::package::{Prepared, agents_end, agents_timed, end_timed};
+use crate::events_report::EventsView;
 use crate::scenario::SampleCtx;
 use crate::scenario::issues::{PackageModel, PackageScenario, PackageTrial};
 
@@ -87,6 +93,26 @@ fn learning_estimates(
     out
 }
 
+/// The indices (into `offers`) of the offers a principal vetoed, in talks that met
+/// `vetoes` vetoes (`bargain_core::package::timed`). In those talks each round has the
+/// first mover's move and then the second's, so the move after offer `(by, step)` is
+/// the other side's in step `step + by`; a veto skips the rest of its round and
+/// withdraws the offer, so the next offer comes from anywhere else. A veto of the last
+/// offer leaves no next offer: it is the veto left over from the count.
+#[must_use]
+pub fn vetoed_offers(offers: &[PackageOffer], vetoes: u32) -> Vec<usize> {
+    let mut out: Vec<usize> = offers
+        .windows(2)
+        .enumerate()
+        .filter(|(_, w)| (w[1].by, w[1].step) != (1 - w[0].by, w[0].step + u32::from(w[0].by)))
+        .map(|(i, _)| i)
+        .collect();
+    if out.len() < vetoes as usize && !offers.is_empty() {
+        out.push(offers.len() - 1);
+    }
+    out
+}
+
 /// The replay of trial `trial` under `model` as the JSON object above.
 ///
 /// # Errors
@@ -98,6 +124,17 @@ pub fn replay_value(
     trials: Option<u64>,
     seed: Option<u64>,
 ) -> Result<Value, Error> {
+    Ok(replay_parts(s, trial, model, trials, seed)?.0)
+}
+
+/// The JSON object of [`replay_value`] and the text's lines on events and vetoes.
+fn replay_parts(
+    s: &PackageScenario,
+    trial: u64,
+    model: &str,
+    trials: Option<u64>,
+    seed: Option<u64>,
+) -> Result<(Value, String), Error> {
     let m = PackageModel::from_name(model).ok_or_else(|| {
         let names: Vec<&str> = PackageModel::ALL.iter().map(|m| m.as_str()).collect();
         Error::Usage(format!(
@@ -134,10 +171,19 @@ pub fn replay_value(
     let mut offers: Vec<PackageOffer> = Vec::new();
     // How the talks ended: `deal`, or (with a calendar, a breakdown risk or a
     // ratification limit) `not_ratified` or `breakdown`, else `deadline` / `no_zone`.
-    let e = match m {
-        PackageModel::Agents => agents_end(s, &t, &p, &mut PowerCache::new(), Some(&mut offers)),
-        _ => end(m, s, &t, &p, &mut PowerCache::new()),
+    let mut cache = PowerCache::new();
+    let (e, vetoes) = match m {
+        PackageModel::Agents if s.has_timeline() => {
+            let timed = agents_timed(s, &t, &p, &mut cache, Some(&mut offers));
+            (timed.end, timed.vetoes)
+        }
+        PackageModel::Agents => (agents_end(s, &t, &p, &mut cache, Some(&mut offers)), 0),
+        _ => {
+            let timed = end_timed(m, s, &t, &p, &mut cache);
+            (timed.end, timed.vetoes)
+        }
     };
+    let vetoed = vetoed_offers(&offers, vetoes);
     let outcome = e.outcome;
     let (round, accepted_by) = match (m, outcome) {
         (PackageModel::Agents, Some(_)) => {
@@ -160,7 +206,9 @@ pub fn replay_value(
         .iter()
         .enumerate()
         .map(|(i, o)| {
-            let response = if i + 1 < offers.len() {
+            let response = if vetoed.contains(&i) {
+                "veto"
+            } else if i + 1 < offers.len() {
                 "counter"
             } else if outcome.is_some() {
                 "accept"
@@ -192,7 +240,7 @@ pub fn replay_value(
         .zip(&inputs)
         .map(|(n, x)| (n, json!(x)))
         .collect();
-    Ok(json!({
+    let mut v = json!({
         "scenario": s.name,
         "trial": trial,
         "model": m.as_str(),
@@ -203,7 +251,19 @@ pub fn replay_value(
         "utility": outcome.map(utility),
         "inputs": inputs,
         "offers": offers,
-    }))
+    });
+    let parties = [0, 1].map(|i| (keys[i].as_str(), s.party_names[i].as_str()));
+    let view = EventsView {
+        events: s.events(),
+        on_veto: s.on_veto(),
+        parties,
+        start: s.calendar.map(|c| c.start),
+        calendar: t.calendar.as_ref(),
+        timeline: &t.timeline,
+        vetoes,
+    };
+    view.add_to_json(&mut v);
+    Ok((v, view.lines()))
 }
 
 /// `bargain replay` on the package scenario at `path` (with `sets` applied, as `run`
@@ -221,7 +281,7 @@ pub fn replay(
     json: bool,
 ) -> Result<(), Error> {
     let (s, _) = super::package_run::load_package(path, sets)?;
-    let v = replay_value(&s, trial, model, trials, seed)?;
+    let (v, events) = replay_parts(&s, trial, model, trials, seed)?;
     if json {
         return super::replay::write_stdout(&format!("{v}\n"));
     }
@@ -250,12 +310,15 @@ pub fn replay(
         v["model"].as_str().unwrap_or("")
     );
     for o in v["offers"].as_array().into_iter().flatten() {
+        let response = match o["response"].as_str() {
+            Some("veto") => "accepted, then vetoed by a principal; the talks went on",
+            r => r.unwrap_or(""),
+        };
         text.push_str(&format!(
-            "round {:>4}  {:<8} offers {}  ({})\n",
+            "round {:>4}  {:<8} offers {}  ({response})\n",
             o["round"],
             o["by"].as_str().unwrap_or(""),
             show(&o["agreement"]),
-            o["response"].as_str().unwrap_or("")
         ));
         if let Some(e) = o.get("estimate") {
             text.push_str(&format!(
@@ -269,10 +332,45 @@ pub fn replay(
             ));
         }
     }
+    text.push_str(&events);
     match v["outcome"].as_str() {
-        Some("deal") => text.push_str(&format!("deal: {}\n", show(&v["agreement"]))),
+        Some("deal") => {
+            let when = v["round"]
+                .as_u64()
+                .map(|r| format!(" in round {r}"))
+                .unwrap_or_default();
+            text.push_str(&format!("deal{when}: {}\n", show(&v["agreement"])));
+        }
         Some(k) => text.push_str(&format!("no deal ({k})\n")),
         None => {}
     }
     super::replay::write_stdout(&text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn offer(step: u32, by: u8) -> PackageOffer {
+        PackageOffer {
+            step,
+            by,
+            outcome: 0,
+        }
+    }
+
+    #[test]
+    fn vetoes_are_the_breaks_in_the_order_of_moves() {
+        // No veto: a, b in each round.
+        let plain = [offer(0, 0), offer(0, 1), offer(1, 0), offer(1, 1)];
+        assert!(vetoed_offers(&plain, 0).is_empty());
+        // b's offer of round 0 accepted by a in round 1, vetoed: a offers again in round 2.
+        let after_b = [offer(0, 0), offer(0, 1), offer(2, 0)];
+        assert_eq!(vetoed_offers(&after_b, 1), vec![1]);
+        // a's offer of round 1 accepted by b, vetoed: a offers again in round 2.
+        let after_a = [offer(0, 0), offer(0, 1), offer(1, 0), offer(2, 0)];
+        assert_eq!(vetoed_offers(&after_a, 1), vec![2]);
+        // The last offer vetoed, then the talks ran out.
+        assert_eq!(vetoed_offers(&after_a, 2), vec![2, 3]);
+    }
 }

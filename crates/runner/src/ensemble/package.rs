@@ -317,7 +317,7 @@ pub fn principals(s: &PackageScenario, t: &PackageTrial) -> Principals {
 
 /// The `agents` model of a scenario with a timeline (`[[events]]`, `on_veto`): the talks
 /// of `bargain_core::package::timed` on trial `t`'s timeline, with its vetoes.
-fn agents_timed(
+pub fn agents_timed(
     s: &PackageScenario,
     t: &PackageTrial,
     p: &Prepared,
