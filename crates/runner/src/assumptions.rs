@@ -1,8 +1,12 @@
 //! The scenario's assumptions in words, for the report page: every uncertain input with
 //! its distribution ("uniform 0.95–0.99") and every fixed input with its value, read
-//! from the scenario file as written.
+//! from the scenario file as written, and every `[[events]]` entry — for one-issue files
+//! ([`assumptions`]) and package files ([`package_assumptions`]) alike.
 
-use crate::scenario::Scenario;
+use bargain_core::Side;
+
+use crate::scenario::issues::PackageScenario;
+use crate::scenario::{EventInfo, Scenario};
 
 /// One input of the scenario, in words.
 #[derive(Debug, Clone, PartialEq)]
@@ -82,23 +86,116 @@ pub fn assumptions(scenario: &Scenario, text: &str) -> Vec<Assumption> {
             }
         }
     }
-    rows.extend(event_rows(scenario));
+    rows.extend(event_rows(scenario.events(), |side| {
+        scenario.party_name(side)
+    }));
     // Uncertain first; the sort is stable, so each group keeps file order.
     rows.sort_by_key(|r| !r.uncertain);
     rows
 }
 
-/// One row per `[[events]]` entry: its date, party and changes in words; uncertain when
-/// it may not happen, its date is a range or a value is drawn.
-fn event_rows(scenario: &Scenario) -> Vec<Assumption> {
-    scenario
-        .events()
+/// The tables of a package file that hold no inputs: what the scenario is, how to run
+/// it, its issues, exclusions and events (listed apart) and the observed deal.
+const PACKAGE_SKIPPED: [&str; 6] = ["scenario", "run", "issues", "exclude", "events", "observed"];
+
+/// The assumptions of package scenario `s`, read from its file text `text`: every value
+/// the field table knows (`parties.us.utility.reservation`,
+/// `parties.kr.utility.weights.term`, `calendar.round_months`, …), the calendar's dates
+/// and each party's value function of each issue, in key order, then its events;
+/// uncertain rows first. An unreadable text gives no rows.
+#[must_use]
+pub fn package_assumptions(s: &PackageScenario, text: &str) -> Vec<Assumption> {
+    let Ok(doc) = text.parse::<toml::Table>() else {
+        return Vec::new();
+    };
+    let mut rows = Vec::new();
+    for (key, v) in &doc {
+        if !PACKAGE_SKIPPED.contains(&key.as_str()) {
+            package_rows(s, key, v, &mut rows);
+        }
+    }
+    rows.extend(event_rows(s.events(), |side| {
+        s.party_names[usize::from(side == Side::Payer)].as_str()
+    }));
+    rows.sort_by_key(|r| !r.uncertain);
+    rows
+}
+
+/// The rows of the value at `path` of a package file: a value the field table labels
+/// (or a calendar date) is one row; other tables are walked.
+fn package_rows(s: &PackageScenario, path: &str, v: &toml::Value, rows: &mut Vec<Assumption>) {
+    let label = s.field_label(path);
+    let date = path
+        .strip_prefix("calendar.")
+        .is_some_and(|k| shown("calendar").contains(&k));
+    if label != path || date {
+        if let Some((value, uncertain)) = words(v) {
+            rows.push(Assumption {
+                label: if date {
+                    label_with(path, |p| p.to_owned())
+                } else {
+                    label
+                },
+                path: path.to_owned(),
+                value,
+                uncertain,
+            });
+            return;
+        }
+    }
+    if let Some(row) = value_function(s, path, v) {
+        rows.push(row);
+        return;
+    }
+    if let toml::Value::Table(t) = v {
+        for (key, inner) in t {
+            package_rows(s, &format!("{path}.{key}"), inner, rows);
+        }
+    }
+}
+
+/// The row of a party's value function of an issue written as a shape
+/// (`amount = "increasing"`) or as points (`term = { points = [[1, 1.0], [6, 0.0]] }`);
+/// `None` for any other path (a `table` of labels is walked: its entries are fields).
+fn value_function(s: &PackageScenario, path: &str, v: &toml::Value) -> Option<Assumption> {
+    let rest = path.strip_prefix("parties.")?;
+    let (key, issue) = rest.split_once(".utility.")?;
+    let party = s.party_keys.iter().position(|k| k == key)?;
+    s.space().issues().iter().find(|i| i.key == issue)?;
+    let value = match v {
+        toml::Value::String(shape) => shape.clone(),
+        toml::Value::Table(t) => {
+            let points: Vec<String> = t
+                .get("points")?
+                .as_array()?
+                .iter()
+                .map(|p| {
+                    let xy = nums(Some(p))?;
+                    Some(format!("({})", xy.join(", ")))
+                })
+                .collect::<Option<_>>()?;
+            format!("through the points {}", points.join(", "))
+        }
+        _ => return None,
+    };
+    Some(Assumption {
+        label: format!("{}: value of {issue}", s.party_names[party]),
+        path: path.to_owned(),
+        value,
+        uncertain: false,
+    })
+}
+
+/// One row per `[[events]]` entry: its date, party (named by `party_name`) and changes
+/// in words; uncertain when it may not happen, its date is a range or a value is drawn.
+fn event_rows<'a>(events: &[EventInfo], party_name: impl Fn(Side) -> &'a str) -> Vec<Assumption> {
+    events
         .iter()
         .enumerate()
         .map(|(i, e)| {
             let who = e
                 .party
-                .map(|side| format!("{}: ", scenario.party_name(side)))
+                .map(|side| format!("{}: ", party_name(side)))
                 .unwrap_or_default();
             let chance = if e.probability < 1.0 {
                 format!(" (in {}% of trials)", 100.0 * e.probability)
@@ -120,7 +217,14 @@ fn event_rows(scenario: &Scenario) -> Vec<Assumption> {
 /// The label of a path: the scenario's field label, or a plain name for fields it does
 /// not name.
 fn label(scenario: &Scenario, path: &str) -> String {
-    let known = scenario.field_label(path);
+    label_with(path, |p| scenario.field_label(p))
+}
+
+/// The label of a path from `field_label` (a scenario's field labels: the path itself
+/// for a field it does not name), or a plain name for the calendar's dates and the
+/// party fields `field_label` does not name.
+fn label_with(path: &str, field_label: impl Fn(&str) -> String) -> String {
+    let known = field_label(path);
     if known != path {
         return known;
     }
@@ -136,6 +240,7 @@ fn label(scenario: &Scenario, path: &str) -> String {
             "start" => "first round",
             "expiry" => "current agreement expires",
             "end" => "last day of talks",
+            "on_veto" => "after a principal's veto",
             other => other,
         };
         return format!("calendar: {name}");
@@ -145,7 +250,7 @@ fn label(scenario: &Scenario, path: &str) -> String {
         && let Some((_, name)) = extra.iter().find(|(f, _)| *f == field)
     {
         // The party's display name, from a field the scenario does label.
-        let party = scenario.field_label(&format!("parties.{key}.reservation"));
+        let party = field_label(&format!("parties.{key}.reservation"));
         let party = party.strip_suffix(": reservation").unwrap_or(key);
         return format!("{party}: {name}");
     }
@@ -243,6 +348,47 @@ mod tests {
         let uncertain = rows.iter().filter(|r| r.uncertain).count();
         assert_eq!(uncertain, s.input_count(), "{rows:?}");
         assert!(rows[..uncertain].iter().all(|r| r.uncertain));
+    }
+
+    /// Every input of a shipped package file has an uncertain row labelled by the field
+    /// table, the value functions and the event have rows, and fixed rows come last.
+    #[test]
+    fn sma_2021_package_inputs_value_functions_and_event_in_words() {
+        let text = include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../scenarios/sma-2021-package.toml"
+        ));
+        let s = PackageScenario::parse(text, "sma-2021-package.toml").expect("valid");
+        let rows = package_assumptions(&s, text);
+        let find = |path: &str| {
+            rows.iter()
+                .find(|r| r.path == path)
+                .unwrap_or_else(|| panic!("no row for {path}: {rows:?}"))
+        };
+        for (name, label) in s.input_names().iter().zip(s.input_labels()) {
+            let r = find(name);
+            assert!(r.uncertain, "{r:?}");
+            assert_eq!(r.label, label);
+        }
+        let uncertain = rows.iter().filter(|r| r.uncertain).count();
+        assert_eq!(uncertain, s.input_names().len(), "{rows:?}");
+        assert!(rows[uncertain..].iter().all(|r| !r.uncertain));
+        let r = find("parties.us.ratification");
+        assert_eq!(
+            r.value,
+            "one of 1.0389, 1.222, 1.318, 1.414, 1.51 (weights 4, 1, 1, 1, 1)"
+        );
+        assert_eq!(find("parties.kr.utility.amount").value, "decreasing");
+        let r = find("parties.us.utility.term");
+        assert_eq!(r.label, "United States: value of term");
+        assert_eq!(r.value, "through the points (1, 1), (3, 0.4), (6, 0)");
+        assert_eq!(find("calendar.expiry").value, "2019-12-31");
+        let r = find("events[0]");
+        assert_eq!(
+            r.value,
+            "from 2021-01-20: United States: ratification = none"
+        );
+        assert!(rows.iter().all(|r| !r.path.starts_with("issues.")));
     }
 
     #[test]

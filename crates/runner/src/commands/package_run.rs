@@ -510,6 +510,10 @@ fn write_report(
         heat: heat_map(s, totals),
         trial: view,
         dance,
+        assumptions: crate::assumptions::package_assumptions(
+            s,
+            std::str::from_utf8(source).unwrap_or_default(),
+        ),
     };
     write_package_plots(dir, &report)
         .and_then(|()| write_package_html(dir, &report))

@@ -568,7 +568,22 @@ fn write_observed_round(out: &mut String, models: &[(&str, &ModelSummary)], r: u
 
 /// The scenario's assumptions: uncertain inputs with their distributions, then fixed ones.
 fn write_assumptions(out: &mut String, data: &ReportData<'_>) -> fmt::Result {
-    if data.assumptions.is_empty() {
+    let note = format!(
+        "As written in the scenario file; amounts in {}. A choice of negotiator types is \
+         drawn with the weights shown.",
+        data.summary.scenario.unit
+    );
+    assumptions_table(out, &data.assumptions, &note)
+}
+
+/// The "Assumptions" section of a report page (one-issue or package): a row per input,
+/// with `note` (plain text) under the table; nothing without rows.
+pub(crate) fn assumptions_table(
+    out: &mut String,
+    rows: &[crate::assumptions::Assumption],
+    note: &str,
+) -> fmt::Result {
+    if rows.is_empty() {
         return Ok(());
     }
     writeln!(out, "<h2>Assumptions</h2>")?;
@@ -577,7 +592,7 @@ fn write_assumptions(out: &mut String, data: &ReportData<'_>) -> fmt::Result {
         "<div class=\"scroll\"><table><thead><tr><th>input</th><th>field</th>\
          <th>value</th><th>kind</th></tr></thead><tbody>"
     )?;
-    for a in &data.assumptions {
+    for a in rows {
         writeln!(
             out,
             "<tr><td>{}</td><td><code>{}</code></td><td>{}</td><td>{}</td></tr>",
@@ -592,12 +607,7 @@ fn write_assumptions(out: &mut String, data: &ReportData<'_>) -> fmt::Result {
         )?;
     }
     writeln!(out, "</tbody></table></div>")?;
-    writeln!(
-        out,
-        "<p class=\"note\">As written in the scenario file; amounts in {}. A choice of \
-         negotiator types is drawn with the weights shown.</p>",
-        escape(&data.summary.scenario.unit)
-    )
+    writeln!(out, "<p class=\"note\">{}</p>", escape(note))
 }
 
 #[cfg(test)]

@@ -177,6 +177,14 @@ fn page(
         )?;
     }
 
+    super::html::assumptions_table(
+        &mut out,
+        &r.assumptions,
+        "As written in the scenario file (utilities on [0, 1]; amounts, lapse costs and \
+         ratification limits in the amount issue's unit). Events change values from the \
+         first round on or after their date.",
+    )?;
+
     if !r.sources.is_empty() {
         writeln!(out, "<h2>Sources</h2>\n<ol class=\"sources\">")?;
         for src in r.sources {

@@ -136,6 +136,8 @@ pub struct PackageReport<'a> {
     pub trial: UtilityView,
     /// A few trials' offers in utility space.
     pub dance: PackageDance,
+    /// The scenario's inputs and events in words (the "Assumptions" table).
+    pub assumptions: Vec<crate::assumptions::Assumption>,
 }
 
 /// The colour of a package model (`max-welfare` is no one-issue model: it takes the
