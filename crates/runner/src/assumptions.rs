@@ -128,20 +128,20 @@ fn package_rows(s: &PackageScenario, path: &str, v: &toml::Value, rows: &mut Vec
     let date = path
         .strip_prefix("calendar.")
         .is_some_and(|k| shown("calendar").contains(&k));
-    if label != path || date {
-        if let Some((value, uncertain)) = words(v) {
-            rows.push(Assumption {
-                label: if date {
-                    label_with(path, |p| p.to_owned())
-                } else {
-                    label
-                },
-                path: path.to_owned(),
-                value,
-                uncertain,
-            });
-            return;
-        }
+    if (label != path || date)
+        && let Some((value, uncertain)) = words(v)
+    {
+        rows.push(Assumption {
+            label: if date {
+                label_with(path, |p| p.to_owned())
+            } else {
+                label
+            },
+            path: path.to_owned(),
+            value,
+            uncertain,
+        });
+        return;
     }
     if let Some(row) = value_function(s, path, v) {
         rows.push(row);
