@@ -21,9 +21,9 @@ fn corr(x: Option<f64>) -> String {
     x.map_or_else(|| "–".to_string(), |v| format!("{v:+.3}"))
 }
 
-/// Write the sweep's figures (`sweep.svg`/`.png` for one field, with `sweep-issues` for a
-/// package's issues other than its amount; `sweep-median` and `sweep-agreement` heat maps
-/// for two) and `sweep.html` into `dir`.
+/// Write the sweep's figures (`sweep.svg`/`.png` for one field; `sweep-median` and
+/// `sweep-agreement` heat maps for two; with either, `sweep-issues` for a package's
+/// issues other than its amount) and `sweep.html` into `dir`.
 ///
 /// # Errors
 /// Any I/O or rendering error.
@@ -45,6 +45,13 @@ pub fn write_sweep(dir: &Path, report: &SweepReport) -> io::Result<()> {
             let fig = Heat { report, stat };
             write_figure(dir, stem, &fig)?;
             figures.push((svg_string(&fig)?, label));
+        }
+        if let Some(fig) = super::package_sweep_grid::figure(report) {
+            write_figure(dir, "sweep-issues", &fig)?;
+            figures.push((
+                svg_string(&fig)?,
+                "Each issue of the package per model over both swept fields: the median, or the most frequent label and its share of deals",
+            ));
         }
     } else {
         let fig = Fan { report };

@@ -24,6 +24,7 @@ mod index;
 pub use crate::analysis::mc_error;
 mod package_html;
 mod package_plots;
+mod package_sweep_grid;
 mod package_sweep_plot;
 mod package_timing;
 mod pairs_html;

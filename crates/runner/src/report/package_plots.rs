@@ -466,7 +466,8 @@ fn heat_panel<DB: Backend>(
     let area = &area;
     let c = package_color(name);
     if total > 0 {
-        colour_scale(&scale_area, s, c, peak / total as f64)?;
+        let top = format!("{:.1}%", 100.0 * peak / total as f64);
+        colour_scale(&scale_area, s, c, &top, "0%")?;
     }
     let mut chart = ChartBuilder::on(area)
         .caption(caption, s.bold(16.0).color(&package_color(name)))
@@ -543,14 +544,15 @@ fn heat_panel<DB: Backend>(
     Ok(())
 }
 
-/// A vertical colour scale for a heat-map panel: from no deals (white) at the bottom to
-/// the panel's largest cell (`top`, a share of the model's deals) at the top, in the
-/// shades the cells use.
-fn colour_scale<DB: Backend>(
+/// A vertical colour scale for a heat-map panel, in the shades of `c` its cells use
+/// (`lighten(c, 0.88 · (1 − t))` for `t` from 0 at the bottom to 1 at the top), labelled
+/// `bottom` and `top` (e.g. no deals and the share of the largest cell).
+pub(crate) fn colour_scale<DB: Backend>(
     area: &DrawingArea<DB, Shift>,
     s: Scale,
     c: RGBColor,
-    top: f64,
+    top: &str,
+    bottom: &str,
 ) -> DrawResult {
     let (_, h) = area.dim_in_pixel();
     let (x0, x1) = (s.px(6.0), s.px(20.0));
@@ -566,9 +568,16 @@ fn colour_scale<DB: Backend>(
         ))?;
     }
     area.draw(&Rectangle::new([(x0, y0), (x1, y1)], MUTED.stroke_width(1)))?;
-    let label = |v: f64| format!("{:.1}%", 100.0 * v);
-    area.draw(&Text::new(label(top), (x0, y0 - s.px(18.0)), s.text(12.0)))?;
-    area.draw(&Text::new("0%", (x0, y1 + s.px(4.0)), s.text(12.0)))?;
+    area.draw(&Text::new(
+        top.to_owned(),
+        (x0, y0 - s.px(18.0)),
+        s.text(12.0),
+    ))?;
+    area.draw(&Text::new(
+        bottom.to_owned(),
+        (x0, y1 + s.px(4.0)),
+        s.text(12.0),
+    ))?;
     Ok(())
 }
 

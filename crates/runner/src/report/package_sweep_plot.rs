@@ -15,13 +15,13 @@ use super::sweep_plot::field_unit;
 use crate::analysis::sweep::{IssueStat, SweepIssue, SweepReport};
 
 /// Height of the title block.
-const TITLE_H: u32 = 70;
+pub(crate) const TITLE_H: u32 = 70;
 /// Height of one issue's row: its heading and the panels.
-const ROW_H: u32 = 300;
+pub(crate) const ROW_H: u32 = 300;
 /// Height of a row's heading (issue name, legend of labels).
-const HEAD_H: u32 = 30;
+pub(crate) const HEAD_H: u32 = 30;
 /// Smallest width of one panel.
-const PANEL_W: u32 = 300;
+pub(crate) const PANEL_W: u32 = 300;
 
 /// Colours of a choice issue's labels, in issue order (Okabe–Ito, colour-blind safe).
 const LABEL_COLORS: [RGBColor; 7] = [
@@ -35,7 +35,7 @@ const LABEL_COLORS: [RGBColor; 7] = [
 ];
 
 /// The colour of label `k` of a choice issue.
-fn label_color(k: usize) -> RGBColor {
+pub(crate) fn label_color(k: usize) -> RGBColor {
     LABEL_COLORS[k % LABEL_COLORS.len()]
 }
 
@@ -49,7 +49,8 @@ pub(crate) fn shown(report: &SweepReport) -> Vec<&SweepIssue> {
 }
 
 /// The issue figure of a one-field package sweep (`None` for a one-issue scenario, a
-/// two-field sweep or a package whose only issue is the amount).
+/// two-field sweep — see `package_sweep_grid` — or a package whose only issue is the
+/// amount).
 pub(crate) fn figure(report: &SweepReport) -> Option<SweepIssues<'_>> {
     (report.axes.len() == 1 && !shown(report).is_empty()).then_some(SweepIssues { report })
 }
@@ -70,7 +71,7 @@ fn issue_title(i: &SweepIssue) -> String {
 }
 
 /// The labels of a choice issue in issue order (else those seen in the points, sorted).
-fn labels_of(report: &SweepReport, i: &SweepIssue) -> Vec<String> {
+pub(crate) fn labels_of(report: &SweepReport, i: &SweepIssue) -> Vec<String> {
     if !i.labels.is_empty() {
         return i.labels.clone();
     }
@@ -201,7 +202,7 @@ struct Xaxis {
 }
 
 /// A row's heading: the issue and its unit, and for a choice the labels' colours.
-fn draw_heading<DB: Backend>(
+pub(crate) fn draw_heading<DB: Backend>(
     area: &DrawingArea<DB, Shift>,
     s: Scale,
     issue: &SweepIssue,
@@ -230,7 +231,7 @@ fn draw_heading<DB: Backend>(
 }
 
 /// The model's name at the top of its panel; returns the area below it.
-fn panel_name<DB: Backend>(
+pub(crate) fn panel_name<DB: Backend>(
     area: &DrawingArea<DB, Shift>,
     s: Scale,
     name: &str,

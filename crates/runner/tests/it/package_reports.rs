@@ -331,3 +331,72 @@ fn paired_package_compare_sides_are_their_runs() {
         }
     }
 }
+
+/// A two-field sweep of a package draws its non-amount issues per model as grids over
+/// both fields: one labelled cell per point with deals (the choice issue's share of its
+/// most frequent label, as `sweep.json` has it), axes naming each field's party and
+/// unit, and the number issue's colour scale in its unit.
+#[test]
+fn two_field_package_sweep_draws_each_issue_as_a_grid() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("sweep2");
+    ok(&[
+        "sweep",
+        &package(),
+        "--sweep",
+        "parties.us.utility.reservation=0.1,0.3,0.5",
+        "--sweep",
+        "parties.kr.utility.reservation=0.2,0.4",
+        "--trials",
+        "150",
+        "--seed",
+        "3",
+        "-q",
+        "--out",
+        &s(&out),
+    ]);
+    for ext in ["svg", "png"] {
+        assert!(out.join(format!("sweep-issues.{ext}")).is_file());
+    }
+    let sweep = json(&out.join("sweep.json"));
+    let mut shares = Vec::new();
+    for p in sweep["points"].as_array().unwrap() {
+        for m in p["models"].as_object().unwrap().values() {
+            if let Some(share) = m["issues"]["escalation"]["share"].as_f64() {
+                shares.push(format!("{:.0}%", 100.0 * share));
+            }
+        }
+    }
+    assert!(!shares.is_empty());
+    let svg = std::fs::read_to_string(out.join("sweep-issues.svg")).unwrap();
+    let texts = svg_texts(&svg);
+    let mut got: Vec<String> = texts
+        .iter()
+        .map(|t| t.trim())
+        .filter(|t| {
+            t.strip_suffix('%')
+                .is_some_and(|n| n.parse::<f64>().is_ok())
+        })
+        .map(str::to_owned)
+        .collect();
+    let mut want = shares.clone();
+    want.sort();
+    got.sort();
+    assert_eq!(got, want, "one share per cell with deals");
+    let has = |t: &str| texts.iter().any(|x| x.contains(t));
+    for t in [
+        "us reservation (utility, 0–1)",
+        "kr reservation (utility, 0–1)",
+        "term (years)",
+        "years",
+        "median",
+        "defense-budget",
+    ] {
+        assert!(has(t), "`{t}` not in sweep-issues.svg: {texts:?}");
+    }
+    let page = std::fs::read_to_string(out.join("sweep.html")).unwrap();
+    assert!(
+        page.contains("over both swept fields"),
+        "the page shows the figure"
+    );
+}
