@@ -30,6 +30,8 @@ pub struct EventsView<'a> {
     pub timeline: &'a Timeline,
     /// Deals a principal refused in the replayed talks.
     pub vetoes: u32,
+    /// Where an event that did not happen failed to: `in this trial` for a replay.
+    pub scope: &'a str,
 }
 
 impl<'a> EventsView<'a> {
@@ -45,6 +47,7 @@ impl<'a> EventsView<'a> {
             calendar: r.negotiation.calendar.as_ref(),
             timeline: &r.timeline,
             vetoes: r.vetoes,
+            scope: "in this trial",
         }
     }
 
@@ -84,6 +87,22 @@ impl<'a> EventsView<'a> {
     /// them).
     #[must_use]
     pub fn lines(&self) -> String {
+        let mut out = self.event_lines();
+        if !out.is_empty() {
+            let _ = writeln!(
+                out,
+                "vetoes: {} (deals refused by a principal; the talks went on)",
+                self.vetoes
+            );
+        }
+        out
+    }
+
+    /// The lines about the events alone: the veto rule, then when each event took
+    /// effect and what it changed, or that it did not happen (empty for a scenario
+    /// without events and without `on_veto = "resume"`).
+    #[must_use]
+    pub fn event_lines(&self) -> String {
         let mut out = String::new();
         if !self.shown() {
             return out;
@@ -110,25 +129,22 @@ impl<'a> EventsView<'a> {
                 None => {
                     let _ = writeln!(
                         out,
-                        "  did not happen in this trial (probability {}): {who}{changes} — {}",
-                        e.probability, e.note
+                        "  did not happen {} (probability {}): {who}{changes} — {}",
+                        self.scope, e.probability, e.note
                     );
                 }
             }
         }
-        let _ = writeln!(
-            out,
-            "vetoes: {} (deals refused by a principal; the talks went on)",
-            self.vetoes
-        );
         out
     }
 
-    /// Add `events` and `vetoes` to a `replay --json` object (nothing for a scenario
-    /// without them).
-    pub fn add_to_json(&self, v: &mut Value) {
+    /// The events as a JSON array (`note`, `date`, `party`, `changes`, `happened`,
+    /// `took_effect`, `round`); `None` for a scenario without events and without
+    /// `on_veto = "resume"`.
+    #[must_use]
+    pub fn events_json(&self) -> Option<Value> {
         if !self.shown() {
-            return;
+            return None;
         }
         let events: Vec<Value> = self
             .taken()
@@ -146,8 +162,17 @@ impl<'a> EventsView<'a> {
                 })
             })
             .collect();
+        Some(Value::from(events))
+    }
+
+    /// Add `events` and `vetoes` to a `replay --json` object (nothing for a scenario
+    /// without them).
+    pub fn add_to_json(&self, v: &mut Value) {
+        let Some(events) = self.events_json() else {
+            return;
+        };
         if let Some(obj) = v.as_object_mut() {
-            obj.insert("events".into(), Value::from(events));
+            obj.insert("events".into(), events);
             obj.insert("vetoes".into(), json!(self.vetoes));
         }
     }

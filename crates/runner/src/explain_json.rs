@@ -20,6 +20,11 @@
 //! the sentence the text prints for an outcome that is not a deal (`null` for a deal).
 //! `calendar` is `null` without a `[calendar]` table; `deal_date`/`lapse_months` are
 //! `null` without a deal or a calendar.
+//!
+//! A scenario with `[[events]]` or `on_veto = "resume"` adds `events` (each event at
+//! central values: those that happen in at least half of the trials take effect on the
+//! middle day of their dates, with the medians of drawn values; the models use them, as
+//! the ensemble does) and per model `vetoes`.
 
 use bargain_core::{Model, Party, Trace};
 use serde_json::{Map, Value, json};
@@ -53,7 +58,7 @@ fn limit(l: &Limit) -> Value {
 /// The `explain --json` object of `scenario` (see the module documentation).
 #[must_use]
 pub fn explain_json(scenario: &Scenario) -> Value {
-    let n = scenario.central();
+    let (n, timeline) = scenario.central_timeline();
     let names = Names {
         payee: scenario.party_name(bargain_core::Side::Payee),
         payer: scenario.party_name(bargain_core::Side::Payer),
@@ -76,10 +81,13 @@ pub fn explain_json(scenario: &Scenario) -> Value {
     });
     // The same generator as the text (`table::explain`): one for all models, in order.
     let mut rng = crate::ensemble::trial_rng(0, 0);
+    let mut ws = bargain_core::Workspace::new();
+    let events = crate::table::central_events(scenario, &n, &timeline).events_json();
     let mut models = Map::new();
     for m in Model::ALL {
         let mut trace = Trace::new();
-        let o = n.outcome(m, &mut rng, Some(&mut trace));
+        let timed = n.outcome_in(&timeline, m, &mut rng, Some(&mut trace), &mut ws);
+        let o = timed.outcome;
         let (date, lapse) = match dates {
             Some((d, cal)) if o.is_deal() => {
                 let r = o.round.saturating_sub(1);
@@ -91,19 +99,20 @@ pub fn explain_json(scenario: &Scenario) -> Value {
             _ => (None, None),
         };
         let why = (!o.is_deal()).then(|| why::why(&n, m, &o, &trace, names).text);
-        models.insert(
-            m.as_str().to_owned(),
-            json!({
-                "outcome": o.kind.as_str(),
-                "amount": o.amount,
-                "round": o.round,
-                "deal_date": date,
-                "lapse_months": lapse,
-                "why": why,
-            }),
-        );
+        let mut v = json!({
+            "outcome": o.kind.as_str(),
+            "amount": o.amount,
+            "round": o.round,
+            "deal_date": date,
+            "lapse_months": lapse,
+            "why": why,
+        });
+        if let (Some(_), Some(obj)) = (&events, v.as_object_mut()) {
+            obj.insert("vetoes".into(), json!(timed.vetoes));
+        }
+        models.insert(m.as_str().to_owned(), v);
     }
-    json!({
+    let mut v = json!({
         "scenario": scenario.name,
         "title": scenario.title,
         "unit": scenario.unit,
@@ -122,5 +131,9 @@ pub fn explain_json(scenario: &Scenario) -> Value {
         "calendar": calendar,
         "models": models,
         "inputs": scenario.input_names(),
-    })
+    });
+    if let (Some(events), Some(obj)) = (events, v.as_object_mut()) {
+        obj.insert("events".into(), events);
+    }
+    v
 }

@@ -147,7 +147,7 @@ fn package_lines(out: &mut String, s: &Summary, m: &crate::summary::ModelSummary
 #[must_use]
 pub fn explain(scenario: &Scenario) -> String {
     use crate::why::{self, Names, amount};
-    let n = scenario.central();
+    let (n, timeline) = scenario.central_timeline();
     let d = why::decimals(n.protocol.grid);
     let names = Names {
         payee: scenario.party_name(Side::Payee),
@@ -209,18 +209,26 @@ pub fn explain(scenario: &Scenario) -> String {
     if let Some((dates, cal)) = dates {
         let _ = writeln!(out, "{}", calendar_line(dates, cal));
     }
+    out.push_str(&central_events(scenario, &n, &timeline).event_lines());
     let mut rng = crate::ensemble::trial_rng(0, 0);
+    let mut ws = bargain_core::Workspace::new();
     for m in Model::ALL {
         // The agents' offers, so that `why` can name the final gap.
         let mut trace = bargain_core::Trace::new();
-        let o = n.outcome(m, &mut rng, Some(&mut trace));
+        let timed = n.outcome_in(&timeline, m, &mut rng, Some(&mut trace), &mut ws);
+        let o = timed.outcome;
+        let vetoed = match timed.vetoes {
+            0 => String::new(),
+            1 => ", after 1 veto".to_string(),
+            k => format!(", after {k} vetoes"),
+        };
         let when = match dates {
             Some((dates, cal)) if o.is_deal() => deal_date(dates, cal, o.round),
             _ => String::new(),
         };
         let _ = writeln!(
             out,
-            "  {:<18} {:<13} amount {:>8}  round {}{when}",
+            "  {:<18} {:<13} amount {:>8}  round {}{when}{vetoed}",
             m.as_str(),
             o.kind.as_str(),
             o.amount.map_or_else(|| "-".to_string(), |x| amount(x, d)),
@@ -243,6 +251,26 @@ pub fn explain(scenario: &Scenario) -> String {
         );
     }
     out
+}
+
+/// The events of `scenario`'s timeline at central values (`timeline`, on `n`'s
+/// calendar), as `bargain explain` lists them.
+pub(crate) fn central_events<'a>(
+    scenario: &'a Scenario,
+    n: &'a bargain_core::Negotiation,
+    timeline: &'a bargain_core::events::Timeline,
+) -> crate::events_report::EventsView<'a> {
+    let party = |side| (scenario.party_key(side), scenario.party_name(side));
+    crate::events_report::EventsView {
+        events: scenario.events(),
+        on_veto: scenario.on_veto(),
+        parties: [party(Side::Payee), party(Side::Payer)],
+        start: scenario.calendar.map(|c| c.start),
+        calendar: n.calendar.as_ref(),
+        timeline,
+        vetoes: 0,
+        scope: "at the central values (it happens in fewer than half of the trials)",
+    }
 }
 
 /// The calendar at central values in words: first round, expiry (and the round it

@@ -363,23 +363,54 @@ impl EventPlan {
         calendar: Option<&bargain_core::Calendar>,
         out: &mut Timeline,
     ) -> Option<bargain_core::Calendar> {
+        let key = crate::rng::trial_key(ctx.seed, ctx.trial);
+        self.build_on(calendar, out, |e| {
+            e.happens(sampler, ctx, key)
+                .then(|| (e.day(sampler, ctx, key), Pick::Drawn(sampler, ctx, key)))
+        })
+    }
+
+    /// The timeline at central values, on `calendar` (none: no event), for `bargain
+    /// explain`: each event that happens in at least half of the trials (`probability`
+    /// ≥ 0.5), on the middle day of its range, with the median of each drawn value.
+    /// Returns the calendar with its changes of pace, as [`EventPlan::draw_on`].
+    pub(crate) fn central_on(
+        &self,
+        calendar: Option<&bargain_core::Calendar>,
+        out: &mut Timeline,
+    ) -> Option<bargain_core::Calendar> {
+        self.build_on(calendar, out, |e| {
+            (e.probability >= 0.5).then(|| (e.days.0 + (e.days.1 - e.days.0) / 2, Pick::Central))
+        })
+    }
+
+    /// The timeline of the events `pick` lets happen (on the day it gives, with values
+    /// as it says) into `out`, on `calendar`; the paced calendar when events change the
+    /// pace.
+    fn build_on(
+        &self,
+        calendar: Option<&bargain_core::Calendar>,
+        out: &mut Timeline,
+        pick: impl Fn(&EventSpec) -> Option<(u32, Pick)>,
+    ) -> Option<bargain_core::Calendar> {
         out.on_veto = self.on_veto;
         out.clear();
         let cal = calendar?;
-        let key = crate::rng::trial_key(ctx.seed, ctx.trial);
         for (i, e) in self.events.iter().enumerate() {
-            if !e.happens(sampler, ctx, key) {
+            let Some((day, values)) = pick(e) else {
                 continue;
-            }
-            let day = e.day(sampler, ctx, key);
+            };
             let mut event = Event::new(day, e.party, u16::try_from(i).unwrap_or(u16::MAX));
             for (k, shift, v) in &e.changes {
                 let x = match v {
                     Value::Removed => None,
                     Value::Fixed(x) => Some(*x),
-                    Value::Drawn(dist, stream) => {
-                        Some(crate::sample::draw(dist, false, sampler, ctx, key, *stream))
-                    }
+                    Value::Drawn(dist, stream) => Some(match values {
+                        Pick::Drawn(sampler, ctx, key) => {
+                            crate::sample::draw(dist, false, sampler, ctx, key, *stream)
+                        }
+                        Pick::Central => dist.central(),
+                    }),
                 };
                 let change = match (shift, x) {
                     (true, x) => Change::Shift(*k, x.unwrap_or(0.0)),
@@ -411,6 +442,16 @@ impl EventPlan {
         }
         None
     }
+}
+
+/// How an event's drawn values are taken: drawn for a trial (its sampler, the trial,
+/// the trial's stream key), or at their medians.
+#[derive(Clone, Copy)]
+enum Pick {
+    /// Drawn from the value's own stream in trial `ctx`.
+    Drawn(Sampler, SampleCtx, u64),
+    /// The distribution's median.
+    Central,
 }
 
 /// The smallest pace a change of `round_months` leaves (months between rounds).

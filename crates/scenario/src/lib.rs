@@ -574,6 +574,20 @@ impl Scenario {
         self.plan.central.clone()
     }
 
+    /// The negotiation at central values ([`Scenario::central`]) with its timeline at
+    /// central values: each event that happens in at least half of the trials, on the
+    /// middle day of its date range, with the median of each drawn value (and the
+    /// calendar's changes of pace). What `bargain explain` shows.
+    #[must_use]
+    pub fn central_timeline(&self) -> (Negotiation, bargain_core::events::Timeline) {
+        let mut n = self.central();
+        let mut timeline = bargain_core::events::Timeline::default();
+        if let Some(paced) = self.events.central_on(n.calendar.as_ref(), &mut timeline) {
+            n.calendar = Some(paced);
+        }
+        (n, timeline)
+    }
+
     /// Semantic warnings that do not stop a run, as `file:line:col: path: message` lines.
     #[must_use]
     pub fn warnings(&self) -> Vec<String> {

@@ -1,7 +1,11 @@
 //! `bargain explain` on a package scenario: the outcome space, each party's central
 //! preferences, and every model's agreement at the central values (the closed forms on
 //! the central trial's Pareto frontier; the agents' negotiation between the central
-//! negotiators), issue by issue with both parties' utilities.
+//! negotiators), issue by issue with both parties' utilities. A scenario with
+//! `[[events]]` or `on_veto = "resume"` is explained on its timeline at central values
+//! (each event that happens in at least half of the trials, on the middle day of its
+//! dates, with the medians of drawn values), as one-issue scenarios are: the events are
+//! listed and each model's vetoes counted.
 
 use std::fmt::Write as _;
 
@@ -9,18 +13,20 @@ use bargain_core::package::aspiration::PowerCache;
 use serde_json::{Value, json};
 
 use super::Error;
-use crate::ensemble::package::{Prepared, end};
-use crate::scenario::issues::PackageScenario;
+use crate::ensemble::package::{Prepared, end_timed};
+use crate::events_report::EventsView;
+use crate::scenario::issues::{PackageScenario, PackageTrial};
 use crate::summary::package::value_json;
 
 /// The explanation as one JSON object: `scenario`, `outcomes`, `excluded`, `parties`
 /// (per party: `reservation`, `weights` by issue), `models` (per model: `outcome`,
-/// `agreement` by issue or `null`, `round`, `utility` by party).
+/// `agreement` by issue or `null`, `round`, `utility` by party; with events, `vetoes`),
+/// and with events `events` (as `replay --json` lists them).
 ///
 /// # Errors
 /// Central preferences core rejects (not expected after validation).
 pub fn explain_value(s: &PackageScenario) -> Result<Value, Error> {
-    let t = s.central();
+    let t = s.central_timeline();
     let p = Prepared::new(s, &t).map_err(|e| Error::Other(e.to_string()))?;
     let space = s.space();
     let keys = &s.party_keys;
@@ -51,8 +57,9 @@ pub fn explain_value(s: &PackageScenario) -> Result<Value, Error> {
         .models
         .iter()
         .map(|&m| {
-            let e = end(m, s, &t, &p, &mut cache);
-            let v = match e.outcome {
+            let timed = end_timed(m, s, &t, &p, &mut cache);
+            let e = timed.end;
+            let mut v = match e.outcome {
                 Some(o) => {
                     let round = e.round;
                     let agreement: serde_json::Map<String, Value> = space
@@ -77,17 +84,39 @@ pub fn explain_value(s: &PackageScenario) -> Result<Value, Error> {
                     "utility": null,
                 }),
             };
+            if let (true, Some(obj)) = (s.has_timeline(), v.as_object_mut()) {
+                obj.insert("vetoes".into(), json!(timed.vetoes));
+            }
             (m.as_str().to_string(), v)
         })
         .collect();
-    Ok(json!({
+    let mut v = json!({
         "scenario": s.name,
         "kind": "package",
         "outcomes": space.len(),
         "excluded": s.allowed().map_or(0, |a| a.iter().filter(|&&ok| !ok).count()),
         "parties": parties,
         "models": models,
-    }))
+    });
+    if let (Some(events), Some(obj)) = (events_view(s, &t).events_json(), v.as_object_mut()) {
+        obj.insert("events".into(), events);
+    }
+    Ok(v)
+}
+
+/// The events of the central trial `t` of `s`, as replays and one-issue explanations
+/// list them.
+fn events_view<'a>(s: &'a PackageScenario, t: &'a PackageTrial) -> EventsView<'a> {
+    EventsView {
+        events: s.events(),
+        on_veto: s.on_veto(),
+        parties: [0, 1].map(|i| (s.party_keys[i].as_str(), s.party_names[i].as_str())),
+        start: s.calendar.map(|c| c.start),
+        calendar: t.calendar.as_ref(),
+        timeline: &t.timeline,
+        vetoes: 0,
+        scope: "at the central values (it happens in fewer than half of the trials)",
+    }
 }
 
 /// The explanation as text (what `bargain explain FILE` prints for a package).
@@ -145,6 +174,7 @@ pub fn explain_text(s: &PackageScenario) -> Result<String, Error> {
             p["negotiator"].as_str().unwrap_or("?"),
         );
     }
+    out.push_str(&events_view(s, &s.central_timeline()).event_lines());
     let _ = writeln!(out, "each model at the central values:");
     for m in &s.run.models {
         let r = &v["models"][m.as_str()];
@@ -157,9 +187,14 @@ pub fn explain_text(s: &PackageScenario) -> Result<String, Error> {
                     other => format!("{} {other}", i.key),
                 })
                 .collect();
+            let vetoes = match r["vetoes"].as_u64() {
+                Some(1) => ", after 1 veto".to_string(),
+                Some(k) if k > 1 => format!(", after {k} vetoes"),
+                _ => String::new(),
+            };
             let _ = writeln!(
                 out,
-                "  {:<18} {} (round {}); utilities {} {:.3}, {} {:.3}",
+                "  {:<18} {} (round {}{vetoes}); utilities {} {:.3}, {} {:.3}",
                 m.as_str(),
                 agreement.join(", "),
                 r["round"],

@@ -261,6 +261,7 @@ fn replay_parts(
         calendar: t.calendar.as_ref(),
         timeline: &t.timeline,
         vetoes,
+        scope: "in this trial",
     };
     view.add_to_json(&mut v);
     Ok((v, view.lines()))

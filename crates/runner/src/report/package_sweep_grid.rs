@@ -164,6 +164,10 @@ impl Figure for SweepIssueGrid<'_> {
     }
 }
 
+/// How a cell with deals is drawn: its colour, how much lighter (0: the colour itself),
+/// and its text; `None` leaves it blank.
+type Shade<'a> = dyn Fn(&IssueStat) -> Option<(RGBColor, f64, String)> + 'a;
+
 /// One model's panel of an issue: the grid over the two swept fields, each cell shaded
 /// by `shade` (its colour, how much lighter, its text) or blank without deals.
 fn grid_panel<DB: Backend>(
@@ -173,7 +177,7 @@ fn grid_panel<DB: Backend>(
     r: &SweepReport,
     issue: &SweepIssue,
     titles: &[String; 2],
-    shade: &dyn Fn(&IssueStat) -> Option<(RGBColor, f64, String)>,
+    shade: &Shade<'_>,
 ) -> DrawResult {
     let plot = panel_name(area, s, name)?;
     let (w, _) = plot.dim_in_pixel();

@@ -11,7 +11,7 @@ use common::{json, ok, write};
 
 /// No ratifiable deal until `2021-01-20`, when the payee's principal floor (1.4, above
 /// anything the payer bears) is removed; lapse costs 0; `on_veto = "resume"`.
-fn floor_scenario(probability: f64, trials: u64) -> String {
+pub(crate) fn floor_scenario(probability: f64, trials: u64) -> String {
     format!(
         r#"
 [scenario]

@@ -22,6 +22,7 @@ mod engine_waves;
 mod events;
 mod events_draws;
 mod events_pace;
+mod explain_events;
 mod file_sizes;
 mod fuzz_corpus_replay;
 mod fuzz_partial_replay;

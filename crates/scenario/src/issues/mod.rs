@@ -452,6 +452,18 @@ impl PackageScenario {
         self.central.clone()
     }
 
+    /// The trial at central values with its timeline at central values (each event that
+    /// happens in at least half of the trials, on the middle day of its date range, with
+    /// the median of each drawn value): what `bargain explain` shows.
+    #[must_use]
+    pub fn central_timeline(&self) -> PackageTrial {
+        let mut t = self.central();
+        if self.events.active() {
+            self.events.central_on(t.calendar.as_ref(), &mut t.timeline);
+        }
+        t
+    }
+
     /// Field paths of the inputs that are distributions, in sampling order.
     #[must_use]
     pub fn input_names(&self) -> Vec<String> {
