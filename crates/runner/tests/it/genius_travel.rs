@@ -9,7 +9,7 @@
 
 use crate::common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use bargain_core::package::preferences::ValueFunction;
 use bargain_runner::scenario::issues::PackageScenario;
@@ -29,14 +29,12 @@ fn reference() -> Value {
     serde_json::from_str(text).expect("JSON")
 }
 
-fn tmp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "bargain-genius-travel-{}-{name}",
-        std::process::id()
-    ));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+/// A fresh directory for test `name`, removed when the returned guard drops.
+fn tmp(name: &str) -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix(&format!("bargain-genius-travel-{name}-"))
+        .tempdir()
+        .unwrap()
 }
 
 /// `bargain import genius` on the Travel files, 80 rounds: the scenario's text.
@@ -61,7 +59,8 @@ fn import(dir: &Path) -> String {
 
 #[test]
 fn imported_travel_has_the_negmas_references_tables_bit_for_bit() {
-    let dir = tmp("tables");
+    let guard = tmp("tables");
+    let dir = guard.path().to_path_buf();
     let text = import(&dir);
     let s = PackageScenario::parse(&text, "travel.toml").unwrap();
     assert_eq!(s.space().len(), 188_160);
@@ -113,7 +112,8 @@ fn imported_travel_has_the_negmas_references_tables_bit_for_bit() {
 
 #[test]
 fn replaying_imported_travel_conceder_against_linear_reproduces_negmas() {
-    let dir = tmp("replay");
+    let guard = tmp("replay");
+    let dir = guard.path().to_path_buf();
     let text = import(&dir);
     let boulware = "strategy = { kind = \"time-based\", preset = \"boulware\" }";
     assert_eq!(text.matches(boulware).count(), 2);

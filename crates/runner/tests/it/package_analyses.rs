@@ -6,7 +6,7 @@
 
 use crate::common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use common::{bargain, json, ok};
 use serde_json::Value;
@@ -18,14 +18,12 @@ fn package() -> String {
         .to_string()
 }
 
-fn tmp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "bargain-package-analyses-{}-{name}",
-        std::process::id()
-    ));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+/// A fresh directory for test `name`, removed when the returned guard drops.
+fn tmp(name: &str) -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix(&format!("bargain-package-analyses-{name}-"))
+        .tempdir()
+        .unwrap()
 }
 
 fn s(p: &Path) -> String {
@@ -60,7 +58,8 @@ fn run_with(dir: &Path, name: &str, sets: &[&str]) -> Value {
 /// model, on the agreement rate and each issue's statistic.
 #[test]
 fn sweep_points_are_the_runs_of_their_variants() {
-    let dir = tmp("sweep");
+    let guard = tmp("sweep");
+    let dir = guard.path().to_path_buf();
     let out = dir.join("sweep");
     let shown = ok(&[
         "sweep",
@@ -155,7 +154,8 @@ fn sweep_points_are_the_runs_of_their_variants() {
 /// at the override), a `[run]` key, no axis at all.
 #[test]
 fn bad_package_sweeps_are_refused() {
-    let dir = tmp("bad-sweep");
+    let guard = tmp("bad-sweep");
+    let dir = guard.path().to_path_buf();
     let out = s(&dir.join("x"));
     for (arg, says) in [
         ("parties.us.utility.reservaton=0.1,0.2", "reservaton"),
@@ -187,7 +187,8 @@ fn bad_package_sweeps_are_refused() {
 /// move Nash's amount the way the theory says; `--sobol` is refused.
 #[test]
 fn package_sensitivity_ranks_the_sampled_inputs() {
-    let dir = tmp("sensitivity");
+    let guard = tmp("sensitivity");
+    let dir = guard.path().to_path_buf();
     let out = dir.join("sa");
     ok(&[
         "sensitivity",
@@ -254,7 +255,8 @@ fn package_sensitivity_ranks_the_sampled_inputs() {
 /// and each side's statistics are its run's.
 #[test]
 fn package_files_compare_paired_issue_by_issue() {
-    let dir = tmp("compare");
+    let guard = tmp("compare");
+    let dir = guard.path().to_path_buf();
     let text = std::fs::read_to_string(package()).unwrap();
     let b = dir.join("b.toml");
     let edited = text.replacen(
@@ -316,7 +318,8 @@ fn package_files_compare_paired_issue_by_issue() {
 /// warning; no issue block.
 #[test]
 fn package_against_one_issue_compares_what_they_share() {
-    let dir = tmp("mixed");
+    let guard = tmp("mixed");
+    let dir = guard.path().to_path_buf();
     let one = dir.join("one");
     let sma = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios/sma-2019.toml");
     ok(&[
