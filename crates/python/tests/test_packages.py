@@ -59,6 +59,20 @@ def test_package_replay_equals_the_cli_replay():
         assert got == expected
 
 
+def test_package_events_in_replay_and_explain():
+    """A package with an event and vetoes that resume the talks: replay lists the event
+    and marks each vetoed offer; explain runs on the timeline at central values."""
+    hindsight = REPO / "scenarios" / "sma-2021-package.toml"
+    r = bargain.replay(hindsight, 0, trials=100)
+    assert r == json.loads(cli("replay", str(hindsight), "--trial", "0", "--trials", "100", "--json").stdout)
+    assert [e["note"] for e in r["events"]] == ["change of US administration"]
+    assert sum(o["response"] == "veto" for o in r["offers"]) == r["vetoes"]
+    e = bargain.explain(hindsight)
+    assert e == json.loads(cli("explain", str(hindsight), "--json").stdout)
+    assert e["events"][0]["happened"] is True
+    assert all("vetoes" in m for m in e["models"].values())
+
+
 # --- analyses on packages (issue #21 item 5) ----------------------------------------------
 
 
