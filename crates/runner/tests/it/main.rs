@@ -38,6 +38,7 @@ mod package_analyses;
 mod package_calendar;
 mod package_events;
 mod package_exclude;
+mod package_links;
 mod package_outputs;
 mod package_reports;
 mod package_run;
