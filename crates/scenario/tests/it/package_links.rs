@@ -270,3 +270,71 @@ fn bad_package_expressions_and_correlations_are_located() {
         "{e}"
     );
 }
+
+/// Every kind of package number may be an expression: the principal's numbers, the
+/// calendar's lapse cost, discount, power, a strategy's `kappa` and the `u` of a point;
+/// each trial's value is the formula's at its context and is the one the trial uses.
+#[test]
+fn every_kind_of_package_number_may_be_an_expression() {
+    let extra = r#"
+[context]
+fx = { uniform = [1100, 1200] }
+
+[calendar]
+start = "2018-03-01"
+expiry = "2018-12-31"
+end = "2019-12-31"
+round_months = 1
+"#;
+    let text = package("monte-carlo", extra)
+        .replace("max_rounds = 10\n", "")
+        .replace(
+            "[parties.us]\nstrategy = { kind = \"hardliner\" }",
+            "[parties.us]\nlapse_cost = \"0.02 * fx / 1150\"\nratification = \"fx / 1150\"\n\
+             discount = \"0.9 + fx / 115000\"\npower = \"fx / 1000\"\n\
+             strategy = { kind = \"faratin\", beta = 1, kappa = \"fx / 11500\" }",
+        )
+        .replace(
+            "amount = \"decreasing\"",
+            "amount = { points = [[0.9, 1], [1.6, \"fx / 115000\"]] }",
+        );
+    let s = PackageScenario::parse(&text, "p.toml").expect("valid");
+    let names = s.input_names();
+    let at = |n: &str| names.iter().position(|x| x == n).expect(n);
+    let mut inputs = vec![0.0; names.len()];
+    for trial in 0..200 {
+        let ctx = SampleCtx {
+            trial,
+            trials: 200,
+            seed: 5,
+        };
+        let (t, _) = s.draw_trial(ctx, &mut inputs);
+        let fx = inputs[at("context.fx")];
+        let check = |path: &str, want: f64, used: f64| {
+            let got = inputs[at(path)];
+            assert!((got - want).abs() <= 1e-12, "{path}: {got} vs {want}");
+            assert_eq!(got.to_bits(), used.to_bits(), "{path}: the trial's value");
+        };
+        let us = &t.parties[0];
+        let calendar = t.calendar.expect("calendar");
+        check(
+            "parties.us.lapse_cost",
+            0.02 * fx / 1150.0,
+            calendar.lapse_cost[0],
+        );
+        let limit = t.ratification[0].expect("limit").limit;
+        check("parties.us.ratification", fx / 1150.0, limit);
+        check(
+            "parties.us.discount",
+            0.9 + fx / 115_000.0,
+            us.preferences.discount,
+        );
+        check("parties.us.power", fx / 1000.0, us.power);
+        let bargain_core::package::tactics::Tactic::Faratin { kappa, .. } = us.tactic else {
+            panic!("faratin");
+        };
+        check("parties.us.strategy.kappa", fx / 11_500.0, kappa);
+        let y = inputs[at("parties.kr.utility.amount.points[1][1]")];
+        assert!((y - fx / 115_000.0).abs() <= 1e-12, "point");
+    }
+}
