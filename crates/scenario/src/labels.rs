@@ -16,6 +16,13 @@ pub fn preset_name(p: Preset) -> &'static str {
     }
 }
 
+/// The label of a `[context]` quantity's path (`context: fx` for `context.fx`), of
+/// either kind of file; `None` for other paths.
+pub(crate) fn context_label(path: &str) -> Option<String> {
+    path.strip_prefix("context.")
+        .map(|quantity| format!("context: {quantity}"))
+}
+
 impl Scenario {
     /// The label of a field path: `Republic of Korea: negotiator type` for
     /// `parties.kr.strategy.preset`, `protocol: number of rounds` for
@@ -28,10 +35,9 @@ impl Scenario {
                 .find(|&s| self.party_key(s) == key)
                 .map(|s| self.party_name(s).to_owned())
         };
-        if let Some(quantity) = path.strip_prefix("context.") {
-            return format!("context: {quantity}");
-        }
-        super::fields::label(path, name).unwrap_or_else(|| path.to_string())
+        context_label(path)
+            .or_else(|| super::fields::label(path, name))
+            .unwrap_or_else(|| path.to_string())
     }
 
     /// The labels of the uncertain inputs, in [`Scenario::input_names`] order.

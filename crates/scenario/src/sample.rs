@@ -123,7 +123,108 @@ impl Links {
         }
         values
     }
+
+    /// Draw every one of `inputs` once for trial `ctx`, in order, handing each value to
+    /// `each(j, input, x)`: **the one draw of a trial**, of one-issue plans and package
+    /// scenarios alike. Each input draws from its own stream ([`draw`]); with links,
+    /// context quantities (first in the input order) fill the trial's context values,
+    /// which expressions ([`Dist::Derived`]) then read, and correlated inputs take their
+    /// copula uniforms through their quantile functions. Without links every input takes
+    /// the plain [`draw`], unchanged. Allocates nothing.
+    pub(crate) fn draw_each<I: Drawn>(
+        &self,
+        inputs: &[I],
+        sampler: Sampler,
+        ctx: SampleCtx,
+        mut each: impl FnMut(usize, &I, f64),
+    ) {
+        let key = crate::rng::trial_key(ctx.seed, ctx.trial);
+        if self.is_empty() {
+            for (j, input) in inputs.iter().enumerate() {
+                let x = draw(
+                    input.dist(),
+                    input.integer(),
+                    sampler,
+                    ctx,
+                    key,
+                    input.stream(),
+                );
+                each(j, input, x);
+            }
+            return;
+        }
+        let mut values = self.context_values();
+        let mut u = [0.5; MAX_CORRELATED];
+        if let Some(c) = &self.copula {
+            c.uniforms(sampler, ctx, key, &mut u);
+        }
+        for (j, input) in inputs.iter().enumerate() {
+            let dist = input.dist();
+            let x = if let Dist::Derived { formula, .. } = *dist {
+                self.formulas
+                    .get(formula)
+                    .map_or_else(|| dist.central(), |f| f.eval(&values))
+            } else if let Some(s) = self.copula.as_ref().and_then(|c| c.slot(j)) {
+                let x = dist.quantile(u[s]);
+                if input.integer() { x.round() } else { x }
+            } else {
+                draw(dist, input.integer(), sampler, ctx, key, input.stream())
+            };
+            if let Some(slot) = input.context_slot()
+                && let Some(v) = values.get_mut(slot)
+            {
+                *v = x;
+            }
+            each(j, input, x);
+        }
+    }
 }
+
+/// What the one draw of a trial ([`Links::draw_each`]) needs of an input, whichever kind
+/// of scenario holds it (a one-issue [`Input`] or a package input).
+pub(crate) trait Drawn {
+    /// Its field path (`parties.us.reservation`, `context.fx`).
+    fn name(&self) -> &str;
+    /// The key of its own random stream.
+    fn stream(&self) -> u64;
+    /// Its distribution.
+    fn dist(&self) -> &Dist;
+    /// Whether draws are rounded to integers.
+    fn integer(&self) -> bool;
+    /// The context slot its value fills, if it is a `[context]` quantity.
+    fn context_slot(&self) -> Option<usize>;
+}
+
+/// Implement [`Drawn`] for an input struct with fields `name`, `stream`, `dist`,
+/// `integer` and `target`, whose target variant `$context(slot)` is a context quantity
+/// (the one-issue [`Input`] and the package input alike).
+macro_rules! impl_drawn {
+    ($input:ty, $context:path) => {
+        impl $crate::sample::Drawn for $input {
+            fn name(&self) -> &str {
+                &self.name
+            }
+            fn stream(&self) -> u64 {
+                self.stream
+            }
+            fn dist(&self) -> &$crate::dist::Dist {
+                &self.dist
+            }
+            fn integer(&self) -> bool {
+                self.integer
+            }
+            fn context_slot(&self) -> Option<usize> {
+                match self.target {
+                    $context(slot) => Some(slot),
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+pub(crate) use impl_drawn;
+
+impl_drawn!(Input, Target::Context);
 
 /// The compiled scenario: the negotiation at central values plus the varying inputs.
 #[derive(Debug, Clone)]
@@ -135,58 +236,17 @@ pub(crate) struct Plan {
 }
 
 impl Plan {
-    /// Draw every input once, each from its own stream; see [`super::Scenario::sample`].
+    /// Draw every input once, each from its own stream ([`Links::draw_each`]); see
+    /// [`super::Scenario::sample`].
     pub(crate) fn sample(&self, sampler: Sampler, ctx: SampleCtx, out: &mut [f64]) -> Negotiation {
-        if !self.links.is_empty() {
-            return self.sample_linked(sampler, ctx, out);
-        }
         let mut n = self.central.clone();
-        let key = crate::rng::trial_key(ctx.seed, ctx.trial);
-        for (j, input) in self.inputs.iter().enumerate() {
-            let x = draw(&input.dist, input.integer, sampler, ctx, key, input.stream);
-            if let Some(slot) = out.get_mut(j) {
-                *slot = x;
-            }
-            input.apply(&mut n, x);
-        }
-        n
-    }
-
-    /// [`Plan::sample`] with links: context quantities are drawn first (they come first
-    /// in the input order) into the trial's context values, which expressions then read;
-    /// correlated inputs take their copula uniforms through their quantile functions;
-    /// every other input draws exactly as in the plain path. Allocates nothing.
-    fn sample_linked(&self, sampler: Sampler, ctx: SampleCtx, out: &mut [f64]) -> Negotiation {
-        let links = &self.links;
-        let mut n = self.central.clone();
-        let key = crate::rng::trial_key(ctx.seed, ctx.trial);
-        let mut values = links.context_values();
-        let mut u = [0.5; MAX_CORRELATED];
-        if let Some(c) = &links.copula {
-            c.uniforms(sampler, ctx, key, &mut u);
-        }
-        for (j, input) in self.inputs.iter().enumerate() {
-            let x = if let Dist::Derived { formula, .. } = input.dist {
-                links
-                    .formulas
-                    .get(formula)
-                    .map_or_else(|| input.dist.central(), |f| f.eval(&values))
-            } else if let Some(s) = links.copula.as_ref().and_then(|c| c.slot(j)) {
-                let x = input.dist.quantile(u[s]);
-                if input.integer { x.round() } else { x }
-            } else {
-                draw(&input.dist, input.integer, sampler, ctx, key, input.stream)
-            };
-            if let Target::Context(slot) = input.target
-                && let Some(v) = values.get_mut(slot)
-            {
-                *v = x;
-            }
-            if let Some(slot) = out.get_mut(j) {
-                *slot = x;
-            }
-            input.apply(&mut n, x);
-        }
+        self.links
+            .draw_each(&self.inputs, sampler, ctx, |j, input, x| {
+                if let Some(slot) = out.get_mut(j) {
+                    *slot = x;
+                }
+                input.apply(&mut n, x);
+            });
         n
     }
 

@@ -118,7 +118,12 @@ pub fn analyze(
         },
     )?;
     let column = |c: usize| -> Vec<f64> { rows.chunks_exact(width).map(|r| r[c]).collect() };
-    let inputs: Vec<Vec<f64>> = (0..k).map(column).collect();
+    // Expressions' values follow the context quantities: those are the inputs here.
+    let keep: Vec<usize> = (0..k).filter(|&j| !s.is_derived(j)).collect();
+    let inputs: Vec<Vec<f64>> = keep.iter().map(|&j| column(j)).collect();
+    let all_labels = s.input_labels();
+    let labels: Vec<String> = keep.iter().map(|&j| all_labels[j].clone()).collect();
+    let names: Vec<String> = keep.iter().map(|&j| names[j].clone()).collect();
     let none = |_: usize| None;
     let models = s
         .run
@@ -172,7 +177,7 @@ pub fn analyze(
         samples: n,
         sobol_samples: None,
         inputs: names,
-        input_labels: s.input_labels(),
+        input_labels: labels,
         models,
     })
 }

@@ -39,6 +39,7 @@ mod package_analyses;
 mod package_calendar;
 mod package_events;
 mod package_exclude;
+mod package_links;
 mod package_outputs;
 mod package_replay_events;
 mod package_reports;

@@ -34,7 +34,7 @@ strategy = { kind = "time-based", preset = "conceder" }
 "#;
 
 /// The header and rows of `dir/trials.csv`.
-fn trials(dir: &std::path::Path) -> (Vec<String>, Vec<Vec<String>>) {
+pub(crate) fn trials(dir: &std::path::Path) -> (Vec<String>, Vec<Vec<String>>) {
     let csv = std::fs::read_to_string(dir.join("trials.csv")).expect("trials.csv");
     let mut lines = csv.lines();
     let header = lines
@@ -49,12 +49,12 @@ fn trials(dir: &std::path::Path) -> (Vec<String>, Vec<Vec<String>>) {
     (header, rows)
 }
 
-fn cell(header: &[String], row: &[String], name: &str) -> f64 {
+pub(crate) fn cell(header: &[String], row: &[String], name: &str) -> f64 {
     let j = header.iter().position(|h| h == name).expect(name);
     row[j].parse().expect("number")
 }
 
-fn close(a: f64, b: f64) -> bool {
+pub(crate) fn close(a: f64, b: f64) -> bool {
     (a - b).abs() <= 1e-12 * b.abs().max(1.0)
 }
 

@@ -53,9 +53,13 @@ impl<'d, 'a> Compiler<'d, 'a> {
         let d = def.domain;
         if matches!(def.package, Package::Fixed { .. }) && !matches!(spec, NumberSpec::Fixed(_)) {
             let key = path.rsplit('.').next().unwrap_or(path);
+            let found = match spec {
+                NumberSpec::Expr(_) => "an expression",
+                _ => "a distribution",
+            };
             self.c.error(
                 path,
-                format!("expected a number (`{key}` is fixed on packages), found a distribution"),
+                format!("expected a number (`{key}` is fixed on packages), found {found}"),
             );
             return None;
         }
@@ -73,6 +77,26 @@ impl<'d, 'a> Compiler<'d, 'a> {
             });
         }
         Some(central)
+    }
+
+    /// Move the inputs the one-issue checker registered from its `from`-th on (the
+    /// `[context]` quantities, `calendar.round_months`) to the package inputs, in order.
+    pub(super) fn adopt_checker_inputs(&mut self, from: usize) {
+        for input in self.c.inputs.drain(from..) {
+            let target = match input.target {
+                crate::sample::Target::Field(def, _) => Target::Field(def, At::default()),
+                crate::sample::Target::Context(slot) => Target::Context(slot),
+                _ => continue,
+            };
+            self.inputs.push(PkgInput {
+                name: input.name,
+                stream: input.stream,
+                dist: input.dist,
+                target,
+                integer: input.integer,
+                presets: Vec::new(),
+            });
+        }
     }
 
     /// As [`Compiler::num`], the field's default (its entry's [`Absent::Value`]) when it
@@ -131,6 +155,10 @@ impl<'d, 'a> Compiler<'d, 'a> {
     pub(super) fn compile(mut self, f: &PackageFile) -> Result<PackageScenario, ScenarioError> {
         self.meta(&f.scenario);
         let run = self.run(&f.run);
+        // Context quantities first (the first inputs): expressions in any other number
+        // may name them.
+        self.c.context(&f.context);
+        self.adopt_checker_inputs(0);
         let has_end = f.calendar.as_ref().is_some_and(|c| c.end.is_some());
         let rounds = pkg(Scope::Protocol, "max_rounds");
         let max_rounds = match (&f.protocol.max_rounds, has_end) {
@@ -291,6 +319,8 @@ impl<'d, 'a> Compiler<'d, 'a> {
             }
         }
         self.c.forecast_checks(&f.scenario);
+        let copula = self.c.correlations(&f.correlation, &self.inputs);
+        let links = self.c.take_links(copula.flatten());
         let inputs = std::mem::take(&mut self.inputs);
         let origin = self.origin;
         let (errors, warnings) = self.c.finish();
@@ -382,6 +412,7 @@ impl<'d, 'a> Compiler<'d, 'a> {
                 timeline: bargain_core::events::Timeline::new(events.on_veto),
             },
             inputs,
+            links,
             random_weights,
             risk_is_input,
             events,

@@ -48,6 +48,16 @@ pub(crate) struct PackageFile {
     /// or chosen.
     #[serde(default)]
     pub exclude: Vec<super::exclude::ExcludeFile>,
+    /// Named quantities drawn per trial like any input (`fx = { normal = [1150, 25] }`),
+    /// which any other number may use in an expression (`"1.2 * fx / 1000"`), as in
+    /// one-issue files.
+    #[serde(default)]
+    pub context: BTreeMap<String, NumberSpec>,
+    /// Rank correlations between uncertain inputs, by the file's own paths
+    /// (`parties.us.utility.reservation`; a Gaussian copula, every marginal kept), as in
+    /// one-issue files.
+    #[serde(default)]
+    pub correlation: Vec<crate::correlation::CorrelationFile>,
 }
 
 /// `[observed]` of a package scenario: `date`, `source`, and one value per issue key.

@@ -221,6 +221,9 @@ enum Target {
     /// `strategy.preset` of party `.1`: the value indexes the input's preset list, whose
     /// value goes to this shape field (`exponent`, `beta`).
     Preset(&'static FieldDef, usize),
+    /// A `[context]` quantity: its value goes to this slot of the trial's context values
+    /// (which expressions read), not into the trial.
+    Context(usize),
 }
 
 impl Target {
@@ -235,6 +238,7 @@ impl fmt::Debug for Target {
         match self {
             Target::Field(def, at) => write!(f, "Field({}, {at:?})", def.key),
             Target::Preset(def, party) => write!(f, "Preset({}, {party})", def.key),
+            Target::Context(slot) => write!(f, "Context({slot})"),
         }
     }
 }
@@ -250,6 +254,8 @@ struct PkgInput {
     integer: bool,
     presets: Vec<f64>,
 }
+
+crate::sample::impl_drawn!(PkgInput, Target::Context);
 
 /// A checked package scenario, compiled for sampling.
 #[derive(Debug, Clone)]
@@ -284,6 +290,8 @@ pub struct PackageScenario {
     allowed: Option<Vec<bool>>,
     central: PackageTrial,
     inputs: Vec<PkgInput>,
+    /// `[context]`, expressions and `[[correlation]]` (empty without them).
+    links: crate::sample::Links,
     /// Per party: whether a weight is a distribution (draws are then normalised).
     random_weights: [bool; 2],
     /// Whether `protocol.breakdown_risk` is a distribution (or an event changes it).
@@ -487,7 +495,19 @@ impl PackageScenario {
                 Tactic::Learning { .. } => StrategyKind::Learning,
             })
         };
-        crate::fields::package::label(path, name, kind).unwrap_or_else(|| path.to_owned())
+        crate::labels::context_label(path)
+            .or_else(|| crate::fields::package::label(path, name, kind))
+            .unwrap_or_else(|| path.to_owned())
+    }
+
+    /// Whether input `j` (in [`PackageScenario::input_names`] order) is the value of an
+    /// expression over `[context]` (computed from the context quantities, not drawn): a
+    /// column of `trials.csv`, but not an input of the sensitivity analysis.
+    #[must_use]
+    pub fn is_derived(&self, j: usize) -> bool {
+        self.inputs
+            .get(j)
+            .is_some_and(|i| matches!(i.dist, Dist::Derived { .. }))
     }
 
     /// The labels of the inputs, in [`PackageScenario::input_names`] order.
@@ -507,7 +527,9 @@ impl PackageScenario {
 
     /// Draw trial `ctx.trial`: every input once, in [`PackageScenario::input_names`]
     /// order, each from its own stream keyed by its field path (value `j` written to
-    /// `inputs[j]` when there is a slot). Weights that are distributions are divided by
+    /// `inputs[j]` when there is a slot), through the one-issue draw
+    /// (`crate::sample::Links::draw_each`: context quantities, expressions and the
+    /// copula of correlated inputs as in one-issue files). Weights that are distributions are divided by
     /// their drawn sum. The trial's generator [`crate::trial_rng`], untouched by the
     /// inputs, is returned for the models' own draws.
     pub fn draw_trial(
@@ -521,21 +543,13 @@ impl PackageScenario {
             t.breakdown_rng =
                 crate::input_rng(ctx.seed, ctx.trial, crate::stream_key(BREAKDOWN_STREAM));
         }
-        let key = crate::rng::trial_key(ctx.seed, ctx.trial);
-        for (j, input) in self.inputs.iter().enumerate() {
-            let x = crate::sample::draw(
-                &input.dist,
-                input.integer,
-                self.run.sampler,
-                ctx,
-                key,
-                input.stream,
-            );
-            if let Some(slot) = inputs.get_mut(j) {
-                *slot = x;
-            }
-            apply(&mut t, input, x);
-        }
+        self.links
+            .draw_each(&self.inputs, self.run.sampler, ctx, |j, input, x| {
+                if let Some(slot) = inputs.get_mut(j) {
+                    *slot = x;
+                }
+                apply(&mut t, input, x);
+            });
         if self.events.active() {
             self.events
                 .draw_on(self.run.sampler, ctx, t.calendar.as_ref(), &mut t.timeline);
@@ -559,6 +573,7 @@ fn apply(t: &mut PackageTrial, input: &PkgInput, x: f64) {
             Some(&v) => (shape, At::party(party), v),
             None => return,
         },
+        Target::Context(_) => return,
     };
     if let Package::Input { set, .. } = def.package {
         set(t, at, x);

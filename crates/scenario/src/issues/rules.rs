@@ -18,7 +18,6 @@ use crate::fields::{At, Scope};
 
 use super::compile::Compiler;
 use super::file::PackagePartyFile;
-use super::{PkgInput, Target};
 
 /// The domain of the field table's entry `key` (`lapse_cost`, `ratification`,
 /// `breakdown_risk`): packages check these numbers as one-issue files do.
@@ -55,19 +54,7 @@ impl Compiler<'_, '_> {
         let (inputs, centrals) = (self.c.inputs.len(), self.c.centrals.len());
         let out = self.c.calendar(c);
         // The one-issue checker registered `round_months`: move it to the package inputs.
-        for input in self.c.inputs.drain(inputs..) {
-            let crate::sample::Target::Field(def, _) = input.target else {
-                continue;
-            };
-            self.inputs.push(PkgInput {
-                name: input.name,
-                stream: input.stream,
-                dist: input.dist,
-                target: Target::Field(def, At::default()),
-                integer: input.integer,
-                presets: Vec::new(),
-            });
-        }
+        self.adopt_checker_inputs(inputs);
         let months = self.c.centrals[centrals..]
             .iter()
             .find(|(d, ..)| d.key == "round_months")

@@ -128,6 +128,7 @@ fn every_package_input_is_an_entry_of_the_table_with_its_label_and_setter() {
             let (target, at) = match input.target {
                 Target::Field(d, at) => (d, at),
                 Target::Preset(shape, party) => (shape, At::party(party)),
+                Target::Context(_) => panic!("{name}: the test's files have no `[context]`"),
             };
             if matches!(input.target, Target::Field(..)) {
                 assert!(std::ptr::eq(def, target), "{name}: its entry is its target");

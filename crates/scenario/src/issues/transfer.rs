@@ -61,7 +61,7 @@ impl Compiler<'_, '_> {
                 Target::Field(d, at) => {
                     d.key == crate::fields::package::POINT && at.party == i && at.issue == j
                 }
-                Target::Preset(..) => false,
+                Target::Preset(..) | Target::Context(_) => false,
             });
             let bendable = match &p.preferences.utility.values[j] {
                 ValueFunction::Points(pts) => {

@@ -180,7 +180,7 @@ impl Checker<'_, '_> {
         });
         let run = self.run(f);
         // Context quantities first: expressions in any other number may name them.
-        self.context(f);
+        self.context(&f.context);
 
         // Parties: exactly two, keys usable in paths, one payee and one payer.
         let keys: Vec<&str> = f.parties.keys().map(String::as_str).collect();
@@ -342,7 +342,9 @@ impl Checker<'_, '_> {
             f,
             calendar.as_ref().and_then(|c| c.as_ref()).map(|(_, d)| d),
         );
-        let copula = self.correlations(f);
+        let inputs = std::mem::take(&mut self.inputs);
+        let copula = self.correlations(&f.correlation, &inputs);
+        self.inputs = inputs;
         if f.calendar.is_none() {
             for (key, p) in &f.parties {
                 for def in fields::of_scope(Scope::Party) {
@@ -405,15 +407,11 @@ impl Checker<'_, '_> {
             central.protocol.max_rounds = c.total_rounds(1);
         }
         self.central_warnings(&central, &party_keys);
-        let (context, formulas) = std::mem::take(&mut self.links).into_parts();
+        let links = self.take_links(copula.flatten());
         let plan = Plan {
             central,
             inputs: std::mem::take(&mut self.inputs),
-            links: crate::sample::Links {
-                context,
-                formulas,
-                copula: copula.flatten(),
-            },
+            links,
         };
         self.sampled_warnings(&plan, &run, &party_keys);
         warnings.append(&mut self.warnings);

@@ -1,15 +1,17 @@
 //! `[context]`, expressions and `[[correlation]]`: checked with located errors and
 //! compiled into the plan's [`crate::sample::Links`].
 
+use std::collections::BTreeMap;
+
 use rand::{RngExt, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
 
 use crate::context::{Formula, FormulaError, MAX_CONTEXT, valid_name};
-use crate::correlation::{Copula, MAX_CORRELATED, cholesky, pearson_of_spearman};
+use crate::correlation::{Copula, CorrelationFile, MAX_CORRELATED, cholesky, pearson_of_spearman};
 use crate::dist::Dist;
 use crate::error::did_you_mean;
-use crate::file::{NumberSpec, ScenarioFile};
-use crate::sample::{Input, Target};
+use crate::file::NumberSpec;
+use crate::sample::{Drawn, Input, Links, Target};
 use crate::span::{index, join};
 
 use super::{Checker, Domain, Param, fmt_num};
@@ -29,8 +31,8 @@ pub(crate) struct LinkState {
     names: Vec<String>,
     /// Each quantity's central value (a constant's value), by slot.
     central: Vec<f64>,
-    /// Each quantity's index among the inputs when it is uncertain, by slot.
-    uncertain: Vec<Option<usize>>,
+    /// Each quantity's distribution when it is uncertain, by slot.
+    uncertain: Vec<Option<Dist>>,
     /// The compiled expressions so far.
     formulas: Vec<Formula>,
 }
@@ -43,25 +45,36 @@ impl LinkState {
 }
 
 impl Checker<'_, '_> {
-    /// Check `[context]` and register its uncertain quantities as the first inputs
-    /// (`context.NAME`, each with its own stream), before any other number, so that
-    /// expressions elsewhere can name them.
-    pub(super) fn context(&mut self, f: &ScenarioFile) {
-        if f.context.is_empty() {
+    /// `[context]`, the expressions compiled so far and `copula`, as a plan's links (the
+    /// checker keeps none).
+    pub(crate) fn take_links(&mut self, copula: Option<Copula>) -> Links {
+        let (context, formulas) = std::mem::take(&mut self.links).into_parts();
+        Links {
+            context,
+            formulas,
+            copula,
+        }
+    }
+
+    /// Check `[context]` (of either kind of file) and register its uncertain quantities
+    /// as the first inputs (`context.NAME`, each with its own stream, targeting its
+    /// slot), before any other number, so that expressions elsewhere can name them.
+    pub(crate) fn context(&mut self, context: &BTreeMap<String, NumberSpec>) {
+        if context.is_empty() {
             return;
         }
         self.links.declared = true;
-        self.links.names = f.context.keys().cloned().collect();
-        if f.context.len() > MAX_CONTEXT {
+        self.links.names = context.keys().cloned().collect();
+        if context.len() > MAX_CONTEXT {
             self.error(
                 "context",
                 format!(
                     "expected at most {MAX_CONTEXT} context quantities, found {}",
-                    f.context.len()
+                    context.len()
                 ),
             );
         }
-        for (slot, (name, spec)) in f.context.iter().enumerate() {
+        for (slot, (name, spec)) in context.iter().enumerate() {
             let path = join("context", name);
             if !valid_name(name) {
                 self.error(
@@ -86,7 +99,7 @@ impl Checker<'_, '_> {
                     Some(Param::Dist(dist)) => {
                         let c = dist.central();
                         self.links.uncertain.resize(slot, None);
-                        self.links.uncertain.push(Some(self.inputs.len()));
+                        self.links.uncertain.push(Some(dist.clone()));
                         self.inputs.push(Input {
                             name: path.clone(),
                             stream: crate::stream_key(&path),
@@ -178,10 +191,7 @@ impl Checker<'_, '_> {
         let varying: Vec<(usize, &Dist)> = f
             .slots()
             .iter()
-            .filter_map(|&s| {
-                let j = (*self.links.uncertain.get(s)?)?;
-                Some((s, &self.inputs.get(j)?.dist))
-            })
+            .filter_map(|&s| Some((s, self.links.uncertain.get(s)?.as_ref()?)))
             .collect();
         let center = self.links.central.clone();
         let mut points: Vec<Vec<f64>> = vec![center.clone()];
@@ -246,10 +256,11 @@ impl Checker<'_, '_> {
         Some((lo, hi, f.raw(&center)))
     }
 
-    /// Input `path`'s index if it is an uncertain input that may be correlated, else why not.
-    fn correlatable(&self, path: &str) -> Result<usize, String> {
-        if let Some(j) = self.inputs.iter().position(|i| i.name == path) {
-            if matches!(self.inputs[j].dist, Dist::Derived { .. }) {
+    /// Input `path`'s index among `inputs` if it is an uncertain input that may be
+    /// correlated, else why not.
+    fn correlatable<I: Drawn>(&self, inputs: &[I], path: &str) -> Result<usize, String> {
+        if let Some(j) = inputs.iter().position(|i| i.name() == path) {
+            if matches!(inputs[j].dist(), Dist::Derived { .. }) {
                 return Err(format!(
                     "expected an uncertain input (a distribution), found `{path}`, an expression: its value follows its context quantities, so correlate those"
                 ));
@@ -261,11 +272,10 @@ impl Checker<'_, '_> {
                 "expected an uncertain input (a distribution), found `{path}`, which is a constant"
             ));
         }
-        let names: Vec<&str> = self
-            .inputs
+        let names: Vec<&str> = inputs
             .iter()
-            .filter(|i| !matches!(i.dist, Dist::Derived { .. }))
-            .map(|i| i.name.as_str())
+            .filter(|i| !matches!(i.dist(), Dist::Derived { .. }))
+            .map(Drawn::name)
             .collect();
         let hint = did_you_mean(path, names.iter().copied());
         Err(format!(
@@ -273,15 +283,21 @@ impl Checker<'_, '_> {
         ))
     }
 
-    /// Check `[[correlation]]` against the inputs registered so far and compile the
-    /// copula. `Some(None)` without correlations; `None` after an error.
-    pub(super) fn correlations(&mut self, f: &ScenarioFile) -> Option<Option<Copula>> {
-        if f.correlation.is_empty() {
+    /// Check `[[correlation]]` entries `list` (of either kind of file) against the
+    /// file's `inputs` (all of them, in their final order: the copula's indices are
+    /// theirs) and compile the copula. `Some(None)` without correlations; `None` after
+    /// an error.
+    pub(crate) fn correlations<I: Drawn>(
+        &mut self,
+        list: &[CorrelationFile],
+        inputs: &[I],
+    ) -> Option<Option<Copula>> {
+        if list.is_empty() {
             return Some(None);
         }
         let mut ok = true;
         let mut pairs: Vec<(usize, usize, f64, usize)> = Vec::new();
-        for (i, c) in f.correlation.iter().enumerate() {
+        for (i, c) in list.iter().enumerate() {
             let p = index("correlation", i);
             let between = join(&p, "between");
             if c.between.len() != 2 {
@@ -298,7 +314,7 @@ impl Checker<'_, '_> {
             let mut ends = [0usize; 2];
             let mut good = true;
             for (k, path) in c.between.iter().enumerate() {
-                match self.correlatable(path) {
+                match self.correlatable(inputs, path) {
                     Ok(j) => ends[k] = j,
                     Err(message) => {
                         self.error(&index(&between, k), message);
@@ -382,11 +398,9 @@ impl Checker<'_, '_> {
                 return None;
             }
         }
-        let with_streams: Vec<(usize, u64)> = members
-            .iter()
-            .map(|&j| (j, self.inputs[j].stream))
-            .collect();
-        let copula = Copula::new(&with_streams, self.inputs.len(), factor?);
+        let with_streams: Vec<(usize, u64)> =
+            members.iter().map(|&j| (j, inputs[j].stream())).collect();
+        let copula = Copula::new(&with_streams, inputs.len(), factor?);
         Some(copula)
     }
 }

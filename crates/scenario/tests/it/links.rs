@@ -61,7 +61,7 @@ fn ranks(xs: &[f64]) -> Vec<f64> {
 }
 
 /// Spearman's rank correlation: Pearson's on the ranks.
-fn spearman(a: &[f64], b: &[f64]) -> f64 {
+pub(crate) fn spearman(a: &[f64], b: &[f64]) -> f64 {
     let (ra, rb) = (ranks(a), ranks(b));
     let n = ra.len() as f64;
     let (ma, mb) = (ra.iter().sum::<f64>() / n, rb.iter().sum::<f64>() / n);
@@ -75,7 +75,7 @@ fn spearman(a: &[f64], b: &[f64]) -> f64 {
 }
 
 /// The Kolmogorov–Smirnov statistic of `xs` against the CDF `cdf`.
-fn ks(xs: &[f64], cdf: impl Fn(f64) -> f64) -> f64 {
+pub(crate) fn ks(xs: &[f64], cdf: impl Fn(f64) -> f64) -> f64 {
     let mut v = xs.to_vec();
     v.sort_by(f64::total_cmp);
     let n = v.len() as f64;
@@ -88,18 +88,25 @@ fn ks(xs: &[f64], cdf: impl Fn(f64) -> f64) -> f64 {
         .fold(0.0, f64::max)
 }
 
-/// Every trial's inputs, by input name.
-fn draws(s: &Scenario) -> (Vec<String>, Vec<Vec<f64>>) {
-    let names = s.input_names();
-    let mut cols = vec![Vec::with_capacity(s.run.trials as usize); names.len()];
+/// Every trial's inputs, by input name: `sample(ctx, inputs)` draws trial `ctx` of a
+/// scenario of either kind whose inputs are `names`.
+pub(crate) fn draws_of(
+    names: Vec<String>,
+    trials: u64,
+    seed: u64,
+    mut sample: impl FnMut(SampleCtx, &mut [f64]),
+) -> (Vec<String>, Vec<Vec<f64>>) {
+    let mut cols = vec![Vec::with_capacity(trials as usize); names.len()];
     let mut inputs = vec![0.0; names.len()];
-    for trial in 0..s.run.trials {
-        let ctx = SampleCtx {
-            trial,
-            trials: s.run.trials,
-            seed: s.run.seed,
-        };
-        s.sample(ctx, &mut inputs);
+    for trial in 0..trials {
+        sample(
+            SampleCtx {
+                trial,
+                trials,
+                seed,
+            },
+            &mut inputs,
+        );
         for (c, x) in cols.iter_mut().zip(&inputs) {
             c.push(*x);
         }
@@ -107,7 +114,14 @@ fn draws(s: &Scenario) -> (Vec<String>, Vec<Vec<f64>>) {
     (names, cols)
 }
 
-fn column<'a>(names: &[String], cols: &'a [Vec<f64>], name: &str) -> &'a [f64] {
+/// Every trial's inputs of `s`, by input name.
+fn draws(s: &Scenario) -> (Vec<String>, Vec<Vec<f64>>) {
+    draws_of(s.input_names(), s.run.trials, s.run.seed, |ctx, inputs| {
+        s.sample(ctx, inputs);
+    })
+}
+
+pub(crate) fn column<'a>(names: &[String], cols: &'a [Vec<f64>], name: &str) -> &'a [f64] {
     let j = names.iter().position(|n| n == name).expect(name);
     &cols[j]
 }
@@ -207,7 +221,11 @@ troops = { choice = [28500, 24000] }
 
 /// The first error's `line:col: path: message` (after the origin).
 fn first_error(text: &str) -> String {
-    let e = Scenario::parse(text, "f.toml").expect_err("invalid");
+    first_line(&Scenario::parse(text, "f.toml").expect_err("invalid"))
+}
+
+/// The first line of a scenario error of a file named `f.toml`, after the origin.
+pub(crate) fn first_line(e: &bargain_scenario::ScenarioError) -> String {
     let line = e.to_string().lines().next().unwrap_or_default().to_owned();
     line.strip_prefix("f.toml:").unwrap_or(&line).to_owned()
 }

@@ -6,6 +6,7 @@ mod extension_points;
 mod field_table;
 mod links;
 mod package_events;
+mod package_links;
 mod package_rules;
 mod package_scenarios;
 mod package_schema;
