@@ -39,6 +39,7 @@ mod package_calendar;
 mod package_events;
 mod package_exclude;
 mod package_outputs;
+mod package_outside_option;
 mod package_reports;
 mod package_run;
 mod package_signals;
