@@ -136,22 +136,39 @@ impl Prepared {
         between()?;
         let sb = SortedOutcomes::from_utilities_where(ub.clone(), u64::from, allowed);
         between()?;
-        let frontier = ParetoFrontier::new_where(&ua, &ub, allowed);
-        between()?;
         let closed = s.run.models.iter().any(|&m| m != PackageModel::Agents);
+        // With a timeline the closed forms keep the frontier's order of the allowed
+        // outcomes; the frontiers are then filled from it (the same frontiers, one sort).
+        let order =
+            (closed && s.has_timeline()).then(|| ParetoFrontier::order_where(&ua, &ub, allowed));
+        let frontier = match &order {
+            Some(order) => {
+                let mut f = ParetoFrontier::default();
+                f.refill(order, &ua, &ub, |_| true);
+                f
+            }
+            None => ParetoFrontier::new_where(&ua, &ub, allowed),
+        };
+        between()?;
         let ratifiable = if closed && t.ratification.iter().any(Option::is_some) {
-            let within: Vec<bool> = (0..ua.len() as u32)
-                .map(|o| allowed.is_none_or(|a| a[o as usize]) && ratified(s, t, o))
-                .collect();
-            let f = ParetoFrontier::new_where(&ua, &ub, Some(&within));
+            let f = match &order {
+                Some(order) => {
+                    let mut f = ParetoFrontier::default();
+                    f.refill(order, &ua, &ub, |o| ratified(s, t, o));
+                    f
+                }
+                None => {
+                    let within: Vec<bool> = (0..ua.len() as u32)
+                        .map(|o| allowed.is_none_or(|a| a[o as usize]) && ratified(s, t, o))
+                        .collect();
+                    ParetoFrontier::new_where(&ua, &ub, Some(&within))
+                }
+            };
             between()?;
             Some(f)
         } else {
             None
         };
-        let order =
-            (closed && s.has_timeline()).then(|| ParetoFrontier::order_where(&ua, &ub, allowed));
-        between()?;
         Ok(Self {
             ua,
             ub,
