@@ -58,7 +58,7 @@ pub struct AttritionPlay {
     pub outcome: Outcome,
 }
 
-fn index(side: Side) -> usize {
+pub(crate) fn index(side: Side) -> usize {
     match side {
         Side::Payee => 0,
         Side::Payer => 1,
@@ -72,7 +72,7 @@ pub fn side_of(i: usize) -> Side {
 }
 
 /// The per-round discount rate `−ln δ` (0 for `δ ≥ 1` or out of range).
-fn rate(discount: f64) -> f64 {
+pub(crate) fn rate(discount: f64) -> f64 {
     if discount > 0.0 && discount < 1.0 {
         -discount.ln()
     } else {
@@ -81,7 +81,7 @@ fn rate(discount: f64) -> f64 {
 }
 
 /// What accepting `demand` is worth to `p` over its effective reservation, floored at 0.
-fn gain(p: &Party, demand: f64) -> f64 {
+pub(crate) fn gain(p: &Party, demand: f64) -> f64 {
     let s = p.side.sign() * (demand - p.effective_reservation());
     if s > 0.0 { s } else { 0.0 }
 }

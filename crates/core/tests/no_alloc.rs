@@ -89,7 +89,59 @@ fn negotiating_allocates_nothing() {
             }
         }
     }
+    deals += attrition_under_events(&mut rng);
     let after = allocations();
     assert!(deals > 0);
     assert_eq!(after - before, 0, "the hot path allocated");
+}
+
+/// `attrition` under a timeline (an event that doubles a lapse cost, one that removes a
+/// ratification limit; vetoes that resume): the deals, with no allocation.
+fn attrition_under_events(rng: &mut Xoshiro256PlusPlus) -> u32 {
+    use bargain_core::Workspace;
+    use bargain_core::events::{Change, Event, Key, OnVeto, Timeline};
+    let cal = Calendar {
+        round_months: 1.0,
+        expiry_day: 61,
+        end_day: Some(1500),
+        lapse_cost: [0.02, 0.05],
+        end_game: [None; 2],
+        pace: bargain_core::calendar::Pace::FIXED,
+    };
+    let party = |side, opening, reservation, ratification| Party {
+        side,
+        opening,
+        reservation,
+        discount: 0.9,
+        power: 1.0,
+        ratification,
+        outside_option: None,
+        strategy: StrategySpec::time_based(Preset::Linear),
+    };
+    let n = Negotiation {
+        calendar: Some(cal),
+        payee: party(Side::Payee, 1.4, 1.0, None),
+        payer: party(Side::Payer, 0.96, 1.2, Some(1.3)),
+        protocol: Protocol {
+            max_rounds: 10,
+            first_mover: Side::Payee,
+            breakdown_risk: 0.0,
+            grid: None,
+            obstinacy: [0.3, 0.3],
+        },
+    };
+    let mut tl = Timeline::new(OnVeto::Resume);
+    let mut e = Event::new(152, Some(Side::Payer), 0);
+    e.push(Change::Set(Key::LapseCost, Some(0.10)));
+    tl.push(e, &cal);
+    let mut e = Event::new(243, Some(Side::Payer), 1);
+    e.push(Change::Set(Key::Ratification, None));
+    tl.push(e, &cal);
+    let mut ws = Workspace::new();
+    (0..200)
+        .map(|_| {
+            let o = n.outcome_in(&tl, Model::Attrition, rng, None, &mut ws);
+            u32::from(o.outcome.amount.is_some())
+        })
+        .sum()
 }

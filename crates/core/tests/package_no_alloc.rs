@@ -18,6 +18,14 @@ fn negotiating_and_solving_packages_allocates_nothing() {
     let sa = SortedOutcomes::from_utilities(ua.clone(), u64::from);
     let sb = SortedOutcomes::from_utilities(ub.clone(), u64::from);
     let frontier = ParetoFrontier::new(&ua, &ub);
+    // The closed forms with events that change a ratification limit refill a reused
+    // buffer: warmed up once (its growth is the only allocation), then none.
+    let order = ParetoFrontier::order_where(&ua, &ub, None);
+    // A floor of 7 on amounts 0..=6: nothing is ratifiable until the event.
+    let within: Vec<bool> = (0..600u32).map(|o| f64::from(o % 7) >= 7.0).collect();
+    let ratifiable = ParetoFrontier::new_where(&ua, &ub, Some(&within));
+    let mut scratch = ParetoFrontier::default();
+    let warm = timed_closed_forms(&frontier, &ratifiable, &ua, &ub, &order, &mut scratch);
     let before = allocations();
     let mut deals = 0;
     for k in 0..200u32 {
@@ -31,11 +39,100 @@ fn negotiating_and_solving_packages_allocates_nothing() {
     }
     let tactic_deals = every_package_tactic(&sa, &sb);
     let rule_ends = talks_under_rules(&sa, &sb, &frontier);
+    let timed_ends = timed_closed_forms(&frontier, &ratifiable, &ua, &ub, &order, &mut scratch);
     let after = allocations();
     assert_eq!(after - before, 0, "allocations on the package hot path");
     assert!(deals > 100);
     assert!(tactic_deals > 100, "{tactic_deals}");
     assert!(rule_ends > 100, "{rule_ends}");
+    assert_eq!(timed_ends, warm);
+    // Deals only after the event, and refills of the frontier within the new limits.
+    assert!(
+        timed_ends.0 > 50 && timed_ends.1 == timed_ends.0 && timed_ends.2 > 30,
+        "{timed_ends:?}"
+    );
+}
+
+/// The closed forms under a timeline whose event changes the first party's ratification
+/// limit (lowers the floor that nothing met, or removes it), `on_veto = "resume"`:
+/// `(deals, deals after the event, refills of the frontier within the limits)`.
+fn timed_closed_forms(
+    frontier: &ParetoFrontier,
+    ratifiable: &ParetoFrontier,
+    ua: &[f64],
+    ub: &[f64],
+    order: &[u32],
+    scratch: &mut ParetoFrontier,
+) -> (usize, usize, usize) {
+    use bargain_core::events::{Change, Event, Key, OnVeto, Timeline};
+    use bargain_core::package::talks::{Ratification, Rules};
+    use bargain_core::package::timed::{Principals, closed_form_timed};
+    use bargain_core::{Calendar, OutcomeKind, Side};
+    let (mut deals, mut after, mut refills) = (0, 0, 0);
+    for k in 0..100u32 {
+        let (ra, rb) = (
+            0.3 + f64::from(k % 10) / 40.0,
+            0.3 + f64::from(k % 7) / 28.0,
+        );
+        let cal = Calendar {
+            round_months: 1.0,
+            expiry_day: 100 + 10 * k,
+            end_day: Some(3000),
+            lapse_cost: [0.01, 0.02],
+            end_game: [None; 2],
+            pace: bargain_core::calendar::Pace::FIXED,
+        };
+        let rules = Rules {
+            max_rounds: 40,
+            calendar: Some(cal),
+            breakdown_risk: 0.0,
+        };
+        let on_veto = if k % 2 == 0 {
+            OnVeto::Resume
+        } else {
+            OnVeto::End
+        };
+        let mut tl = Timeline::new(on_veto);
+        let mut e = Event::new(5 * k, Some(Side::Payee), 0);
+        let limit = (k % 3 != 0).then_some(f64::from(k % 3));
+        e.push(Change::Set(Key::Ratification, limit));
+        tl.push(e, &cal);
+        let round = tl.events()[0].round;
+        let principals = Principals {
+            reservation: [ra, rb],
+            outside_option: [None, (k % 4 == 0).then_some(0.35)],
+            ratification: [
+                Some(Ratification {
+                    limit: 7.0,
+                    floor: true,
+                }),
+                None,
+            ],
+            floor: [true, false],
+            per_unit: [0.01, 0.01],
+        };
+        let end = closed_form_timed(
+            frontier,
+            Some(ratifiable),
+            &principals,
+            &rules,
+            &tl,
+            scratch,
+            |limits, out| {
+                refills += 1;
+                out.refill(order, ua, ub, |o| {
+                    let x = f64::from(o % 7);
+                    limits.iter().flatten().all(|r| r.ratifies(x))
+                });
+            },
+            |f, x, y| f.nash(x, y, 1.0, 1.0),
+        );
+        if end.kind == OutcomeKind::Deal {
+            deals += 1;
+            after += usize::from(end.round > round);
+        }
+    }
+    (deals, after, refills)
 }
 
 /// Talks under a calendar (lapse moves after the expiry), a breakdown risk and a
@@ -101,6 +198,7 @@ fn talks_under_rules(sa: &SortedOutcomes, sb: &SortedOutcomes, frontier: &Pareto
         }
         let principals = Principals {
             reservation: [ra, rb],
+            outside_option: [None; 2],
             ratification: [
                 Some(Ratification {
                     limit: 3.0,

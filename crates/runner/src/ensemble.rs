@@ -477,7 +477,8 @@ pub fn replay(scenario: &Scenario, plan: &Plan, trial: u64, model: Model) -> Rep
         Some(&mut trace),
         &mut Workspace::new(),
     );
-    let attrition = (model == Model::Attrition).then(|| trial::attrition_play(&negotiation, &rng));
+    let attrition =
+        (model == Model::Attrition).then(|| trial::attrition_play(&negotiation, &timeline, &rng));
     Replay {
         negotiation,
         inputs,

@@ -93,9 +93,9 @@ pub fn outcome(
 }
 
 /// The outcome of a drawn negotiation under `model` with the trial's `timeline` of
-/// events and veto rule (`Negotiation::outcome_in`). The `attrition` model does not take
-/// events yet: it plays on the trial's inputs at the first meeting, from its own stream,
-/// as [`outcome`] (no veto).
+/// events and veto rule (`Negotiation::outcome_in`). The `attrition` model plays from
+/// its own stream, as in [`outcome`] (the same draws: without events and with
+/// `on_veto = "end"` the same outcome), over the costs in force between the events.
 pub fn timed_outcome(
     negotiation: &Negotiation,
     timeline: &Timeline,
@@ -105,20 +105,43 @@ pub fn timed_outcome(
     ws: &mut Workspace,
 ) -> TimedOutcome {
     if model == Model::Attrition {
-        let outcome = outcome(negotiation, model, rng, trace, ws);
-        return TimedOutcome { outcome, vetoes: 0 };
+        let mut own = rng.attrition();
+        return negotiation.outcome_in(timeline, model, &mut own, trace, ws);
     }
     negotiation.outcome_in(timeline, model, &mut rng.main, trace, ws)
 }
 
-/// The `attrition` model's play of a drawn negotiation: each side's type, the
-/// concession time and who conceded, from the same draws as [`outcome`].
+/// The `attrition` model's play of a drawn negotiation under the trial's `timeline`:
+/// each side's type, the concession time and who conceded, from the same draws as
+/// [`timed_outcome`]. With events (or `on_veto = "resume"`) the draw and the outcome are
+/// those of the game over the costs in force between the events
+/// (`bargain_core::events::attrition`); the equilibrium shown keeps the first meeting's
+/// hazards before and after the expiry, with that game's end time and atoms.
 #[must_use]
 pub fn attrition_play(
     negotiation: &Negotiation,
+    timeline: &Timeline,
     rng: &TrialRng,
 ) -> bargain_core::attrition::AttritionPlay {
-    bargain_core::attrition::play(negotiation, &mut rng.attrition())
+    let plain = bargain_core::attrition::play(negotiation, &mut rng.attrition());
+    let Some(cal) = &negotiation.calendar else {
+        return plain;
+    };
+    if timeline.is_empty() && timeline.on_veto == bargain_core::events::OnVeto::End {
+        return plain;
+    }
+    let timed =
+        bargain_core::events::attrition::play_in(negotiation, cal, timeline, &mut rng.attrition());
+    let mut game = plain.game;
+    if let (Some(eq), Some(pieces)) = (game.equilibrium.as_mut(), timed.game) {
+        eq.end = pieces.end;
+        eq.atom = pieces.atom;
+    }
+    bargain_core::attrition::AttritionPlay {
+        game,
+        draw: timed.draw,
+        outcome: timed.outcome,
+    }
 }
 
 /// Draw trial `trial` and run every model of `models` on it, in order, calling

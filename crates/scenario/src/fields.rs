@@ -434,7 +434,10 @@ pub(crate) static FIELDS: &[FieldDef] = &[
         note: "",
         needs_calendar: None,
         preset_shape: None,
-        package: Package::No,
+        package: Package::Input {
+            set: package::outside_option,
+            doc: "what walking away is worth to the party, **a utility** on the scale of `utility.reservation` (not an amount: a level of the amount has no utility until the other issues are fixed); the better of the two is the effective reservation every model bargains from: negotiators neither offer nor accept a package worth less, and the closed forms' zone is the packages both prefer to their outside options; not with `rubinstein`, `stahl` or `brw`",
+        },
     },
     FieldDef {
         key: "lapse_cost",

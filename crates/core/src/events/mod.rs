@@ -35,6 +35,7 @@
 //! An empty timeline with [`OnVeto::End`] gives exactly
 //! [`Negotiation::outcome_with`]'s outcome (the same function is called).
 
+pub mod attrition;
 mod talks;
 
 use rand::Rng;
@@ -363,10 +364,10 @@ impl Negotiation {
                 Model::Agents => {
                     talks::run_agents(self, cal, timeline, rng, trace, &mut workspace.memo)
                 }
-                // The war of attrition does not take events yet: it plays on the first
-                // meeting's inputs (the runner draws it from its own stream).
+                // The war of attrition over the pieces between the expiry and the
+                // events (`attrition.rs`; the runner draws it from its own stream).
                 Model::Attrition => TimedOutcome {
-                    outcome: self.outcome_with(model, rng, trace, workspace),
+                    outcome: attrition::play_in(self, cal, timeline, rng).outcome,
                     vetoes: 0,
                 },
                 _ => TimedOutcome {

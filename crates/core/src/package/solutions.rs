@@ -18,7 +18,7 @@
 /// let f = ParetoFrontier::new(&ua, &ub);
 /// assert_eq!(f.outcomes(), &[2, 1, 0]); // outcome 3 is dominated by 1
 /// ```
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ParetoFrontier {
     outcomes: Vec<u32>,
     ua: Vec<f64>,
@@ -53,6 +53,21 @@ impl ParetoFrontier {
     /// As [`ParetoFrontier::new`], or if `allowed` has another length.
     #[must_use]
     pub fn new_where(ua: &[f64], ub: &[f64], allowed: Option<&[bool]>) -> Self {
+        let order = Self::order_where(ua, ub, allowed);
+        let mut f = Self::default();
+        f.refill(&order, ua, ub, |_| true);
+        f
+    }
+
+    /// The outcomes flagged in `allowed` (`None`: all) in the order the frontier scans
+    /// them: the first utility descending, then the second descending, then the index.
+    /// Computed once, it lets [`ParetoFrontier::refill`] find the frontier of any subset
+    /// without sorting again.
+    ///
+    /// # Panics
+    /// As [`ParetoFrontier::new_where`].
+    #[must_use]
+    pub fn order_where(ua: &[f64], ub: &[f64], allowed: Option<&[bool]>) -> Vec<u32> {
         assert_eq!(ua.len(), ub.len(), "one utility per outcome for each party");
         let n = u32::try_from(ua.len()).expect("fewer than 2^32 outcomes");
         let mut order: Vec<u32> = match allowed {
@@ -62,7 +77,8 @@ impl ParetoFrontier {
                 (0..n).filter(|&o| a[o as usize]).collect()
             }
         };
-        // First utility descending, then second descending, then index.
+        // First utility descending, then second descending, then index: a total order,
+        // so the subsequence of any subset is that subset sorted.
         order.sort_by(|&i, &j| {
             let (i, j) = (i as usize, j as usize);
             ua[j]
@@ -70,23 +86,29 @@ impl ParetoFrontier {
                 .then(ub[j].total_cmp(&ub[i]))
                 .then(i.cmp(&j))
         });
-        let mut outcomes = Vec::new();
+        order
+    }
+
+    /// Make this the frontier of the outcomes of `order` (from
+    /// [`ParetoFrontier::order_where`] on the same `ua`, `ub`) that `keep` keeps: the same
+    /// frontier as [`ParetoFrontier::new_where`] on those outcomes, in place. Allocates
+    /// nothing once the buffers have grown to the frontier's size (a reused per-worker
+    /// buffer).
+    pub fn refill(&mut self, order: &[u32], ua: &[f64], ub: &[f64], keep: impl Fn(u32) -> bool) {
+        self.outcomes.clear();
+        self.ua.clear();
+        self.ub.clear();
         let mut best_b = f64::NEG_INFINITY;
         let mut last: Option<(f64, f64)> = None;
-        for o in order {
+        for &o in order.iter().filter(|&&o| keep(o)) {
             let (a, b) = (ua[o as usize], ub[o as usize]);
             if b > best_b || last == Some((a, b)) {
-                outcomes.push(o);
+                self.outcomes.push(o);
+                self.ua.push(a);
+                self.ub.push(b);
                 best_b = best_b.max(b);
                 last = Some((a, b));
             }
-        }
-        let fa = outcomes.iter().map(|&o| ua[o as usize]).collect();
-        let fb = outcomes.iter().map(|&o| ub[o as usize]).collect();
-        Self {
-            outcomes,
-            ua: fa,
-            ub: fb,
         }
     }
 

@@ -6,6 +6,8 @@
 //! mover (slot 0), `Payer` the second (slot 1).
 //!
 //! **Keys** ([`Principals`]): `reservation` (the party's utility reservation),
+//! `outside_option` (a utility: the better of it and the reservation is the effective
+//! reservation the negotiators and the closed forms bargain from; `"none"` removes it),
 //! `ratification` (its principal's limit on the amount issue, in the amount's unit: a
 //! floor or a ceiling as the party's value of the amount rises or falls, `"none"`
 //! removes it), `lapse_cost` (in the amount's unit per month, turned into utility by
@@ -53,6 +55,9 @@ use crate::party::Side;
 pub struct Principals {
     /// Each party's reservation utility.
     pub reservation: [f64; 2],
+    /// Each party's outside option, a utility (`None`: none): the better of it and the
+    /// reservation is the party's effective reservation ([`Principals::effective`]).
+    pub outside_option: [Option<f64>; 2],
     /// Each party's principal's limit on the amount issue, if any.
     pub ratification: [Option<Ratification>; 2],
     /// Whether a limit set by an event is a floor (the party prefers more of the amount)
@@ -61,6 +66,18 @@ pub struct Principals {
     /// Each party's utility of a unit of the amount issue (turns an event's `lapse_cost`
     /// into utility per month).
     pub per_unit: [f64; 2],
+}
+
+impl Principals {
+    /// Party `s`'s effective reservation utility: the better of its reservation and its
+    /// outside option (what walking away is worth to it).
+    #[must_use]
+    pub fn effective(&self, s: usize) -> f64 {
+        match self.outside_option[s] {
+            Some(w) => self.reservation[s].max(w),
+            None => self.reservation[s],
+        }
+    }
 }
 
 /// How a package negotiation under a timeline ended, with the vetoes it met.
@@ -120,6 +137,13 @@ impl InForce {
                     *r = change.value(*r, *r);
                     moved[s] = true;
                 }
+                Key::OutsideOption => {
+                    // The negotiator is rebuilt only when its effective reservation moves.
+                    let before = self.p.effective(s);
+                    let w = &mut self.p.outside_option[s];
+                    *w = change.limit(*w);
+                    moved[s] |= self.p.effective(s).to_bits() != before.to_bits();
+                }
                 Key::Ratification => {
                     let floor = self.p.floor[s];
                     let r = &mut self.p.ratification[s];
@@ -144,9 +168,9 @@ impl InForce {
         moved
     }
 
-    /// Party `s`'s reservation utility at a round with `months` of lapse.
+    /// Party `s`'s effective reservation utility at a round with `months` of lapse.
     fn rho(&self, s: usize, months: f64) -> f64 {
-        self.p.reservation[s] - (self.lapse_cost[s] * months + self.lapse_offset[s])
+        self.p.effective(s) - (self.lapse_cost[s] * months + self.lapse_offset[s])
     }
 
     /// Whether both principals ratify outcome `o` (amount `amount(o)`), per slot.
@@ -222,8 +246,8 @@ where
     let mut next = 0;
     catch_up(&mut state, events, &mut next, 0, rules);
     let mut neg = [
-        build(0, state.p.reservation[0]),
-        build(1, state.p.reservation[1]),
+        build(0, state.p.effective(0)),
+        build(1, state.p.effective(1)),
     ];
     let mut knows = [false; 2];
     let mut standing: Option<u32> = None;
@@ -241,7 +265,7 @@ where
         let moved = catch_up(&mut state, events, &mut next, step, rules);
         for s in 0..2 {
             if moved[s] {
-                neg[s] = build(s, state.p.reservation[s]);
+                neg[s] = build(s, state.p.effective(s));
             }
         }
         let months = rules.calendar.map_or(0.0, |c| c.lapse_months(step));
@@ -328,16 +352,20 @@ where
 
 /// A closed form under `rules` and timeline `tl` (see the module docs): `solve` is the
 /// model's choice on a frontier at reservations `(ra, rb)`; `ratifiable` the frontier of
-/// the outcomes within the initial limits (`None` without limits); `rebuild(limits)` the
-/// frontier of the outcomes within other limits (called when an event changes them: the
-/// only allocation).
+/// the outcomes within the initial limits (`None` without limits); `rebuild(limits, out)`
+/// writes into `out` the frontier of the outcomes within other limits (called when an
+/// event changes them; `scratch` is the caller's reused buffer, e.g.
+/// [`ParetoFrontier::refill`] on a per-worker frontier, so nothing is allocated once it
+/// has grown).
+#[allow(clippy::too_many_arguments)]
 pub fn closed_form_timed(
     frontier: &ParetoFrontier,
     ratifiable: Option<&ParetoFrontier>,
     principals: &Principals,
     rules: &Rules,
     tl: &Timeline,
-    mut rebuild: impl FnMut(&[Option<Ratification>; 2]) -> ParetoFrontier,
+    scratch: &mut ParetoFrontier,
+    mut rebuild: impl FnMut(&[Option<Ratification>; 2], &mut ParetoFrontier),
     solve: impl Fn(&ParetoFrontier, f64, f64) -> Option<Solution>,
 ) -> PackageEnd {
     let total = rules
@@ -347,7 +375,8 @@ pub fn closed_form_timed(
     let mut state = InForce::new(principals, rules);
     let events = tl.events();
     let mut next = 0;
-    let mut owned: Option<ParetoFrontier> = None;
+    // Whether `scratch` holds the frontier within the limits in force.
+    let mut owned = false;
     let mut limits = principals.ratification;
     let done = |kind, s: Option<Solution>, round: u32| match s {
         Some(s) => PackageEnd {
@@ -365,12 +394,17 @@ pub fn closed_form_timed(
         catch_up(&mut state, events, &mut next, round, rules);
         if state.p.ratification != limits {
             limits = state.p.ratification;
-            owned = limits.iter().any(Option::is_some).then(|| rebuild(&limits));
+            owned = limits.iter().any(Option::is_some);
+            if owned {
+                rebuild(&limits, scratch);
+            }
         }
-        let within = if limits == principals.ratification && owned.is_none() {
+        let within = if owned {
+            Some(&*scratch)
+        } else if limits == principals.ratification {
             ratifiable
         } else {
-            owned.as_ref()
+            None
         };
         let months = rules.calendar.map_or(0.0, |c| c.lapse_months(round));
         let (ra, rb) = (state.rho(0, months), state.rho(1, months));

@@ -347,3 +347,212 @@ impl Attrition {
         }
     }
 }
+
+/// Most pieces of a [`Pieces`] game: the first, the expiry and one per event.
+pub const MAX_PIECES: usize = 2 + crate::events::MAX_EVENTS;
+
+/// The war of attrition with hazards piecewise constant over any breakpoints (an expiry
+/// and the dates of events): piece `k` spans `[start_k, start_{k+1})` (the last one
+/// lasts forever) with each rational side's hazard `rates[k][i]`. The equilibrium is
+/// [`Attrition`]'s: in each piece each rational side concedes at the hazard that keeps
+/// the other indifferent; `Λ_i` is the integral of the piecewise hazard; both
+/// reputations reach one at `T_0 = min(T_0, T_1)`, `T_i = Λ_i⁻¹(−ln z_i)`; the weaker
+/// side's atom at 0 is `1 − z_w e^{Λ_w(T_0)}` (derivation in `docs/theory.md`). With
+/// two pieces it is [`Attrition`] with its switch (unit-tested). A fixed-capacity array:
+/// no heap.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Pieces {
+    /// Obstinacy of each side, in `[0, 1]`.
+    pub z: [f64; 2],
+    starts: [f64; MAX_PIECES],
+    rates: [[f64; 2]; MAX_PIECES],
+    len: usize,
+    /// The common time at which both reputations reach one (`f64::INFINITY` if never).
+    pub end: f64,
+    /// Each side's probability of conceding at time 0 (at most one is positive).
+    pub atom: [f64; 2],
+}
+
+impl Pieces {
+    /// A game of obstinacies `z` whose hazards are `rates` from time 0, before any
+    /// [`Pieces::push`]; call [`Pieces::solve`] after the last piece.
+    #[must_use]
+    pub fn new(z: [f64; 2], rates: [f64; 2]) -> Self {
+        let clamp01 = |x: f64| if x.is_nan() { 0.0 } else { x.clamp(0.0, 1.0) };
+        let mut p = Self {
+            z: [clamp01(z[0]), clamp01(z[1])],
+            starts: [0.0; MAX_PIECES],
+            rates: [[0.0; 2]; MAX_PIECES],
+            len: 1,
+            end: f64::INFINITY,
+            atom: [0.0; 2],
+        };
+        p.rates[0] = Self::clamp(rates);
+        p
+    }
+
+    fn clamp(r: [f64; 2]) -> [f64; 2] {
+        r.map(|x| if x.is_nan() { 0.0 } else { x.max(0.0) })
+    }
+
+    /// The hazards from time `start` on (after the last piece's start; a start equal to
+    /// it replaces that piece's hazards). `false` (nothing changed) when full or when
+    /// `start` is earlier or not finite.
+    pub fn push(&mut self, start: f64, rates: [f64; 2]) -> bool {
+        let last = self.starts[self.len - 1];
+        if start == last {
+            self.rates[self.len - 1] = Self::clamp(rates);
+            return true;
+        }
+        if start.partial_cmp(&last) != Some(std::cmp::Ordering::Greater)
+            || !start.is_finite()
+            || self.len >= MAX_PIECES
+        {
+            return false;
+        }
+        self.starts[self.len] = start;
+        self.rates[self.len] = Self::clamp(rates);
+        self.len += 1;
+        true
+    }
+
+    /// The pieces: `(start, hazards)`.
+    pub fn pieces(&self) -> impl Iterator<Item = (f64, [f64; 2])> + '_ {
+        (0..self.len).map(|k| (self.starts[k], self.rates[k]))
+    }
+
+    /// The end of piece `k` (`f64::INFINITY` for the last).
+    fn stop(&self, k: usize) -> f64 {
+        if k + 1 < self.len {
+            self.starts[k + 1]
+        } else {
+            f64::INFINITY
+        }
+    }
+
+    /// The end time and the atom, as [`Attrition::new`] (`tie`: the side that concedes
+    /// at once when both obstinacies are 0 and the last hazards are equal).
+    #[must_use]
+    pub fn solve(mut self, tie: usize) -> Self {
+        let t = [self.reach_one(0), self.reach_one(1)];
+        self.end = t[0].min(t[1]);
+        self.atom = [0.0; 2];
+        if self.end.is_finite() {
+            let w = usize::from(t[1] > t[0]);
+            self.atom[w] = (1.0 - self.z[w] * self.cumulative(w, self.end).exp()).clamp(0.0, 1.0);
+        } else if self.z == [0.0, 0.0] {
+            let last = self.rates[self.len - 1];
+            let w = if last[0] < last[1] {
+                0
+            } else if last[1] < last[0] {
+                1
+            } else {
+                tie.min(1)
+            };
+            self.atom[w] = 1.0;
+        }
+        self
+    }
+
+    /// `Λ_i(t)`, the integral of side `i`'s hazard over `[0, t]`.
+    #[must_use]
+    pub fn cumulative(&self, i: usize, t: f64) -> f64 {
+        let t = t.max(0.0);
+        let mut acc = 0.0;
+        for k in 0..self.len {
+            let (start, stop, rate) = (self.starts[k], self.stop(k), self.rates[k][i]);
+            if t <= stop {
+                return acc + if rate == 0.0 { 0.0 } else { rate * (t - start) };
+            }
+            acc += if rate == 0.0 {
+                0.0
+            } else {
+                rate * (stop - start)
+            };
+        }
+        acc
+    }
+
+    /// `Λ_i⁻¹(x)`: the first time side `i`'s cumulative hazard reaches `x`
+    /// (`f64::INFINITY` if it never does).
+    #[must_use]
+    pub fn inverse(&self, i: usize, x: f64) -> f64 {
+        if x.is_nan() || x <= 0.0 {
+            return 0.0;
+        }
+        let mut acc = 0.0;
+        for k in 0..self.len {
+            let (start, stop, rate) = (self.starts[k], self.stop(k), self.rates[k][i]);
+            if rate == 0.0 {
+                continue;
+            }
+            let width = rate * (stop - start);
+            if x <= acc + width {
+                return start + (x - acc) / rate;
+            }
+            acc += width;
+        }
+        f64::INFINITY
+    }
+
+    /// `T_i = Λ_i⁻¹(−ln z_i)`.
+    #[must_use]
+    pub fn reach_one(&self, i: usize) -> f64 {
+        self.inverse(i, -self.z[i].ln())
+    }
+
+    /// `S_i(t)`: the probability that side `i` has not conceded by `t`.
+    #[must_use]
+    pub fn survival(&self, i: usize, t: f64) -> f64 {
+        if t < 0.0 {
+            return 1.0;
+        }
+        if self.end.is_finite() && t >= self.end {
+            return self.z[i];
+        }
+        (1.0 - self.atom[i]) * (-self.cumulative(i, t)).exp()
+    }
+
+    /// `P(τ ≤ t)`: the probability of a first concession by `t`.
+    #[must_use]
+    pub fn delay_cdf(&self, t: f64) -> f64 {
+        1.0 - self.survival(0, t) * self.survival(1, t)
+    }
+
+    /// Side `i`'s concession time for the uniform `u` (as [`Attrition::concession_time`]).
+    #[must_use]
+    pub fn concession_time(&self, i: usize, u: f64) -> f64 {
+        let u = if u.is_nan() { 0.0 } else { u.clamp(0.0, 1.0) };
+        if u < self.atom[i] {
+            return 0.0;
+        }
+        if u >= 1.0 - self.z[i] && self.z[i] > 0.0 {
+            return f64::INFINITY;
+        }
+        let x = (-self.atom[i]).ln_1p() - (-u).ln_1p();
+        self.inverse(i, x).min(self.end)
+    }
+
+    /// One play from two uniforms (as [`Attrition::play`]).
+    #[must_use]
+    pub fn play(&self, u: [f64; 2], tie: usize) -> AttritionDraw {
+        let obstinate = [0, 1].map(|i| self.z[i] > 0.0 && u[i] >= 1.0 - self.z[i]);
+        let times = [self.concession_time(0, u[0]), self.concession_time(1, u[1])];
+        let time = times[0].min(times[1]);
+        let conceder = if time.is_infinite() {
+            None
+        } else if times[0] < times[1] {
+            Some(0)
+        } else if times[1] < times[0] {
+            Some(1)
+        } else {
+            Some(tie.min(1))
+        };
+        AttritionDraw {
+            obstinate,
+            times,
+            conceder,
+            time,
+        }
+    }
+}

@@ -2,6 +2,7 @@
 //! binary links once, where one per file made CI spend most of its time linking).
 //! Each module is one former test file; `cargo test -p <crate> --test it MODULE` runs one.
 
+mod attrition_events;
 mod common;
 mod faratin_examples;
 mod learning_agents;

@@ -100,7 +100,7 @@ proptest! {
         ];
         let eg = [end_game.map(|x| EndGame::new(&sa, ra, x, horizon)), None];
         let old = negotiate_talks(tac_a.build(&sa, ra, horizon), tac_b.build(&sb, rb, horizon), lapse, eg, &rules, ratified, &mut rng, Some(&mut want));
-        let principals = Principals { reservation: [ra, rb], ratification, floor: [true, false], per_unit: [0.08, 0.08] };
+        let principals = Principals { reservation: [ra, rb], outside_option: [None; 2], ratification, floor: [true, false], per_unit: [0.08, 0.08] };
         let tl = Timeline::new(OnVeto::End);
         let mut rng2 = Xoshiro256PlusPlus::seed_from_u64(11);
         let mut got = Vec::new();
@@ -117,7 +117,7 @@ proptest! {
         let rf = floor.map(|_| ParetoFrontier::new_where(&ua, &ub, Some(&within)));
         let solve = |f: &ParetoFrontier, x, y| f.nash(x, y, 1.0, 1.0);
         let want = closed_form(&frontier, rf.as_ref(), [ra, rb], &rules, solve);
-        let got = closed_form_timed(&frontier, rf.as_ref(), &principals, &rules, &tl, |_| unreachable!("no event"), solve);
+        let got = closed_form_timed(&frontier, rf.as_ref(), &principals, &rules, &tl, &mut ParetoFrontier::default(), |_, _| unreachable!("no event"), solve);
         prop_assert_eq!(got, want);
     }
 }
@@ -141,6 +141,7 @@ fn floor_case(on_veto: OnVeto, with_event: bool) -> (Rules, Principals, Timeline
     };
     let principals = Principals {
         reservation: [0.0, 0.6],
+        outside_option: [None; 2],
         ratification: [
             Some(Ratification {
                 limit: 8.0,
@@ -179,7 +180,8 @@ fn an_event_that_removes_the_floor_opens_the_closed_forms_zone_at_its_round() {
         &p,
         &rules,
         &tl,
-        |_| unreachable!(),
+        &mut ParetoFrontier::default(),
+        |_, _| unreachable!(),
         solve,
     );
     assert_eq!(end.kind, OutcomeKind::Deal, "{end:?}");
@@ -197,7 +199,8 @@ fn an_event_that_removes_the_floor_opens_the_closed_forms_zone_at_its_round() {
         &p,
         &rules,
         &tl,
-        |_| unreachable!(),
+        &mut ParetoFrontier::default(),
+        |_, _| unreachable!(),
         solve,
     );
     assert_eq!(none.kind, OutcomeKind::NoZone);
@@ -208,7 +211,8 @@ fn an_event_that_removes_the_floor_opens_the_closed_forms_zone_at_its_round() {
         &p,
         &rules,
         &tl,
-        |_| unreachable!(),
+        &mut ParetoFrontier::default(),
+        |_, _| unreachable!(),
         solve,
     );
     assert_eq!((refused.kind, refused.round), (OutcomeKind::NotRatified, 1));
@@ -226,7 +230,8 @@ fn an_event_that_removes_the_floor_opens_the_closed_forms_zone_at_its_round() {
         &p,
         &rules,
         &tl,
-        |l| {
+        &mut ParetoFrontier::default(),
+        |l, out| {
             built += 1;
             assert_eq!(
                 l[0],
@@ -235,11 +240,32 @@ fn an_event_that_removes_the_floor_opens_the_closed_forms_zone_at_its_round() {
                     floor: true
                 })
             );
-            rf.clone()
+            out.clone_from(&rf);
         },
         solve,
     );
     assert_eq!((set.kind, built), (OutcomeKind::NoZone, 1));
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// A frontier refilled from the sorted order of all outcomes is the frontier built
+    /// for the kept outcomes, point for point (ties and duplicates included).
+    #[test]
+    fn a_refilled_frontier_is_the_built_one(
+        ua in prop::collection::vec(0u8..6, 1..60),
+        ub in prop::collection::vec(0u8..6, 60),
+        keep in prop::collection::vec(any::<bool>(), 60),
+    ) {
+        let ua: Vec<f64> = ua.iter().map(|&x| f64::from(x) / 5.0).collect();
+        let ub: Vec<f64> = ub[..ua.len()].iter().map(|&x| f64::from(x) / 5.0).collect();
+        let keep = &keep[..ua.len()];
+        let order = ParetoFrontier::order_where(&ua, &ub, None);
+        let mut f = ParetoFrontier::new(&[0.5; 3], &[0.5; 3]);
+        f.refill(&order, &ua, &ub, |o| keep[o as usize]);
+        prop_assert_eq!(f, ParetoFrontier::new_where(&ua, &ub, Some(keep)));
+    }
 }
 
 #[test]

@@ -56,6 +56,11 @@ pub struct Prepared {
     /// With a ratification limit and a closed-form model: the Pareto frontier of the
     /// allowed outcomes within both limits.
     pub ratifiable: Option<ParetoFrontier>,
+    /// With a timeline and a closed-form model: the allowed outcomes in the frontier's
+    /// order ([`ParetoFrontier::order_where`]), from which [`end_timed`] refills a
+    /// per-worker frontier within the limits in force when an event changes a limit
+    /// (no sort, no allocation in the trial).
+    pub order: Option<Vec<u32>>,
 }
 
 /// Why a package run stopped early.
@@ -131,14 +136,34 @@ impl Prepared {
         between()?;
         let sb = SortedOutcomes::from_utilities_where(ub.clone(), u64::from, allowed);
         between()?;
-        let frontier = ParetoFrontier::new_where(&ua, &ub, allowed);
-        between()?;
         let closed = s.run.models.iter().any(|&m| m != PackageModel::Agents);
+        // With a timeline the closed forms keep the frontier's order of the allowed
+        // outcomes; the frontiers are then filled from it (the same frontiers, one sort).
+        let order =
+            (closed && s.has_timeline()).then(|| ParetoFrontier::order_where(&ua, &ub, allowed));
+        let frontier = match &order {
+            Some(order) => {
+                let mut f = ParetoFrontier::default();
+                f.refill(order, &ua, &ub, |_| true);
+                f
+            }
+            None => ParetoFrontier::new_where(&ua, &ub, allowed),
+        };
+        between()?;
         let ratifiable = if closed && t.ratification.iter().any(Option::is_some) {
-            let within: Vec<bool> = (0..ua.len() as u32)
-                .map(|o| allowed.is_none_or(|a| a[o as usize]) && ratified(s, t, o))
-                .collect();
-            let f = ParetoFrontier::new_where(&ua, &ub, Some(&within));
+            let f = match &order {
+                Some(order) => {
+                    let mut f = ParetoFrontier::default();
+                    f.refill(order, &ua, &ub, |o| ratified(s, t, o));
+                    f
+                }
+                None => {
+                    let within: Vec<bool> = (0..ua.len() as u32)
+                        .map(|o| allowed.is_none_or(|a| a[o as usize]) && ratified(s, t, o))
+                        .collect();
+                    ParetoFrontier::new_where(&ua, &ub, Some(&within))
+                }
+            };
             between()?;
             Some(f)
         } else {
@@ -150,6 +175,7 @@ impl Prepared {
             sorted: [sa, sb],
             frontier,
             ratifiable,
+            order,
         })
     }
 }
@@ -237,12 +263,12 @@ pub fn agents_end(
     if !t.has_rules() {
         a.tactic.prepare(cache, t.max_rounds);
         b.tactic.prepare(cache, t.max_rounds);
-        let first =
-            a.tactic
-                .build_cached(&p.sorted[0], a.preferences.reservation, t.max_rounds, cache);
-        let second =
-            b.tactic
-                .build_cached(&p.sorted[1], b.preferences.reservation, t.max_rounds, cache);
+        let first = a
+            .tactic
+            .build_cached(&p.sorted[0], t.reservation(0), t.max_rounds, cache);
+        let second = b
+            .tactic
+            .build_cached(&p.sorted[1], t.reservation(1), t.max_rounds, cache);
         return match negotiate(first, second, trace) {
             Some(d) => PackageEnd {
                 kind: OutcomeKind::Deal,
@@ -262,28 +288,22 @@ pub fn agents_end(
     b.tactic.prepare(cache, horizon);
     let first = a
         .tactic
-        .build_cached(&p.sorted[0], a.preferences.reservation, horizon, cache);
+        .build_cached(&p.sorted[0], t.reservation(0), horizon, cache);
     let second = b
         .tactic
-        .build_cached(&p.sorted[1], b.preferences.reservation, horizon, cache);
+        .build_cached(&p.sorted[1], t.reservation(1), horizon, cache);
     // After the expiry each party concedes toward its moving reservation; a hardliner
     // stays one.
     let lapse = [0, 1].map(|i| {
         let party = &t.parties[i];
         let per = r.calendar.map_or(0.0, |c| c.lapse_cost[i]);
         (party.tactic != Tactic::Hardliner)
-            .then(|| LapseMover::new(&p.sorted[i], party.preferences.reservation, per))
+            .then(|| LapseMover::new(&p.sorted[i], t.reservation(i), per))
     });
     // The end game (`end_game`, needs a calendar) in the planning rounds.
     let end_game = [0, 1].map(|i| {
         let after = t.calendar.and_then(|c| c.end_game[i])?;
-        let party = &t.parties[i];
-        Some(EndGame::new(
-            &p.sorted[i],
-            party.preferences.reservation,
-            after,
-            horizon,
-        ))
+        Some(EndGame::new(&p.sorted[i], t.reservation(i), after, horizon))
     });
     let mut rng = t.breakdown_rng.clone();
     negotiate_talks(
@@ -309,6 +329,7 @@ pub fn principals(s: &PackageScenario, t: &PackageTrial) -> Principals {
     };
     Principals {
         reservation: [0, 1].map(|i| t.parties[i].preferences.reservation),
+        outside_option: t.outside_option,
         ratification: t.ratification,
         floor: s.limit_floor(),
         per_unit: [per(0), per(1)],
@@ -367,32 +388,52 @@ pub fn end_timed(
     let (pa, pb) = (a.power, b.power);
     let space = s.space();
     let allowed = s.allowed();
-    let rebuild = |limits: &[Option<Ratification>; 2]| {
-        let within: Vec<bool> = (0..p.ua.len() as u32)
-            .map(|o| {
-                allowed.is_none_or(|a| a[o as usize])
-                    && limits.iter().all(|r| match (r, amount_of(space, o)) {
-                        (Some(r), Some(x)) => r.ratifies(x),
-                        _ => true,
-                    })
+    let order = p.order.as_deref();
+    // The frontier within the limits in force, refilled from the frontier's order of
+    // the allowed outcomes (`Prepared::order`) into this worker's buffer.
+    let rebuild = |limits: &[Option<Ratification>; 2], out: &mut ParetoFrontier| {
+        let within = |o: u32| {
+            limits.iter().all(|r| match (r, amount_of(space, o)) {
+                (Some(r), Some(x)) => r.ratifies(x),
+                _ => true,
             })
-            .collect();
-        ParetoFrontier::new_where(&p.ua, &p.ub, Some(&within))
+        };
+        match order {
+            Some(order) => out.refill(order, &p.ua, &p.ub, within),
+            // A `Prepared` made without a timeline in view: sort once here.
+            None => {
+                let order = ParetoFrontier::order_where(&p.ua, &p.ub, allowed);
+                out.refill(&order, &p.ua, &p.ub, within);
+            }
+        }
     };
-    let end = closed_form_timed(
-        &p.frontier,
-        p.ratifiable.as_ref(),
-        &principals(s, t),
-        &rules(s, t),
-        &t.timeline,
-        rebuild,
-        |f: &ParetoFrontier, x, y| match m {
-            PackageModel::Nash => f.nash(x, y, pa, pb),
-            PackageModel::KalaiSmorodinsky => f.kalai_smorodinsky(x, y),
-            _ => f.max_welfare(x, y),
-        },
-    );
+    let end = FRONTIER.with_borrow_mut(|scratch| {
+        closed_form_timed(
+            &p.frontier,
+            p.ratifiable.as_ref(),
+            &principals(s, t),
+            &rules(s, t),
+            &t.timeline,
+            scratch,
+            rebuild,
+            |f: &ParetoFrontier, x, y| match m {
+                PackageModel::Nash => f.nash(x, y, pa, pb),
+                PackageModel::KalaiSmorodinsky => f.kalai_smorodinsky(x, y),
+                _ => f.max_welfare(x, y),
+            },
+        )
+    });
     TimedEnd { end, vetoes: 0 }
+}
+
+thread_local! {
+    /// Each worker thread's buffer for the frontier within the ratification limits in
+    /// force ([`end_timed`]): reused across its trials, so a trial whose event changes a
+    /// limit allocates nothing once it has grown. Results never depend on it. (A buffer
+    /// of the wave driver's per-worker scratch would do as well; this one leaves the
+    /// kernel's `run` as it is.)
+    static FRONTIER: std::cell::RefCell<ParetoFrontier> =
+        std::cell::RefCell::new(ParetoFrontier::default());
 }
 
 /// How model `m` ended in trial `t`: a deal (or a deal not ratified) with its outcome
@@ -408,7 +449,7 @@ pub fn end(
         return end_timed(m, s, t, p, cache).end;
     }
     let [a, b] = &t.parties;
-    let (ra, rb) = (a.preferences.reservation, b.preferences.reservation);
+    let (ra, rb) = (t.reservation(0), t.reservation(1));
     if m == PackageModel::Agents {
         return agents_end(s, t, p, cache, None);
     }

@@ -176,3 +176,95 @@ fn a_bad_obstinacy_is_a_located_error() {
     );
     assert!(err.contains("bad.toml:"), "{err}");
 }
+
+/// `attrition` under an event (issue #23 item 1): the payee's principal floor (1.4)
+/// refuses the payer's demand (0.8) until the event of 2021-01-20 removes it; with
+/// `on_veto = "resume"` every deal at 0.8 comes on or after the event's day, the payee's
+/// demand (1.5) is ratified whenever it wins, and `replay --model attrition` tells the
+/// event.
+#[test]
+fn attrition_deals_wait_for_the_event_and_replay_tells_it() {
+    use bargain_core::OutcomeKind;
+    let text = r#"
+[scenario]
+name = "floor-attrition"
+[run]
+trials = 300
+seed = 23
+models = ["attrition"]
+[protocol]
+first_mover = "us"
+[calendar]
+start = "2020-01-01"
+expiry = "2020-06-30"
+end = "2022-12-31"
+round_months = 1
+on_veto = "resume"
+[parties.us]
+side = "payee"
+opening = 1.5
+reservation = 1.0
+discount = 0.95
+obstinacy = 0.3
+lapse_cost = 0.01
+ratification = 1.4
+strategy = { kind = "time-based", preset = "linear" }
+[parties.kr]
+side = "payer"
+opening = 0.8
+reservation = 1.2
+discount = 0.95
+obstinacy = 0.3
+lapse_cost = 0.01
+strategy = { kind = "time-based", preset = "linear" }
+[[events]]
+date = "2021-01-20"
+party = "us"
+set = { ratification = "none" }
+note = "change of US administration"
+"#;
+    let s = Scenario::parse(text, "floor.toml").expect("valid");
+    let event_day = (s.events()[0].days.0 - s.calendar.expect("calendar").start) as u32;
+    let mut ws = Workspace::new();
+    let mut inputs = vec![0.0; s.input_count()];
+    let (mut low, mut high) = (0, 0);
+    for t in 0..s.run.trials {
+        trial::run_trial(
+            &s,
+            s.run.seed,
+            s.run.trials,
+            &s.run.models,
+            t,
+            &mut inputs,
+            &mut ws,
+            |_, n, o| {
+                let cal = n.calendar.expect("calendar");
+                match (o.kind, o.amount) {
+                    (OutcomeKind::Deal, Some(x)) if x < 1.0 => {
+                        low += 1;
+                        assert!(cal.day(o.round - 1) >= event_day, "trial {t}: {o:?}");
+                    }
+                    (OutcomeKind::Deal, Some(_)) => high += 1,
+                    (kind, _) => assert_ne!(kind, OutcomeKind::NotRatified, "trial {t}"),
+                }
+            },
+        );
+    }
+    assert!(low > 30 && high > 30, "{low} {high}");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = write(dir.path(), "floor.toml", text);
+    let o = ok(&[
+        "replay",
+        file.to_str().expect("utf-8"),
+        "--trial",
+        "0",
+        "--model",
+        "attrition",
+    ]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        out.contains("2021-01-20") && out.contains("ratification = none"),
+        "{out}"
+    );
+    assert!(out.contains("change of US administration"), "{out}");
+}

@@ -41,6 +41,7 @@ mod package_events;
 mod package_exclude;
 mod package_links;
 mod package_outputs;
+mod package_outside_option;
 mod package_replay_events;
 mod package_reports;
 mod package_run;

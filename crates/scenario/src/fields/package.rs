@@ -228,6 +228,11 @@ pub(crate) fn lapse_cost(t: &mut PackageTrial, at: At, x: f64) {
     }
 }
 
+/// `parties.KEY.outside_option` (a utility on packages).
+pub(crate) fn outside_option(t: &mut PackageTrial, at: At, x: f64) {
+    t.outside_option[at.party] = Some(x);
+}
+
 /// A strategy's shape: the time-based or learning exponent, the Faratin β (what a
 /// preset sets).
 pub(crate) fn shape(t: &mut PackageTrial, at: At, x: f64) {

@@ -279,6 +279,7 @@ impl<'d, 'a> Compiler<'d, 'a> {
                 || f.calendar.as_ref().and_then(|c| c.on_veto)
                     == Some(crate::events::OnVetoKey::Resume);
             self.transferable(&f.run, space, &order, &parties, timed);
+            self.split_without_options(f, &order);
         }
         let floor = [0, 1].map(|i| {
             let prefs = parties.get(i).and_then(Option::as_ref);
@@ -408,6 +409,7 @@ impl<'d, 'a> Compiler<'d, 'a> {
                 calendar,
                 breakdown_risk,
                 ratification: [principals[0].ratification, principals[1].ratification],
+                outside_option: [principals[0].outside_option, principals[1].outside_option],
                 breakdown_rng: crate::input_rng(seed, 0, crate::stream_key(BREAKDOWN_STREAM)),
                 timeline: bargain_core::events::Timeline::new(events.on_veto),
             },

@@ -4,11 +4,12 @@
 //! events are.
 //!
 //! Keys on packages: a party's `reservation` (its utility reservation,
-//! `utility.reservation`, in [0, 1]), `ratification` (its principal's limit on the amount
+//! `utility.reservation`, in [0, 1]), `outside_option` (a utility, in [0, 1];
+//! `"none"` removes it), `ratification` (its principal's limit on the amount
 //! issue, in the amount's unit; a floor or a ceiling as the party's value of the amount
 //! rises or falls), `lapse_cost` (in the amount's unit per month), and the protocol's
 //! `breakdown_risk`. `opening` (a package negotiator opens at its best package),
-//! `discount` (no package model reads it), `outside_option` and `round_months` (a change
+//! `discount` (no package model reads it) and `round_months` (a change
 //! of pace: one-issue scenarios only) are refused with located errors.
 
 use bargain_core::Side;
@@ -58,7 +59,7 @@ impl Compiler<'_, '_> {
             match key {
             // A utility an outcome can give: stricter than the file's `utility.reservation`
             // (where above 1 is a warning), since an event's value has no warning of its own.
-            Key::Reservation => Ok(Domain {
+            Key::Reservation | Key::OutsideOption => Ok(Domain {
                 what: "a utility in [0, 1]",
                 ..Domain::PROBABILITY
             }),
@@ -69,15 +70,15 @@ impl Compiler<'_, '_> {
             )),
             Key::Ratification | Key::LapseCost => Ok(domain_of(key.as_str())),
             Key::RoundMonths => Err(
-                "expected `reservation`, `ratification`, `lapse_cost` or `breakdown_risk` in a package scenario's events, found `round_months` (a change of the rounds' pace is taken by one-issue scenarios only)".to_owned(),
+                "expected `reservation`, `outside_option`, `ratification`, `lapse_cost` or `breakdown_risk` in a package scenario's events, found `round_months` (a change of the rounds' pace is taken by one-issue scenarios only)".to_owned(),
             ),
-            Key::Opening | Key::Discount | Key::OutsideOption => Err(format!(
-                "expected `reservation`, `ratification`, `lapse_cost` or `breakdown_risk` in a package scenario's events, found `{}` ({})",
+            Key::Opening | Key::Discount => Err(format!(
+                "expected `reservation`, `outside_option`, `ratification`, `lapse_cost` or `breakdown_risk` in a package scenario's events, found `{}` ({})",
                 key.as_str(),
-                match key {
-                    Key::Opening => "a package negotiator opens at its best package",
-                    Key::Discount => "no package model reads the discount",
-                    _ => "outside options are not modelled on packages yet",
+                if key == Key::Opening {
+                    "a package negotiator opens at its best package"
+                } else {
+                    "no package model reads the discount"
                 }
             )),
         }

@@ -195,6 +195,9 @@ pub(crate) struct PackagePartyFile {
     /// Cost of a month of lapse after the calendar's expiry, in the unit of the amount
     /// issue (≥ 0; needs a `[calendar]` and an amount issue).
     pub lapse_cost: Option<NumberSpec>,
+    /// What walking away is worth to the party, a utility on the scale of
+    /// `utility.reservation`: the better of the two is its effective reservation.
+    pub outside_option: Option<NumberSpec>,
     /// End-game acceptance from this relative time of the rounds up to the expiry (in
     /// (0, 1]; needs a `[calendar]`): accept a standing package that is the best the
     /// other side has offered so far and worth the reservation.

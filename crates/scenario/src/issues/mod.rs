@@ -192,6 +192,10 @@ pub struct PackageTrial {
     /// Each party's principal's limit on the amount issue (`parties.P.ratification`), the
     /// first mover first.
     pub ratification: [Option<Ratification>; 2],
+    /// Each party's outside option (`parties.P.outside_option`), a utility, the first
+    /// mover first: the better of it and `utility.reservation` is the reservation the
+    /// models bargain from ([`PackageTrial::reservation`]).
+    pub outside_option: [Option<f64>; 2],
     /// The `agents` model's breakdown draws: the stream keyed [`BREAKDOWN_STREAM`] of this
     /// trial, at its start (see [`PackageScenario::draw_trial`]).
     pub breakdown_rng: Xoshiro256PlusPlus,
@@ -202,6 +206,14 @@ pub struct PackageTrial {
 }
 
 impl PackageTrial {
+    /// Party `i`'s (0 the first mover) effective reservation utility: the better of its
+    /// `utility.reservation` and its outside option.
+    #[must_use]
+    pub fn reservation(&self, i: usize) -> f64 {
+        let r = self.parties[i].preferences.reservation;
+        self.outside_option[i].map_or(r, |w| r.max(w))
+    }
+
     /// Whether the trial needs more than NegMAS's SAO loop: a calendar, a breakdown risk
     /// or a ratification limit.
     #[must_use]

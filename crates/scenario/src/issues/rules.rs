@@ -1,6 +1,6 @@
 //! The package compiler's checks of the one-issue rules on packages: `[calendar]`, each
-//! party's `lapse_cost` (in the unit of the amount issue) and `ratification` (a floor or
-//! ceiling on the amount issue). `protocol.breakdown_risk` and `max_rounds` are checked
+//! party's `lapse_cost` (in the unit of the amount issue), `ratification` (a floor or
+//! ceiling on the amount issue) and `outside_option` (a utility). `protocol.breakdown_risk` and `max_rounds` are checked
 //! in `compile.rs`; domains come from the field table ([`domain_of`]).
 
 use bargain_core::Calendar;
@@ -44,6 +44,8 @@ pub(super) struct Principal {
     pub(super) lapse: f64,
     pub(super) end_game: Option<f64>,
     pub(super) ratification: Option<Ratification>,
+    /// Its outside option, a utility (central value).
+    pub(super) outside_option: Option<f64>,
 }
 
 impl Compiler<'_, '_> {
@@ -116,11 +118,20 @@ impl Compiler<'_, '_> {
                 x.unwrap_or(0.0)
             }
         };
+        let outside_option = f.outside_option.as_ref().and_then(|spec| {
+            self.num(
+                &join(&path, "outside_option"),
+                spec,
+                pkg(Scope::Party, "outside_option"),
+                At::party(i),
+            )
+        });
         let rp = join(&path, "ratification");
         let done = |ratification| Principal {
             lapse,
             end_game,
             ratification,
+            outside_option,
         };
         let Some(spec) = &f.ratification else {
             return done(None);

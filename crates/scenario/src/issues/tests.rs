@@ -53,7 +53,7 @@ fn all_inputs(a: &str, b: &str) -> String {
     let term = 0.8 - 0.5 * (lo + hi);
     let party = |strategy: &str| {
         format!(
-            "discount = {}\npower = {}\nratification = {{ uniform = [1.2, 1.4] }}\nlapse_cost = {}\nend_game = 0.5\n\
+            "discount = {}\npower = {}\nratification = {{ uniform = [1.2, 1.4] }}\noutside_option = {{ uniform = [0.1, 0.3] }}\nlapse_cost = {}\nend_game = 0.5\n\
              strategy = {strategy}\n\
              [PARTY.utility]\nreservation = {}\n\
              weights = {{ amount = {w}, term = {term}, escalation = 0.2 }}\n\

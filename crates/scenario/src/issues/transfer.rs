@@ -16,6 +16,29 @@ use super::rules::amount_issue;
 use super::{PackageModel, PackageParty, Target};
 
 impl Compiler<'_, '_> {
+    /// Refuses, at the key, a party's `outside_option` in a package that runs a strategic
+    /// closed form: on one issue these bargain from the plain reservations and let an
+    /// option act only when it binds (Binmore–Shaked–Sutton), which is not derived for
+    /// the split of a package's amount.
+    pub(super) fn split_without_options(&mut self, f: &super::file::PackageFile, keys: &[&String]) {
+        let names = f.run.models.as_deref().unwrap_or_default();
+        let Some(model) = names
+            .iter()
+            .filter_map(|n| PackageModel::from_name(n))
+            .find(|m| m.split().is_some())
+        else {
+            return;
+        };
+        for key in keys {
+            if f.parties[*key].outside_option.is_some() {
+                self.c.error(
+                    &join(&join("parties", key), "outside_option"),
+                    format!("expected no `outside_option` in a package that runs `{}` (the outside-option principle is not derived for the split of a package's amount; `nash`, `kalai-smorodinsky`, `max-welfare` and `agents` take it), found one", model.as_str()),
+                );
+            }
+        }
+    }
+
     /// Refuses, with located errors, a package on which a strategic closed form of
     /// `run.models` has no meaning: no `amount` issue (at the model), a value of the
     /// amount that is not a line over the issue's range or that points with uncertain

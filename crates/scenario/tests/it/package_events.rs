@@ -152,10 +152,10 @@ fn bad_package_events_are_located() {
         "found `opening` (a package negotiator opens at its best package)",
     );
     bad(
-        &one("party = \"us\"\nset = { outside_option = 1.0 }"),
+        &one("party = \"us\"\nset = { outside_option = 1.5 }"),
         "outside_option",
         "events[0].set.outside_option",
-        "outside options are not modelled on packages yet",
+        "expected a utility in [0, 1], found 1.5",
     );
     bad(
         &one("party = \"us\"\nset = { discount = 0.9 }"),
