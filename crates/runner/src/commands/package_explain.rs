@@ -19,7 +19,7 @@ use crate::scenario::issues::{PackageScenario, PackageTrial};
 use crate::summary::package::value_json;
 
 /// The explanation as one JSON object: `scenario`, `outcomes`, `excluded`, `parties`
-/// (per party: `reservation`, `weights` by issue), `models` (per model: `outcome`,
+/// (per party: `reservation`, `outside_option` or `null`, `weights` by issue), `models` (per model: `outcome`,
 /// `agreement` by issue or `null`, `round`, `utility` by party; with events, `vetoes`),
 /// and with events `events` (as `replay --json` lists them).
 ///
@@ -35,7 +35,8 @@ pub fn explain_value(s: &PackageScenario) -> Result<Value, Error> {
         .parties
         .iter()
         .zip(keys)
-        .map(|(party, k)| {
+        .enumerate()
+        .map(|(i, (party, k))| {
             let w: serde_json::Map<String, Value> = space
                 .issues()
                 .iter()
@@ -46,6 +47,7 @@ pub fn explain_value(s: &PackageScenario) -> Result<Value, Error> {
                 k.clone(),
                 json!({
                     "reservation": party.preferences.reservation,
+                    "outside_option": t.outside_option[i],
                     "weights": w,
                     "negotiator": party.tactic.kind(),
                 }),
@@ -166,9 +168,13 @@ pub fn explain_text(s: &PackageScenario) -> Result<String, Error> {
                 )
             })
             .collect();
+        let option = p["outside_option"]
+            .as_f64()
+            .map(|w| format!(" (outside option {w:.3})"))
+            .unwrap_or_default();
         let _ = writeln!(
             out,
-            "  {name}: reservation utility {:.3}; weights {}; negotiator {}",
+            "  {name}: reservation utility {:.3}{option}; weights {}; negotiator {}",
             p["reservation"].as_f64().unwrap_or(f64::NAN),
             weights.join(", "),
             p["negotiator"].as_str().unwrap_or("?"),

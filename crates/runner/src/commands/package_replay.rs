@@ -74,7 +74,7 @@ fn learning_estimates(
         {
             let learner = LearningNegotiator::new(
                 &p.sorted[i],
-                party.preferences.reservation,
+                t.reservation(i),
                 t.max_rounds,
                 prior_width,
                 hypotheses,

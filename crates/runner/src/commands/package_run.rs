@@ -196,10 +196,9 @@ fn utility_view(
         cloud,
         outcomes: p.ua.len(),
         frontier,
-        reservation: (
-            t.parties[0].preferences.reservation,
-            t.parties[1].preferences.reservation,
-        ),
+        // The effective reservations (the better of each party's reservation and its
+        // outside option), as every model bargains from.
+        reservation: (t.reservation(0), t.reservation(1)),
         points,
     })
 }
@@ -234,10 +233,7 @@ fn dance(
             trial,
             offers: offers.iter().map(|o| (o.by, u(o.outcome))).collect(),
             deal: deal.map(|d| (u(d.outcome), d.step + 1)),
-            reservation: (
-                t.parties[0].preferences.reservation,
-                t.parties[1].preferences.reservation,
-            ),
+            reservation: (t.reservation(0), t.reservation(1)),
             frontier: (0..p.frontier.len())
                 .map(|k| {
                     let q = p.frontier.point(k);
