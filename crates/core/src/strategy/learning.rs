@@ -150,6 +150,7 @@ impl Belief {
     }
 
     /// The posterior's mean and, with `SD`, its standard deviation (else `0`).
+    #[allow(clippy::needless_range_loop)] // parallel fixed-size arrays
     fn moments<const SD: bool>(&self) -> Option<Estimate> {
         let (x0, _) = self.first?;
         let gap = self.top - x0;
