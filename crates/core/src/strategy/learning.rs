@@ -150,7 +150,6 @@ impl Belief {
     }
 
     /// The posterior's mean and, with `SD`, its standard deviation (else `0`).
-    #[allow(clippy::needless_range_loop)] // parallel fixed-size arrays
     fn moments<const SD: bool>(&self) -> Option<Estimate> {
         let (x0, _) = self.first?;
         let gap = self.top - x0;
@@ -191,17 +190,13 @@ impl Belief {
         }
         // Only the hypotheses whose weight is at least exp(NEGLIGIBLE_LN) times the
         // largest are summed: ll(j) ≥ floor_ll, an interval around each exponent's peak
-        // found with one square root, walked outward from the peak in both directions
-        // (consecutive ratios follow r_{j+1} = r_j·exp(−2A), all at most 1 outward from
-        // the peak, so nothing overflows). The nine exponents' walks run side by side
-        // (`Walk`: independent chains, not one multiply–add latency after another); each
-        // exponent's sums are the same numbers in the same order as walking it alone.
+        // found with one square root, walked outward from the peak in both directions at
+        // once (two independent products; consecutive ratios follow r_{j+1} =
+        // r_j·exp(−2A), all at most 1 outward from the peak, so nothing overflows).
+        // Without `SD` the second moments are not summed (the same s0, s1 bit for bit).
         let floor_ll = top_ll + NEGLIGIBLE_LN;
-        let mut w = Walk::default();
-        // The flat exponents' closed-form sums, added in exponent order below.
-        let mut flat = [None; NE];
-        for k in 0..NE {
-            let ((a, b), (j, ll)) = (coef[k], peak[k]);
+        let (mut s0, mut s1, mut s2) = (0.0, 0.0, 0.0);
+        for (&(a, b), &(j, ll)) in coef.iter().zip(&peak) {
             if ll < floor_ll {
                 continue;
             }
@@ -209,11 +204,11 @@ impl Belief {
                 // No offer has told this exponent anything yet (only the first was
                 // seen): a flat likelihood, whose sums over j = 0 … n − 1 are exact.
                 let (nf, scale) = (f64::from(n), (ll - top_ll).exp());
-                flat[k] = Some((
-                    scale * nf,
-                    scale * (nf * last / 2.0),
-                    scale * (last * nf * (2.0 * last + 1.0) / 6.0),
-                ));
+                s0 += scale * nf;
+                s1 += scale * (nf * last / 2.0);
+                if SD {
+                    s2 += scale * (last * nf * (2.0 * last + 1.0) / 6.0);
+                }
                 continue;
             }
             let (up, down) = if a > 0.0 {
@@ -230,26 +225,57 @@ impl Belief {
             let scale = (ll - top_ll).exp();
             let q = (-2.0 * a).exp();
             let tu_ratio = (2.0 * b - a * (2.0 * j + 1.0)).exp();
+            let (mut tu, mut ru) = (scale, tu_ratio);
             // The downward ratio is q/ru when both are normal numbers (one `exp` less).
             let rd = if ru_ok(q, tu_ratio) {
                 q / tu_ratio
             } else {
                 (a * (2.0 * j - 1.0) - 2.0 * b).exp()
             };
-            w.start(k, scale, q, tu_ratio, rd, j, up, down);
-        }
-        w.run::<SD>();
-        let (mut s0, mut s1, mut s2) = (0.0, 0.0, 0.0);
-        for k in 0..NE {
-            if let Some((f0, f1, f2)) = flat[k] {
-                s0 += f0;
-                s1 += f1;
-                s2 += f2;
-            } else if w.on[k] {
-                s0 += w.u0[k] + w.d0[k];
-                s1 += w.u1[k] + w.d1[k];
-                s2 += w.u2[k] + w.d2[k];
+            let (mut td, mut rd) = (scale, rd);
+            let (mut ju, mut jd) = (j, j);
+            let (mut u0, mut u1, mut u2) = (scale, scale * j, scale * j * j);
+            let (mut d0, mut d1, mut d2) = (0.0, 0.0, 0.0);
+            let both = up.min(down);
+            for _ in 0..both {
+                tu *= ru;
+                ru *= q;
+                ju += 1.0;
+                td *= rd;
+                rd *= q;
+                jd -= 1.0;
+                u0 += tu;
+                u1 += tu * ju;
+                d0 += td;
+                d1 += td * jd;
+                if SD {
+                    u2 += tu * ju * ju;
+                    d2 += td * jd * jd;
+                }
             }
+            for _ in both..up {
+                tu *= ru;
+                ru *= q;
+                ju += 1.0;
+                u0 += tu;
+                u1 += tu * ju;
+                if SD {
+                    u2 += tu * ju * ju;
+                }
+            }
+            for _ in both..down {
+                td *= rd;
+                rd *= q;
+                jd -= 1.0;
+                d0 += td;
+                d1 += td * jd;
+                if SD {
+                    d2 += td * jd * jd;
+                }
+            }
+            s0 += u0 + d0;
+            s1 += u1 + d1;
+            s2 += u2 + d2;
         }
         let m = s1 / s0;
         let sd = if SD {
@@ -262,87 +288,6 @@ impl Belief {
             sd,
             observed: self.observed,
         })
-    }
-}
-
-/// The outward walks of every exponent, side by side: lane `k` holds exponent `k`'s
-/// running term, ratio and sums upward (`u`) and downward (`d`) from its peak.
-#[derive(Default)]
-struct Walk {
-    on: [bool; NE],
-    q: [f64; NE],
-    tu: [f64; NE],
-    ru: [f64; NE],
-    ju: [f64; NE],
-    td: [f64; NE],
-    rd: [f64; NE],
-    jd: [f64; NE],
-    up: [u32; NE],
-    down: [u32; NE],
-    u0: [f64; NE],
-    u1: [f64; NE],
-    u2: [f64; NE],
-    d0: [f64; NE],
-    d1: [f64; NE],
-    d2: [f64; NE],
-}
-
-impl Walk {
-    /// Lane `k` starts at its peak `j` (term `scale`), `up` steps up and `down` down.
-    #[allow(clippy::too_many_arguments)]
-    fn start(
-        &mut self,
-        k: usize,
-        scale: f64,
-        q: f64,
-        ru: f64,
-        rd: f64,
-        j: f64,
-        up: u32,
-        down: u32,
-    ) {
-        self.on[k] = true;
-        self.q[k] = q;
-        self.tu[k] = scale;
-        self.ru[k] = ru;
-        self.ju[k] = j;
-        self.td[k] = scale;
-        self.rd[k] = rd;
-        self.jd[k] = j;
-        self.up[k] = up;
-        self.down[k] = down;
-        self.u0[k] = scale;
-        self.u1[k] = scale * j;
-        self.u2[k] = scale * j * j;
-    }
-
-    /// Walk every lane its own number of steps (a lane past its end stays as it is).
-    fn run<const SD: bool>(&mut self) {
-        let steps = self.up.iter().chain(&self.down).copied().max().unwrap_or(0);
-        for s in 0..steps {
-            for k in 0..NE {
-                if s < self.up[k] {
-                    self.tu[k] *= self.ru[k];
-                    self.ru[k] *= self.q[k];
-                    self.ju[k] += 1.0;
-                    self.u0[k] += self.tu[k];
-                    self.u1[k] += self.tu[k] * self.ju[k];
-                    if SD {
-                        self.u2[k] += self.tu[k] * self.ju[k] * self.ju[k];
-                    }
-                }
-                if s < self.down[k] {
-                    self.td[k] *= self.rd[k];
-                    self.rd[k] *= self.q[k];
-                    self.jd[k] -= 1.0;
-                    self.d0[k] += self.td[k];
-                    self.d1[k] += self.td[k] * self.jd[k];
-                    if SD {
-                        self.d2[k] += self.td[k] * self.jd[k] * self.jd[k];
-                    }
-                }
-            }
-        }
     }
 }
 
