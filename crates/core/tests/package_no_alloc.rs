@@ -26,6 +26,7 @@ fn negotiating_and_solving_packages_allocates_nothing() {
     let ratifiable = ParetoFrontier::new_where(&ua, &ub, Some(&within));
     let mut scratch = ParetoFrontier::default();
     let warm = timed_closed_forms(&frontier, &ratifiable, &ua, &ub, &order, &mut scratch);
+    let issues = IssueCase::new();
     let before = allocations();
     let mut deals = 0;
     for k in 0..200u32 {
@@ -40,6 +41,7 @@ fn negotiating_and_solving_packages_allocates_nothing() {
     let tactic_deals = every_package_tactic(&sa, &sb);
     let rule_ends = talks_under_rules(&sa, &sb, &frontier);
     let timed_ends = timed_closed_forms(&frontier, &ratifiable, &ua, &ub, &order, &mut scratch);
+    let learner_deals = learners_with_weight_models(&issues);
     let after = allocations();
     assert_eq!(after - before, 0, "allocations on the package hot path");
     assert!(deals > 100);
@@ -51,6 +53,7 @@ fn negotiating_and_solving_packages_allocates_nothing() {
         timed_ends.0 > 50 && timed_ends.1 == timed_ends.0 && timed_ends.2 > 30,
         "{timed_ends:?}"
     );
+    assert!(learner_deals > 50, "{learner_deals}");
 }
 
 /// The closed forms under a timeline whose event changes the first party's ratification
@@ -133,6 +136,86 @@ fn timed_closed_forms(
         }
     }
     (deals, after, refills)
+}
+
+
+/// Three issues (6 × 5 × 4 outcomes) and two parties' preferences, built before the
+/// counter is read.
+struct IssueCase {
+    space: bargain_core::package::space::OutcomeSpace,
+    prefs: [bargain_core::package::preferences::Preferences; 2],
+    sorted: [SortedOutcomes; 2],
+}
+
+impl IssueCase {
+    fn new() -> Self {
+        use bargain_core::package::preferences::{LinearAdditive, Preferences, ValueFunction};
+        use bargain_core::package::space::{Issue, OutcomeSpace};
+        let space = OutcomeSpace::new(vec![
+            Issue::integer("a", 0, 5),
+            Issue::integer("b", 0, 4),
+            Issue::choice("c", &["x", "y", "z", "w"]),
+        ])
+        .expect("valid space");
+        let pref = |weights: Vec<f64>, f: ValueFunction, table: Vec<f64>| Preferences {
+            utility: LinearAdditive {
+                weights,
+                values: vec![f.clone(), f, ValueFunction::Table(table)],
+            },
+            reservation: 0.0,
+            discount: 1.0,
+        };
+        let prefs = [
+            pref(
+                vec![0.5, 0.3, 0.2],
+                ValueFunction::Increasing,
+                vec![0.0, 0.3, 0.7, 1.0],
+            ),
+            pref(
+                vec![0.2, 0.3, 0.5],
+                ValueFunction::Decreasing,
+                vec![1.0, 0.6, 0.2, 0.0],
+            ),
+        ];
+        let sorted = [0, 1].map(|i| SortedOutcomes::new(&space, &prefs[i]).expect("valid"));
+        Self {
+            space,
+            prefs,
+            sorted,
+        }
+    }
+}
+
+/// Package learners that also learn the opponent's issue weights (`build_against`), in
+/// self-play and against the time-based negotiator: the number of deals.
+fn learners_with_weight_models(c: &IssueCase) -> usize {
+    use bargain_core::package::aspiration::PowerCache;
+    use bargain_core::package::opponent::OpponentView;
+    use bargain_core::package::tactics::Tactic;
+    let cache = PowerCache::new();
+    let learner = Tactic::Learning {
+        prior_width: 1.0,
+        hypotheses: 32,
+        exponent: 1.0,
+    };
+    let view = |i: usize| OpponentView {
+        space: &c.space,
+        preferences: &c.prefs[1 - i],
+    };
+    let mut deals = 0;
+    for k in 0..60u32 {
+        let (ra, rb) = (f64::from(k % 10) / 20.0, f64::from(k % 7) / 14.0);
+        let n = 10 + k % 40;
+        let other = if k % 2 == 0 {
+            learner
+        } else {
+            Tactic::default()
+        };
+        let a = learner.build_against(&c.sorted[0], ra, n, &cache, view(0));
+        let b = other.build_against(&c.sorted[1], rb, n, &cache, view(1));
+        deals += usize::from(negotiate(a, b, None).is_some());
+    }
+    deals
 }
 
 /// Talks under a calendar (lapse moves after the expiry), a breakdown risk and a

@@ -7,6 +7,8 @@
 //! - [`aspiration`]: NegMAS 0.16's `AspirationNegotiator` and the SAO loop on packages;
 //! - [`tactics`]: the `faratin`, `tit-for-tat` and `hardliner` negotiators in utility
 //!   space, and [`tactics::Tactic`], the choice among all four;
+//! - [`opponent`]: the package learner's Bayesian model of its opponent's issue weights
+//!   (Hindriks & Tykhonov 2008);
 //! - [`solutions`]: Pareto frontier, generalized Nash, Kalai–Smorodinsky, max welfare;
 //! - [`theory`]: Rubinstein, Ståhl and BRW on packages whose amount is a transferable
 //!   good (the efficient combination of the other issues, the amount split as on one
@@ -19,6 +21,7 @@
 //! not wired into [`crate::model`] (one-issue models).
 
 pub mod aspiration;
+pub mod opponent;
 pub mod preferences;
 pub mod solutions;
 pub mod sorted;

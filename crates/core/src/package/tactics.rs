@@ -32,11 +32,13 @@
 //!   (the last step) it also accepts any offer worth its reservation;
 //! - `learning` (Bayesian opponent modelling, Hindriks & Tykhonov 2008, as the one-issue
 //!   `strategy::Learning`): a [`Belief`] over where the opponent's concession ends *in
-//!   the learner's own utility* (its reservation seen from here: the hypotheses do not
-//!   range over the opponent's issue weights, which the learner cannot see in its own
-//!   sorted outcomes), updated from the own utility of each opponent offer; its target
-//!   is [`concession_target`] with top `umax` and floor `umin`, and it offers and accepts
-//!   as the other tactics do.
+//!   the learner's own utility* (its reservation seen from here), updated from the own
+//!   utility of each opponent offer; its target is [`concession_target`] with top `umax`
+//!   and floor `umin`, and it accepts as the other tactics do. Built
+//!   [`Tactic::build_against`] its opponent, it also learns the opponent's issue weights
+//!   ([`WeightModel`]) and, of its outcomes within a band above its target (closing
+//!   toward the deadline), offers the one the estimated opponent utility ranks highest;
+//!   built without (`build`, `build_cached`), it offers as the other tactics do.
 //!
 //! Building and running a negotiator allocates nothing: each borrows its profile's
 //! [`SortedOutcomes`], and its search gallops from the last position it found.
@@ -45,6 +47,7 @@ use super::aspiration::{
     Aspiration, AspirationNegotiator, Decision, Negotiator, PackageOffer, PowerCache, Turn,
     lower_bound_from,
 };
+use super::opponent::{BAND, MAX_BAND_OUTCOMES, OpponentView, WeightModel};
 use super::sorted::SortedOutcomes;
 use crate::strategy::FaratinFamily;
 use crate::strategy::learning::{Belief, Estimate, concession_target};
@@ -169,6 +172,25 @@ impl Tactic {
         }
     }
 
+    /// As [`Tactic::build_cached`], for a party whose opponent is `opponent`: a
+    /// `learning` tactic also learns the opponent's issue weights
+    /// ([`LearningNegotiator::against`]); the other tactics are built as by
+    /// [`Tactic::build_cached`]. Allocates nothing.
+    #[must_use]
+    pub fn build_against<'a>(
+        &self,
+        sorted: &'a SortedOutcomes,
+        reservation: f64,
+        n_steps: u32,
+        cache: &'a PowerCache,
+        opponent: OpponentView<'a>,
+    ) -> TacticNegotiator<'a> {
+        match self.build_cached(sorted, reservation, n_steps, cache) {
+            TacticNegotiator::Learning(l) => TacticNegotiator::Learning(l.against(opponent)),
+            other => other,
+        }
+    }
+
     /// The scenario name of the tactic (`time-based`, `faratin`, `tit-for-tat`,
     /// `hardliner`, `learning`).
     #[must_use]
@@ -184,7 +206,10 @@ impl Tactic {
 }
 
 /// A built negotiator of any [`Tactic`] (static dispatch; building it allocates nothing).
+/// The learner's variant is the largest (its fixed-size weight model); it is not boxed,
+/// since building must not allocate.
 #[derive(Debug, Clone)]
+#[allow(clippy::large_enum_variant)]
 pub enum TacticNegotiator<'a> {
     /// See [`AspirationNegotiator`].
     TimeBased(AspirationNegotiator<'a>),
@@ -450,13 +475,15 @@ impl Negotiator for TitForTatNegotiator<'_> {
     }
 }
 
-/// Bayesian opponent modelling on its own utility scale (see the module docs).
+/// Bayesian opponent modelling on its own utility scale (see the module docs), with a
+/// model of the opponent's issue weights when built [`LearningNegotiator::against`] it.
 #[derive(Debug, Clone, Copy)]
 pub struct LearningNegotiator<'a> {
     ladder: Ladder<'a>,
     n_steps: u32,
     exponent: f64,
     belief: Belief,
+    weights: Option<WeightModel<'a>>,
 }
 
 impl<'a> LearningNegotiator<'a> {
@@ -476,7 +503,60 @@ impl<'a> LearningNegotiator<'a> {
             ladder,
             n_steps,
             exponent,
+            weights: None,
         }
+    }
+
+    /// The same learner, also learning the issue weights of the opponent `view`
+    /// ([`WeightModel`]; none with one issue or more than
+    /// [`opponent::MAX_ISSUES`](super::opponent::MAX_ISSUES)), and offering, of its
+    /// outcomes within [`BAND`] of its target, the one the estimated opponent utility
+    /// ranks highest. Allocates nothing.
+    #[must_use]
+    pub fn against(mut self, view: OpponentView<'a>) -> Self {
+        self.weights = WeightModel::new(view, self.n_steps);
+        self
+    }
+
+    /// Its model of the opponent's issue weights, if it has one.
+    #[must_use]
+    pub fn weight_model(&self) -> Option<&WeightModel<'a>> {
+        self.weights.as_ref()
+    }
+
+    /// The outcome it offers in step `step` for the target pick `(o, u)`: with a weight
+    /// model, of its outcomes worth `u` to `u + BAND·(umax − umin)·(1 − φ)` (`φ = step/(n
+    /// − 1)`: the band closes toward the deadline, and in the last step only outcomes
+    /// worth exactly `u` remain, so its last offer is worth no more to it than without
+    /// the model; at most [`MAX_BAND_OUTCOMES`] of them, upward from `o`), the first that
+    /// the estimated opponent utility ranks highest; else `o`.
+    fn in_band(&self, step: u32, (o, u): (u32, f64)) -> u32 {
+        let (Some(m), l) = (&self.weights, &self.ladder) else {
+            return o;
+        };
+        let (sorted, order) = (l.sorted.sorted(), l.sorted.order());
+        let n = sorted.len();
+        if l.first_rational >= n {
+            return o;
+        }
+        let start = l.hint.min(n - 1);
+        let phi = if self.n_steps > 1 {
+            (f64::from(step) / f64::from(self.n_steps - 1)).min(1.0)
+        } else {
+            1.0
+        };
+        let upper = u + BAND * (l.umax - l.umin) * (1.0 - phi);
+        let (mut best, mut best_u) = (o, m.utility(o));
+        for p in (start + 1..n).take(MAX_BAND_OUTCOMES - 1) {
+            if sorted[p] > upper {
+                break;
+            }
+            let x = m.utility(order[p]);
+            if x > best_u {
+                (best, best_u) = (order[p], x);
+            }
+        }
+        best
     }
 
     /// Take in the opponent's offer `outcome` made in step `step`: what `decide` does
@@ -484,6 +564,9 @@ impl<'a> LearningNegotiator<'a> {
     pub fn observe(&mut self, outcome: u32, step: u32) {
         self.belief
             .observe(self.ladder.sorted.utility(outcome), step);
+        if let Some(m) = &mut self.weights {
+            m.observe(outcome, step);
+        }
     }
 
     /// Its estimate of where the opponent's concession ends, in its own utility.
@@ -519,7 +602,7 @@ impl<'a> LearningNegotiator<'a> {
         let estimate = if step + 1 >= self.n_steps {
             None
         } else {
-            self.belief.estimate().map(|e| e.mean)
+            self.belief.estimate_mean().map(|e| e.mean)
         };
         concession_target(l.umax, l.umin, estimate, step, self.n_steps, self.exponent)
     }
@@ -540,8 +623,13 @@ impl Negotiator for LearningNegotiator<'_> {
             };
             self.observe(s, step);
         }
-        let offer = self.ladder.pick(self.target(at.step));
-        self.ladder.answer(standing, offer)
+        let pick = self.ladder.pick(self.target(at.step));
+        // It accepts as against its target pick, and offers the band's best for the
+        // opponent (the same outcome without a weight model).
+        match standing {
+            Some(s) if self.ladder.acceptable(s, pick.1) => Decision::Accept,
+            _ => Decision::Offer(self.in_band(at.step, pick)),
+        }
     }
 }
 

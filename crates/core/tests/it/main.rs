@@ -6,6 +6,7 @@ mod attrition_events;
 mod common;
 mod faratin_examples;
 mod learning_agents;
+mod learning_weights;
 mod model_properties;
 mod negmas_genius;
 mod negmas_multi_issue;

@@ -24,6 +24,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use bargain_core::OutcomeKind;
 use bargain_core::package::aspiration::{PackageDeal, PackageOffer, PowerCache, negotiate};
+use bargain_core::package::opponent::OpponentView;
 use bargain_core::package::preferences::{PreferencesError, UtilityTable};
 use bargain_core::package::solutions::ParetoFrontier;
 use bargain_core::package::sorted::SortedOutcomes;
@@ -263,12 +264,22 @@ pub fn agents_end(
     if !t.has_rules() {
         a.tactic.prepare(cache, t.max_rounds);
         b.tactic.prepare(cache, t.max_rounds);
-        let first = a
-            .tactic
-            .build_cached(&p.sorted[0], t.reservation(0), t.max_rounds, cache);
-        let second = b
-            .tactic
-            .build_cached(&p.sorted[1], t.reservation(1), t.max_rounds, cache);
+        let (first, second) = (
+            a.tactic.build_against(
+                &p.sorted[0],
+                t.reservation(0),
+                t.max_rounds,
+                cache,
+                opponent(s, t, 0),
+            ),
+            b.tactic.build_against(
+                &p.sorted[1],
+                t.reservation(1),
+                t.max_rounds,
+                cache,
+                opponent(s, t, 1),
+            ),
+        );
         return match negotiate(first, second, trace) {
             Some(d) => PackageEnd {
                 kind: OutcomeKind::Deal,
@@ -286,12 +297,20 @@ pub fn agents_end(
     let (horizon, _) = r.rounds();
     a.tactic.prepare(cache, horizon);
     b.tactic.prepare(cache, horizon);
-    let first = a
-        .tactic
-        .build_cached(&p.sorted[0], t.reservation(0), horizon, cache);
-    let second = b
-        .tactic
-        .build_cached(&p.sorted[1], t.reservation(1), horizon, cache);
+    let first = a.tactic.build_against(
+        &p.sorted[0],
+        t.reservation(0),
+        horizon,
+        cache,
+        opponent(s, t, 0),
+    );
+    let second = b.tactic.build_against(
+        &p.sorted[1],
+        t.reservation(1),
+        horizon,
+        cache,
+        opponent(s, t, 1),
+    );
     // After the expiry each party concedes toward its moving reservation; a hardliner
     // stays one.
     let lapse = [0, 1].map(|i| {
@@ -316,6 +335,15 @@ pub fn agents_end(
         &mut rng,
         trace,
     )
+}
+
+/// What party `i`'s negotiator may read of its opponent in trial `t` (a learner learns
+/// the opponent's issue weights from it).
+fn opponent<'a>(s: &'a PackageScenario, t: &'a PackageTrial, i: usize) -> OpponentView<'a> {
+    OpponentView {
+        space: s.space(),
+        preferences: &t.parties[1 - i].preferences,
+    }
 }
 
 /// The principal numbers of trial `t` that its events change (`bargain_core::package::timed`).
@@ -354,7 +382,9 @@ pub fn agents_timed(
     let cache: &PowerCache = cache;
     let mut rng = t.breakdown_rng.clone();
     negotiate_timed(
-        |i, reservation| tactics[i].build_cached(&p.sorted[i], reservation, horizon, cache),
+        |i, reservation| {
+            tactics[i].build_against(&p.sorted[i], reservation, horizon, cache, opponent(s, t, i))
+        },
         [&p.sorted[0], &p.sorted[1]],
         tactics.map(|x| x == Tactic::Hardliner),
         &principals(s, t),
