@@ -281,15 +281,18 @@ impl<'d, 'a> Compiler<'d, 'a> {
             self.transferable(&f.run, space, &order, &parties, timed);
             self.split_without_options(f, &order);
         }
-        let floor = [0, 1].map(|i| {
+        // Each party's floor-or-ceiling rule; `None` when its preferences (or the space)
+        // did not compile, which an error has already named.
+        let known = [0, 1].map(|i| {
             let prefs = parties.get(i).and_then(Option::as_ref);
             space
                 .as_ref()
                 .zip(prefs)
-                .and_then(|(s, p)| super::events::limit_floor(s, &p.preferences))
+                .map(|(s, p)| super::events::limit_floor(s, &p.preferences))
         });
+        let floor = known.map(Option::flatten);
         let dates_now = calendar.as_ref().map(|c| c.1);
-        let events = self.package_events(f, &order, space.as_ref(), floor, dates_now.as_ref());
+        let events = self.package_events(f, &order, space.as_ref(), known, dates_now.as_ref());
         let exclusions = match &space {
             Some(space) => self.exclusions(&f.exclude, space),
             None => Vec::new(),

@@ -44,14 +44,15 @@ pub(super) fn limit_floor(space: &OutcomeSpace, prefs: &Preferences) -> Option<b
 impl Compiler<'_, '_> {
     /// Check and compile `[[events]]` and `on_veto` of a package file. `order`: the party
     /// keys, the first mover first (an event's side on packages names the slot: payee
-    /// the first mover, payer the second); `floor`: each party's [`limit_floor`]; `dates`:
+    /// the first mover, payer the second); `floor`: each party's [`limit_floor`] (`None`
+    /// when its preferences did not compile: an error named them already); `dates`:
     /// the calendar's, when it compiled.
     pub(super) fn package_events(
         &mut self,
         f: &PackageFile,
         order: &[&String],
         space: Option<&OutcomeSpace>,
-        floor: [Option<bool>; 2],
+        floor: [Option<Option<bool>>; 2],
         dates: Option<&CalendarDates>,
     ) -> EventPlan {
         let has_amount = space.and_then(amount_issue).is_some();
@@ -105,7 +106,7 @@ impl Compiler<'_, '_> {
                 continue;
             };
             let sets = e.set.contains_key("ratification") || e.shift.contains_key("ratification");
-            if sets && has_amount && floor[slot].is_none() {
+            if sets && has_amount && floor[slot] == Some(None) {
                 let table = if e.set.contains_key("ratification") {
                     "set"
                 } else {

@@ -352,3 +352,21 @@ fn names_party_keys_and_text_follow_the_one_issue_rules() {
     );
     assert_eq!(errors(&p, true), "");
 }
+
+/// A party whose preferences fail (weights not summing to 1) gets that error only: an
+/// event that sets its ratification limit is not also told the party values the amount
+/// neither rising nor falling (its preferences are unknown, not flat).
+#[test]
+fn an_event_on_a_party_whose_preferences_failed_adds_no_second_error() {
+    let text = include_str!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../scenarios/sma-2021-package.toml"
+    ));
+    assert_eq!(errors(text, true), "", "the shipped file is valid");
+    let bad = text.replacen("term = { uniform = [0.2, 0.3] }", "term = 0.1", 1);
+    assert_ne!(bad, text);
+    let e = errors(&bad, true);
+    assert!(e.contains("expected weights summing to 1"), "{e}");
+    assert!(!e.contains("events[0]"), "{e}");
+    assert_eq!(e.lines().filter(|l| l.contains("t.toml:")).count(), 1, "{e}");
+}
