@@ -138,7 +138,6 @@ fn timed_closed_forms(
     (deals, after, refills)
 }
 
-
 /// Three issues (6 × 5 × 4 outcomes) and two parties' preferences, built before the
 /// counter is read.
 struct IssueCase {

@@ -729,7 +729,7 @@ pub(crate) static FIELDS: &[FieldDef] = &[
         set: Set::Nothing,
         label: "weight of ISSUE",
         doc: "the weight of issue `ISSUE` in the party's utility; `weights` has one per issue and no other keys",
-        note: "the central weights sum to 1 (tolerance 1e-6); drawn weights are divided by their drawn sum in each trial, so they may not all reach 0 together",
+        note: "fixed weights sum to 1 (tolerance 1e-6); when one is drawn, the weights are divided by their sum in each trial (and at the central values, with a warning when that sum is not 1), so they may not all reach 0 together",
         needs_calendar: None,
         preset_shape: None,
         package: Package::Input {

@@ -346,3 +346,30 @@ fn package_against_one_issue_compares_what_they_share() {
     assert!(agents["mean"]["estimate"].is_number());
     assert!(agents.get("issues").is_none());
 }
+
+/// A sweep of one drawn weight of the shipped package (the README's example): each
+/// variant fixes it and the drawn weights are divided by their sum in each trial, so the
+/// variants run (with the central-sum warning) and differ from each other.
+#[test]
+fn a_weight_of_the_shipped_package_can_be_swept() {
+    let guard = tmp("weight-sweep");
+    let out = guard.path().join("sweep");
+    ok(&[
+        "sweep",
+        &package(),
+        "--sweep",
+        "parties.kr.utility.weights.term=0.05,0.6",
+        "--trials",
+        "200",
+        "--seed",
+        "3",
+        "-q",
+        "--out",
+        &s(&out),
+    ]);
+    let sweep = json(&out.join("sweep.json"));
+    let points = sweep["points"].as_array().unwrap();
+    assert_eq!(points.len(), 2);
+    let stat = |p: &Value| p["models"]["nash"]["issues"]["term"].clone();
+    assert_ne!(stat(&points[0]), stat(&points[1]), "the weight moves the deals");
+}

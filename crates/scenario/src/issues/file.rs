@@ -211,7 +211,8 @@ pub(crate) struct PackagePartyFile {
 /// `[parties.KEY.utility]`: weights, reservation, and one value function per issue key.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 pub(crate) struct UtilityFile {
-    /// Issue key → weight (≥ 0; the central weights sum to 1).
+    /// Issue key → weight (≥ 0; fixed weights sum to 1, drawn ones are divided by their
+    /// sum).
     pub weights: Option<BTreeMap<String, NumberSpec>>,
     /// The utility of no agreement, in [0, 1] (default 0).
     pub reservation: Option<NumberSpec>,

@@ -521,7 +521,24 @@ impl Compiler<'_, '_> {
                 }
                 if ok {
                     let sum: f64 = weights.iter().sum();
-                    if (sum - 1.0).abs() > WEIGHT_SUM_TOLERANCE {
+                    // Drawn weights are divided by their sum in every trial, so weights
+                    // of which one is drawn need not sum to 1 (a sweep or `--set` of one
+                    // of them fixes it): the central trial divides them the same way.
+                    let drawn = issues.iter().any(|x| {
+                        self.c
+                            .range(&join(&wp, &x.key))
+                            .is_some_and(|(lo, hi)| hi > lo)
+                    });
+                    if (sum - 1.0).abs() > WEIGHT_SUM_TOLERANCE && drawn && sum > 0.0 {
+                        weights.iter_mut().for_each(|w| *w /= sum);
+                        let each = issues
+                            .iter()
+                            .zip(&weights)
+                            .map(|(x, w)| format!("{} {}", x.key, fmt_num((w * 1e4).round() / 1e4)))
+                            .collect::<Vec<_>>()
+                            .join(", ");
+                        self.c.warn(&wp, format!("the central weights sum to {}, not 1: each trial divides the drawn weights by their sum (at the central values: {each})", fmt_num((sum * 1e9).round() / 1e9)));
+                    } else if (sum - 1.0).abs() > WEIGHT_SUM_TOLERANCE {
                         self.c.error(&wp, format!("expected weights summing to 1 (central values, tolerance 1e-6), found a sum of {}", fmt_num((sum * 1e9).round() / 1e9)));
                         ok = false;
                     }

@@ -353,7 +353,7 @@ fn names_party_keys_and_text_follow_the_one_issue_rules() {
     assert_eq!(errors(&p, true), "");
 }
 
-/// A party whose preferences fail (weights not summing to 1) gets that error only: an
+/// A party whose preferences fail (fixed weights not summing to 1) gets that error only: an
 /// event that sets its ratification limit is not also told the party values the amount
 /// neither rising nor falling (its preferences are unknown, not flat).
 #[test]
@@ -363,10 +363,48 @@ fn an_event_on_a_party_whose_preferences_failed_adds_no_second_error() {
         "/../../scenarios/sma-2021-package.toml"
     ));
     assert_eq!(errors(text, true), "", "the shipped file is valid");
-    let bad = text.replacen("term = { uniform = [0.2, 0.3] }", "term = 0.1", 1);
+    let bad = text.replacen(
+        "weights = { amount = { uniform = [0.55, 0.7] }, term = { uniform = [0.2, 0.3] }, escalation = { uniform = [0.075, 0.175] } }",
+        "weights = { amount = 0.6, term = 0.1, escalation = 0.15 }",
+        1,
+    );
     assert_ne!(bad, text);
     let e = errors(&bad, true);
     assert!(e.contains("expected weights summing to 1"), "{e}");
     assert!(!e.contains("events[0]"), "{e}");
-    assert_eq!(e.lines().filter(|l| l.contains("t.toml:")).count(), 1, "{e}");
+    assert_eq!(
+        e.lines().filter(|l| l.contains("t.toml:")).count(),
+        1,
+        "{e}"
+    );
+}
+
+/// Weights of which one is drawn need not sum to 1 (each trial divides them by their
+/// sum): fixing one of them, as a sweep or `--set` does, leaves a valid file whose
+/// central weights are divided by their sum, with a warning; fixed weights must sum to 1.
+#[test]
+fn drawn_weights_are_divided_by_their_sum_and_fixed_ones_must_sum_to_one() {
+    let text = include_str!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../scenarios/sma-2019-package.toml"
+    ));
+    let fixed_term = text.replacen("term = { uniform = [0.2, 0.3] }", "term = 0.1", 1);
+    let s = PackageScenario::parse(&fixed_term, "t.toml").expect("valid");
+    let w = &s.central().parties[0].preferences.utility.weights;
+    assert!((w.iter().sum::<f64>() - 1.0).abs() < 1e-12, "{w:?}");
+    // amount 0.625, term 0.1, escalation 0.125 (medians), divided by 0.85.
+    assert!((w[1] - 0.1 / 0.85).abs() < 1e-12, "{w:?}");
+    assert!(
+        s.warnings()
+            .iter()
+            .any(|x| x.contains("the central weights sum to 0.85")),
+        "{:?}",
+        s.warnings()
+    );
+    let all_fixed = text.replacen(
+        "weights = { amount = { uniform = [0.55, 0.7] }, term = { uniform = [0.2, 0.3] }, escalation = { uniform = [0.075, 0.175] } }",
+        "weights = { amount = 0.6, term = 0.1, escalation = 0.15 }",
+        1,
+    );
+    assert!(errors(&all_fixed, true).contains("expected weights summing to 1"));
 }
