@@ -51,6 +51,48 @@ impl<'a> EventsView<'a> {
         }
     }
 
+    /// The view of `scenario`'s timeline at central values (`timeline`, on `n`'s
+    /// calendar), as `bargain explain` lists it.
+    #[must_use]
+    pub fn central(
+        scenario: &'a Scenario,
+        n: &'a bargain_core::Negotiation,
+        timeline: &'a Timeline,
+    ) -> Self {
+        let party = |side| (scenario.party_key(side), scenario.party_name(side));
+        Self {
+            events: scenario.events(),
+            on_veto: scenario.on_veto(),
+            parties: [party(Side::Payee), party(Side::Payer)],
+            start: scenario.calendar.map(|c| c.start),
+            calendar: n.calendar.as_ref(),
+            timeline,
+            vetoes: 0,
+            scope: "at the central values (it happens in fewer than half of the trials)",
+        }
+    }
+
+    /// The view of package trial `t` of `s` (its calendar and timeline), with the
+    /// `vetoes` its talks met; `scope` says where an event that did not happen failed to.
+    #[must_use]
+    pub fn package(
+        s: &'a crate::scenario::issues::PackageScenario,
+        t: &'a crate::scenario::issues::PackageTrial,
+        vetoes: u32,
+        scope: &'a str,
+    ) -> Self {
+        Self {
+            events: s.events(),
+            on_veto: s.on_veto(),
+            parties: [0, 1].map(|i| (s.party_keys[i].as_str(), s.party_names[i].as_str())),
+            start: s.calendar.map(|c| c.start),
+            calendar: t.calendar.as_ref(),
+            timeline: &t.timeline,
+            vetoes,
+            scope,
+        }
+    }
+
     /// The key and name of the party on `side`.
     fn party(&self, side: Side) -> (&'a str, &'a str) {
         self.parties[usize::from(side == Side::Payer)]

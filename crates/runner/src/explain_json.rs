@@ -82,7 +82,7 @@ pub fn explain_json(scenario: &Scenario) -> Value {
     // The same generator as the text (`table::explain`): one for all models, in order.
     let mut rng = crate::ensemble::trial_rng(0, 0);
     let mut ws = bargain_core::Workspace::new();
-    let events = crate::table::central_events(scenario, &n, &timeline).events_json();
+    let events = crate::events_report::EventsView::central(scenario, &n, &timeline).events_json();
     let mut models = Map::new();
     for m in Model::ALL {
         let mut trace = Trace::new();

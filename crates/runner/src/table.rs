@@ -209,7 +209,7 @@ pub fn explain(scenario: &Scenario) -> String {
     if let Some((dates, cal)) = dates {
         let _ = writeln!(out, "{}", calendar_line(dates, cal));
     }
-    out.push_str(&central_events(scenario, &n, &timeline).event_lines());
+    out.push_str(&crate::events_report::EventsView::central(scenario, &n, &timeline).event_lines());
     let mut rng = crate::ensemble::trial_rng(0, 0);
     let mut ws = bargain_core::Workspace::new();
     for m in Model::ALL {
@@ -251,26 +251,6 @@ pub fn explain(scenario: &Scenario) -> String {
         );
     }
     out
-}
-
-/// The events of `scenario`'s timeline at central values (`timeline`, on `n`'s
-/// calendar), as `bargain explain` lists them.
-pub(crate) fn central_events<'a>(
-    scenario: &'a Scenario,
-    n: &'a bargain_core::Negotiation,
-    timeline: &'a bargain_core::events::Timeline,
-) -> crate::events_report::EventsView<'a> {
-    let party = |side| (scenario.party_key(side), scenario.party_name(side));
-    crate::events_report::EventsView {
-        events: scenario.events(),
-        on_veto: scenario.on_veto(),
-        parties: [party(Side::Payee), party(Side::Payer)],
-        start: scenario.calendar.map(|c| c.start),
-        calendar: n.calendar.as_ref(),
-        timeline,
-        vetoes: 0,
-        scope: "at the central values (it happens in fewer than half of the trials)",
-    }
 }
 
 /// The calendar at central values in words: first round, expiry (and the round it

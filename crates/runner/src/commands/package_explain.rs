@@ -109,16 +109,12 @@ pub fn explain_value(s: &PackageScenario) -> Result<Value, Error> {
 /// The events of the central trial `t` of `s`, as replays and one-issue explanations
 /// list them.
 fn events_view<'a>(s: &'a PackageScenario, t: &'a PackageTrial) -> EventsView<'a> {
-    EventsView {
-        events: s.events(),
-        on_veto: s.on_veto(),
-        parties: [0, 1].map(|i| (s.party_keys[i].as_str(), s.party_names[i].as_str())),
-        start: s.calendar.map(|c| c.start),
-        calendar: t.calendar.as_ref(),
-        timeline: &t.timeline,
-        vetoes: 0,
-        scope: "at the central values (it happens in fewer than half of the trials)",
-    }
+    EventsView::package(
+        s,
+        t,
+        0,
+        "at the central values (it happens in fewer than half of the trials)",
+    )
 }
 
 /// The explanation as text (what `bargain explain FILE` prints for a package).

@@ -252,17 +252,7 @@ fn replay_parts(
         "inputs": inputs,
         "offers": offers,
     });
-    let parties = [0, 1].map(|i| (keys[i].as_str(), s.party_names[i].as_str()));
-    let view = EventsView {
-        events: s.events(),
-        on_veto: s.on_veto(),
-        parties,
-        start: s.calendar.map(|c| c.start),
-        calendar: t.calendar.as_ref(),
-        timeline: &t.timeline,
-        vetoes,
-        scope: "in this trial",
-    };
+    let view = EventsView::package(s, &t, vetoes, "in this trial");
     view.add_to_json(&mut v);
     Ok((v, view.lines()))
 }

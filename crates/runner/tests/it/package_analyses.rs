@@ -371,5 +371,9 @@ fn a_weight_of_the_shipped_package_can_be_swept() {
     let points = sweep["points"].as_array().unwrap();
     assert_eq!(points.len(), 2);
     let stat = |p: &Value| p["models"]["nash"]["issues"]["term"].clone();
-    assert_ne!(stat(&points[0]), stat(&points[1]), "the weight moves the deals");
+    assert_ne!(
+        stat(&points[0]),
+        stat(&points[1]),
+        "the weight moves the deals"
+    );
 }
