@@ -189,3 +189,139 @@ impl Kernel for OneIssue<'_> {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicU64, Ordering};
+
+    use super::*;
+    use crate::ensemble::{Hooks, Interrupted, Shard, run};
+
+    /// A kernel of `trials` trials, one model, each trial counting itself and writing
+    /// its index as its row; it sets `stop_at`'s trial's cancel flag (as a signal would).
+    struct Counting {
+        trials: u64,
+        stop_at: Option<u64>,
+    }
+
+    impl Kernel for Counting {
+        type Model = u8;
+        type Scratch = ();
+        const PROGRESS_PER_TRIAL: bool = true;
+
+        fn trials(&self) -> u64 {
+            self.trials
+        }
+        fn models(&self) -> &[u8] {
+            &[7]
+        }
+        fn range(&self) -> AmountRange {
+            AmountRange {
+                lo: 0.0,
+                hi: 1.0,
+                center: 0.5,
+                floor: 0.0,
+            }
+        }
+        fn accumulator(&self) -> ModelAccumulator {
+            ModelAccumulator::default()
+        }
+        fn scratch(&self) {}
+        fn csv_header(&self) -> String {
+            "trial\n".into()
+        }
+        fn trial(
+            &self,
+            (): &mut (),
+            trial: u64,
+            acc: &mut Accumulated<u8>,
+            row: Option<&mut String>,
+            cancel: &AtomicBool,
+        ) -> Result<(), RunError> {
+            if self.stop_at == Some(trial) {
+                cancel.store(true, Ordering::Relaxed);
+            }
+            if cancel.load(Ordering::Relaxed) {
+                return Err(RunError::Interrupted(Interrupted { done: 0 }));
+            }
+            acc.models[0].1.trials += 1;
+            if let Some(row) = row {
+                row.push_str(&format!("{trial}\n"));
+            }
+            Ok(())
+        }
+    }
+
+    /// The one run, on any kernel: every trial of the shard once, rows in trial order at
+    /// any thread count, progress adding up to the trials run.
+    #[test]
+    fn the_generic_run_streams_rows_in_trial_order_and_counts_every_trial() {
+        let k = Counting {
+            trials: 5_000,
+            stop_at: None,
+        };
+        for threads in [1, 2, 4] {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .expect("pool");
+            let cancel = AtomicBool::new(false);
+            let seen = AtomicU64::new(0);
+            let progress = |n: u64| {
+                seen.fetch_add(n, Ordering::Relaxed);
+            };
+            let mut out = Vec::new();
+            let shard = Shard { index: 1, count: 2 };
+            let acc = pool
+                .install(|| {
+                    run(
+                        &k,
+                        shard,
+                        Hooks {
+                            progress: &progress,
+                            cancel: &cancel,
+                            rows: Some(&mut out),
+                        },
+                    )
+                })
+                .expect("finished");
+            let (start, end) = shard.bounds(k.trials);
+            assert_eq!(
+                acc.models[0],
+                (
+                    7,
+                    ModelAccumulator {
+                        trials: end - start,
+                        ..ModelAccumulator::default()
+                    }
+                )
+            );
+            assert_eq!(seen.load(Ordering::Relaxed), end - start);
+            let want: String = (start..end).map(|t| format!("{t}\n")).collect();
+            assert_eq!(
+                String::from_utf8(out).expect("utf-8"),
+                want,
+                "{threads} threads"
+            );
+        }
+    }
+
+    /// A kernel's own cancel check stops the run with the number of trials merged before
+    /// the stop (whole chunks), not the kernel's 0.
+    #[test]
+    fn a_kernel_stop_reports_the_trials_merged() {
+        let k = Counting {
+            trials: 100_000,
+            stop_at: Some(70_000),
+        };
+        let cancel = AtomicBool::new(false);
+        let r = run(&k, Shard::WHOLE, Hooks::silent(&cancel));
+        let chunk = crate::ensemble::chunk_size(k.trials);
+        match r {
+            Err(RunError::Interrupted(Interrupted { done })) => {
+                assert!(done > 0 && done <= 70_000 && done % chunk == 0, "{done}");
+            }
+            other => panic!("expected an interruption, got {other:?}"),
+        }
+    }
+}
