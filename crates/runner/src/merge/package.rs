@@ -185,7 +185,7 @@ fn check_partial(
                 ));
             }
         }
-        if t.joint.values().fold(0u64, u64::saturating_add) != deals {
+        if t.joint.values().sum::<u64>() != deals {
             return Err(format!(
                 "{}: counts do not sum to the {deals} deals",
                 at("issues.joint")
@@ -201,7 +201,7 @@ fn check_partial(
             .filter(|&j| Some(j) != lay.amount)
             .map(|j| space.size(j) as u64)
             .product();
-        if t.joint.keys().any(|k| k >= combos) {
+        if t.joint.keys().any(|&k| k >= combos) {
             return Err(format!(
                 "{}: a combination beyond the {combos} of the issues",
                 at("issues.joint")

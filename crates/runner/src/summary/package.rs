@@ -195,7 +195,7 @@ pub fn issue_summaries(space: &OutcomeSpace, t: &IssueTally) -> BTreeMap<String,
 /// combination order).
 #[must_use]
 pub fn joint_counts(space: &OutcomeSpace, lay: &TallyLayout, t: &IssueTally) -> Vec<JointCount> {
-    let mut rows: Vec<(u64, u64)> = t.joint.iter().collect();
+    let mut rows: Vec<(u64, u64)> = t.joint.iter().map(|(k, n)| (*k, *n)).collect();
     rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     rows.into_iter()
         .map(|(i, count)| JointCount {

@@ -146,10 +146,10 @@ fn the_2019_package_has_no_one_year_escalator() {
         // Joint combinations are (term, escalation) in file order, escalation fastest.
         let sizes = space.size(esc) as u64;
         assert!(term < esc);
-        for (k, n) in t.joint.iter() {
+        for (k, n) in &t.joint {
             let (tv, ev) = (k / sizes, k % sizes);
             assert!(
-                !(tv == 0 && ev > 0 && n > 0),
+                !(tv == 0 && ev > 0 && *n > 0),
                 "{m:?}: one-year term with escalator {ev}"
             );
         }
