@@ -24,7 +24,7 @@ use bargain_runner::commands::package_run;
 use bargain_runner::commands::session::{self, EnsembleOptions};
 use bargain_runner::ensemble::custom;
 use bargain_runner::ensemble::kernel::OneIssue;
-use bargain_runner::ensemble::kernel::package::Packages;
+use bargain_runner::ensemble::kernel::package::{Packages, csv_header};
 use bargain_runner::ensemble::package::PackageAccumulated;
 use bargain_runner::ensemble::{self, Hooks, RunError, Shard};
 use bargain_runner::input;
@@ -131,12 +131,12 @@ pub(crate) fn load_package(
 
 /// Run package scenario `s` (the engine's package kernel) with `rows`, if given, receiving
 /// the `trials.csv` rows.
-fn run_package(
+fn run_package<'a>(
     s: &PackageScenario,
     trials: u64,
     seed: u64,
-    cancel: &AtomicBool,
-    rows: Option<&mut dyn std::io::Write>,
+    cancel: &'a AtomicBool,
+    rows: Option<&'a mut dyn std::io::Write>,
 ) -> Result<PackageAccumulated, Failure> {
     let hooks = Hooks {
         progress: &|_| {},
@@ -461,7 +461,7 @@ fn trials<'py>(
             o.seed.unwrap_or(s.run.seed),
         );
         let batches = interruptible(py, threads, None, |ctl| {
-            let mut rows = ArrowRows::new(&package::csv_header(&s), &s.input_names(), Vec::new());
+            let mut rows = ArrowRows::new(&csv_header(&s), &s.input_names(), Vec::new());
             run_package(&s, trials, seed, ctl.cancel, Some(&mut rows))?;
             rows.finish().map_err(|e| Failure::Run(RunError::Io(e)))
         })?;
