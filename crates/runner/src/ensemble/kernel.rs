@@ -252,58 +252,40 @@ mod tests {
         }
     }
 
-    /// The one run, on any kernel: every trial of the shard once, rows in trial order at
-    /// any thread count, progress adding up to the trials run.
+    /// The one run, on any kernel: every trial of the shard once, rows in trial order on
+    /// the global pool (one thread per core), progress adding up to the trials run.
     #[test]
     fn the_generic_run_streams_rows_in_trial_order_and_counts_every_trial() {
         let k = Counting {
             trials: 5_000,
             stop_at: None,
         };
-        for threads in [1, 2, 4] {
-            let pool = rayon::ThreadPoolBuilder::new()
-                .num_threads(threads)
-                .build()
-                .expect("pool");
-            let cancel = AtomicBool::new(false);
-            let seen = AtomicU64::new(0);
-            let progress = |n: u64| {
-                seen.fetch_add(n, Ordering::Relaxed);
-            };
-            let mut out = Vec::new();
-            let shard = Shard { index: 1, count: 2 };
-            let acc = pool
-                .install(|| {
-                    run(
-                        &k,
-                        shard,
-                        Hooks {
-                            progress: &progress,
-                            cancel: &cancel,
-                            rows: Some(&mut out),
-                        },
-                    )
-                })
-                .expect("finished");
-            let (start, end) = shard.bounds(k.trials);
-            assert_eq!(
-                acc.models[0],
-                (
-                    7,
-                    ModelAccumulator {
-                        trials: end - start,
-                        ..ModelAccumulator::default()
-                    }
-                )
-            );
-            assert_eq!(seen.load(Ordering::Relaxed), end - start);
-            let want: String = (start..end).map(|t| format!("{t}\n")).collect();
-            assert_eq!(
-                String::from_utf8(out).expect("utf-8"),
-                want,
-                "{threads} threads"
-            );
-        }
+        let cancel = AtomicBool::new(false);
+        let seen = AtomicU64::new(0);
+        let progress = |n: u64| {
+            seen.fetch_add(n, Ordering::Relaxed);
+        };
+        let mut out = Vec::new();
+        let shard = Shard { index: 1, count: 2 };
+        let acc = run(
+            &k,
+            shard,
+            Hooks {
+                progress: &progress,
+                cancel: &cancel,
+                rows: Some(&mut out),
+            },
+        )
+        .expect("finished");
+        let (start, end) = shard.bounds(k.trials);
+        let want = ModelAccumulator {
+            trials: end - start,
+            ..ModelAccumulator::default()
+        };
+        assert_eq!(acc.models, vec![(7, want)]);
+        assert_eq!(seen.load(Ordering::Relaxed), end - start);
+        let rows: String = (start..end).map(|t| format!("{t}\n")).collect();
+        assert_eq!(String::from_utf8(out).expect("utf-8"), rows);
     }
 
     /// A kernel's own cancel check stops the run with the number of trials merged before
