@@ -23,7 +23,9 @@ use bargain_runner::commands::Error as CommandError;
 use bargain_runner::commands::package_run;
 use bargain_runner::commands::session::{self, EnsembleOptions};
 use bargain_runner::ensemble::custom;
-use bargain_runner::ensemble::package::{self, PackageAccumulated, Stop};
+use bargain_runner::ensemble::kernel::OneIssue;
+use bargain_runner::ensemble::kernel::package::{Packages, csv_header};
+use bargain_runner::ensemble::package::PackageAccumulated;
 use bargain_runner::ensemble::{self, Hooks, RunError, Shard};
 use bargain_runner::input;
 use bargain_runner::output::{Kind, OutputError, Staging};
@@ -129,20 +131,29 @@ pub(crate) fn load_package(
 
 /// Run package scenario `s` (the engine's package kernel) with `rows`, if given, receiving
 /// the `trials.csv` rows.
-fn run_package(
+fn run_package<'a>(
     s: &PackageScenario,
     trials: u64,
     seed: u64,
-    cancel: &AtomicBool,
-    rows: Option<&mut dyn std::io::Write>,
+    cancel: &'a AtomicBool,
+    rows: Option<&'a mut dyn std::io::Write>,
 ) -> Result<PackageAccumulated, Failure> {
-    package::run(s, trials, seed, Shard::WHOLE, cancel, &|_| {}, rows).map_err(|e| match e {
-        Stop::Cancelled => Failure::Command(CommandError::Interrupted("during the trials".into())),
-        Stop::Failed(e) => Failure::Command(CommandError::Other(format!(
-            "a sampled trial's preferences were rejected: {e}"
-        ))),
-        Stop::Io(e) => Failure::Run(RunError::Io(e)),
-    })
+    let hooks = Hooks {
+        progress: &|_| {},
+        cancel,
+        rows,
+    };
+    Packages::new(s, trials, seed, cancel)
+        .and_then(|k| ensemble::run(&k, Shard::WHOLE, hooks))
+        .map_err(|e| match e {
+            RunError::Interrupted(_) => {
+                Failure::Command(CommandError::Interrupted("during the trials".into()))
+            }
+            RunError::Failed(e) => Failure::Command(CommandError::Other(format!(
+                "a sampled trial's preferences were rejected: {e}"
+            ))),
+            RunError::Io(e) => Failure::Run(RunError::Io(e)),
+        })
 }
 
 /// `PATH=VALUE` texts as overrides (a malformed one is a `ValueError`).
@@ -213,6 +224,7 @@ impl Failure {
         match self {
             Failure::Run(RunError::Interrupted(i)) => PyRuntimeError::new_err(i.to_string()),
             Failure::Run(RunError::Io(e)) => PyOSError::new_err(e.to_string()),
+            Failure::Run(e @ RunError::Failed(_)) => PyRuntimeError::new_err(e.to_string()),
             Failure::Command(CommandError::Scenario(e)) => scenario_error(py, &e),
             Failure::Command(e) => command_error(e),
             Failure::Scenario(e) => scenario_error(py, &e),
@@ -449,7 +461,7 @@ fn trials<'py>(
             o.seed.unwrap_or(s.run.seed),
         );
         let batches = interruptible(py, threads, None, |ctl| {
-            let mut rows = ArrowRows::new(&package::csv_header(&s), &s.input_names(), Vec::new());
+            let mut rows = ArrowRows::new(&csv_header(&s), &s.input_names(), Vec::new());
             run_package(&s, trials, seed, ctl.cancel, Some(&mut rows))?;
             rows.finish().map_err(|e| Failure::Run(RunError::Io(e)))
         })?;
@@ -480,9 +492,8 @@ pub(crate) fn trial_batches(
     let mut rows = ArrowRows::for_run(s, plan, Vec::new());
     let range = ensemble::amount_range(s, plan);
     ensemble::run(
-        s,
-        plan,
-        range,
+        &OneIssue::new(s, plan, range),
+        plan.shard,
         Hooks {
             progress: &|_| {},
             cancel,

@@ -12,6 +12,7 @@ mod common;
 use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
+use bargain_runner::ensemble::kernel::OneIssue;
 use bargain_runner::ensemble::{self, Hooks, Plan, Shard};
 use bargain_runner::scenario::Scenario;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
@@ -46,7 +47,8 @@ fn bench_scenario(c: &mut Criterion, name: &str, scenario: &Scenario) {
                         cancel: &cancel,
                         rows: None,
                     };
-                    ensemble::run(scenario, &plan, range, hooks).expect("finished run")
+                    ensemble::run(&OneIssue::new(scenario, &plan, range), plan.shard, hooks)
+                        .expect("finished run")
                 })
             });
         });

@@ -6,6 +6,7 @@ mod common;
 
 use std::sync::atomic::AtomicBool;
 
+use bargain_runner::ensemble::kernel::OneIssue;
 use bargain_runner::ensemble::{self, Accumulated, Hooks, Plan, Shard};
 use bargain_runner::pipeline;
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -36,7 +37,8 @@ fn merge(c: &mut Criterion) {
                 cancel: &cancel,
                 rows: None,
             };
-            ensemble::run(&scenario, &plan, range, hooks).expect("finished shard")
+            ensemble::run(&OneIssue::new(&scenario, &plan, range), plan.shard, hooks)
+                .expect("finished shard")
         })
         .collect();
     c.bench_function("merge/sma-2019/64-shards", |b| {

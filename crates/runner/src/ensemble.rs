@@ -10,6 +10,7 @@
 //! (common random numbers). Memory is bounded by one wave, whatever the number of trials.
 
 pub mod custom;
+pub mod kernel;
 pub mod package;
 pub mod waves;
 
@@ -85,17 +86,20 @@ pub struct Plan {
     pub shard: Shard,
 }
 
-/// The accumulated outcomes of a run (or of one shard of it).
+/// The accumulated outcomes of a run (or of one shard of it), of either kind of scenario:
+/// one integer [`ModelAccumulator`] per model keyed by `M` (a one-issue [`Model`], or a
+/// package's `PackageModel`, whose accumulators carry their issue tally).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct Accumulated {
+pub struct Accumulated<M = Model> {
     /// The histogram range shared by all shards.
     pub range: AmountRange,
     /// One accumulator per model, in plan order.
-    pub models: Vec<(Model, ModelAccumulator)>,
+    pub models: Vec<(M, ModelAccumulator)>,
 }
 
-impl Accumulated {
-    fn empty(range: AmountRange, models: &[Model]) -> Self {
+impl<M: Copy> Accumulated<M> {
+    /// Empty accumulators of `models` (without issue tallies) on `range`.
+    pub(crate) fn empty(range: AmountRange, models: &[M]) -> Self {
         Self {
             range,
             models: models
@@ -106,7 +110,10 @@ impl Accumulated {
     }
 
     /// Merge another run's (or shard's) accumulators: exact, order-independent.
-    pub fn merge(&mut self, other: &Accumulated) {
+    ///
+    /// # Panics
+    /// On an overflow, impossible for accumulators of one run.
+    pub fn merge(&mut self, other: &Accumulated<M>) {
         for ((_, a), (_, b)) in self.models.iter_mut().zip(&other.models) {
             a.merge(b);
         }
@@ -123,12 +130,26 @@ pub struct Interrupted {
 
 /// Hooks into a running ensemble.
 pub struct Hooks<'a> {
-    /// Called after each wave with the number of trials done so far in this run.
+    /// Called with the number of trials finished since its last call (after each chunk,
+    /// or each trial of a slow kernel), from any worker thread.
     pub progress: &'a (dyn Fn(u64) + Sync),
     /// Set to stop the run at the next wave.
     pub cancel: &'a AtomicBool,
     /// If set, one CSV row per trial is streamed here, in trial order.
     pub rows: Option<&'a mut dyn Write>,
+}
+
+impl<'a> Hooks<'a> {
+    /// No progress and no rows: only the cancel flag.
+    #[must_use]
+    pub fn silent(cancel: &'a AtomicBool) -> Self {
+        fn none(_: u64) {}
+        Self {
+            progress: &none,
+            cancel,
+            rows: None,
+        }
+    }
 }
 
 /// Fix the histogram range from a pilot over the first trials of the whole run (the
@@ -289,127 +310,75 @@ pub fn csv_header(scenario: &Scenario, models: &[Model]) -> String {
     h
 }
 
-/// What one worker keeps from chunk to chunk: scratch space only (results go to the
-/// chunk's own accumulator).
-struct Scratch {
-    inputs: Vec<f64>,
-    /// The events' draws of a trial (`trials.csv` only; empty without them).
-    events: Vec<f64>,
-    ws: Workspace,
-}
-
-impl Scratch {
-    fn new(scenario: &Scenario) -> Self {
-        Self {
-            inputs: vec![0.0; scenario.input_count()],
-            events: vec![0.0; scenario.event_draws().len()],
-            ws: Workspace::new(),
-        }
-    }
-}
-
-/// Run the trials `[start, end)` into a fresh accumulator; with `rows`, append one CSV
-/// row per trial.
-fn run_chunk(
-    scenario: &Scenario,
-    plan: &Plan,
-    range: AmountRange,
-    scratch: &mut Scratch,
-    (start, end): (u64, u64),
-    mut rows: Option<&mut String>,
-) -> Accumulated {
-    let mut acc = Accumulated::empty(range, &plan.models);
-    for trial in start..end {
-        let mut cells = String::new();
-        let want_rows = rows.is_some();
-        trial::run_trial_timed(
-            scenario,
-            plan.seed,
-            plan.trials,
-            &plan.models,
-            trial,
-            &mut scratch.inputs,
-            &mut scratch.ws,
-            |i, n, t| {
-                let o = &t.outcome;
-                acc.models[i].1.add(&range, n, o);
-                acc.models[i].1.add_vetoes(t.vetoes);
-                if want_rows {
-                    let amount = o.amount.map(|x| x.to_string()).unwrap_or_default();
-                    cells.push_str(&format!(",{},{},{}", o.kind.as_str(), amount, o.round));
-                    if let (Some(dates), Some(cal)) = (&scenario.calendar, &n.calendar) {
-                        cells.push_str(&crate::timing::csv_cells(dates, cal, o));
-                    }
-                }
-            },
-        );
-        if let Some(rows) = rows.as_deref_mut() {
-            rows.push_str(&trial.to_string());
-            for x in &scratch.inputs {
-                rows.push(',');
-                rows.push_str(&x.to_string());
-            }
-            if !scratch.events.is_empty() {
-                trial::event_draws(scenario, plan.seed, plan.trials, trial, &mut scratch.events);
-                crate::trials_out::event_cells(scenario, &scratch.events, rows);
-            }
-            rows.push_str(&cells);
-            rows.push('\n');
-        }
-    }
-    acc
-}
-
-impl Merge for Accumulated {
+impl<M: Copy> Merge for Accumulated<M> {
     fn merge(&mut self, other: Self) {
         Accumulated::merge(self, &other);
     }
 }
 
-/// Run this plan's shard of the ensemble on the current rayon pool, through the wave
-/// driver ([`waves::Waves`]) in chunks of [`CHUNK`] trials, [`WAVE`] chunks at a time.
+/// Run `shard` of `kernel`'s trials on the current rayon pool: the one run of the engine,
+/// for every kind of scenario ([`kernel::Kernel`]). The trials are cut into chunks of
+/// [`chunk_size`] and driven [`WAVE`] chunks at a time ([`waves::Waves`]); each chunk
+/// records into a fresh accumulator, merged in chunk order; with `hooks.rows`, each
+/// chunk's `trials.csv` rows (without the header, [`kernel::Kernel::csv_header`]) are
+/// written there in trial order. `hooks.progress` receives the trials finished since its
+/// last call (after each chunk, or each trial for slow kernels), from any worker.
 ///
 /// # Errors
-/// [`RunError::Interrupted`] when `hooks.cancel` is set before the last wave finishes;
-/// [`RunError::Io`] when streaming the rows fails.
-pub fn run(
-    scenario: &Scenario,
-    plan: &Plan,
-    range: AmountRange,
+/// [`RunError::Interrupted`] when `hooks.cancel` is set before the last wave finishes
+/// (or, for kernels that check it, before the last trial), counting the trials merged;
+/// [`RunError::Failed`] when the core rejects a trial; [`RunError::Io`] when streaming
+/// the rows fails.
+pub fn run<K: kernel::Kernel>(
+    kernel: &K,
+    shard: Shard,
     hooks: Hooks<'_>,
-) -> Result<Accumulated, RunError> {
+) -> Result<Accumulated<K::Model>, RunError> {
+    let trials = kernel.trials();
     let driver = Waves {
-        range: plan.shard.bounds(plan.trials),
-        chunk: chunk_size(plan.trials),
+        range: shard.bounds(trials),
+        chunk: chunk_size(trials),
         wave: WAVE,
         cancel: hooks.cancel,
-        progress: hooks.progress,
+        progress: &|_| {},
     };
-    let worker = || Scratch::new(scenario);
-    match hooks.rows {
-        Some(w) => {
-            // Rows stream in trial order: one buffer per chunk, written as it is merged.
-            let mut total = Accumulated::empty(range, &plan.models);
-            driver.drive(
-                worker,
-                |scratch, bounds| {
-                    let mut rows = String::new();
-                    let acc = run_chunk(scenario, plan, range, scratch, bounds, Some(&mut rows));
-                    (acc, rows)
-                },
-                |(acc, rows)| {
-                    total.merge(&acc);
-                    w.write_all(rows.as_bytes()).map_err(RunError::Io)
-                },
-            )?;
-            Ok(total)
-        }
-        None => Ok(driver.fold(
-            Accumulated::empty(range, &plan.models),
-            worker,
-            |scratch, bounds| run_chunk(scenario, plan, range, scratch, bounds, None),
-        )?),
-    }
+    let (cancel, progress) = (hooks.cancel, hooks.progress);
+    let want_rows = hooks.rows.is_some();
+    let mut rows = hooks.rows;
+    let mut total = kernel.empty();
+    let mut done = 0u64;
+    driver.drive(
+        || kernel.scratch(),
+        |scratch, (start, end)| {
+            let mut acc = kernel.empty();
+            let mut text = String::new();
+            for trial in start..end {
+                let row = if want_rows { Some(&mut text) } else { None };
+                kernel.trial(scratch, trial, &mut acc, row, cancel)?;
+                if K::PROGRESS_PER_TRIAL {
+                    progress(1);
+                }
+            }
+            if !K::PROGRESS_PER_TRIAL {
+                progress(end - start);
+            }
+            Ok::<_, RunError>((acc, text, end - start))
+        },
+        |chunk| {
+            let (acc, text, n) = chunk.map_err(|e| match e {
+                // A kernel's own check: count the trials merged so far, as the driver does.
+                RunError::Interrupted(_) => RunError::Interrupted(Interrupted { done }),
+                e => e,
+            })?;
+            total.merge(&acc);
+            done += n;
+            if let Some(w) = rows.as_mut() {
+                w.write_all(text.as_bytes()).map_err(RunError::Io)?;
+            }
+            Ok::<(), RunError>(())
+        },
+    )?;
+    Ok(total)
 }
 
 /// Why a run did not finish.
@@ -418,9 +387,19 @@ pub enum RunError {
     /// Stopped by a signal.
     #[error(transparent)]
     Interrupted(Interrupted),
+    /// The core rejected a sampled trial (a package's preferences; not expected after
+    /// validation).
+    #[error("a sampled trial's preferences were rejected: {0}")]
+    Failed(bargain_core::package::preferences::PreferencesError),
     /// Writing the per-trial rows failed.
     #[error("writing trials.csv: {0}")]
     Io(std::io::Error),
+}
+
+impl From<bargain_core::package::preferences::PreferencesError> for RunError {
+    fn from(e: bargain_core::package::preferences::PreferencesError) -> Self {
+        RunError::Failed(e)
+    }
 }
 
 impl From<Interrupted> for RunError {

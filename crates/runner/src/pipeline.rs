@@ -7,6 +7,7 @@ use std::time::Instant;
 use bargain_core::{Model, Outcome, TracedOffer};
 use serde::{Deserialize, Serialize};
 
+use crate::ensemble::kernel::OneIssue;
 use crate::ensemble::{self, Accumulated, Hooks, Plan, RunError, Shard};
 use crate::scenario::{Sampler, Scenario};
 use crate::summary::{FORMAT, ModelSummary, ScenarioInfo, Summary, VERSION, model_key};
@@ -226,9 +227,8 @@ pub fn execute<'a>(
     let clock = Instant::now();
     let range = ensemble::amount_range(scenario, &plan);
     let accumulated = ensemble::run(
-        scenario,
-        &plan,
-        range,
+        &OneIssue::new(scenario, &plan, range),
+        plan.shard,
         Hooks {
             progress,
             cancel,

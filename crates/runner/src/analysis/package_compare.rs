@@ -26,10 +26,10 @@ use super::package_sensitivity::prepared_trial;
 use super::sweep::{IssueStat, SweepIssue};
 use crate::accumulate::{IssueTally, ModelAccumulator};
 use crate::ensemble::package::{
-    PackageAccumulated, Prepared, Stop, amount_issue, amount_range, layout, record_trial,
+    PackageAccumulated, Prepared, amount_issue, amount_range, layout, record_trial,
 };
 use crate::ensemble::waves::Waves;
-use crate::ensemble::{WAVE, chunk_size};
+use crate::ensemble::{RunError, WAVE, chunk_size};
 use crate::scenario::SampleCtx;
 use crate::scenario::issues::{PackageModel, PackageScenario, PackageTrial};
 use crate::summary::{ModelSummary, Summary};
@@ -310,14 +310,14 @@ pub struct PairedPackages {
 /// trial order and merged in chunk order: the sums do not depend on the thread count.
 ///
 /// # Errors
-/// [`Stop::Cancelled`] once `cancel` is set; rejected preferences.
+/// [`RunError::Interrupted`] once `cancel` is set; rejected preferences.
 pub fn run_paired(
     a: &PackageScenario,
     b: &PackageScenario,
     trials: u64,
     seed: u64,
     cancel: &AtomicBool,
-) -> Result<PairedPackages, Stop> {
+) -> Result<PairedPackages, RunError> {
     let models: Vec<_> = a
         .run
         .models
@@ -375,7 +375,7 @@ pub fn run_paired(
                     sum.add(center, amount(a, da), amount(b, db));
                 }
             }
-            Ok::<_, Stop>((acc_a, acc_b, sums))
+            Ok::<_, RunError>((acc_a, acc_b, sums))
         },
         |chunk| {
             let (acc_a, acc_b, sums) = chunk?;
@@ -384,7 +384,7 @@ pub fn run_paired(
             for (t, s) in pair_total.iter_mut().zip(sums) {
                 t.merge(&s);
             }
-            Ok::<(), Stop>(())
+            Ok::<(), RunError>(())
         },
     )?;
     total.pairs = models

@@ -18,7 +18,8 @@ use super::sensitivity::{
     FORMAT, MAX_SAMPLES, ModelSensitivity, SensitivityReport, VERSION, among_finite, blocks,
     rank_effects,
 };
-use crate::ensemble::package::{Prepared, Stop, amount_issue, check, deal};
+use crate::ensemble::RunError;
+use crate::ensemble::package::{Prepared, amount_issue, check, deal};
 use crate::scenario::SampleCtx;
 use crate::scenario::issues::{PackageScenario, PackageTrial};
 use crate::summary::ScenarioInfo;
@@ -44,13 +45,13 @@ fn numeric_issues(s: &PackageScenario) -> Vec<usize> {
 /// `inputs`), prepared for the models; `cancel` is checked first and between the passes.
 ///
 /// # Errors
-/// [`Stop::Cancelled`] once `cancel` is set; rejected preferences.
+/// [`RunError::Interrupted`] once `cancel` is set; rejected preferences.
 pub(crate) fn prepared_trial(
     s: &PackageScenario,
     ctx: SampleCtx,
     inputs: &mut [f64],
     cancel: &AtomicBool,
-) -> Result<(PackageTrial, Prepared), Stop> {
+) -> Result<(PackageTrial, Prepared), RunError> {
     check(cancel)?;
     let (t, _) = s.draw_trial(ctx, inputs);
     let p = Prepared::cancellable(s, &t, cancel)?;
@@ -61,14 +62,14 @@ pub(crate) fn prepared_trial(
 /// of seed `seed`, on the current rayon pool.
 ///
 /// # Errors
-/// [`Stop::Cancelled`] once `cancel` is set; [`Stop::Failed`] when core rejects a sampled
+/// [`RunError::Interrupted`] once `cancel` is set; [`RunError::Failed`] when core rejects a sampled
 /// trial's preferences (not expected after validation).
 pub fn analyze(
     s: &PackageScenario,
     samples: u64,
     seed: u64,
     cancel: &AtomicBool,
-) -> Result<SensitivityReport, Stop> {
+) -> Result<SensitivityReport, RunError> {
     let space = s.space();
     let names = s.input_names();
     let k = names.len();
@@ -110,11 +111,11 @@ pub fn analyze(
                     }
                 }
             }
-            Ok::<_, Stop>(out)
+            Ok::<_, RunError>(out)
         },
         |chunk| {
             rows.extend(chunk?);
-            Ok::<(), Stop>(())
+            Ok::<(), RunError>(())
         },
     )?;
     let column = |c: usize| -> Vec<f64> { rows.chunks_exact(width).map(|r| r[c]).collect() };

@@ -16,8 +16,8 @@ use std::cell::Cell;
 use std::sync::atomic::AtomicBool;
 
 use super::sweep::{self as sw, SweepError, SweepIssue, SweepReport};
-use crate::ensemble::package::{self, Stop};
-use crate::ensemble::{Interrupted, RunError, Shard};
+use crate::ensemble::kernel::package::Packages;
+use crate::ensemble::{self, Hooks, Interrupted, RunError, Shard};
 use crate::pipeline::Overrides;
 use crate::scenario::issues::PackageScenario;
 use crate::scenario::{MAX_SWEEP_VALUES, Override, SweepAxis, parse_sweep_values as parse_values};
@@ -123,18 +123,18 @@ pub fn run(
     };
     let done = Cell::new(0u64);
     let run = |at: &[f64], v: PackageScenario| {
-        let acc = package::run(&v, trials, seed, Shard::WHOLE, cancel, &|_| {}, None).map_err(
-            |e| match e {
-                Stop::Failed(e) => SweepError::Failed {
+        let acc = Packages::new(&v, trials, seed, cancel)
+            .and_then(|k| ensemble::run(&k, Shard::WHOLE, Hooks::silent(cancel)))
+            .map_err(|e| match e {
+                RunError::Failed(e) => SweepError::Failed {
                     at: sw::describe(axes, at),
                     message: e.to_string(),
                 },
                 // Without rows nothing is written: an I/O stop cannot occur.
-                Stop::Cancelled | Stop::Io(_) => {
+                RunError::Interrupted(_) | RunError::Io(_) => {
                     SweepError::Run(RunError::Interrupted(Interrupted { done: done.get() }))
                 }
-            },
-        )?;
+            })?;
         done.set(done.get() + trials);
         Ok(crate::summary::package::summarize(
             &v, trials, seed, &v.unit, &acc,

@@ -11,7 +11,8 @@ use super::session::{
 };
 use crate::analysis::compare::{self as cmp, Comparison};
 use crate::analysis::package_compare;
-use crate::ensemble::package::Stop;
+use crate::ensemble::kernel::package::Packages;
+use crate::ensemble::{Hooks, RunError};
 use crate::ensemble::{Plan, Shard};
 use crate::output::{Kind, Staging};
 use crate::pipeline::{self, Loaded, Overrides, to_json};
@@ -259,20 +260,23 @@ fn run_package(
     seed: u64,
     cancel: &AtomicBool,
 ) -> Result<Summary, Error> {
-    let acc = crate::ensemble::package::run(s, trials, seed, Shard::WHOLE, cancel, &|_| {}, None)
+    let acc = Packages::new(s, trials, seed, cancel)
+        .and_then(|k| crate::ensemble::run(&k, Shard::WHOLE, Hooks::silent(cancel)))
         .map_err(|e| package_stop(path, e))?;
     Ok(crate::summary::package::summarize(
         s, trials, seed, &s.unit, &acc,
     ))
 }
 
-fn package_stop(path: &Path, e: Stop) -> Error {
+fn package_stop(path: &Path, e: RunError) -> Error {
     match e {
-        Stop::Failed(e) => Error::Other(format!(
+        RunError::Failed(e) => Error::Other(format!(
             "{}: a sampled trial's preferences were rejected: {e}",
             path.display()
         )),
-        Stop::Cancelled | Stop::Io(_) => Error::Interrupted("during the trials".into()),
+        RunError::Interrupted(_) | RunError::Io(_) => {
+            Error::Interrupted("during the trials".into())
+        }
     }
 }
 

@@ -34,6 +34,7 @@ impl Error {
     pub(crate) fn run(name: &str, e: RunError) -> Self {
         match e {
             RunError::Interrupted(i) => Error::Interrupted(format!("{name}: {i}")),
+            e @ RunError::Failed(_) => Error::Other(format!("{name}: {e}")),
             RunError::Io(e) => Error::Other(format!(
                 "{name}: writing trials.csv: {}",
                 crate::output::plain_io(&e)

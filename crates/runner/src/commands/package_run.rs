@@ -19,10 +19,9 @@ use bargain_core::package::space::{IssueKind, OutcomeSpace};
 use crate::commands::Error;
 use crate::commands::run::Options as RunOptions;
 use crate::commands::session::{pool, progress_bar, spinner};
-use crate::ensemble::Shard;
-use crate::ensemble::package::{
-    self, PackageAccumulated, Prepared, Stop, agents, check, deal, heat_pair,
-};
+use crate::ensemble::kernel::package::{Packages, csv_header};
+use crate::ensemble::package::{PackageAccumulated, Prepared, agents, check, deal, heat_pair};
+use crate::ensemble::{self, Hooks, Interrupted, RunError, Shard};
 use crate::output::{Kind, Staging};
 use crate::pipeline::PackagePartial;
 use crate::report::{
@@ -74,11 +73,13 @@ pub fn tallies(
 ) -> Result<Option<PackageAccumulated>, PreferencesError> {
     let never = AtomicBool::new(false);
     let cancel = cancel.unwrap_or(&never);
-    match package::run(s, trials, seed, Shard::WHOLE, cancel, &|_| {}, None) {
+    let run = Packages::new(s, trials, seed, cancel)
+        .and_then(|k| ensemble::run(&k, Shard::WHOLE, Hooks::silent(cancel)));
+    match run {
         Ok(acc) => Ok(Some(acc)),
-        // Without rows nothing is written, so `Stop::Io` cannot occur.
-        Err(Stop::Cancelled | Stop::Io(_)) => Ok(None),
-        Err(Stop::Failed(e)) => Err(e),
+        // Without rows nothing is written, so `RunError::Io` cannot occur.
+        Err(RunError::Interrupted(_) | RunError::Io(_)) => Ok(None),
+        Err(RunError::Failed(e)) => Err(e),
     }
 }
 
@@ -153,7 +154,7 @@ fn utility_view(
     trials: u64,
     seed: u64,
     cancel: &AtomicBool,
-) -> Result<UtilityView, Stop> {
+) -> Result<UtilityView, RunError> {
     let (t, _) = s.draw_trial(
         SampleCtx {
             trial: 0,
@@ -213,7 +214,7 @@ fn dance(
     trials: u64,
     seed: u64,
     cancel: &AtomicBool,
-) -> Result<PackageDance, Stop> {
+) -> Result<PackageDance, RunError> {
     let alike = s.input_names().is_empty();
     let n = if alike { 1 } else { DANCE_TRIALS.min(trials) };
     let mut offers: Vec<PackageOffer> = Vec::new();
@@ -287,7 +288,7 @@ fn issue_axes(s: &PackageScenario) -> Vec<IssueAxis> {
 }
 
 /// Run `job` on a thread of its own and wait for it, checking `cancel` every 50 ms: once
-/// it is set, return [`Stop::Cancelled`] at once, leaving the job to stop at its own next
+/// it is set, return [`RunError::Interrupted`] at once, leaving the job to stop at its own next
 /// check. A single pass of the core over a large outcome space (a sort of 10^7 outcomes)
 /// cannot be interrupted and takes seconds on a busy machine; the job only computes in
 /// memory (nothing it does needs undoing), and the process exits without waiting for it.
@@ -296,8 +297,8 @@ fn issue_axes(s: &PackageScenario) -> Vec<IssueAxis> {
 /// The job's; [`Error::Other`] when its thread cannot start or it panics.
 fn detached<T: Send + 'static>(
     cancel: &AtomicBool,
-    job: impl FnOnce() -> Result<T, Stop> + Send + 'static,
-) -> Result<Result<T, Stop>, Error> {
+    job: impl FnOnce() -> Result<T, RunError> + Send + 'static,
+) -> Result<Result<T, RunError>, Error> {
     let (tx, rx) = mpsc::channel();
     std::thread::Builder::new()
         .name("package-run".into())
@@ -310,7 +311,7 @@ fn detached<T: Send + 'static>(
             Ok(result) => return Ok(result),
             Err(mpsc::RecvTimeoutError::Timeout) => {
                 if check(cancel).is_err() {
-                    return Ok(Err(Stop::Cancelled));
+                    return Ok(Err(RunError::Interrupted(Interrupted { done: 0 })));
                 }
             }
             // The job panicked (its message is already on stderr).
@@ -396,13 +397,13 @@ pub(crate) fn write_run(
     let seed = overrides.seed.unwrap_or(s.run.seed);
     let shard = args.shard.unwrap_or(Shard::WHOLE);
     let pool = pool(o.threads)?;
-    let stopped = |e: Stop| match e {
-        Stop::Cancelled => Error::Interrupted("during the trials".into()),
-        Stop::Failed(e) => Error::Other(format!(
+    let stopped = |e: RunError| match e {
+        RunError::Interrupted(_) => Error::Interrupted("during the trials".into()),
+        RunError::Failed(e) => Error::Other(format!(
             "{}: a sampled trial's preferences were rejected: {e}",
             path.display()
         )),
-        Stop::Io(e) => Error::Other(format!(
+        RunError::Io(e) => Error::Other(format!(
             "{}: {}",
             dir.join("trials.csv").display(),
             crate::output::plain_io(&e)
@@ -410,7 +411,7 @@ pub(crate) fn write_run(
     };
     let files = crate::trials_out::TrialsFiles::with_header(
         dir,
-        &package::csv_header(s),
+        &csv_header(s),
         &s.input_names(),
         args.trials_csv,
         args.trials_parquet,
@@ -427,12 +428,18 @@ pub(crate) fn write_run(
             let mut files = files;
             let totals = pool.install(|| {
                 let rows = files.as_mut().map(|w| w as &mut dyn std::io::Write);
-                package::run(&s, trials, seed, shard, &cancel, &|n| bar.inc(n), rows)
+                let hooks = Hooks {
+                    progress: &|n| bar.inc(n),
+                    cancel: &cancel,
+                    rows,
+                };
+                Packages::new(&s, trials, seed, &cancel)
+                    .and_then(|k| ensemble::run(&k, shard, hooks))
             });
             bar.finish_and_clear();
             let totals = totals?;
             if let Some(f) = files {
-                f.finish().map_err(Stop::Io)?;
+                f.finish().map_err(RunError::Io)?;
             }
             if shard.count > 1 {
                 return Ok((totals, None));
@@ -551,7 +558,7 @@ pub fn report_into(
     totals: &PackageAccumulated,
 ) -> Result<Summary, Error> {
     let never = AtomicBool::new(false);
-    let fail = |e: Stop| Error::Other(format!("preparing the report: {e:?}"));
+    let fail = |e: RunError| Error::Other(format!("preparing the report: {e:?}"));
     let view = utility_view(s, trials, seed, &never).map_err(fail)?;
     let dance = dance(s, trials, seed, &never).map_err(fail)?;
     let summary = package_summary(s, trials, seed, &s.unit, totals);
@@ -571,11 +578,15 @@ mod tests {
         let s = sma();
         let (trials, seed) = (700, 7);
         let never = AtomicBool::new(false);
-        let whole = package::run(&s, trials, seed, Shard::WHOLE, &never, &|_| {}, None).unwrap();
+        let run = |shard| {
+            let k = Packages::new(&s, trials, seed, &never).unwrap();
+            ensemble::run(&k, shard, Hooks::silent(&never)).unwrap()
+        };
+        let whole = run(Shard::WHOLE);
         let mut merged: Option<PackageAccumulated> = None;
         for index in 0..3 {
             let shard = Shard { index, count: 3 };
-            let part = package::run(&s, trials, seed, shard, &never, &|_| {}, None).unwrap();
+            let part = run(shard);
             match &mut merged {
                 None => merged = Some(part),
                 Some(m) => m.merge(&part),

@@ -111,11 +111,8 @@ pub fn run(args: &Options) -> Result<(), Error> {
                     want_parquet,
                 )
                 .map_err(Error::io(&trials_path))?;
-                let last = AtomicU64::new(0);
                 let progress = |n: u64| {
-                    let prev = last.swap(n, Ordering::Relaxed);
-                    let all = done.fetch_add(n - prev, Ordering::Relaxed) + n - prev;
-                    bar.set_position(all);
+                    bar.set_position(done.fetch_add(n, Ordering::Relaxed) + n);
                 };
                 let finished = pipeline::execute(
                     l,
@@ -128,6 +125,7 @@ pub fn run(args: &Options) -> Result<(), Error> {
                     RunError::Interrupted(i) => {
                         Error::Interrupted(format!("{}: {i}", l.scenario.name))
                     }
+                    e @ RunError::Failed(_) => Error::Other(format!("{}: {e}", l.scenario.name)),
                     RunError::Io(e) => Error::Other(format!(
                         "{}: {}",
                         dest_of(l).join("trials.csv").display(),

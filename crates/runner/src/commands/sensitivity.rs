@@ -7,7 +7,7 @@ use super::Error;
 use super::session::{cancel_flag, load_with, pool, spinner};
 use crate::analysis::package_sensitivity;
 use crate::analysis::sensitivity::{self as sa, MAX_SAMPLES, MAX_SOBOL_SAMPLES, SensitivityReport};
-use crate::ensemble::package::Stop;
+use crate::ensemble::RunError;
 use crate::output::{Kind, Staging};
 use crate::scenario::issues::PackageScenario;
 
@@ -201,10 +201,12 @@ pub fn analyze_package(
         )));
     }
     package_sensitivity::analyze(s, samples, seed, cancel).map_err(|e| match e {
-        Stop::Failed(e) => Error::Other(format!(
+        RunError::Failed(e) => Error::Other(format!(
             "{origin}: a sampled trial's preferences were rejected: {e}"
         )),
-        Stop::Cancelled | Stop::Io(_) => Error::Interrupted("during the trials".into()),
+        RunError::Interrupted(_) | RunError::Io(_) => {
+            Error::Interrupted("during the trials".into())
+        }
     })
 }
 

@@ -206,6 +206,7 @@ pub fn run(args: &Options) -> Result<(), Error> {
             SweepError::Scenario { .. } => Error::Usage(e.to_string()),
             SweepError::Failed { .. } => Error::Other(e.to_string()),
             SweepError::Run(RunError::Interrupted(i)) => Error::Interrupted(i.to_string()),
+            SweepError::Run(e @ RunError::Failed(_)) => Error::Other(e.to_string()),
             SweepError::Run(RunError::Io(e)) => Error::Other(e.to_string()),
         })?;
     bar.finish_and_clear();

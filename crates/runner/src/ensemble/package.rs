@@ -1,8 +1,10 @@
-//! The package kernel: one trial of a package scenario (`[issues]`) under each model, run
-//! by the engine's one wave driver ([`super::waves`]) in the engine's one chunking
-//! ([`super::chunk_size`]) into the engine's accumulators ([`ModelAccumulator`] with its
-//! [`IssueTally`]), which hold only integers and merge exactly, so a package run is the
-//! same at any thread count and under any sharding, like a one-issue run.
+//! The package trial: one trial of a package scenario (`[issues]`) under each model. The
+//! package kernel ([`super::kernel::package::Packages`]) runs it through the engine's one
+//! [`super::run`] (its wave driver, chunking and row streaming) into the engine's one
+//! container ([`PackageAccumulated`]: [`crate::accumulate::ModelAccumulator`]s with their
+//! [`crate::accumulate::IssueTally`]), which holds only integers and merges exactly, so a
+//! package run is the same at any thread count and under any sharding, like a one-issue
+//! run.
 //!
 //! Models: `agents` (each party's negotiator, `bargain_core::package::tactics`: NegMAS's
 //! `AspirationNegotiator` for `time-based`, or `faratin`, `tit-for-tat`, `hardliner`),
@@ -37,11 +39,9 @@ use bargain_core::package::talks::{
 use bargain_core::package::theory::{SplitModel, SplitTrial, Transfer, split_closed_form};
 use bargain_core::package::timed::{Principals, TimedEnd, closed_form_timed, negotiate_timed};
 
-use super::waves::Waves;
-use super::{Interrupted, Shard, WAVE, chunk_size};
+use super::{Accumulated, Interrupted, RunError};
+use crate::accumulate::AmountRange;
 use crate::accumulate::issues::TallyLayout;
-use crate::accumulate::{AmountRange, IssueTally, ModelAccumulator};
-use crate::scenario::SampleCtx;
 use crate::scenario::issues::{PackageModel, PackageScenario, PackageTrial};
 
 /// Utilities, sorted profiles and frontier of one trial's preferences.
@@ -64,36 +64,14 @@ pub struct Prepared {
     pub order: Option<Vec<u32>>,
 }
 
-/// Why a package run stopped early.
-#[derive(Debug)]
-pub enum Stop {
-    /// The cancel flag was set.
-    Cancelled,
-    /// Core rejected a sampled trial's preferences.
-    Failed(PreferencesError),
-    /// Writing `trials.csv` rows failed.
-    Io(std::io::Error),
-}
-
-impl From<PreferencesError> for Stop {
-    fn from(e: PreferencesError) -> Self {
-        Stop::Failed(e)
-    }
-}
-
-impl From<Interrupted> for Stop {
-    fn from(_: Interrupted) -> Self {
-        Stop::Cancelled
-    }
-}
-
-/// `Err(Stop::Cancelled)` once `cancel` is set.
+/// An error once `cancel` is set.
 ///
 /// # Errors
-/// [`Stop::Cancelled`] when the flag is set.
-pub fn check(cancel: &AtomicBool) -> Result<(), Stop> {
+/// [`RunError::Interrupted`] when the flag is set (its count of trials done is 0: the
+/// engine's [`super::run`] replaces it with the trials it finished).
+pub fn check(cancel: &AtomicBool) -> Result<(), RunError> {
     if cancel.load(Ordering::Relaxed) {
-        Err(Stop::Cancelled)
+        Err(RunError::Interrupted(Interrupted { done: 0 }))
     } else {
         Ok(())
     }
@@ -112,12 +90,12 @@ impl Prepared {
     /// outcome space: about a second at most even at the largest space validation accepts).
     ///
     /// # Errors
-    /// [`Stop::Cancelled`] once `cancel` is set; rejected preferences.
+    /// [`RunError::Interrupted`] once `cancel` is set; rejected preferences.
     pub fn cancellable(
         s: &PackageScenario,
         t: &PackageTrial,
         cancel: &AtomicBool,
-    ) -> Result<Self, Stop> {
+    ) -> Result<Self, RunError> {
         Self::steps(s, t, || check(cancel))
     }
 
@@ -652,7 +630,7 @@ pub fn amount_range(space: &OutcomeSpace, trials: u64) -> AmountRange {
 
 /// Run every model of `s` on trial `t` and record how each ended in `acc`: its outcome
 /// and vetoes, the amount issue, the issue tally and the deal day. The one recording of
-/// a package trial, shared by [`run`] and the paired compare; `each` sees each model's
+/// a package trial, shared by the package kernel and the paired compare; `each` sees each model's
 /// end in `[run] models` order. `lay` is `layout(s.space())`.
 pub(crate) fn record_trial(
     s: &PackageScenario,
@@ -687,202 +665,7 @@ pub(crate) fn record_trial(
     }
 }
 
-/// The accumulated outcomes of a package run (or of one shard of it).
-#[derive(Debug, Clone, PartialEq)]
-pub struct PackageAccumulated {
-    /// The amount issue's histogram range.
-    pub range: AmountRange,
-    /// One accumulator per model, in `[run] models` order; each has its [`IssueTally`].
-    pub models: Vec<(PackageModel, ModelAccumulator)>,
-}
-
-impl PackageAccumulated {
-    fn empty(s: &PackageScenario, range: AmountRange) -> Self {
-        let space = s.space();
-        let layout = layout(space);
-        Self {
-            range,
-            models: s
-                .run
-                .models
-                .iter()
-                .map(|&m| {
-                    let acc = ModelAccumulator {
-                        issues: Some(IssueTally::new(space, &layout)),
-                        ..ModelAccumulator::default()
-                    };
-                    (m, acc)
-                })
-                .collect(),
-        }
-    }
-
-    /// Merge another run's (or shard's) accumulators: exact, order-independent.
-    ///
-    /// # Panics
-    /// On an overflow, impossible for accumulators of one run.
-    pub fn merge(&mut self, other: &PackageAccumulated) {
-        for ((_, a), (_, b)) in self.models.iter_mut().zip(&other.models) {
-            a.merge(b);
-        }
-    }
-}
-
-/// The `trials.csv` header of a package run: `trial`, the sampled inputs (their field
-/// paths), then per model `<model>.kind`, `<model>.round`, one column per issue,
-/// `<model>.<issue>` (e.g. `agents.term`), and with a calendar `<model>.deal_date` and
-/// `<model>.lapse_months` (as one-issue runs), ending in a newline.
-#[must_use]
-pub fn csv_header(s: &PackageScenario) -> String {
-    let mut h = String::from("trial");
-    for name in s.input_names() {
-        h.push(',');
-        h.push_str(&name);
-    }
-    for m in &s.run.models {
-        let m = m.as_str();
-        h.push_str(&format!(",{m}.kind,{m}.round"));
-        for issue in s.space().issues() {
-            h.push_str(&format!(",{m}.{}", issue.key));
-        }
-        if s.calendar.is_some() {
-            h.push_str(&format!(",{m}.deal_date,{m}.lapse_months"));
-        }
-    }
-    h.push('\n');
-    h
-}
-
-/// Append trial `trial`'s row (under [`csv_header`]) to `out`: its inputs, then per model
-/// the outcome kind, the round and each issue's agreed value (numbers as in the summary,
-/// integers, labels as text; empty cells without a deal).
-fn push_row(
-    out: &mut String,
-    s: &PackageScenario,
-    trial: u64,
-    inputs: &[f64],
-    deals: &[PackageEnd],
-    calendar: Option<&bargain_core::Calendar>,
-) {
-    use std::fmt::Write as _;
-    let space = s.space();
-    let _ = write!(out, "{trial}");
-    for x in inputs {
-        let _ = write!(out, ",{x}");
-    }
-    for d in deals {
-        match (d.kind, d.outcome) {
-            (OutcomeKind::Deal, Some(o)) => {
-                let round = d.round;
-                let _ = write!(out, ",deal,{round}");
-                for j in 0..space.issues().len() {
-                    let k = space.value_index(o, j);
-                    let text = crate::summary::package::value_text(space, j, k);
-                    let _ = write!(out, ",{}", crate::trials_out::csv_cell(&text));
-                }
-            }
-            _ => {
-                let _ = write!(out, ",{},", d.kind.as_str());
-                for _ in space.issues() {
-                    out.push(',');
-                }
-            }
-        }
-        if let (Some(dates), Some(cal)) = (&s.calendar, calendar) {
-            // The one-issue cells, from the same round of the talks.
-            let o = bargain_core::Outcome {
-                kind: d.kind,
-                amount: None,
-                round: d.round,
-                accepted_by: None,
-            };
-            out.push_str(&crate::timing::csv_cells(dates, cal, &o));
-        }
-    }
-    out.push('\n');
-}
-
-/// Run `shard` of a package scenario's `trials` trials (seed `seed`) on the current rayon
-/// pool: `cancel` is checked before every trial (and inside the preparation of each
-/// trial's outcome space), `progress` receives each trial done. With `rows`, one
-/// `trials.csv` row per trial ([`csv_header`]) is written there in trial order.
-///
-/// # Errors
-/// [`Stop::Cancelled`] once `cancel` is set; [`Stop::Failed`] when core rejects a sampled
-/// trial's preferences (not expected after validation); [`Stop::Io`] when writing a row
-/// fails.
-pub fn run(
-    s: &PackageScenario,
-    trials: u64,
-    seed: u64,
-    shard: Shard,
-    cancel: &AtomicBool,
-    progress: &(dyn Fn(u64) + Sync),
-    mut rows: Option<&mut dyn std::io::Write>,
-) -> Result<PackageAccumulated, Stop> {
-    let space = s.space();
-    let lay = layout(space);
-    let range = amount_range(space, trials);
-    let shared = if s.input_names().is_empty() {
-        Some(Prepared::cancellable(s, &s.central(), cancel)?)
-    } else {
-        None
-    };
-    let want_rows = rows.is_some();
-    let n_models = s.run.models.len();
-    let run_chunk = |(cache, inputs): &mut (PowerCache, Vec<f64>), (first, end): (u64, u64)| {
-        let mut acc = PackageAccumulated::empty(s, range);
-        let mut text = String::new();
-        let mut deals = Vec::with_capacity(if want_rows { n_models } else { 0 });
-        for trial in first..end {
-            check(cancel)?;
-            let ctx = SampleCtx {
-                trial,
-                trials,
-                seed,
-            };
-            let (t, _) = s.draw_trial(ctx, inputs);
-            let own;
-            let p = match &shared {
-                Some(p) => p,
-                None => {
-                    own = Prepared::cancellable(s, &t, cancel)?;
-                    &own
-                }
-            };
-            deals.clear();
-            record_trial(s, &lay, &t, p, cache, &mut acc, |_, e| {
-                if want_rows {
-                    deals.push(*e);
-                }
-            });
-            if want_rows {
-                push_row(&mut text, s, trial, inputs, &deals, t.calendar.as_ref());
-            }
-            progress(1);
-        }
-        Ok::<_, Stop>((acc, text))
-    };
-    let waves = Waves {
-        range: shard.bounds(trials),
-        chunk: chunk_size(trials),
-        wave: WAVE,
-        cancel,
-        progress: &|_| {},
-    };
-    let mut total = PackageAccumulated::empty(s, range);
-    let n_inputs = s.input_names().len();
-    waves.drive(
-        || (PowerCache::new(), vec![0.0; n_inputs]),
-        run_chunk,
-        |chunk| {
-            let (acc, text) = chunk?;
-            total.merge(&acc);
-            if let Some(w) = rows.as_mut() {
-                w.write_all(text.as_bytes()).map_err(Stop::Io)?;
-            }
-            Ok::<(), Stop>(())
-        },
-    )?;
-    Ok(total)
-}
+/// The accumulated outcomes of a package run (or of one shard of it): the engine's one
+/// container keyed by the package models, each [`crate::accumulate::ModelAccumulator`] with its
+/// [`crate::accumulate::IssueTally`] (made by [`super::kernel::package::Packages`]).
+pub type PackageAccumulated = Accumulated<PackageModel>;

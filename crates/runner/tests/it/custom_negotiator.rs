@@ -89,7 +89,12 @@ fn built_in(s: &Scenario, plan: &Plan) -> Accumulated {
         cancel: &cancel,
         rows: None,
     };
-    ensemble::run(s, plan, range, hooks).unwrap()
+    ensemble::run(
+        &ensemble::kernel::OneIssue::new(s, plan, range),
+        plan.shard,
+        hooks,
+    )
+    .unwrap()
 }
 
 fn supplied(

@@ -5,7 +5,9 @@ use std::sync::atomic::AtomicBool;
 
 use bargain_core::package::space::OutcomeSpace;
 use bargain_runner::ensemble::Shard;
-use bargain_runner::ensemble::package::{self, Prepared, deal};
+use bargain_runner::ensemble::kernel::package::Packages;
+use bargain_runner::ensemble::package::{Prepared, deal};
+use bargain_runner::ensemble::{self, Hooks};
 use bargain_runner::scenario::SampleCtx;
 use bargain_runner::scenario::issues::PackageScenario;
 use proptest::prelude::*;
@@ -116,7 +118,9 @@ proptest! {
         }
         // The engine's tallies agree: no deal on an excluded combination of the
         // non-amount issues when a rule names only those.
-        let acc = package::run(&s, s.run.trials, s.run.seed, Shard::WHOLE, &AtomicBool::new(false), &|_| {}, None).expect("run");
+        let never = AtomicBool::new(false);
+        let k = Packages::new(&s, s.run.trials, s.run.seed, &never).expect("kernel");
+        let acc = ensemble::run(&k, Shard::WHOLE, Hooks::silent(&never)).expect("run");
         for (m, a) in &acc.models {
             prop_assert_eq!(a.trials, s.run.trials, "{:?}", m);
         }
@@ -130,16 +134,9 @@ fn the_2019_package_has_no_one_year_escalator() {
         .join("../../scenarios/sma-2019-package.toml");
     let s = PackageScenario::from_path(&path).expect("shipped");
     assert!(!s.exclusions().is_empty());
-    let acc = package::run(
-        &s,
-        2000,
-        2019,
-        Shard::WHOLE,
-        &AtomicBool::new(false),
-        &|_| {},
-        None,
-    )
-    .expect("run");
+    let never = AtomicBool::new(false);
+    let k = Packages::new(&s, 2000, 2019, &never).expect("kernel");
+    let acc = ensemble::run(&k, Shard::WHOLE, Hooks::silent(&never)).expect("run");
     let space = s.space();
     let term = space.issue_position("term").expect("term");
     let esc = space.issue_position("escalation").expect("escalation");
