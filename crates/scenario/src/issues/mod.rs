@@ -472,6 +472,19 @@ impl PackageScenario {
         self.central.clone()
     }
 
+    /// The one trial every trial is, when nothing is drawn per trial (no uncertain
+    /// input, no events or veto rule, no breakdown risk and so no breakdown stream): then
+    /// [`PackageScenario::draw_trial`] returns a copy of it in every trial, which a run
+    /// can borrow instead (the copy clones the parties' preferences).
+    #[must_use]
+    pub fn fixed_trial(&self) -> Option<&PackageTrial> {
+        let fixed = self.inputs.is_empty()
+            && !self.events.active()
+            && self.central.breakdown_risk == 0.0
+            && !self.risk_is_input;
+        fixed.then_some(&self.central)
+    }
+
     /// The trial at central values with its timeline at central values (each event that
     /// happens in at least half of the trials, on the middle day of its date range, with
     /// the median of each drawn value): what `bargain explain` shows.

@@ -408,3 +408,36 @@ fn drawn_weights_are_divided_by_their_sum_and_fixed_ones_must_sum_to_one() {
     );
     assert!(errors(&all_fixed, true).contains("expected weights summing to 1"));
 }
+
+/// A package that draws nothing per trial has one trial, equal to every drawn one; one
+/// with uncertain inputs (or events, or a breakdown risk) has none.
+#[test]
+fn a_package_that_draws_nothing_has_one_fixed_trial() {
+    let fixed = include_str!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../benches/data/package-600.toml"
+    ));
+    let s = PackageScenario::parse(fixed, "p.toml").expect("valid");
+    let t = s.fixed_trial().expect("nothing is drawn");
+    for trial in [0, 1, 77] {
+        let ctx = crate::SampleCtx {
+            trial,
+            trials: 100,
+            seed: 600,
+        };
+        assert_eq!(&s.draw_trial(ctx, &mut []).0, t);
+    }
+    let drawn = include_str!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../scenarios/sma-2019-package.toml"
+    ));
+    let s = PackageScenario::parse(drawn, "s.toml").expect("valid");
+    assert!(s.fixed_trial().is_none());
+    let risky = fixed.replace("[protocol]\n", "[protocol]\nbreakdown_risk = 0.01\n");
+    assert_ne!(risky, fixed);
+    let s = PackageScenario::parse(&risky, "r.toml").expect("valid");
+    assert!(
+        s.fixed_trial().is_none(),
+        "each trial has its breakdown stream"
+    );
+}

@@ -126,18 +126,26 @@ impl Kernel for Packages<'_> {
             inputs,
             ends,
         } = scratch;
-        let (t, _) = s.draw_trial(ctx, inputs);
+        // A scenario that draws nothing per trial has one trial, borrowed, not copied.
+        let drawn;
+        let t = match s.fixed_trial() {
+            Some(t) => t,
+            None => {
+                drawn = s.draw_trial(ctx, inputs).0;
+                &drawn
+            }
+        };
         let own;
         let p = match &self.shared {
             Some(p) => p,
             None => {
-                own = Prepared::cancellable(s, &t, cancel)?;
+                own = Prepared::cancellable(s, t, cancel)?;
                 &own
             }
         };
         ends.clear();
         let want_row = row.is_some();
-        record_trial(s, &self.lay, &t, p, cache, acc, |_, e| {
+        record_trial(s, &self.lay, t, p, cache, acc, |_, e| {
             if want_row {
                 ends.push(*e);
             }
