@@ -207,7 +207,7 @@ fn backtest(
 }
 
 /// `bargain explain --json`: the scenario at its central values, its zone of agreement
-/// and each model's outcome there.
+/// and each model's outcome there (a package scenario: its explanation issue by issue).
 #[pyfunction]
 #[pyo3(signature = (scenario, sets=Vec::new(), origin=None))]
 fn explain(
@@ -216,6 +216,11 @@ fn explain(
     sets: Vec<String>,
     origin: Option<&str>,
 ) -> PyResult<String> {
+    if let Some((s, _)) = load_package(py, scenario, origin, &sets)? {
+        let v =
+            bargain_runner::commands::package_explain::explain_value(&s).map_err(command_error)?;
+        return Ok(v.to_string());
+    }
     let loaded = load(py, scenario, origin, &sets)?;
     Ok(bargain_runner::explain_json::explain_json(&loaded.scenario).to_string())
 }

@@ -257,7 +257,10 @@ def backtest(
 def explain(scenario: ScenarioLike, *, set: Optional[Dict[str, Any]] = None) -> Report:
     """``bargain explain --json``: the scenario at its central values (medians, the most
     likely option of a choice), its zone of agreement after every limit, and each
-    model's outcome there (``why`` says why one is not a deal); a :class:`Report`."""
+    model's outcome there (``why`` says why one is not a deal); for a package scenario,
+    the outcome space, each party's central preferences and each model's agreement issue
+    by issue; with ``[[events]]``, the events at central values and each model's
+    ``vetoes``. A :class:`Report`."""
     arg, origin, sets = resolve(scenario)
     return Report(
         "explain",
