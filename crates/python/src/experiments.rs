@@ -6,26 +6,32 @@
 //! [`experiments`] runs every variant (a list of `--set` overrides) in parallel with the
 //! GIL released and returns each variant's trial rows (the columns of `trials.csv`) as an
 //! Arrow IPC stream. Each variant is exactly `bargain.trials(scenario, set=variant, …)`.
+//! Both take one-issue and package scenarios.
 
 use std::sync::atomic::Ordering;
 
+use bargain_runner::ensemble::kernel::package::csv_header;
 use bargain_runner::ensemble::{Interrupted, RunError, Shard};
 use bargain_runner::pipeline;
+use bargain_runner::scenario::issues::PackageScenario;
 use bargain_runner::scenario::{SampleCtx, Scenario};
 use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 use rayon::prelude::*;
 
-use crate::{Failure, interruptible, ipc_bytes, load, overrides, parse_sets, trial_batches};
+use crate::{
+    ArrowRows, Failure, interruptible, ipc_bytes, load, load_package, overrides, parse_sets,
+    run_package, trial_batches,
+};
 
 /// A drawn value as the TOML text of an override: a preset by name, the rounds as an
-/// integer, any other number in the shortest text that reads back as the same float.
-fn value_text(scenario: &Scenario, j: usize, integer: bool, x: f64) -> String {
+/// integer, any other number in the shortest text that reads back as the same float
+/// (`label`: the value in words, as the scenario's `input_value` gives it).
+fn value_text(label: &str, integer: bool, x: f64) -> String {
     if integer {
         return format!("{x:.0}");
     }
-    let label = scenario.input_value(j, x);
     if label.parse::<f64>().is_err() {
         // A negotiator type: the preset's name.
         return format!("\"{label}\"");
@@ -52,9 +58,32 @@ fn sample_inputs(
     sets: Vec<String>,
     origin: Option<&str>,
 ) -> PyResult<(Vec<Vec<String>>, Vec<Vec<f64>>)> {
-    let loaded = load(py, scenario, origin, &sets)?;
-    let s = &loaded.scenario;
-    let names = s.input_names();
+    // One draw function for either kind: trial `ctx`'s inputs into the slice, and input
+    // `j`'s value `x` in words.
+    let package = load_package(py, scenario, origin, &sets)?.map(|(s, _)| s);
+    let issue = match package {
+        Some(_) => None,
+        None => Some(load(py, scenario, origin, &sets)?.scenario),
+    };
+    let (names, file_seed, count) = match (&package, &issue) {
+        (Some(p), _) => (p.input_names(), p.run.seed, p.input_names().len()),
+        (None, Some(s)) => (s.input_names(), s.run.seed, s.input_count()),
+        (None, None) => return Err(PyValueError::new_err("no scenario")),
+    };
+    let draw = |ctx: SampleCtx, inputs: &mut [f64]| match (&package, &issue) {
+        (Some(p), _) => {
+            let _ = p.draw_trial(ctx, inputs);
+        }
+        (None, Some(s)) => {
+            s.sample(ctx, inputs);
+        }
+        (None, None) => {}
+    };
+    let words = |j: usize, x: f64| match (&package, &issue) {
+        (Some(p), _) => p.input_value(j, x),
+        (None, Some(s)) => s.input_value(j, x),
+        (None, None) => format!("{x}"),
+    };
     let index = paths
         .iter()
         .map(|p| {
@@ -69,13 +98,13 @@ fn sample_inputs(
     if n == 0 {
         return Err(PyValueError::new_err("n must be at least 1"));
     }
-    let seed = seed.unwrap_or(s.run.seed);
+    let seed = seed.unwrap_or(file_seed);
     let integer: Vec<bool> = paths.iter().map(|p| p == "protocol.max_rounds").collect();
-    let mut inputs = vec![0.0; s.input_count()];
+    let mut inputs = vec![0.0; count];
     let mut texts = Vec::with_capacity(n as usize);
     let mut values = Vec::with_capacity(n as usize);
     for trial in 0..n {
-        s.sample(
+        draw(
             SampleCtx {
                 trial,
                 trials: n,
@@ -89,7 +118,7 @@ fn sample_inputs(
                 .iter()
                 .zip(&integer)
                 .zip(&row)
-                .map(|((&j, &int), &x)| value_text(s, j, int, x))
+                .map(|((&j, &int), &x)| value_text(&words(j, x), int, x))
                 .collect(),
         );
         values.push(row);
@@ -116,11 +145,16 @@ fn experiments<'py>(
     progress: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Vec<Bound<'py, PyBytes>>> {
     let ov = overrides(trials, seed)?;
-    let loaded = load(py, scenario, origin, &sets)?;
     let variants = variants
         .iter()
         .map(|v| parse_sets(v))
         .collect::<PyResult<Vec<_>>>()?;
+    if load_package(py, scenario, origin, &sets)?.is_some() {
+        return package_experiments(
+            py, scenario, &variants, &ov, threads, &sets, origin, progress,
+        );
+    }
+    let loaded = load(py, scenario, origin, &sets)?;
     let (text, origin) = (&loaded.text, &loaded.origin);
     let streams = interruptible(py, threads, progress, |ctl| {
         ctl.total.store(variants.len() as u64, Ordering::Relaxed);
@@ -134,6 +168,53 @@ fn experiments<'py>(
                 let (s, _) = Scenario::parse_with(text, origin, v).map_err(Failure::Scenario)?;
                 let plan = pipeline::plan(&s, &ov, Shard::WHOLE);
                 let batches = trial_batches(&s, &plan, ctl.cancel)?;
+                let bytes = ipc_bytes(&batches)
+                    .map_err(|e| Failure::Run(RunError::Io(std::io::Error::other(e))))?;
+                ctl.done.fetch_add(1, Ordering::Relaxed);
+                Ok(bytes)
+            })
+            .collect::<Result<Vec<_>, Failure>>()
+    })?;
+    if streams.len() != variants.len() {
+        return Err(PyRuntimeError::new_err("a variant is missing"));
+    }
+    Ok(streams.iter().map(|b| PyBytes::new(py, b)).collect())
+}
+
+/// [`experiments`] of a package scenario: each variant is the file with `sets` and then
+/// its own overrides applied, run as `bargain.trials` runs a package (its `trials.csv`
+/// rows as an Arrow IPC stream).
+#[allow(clippy::too_many_arguments)]
+fn package_experiments<'py>(
+    py: Python<'py>,
+    scenario: &str,
+    variants: &[Vec<bargain_runner::scenario::Override>],
+    ov: &pipeline::Overrides,
+    threads: Option<usize>,
+    sets: &[String],
+    origin: Option<&str>,
+    progress: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Vec<Bound<'py, PyBytes>>> {
+    let (text, name) = crate::read_input(scenario, origin)?;
+    let base = parse_sets(sets)?;
+    let streams = interruptible(py, threads, progress, |ctl| {
+        ctl.total.store(variants.len() as u64, Ordering::Relaxed);
+        variants
+            .par_iter()
+            .map(|v| -> Result<Vec<u8>, Failure> {
+                if ctl.cancel.load(Ordering::Relaxed) {
+                    return Err(Failure::Run(RunError::Interrupted(Interrupted { done: 0 })));
+                }
+                let all: Vec<_> = base.iter().chain(v).cloned().collect();
+                let (s, _) =
+                    PackageScenario::parse_with(&text, &name, &all).map_err(Failure::Scenario)?;
+                let (trials, seed) = (
+                    ov.trials.unwrap_or(s.run.trials),
+                    ov.seed.unwrap_or(s.run.seed),
+                );
+                let mut rows = ArrowRows::new(&csv_header(&s), &s.input_names(), Vec::new());
+                run_package(&s, trials, seed, ctl.cancel, Some(&mut rows))?;
+                let batches = rows.finish().map_err(|e| Failure::Run(RunError::Io(e)))?;
                 let bytes = ipc_bytes(&batches)
                     .map_err(|e| Failure::Run(RunError::Io(std::io::Error::other(e))))?;
                 ctl.done.fetch_add(1, Ordering::Relaxed);

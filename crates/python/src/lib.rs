@@ -549,7 +549,8 @@ fn replay(
     Ok(bargain_runner::replay_json::replay_json(&loaded.scenario, trial, m, &r).to_string())
 }
 
-/// Check a scenario: raise `ScenarioError` if it is rejected, else return its warnings.
+/// Check a scenario (one-issue or package): raise `ScenarioError` if it is rejected,
+/// else return its warnings.
 #[pyfunction]
 #[pyo3(signature = (scenario, sets=Vec::new(), origin=None))]
 fn validate(
@@ -558,6 +559,9 @@ fn validate(
     sets: Vec<String>,
     origin: Option<&str>,
 ) -> PyResult<Vec<String>> {
+    if let Some((s, _)) = load_package(py, scenario, origin, &sets)? {
+        return Ok(s.warnings());
+    }
     Ok(load(py, scenario, origin, &sets)?.scenario.warnings())
 }
 

@@ -59,6 +59,13 @@ def test_package_replay_equals_the_cli_replay():
         assert got == expected
 
 
+def test_package_validate_returns_warnings_and_raises_located_errors():
+    assert bargain.validate(PACKAGE) == []
+    fixed = {"amount": 0.5, "term": 0.2, "escalation": 0.2}
+    with pytest.raises(bargain.ScenarioError, match=r":\d+:\d+: parties.kr.utility.weights: expected weights summing to 1"):
+        bargain.validate(PACKAGE, set={"parties.kr.utility.weights": fixed})
+
+
 def test_package_events_in_replay_and_explain():
     """A package with an event and vetoes that resume the talks: replay lists the event
     and marks each vetoed offer; explain runs on the timeline at central values."""
@@ -121,3 +128,20 @@ def test_package_compare_equals_the_cli_and_is_paired(tmp_path):
     assert got == expected
     assert got["common_random_numbers"] is True
     assert set(got["models"]["nash"]["issues"]) == {"amount", "term", "escalation"}
+
+
+def test_package_experiments_rows_reproduce_bargain_trials_of_their_variant():
+    levers = {"parties.us.utility.reservation": [0.1, 0.3]}
+    uncertainties = ["parties.kr.strategy.preset", "parties.kr.utility.reservation"]
+    table = bargain.experiments(PACKAGE, levers=levers, uncertainties=uncertainties, trials=30, n=3, progress=False)
+    assert len(table) == 2 * 3 * 30
+    assert "agents.term" in table.columns and "nash.escalation" in table.columns
+    assert set(table["parties.kr.strategy.preset"]) <= {"boulware", "linear", "conceder"}
+    for variant in (0, 5):
+        rows = table[table["variant"] == variant].reset_index(drop=True)
+        first = rows.iloc[0]
+        values = {p: first[p] for p in [*levers, *uncertainties]}
+        values = {p: (v.item() if hasattr(v, "item") else v) for p, v in values.items()}
+        expected = bargain.trials_df(PACKAGE, trials=30, set=values)
+        got = rows[list(expected.columns)]
+        pd.testing.assert_frame_equal(got, expected, check_dtype=False, check_exact=True)

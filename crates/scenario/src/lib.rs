@@ -225,7 +225,7 @@ impl Scenario {
                 line: pos.line,
                 column: pos.column,
                 path: "issues".into(),
-                message: "expected a one-issue scenario, found a valid package scenario (it has `[issues]`); package scenarios are taken by `run` (files, folders, shards, trials files), `merge`, `replay`, `explain`, `sweep`, `sensitivity`, `compare`, `backtest`, `validate` and Python's `run`, `trials`, `replay`, `explain`, `sweep`, `sensitivity` and `compare`, not yet by this command".into(),
+                message: "expected a one-issue scenario, found a valid package scenario (it has `[issues]`); package scenarios are taken by `run` (files, folders, shards, trials files), `merge`, `replay`, `explain`, `sweep`, `sensitivity`, `compare`, `backtest`, `validate` and every Python function, not yet by this command".into(),
             }]));
         }
         let file: ScenarioFile = deserialize(text, &doc, origin)?;

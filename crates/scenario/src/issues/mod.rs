@@ -535,6 +535,40 @@ impl PackageScenario {
             .is_some_and(|i| matches!(i.dist, Dist::Derived { .. }))
     }
 
+    /// Input `j`'s drawn value `x` in words, as [`crate::Scenario::input_value`] gives a
+    /// one-issue input's: the preset's name for a negotiator type, an integer for an
+    /// integer input, otherwise at most 6 decimals without trailing zeros.
+    #[must_use]
+    pub fn input_value(&self, j: usize, x: f64) -> String {
+        let Some(input) = self.inputs.get(j) else {
+            return format!("{x}");
+        };
+        if let (Target::Preset(def, _), Some(&shape)) =
+            (input.target, input.presets.get(x as usize))
+        {
+            // The preset whose shape the choice holds.
+            let name = def.preset_shape.and_then(|to_shape| {
+                [
+                    bargain_core::Preset::Boulware,
+                    bargain_core::Preset::Linear,
+                    bargain_core::Preset::Conceder,
+                ]
+                .into_iter()
+                .find(|&p| to_shape(p) == shape)
+            });
+            return name.map_or_else(
+                || format!("{x}"),
+                |p| crate::labels::preset_name(p).to_string(),
+            );
+        }
+        if input.integer {
+            return format!("{x:.0}");
+        }
+        let s = format!("{x:.6}");
+        let s = s.trim_end_matches('0');
+        s.strip_suffix('.').unwrap_or(s).to_string()
+    }
+
     /// The labels of the inputs, in [`PackageScenario::input_names`] order.
     #[must_use]
     pub fn input_labels(&self) -> Vec<String> {
