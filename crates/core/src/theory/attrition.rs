@@ -309,16 +309,7 @@ impl Attrition {
     /// of `u`, its obstinate type, and for rational types whose hazard ends too soon).
     #[must_use]
     pub fn concession_time(&self, i: usize, u: f64) -> f64 {
-        let u = if u.is_nan() { 0.0 } else { u.clamp(0.0, 1.0) };
-        if u < self.atom[i] {
-            return 0.0;
-        }
-        if u >= 1.0 - self.z[i] && self.z[i] > 0.0 {
-            return f64::INFINITY;
-        }
-        // (1 − c_i) e^{−Λ_i(t)} ≤ 1 − u  ⇔  Λ_i(t) ≥ ln(1 − c_i) − ln(1 − u).
-        let x = (-self.atom[i]).ln_1p() - (-u).ln_1p();
-        self.inverse(i, x).min(self.end)
+        concession_time(self.atom[i], self.z[i], self.end, u, |x| self.inverse(i, x))
     }
 
     /// One play of the game from two uniforms in `[0, 1)` (one per side): each side is
@@ -327,24 +318,7 @@ impl Attrition {
     /// `tie`, as in [`Attrition::new`]).
     #[must_use]
     pub fn play(&self, u: [f64; 2], tie: usize) -> AttritionDraw {
-        let obstinate = [0, 1].map(|i| self.z[i] > 0.0 && u[i] >= 1.0 - self.z[i]);
-        let times = [self.concession_time(0, u[0]), self.concession_time(1, u[1])];
-        let time = times[0].min(times[1]);
-        let conceder = if time.is_infinite() {
-            None
-        } else if times[0] < times[1] {
-            Some(0)
-        } else if times[1] < times[0] {
-            Some(1)
-        } else {
-            Some(tie.min(1))
-        };
-        AttritionDraw {
-            obstinate,
-            times,
-            conceder,
-            time,
-        }
+        play(self.z, u, tie, |i, u| self.concession_time(i, u))
     }
 }
 
@@ -522,37 +496,52 @@ impl Pieces {
     /// Side `i`'s concession time for the uniform `u` (as [`Attrition::concession_time`]).
     #[must_use]
     pub fn concession_time(&self, i: usize, u: f64) -> f64 {
-        let u = if u.is_nan() { 0.0 } else { u.clamp(0.0, 1.0) };
-        if u < self.atom[i] {
-            return 0.0;
-        }
-        if u >= 1.0 - self.z[i] && self.z[i] > 0.0 {
-            return f64::INFINITY;
-        }
-        let x = (-self.atom[i]).ln_1p() - (-u).ln_1p();
-        self.inverse(i, x).min(self.end)
+        concession_time(self.atom[i], self.z[i], self.end, u, |x| self.inverse(i, x))
     }
 
     /// One play from two uniforms (as [`Attrition::play`]).
     #[must_use]
     pub fn play(&self, u: [f64; 2], tie: usize) -> AttritionDraw {
-        let obstinate = [0, 1].map(|i| self.z[i] > 0.0 && u[i] >= 1.0 - self.z[i]);
-        let times = [self.concession_time(0, u[0]), self.concession_time(1, u[1])];
-        let time = times[0].min(times[1]);
-        let conceder = if time.is_infinite() {
-            None
-        } else if times[0] < times[1] {
-            Some(0)
-        } else if times[1] < times[0] {
-            Some(1)
-        } else {
-            Some(tie.min(1))
-        };
-        AttritionDraw {
-            obstinate,
-            times,
-            conceder,
-            time,
-        }
+        play(self.z, u, tie, |i, u| self.concession_time(i, u))
+    }
+}
+
+/// A side's concession time for the uniform `u ∈ [0, 1)` (NaN read as 0): 0 in its atom
+/// (`u < atom`), `f64::INFINITY` in the top `z` of `u` (its obstinate type), else the time
+/// its cumulative hazard reaches `ln(1 − atom) − ln(1 − u)` (`inverse`), at most `end`:
+/// `(1 − c_i) e^{−Λ_i(t)} ≤ 1 − u ⇔ Λ_i(t) ≥ ln(1 − c_i) − ln(1 − u)`.
+fn concession_time(atom: f64, z: f64, end: f64, u: f64, inverse: impl Fn(f64) -> f64) -> f64 {
+    let u = if u.is_nan() { 0.0 } else { u.clamp(0.0, 1.0) };
+    if u < atom {
+        return 0.0;
+    }
+    if u >= 1.0 - z && z > 0.0 {
+        return f64::INFINITY;
+    }
+    let x = (-atom).ln_1p() - (-u).ln_1p();
+    inverse(x).min(end)
+}
+
+/// One play from two uniforms: each side is obstinate when its uniform is in its top `z`
+/// and concedes at `time(side, u)`; the first to concede ends the game (a tie goes to
+/// `tie`), none when both never do.
+fn play(z: [f64; 2], u: [f64; 2], tie: usize, time: impl Fn(usize, f64) -> f64) -> AttritionDraw {
+    let obstinate = [0, 1].map(|i| z[i] > 0.0 && u[i] >= 1.0 - z[i]);
+    let times = [time(0, u[0]), time(1, u[1])];
+    let first = times[0].min(times[1]);
+    let conceder = if first.is_infinite() {
+        None
+    } else if times[0] < times[1] {
+        Some(0)
+    } else if times[1] < times[0] {
+        Some(1)
+    } else {
+        Some(tie.min(1))
+    };
+    AttritionDraw {
+        obstinate,
+        times,
+        conceder,
+        time: first,
     }
 }
