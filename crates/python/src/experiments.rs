@@ -8,13 +8,15 @@
 //! Arrow IPC stream. Each variant is exactly `bargain.trials(scenario, set=variant, …)`.
 //! Both take one-issue and package scenarios.
 
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use arrow_array::RecordBatch;
 
 use bargain_runner::ensemble::kernel::package::csv_header;
 use bargain_runner::ensemble::{Interrupted, RunError, Shard};
 use bargain_runner::pipeline;
 use bargain_runner::scenario::issues::PackageScenario;
-use bargain_runner::scenario::{SampleCtx, Scenario};
+use bargain_runner::scenario::{Override, SampleCtx, Scenario};
 use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
@@ -149,13 +151,35 @@ fn experiments<'py>(
         .iter()
         .map(|v| parse_sets(v))
         .collect::<PyResult<Vec<_>>>()?;
-    if load_package(py, scenario, origin, &sets)?.is_some() {
-        return package_experiments(
-            py, scenario, &variants, &ov, threads, &sets, origin, progress,
-        );
-    }
-    let loaded = load(py, scenario, origin, &sets)?;
-    let (text, origin) = (&loaded.text, &loaded.origin);
+    // Each variant's trial rows, for either kind of scenario: a package is the file with
+    // `sets` and then the variant applied, run as `bargain.trials` runs a package; a
+    // one-issue scenario the text with `sets` applied, then the variant.
+    let package = load_package(py, scenario, origin, &sets)?.is_some();
+    let (text, name, base) = if package {
+        let (text, name) = crate::read_input(scenario, origin)?;
+        (text, name, parse_sets(&sets)?)
+    } else {
+        let loaded = load(py, scenario, origin, &sets)?;
+        (loaded.text, loaded.origin, Vec::new())
+    };
+    let rows_of = |v: &[Override], cancel: &AtomicBool| -> Result<Vec<RecordBatch>, Failure> {
+        if package {
+            let all: Vec<Override> = base.iter().chain(v).cloned().collect();
+            let (s, _) =
+                PackageScenario::parse_with(&text, &name, &all).map_err(Failure::Scenario)?;
+            let (trials, seed) = (
+                ov.trials.unwrap_or(s.run.trials),
+                ov.seed.unwrap_or(s.run.seed),
+            );
+            let mut rows = ArrowRows::new(&csv_header(&s), &s.input_names(), Vec::new());
+            run_package(&s, trials, seed, cancel, Some(&mut rows))?;
+            rows.finish().map_err(|e| Failure::Run(RunError::Io(e)))
+        } else {
+            let (s, _) = Scenario::parse_with(&text, &name, v).map_err(Failure::Scenario)?;
+            let plan = pipeline::plan(&s, &ov, Shard::WHOLE);
+            Ok(trial_batches(&s, &plan, cancel)?)
+        }
+    };
     let streams = interruptible(py, threads, progress, |ctl| {
         ctl.total.store(variants.len() as u64, Ordering::Relaxed);
         variants
@@ -165,56 +189,7 @@ fn experiments<'py>(
                     // No trial of this variant ran.
                     return Err(Failure::Run(RunError::Interrupted(Interrupted { done: 0 })));
                 }
-                let (s, _) = Scenario::parse_with(text, origin, v).map_err(Failure::Scenario)?;
-                let plan = pipeline::plan(&s, &ov, Shard::WHOLE);
-                let batches = trial_batches(&s, &plan, ctl.cancel)?;
-                let bytes = ipc_bytes(&batches)
-                    .map_err(|e| Failure::Run(RunError::Io(std::io::Error::other(e))))?;
-                ctl.done.fetch_add(1, Ordering::Relaxed);
-                Ok(bytes)
-            })
-            .collect::<Result<Vec<_>, Failure>>()
-    })?;
-    if streams.len() != variants.len() {
-        return Err(PyRuntimeError::new_err("a variant is missing"));
-    }
-    Ok(streams.iter().map(|b| PyBytes::new(py, b)).collect())
-}
-
-/// [`experiments`] of a package scenario: each variant is the file with `sets` and then
-/// its own overrides applied, run as `bargain.trials` runs a package (its `trials.csv`
-/// rows as an Arrow IPC stream).
-#[allow(clippy::too_many_arguments)]
-fn package_experiments<'py>(
-    py: Python<'py>,
-    scenario: &str,
-    variants: &[Vec<bargain_runner::scenario::Override>],
-    ov: &pipeline::Overrides,
-    threads: Option<usize>,
-    sets: &[String],
-    origin: Option<&str>,
-    progress: Option<&Bound<'py, PyAny>>,
-) -> PyResult<Vec<Bound<'py, PyBytes>>> {
-    let (text, name) = crate::read_input(scenario, origin)?;
-    let base = parse_sets(sets)?;
-    let streams = interruptible(py, threads, progress, |ctl| {
-        ctl.total.store(variants.len() as u64, Ordering::Relaxed);
-        variants
-            .par_iter()
-            .map(|v| -> Result<Vec<u8>, Failure> {
-                if ctl.cancel.load(Ordering::Relaxed) {
-                    return Err(Failure::Run(RunError::Interrupted(Interrupted { done: 0 })));
-                }
-                let all: Vec<_> = base.iter().chain(v).cloned().collect();
-                let (s, _) =
-                    PackageScenario::parse_with(&text, &name, &all).map_err(Failure::Scenario)?;
-                let (trials, seed) = (
-                    ov.trials.unwrap_or(s.run.trials),
-                    ov.seed.unwrap_or(s.run.seed),
-                );
-                let mut rows = ArrowRows::new(&csv_header(&s), &s.input_names(), Vec::new());
-                run_package(&s, trials, seed, ctl.cancel, Some(&mut rows))?;
-                let batches = rows.finish().map_err(|e| Failure::Run(RunError::Io(e)))?;
+                let batches = rows_of(v, ctl.cancel)?;
                 let bytes = ipc_bytes(&batches)
                     .map_err(|e| Failure::Run(RunError::Io(std::io::Error::other(e))))?;
                 ctl.done.fetch_add(1, Ordering::Relaxed);
