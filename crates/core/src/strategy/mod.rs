@@ -19,7 +19,7 @@ pub use time_based::TimeBased;
 pub use tit_for_tat::TitForTat;
 
 use crate::party::{Party, Side};
-use crate::protocol::Grid;
+use crate::protocol::{Grid, SnapGrid};
 
 /// What a party does on its move.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -178,6 +178,12 @@ impl Setup {
 /// Clamp an intended offer to the reservation, then snap it to the grid (if any) toward
 /// the side's own interest. Shared by the strategies that think in amounts.
 pub(crate) fn snap(side: Side, grid: Option<Grid>, reservation: f64, amount: f64) -> f64 {
+    snap_on(side, grid.map(SnapGrid::new), reservation, amount)
+}
+
+/// [`snap`] on a grid whose searches are set up once (for strategies that snap every
+/// offer): the same answers.
+pub(crate) fn snap_on(side: Side, grid: Option<SnapGrid>, reservation: f64, amount: f64) -> f64 {
     let amount = side.better(amount, reservation);
     match grid {
         None => amount,
