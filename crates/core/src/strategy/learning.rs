@@ -12,7 +12,7 @@
 
 use super::{Action, MoveContext, Setup, Strategy};
 use crate::party::Side;
-use crate::protocol::Grid;
+use crate::protocol::SnapGrid;
 use crate::trace::TracedOffer;
 
 /// The most reservation hypotheses a learner may hold (`hypotheses` is checked against
@@ -37,7 +37,7 @@ pub const NOISE: f64 = 0.05;
 
 const NE: usize = EXPONENTS.len();
 /// A posterior weight below `exp(NEGLIGIBLE_LN)` (about 1e-18) times the largest is
-/// left out of the sums (at most 64·9 of them: a relative change below 1e-15).
+/// left out of the sums (at most 64·2 of them: a relative change below 1e-15).
 const NEGLIGIBLE_LN: f64 = -41.5;
 
 /// `τ^e` for every `e` of [`EXPONENTS`], bit-identical everywhere (no `powf`).
@@ -81,9 +81,13 @@ pub struct Estimate {
 ///
 /// The log-likelihood of every hypothesis is a quadratic in `λ = L − x₀` whose
 /// coefficients are two running sums per exponent (`Σ w²`, `Σ w·y`), so an update costs
-/// a handful of products whatever the number of hypotheses; the posterior is evaluated
-/// over every hypothesis when asked ([`Belief::estimate`]). The same numbers as
-/// multiplying each hypothesis's likelihoods one by one (checked in a unit test).
+/// a handful of products whatever the number of hypotheses. When asked
+/// ([`Belief::estimate`]) the posterior is taken over the two neighbouring exponents that
+/// fit the offers best (the exponent whose best hypothesis has the largest likelihood and
+/// the better of its neighbours in [`EXPONENTS`]: a Bayesian average over the curves the
+/// offers leave in contention, Occam's window in the sense of Madigan & Raftery 1994),
+/// every reservation hypothesis under each. The same numbers as multiplying each
+/// hypothesis's likelihoods one by one (checked in a unit test).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Belief {
     top: f64,
@@ -92,6 +96,9 @@ pub struct Belief {
     rounds: u32,
     /// The first offer `x₀` and the opponent's time `τ₀` then.
     first: Option<(f64, f64)>,
+    /// Per exponent, `τ₀^e` and `1/(1 − τ₀^e)` (`0` when `τ₀ = 1`), set at the first
+    /// offer.
+    base: [(f64, f64); NE],
     sww: [f64; NE],
     swy: [f64; NE],
     observed: u32,
@@ -109,6 +116,7 @@ impl Belief {
             hypotheses: hypotheses.clamp(MIN_HYPOTHESES, MAX_HYPOTHESES),
             rounds,
             first: None,
+            base: [(0.0, 0.0); NE],
             sww: [0.0; NE],
             swy: [0.0; NE],
             observed: 0,
@@ -120,17 +128,21 @@ impl Belief {
     pub fn observe(&mut self, x: f64, round: u32) {
         let tau = opponent_tau(round, self.rounds);
         self.observed += 1;
-        let Some((x0, tau0)) = self.first else {
+        let Some((x0, _)) = self.first else {
             self.first = Some((x, tau));
+            for (b, p0) in self.base.iter_mut().zip(powers(tau)) {
+                let d = 1.0 - p0;
+                *b = (p0, if d > 0.0 { 1.0 / d } else { 0.0 });
+            }
             return;
         };
-        let (p, p0) = (powers(tau), powers(tau0));
+        let p = powers(tau);
         let y = x - x0;
-        for k in 0..NE {
-            let d = 1.0 - p0[k];
-            let w = if d > 0.0 { (p[k] - p0[k]) / d } else { 0.0 };
-            self.sww[k] += w * w;
-            self.swy[k] += w * y;
+        let sums = self.sww.iter_mut().zip(&mut self.swy);
+        for ((sww, swy), (&pk, &(p0, inv_d))) in sums.zip(p.iter().zip(&self.base)) {
+            let w = (pk - p0) * inv_d;
+            *sww += w * w;
+            *swy += w * y;
         }
     }
 
@@ -168,115 +180,49 @@ impl Belief {
         // Per exponent, in units of the grid step (λ = j·h): log-likelihood
         // ll(j) = 2Bj − Aj² with A = a·h², B = b·h (the Σy² term is the same for every
         // hypothesis and cancels); its peak over the grid and its value there.
-        let mut coef = [(0.0f64, 0.0f64); NE];
-        let mut peak = [(0.0f64, 0.0f64); NE];
-        let mut top_ll = f64::NEG_INFINITY;
-        for k in 0..NE {
-            let a = self.sww[k] * inv * h * h;
-            let b = self.swy[k] * inv * h;
-            let j = if a > 0.0 {
-                // NaN → 0, ∞ → last; then round half up (`as` truncates a non-negative).
-                ((b / a).max(0.0).min(last) + 0.5) as u32
-            } else if b > 0.0 {
-                n - 1
-            } else {
-                0
-            };
-            let j = f64::from(j.min(n - 1));
+        // In independent passes over the exponents (each one vectorizes).
+        let (ah, bh) = (inv * h * h, inv * h);
+        let a = self.sww.map(|s| s * ah);
+        let b = self.swy.map(|s| s * bh);
+        let mut fits = [Fit::default(); NE];
+        for (k, fit) in fits.iter_mut().enumerate() {
+            let (a, b) = (a[k], b[k]);
+            // The continuous peak b/a: ∞ when a = 0 < b (the last hypothesis), −∞ or NaN
+            // when a = 0 ≥ b (the first); clamped to the grid, then rounded half up
+            // (`as` truncates a non-negative number; NaN → 0).
+            let c = b / a;
+            let j = f64::from((c.max(0.0).min(last) + 0.5) as u32);
             let ll = (2.0 * b - a * j) * j;
-            coef[k] = (a, b);
-            peak[k] = (j, ll);
-            top_ll = top_ll.max(ll);
+            *fit = Fit { a, b, c, j, ll };
         }
-        // Only the hypotheses whose weight is at least exp(NEGLIGIBLE_LN) times the
-        // largest are summed: ll(j) ≥ floor_ll, an interval around each exponent's peak
-        // found with one square root, walked outward from the peak in both directions at
-        // once (two independent products; consecutive ratios follow r_{j+1} =
-        // r_j·exp(−2A), all at most 1 outward from the peak, so nothing overflows).
-        // Without `SD` the second moments are not summed (the same s0, s1 bit for bit).
-        let floor_ll = top_ll + NEGLIGIBLE_LN;
-        let (mut s0, mut s1, mut s2) = (0.0, 0.0, 0.0);
-        for (&(a, b), &(j, ll)) in coef.iter().zip(&peak) {
-            if ll < floor_ll {
-                continue;
-            }
-            if a <= 0.0 && b == 0.0 {
-                // No offer has told this exponent anything yet (only the first was
-                // seen): a flat likelihood, whose sums over j = 0 … n − 1 are exact.
-                let (nf, scale) = (f64::from(n), (ll - top_ll).exp());
-                s0 += scale * nf;
-                s1 += scale * (nf * last / 2.0);
-                if SD {
-                    s2 += scale * (last * nf * (2.0 * last + 1.0) / 6.0);
-                }
-                continue;
-            }
-            let (up, down) = if a > 0.0 {
-                let c = b / a;
-                let d = ((b * c - floor_ll) / a).max(0.0).sqrt();
-                let hi = (c + d).min(last);
-                let lo = (c - d).max(0.0);
-                // Truncation is the floor here (non-negative differences).
-                ((hi - j).max(0.0) as u32, (j - lo).max(0.0) as u32)
-            } else {
-                // A flat likelihood: every hypothesis.
-                ((last - j) as u32, j as u32)
-            };
-            let scale = (ll - top_ll).exp();
-            let q = (-2.0 * a).exp();
-            let tu_ratio = (2.0 * b - a * (2.0 * j + 1.0)).exp();
-            let (mut tu, mut ru) = (scale, tu_ratio);
-            // The downward ratio is q/ru when both are normal numbers (one `exp` less).
-            let rd = if ru_ok(q, tu_ratio) {
-                q / tu_ratio
-            } else {
-                (a * (2.0 * j - 1.0) - 2.0 * b).exp()
-            };
-            let (mut td, mut rd) = (scale, rd);
-            let (mut ju, mut jd) = (j, j);
-            let (mut u0, mut u1, mut u2) = (scale, scale * j, scale * j * j);
-            let (mut d0, mut d1, mut d2) = (0.0, 0.0, 0.0);
-            let both = up.min(down);
-            for _ in 0..both {
-                tu *= ru;
-                ru *= q;
-                ju += 1.0;
-                td *= rd;
-                rd *= q;
-                jd -= 1.0;
-                u0 += tu;
-                u1 += tu * ju;
-                d0 += td;
-                d1 += td * jd;
-                if SD {
-                    u2 += tu * ju * ju;
-                    d2 += td * jd * jd;
-                }
-            }
-            for _ in both..up {
-                tu *= ru;
-                ru *= q;
-                ju += 1.0;
-                u0 += tu;
-                u1 += tu * ju;
-                if SD {
-                    u2 += tu * ju * ju;
-                }
-            }
-            for _ in both..down {
-                td *= rd;
-                rd *= q;
-                jd -= 1.0;
-                d0 += td;
-                d1 += td * jd;
-                if SD {
-                    d2 += td * jd * jd;
-                }
-            }
-            s0 += u0 + d0;
-            s1 += u1 + d1;
-            s2 += u2 + d2;
+        // The first of equals (without a branch on the data).
+        let (mut best, mut best_ll) = (0, f64::NEG_INFINITY);
+        for (k, fit) in fits.iter().enumerate() {
+            best = if fit.ll > best_ll { k } else { best };
+            best_ll = best_ll.max(fit.ll);
         }
+        // The two neighbouring exponents that fit best: the best (the largest peak; the
+        // first of equals) and the better of its neighbours (the lower of equals).
+        let other = match (best.checked_sub(1), (best + 1 < NE).then_some(best + 1)) {
+            (Some(lo), Some(hi)) => {
+                if fits[hi].ll > fits[lo].ll {
+                    hi
+                } else {
+                    lo
+                }
+            }
+            (Some(lo), None) => lo,
+            (None, Some(hi)) => hi,
+            (None, None) => best,
+        };
+        let top_ll = fits[best].ll;
+        let (b0, b1, b2) = fits[best].sums::<SD>(top_ll, n);
+        let (o0, o1, o2) = if other == best {
+            (0.0, 0.0, 0.0)
+        } else {
+            fits[other].sums::<SD>(top_ll, n)
+        };
+        let (s0, s1, s2) = (b0 + o0, b1 + o1, b2 + o2);
         let m = s1 / s0;
         let sd = if SD {
             h * (s2 / s0 - m * m).max(0.0).sqrt()
@@ -291,6 +237,145 @@ impl Belief {
     }
 }
 
+/// One exponent's fit in [`Belief::moments`], in units of the grid step: the
+/// log-likelihood `ll(j) = 2Bj − Aj²` (`a` = A, `b` = B), its continuous peak `c = B/A`,
+/// its peak `j` on the grid and `ll` there.
+#[derive(Debug, Clone, Copy, Default)]
+struct Fit {
+    a: f64,
+    b: f64,
+    c: f64,
+    j: f64,
+    ll: f64,
+}
+
+impl Fit {
+    /// `Σ p_j`, `Σ p_j·j` and (with `SD`) `Σ p_j·j²` over the hypotheses `j = 0 … n − 1`
+    /// of this exponent, `p_j = exp(ll(j) − top_ll)`. Only the hypotheses whose weight is
+    /// at least exp(NEGLIGIBLE_LN) times the best exponent's peak are summed: ll(j) ≥
+    /// top_ll + NEGLIGIBLE_LN, an interval around the peak found with one square root,
+    /// walked outward from the peak in both directions ([`walk`]: consecutive ratios
+    /// follow r_{j+1} = r_j·exp(−2A), all at most 1 outward from the peak, so nothing
+    /// overflows). A flat likelihood (no offer has told anything yet) is summed in
+    /// closed form.
+    #[inline(always)]
+    fn sums<const SD: bool>(&self, top_ll: f64, n: u32) -> (f64, f64, f64) {
+        let Fit { a, b, c, j, ll } = *self;
+        let last = f64::from(n - 1);
+        let floor_ll = top_ll + NEGLIGIBLE_LN;
+        if ll < floor_ll {
+            return (0.0, 0.0, 0.0);
+        }
+        // The peak's weight (exactly 1 at the best exponent's peak).
+        let scale = if ll == top_ll {
+            1.0
+        } else {
+            (ll - top_ll).exp()
+        };
+        if a <= 0.0 && b == 0.0 {
+            let nf = f64::from(n);
+            let s2 = if SD {
+                scale * (last * nf * (2.0 * last + 1.0) / 6.0)
+            } else {
+                0.0
+            };
+            return (scale * nf, scale * (nf * last / 2.0), s2);
+        }
+        // The exponentials first: they do not wait for the interval below.
+        let q = (-2.0 * a).exp();
+        let ru = (2.0 * b - a * (2.0 * j + 1.0)).exp();
+        let (up, down) = if a > 0.0 {
+            let d = ((b * c - floor_ll) / a).max(0.0).sqrt();
+            let hi = (c + d).min(last);
+            let lo = (c - d).max(0.0);
+            // Truncation is the floor here (non-negative differences).
+            ((hi - j).max(0.0) as u32, (j - lo).max(0.0) as u32)
+        } else {
+            // A flat likelihood: every hypothesis.
+            ((last - j) as u32, j as u32)
+        };
+        // The downward ratio is q/ru when both are normal numbers (one `exp` less).
+        let rd = if ru_ok(q, ru) {
+            q / ru
+        } else {
+            (a * (2.0 * j - 1.0) - 2.0 * b).exp()
+        };
+        let (u0, u1, u2) = walk::<SD>(scale, ru, q, j, 1.0, up);
+        let (d0, d1, d2) = walk::<SD>(scale, rd, q, j, -1.0, down);
+        let s2 = if SD { scale * j * j + u2 + d2 } else { 0.0 };
+        (scale + u0 + d0, scale * j + u1 + d1, s2)
+    }
+}
+
+/// Lanes of [`walk`]: independent running products, so the walk is bound by the
+/// throughput of its multiplications rather than the latency of one chain.
+const LANES: usize = 4;
+
+/// The sums `Σ t_m`, `Σ t_m·j_m` and (with `SD`) `Σ t_m·j_m²` over the `count` terms
+/// `m = 1 … count` walked from the peak `j` (weight `scale`) in direction `dir` (`±1`):
+/// `t_m = t_{m−1}·r·q^{m−1}`, so `t_m = scale·r^m·q^{m(m−1)/2}` (every factor at most 1
+/// outward from the peak: nothing overflows). Term `m` sits in lane `(m − 1) mod 4`, and
+/// each lane steps four terms at once with its own ratio `t_{m+4}/t_m = r⁴·q^{4m+6}` (`q^10`, `q^14`, … for the first terms),
+/// itself multiplied by `q^16` each step. Allocates nothing.
+#[inline(always)]
+fn walk<const SD: bool>(
+    scale: f64,
+    r: f64,
+    q: f64,
+    j: f64,
+    dir: f64,
+    count: u32,
+) -> (f64, f64, f64) {
+    if count == 0 {
+        return (0.0, 0.0, 0.0);
+    }
+    // The first term of each lane, and each lane's four-step ratio.
+    let mut t = [0.0; LANES];
+    let mut step = [0.0; LANES];
+    let mut jj = [0.0; LANES];
+    let (mut tm, mut rm) = (scale, r);
+    let q2 = q * q;
+    let q4 = q2 * q2;
+    let r2 = r * r;
+    let q8 = q4 * q4;
+    let mut ratio = r2 * r2 * q8 * q2;
+    for l in 0..LANES {
+        tm *= rm;
+        rm *= q;
+        t[l] = tm;
+        step[l] = ratio;
+        ratio *= q4;
+        jj[l] = j + dir * (l as f64 + 1.0);
+    }
+    let q16 = q8 * q8;
+    let dj = dir * LANES as f64;
+    let (mut s0, mut s1, mut s2) = ([0.0; LANES], [0.0; LANES], [0.0; LANES]);
+    let blocks = count / LANES as u32;
+    for _ in 0..blocks {
+        for l in 0..LANES {
+            s0[l] += t[l];
+            s1[l] += t[l] * jj[l];
+            if SD {
+                s2[l] += t[l] * jj[l] * jj[l];
+            }
+            t[l] *= step[l];
+            step[l] *= q16;
+            jj[l] += dj;
+        }
+    }
+    // The last `count mod 4` terms are the lanes' next ones, in order.
+    let rest = (count % LANES as u32) as usize;
+    for l in 0..rest {
+        s0[l] += t[l];
+        s1[l] += t[l] * jj[l];
+        if SD {
+            s2[l] += t[l] * jj[l] * jj[l];
+        }
+    }
+    let sum = |v: [f64; LANES]| (v[0] + v[1]) + (v[2] + v[3]);
+    (sum(s0), sum(s1), if SD { sum(s2) } else { 0.0 })
+}
+
 /// The learner's target utility in its round `round` (0-based) of `rounds`, on a scale
 /// whose best is `top`, with its reservation utility `floor` and the estimated end of
 /// the opponent's concession `estimate` (`None` before any offer: it opens at `top`).
@@ -298,7 +383,8 @@ impl Belief {
 /// The goal is the estimated Nash point of the estimated zone `[floor, L̂]` (linear
 /// utilities: its midpoint), or `floor` when no zone is estimated; the target concedes
 /// from `top` toward it, `goal + (top − goal)·(1 − φ^exponent)` with `φ = round/(rounds −
-/// 1)`, never below `floor`, and in the last round it is `floor` (a last offer at the
+/// 1)`, never below `floor`; in the first round it is `top` exactly (`φ = 0`: the
+/// estimate is not needed) and in the last round `floor` (a last offer at the
 /// reservation, and acceptance of anything within it).
 #[must_use]
 pub fn concession_target(
@@ -312,7 +398,7 @@ pub fn concession_target(
     if round + 1 >= rounds {
         return floor;
     }
-    let Some(l) = estimate else {
+    let Some(l) = estimate.filter(|_| round > 0) else {
         return top;
     };
     let goal = if l >= floor {
@@ -321,7 +407,13 @@ pub fn concession_target(
         floor
     };
     let phi = f64::from(round) / f64::from(rounds - 1);
-    let t = goal + (top - goal) * (1.0 - phi.powf(exponent));
+    // `powf(φ, 1)` is `φ` exactly: the default linear concession skips the call.
+    let shape = if exponent == 1.0 {
+        phi
+    } else {
+        phi.powf(exponent)
+    };
+    let t = goal + (top - goal) * (1.0 - shape);
     t.max(floor)
 }
 
@@ -339,7 +431,7 @@ pub struct Learning {
     reservation: f64,
     /// The reservation's utility.
     floor: f64,
-    grid: Option<Grid>,
+    grid: Option<SnapGrid>,
     rounds: u32,
     exponent: f64,
     belief: Belief,
@@ -367,7 +459,7 @@ impl Learning {
             opening: setup.opening(),
             reservation: setup.reservation(),
             floor: 0.0,
-            grid: setup.public.grid,
+            grid: setup.public.grid.map(SnapGrid::new),
             rounds,
             exponent,
             belief: Belief::new(1.0, prior_width, hypotheses, rounds),
@@ -415,8 +507,9 @@ impl Learning {
         let intended = if self.degenerate {
             self.opening
         } else {
-            // In its last round the target is its floor whatever the estimate.
-            let l = if round + 1 >= self.rounds {
+            // In its first round the target is its best, in its last its floor, whatever
+            // the estimate.
+            let l = if round == 0 || round + 1 >= self.rounds {
                 None
             } else {
                 self.belief.estimate_mean().map(|e| e.mean)
@@ -424,7 +517,7 @@ impl Learning {
             let t = concession_target(1.0, self.floor, l, round, self.rounds, self.exponent);
             self.amount(t)
         };
-        super::snap(self.side, self.grid, self.reservation, intended)
+        super::snap_on(self.side, self.grid, self.reservation, intended)
     }
 }
 
@@ -529,26 +622,62 @@ mod tests {
     use super::*;
 
     /// The posterior by brute force: every hypothesis's likelihood multiplied offer by
-    /// offer (in logs), then normalized.
+    /// offer (in logs); the exponent whose best hypothesis fits best and the better of its
+    /// neighbours; the posterior over their hypotheses, normalized.
     fn naive(top: f64, width: f64, n: u32, rounds: u32, obs: &[(f64, u32)]) -> (f64, f64) {
         let (x0, r0) = obs[0];
         let gap = top - x0;
         let sigma = NOISE * gap;
         let tau0 = opponent_tau(r0, rounds);
-        let mut lls = Vec::new();
-        for j in 0..n {
-            let l = x0 + f64::from(j) * width * gap / f64::from(n - 1);
-            for e in EXPONENTS {
-                let mut ll = 0.0;
-                for &(x, r) in &obs[1..] {
-                    let w = (opponent_tau(r, rounds).powf(e) - tau0.powf(e)) / (1.0 - tau0.powf(e));
-                    let pred = x0 + (l - x0) * w;
-                    ll -= (x - pred).powi(2) / (2.0 * sigma * sigma);
-                }
-                lls.push((l, ll));
+        let per_exponent: Vec<Vec<(f64, f64)>> = EXPONENTS
+            .iter()
+            .map(|&e| {
+                (0..n)
+                    .map(|j| {
+                        let l = x0 + f64::from(j) * width * gap / f64::from(n - 1);
+                        let mut ll = 0.0;
+                        for &(x, r) in &obs[1..] {
+                            let w = (opponent_tau(r, rounds).powf(e) - tau0.powf(e))
+                                / (1.0 - tau0.powf(e));
+                            let pred = x0 + (l - x0) * w;
+                            ll -= (x - pred).powi(2) / (2.0 * sigma * sigma);
+                        }
+                        (l, ll)
+                    })
+                    .collect()
+            })
+            .collect();
+        let peak = |k: usize| {
+            per_exponent[k]
+                .iter()
+                .map(|p| p.1)
+                .fold(f64::NEG_INFINITY, f64::max)
+        };
+        let mut best = 0;
+        for k in 1..EXPONENTS.len() {
+            if peak(k) > peak(best) + 1e-9 {
+                best = k;
             }
         }
-        let m = lls.iter().map(|p| p.1).fold(f64::NEG_INFINITY, f64::max);
+        let other = match (
+            best.checked_sub(1),
+            (best + 1 < EXPONENTS.len()).then_some(best + 1),
+        ) {
+            (Some(lo), Some(hi)) => {
+                if peak(hi) > peak(lo) + 1e-9 {
+                    hi
+                } else {
+                    lo
+                }
+            }
+            (Some(lo), None) => lo,
+            (None, hi) => hi.unwrap_or(best),
+        };
+        let mut lls = per_exponent[best].clone();
+        if other != best {
+            lls.extend(&per_exponent[other]);
+        }
+        let m = peak(best);
         let z: f64 = lls.iter().map(|p| (p.1 - m).exp()).sum();
         let mean = lls.iter().map(|p| p.0 * (p.1 - m).exp()).sum::<f64>() / z;
         let var = lls
