@@ -42,6 +42,10 @@ pub const MAX_WEIGHT_HYPOTHESES: usize = 24;
 pub const BAND: f64 = 0.05;
 /// The most outcomes of the band looked at (from the target upward).
 pub const MAX_BAND_OUTCOMES: usize = 64;
+/// The most values per issue whose opponent value the model keeps in a table (read
+/// once when it is built); an issue with more values is read from the preferences on
+/// each use (the same numbers, more slowly).
+pub const MAX_TABLED_VALUES: usize = 64;
 
 const NE: usize = EXPONENTS.len();
 
@@ -83,6 +87,12 @@ pub struct WeightModel<'a> {
     posterior: [f64; MAX_WEIGHT_HYPOTHESES],
     mean: [f64; MAX_ISSUES],
     observed: u32,
+    /// The opponent's value of each value index of each issue, when every issue has at
+    /// most [`MAX_TABLED_VALUES`] values (`tabled`).
+    table: [[f64; MAX_TABLED_VALUES]; MAX_ISSUES],
+    tabled: bool,
+    /// The largest value of each issue.
+    top: [f64; MAX_ISSUES],
 }
 
 impl<'a> WeightModel<'a> {
@@ -114,6 +124,18 @@ impl<'a> WeightModel<'a> {
         posterior[..count].fill(p);
         let mut mean = [0.0; MAX_ISSUES];
         mean[..issues].fill(1.0 / issues as f64);
+        let mut table = [[0.0; MAX_TABLED_VALUES]; MAX_ISSUES];
+        let mut top = [f64::NEG_INFINITY; MAX_ISSUES];
+        let tabled = (0..issues).all(|i| view.space.size(i) <= MAX_TABLED_VALUES);
+        for (i, best) in top.iter_mut().enumerate().take(issues) {
+            for k in 0..view.space.size(i) {
+                let v = view.preferences.value(view.space, i, k);
+                *best = best.max(v);
+                if tabled {
+                    table[i][k] = v;
+                }
+            }
+        }
         Some(Self {
             view,
             issues,
@@ -127,6 +149,9 @@ impl<'a> WeightModel<'a> {
             posterior,
             mean,
             observed: 0,
+            table,
+            tabled,
+            top,
         })
     }
 
@@ -166,12 +191,33 @@ impl<'a> WeightModel<'a> {
         best
     }
 
-    /// The opponent's utility of `outcome` under the posterior mean weights.
+    /// The opponent's utility of `outcome` under the posterior mean weights, `û(o) =
+    /// Σ_i ŵ_i·v_i(o)`: also the posterior expectation of its utility, since the utility
+    /// is linear in the weights.
     #[must_use]
     pub fn utility(&self, outcome: u32) -> f64 {
-        (0..self.issues)
-            .map(|i| self.mean[i] * self.view.value(outcome, i))
-            .sum()
+        let mut u = 0.0;
+        for i in 0..self.issues {
+            u += self.mean[i] * self.value(outcome, i);
+        }
+        u
+    }
+
+    /// An upper bound of [`WeightModel::utility`] over every outcome: `Σ_i ŵ_i·max_k
+    /// v_i(k)` (the largest value of each issue).
+    #[must_use]
+    pub fn max_utility(&self) -> f64 {
+        (0..self.issues).map(|i| self.mean[i] * self.top[i]).sum()
+    }
+
+    /// The opponent's value (unweighted) of issue `issue` in `outcome`: from the table
+    /// when it has one, else from the preferences (the same number).
+    fn value(&self, outcome: u32, issue: usize) -> f64 {
+        if self.tabled {
+            self.table[issue][self.view.space.value_index(outcome, issue)]
+        } else {
+            self.view.value(outcome, issue)
+        }
     }
 
     /// Take in the opponent's offer `outcome` made in round `round` (0-based), and
@@ -182,7 +228,7 @@ impl<'a> WeightModel<'a> {
         self.observed += 1;
         let mut v = [0.0; MAX_ISSUES];
         for (i, x) in v.iter_mut().enumerate().take(self.issues) {
-            *x = self.view.value(outcome, i);
+            *x = self.value(outcome, i);
         }
         let Some((v0, tau0)) = self.first else {
             self.first = Some((v, tau));

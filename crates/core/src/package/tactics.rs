@@ -49,6 +49,7 @@ use super::aspiration::{
 };
 use super::opponent::{BAND, MAX_BAND_OUTCOMES, OpponentView, WeightModel};
 use super::sorted::SortedOutcomes;
+use super::zone::{ZoneEstimate, concede_toward, estimated_zone};
 use crate::strategy::FaratinFamily;
 use crate::strategy::learning::{Belief, Estimate, concession_target};
 
@@ -484,6 +485,10 @@ pub struct LearningNegotiator<'a> {
     exponent: f64,
     belief: Belief,
     weights: Option<WeightModel<'a>>,
+    /// The posterior mean of the belief (`L̂`) after the latest offer.
+    end: Option<f64>,
+    /// The estimated zone after the latest offer (with a weight model).
+    zone: Option<ZoneEstimate>,
 }
 
 impl<'a> LearningNegotiator<'a> {
@@ -504,6 +509,8 @@ impl<'a> LearningNegotiator<'a> {
             n_steps,
             exponent,
             weights: None,
+            end: None,
+            zone: None,
         }
     }
 
@@ -561,11 +568,42 @@ impl<'a> LearningNegotiator<'a> {
 
     /// Take in the opponent's offer `outcome` made in step `step`: what `decide` does
     /// with each standing offer, and what a replay calls to show the estimate.
+    ///
+    /// After the updates it computes its estimate `L̂` and, with a weight model, the
+    /// estimated zone and its Nash point ([`estimated_zone`]): once per opponent offer,
+    /// since nothing they depend on changes in between.
     pub fn observe(&mut self, outcome: u32, step: u32) {
         self.belief
             .observe(self.ladder.sorted.utility(outcome), step);
+        self.end = self.belief.estimate_mean().map(|e| e.mean);
         if let Some(m) = &mut self.weights {
             m.observe(outcome, step);
+            let l = &self.ladder;
+            self.zone = self.end.and_then(|end| {
+                estimated_zone(l.sorted, l.first_rational, l.umin, end, m, outcome)
+            });
+        }
+    }
+
+    /// Its estimated zone of agreement after the latest offer: `None` without a weight
+    /// model, before any offer, or when no zone is estimated.
+    #[must_use]
+    pub fn zone(&self) -> Option<ZoneEstimate> {
+        self.zone
+    }
+
+    /// Its goal: the own utility it concedes toward (see the module docs), `None`
+    /// before any offer. With an estimated zone its Nash point's utility; else the
+    /// one-issue goal, the midpoint of `[umin, L̂]` (capped at `umax`), or `umin` when
+    /// `L̂ < umin`.
+    #[must_use]
+    pub fn goal(&self) -> Option<f64> {
+        let l = &self.ladder;
+        match (self.zone, self.end) {
+            (Some(z), _) => Some(z.goal),
+            (None, Some(e)) if e >= l.umin => Some((0.5 * (l.umin + e)).min(l.umax)),
+            (None, Some(_)) => Some(l.umin),
+            (None, None) => None,
         }
     }
 
@@ -598,13 +636,12 @@ impl<'a> LearningNegotiator<'a> {
     #[must_use]
     pub fn target(&self, step: u32) -> f64 {
         let l = self.ladder;
-        // In its last step the target is its floor whatever the estimate.
-        let estimate = if step + 1 >= self.n_steps {
-            None
-        } else {
-            self.belief.estimate_mean().map(|e| e.mean)
-        };
-        concession_target(l.umax, l.umin, estimate, step, self.n_steps, self.exponent)
+        match self.zone {
+            // Toward the estimated Nash point (its floor in the last step).
+            Some(z) => concede_toward(l.umax, l.umin, z.goal, step, self.n_steps, self.exponent),
+            // In its last step the target is its floor whatever the estimate.
+            None => concession_target(l.umax, l.umin, self.end, step, self.n_steps, self.exponent),
+        }
     }
 }
 
