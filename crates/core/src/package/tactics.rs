@@ -489,6 +489,9 @@ pub struct LearningNegotiator<'a> {
     end: Option<f64>,
     /// The estimated zone after the latest offer (with a weight model).
     zone: Option<ZoneEstimate>,
+    /// Whether the estimated zone sets its goal (else the weight model only picks in
+    /// the band).
+    zone_goal: bool,
 }
 
 impl<'a> LearningNegotiator<'a> {
@@ -511,6 +514,7 @@ impl<'a> LearningNegotiator<'a> {
             weights: None,
             end: None,
             zone: None,
+            zone_goal: true,
         }
     }
 
@@ -522,6 +526,16 @@ impl<'a> LearningNegotiator<'a> {
     #[must_use]
     pub fn against(mut self, view: OpponentView<'a>) -> Self {
         self.weights = WeightModel::new(view, self.n_steps);
+        self
+    }
+
+    /// The same learner whose weight model, if it has one, only picks among the outcomes
+    /// of the band (L6), its goal staying the one-issue goal of (L3), as before the
+    /// estimated zone (L7)–(L8) existed: for comparisons (`zone_goal == false`). It then
+    /// estimates no zone. Allocates nothing.
+    #[must_use]
+    pub fn with_zone_goal(mut self, zone_goal: bool) -> Self {
+        self.zone_goal = zone_goal;
         self
     }
 
@@ -578,6 +592,9 @@ impl<'a> LearningNegotiator<'a> {
         self.end = self.belief.estimate_mean().map(|e| e.mean);
         if let Some(m) = &mut self.weights {
             m.observe(outcome, step);
+            if !self.zone_goal {
+                return;
+            }
             let l = &self.ladder;
             self.zone = self.end.and_then(|end| {
                 estimated_zone(l.sorted, l.first_rational, l.umin, end, m, outcome)

@@ -335,3 +335,108 @@ proptest! {
         }
     }
 }
+
+/// A survey, not a check (`cargo test -p bargain-core --test it learning_zone::survey --
+/// --ignored --nocapture`): on 300 random two- and three-issue cases (weights, opposed
+/// value functions, reservations, 10–59 steps), the mean Nash product of the deal as a
+/// share of the best (0 without a deal) and the learner's mean gain over its
+/// reservation, for the learner with the estimated zone, with the weight model in the
+/// band only (`with_zone_goal(false)`), and without a weight model; in self-play,
+/// against NegMAS's time-based negotiator and against the efficient time-based
+/// opponent. The figures are in `docs/theory.md`, "What the estimated zone does".
+#[test]
+#[ignore = "a survey that prints figures"]
+fn survey() {
+    use rand::{Rng, SeedableRng};
+    let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(1);
+    let (mut nash, mut own, mut count) = ([[0.0f64; 3]; 3], [[0.0f64; 3]; 3], 0);
+    for _ in 0..300 {
+        let issues = rng.random_range(2..4usize);
+        let mut draw = || -> Vec<f64> {
+            let w: Vec<f64> = (0..issues).map(|_| rng.random_range(0.05..1.0)).collect();
+            let s: f64 = w.iter().sum();
+            w.iter().map(|x| x / s).collect()
+        };
+        let (wa, wb) = (draw(), draw());
+        let (ra, rb) = (rng.random_range(0.0..0.6), rng.random_range(0.0..0.6));
+        let steps = rng.random_range(10..60u32);
+        let sp = space(issues, 6);
+        let (pa, pb) = (prefs(&wa, true, ra), prefs(&wb, false, rb));
+        let a = SortedOutcomes::new(&sp, &pa).expect("valid");
+        let b = SortedOutcomes::new(&sp, &pb).expect("valid");
+        let (_, best) = true_nash(&a, &b, ra, rb);
+        if best <= 0.0 {
+            continue;
+        }
+        count += 1;
+        // 0: the estimated zone; 1: the band only; 2: no weight model.
+        for variant in 0..3 {
+            let la = || variant_learner(variant, &a, ra, steps, &sp, &pb);
+            let deals = [
+                negotiate(
+                    la(),
+                    variant_learner(variant, &b, rb, steps, &sp, &pa),
+                    None,
+                ),
+                negotiate(
+                    la(),
+                    AspirationNegotiator::new(&b, rb, steps, Aspiration::default()),
+                    None,
+                ),
+                negotiate(
+                    la(),
+                    Efficient {
+                        mine: &b,
+                        theirs: &a,
+                        reservation: rb,
+                        n: steps,
+                        e: 2.0,
+                    },
+                    None,
+                ),
+            ];
+            for (i, d) in deals.into_iter().enumerate() {
+                let d = d.map(|d| d.outcome);
+                nash[i][variant] += product(&a, &b, ra, rb, d) / best;
+                own[i][variant] += d.map_or(0.0, |o| a.utility(o) - ra);
+            }
+        }
+    }
+    let n = f64::from(count);
+    for (i, against) in ["self-play", "NegMAS time-based", "efficient time-based"]
+        .iter()
+        .enumerate()
+    {
+        eprintln!(
+            "{count} cases, {against}: Nash product / best (zone, band only, none) = {:.3} {:.3} {:.3}; learner's gain = {:.3} {:.3} {:.3}",
+            nash[i][0] / n,
+            nash[i][1] / n,
+            nash[i][2] / n,
+            own[i][0] / n,
+            own[i][1] / n,
+            own[i][2] / n
+        );
+    }
+}
+
+/// The survey's learner: 0 with the estimated zone, 1 with the weight model in the band
+/// only, else without a weight model.
+fn variant_learner<'a>(
+    variant: usize,
+    s: &'a SortedOutcomes,
+    r: f64,
+    steps: u32,
+    sp: &'a OutcomeSpace,
+    theirs: &'a Preferences,
+) -> LearningNegotiator<'a> {
+    let l = LearningNegotiator::new(s, r, steps, 1.0, 32, 1.0);
+    let view = OpponentView {
+        space: sp,
+        preferences: theirs,
+    };
+    match variant {
+        0 => l.against(view),
+        1 => l.against(view).with_zone_goal(false),
+        _ => l,
+    }
+}
