@@ -127,12 +127,12 @@ impl<'a> WeightModel<'a> {
         let mut table = [[0.0; MAX_TABLED_VALUES]; MAX_ISSUES];
         let mut top = [f64::NEG_INFINITY; MAX_ISSUES];
         let tabled = (0..issues).all(|i| view.space.size(i) <= MAX_TABLED_VALUES);
-        for (i, best) in top.iter_mut().enumerate().take(issues) {
+        for (i, (best, row)) in top.iter_mut().zip(&mut table).enumerate().take(issues) {
             for k in 0..view.space.size(i) {
                 let v = view.preferences.value(view.space, i, k);
                 *best = best.max(v);
-                if tabled {
-                    table[i][k] = v;
+                if let Some(x) = row.get_mut(k).filter(|_| tabled) {
+                    *x = v;
                 }
             }
         }

@@ -73,7 +73,8 @@ pub fn estimated_zone(
 ) -> Option<ZoneEstimate> {
     let (utilities, order) = (sorted.sorted(), sorted.order());
     let n = utilities.len();
-    if first_rational >= n || !(end >= umin) {
+    // A NaN estimate counts as none.
+    if first_rational >= n || end.is_nan() || end < umin {
         return None;
     }
     // r̂: the estimated frontier at L̂ (L̂ above the learner's best: at its best), never
@@ -117,8 +118,11 @@ pub fn estimated_zone(
 /// The learner's target utility in its round `round` (0-based) of `rounds` toward the
 /// goal `goal`, on a scale whose best is `top` and floor `floor`: the time shape of
 /// [`concession_target`](crate::strategy::learning::concession_target),
-/// `max(floor, goal + (top − goal)·(1 − φ^exponent))` with `φ = round/(rounds − 1)`, and
-/// `floor` in the last round.
+/// `max(floor, goal + (top − goal)·(1 − φ^exponent))`, but with `φ = min(1, round/(rounds
+/// − 2))`, so that it offers its goal in its last round but one (round `rounds − 2`) and
+/// its floor in the last. (Reached only at `φ = 1`, the last round, a goal is never
+/// offered: the floor comes first — and a goal that is the Nash point, which two
+/// learners can both hold, then ends the talks at the first mover's floor.)
 #[must_use]
 pub fn concede_toward(
     top: f64,
@@ -132,7 +136,7 @@ pub fn concede_toward(
         return floor;
     }
     let goal = goal.min(top).max(floor);
-    let phi = f64::from(round) / f64::from(rounds - 1);
+    let phi = (f64::from(round) / f64::from(rounds.saturating_sub(2).max(1))).min(1.0);
     let t = goal + (top - goal) * (1.0 - phi.powf(exponent));
     t.max(floor)
 }
@@ -140,17 +144,26 @@ pub fn concede_toward(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::strategy::learning::concession_target;
 
     #[test]
-    fn the_time_shape_is_the_one_issue_rules() {
-        // Zone [0.2, 0.6]: the one-issue goal 0.4; the same target toward goal 0.4.
-        for round in 0..10 {
-            for e in [0.5, 1.0, 3.0] {
-                let a = concession_target(1.0, 0.2, Some(0.6), round, 10, e);
-                let b = concede_toward(1.0, 0.2, 0.4, round, 10, e);
-                assert_eq!(a.to_bits(), b.to_bits(), "{round} {e}");
+    fn the_target_reaches_the_goal_one_step_before_the_floor() {
+        // The one-issue rule's shape, with the goal reached in round R − 2.
+        let (rounds, goal) = (10, 0.4);
+        for e in [0.5, 1.0, 3.0] {
+            assert_eq!(concede_toward(1.0, 0.2, goal, 0, rounds, e), 1.0);
+            for round in 1..rounds - 1 {
+                let phi = f64::from(round) / 8.0;
+                let want = goal + (1.0 - goal) * (1.0 - phi.powf(e));
+                let t = concede_toward(1.0, 0.2, goal, round, rounds, e);
+                assert!((t - want).abs() < 1e-15, "{round} {e}: {t} vs {want}");
             }
+            assert_eq!(concede_toward(1.0, 0.2, goal, 8, rounds, e), goal);
+            assert_eq!(concede_toward(1.0, 0.2, goal, 9, rounds, e), 0.2);
+            // Never below the floor, whatever the goal.
+            assert_eq!(concede_toward(1.0, 0.5, 0.3, 8, rounds, e), 0.5);
         }
+        // Two rounds: the top, then the floor.
+        assert_eq!(concede_toward(1.0, 0.2, goal, 0, 2, 1.0), 1.0);
+        assert_eq!(concede_toward(1.0, 0.2, goal, 1, 2, 1.0), 0.2);
     }
 }
