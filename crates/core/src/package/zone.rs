@@ -26,17 +26,25 @@
 //! on a linear frontier the two agree (the midpoint of `[umin, L̂]` is the Nash point of a
 //! linear zone).
 //!
-//! Cost: one scan of the learner's rational outcomes ([`SortedOutcomes`], ascending) per
-//! opponent offer — downward from the top, stopped as soon as
-//! `(u − umin)·(max û − r̂)` cannot beat the best product found (`u` only falls) — plus
-//! one scan of the outcomes worth at least `L̂` for the frontier. Every outcome of the
-//! space may be the Nash point, so a bounded sample could miss it; the scan reads `k`
-//! table entries per outcome and allocates nothing.
+//! Cost: two scans of the outcome space per opponent offer (one for `r̂`, one for the
+//! Nash point), in index order ([`WeightModel::for_each_utility`]: mixed-radix counters,
+//! a lookup, a product and an addition per outcome, no division), or, when a scenario
+//! excludes outcomes, over the learner's allowed outcomes ([`SortedOutcomes`]). Exact up
+//! to [`MAX_SCANNED`] outcomes (every outcome may be the Nash point, and the frontier
+//! of a few thousand outcomes is a few dozen of them, so a sample would miss it); on
+//! larger spaces an evenly spaced sample of [`MAX_SCANNED`] of the learner's rational
+//! outcomes (by its utility), so the cost per offer stays bounded, and the goal — a
+//! utility level — is approximate on a space dense enough to need it. Allocates
+//! nothing.
 //!
 //! [`concession_target`]: crate::strategy::learning::concession_target
 
 use super::opponent::WeightModel;
 use super::sorted::SortedOutcomes;
+
+/// The most outcomes scanned per estimate: beyond, every `⌈rational/MAX_SCANNED⌉`-th of
+/// the learner's rational outcomes (by its utility, down from its best) is scanned.
+pub const MAX_SCANNED: usize = 4096;
 
 /// The learner's estimated zone of agreement (see the module docs): all in the
 /// learner's and the estimated opponent utility.
@@ -77,40 +85,66 @@ pub fn estimated_zone(
     if first_rational >= n || end.is_nan() || end < umin {
         return None;
     }
-    // r̂: the estimated frontier at L̂ (L̂ above the learner's best: at its best), never
-    // above the opponent's latest offer.
-    let from = sorted
+    // The learner's utility from which outcomes count for the frontier at L̂ (L̂ above
+    // its best: its best) and from which they are rational.
+    let at_end = utilities[sorted
         .first_at_least(end.min(sorted.max()))
         .min(n - 1)
-        .max(first_rational);
+        .max(first_rational)];
+    let rational = utilities[first_rational];
+    let own = sorted.utilities();
+    // Every outcome allowed and at most MAX_SCANNED of them: scan the space in index
+    // order (no division per outcome); else the learner's allowed outcomes in its sorted
+    // order, every `step`-th position down from its best when there are more than
+    // MAX_SCANNED rational ones.
+    let indexed = own.len() == n && n <= MAX_SCANNED;
+    let step = (n - first_rational).div_ceil(MAX_SCANNED).max(1);
+    let positions = |lowest: usize| (lowest..n).rev().step_by(step);
     let mut frontier = f64::NEG_INFINITY;
-    for &o in &order[from..] {
-        frontier = frontier.max(model.utility(o));
+    if indexed {
+        model.for_each_utility(|o, x| {
+            if own[o as usize] >= at_end {
+                frontier = frontier.max(x);
+            }
+        });
+    } else {
+        for p in positions(sorted.first_at_least(at_end)) {
+            frontier = frontier.max(model.utility(order[p]));
+        }
     }
+    // r̂: the estimated frontier at L̂, never above the opponent's latest offer.
     let reservation = frontier.min(model.utility(latest));
-    // The Nash point: downward from the learner's best, while the product's bound can
-    // still beat the best found (a little slack for rounding in the bound).
-    let reach = (model.max_utility() - reservation) * (1.0 + 1e-12) + 1e-15;
-    let mut best: Option<(usize, f64, f64)> = None;
+    // The Nash point: the largest product, of equal products the higher own utility.
+    let mut best: Option<(u32, f64, f64)> = None;
     let mut best_product = 0.0;
-    for p in (first_rational..n).rev() {
-        let gain = utilities[p] - umin;
-        if gain * reach <= best_product {
-            break;
-        }
-        let x = model.utility(order[p]);
-        let product = gain * (x - reservation);
-        if product > best_product {
+    let mut consider = |o: u32, u: f64, x: f64| {
+        let product = (u - umin) * (x - reservation);
+        let better = product > best_product
+            || (product == best_product && best.is_some_and(|(_, bu, _)| u > bu));
+        if product > 0.0 && better {
             best_product = product;
-            best = Some((p, x, product));
+            best = Some((o, u, x));
+        }
+    };
+    if indexed {
+        model.for_each_utility(|o, x| {
+            let u = own[o as usize];
+            if u >= rational {
+                consider(o, u, x);
+            }
+        });
+    } else {
+        for p in positions(first_rational) {
+            let o = order[p];
+            consider(o, own[o as usize], model.utility(o));
         }
     }
-    let (p, opponent, _) = best?;
+    let (nash, goal, opponent) = best?;
     Some(ZoneEstimate {
         end,
         reservation,
-        nash: order[p],
-        goal: utilities[p],
+        nash,
+        goal,
         opponent,
     })
 }

@@ -413,3 +413,82 @@ fn variant_learner<'a>(
         _ => l,
     }
 }
+
+/// A weight model of the opponent `pb` on `sp` after `offers` of NegMAS's time-based
+/// negotiator, and the last offer.
+fn model_after<'a>(
+    sp: &'a OutcomeSpace,
+    pb: &'a Preferences,
+    b: &SortedOutcomes,
+    offers: u32,
+) -> (bargain_core::package::opponent::WeightModel<'a>, u32) {
+    let view = OpponentView {
+        space: sp,
+        preferences: pb,
+    };
+    let mut m = bargain_core::package::opponent::WeightModel::new(view, 40).expect("issues");
+    let mut opponent = AspirationNegotiator::new(b, 0.2, 40, Aspiration::default());
+    let mut last = 0;
+    for step in 0..offers {
+        if let Decision::Offer(o) = opponent.decide(Turn { step, by: 1 }, None) {
+            m.observe(o, step);
+            last = o;
+        }
+    }
+    (m, last)
+}
+
+#[test]
+fn excluded_outcomes_and_large_spaces_take_the_sorted_scan() {
+    use bargain_core::package::zone::{MAX_SCANNED, estimated_zone};
+    // 6 × 5 × 4: the index-order scan, and the sorted scan over the same outcomes less
+    // one the learner finds irrational (its worst): the same estimate.
+    let sp = OutcomeSpace::new(vec![
+        Issue::integer("a", 0, 5),
+        Issue::integer("b", 0, 4),
+        Issue::integer("c", 0, 3),
+    ])
+    .expect("a valid space");
+    let (pa, pb) = (
+        prefs(&[0.5, 0.3, 0.2], true, 0.25),
+        prefs(&[0.2, 0.3, 0.5], false, 0.2),
+    );
+    let a = SortedOutcomes::new(&sp, &pa).expect("valid");
+    let b = SortedOutcomes::new(&sp, &pb).expect("valid");
+    let worst = a.order()[0];
+    let allowed: Vec<bool> = (0..sp.len() as u32).map(|o| o != worst).collect();
+    let a_where =
+        SortedOutcomes::from_utilities_where(a.utilities().to_vec(), u64::from, Some(&allowed));
+    for offers in [3, 10, 30] {
+        let (m, last) = model_after(&sp, &pb, &b, offers);
+        for end in [0.3, 0.5, 0.7, 0.9, 1.2] {
+            let x = estimated_zone(&a, a.first_at_least(0.25), 0.25, end, &m, last);
+            let y = estimated_zone(&a_where, a_where.first_at_least(0.25), 0.25, end, &m, last);
+            assert_eq!(x.map(|z| z.goal), y.map(|z| z.goal), "{offers} {end}");
+            assert_eq!(x.map(|z| z.reservation), y.map(|z| z.reservation));
+            assert_eq!(x.map(|z| z.opponent), y.map(|z| z.opponent));
+        }
+    }
+    // 20 × 20 × 20 = 8000 outcomes, more than MAX_SCANNED: a sample of the learner's
+    // rational outcomes, whose Nash product is close to the best over all of them.
+    let sp = space(3, 20);
+    let (pa, pb) = (
+        prefs(&[0.5, 0.3, 0.2], true, 0.25),
+        prefs(&[0.2, 0.3, 0.5], false, 0.2),
+    );
+    assert!(sp.len() > MAX_SCANNED);
+    let a = SortedOutcomes::new(&sp, &pa).expect("valid");
+    let b = SortedOutcomes::new(&sp, &pb).expect("valid");
+    let (m, last) = model_after(&sp, &pb, &b, 20);
+    for end in [0.5, 0.7, 0.9] {
+        let z = estimated_zone(&a, a.first_at_least(0.25), 0.25, end, &m, last).expect("a zone");
+        let best = (0..sp.len() as u32)
+            .map(|o| (a.utility(o) - 0.25).max(0.0) * (m.utility(o) - z.reservation).max(0.0))
+            .fold(0.0, f64::max);
+        let found = (z.goal - 0.25) * (z.opponent - z.reservation);
+        assert!(
+            found >= 0.98 * best && found <= best,
+            "{end}: {found} of {best}"
+        );
+    }
+}
