@@ -100,8 +100,13 @@ pub fn estimated_zone(
     let indexed = own.len() == n && n <= MAX_SCANNED;
     let step = (n - first_rational).div_ceil(MAX_SCANNED).max(1);
     let positions = |lowest: usize| (lowest..n).rev().step_by(step);
+    let latest_utility = model.utility(latest);
     let mut frontier = f64::NEG_INFINITY;
-    if indexed {
+    if own[latest as usize] >= at_end {
+        // The latest offer is among the outcomes scanned for the frontier, so r̂ is its
+        // utility: no scan needed.
+        frontier = latest_utility;
+    } else if indexed {
         model.for_each_utility(|o, x| {
             if own[o as usize] >= at_end {
                 frontier = frontier.max(x);
@@ -113,7 +118,7 @@ pub fn estimated_zone(
         }
     }
     // r̂: the estimated frontier at L̂, never above the opponent's latest offer.
-    let reservation = frontier.min(model.utility(latest));
+    let reservation = frontier.min(latest_utility);
     // The Nash point: the largest product, of equal products the higher own utility.
     let mut best: Option<(u32, f64, f64)> = None;
     let mut best_product = 0.0;
