@@ -25,8 +25,13 @@
 //! The sums are kept per issue (`Σ_t w_e·Δ_{i,t}`, `Σ_t Δ_{i,t}·Δ_{j,t}`, `Σ_t w_e²`), so
 //! an offer costs `O(issues² + issues·exponents)` whatever the number of hypotheses, and
 //! the posterior (`O(hypotheses·issues·(issues + exponents))`, one `exp` per
-//! hypothesis) is refreshed once per offer. Everything is fixed-size: building and
-//! updating allocates nothing.
+//! hypothesis) is refreshed once per offer. The opponent's values are tabled when the
+//! model is built (up to [`MAX_TABLED_VALUES`] per issue) and an outcome's value indices
+//! found by multiply-and-shift, so the estimated utility `û` of an outcome
+//! ([`WeightModel::utility`]), or of every outcome in index order
+//! ([`WeightModel::for_each_utility`], which the estimated zone scans: `super::zone`),
+//! takes no division. Everything is fixed-size: building and updating allocates
+//! nothing.
 
 use super::preferences::Preferences;
 use super::space::OutcomeSpace;

@@ -36,9 +36,13 @@
 //!   utility of each opponent offer; its target is [`concession_target`] with top `umax`
 //!   and floor `umin`, and it accepts as the other tactics do. Built
 //!   [`Tactic::build_against`] its opponent, it also learns the opponent's issue weights
-//!   ([`WeightModel`]) and, of its outcomes within a band above its target (closing
-//!   toward the deadline), offers the one the estimated opponent utility ranks highest;
-//!   built without (`build`, `build_cached`), it offers as the other tactics do.
+//!   ([`WeightModel`]): its goal becomes the estimated Nash point of the estimated zone in
+//!   the outcome space ([`estimated_zone`], recomputed after each opponent offer; the
+//!   target reaches it one step before the floor, [`concede_toward`]; the one-issue goal
+//!   when no zone is estimated), and, of its outcomes within a band above its target
+//!   (closing toward the deadline), it offers the one the estimated opponent utility
+//!   ranks highest; built without (`build`, `build_cached`), it offers as the other
+//!   tactics do.
 //!
 //! Building and running a negotiator allocates nothing: each borrows its profile's
 //! [`SortedOutcomes`], and its search gallops from the last position it found.

@@ -1,6 +1,6 @@
 //! The package learner's estimated zone of agreement and its Nash point (issue #25):
 //! where the learnt issue weights move the learner's goal. Equations: `docs/theory.md`,
-//! "Learning agents", (L7)–(L8).
+//! "Learning agents", (L7)–(L9), and what it does to the deals there.
 //!
 //! The learner knows its own utility `u` and, from its [`WeightModel`], an estimate of
 //! the opponent's, `û(o) = Σ_i ŵ_i·v_i(o)` (posterior-mean weights; since the utility
@@ -20,11 +20,12 @@
 //!   `(u(o) − umin)·(û(o) − r̂)` over the learner's outcomes with `u ≥ umin` and
 //!   `û > r̂`; the learner's **goal** is its own utility there.
 //!
-//! With `L̂ < umin` (no zone estimated), or no outcome of positive product, there is no
-//! estimate and the learner keeps the one-issue rule ([`concession_target`]). On one
-//! issue (no weight model) the rule is that one-issue rule unchanged; with a weight model
-//! on a linear frontier the two agree (the midpoint of `[umin, L̂]` is the Nash point of a
-//! linear zone).
+//! The learner concedes toward its goal with the one-issue time shape, reaching it one
+//! round before its floor ([`concede_toward`]). With `L̂ < umin` (no zone estimated), or
+//! no outcome of positive product, there is no estimate and the learner keeps the
+//! one-issue rule ([`concession_target`]). On one issue (no weight model) the rule is
+//! that one-issue rule unchanged; with a weight model on a linear frontier the two goals
+//! agree (the midpoint of `[umin, L̂]` is the Nash point of a linear zone).
 //!
 //! Cost: two scans of the outcome space per opponent offer (one for `r̂`, one for the
 //! Nash point), in index order ([`WeightModel::for_each_utility`]: mixed-radix counters,
