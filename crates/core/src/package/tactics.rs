@@ -480,6 +480,22 @@ impl Negotiator for TitForTatNegotiator<'_> {
     }
 }
 
+/// A package learner's belief after one of the opponent's offers, as a replay shows it
+/// ([`LearningNegotiator::beliefs_after`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Believed {
+    /// The offer's index in the trace.
+    pub offer: usize,
+    /// Where it estimates the opponent's concession ends, in its own utility.
+    pub estimate: Estimate,
+    /// Its goal ([`LearningNegotiator::goal`]).
+    pub goal: Option<f64>,
+    /// Its estimated zone, if any ([`LearningNegotiator::zone`]).
+    pub zone: Option<ZoneEstimate>,
+    /// The opponent's estimated weights, one per issue (empty without a weight model).
+    pub weights: Vec<f64>,
+}
+
 /// Bayesian opponent modelling on its own utility scale (see the module docs), with a
 /// model of the opponent's issue weights when built [`LearningNegotiator::against`] it.
 #[derive(Debug, Clone, Copy)]
@@ -648,6 +664,35 @@ impl<'a> LearningNegotiator<'a> {
             self.observe(o.outcome, o.step);
             if let Some(e) = self.estimate() {
                 out.push((i, e));
+            }
+        }
+        out
+    }
+
+    /// What it believed after each of the opponent's offers among `offers` (as
+    /// [`LearningNegotiator::estimates_after`]): the estimate, its goal and, with a
+    /// weight model, the opponent's estimated (posterior-mean) weights. For a replay;
+    /// allocates the list.
+    #[must_use]
+    pub fn beliefs_after(mut self, me: u8, offers: &[PackageOffer]) -> Vec<Believed> {
+        let mut out = Vec::new();
+        for (i, o) in offers.iter().enumerate() {
+            if o.by == me {
+                continue;
+            }
+            self.observe(o.outcome, o.step);
+            if let Some(estimate) = self.estimate() {
+                out.push(Believed {
+                    offer: i,
+                    estimate,
+                    goal: self.goal(),
+                    zone: self.zone,
+                    weights: self
+                        .weights
+                        .as_ref()
+                        .map(|m| m.mean_weights().to_vec())
+                        .unwrap_or_default(),
+                });
             }
         }
         out

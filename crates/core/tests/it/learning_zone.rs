@@ -492,3 +492,64 @@ fn excluded_outcomes_and_large_spaces_take_the_sorted_scan() {
         );
     }
 }
+
+/// A learner that records its goal and zone after each offer it answers.
+type Seen = Vec<(
+    Option<f64>,
+    Option<bargain_core::package::zone::ZoneEstimate>,
+)>;
+
+struct Recorded<'a, 's> {
+    inner: LearningNegotiator<'a>,
+    seen: &'s std::cell::RefCell<Seen>,
+}
+
+impl Negotiator for Recorded<'_, '_> {
+    fn n_steps(&self) -> u32 {
+        self.inner.n_steps()
+    }
+
+    fn decide(&mut self, at: Turn, standing: Option<u32>) -> Decision {
+        let d = self.inner.decide(at, standing);
+        if standing.is_some() {
+            self.seen
+                .borrow_mut()
+                .push((self.inner.goal(), self.inner.zone()));
+        }
+        d
+    }
+}
+
+#[test]
+fn a_replay_shows_the_goal_zone_and_weights_the_learner_had_in_the_talks() {
+    use bargain_core::package::aspiration::PackageOffer;
+    let k = Kinked::new();
+    for first in [true, false] {
+        let seen = std::cell::RefCell::new(Seen::new());
+        let rec = Recorded {
+            inner: k.learner(true),
+            seen: &seen,
+        };
+        let mut trace: Vec<PackageOffer> = Vec::new();
+        let opponent = k.opponent(2.0);
+        let deal = if first {
+            negotiate(rec, opponent, Some(&mut trace))
+        } else {
+            negotiate(opponent, rec, Some(&mut trace))
+        };
+        let seen = seen.into_inner();
+        assert!(deal.is_some());
+        let me = u8::from(!first);
+        let replayed = k.learner(true).beliefs_after(me, &trace);
+        // The last answer may be the acceptance, after the last offer in the trace.
+        assert!(replayed.len() + 1 >= seen.len() && replayed.len() <= seen.len());
+        for (b, (goal, zone)) in replayed.iter().zip(&seen) {
+            assert_eq!(b.goal, *goal, "{b:?}");
+            assert_eq!(b.zone, *zone, "{b:?}");
+            assert_eq!(b.weights.len(), 2);
+            assert!((b.weights.iter().sum::<f64>() - 1.0).abs() < 1e-12);
+            assert_ne!(trace[b.offer].by, me);
+        }
+        assert!(replayed.iter().any(|b| b.zone.is_some()));
+    }
+}
