@@ -36,7 +36,7 @@ use bargain_core::package::tactics::{Believed, LearningNegotiator, Tactic};
 use serde_json::{Map, Value, json};
 
 use crate::commands::Error;
-use crate::ensemble::package::{Prepared, agents_end, agents_timed, end_timed};
+use crate::ensemble::package::{Prepared, agents_end, agents_timed, end_timed, rules};
 use crate::events_report::EventsView;
 use crate::scenario::SampleCtx;
 use crate::scenario::issues::{PackageModel, PackageScenario, PackageTrial};
@@ -61,14 +61,27 @@ fn package(space: &OutcomeSpace, o: u32) -> Value {
 
 /// The beliefs of the learning parties after each of the other party's offers:
 /// `(learner's index, belief)` in the order of the offers, by the same updates as in the
-/// talks (each learner built against its opponent, as the run builds it, so with two to
-/// four issues it models the opponent's weights); empty when no party learns.
+/// talks (each learner built against its opponent for the rounds it plans for, as the
+/// run builds it, so with two to four issues it models the opponent's weights); offers
+/// after a calendar's expiry are not shown; empty when no party learns.
 fn learning_estimates(
     s: &PackageScenario,
     t: &PackageTrial,
     p: &Prepared,
     offers: &[PackageOffer],
 ) -> Vec<(usize, Believed)> {
+    // The rounds the negotiators plan for (up to a calendar's expiry, as in the run);
+    // offers after them are moved by the lapse rule, not the learner, and not shown.
+    let rounds = if t.has_rules() {
+        rules(s, t).rounds().0
+    } else {
+        t.max_rounds
+    };
+    let within = offers
+        .iter()
+        .position(|o| o.step >= rounds)
+        .unwrap_or(offers.len());
+    let offers = &offers[..within];
     let mut out = Vec::new();
     for (i, party) in t.parties.iter().enumerate() {
         if let Tactic::Learning {
@@ -80,7 +93,7 @@ fn learning_estimates(
             let learner = LearningNegotiator::new(
                 &p.sorted[i],
                 t.reservation(i),
-                t.max_rounds,
+                rounds,
                 prior_width,
                 hypotheses,
                 exponent,
