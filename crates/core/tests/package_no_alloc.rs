@@ -42,6 +42,7 @@ fn negotiating_and_solving_packages_allocates_nothing() {
     let rule_ends = talks_under_rules(&sa, &sb, &frontier);
     let timed_ends = timed_closed_forms(&frontier, &ratifiable, &ua, &ub, &order, &mut scratch);
     let learner_deals = learners_with_weight_models(&issues);
+    let zones = estimated_zones(&issues);
     let after = allocations();
     assert_eq!(after - before, 0, "allocations on the package hot path");
     assert!(deals > 100);
@@ -54,6 +55,35 @@ fn negotiating_and_solving_packages_allocates_nothing() {
         "{timed_ends:?}"
     );
     assert!(learner_deals > 50, "{learner_deals}");
+    assert!(zones > 500, "{zones}");
+}
+
+/// A package learner with a weight model fed a time-based opponent's offers: it
+/// estimates the zone and its Nash point after each (`package::zone`); the number of
+/// offers after which it had a zone.
+fn estimated_zones(c: &IssueCase) -> usize {
+    use bargain_core::package::aspiration::{Decision, Negotiator, Turn};
+    use bargain_core::package::opponent::OpponentView;
+    use bargain_core::package::tactics::LearningNegotiator;
+    let mut zones = 0;
+    for k in 0..40u32 {
+        let (ra, rb) = (f64::from(k % 5) / 10.0, f64::from(k % 4) / 10.0);
+        let n = 20 + k % 30;
+        let mut opponent = AspirationNegotiator::new(&c.sorted[1], rb, n, Aspiration::default());
+        let view = OpponentView {
+            space: &c.space,
+            preferences: &c.prefs[1],
+        };
+        let mut learner = LearningNegotiator::new(&c.sorted[0], ra, n, 1.0, 32, 1.0).against(view);
+        for step in 0..n {
+            if let Decision::Offer(o) = opponent.decide(Turn { step, by: 1 }, None) {
+                learner.observe(o, step);
+                zones += usize::from(learner.zone().is_some());
+                let _ = learner.target(step);
+            }
+        }
+    }
+    zones
 }
 
 /// The closed forms under a timeline whose event changes the first party's ratification

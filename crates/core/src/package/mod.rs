@@ -15,7 +15,9 @@
 //!   issue);
 //! - [`talks`]: the one-issue rules on packages — calendar and lapse costs, breakdown
 //!   risk, ratification limits on the amount issue — for the agents and the closed forms;
-//! - [`timed`]: those talks with dated events and vetoes that restart them (issue #23).
+//! - [`timed`]: those talks with dated events and vetoes that restart them (issue #23);
+//! - [`zone`]: the package learner's estimated zone of agreement and its Nash point,
+//!   moved by the learnt weights (issue #25).
 //!
 //! Package scenarios (`bargain_scenario::issues`) choose each party's [`tactics::Tactic`];
 //! not wired into [`crate::model`] (one-issue models).
@@ -30,3 +32,4 @@ pub mod tactics;
 pub mod talks;
 pub mod theory;
 pub mod timed;
+pub mod zone;

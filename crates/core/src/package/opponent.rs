@@ -25,8 +25,13 @@
 //! The sums are kept per issue (`Σ_t w_e·Δ_{i,t}`, `Σ_t Δ_{i,t}·Δ_{j,t}`, `Σ_t w_e²`), so
 //! an offer costs `O(issues² + issues·exponents)` whatever the number of hypotheses, and
 //! the posterior (`O(hypotheses·issues·(issues + exponents))`, one `exp` per
-//! hypothesis) is refreshed once per offer. Everything is fixed-size: building and
-//! updating allocates nothing.
+//! hypothesis) is refreshed once per offer. The opponent's values are tabled when the
+//! model is built (up to [`MAX_TABLED_VALUES`] per issue) and an outcome's value indices
+//! found by multiply-and-shift, so the estimated utility `û` of an outcome
+//! ([`WeightModel::utility`]), or of every outcome in index order
+//! ([`WeightModel::for_each_utility`], which the estimated zone scans: `super::zone`),
+//! takes no division. Everything is fixed-size: building and updating allocates
+//! nothing.
 
 use super::preferences::Preferences;
 use super::space::OutcomeSpace;
@@ -42,6 +47,10 @@ pub const MAX_WEIGHT_HYPOTHESES: usize = 24;
 pub const BAND: f64 = 0.05;
 /// The most outcomes of the band looked at (from the target upward).
 pub const MAX_BAND_OUTCOMES: usize = 64;
+/// The most values per issue whose opponent value the model keeps in a table (read
+/// once when it is built); an issue with more values is read from the preferences on
+/// each use (the same numbers, more slowly).
+pub const MAX_TABLED_VALUES: usize = 64;
 
 const NE: usize = EXPONENTS.len();
 
@@ -83,6 +92,58 @@ pub struct WeightModel<'a> {
     posterior: [f64; MAX_WEIGHT_HYPOTHESES],
     mean: [f64; MAX_ISSUES],
     observed: u32,
+    /// The opponent's value of each value index of each issue, when every issue has at
+    /// most [`MAX_TABLED_VALUES`] values (`tabled`).
+    table: [[f64; MAX_TABLED_VALUES]; MAX_ISSUES],
+    tabled: bool,
+    /// The largest value of each issue.
+    top: [f64; MAX_ISSUES],
+    /// Per issue, its stride and number of values in the outcome index with their
+    /// division constants ([`Divisor`]): the value index without a hardware division.
+    digits: [(Divisor, Divisor); MAX_ISSUES],
+}
+
+/// A divisor `d ≥ 1` of 32-bit numbers with its constant `M = ⌈2⁶⁴/d⌉`: the quotient and
+/// the remainder by two multiplications (Lemire, Kaser & Kurz 2019, "Faster remainder by
+/// direct computation", *Software: Practice and Experience* 49(6): exact for every
+/// 32-bit numerator and divisor).
+#[derive(Debug, Clone, Copy, Default)]
+struct Divisor {
+    d: u32,
+    m: u64,
+}
+
+impl Divisor {
+    fn new(d: u32) -> Self {
+        let d = d.max(1);
+        // ⌈2⁶⁴/d⌉ = ⌊(2⁶⁴ − 1)/d⌋ + 1 for d ≥ 2; d = 1 is handled apart.
+        let m = if d == 1 {
+            0
+        } else {
+            u64::MAX / u64::from(d) + 1
+        };
+        Self { d, m }
+    }
+
+    /// `a / d`.
+    fn div(self, a: u32) -> u32 {
+        if self.d == 1 {
+            a
+        } else {
+            // Below 2³²: the product's high word is ⌊a/d⌋ < 2³².
+            ((u128::from(self.m) * u128::from(a)) >> 64) as u32
+        }
+    }
+
+    /// `a % d`.
+    fn rem(self, a: u32) -> u32 {
+        if self.d == 1 {
+            0
+        } else {
+            let low = self.m.wrapping_mul(u64::from(a));
+            ((u128::from(low) * u128::from(self.d)) >> 64) as u32
+        }
+    }
 }
 
 impl<'a> WeightModel<'a> {
@@ -114,6 +175,26 @@ impl<'a> WeightModel<'a> {
         posterior[..count].fill(p);
         let mut mean = [0.0; MAX_ISSUES];
         mean[..issues].fill(1.0 / issues as f64);
+        let mut table = [[0.0; MAX_TABLED_VALUES]; MAX_ISSUES];
+        let mut top = [f64::NEG_INFINITY; MAX_ISSUES];
+        let tabled = (0..issues).all(|i| view.space.size(i) <= MAX_TABLED_VALUES);
+        for (i, (best, row)) in top.iter_mut().zip(&mut table).enumerate().take(issues) {
+            for k in 0..view.space.size(i) {
+                let v = view.preferences.value(view.space, i, k);
+                *best = best.max(v);
+                if let Some(x) = row.get_mut(k).filter(|_| tabled) {
+                    *x = v;
+                }
+            }
+        }
+        // The outcome index is mixed-radix, the last issue fastest (`OutcomeSpace`).
+        let mut digits = [(Divisor::default(), Divisor::default()); MAX_ISSUES];
+        let mut stride: u32 = 1;
+        for i in (0..issues).rev() {
+            let size = u32::try_from(view.space.size(i)).unwrap_or(u32::MAX);
+            digits[i] = (Divisor::new(stride), Divisor::new(size));
+            stride = stride.saturating_mul(size);
+        }
         Some(Self {
             view,
             issues,
@@ -127,6 +208,10 @@ impl<'a> WeightModel<'a> {
             posterior,
             mean,
             observed: 0,
+            table,
+            tabled,
+            top,
+            digits,
         })
     }
 
@@ -166,12 +251,87 @@ impl<'a> WeightModel<'a> {
         best
     }
 
-    /// The opponent's utility of `outcome` under the posterior mean weights.
+    /// The opponent's utility of `outcome` under the posterior mean weights, `û(o) =
+    /// Σ_i ŵ_i·v_i(o)`: also the posterior expectation of its utility, since the utility
+    /// is linear in the weights.
     #[must_use]
     pub fn utility(&self, outcome: u32) -> f64 {
-        (0..self.issues)
-            .map(|i| self.mean[i] * self.view.value(outcome, i))
-            .sum()
+        let mut u = 0.0;
+        for i in 0..self.issues {
+            u += self.mean[i] * self.value(outcome, i);
+        }
+        u
+    }
+
+    /// Call `f(outcome, û(outcome))` for every outcome of the space in index order, `û`
+    /// bit for bit [`WeightModel::utility`]: with the values tabled, the sum of the
+    /// issues before the last is kept while only the last issue's value changes (mixed-
+    /// radix counters, no division), so an outcome costs a lookup, a product and an
+    /// addition. Allocates nothing.
+    pub fn for_each_utility(&self, mut f: impl FnMut(u32, f64)) {
+        let len = u32::try_from(self.view.space.len()).unwrap_or(u32::MAX);
+        if !self.tabled {
+            for o in 0..len {
+                f(o, self.utility(o));
+            }
+            return;
+        }
+        let k = self.issues;
+        let last = k - 1;
+        let size = |i: usize| self.view.space.size(i);
+        let mut digit = [0usize; MAX_ISSUES];
+        // partial[i]: the sum over issues 0..=i of ŵ_j·v_j at the current digits, summed
+        // left to right as `utility` sums them.
+        let mut partial = [0.0; MAX_ISSUES];
+        let refill = |from: usize, digit: &[usize; MAX_ISSUES], partial: &mut [f64; MAX_ISSUES]| {
+            for i in from..last {
+                let before = if i == 0 { 0.0 } else { partial[i - 1] };
+                partial[i] = before + self.mean[i] * self.table[i][digit[i]];
+            }
+        };
+        refill(0, &digit, &mut partial);
+        let row = &self.table[last][..size(last)];
+        let w = self.mean[last];
+        let mut o = 0u32;
+        loop {
+            let base = if last == 0 { 0.0 } else { partial[last - 1] };
+            for &v in row {
+                f(o, base + w * v);
+                o += 1;
+            }
+            // Carry into the issues before the last.
+            let mut i = last;
+            loop {
+                if i == 0 {
+                    return;
+                }
+                i -= 1;
+                digit[i] += 1;
+                if digit[i] < size(i) {
+                    break;
+                }
+                digit[i] = 0;
+            }
+            refill(i, &digit, &mut partial);
+        }
+    }
+
+    /// An upper bound of [`WeightModel::utility`] over every outcome: `Σ_i ŵ_i·max_k
+    /// v_i(k)` (the largest value of each issue).
+    #[must_use]
+    pub fn max_utility(&self) -> f64 {
+        (0..self.issues).map(|i| self.mean[i] * self.top[i]).sum()
+    }
+
+    /// The opponent's value (unweighted) of issue `issue` in `outcome`: from the table
+    /// when it has one, else from the preferences (the same number).
+    fn value(&self, outcome: u32, issue: usize) -> f64 {
+        if self.tabled {
+            let (stride, size) = self.digits[issue];
+            self.table[issue][size.rem(stride.div(outcome)) as usize]
+        } else {
+            self.view.value(outcome, issue)
+        }
     }
 
     /// Take in the opponent's offer `outcome` made in round `round` (0-based), and
@@ -182,7 +342,7 @@ impl<'a> WeightModel<'a> {
         self.observed += 1;
         let mut v = [0.0; MAX_ISSUES];
         for (i, x) in v.iter_mut().enumerate().take(self.issues) {
-            *x = self.view.value(outcome, i);
+            *x = self.value(outcome, i);
         }
         let Some((v0, tau0)) = self.first else {
             self.first = Some((v, tau));
@@ -284,6 +444,76 @@ fn next_permutation(a: &mut [usize]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_divisors_give_the_outcome_spaces_value_indices() {
+        use crate::package::space::Issue;
+        for d in [1u32, 2, 3, 6, 7, 10, 64, 1000, 65_537, u32::MAX] {
+            let x = Divisor::new(d);
+            for a in [
+                0u32,
+                1,
+                2,
+                5,
+                63,
+                64,
+                65,
+                999,
+                1000,
+                123_456_789,
+                u32::MAX - 1,
+                u32::MAX,
+            ] {
+                assert_eq!((x.div(a), x.rem(a)), (a / d, a % d), "{a} / {d}");
+            }
+        }
+        let space = OutcomeSpace::new(vec![
+            Issue::integer("a", 0, 6),
+            Issue::integer("b", 0, 0),
+            Issue::choice("c", &["x", "y", "z"]),
+            Issue::integer("d", 1, 10),
+        ])
+        .expect("a valid space");
+        let prefs = Preferences {
+            utility: crate::package::preferences::LinearAdditive {
+                weights: vec![0.25; 4],
+                values: vec![
+                    crate::package::preferences::ValueFunction::Increasing,
+                    crate::package::preferences::ValueFunction::Points(vec![(0.0, 0.5)]),
+                    crate::package::preferences::ValueFunction::Table(vec![0.1, 0.7, 0.4]),
+                    crate::package::preferences::ValueFunction::Decreasing,
+                ],
+            },
+            reservation: 0.0,
+            discount: 1.0,
+        };
+        let view = OpponentView {
+            space: &space,
+            preferences: &prefs,
+        };
+        let mut m = WeightModel::new(view, 10).expect("four issues");
+        for o in 0..space.len() as u32 {
+            for i in 0..4 {
+                assert_eq!(
+                    m.value(o, i).to_bits(),
+                    view.value(o, i).to_bits(),
+                    "{o} {i}"
+                );
+            }
+        }
+        // The scan in index order gives every outcome's utility bit for bit, also after
+        // the weights moved.
+        for step in 0..4 {
+            let mut next = 0;
+            m.for_each_utility(|o, u| {
+                assert_eq!(o, next);
+                assert_eq!(u.to_bits(), m.utility(o).to_bits(), "{o}");
+                next += 1;
+            });
+            assert_eq!(next as usize, space.len());
+            m.observe(17 * step + 3 * (step % 2), step);
+        }
+    }
 
     #[test]
     fn the_hypotheses_are_every_ranking_with_linear_weights() {

@@ -36,9 +36,13 @@
 //!   utility of each opponent offer; its target is [`concession_target`] with top `umax`
 //!   and floor `umin`, and it accepts as the other tactics do. Built
 //!   [`Tactic::build_against`] its opponent, it also learns the opponent's issue weights
-//!   ([`WeightModel`]) and, of its outcomes within a band above its target (closing
-//!   toward the deadline), offers the one the estimated opponent utility ranks highest;
-//!   built without (`build`, `build_cached`), it offers as the other tactics do.
+//!   ([`WeightModel`]): its goal becomes the estimated Nash point of the estimated zone in
+//!   the outcome space ([`estimated_zone`], recomputed after each opponent offer; the
+//!   target reaches it one step before the floor, [`concede_toward`]; the one-issue goal
+//!   when no zone is estimated), and, of its outcomes within a band above its target
+//!   (closing toward the deadline), it offers the one the estimated opponent utility
+//!   ranks highest; built without (`build`, `build_cached`), it offers as the other
+//!   tactics do.
 //!
 //! Building and running a negotiator allocates nothing: each borrows its profile's
 //! [`SortedOutcomes`], and its search gallops from the last position it found.
@@ -49,6 +53,7 @@ use super::aspiration::{
 };
 use super::opponent::{BAND, MAX_BAND_OUTCOMES, OpponentView, WeightModel};
 use super::sorted::SortedOutcomes;
+use super::zone::{ZoneEstimate, concede_toward, estimated_zone};
 use crate::strategy::FaratinFamily;
 use crate::strategy::learning::{Belief, Estimate, concession_target};
 
@@ -475,6 +480,22 @@ impl Negotiator for TitForTatNegotiator<'_> {
     }
 }
 
+/// A package learner's belief after one of the opponent's offers, as a replay shows it
+/// ([`LearningNegotiator::beliefs_after`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Believed {
+    /// The offer's index in the trace.
+    pub offer: usize,
+    /// Where it estimates the opponent's concession ends, in its own utility.
+    pub estimate: Estimate,
+    /// Its goal ([`LearningNegotiator::goal`]).
+    pub goal: Option<f64>,
+    /// Its estimated zone, if any ([`LearningNegotiator::zone`]).
+    pub zone: Option<ZoneEstimate>,
+    /// The opponent's estimated weights, one per issue (empty without a weight model).
+    pub weights: Vec<f64>,
+}
+
 /// Bayesian opponent modelling on its own utility scale (see the module docs), with a
 /// model of the opponent's issue weights when built [`LearningNegotiator::against`] it.
 #[derive(Debug, Clone, Copy)]
@@ -484,6 +505,13 @@ pub struct LearningNegotiator<'a> {
     exponent: f64,
     belief: Belief,
     weights: Option<WeightModel<'a>>,
+    /// The posterior mean of the belief (`L̂`) after the latest offer.
+    end: Option<f64>,
+    /// The estimated zone after the latest offer (with a weight model).
+    zone: Option<ZoneEstimate>,
+    /// Whether the estimated zone sets its goal (else the weight model only picks in
+    /// the band).
+    zone_goal: bool,
 }
 
 impl<'a> LearningNegotiator<'a> {
@@ -504,6 +532,9 @@ impl<'a> LearningNegotiator<'a> {
             n_steps,
             exponent,
             weights: None,
+            end: None,
+            zone: None,
+            zone_goal: true,
         }
     }
 
@@ -515,6 +546,16 @@ impl<'a> LearningNegotiator<'a> {
     #[must_use]
     pub fn against(mut self, view: OpponentView<'a>) -> Self {
         self.weights = WeightModel::new(view, self.n_steps);
+        self
+    }
+
+    /// The same learner whose weight model, if it has one, only picks among the outcomes
+    /// of the band (L6), its goal staying the one-issue goal of (L3), as before the
+    /// estimated zone (L7)–(L8) existed: for comparisons (`zone_goal == false`). It then
+    /// estimates no zone. Allocates nothing.
+    #[must_use]
+    pub fn with_zone_goal(mut self, zone_goal: bool) -> Self {
+        self.zone_goal = zone_goal;
         self
     }
 
@@ -561,11 +602,45 @@ impl<'a> LearningNegotiator<'a> {
 
     /// Take in the opponent's offer `outcome` made in step `step`: what `decide` does
     /// with each standing offer, and what a replay calls to show the estimate.
+    ///
+    /// After the updates it computes its estimate `L̂` and, with a weight model, the
+    /// estimated zone and its Nash point ([`estimated_zone`]): once per opponent offer,
+    /// since nothing they depend on changes in between.
     pub fn observe(&mut self, outcome: u32, step: u32) {
         self.belief
             .observe(self.ladder.sorted.utility(outcome), step);
+        self.end = self.belief.estimate_mean().map(|e| e.mean);
         if let Some(m) = &mut self.weights {
             m.observe(outcome, step);
+            if !self.zone_goal {
+                return;
+            }
+            let l = &self.ladder;
+            self.zone = self.end.and_then(|end| {
+                estimated_zone(l.sorted, l.first_rational, l.umin, end, m, outcome)
+            });
+        }
+    }
+
+    /// Its estimated zone of agreement after the latest offer: `None` without a weight
+    /// model, before any offer, or when no zone is estimated.
+    #[must_use]
+    pub fn zone(&self) -> Option<ZoneEstimate> {
+        self.zone
+    }
+
+    /// Its goal: the own utility it concedes toward (see the module docs), `None`
+    /// before any offer. With an estimated zone its Nash point's utility; else the
+    /// one-issue goal, the midpoint of `[umin, L̂]` (capped at `umax`), or `umin` when
+    /// `L̂ < umin`.
+    #[must_use]
+    pub fn goal(&self) -> Option<f64> {
+        let l = &self.ladder;
+        match (self.zone, self.end) {
+            (Some(z), _) => Some(z.goal),
+            (None, Some(e)) if e >= l.umin => Some((0.5 * (l.umin + e)).min(l.umax)),
+            (None, Some(_)) => Some(l.umin),
+            (None, None) => None,
         }
     }
 
@@ -594,17 +669,45 @@ impl<'a> LearningNegotiator<'a> {
         out
     }
 
+    /// What it believed after each of the opponent's offers among `offers` (as
+    /// [`LearningNegotiator::estimates_after`]): the estimate, its goal and, with a
+    /// weight model, the opponent's estimated (posterior-mean) weights. For a replay;
+    /// allocates the list.
+    #[must_use]
+    pub fn beliefs_after(mut self, me: u8, offers: &[PackageOffer]) -> Vec<Believed> {
+        let mut out = Vec::new();
+        for (i, o) in offers.iter().enumerate() {
+            if o.by == me {
+                continue;
+            }
+            self.observe(o.outcome, o.step);
+            if let Some(estimate) = self.estimate() {
+                out.push(Believed {
+                    offer: i,
+                    estimate,
+                    goal: self.goal(),
+                    zone: self.zone,
+                    weights: self
+                        .weights
+                        .as_ref()
+                        .map(|m| m.mean_weights().to_vec())
+                        .unwrap_or_default(),
+                });
+            }
+        }
+        out
+    }
+
     /// Its target utility in step `step`.
     #[must_use]
     pub fn target(&self, step: u32) -> f64 {
         let l = self.ladder;
-        // In its last step the target is its floor whatever the estimate.
-        let estimate = if step + 1 >= self.n_steps {
-            None
-        } else {
-            self.belief.estimate_mean().map(|e| e.mean)
-        };
-        concession_target(l.umax, l.umin, estimate, step, self.n_steps, self.exponent)
+        match self.zone {
+            // Toward the estimated Nash point (its floor in the last step).
+            Some(z) => concede_toward(l.umax, l.umin, z.goal, step, self.n_steps, self.exponent),
+            // In its last step the target is its floor whatever the estimate.
+            None => concession_target(l.umax, l.umin, self.end, step, self.n_steps, self.exponent),
+        }
     }
 }
 

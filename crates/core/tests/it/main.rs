@@ -7,6 +7,7 @@ mod common;
 mod faratin_examples;
 mod learning_agents;
 mod learning_weights;
+mod learning_zone;
 mod model_properties;
 mod negmas_genius;
 mod negmas_multi_issue;

@@ -16,8 +16,11 @@
 //! offer's `round` is the round in which it was answered (the accepted offer's is the
 //! deal's `round`, as in one-issue replays). When a party plays `learning`, each of the
 //! other party's offers also has `"estimate": {"by": learner, "utility": mean, "sd": sd,
-//! "observed": offers seen}`: the learner's estimate of where the other's concession
-//! ends, in the learner's own utility (the package learner models no issue weights).
+//! "observed": offers seen, "goal": utility}`: the learner's estimate of where the other's
+//! concession ends and the goal it concedes toward, in the learner's own utility, and,
+//! with two to four issues, `"weights": {issue key: weight}`, the other's issue weights as
+//! the learner estimates them (its goal then the estimated Nash point of the estimated
+//! zone: `bargain_core::package::zone`).
 //!
 //! A scenario with `[[events]]` or `on_veto = "resume"` adds `events` (when each took
 //! effect in the trial and what it changed) and `vetoes`, as one-issue replays do
@@ -27,13 +30,13 @@
 use std::path::Path;
 
 use bargain_core::package::aspiration::{PackageOffer, PowerCache};
+use bargain_core::package::opponent::OpponentView;
 use bargain_core::package::space::{OutcomeSpace, Value as IssueValue};
-use bargain_core::package::tactics::{LearningNegotiator, Tactic};
-use bargain_core::strategy::learning::Estimate;
+use bargain_core::package::tactics::{Believed, LearningNegotiator, Tactic};
 use serde_json::{Map, Value, json};
 
 use crate::commands::Error;
-use crate::ensemble::package::{Prepared, agents_end, agents_timed, end_timed};
+use crate::ensemble::package::{Prepared, agents_end, agents_timed, end_timed, rules};
 use crate::events_report::EventsView;
 use crate::scenario::SampleCtx;
 use crate::scenario::issues::{PackageModel, PackageScenario, PackageTrial};
@@ -56,14 +59,29 @@ fn package(space: &OutcomeSpace, o: u32) -> Value {
     Value::Object(m)
 }
 
-/// The estimates of the learning parties after each of the other party's offers:
-/// `(offer index, learner's index, estimate in its own utility)`, by the same updates
-/// as in the talks; empty when no party learns.
+/// The beliefs of the learning parties after each of the other party's offers:
+/// `(learner's index, belief)` in the order of the offers, by the same updates as in the
+/// talks (each learner built against its opponent for the rounds it plans for, as the
+/// run builds it, so with two to four issues it models the opponent's weights); offers
+/// after a calendar's expiry are not shown; empty when no party learns.
 fn learning_estimates(
+    s: &PackageScenario,
     t: &PackageTrial,
     p: &Prepared,
     offers: &[PackageOffer],
-) -> Vec<(usize, usize, Estimate)> {
+) -> Vec<(usize, Believed)> {
+    // The rounds the negotiators plan for (up to a calendar's expiry, as in the run);
+    // offers after them are moved by the lapse rule, not the learner, and not shown.
+    let rounds = if t.has_rules() {
+        rules(s, t).rounds().0
+    } else {
+        t.max_rounds
+    };
+    let within = offers
+        .iter()
+        .position(|o| o.step >= rounds)
+        .unwrap_or(offers.len());
+    let offers = &offers[..within];
     let mut out = Vec::new();
     for (i, party) in t.parties.iter().enumerate() {
         if let Tactic::Learning {
@@ -75,21 +93,25 @@ fn learning_estimates(
             let learner = LearningNegotiator::new(
                 &p.sorted[i],
                 t.reservation(i),
-                t.max_rounds,
+                rounds,
                 prior_width,
                 hypotheses,
                 exponent,
-            );
+            )
+            .against(OpponentView {
+                space: s.space(),
+                preferences: &t.parties[1 - i].preferences,
+            });
             let me = u8::from(i == 1);
             out.extend(
                 learner
-                    .estimates_after(me, offers)
+                    .beliefs_after(me, offers)
                     .into_iter()
-                    .map(|(k, e)| (k, i, e)),
+                    .map(|b| (i, b)),
             );
         }
     }
-    out.sort_by_key(|x| x.0);
+    out.sort_by_key(|x| x.1.offer);
     out
 }
 
@@ -199,7 +221,7 @@ fn replay_parts(
     // Each offer in the 1-based round it was answered (the second mover's at the first
     // move of the next round), as one-issue replays list them: the accepted offer's
     // round is the deal's `round`.
-    let estimates = learning_estimates(&t, &p, &offers);
+    let estimates = learning_estimates(s, &t, &p, &offers);
     let last_made = offers.iter().map(|o| o.step + 1).max().unwrap_or(1);
     let cap = round.unwrap_or(last_made);
     let offers: Vec<Value> = offers
@@ -222,14 +244,22 @@ fn replay_parts(
                 "utility": utility(o.outcome),
                 "response": response,
             });
-            if let (Some((_, by, e)), Value::Object(map)) =
-                (estimates.iter().find(|x| x.0 == i), &mut v)
+            if let (Some((by, b)), Value::Object(map)) =
+                (estimates.iter().find(|x| x.1.offer == i), &mut v)
             {
-                map.insert(
-                    "estimate".to_owned(),
-                    json!({ "by": keys[*by], "utility": e.mean, "sd": e.sd,
-                            "observed": e.observed }),
-                );
+                let e = b.estimate;
+                let mut est = json!({ "by": keys[*by], "utility": e.mean, "sd": e.sd,
+                                      "observed": e.observed, "goal": b.goal });
+                if let (false, Value::Object(m)) = (b.weights.is_empty(), &mut est) {
+                    let w: Map<String, Value> = space
+                        .issues()
+                        .iter()
+                        .zip(&b.weights)
+                        .map(|(issue, w)| (issue.key.clone(), json!(w)))
+                        .collect();
+                    m.insert("weights".to_owned(), Value::Object(w));
+                }
+                map.insert("estimate".to_owned(), est);
             }
             v
         })
@@ -312,15 +342,30 @@ pub fn replay(
             show(&o["agreement"]),
         ));
         if let Some(e) = o.get("estimate") {
+            let round4 = |x: &Value| {
+                crate::why::plain_number((x.as_f64().unwrap_or(f64::NAN) * 1e4).round() / 1e4)
+            };
             text.push_str(&format!(
                 "            {} estimates {}'s concession ends at utility {} ± {} (to {}; {} offers seen)\n",
                 e["by"].as_str().unwrap_or(""),
                 o["by"].as_str().unwrap_or(""),
-                crate::why::plain_number((e["utility"].as_f64().unwrap_or(f64::NAN) * 1e4).round() / 1e4),
-                crate::why::plain_number((e["sd"].as_f64().unwrap_or(f64::NAN) * 1e4).round() / 1e4),
+                round4(&e["utility"]),
+                round4(&e["sd"]),
                 e["by"].as_str().unwrap_or(""),
                 e["observed"]
             ));
+            if let Some(w) = e["weights"].as_object() {
+                let weights: Vec<String> = w
+                    .iter()
+                    .map(|(k, x)| format!("{k} {}", round4(x)))
+                    .collect();
+                text.push_str(&format!(
+                    "            its goal: utility {}; {}'s weights as it estimates them: {}\n",
+                    round4(&e["goal"]),
+                    o["by"].as_str().unwrap_or(""),
+                    weights.join(", ")
+                ));
+            }
         }
     }
     text.push_str(&events);

@@ -144,6 +144,18 @@ fn learning_runs_on_the_package_scenario_and_its_replay_shows_the_estimate() {
         assert_eq!(e["observed"], k + 1);
         let u = e["utility"].as_f64().expect("a number");
         assert!((-0.01..=1.01).contains(&u), "{e}");
+        // Three issues: the learner models the US's weights (a distribution over the
+        // issues) and concedes toward a goal within its own utility range.
+        let w = e["weights"].as_object().expect("the estimated weights");
+        let keys: Vec<&str> = w.keys().map(String::as_str).collect();
+        assert_eq!(keys.len(), 3, "{e}");
+        for key in ["amount", "term", "escalation"] {
+            assert!(keys.contains(&key), "{e}");
+        }
+        let sum: f64 = w.values().map(|x| x.as_f64().expect("a number")).sum();
+        assert!((sum - 1.0).abs() < 1e-9, "{e}");
+        let g = e["goal"].as_f64().expect("a goal");
+        assert!((-0.01..=1.01).contains(&g), "{e}");
     }
     for o in offers {
         assert_eq!(o.get("estimate").is_some(), o["by"] == "us", "{o}");
@@ -158,6 +170,10 @@ fn learning_runs_on_the_package_scenario_and_its_replay_shows_the_estimate() {
     let text = String::from_utf8(ok(&["replay", s(&file), "--trial", "2"]).stdout).expect("utf-8");
     assert!(
         text.contains("kr estimates us's concession ends at utility"),
+        "{text}"
+    );
+    assert!(
+        text.contains("its goal: utility") && text.contains("us's weights as it estimates them: "),
         "{text}"
     );
 }
