@@ -365,3 +365,169 @@ impl Checker<'_, '_> {
         Some((lo, hi))
     }
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use crate::Scenario;
+    use crate::dist::Dist;
+    use bargain_core::Side;
+    use bargain_core::events::Key;
+
+    /// Both reservations read `fx`; `EVENTS` is replaced by the events.
+    const BASE: &str = r#"
+[scenario]
+name = "fx"
+[run]
+trials = 10
+[protocol]
+first_mover = "us"
+[context]
+fx = { uniform = [1150, 1250] }
+[calendar]
+start = "2020-01-01"
+expiry = "2020-06-30"
+end = "2021-12-31"
+round_months = 1
+[parties.us]
+side = "payee"
+opening = 1.6
+reservation = "1.2 * fx / 1000"
+strategy = { kind = "time-based", preset = "linear" }
+[parties.kr]
+side = "payer"
+opening = 0.8
+reservation = "fx / 1000"
+strategy = { kind = "time-based", preset = "linear" }
+EVENTS
+"#;
+
+    fn parse(events: &str) -> Scenario {
+        Scenario::parse(&BASE.replace("EVENTS", events), "fx.toml").expect("valid")
+    }
+
+    #[test]
+    fn dotted_quoted_and_table_keys_compile_alike() {
+        let forms = [
+            "shift = { context.fx = -350 }",
+            "shift = { \"context.fx\" = -350 }",
+            "shift = { context = { fx = -350 } }",
+        ];
+        let mut seen = Vec::new();
+        for form in forms {
+            let s = parse(&format!("[[events]]\ndate = \"2021-01-20\"\n{form}\n"));
+            let e = &s.events()[0];
+            assert_eq!(e.changes, ["context.fx += -350"], "{form}");
+            let moved: Vec<(&str, Option<Side>, Key)> = e
+                .moves
+                .iter()
+                .map(|m| (m.path.as_str(), m.party, m.key))
+                .collect();
+            assert_eq!(
+                moved,
+                [
+                    (
+                        "parties.us.reservation",
+                        Some(Side::Payee),
+                        Key::Reservation
+                    ),
+                    (
+                        "parties.kr.reservation",
+                        Some(Side::Payer),
+                        Key::Reservation
+                    ),
+                ],
+                "{form}"
+            );
+            seen.push(s.events.events[0].moves.clone());
+        }
+        assert!(seen.windows(2).all(|w| w[0] == w[1]));
+    }
+
+    #[test]
+    fn an_events_own_change_of_a_key_is_not_moved() {
+        let s = parse(
+            "[[events]]\ndate = \"2021-01-20\"\nparty = \"us\"\nshift = { context.fx = -350, reservation = 0.1 }\n",
+        );
+        let moved: Vec<&str> = s.events()[0]
+            .moves
+            .iter()
+            .map(|m| m.path.as_str())
+            .collect();
+        assert_eq!(moved, ["parties.kr.reservation"]);
+        // One core event of its own, one for the payer's moved reservation.
+        assert_eq!(s.events.events[0].core_events(), 2);
+    }
+
+    #[test]
+    fn a_moving_expressions_range_covers_what_events_bring() {
+        let s = parse(
+            "[[events]]\ndate = \"2021-01-20\"\nshift = { context.fx = { uniform = [-400, -300] } }\n[[events]]\ndate = \"2021-03-01\"\nset = { context.fx = 2000 }\n",
+        );
+        let input = s
+            .plan
+            .inputs
+            .iter()
+            .find(|i| i.name == "parties.us.reservation")
+            .expect("input");
+        let Dist::Derived {
+            formula, lo, hi, ..
+        } = input.dist
+        else {
+            panic!("an expression");
+        };
+        // fx can reach 1150 − 400 = 750 and 2000 (each quantity's least and most).
+        assert!(
+            (lo - 0.9).abs() < 1e-9 && (hi - 2.4).abs() < 1e-9,
+            "{lo} {hi}"
+        );
+        let f = &s.plan.links.formulas[formula];
+        assert!((f.lo - lo).abs() < 1e-12 && (f.hi - hi).abs() < 1e-12);
+        assert!((f.eval(&[760.0]) - 0.912).abs() < 1e-12, "not clamped");
+        // Without events the range is the first meeting's.
+        let plain = parse("");
+        let input = plain
+            .plan
+            .inputs
+            .iter()
+            .find(|i| i.name == "parties.us.reservation");
+        let Some(Dist::Derived { lo, hi, .. }) = input.map(|i| &i.dist) else {
+            panic!("an expression");
+        };
+        assert!(
+            (lo - 1.38).abs() < 1e-9 && (hi - 1.5).abs() < 1e-9,
+            "{lo} {hi}"
+        );
+    }
+
+    #[test]
+    fn the_timeline_capacity_counts_each_moved_party() {
+        // 16 events is the file's limit; each moves both reservations: 32 core events.
+        let events: String = (0..16)
+            .map(|i| {
+                format!(
+                    "[[events]]\ndate = \"2021-01-{:02}\"\nshift = {{ context.fx = -1 }}\n",
+                    i + 1
+                )
+            })
+            .collect();
+        let text = BASE.replace("EVENTS", &events);
+        let e = Scenario::parse(&text, "fx.toml").expect_err("too many");
+        let d = e
+            .diagnostics()
+            .iter()
+            .find(|d| d.path == "events")
+            .expect("events");
+        assert!(d.message.contains("found 32"), "{}", d.message);
+        // Eight fit.
+        let events: String = (0..8)
+            .map(|i| {
+                format!(
+                    "[[events]]\ndate = \"2021-01-{:02}\"\nshift = {{ context.fx = -1 }}\n",
+                    i + 1
+                )
+            })
+            .collect();
+        assert!(Scenario::parse(&BASE.replace("EVENTS", &events), "fx.toml").is_ok());
+    }
+}
