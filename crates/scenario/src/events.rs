@@ -11,6 +11,14 @@
 //! A change of `round_months` changes the trial's calendar (`Calendar::change_pace`, in
 //! the order the events take effect); the events' rounds are then set on that calendar.
 //!
+//! **Context.** An event may `set`/`shift` a `[context]` quantity (`context.fx`). The
+//! core knows nothing of context: from the trial's first-meeting context values, in the
+//! order the events take effect, each such change updates the context in force and
+//! becomes a core `Change::Set` of every input it moves (an expression over the quantity
+//! in a key events change, at its value with the context in force), in one core event
+//! per party and one for the protocol, with the event's index and day — exactly what an
+//! event that set those inputs would hold (`validate/event_links.rs` compiles the moves).
+//!
 //! **Draws as columns.** Each event's own draws — its date when it is a range
 //! (`events.<i>.date`, drawn whether or not the event happens) and whether it happens
 //! when its probability is below 1 (`events.<i>.happens`, 1 or 0), `<i>` its 0-based
