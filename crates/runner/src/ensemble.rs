@@ -445,6 +445,7 @@ pub fn replay(scenario: &Scenario, plan: &Plan, trial: u64, model: Model) -> Rep
         plan.seed,
         plan.trials,
         trial,
+        &inputs,
         &mut negotiation,
         &mut timeline,
     );

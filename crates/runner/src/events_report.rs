@@ -5,7 +5,7 @@
 
 use std::fmt::Write;
 
-use bargain_core::events::{OnVeto, Timeline};
+use bargain_core::events::{Change, OnVeto, Timeline};
 use bargain_core::{Calendar, Side};
 use serde_json::{Value, json};
 
@@ -125,6 +125,54 @@ impl<'a> EventsView<'a> {
             .collect()
     }
 
+    /// What event `i`'s changes of `[context]` quantities moved: each input's path and,
+    /// when the event took effect in this timeline, the value it set (its expression at
+    /// the context in force). Empty for an event without such changes.
+    fn moved(&self, i: usize) -> Vec<(&'a str, Option<f64>)> {
+        let events: &'a [EventInfo] = self.events;
+        let Some(e) = events.get(i) else {
+            return Vec::new();
+        };
+        e.moves
+            .iter()
+            .map(|m| {
+                let value = self
+                    .timeline
+                    .events()
+                    .iter()
+                    .filter(|t| usize::from(t.index) == i && t.party == m.party)
+                    .flat_map(|t| t.changes())
+                    .find_map(|c| match *c {
+                        Change::Set(k, x) if k == m.key => x,
+                        _ => None,
+                    });
+                (m.path.as_str(), value)
+            })
+            .collect()
+    }
+
+    /// Event `i`'s moved inputs in words (empty without any): ` (moved parties.us.reservation
+    /// to 1.32, …)` when it took effect, ` (moves parties.us.reservation, …)` when not.
+    fn moved_words(&self, i: usize, happened: bool) -> String {
+        let moved = self.moved(i);
+        if moved.is_empty() {
+            return String::new();
+        }
+        let list = moved
+            .iter()
+            .map(|(path, x)| match (happened, x) {
+                (true, Some(x)) => format!("{path} to {}", number(*x)),
+                _ => (*path).to_owned(),
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        if happened {
+            format!(" (moved {list})")
+        } else {
+            format!(" (moves {list})")
+        }
+    }
+
     /// The replay table's lines about events and vetoes (empty for a scenario without
     /// them).
     #[must_use]
@@ -159,7 +207,7 @@ impl<'a> EventsView<'a> {
                 .party
                 .map(|side| format!("{}: ", self.party(side).1))
                 .unwrap_or_default();
-            let changes = e.changes.join(", ");
+            let changes = e.changes.join(", ") + &self.moved_words(i, when.is_some());
             match when {
                 Some((date, round)) => {
                     let _ = writeln!(
@@ -193,7 +241,7 @@ impl<'a> EventsView<'a> {
             .into_iter()
             .map(|(i, when)| {
                 let e = &self.events[i];
-                json!({
+                let mut v = json!({
                     "note": e.note,
                     "date": e.date,
                     "party": e.party.map(|s| self.party(s).0),
@@ -201,7 +249,20 @@ impl<'a> EventsView<'a> {
                     "happened": when.is_some(),
                     "took_effect": when.as_ref().map(|(d, _)| d),
                     "round": when.as_ref().map(|(_, r)| r),
-                })
+                });
+                let moved = self.moved(i);
+                if !moved.is_empty()
+                    && let Some(obj) = v.as_object_mut()
+                {
+                    // The inputs its context changes moved, and the value each took
+                    // (null when the event did not take effect).
+                    let list: Vec<Value> = moved
+                        .into_iter()
+                        .map(|(path, x)| json!({ "input": path, "value": x.filter(|_| when.is_some()) }))
+                        .collect();
+                    obj.insert("moves".into(), Value::from(list));
+                }
+                v
             })
             .collect();
         Some(Value::from(events))
@@ -218,4 +279,11 @@ impl<'a> EventsView<'a> {
             obj.insert("vetoes".into(), json!(self.vetoes));
         }
     }
+}
+
+/// A value set by an event, at most 6 decimals without trailing zeros.
+fn number(x: f64) -> String {
+    let s = format!("{x:.6}");
+    let s = s.trim_end_matches('0');
+    s.strip_suffix('.').unwrap_or(s).to_owned()
 }

@@ -171,12 +171,16 @@ pub fn run_trial(
 
 /// Trial `trial`'s timeline (its events and veto rule; empty for a scenario without
 /// them), drawn for its sampled `negotiation` into `out`; an event that changes
-/// `round_months` changes `negotiation`'s calendar (its pace).
+/// `round_months` changes `negotiation`'s calendar (its pace). `inputs`: the trial's
+/// input values as [`draw`] (or `Scenario::at_quantiles`) wrote them, which an event's
+/// change of a `[context]` quantity starts from (see `Scenario::draw_timeline`).
+#[allow(clippy::too_many_arguments)]
 pub fn draw_timeline(
     scenario: &Scenario,
     seed: u64,
     trials: u64,
     trial: u64,
+    inputs: &[f64],
     negotiation: &mut Negotiation,
     out: &mut Timeline,
 ) {
@@ -185,7 +189,7 @@ pub fn draw_timeline(
         trials,
         seed,
     };
-    scenario.draw_timeline(ctx, negotiation, out);
+    scenario.draw_timeline(ctx, inputs, negotiation, out);
 }
 
 /// [`run_trial`], with each model's vetoes: a scenario with a timeline (`[[events]]`,
@@ -205,7 +209,15 @@ pub fn run_trial_timed(
     let (mut negotiation, mut rng) = draw(scenario, seed, trials, trial, inputs);
     if scenario.has_timeline() {
         let mut tl = Timeline::default();
-        draw_timeline(scenario, seed, trials, trial, &mut negotiation, &mut tl);
+        draw_timeline(
+            scenario,
+            seed,
+            trials,
+            trial,
+            inputs,
+            &mut negotiation,
+            &mut tl,
+        );
         for (i, &model) in models.iter().enumerate() {
             let t = timed_outcome(&negotiation, &tl, model, &mut rng, None, ws);
             each(i, &negotiation, &t);

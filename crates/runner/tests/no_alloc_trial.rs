@@ -177,3 +177,75 @@ fn context_expressions_and_correlations_allocate_nothing_per_trial() {
         assert_eq!(after - before, 0, "{sampler}: the trial kernel allocated");
     }
 }
+
+/// A dated event that shifts a `[context]` quantity which both reservations read (the
+/// timeline's draw re-evaluates the expressions per trial), under both samplers.
+const CONTEXT_EVENT: &str = r#"
+[scenario]
+name = "fx-event"
+[run]
+trials = 4000
+sampler = "monte-carlo"
+models = ["agents", "rubinstein", "nash", "attrition"]
+[protocol]
+first_mover = "us"
+[context]
+fx = { uniform = [1150, 1250] }
+[calendar]
+start = "2020-01-01"
+expiry = "2020-06-30"
+end = "2022-12-31"
+round_months = { uniform = [0.8, 1.2] }
+on_veto = "resume"
+[parties.us]
+side = "payee"
+opening = 1.6
+reservation = "1.2 * fx / 1000"
+obstinacy = 0.2
+strategy = { kind = "time-based", preset = { choice = ["boulware", "linear", "conceder"] } }
+[parties.kr]
+side = "payer"
+opening = 0.8
+reservation = "fx / 1000 - 0.05"
+obstinacy = 0.2
+strategy = { kind = "time-based", preset = "linear" }
+[[events]]
+date = { uniform = ["2020-09-01", "2021-06-01"] }
+probability = 0.7
+shift = { context.fx = { uniform = [-400, -300] } }
+"#;
+
+#[test]
+fn events_that_change_the_context_allocate_nothing_per_trial() {
+    for sampler in ["monte-carlo", "latin-hypercube"] {
+        let text = CONTEXT_EVENT.replace("monte-carlo", sampler);
+        let scenario = Scenario::parse(&text, "fx.toml").expect("parse");
+        assert!(scenario.has_timeline());
+        let models = scenario.run.models.clone();
+        let mut inputs = vec![0.0; scenario.input_count()];
+        let mut ws = Workspace::new();
+        let mut deals = 0u64;
+        let mut run = |t: u64, deals: &mut u64| {
+            run_trial(
+                &scenario,
+                7,
+                4000,
+                &models,
+                t,
+                &mut inputs,
+                &mut ws,
+                |_, _, o| *deals += u64::from(o.is_deal()),
+            );
+        };
+        for t in 0..200 {
+            run(t, &mut deals);
+        }
+        let before = allocations();
+        for t in 200..4000 {
+            run(t, &mut deals);
+        }
+        let after = allocations();
+        assert!(deals > 0, "{sampler}");
+        assert_eq!(after - before, 0, "{sampler}: the trial kernel allocated");
+    }
+}

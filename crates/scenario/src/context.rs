@@ -10,11 +10,11 @@
 //! from it, without allocating (`exmex` keeps up to 32 operands on the stack, hence
 //! [`MAX_OPERANDS`]).
 //!
-//! Hook for dated events that `set`/`shift` a context quantity (issue #23 item 1): a
-//! quantity is a slot ([`crate::sample::Target::Context`]) of the trial's context
-//! values in `Plan::sample_linked`, which every expression reads after the quantities
-//! are drawn; an event changes that slot (and re-evaluates the formulas reading it,
-//! [`Formula::slots`]) from its date on.
+//! Dated events that `set`/`shift` a context quantity (`crate::events`): a quantity is a
+//! slot ([`crate::sample::Target::Context`]) of the trial's context values; an event
+//! changes that slot from its date on and re-evaluates the formulas reading it
+//! ([`Formula::slots`]) into sets of the inputs they are (`validate/event_links.rs`
+//! widens such a formula's range to what the events can bring).
 
 use exmex::{Express, FlatEx};
 

@@ -11,6 +11,14 @@
 //! A change of `round_months` changes the trial's calendar (`Calendar::change_pace`, in
 //! the order the events take effect); the events' rounds are then set on that calendar.
 //!
+//! **Context.** An event may `set`/`shift` a `[context]` quantity (`context.fx`). The
+//! core knows nothing of context: from the trial's first-meeting context values, in the
+//! order the events take effect, each such change updates the context in force and
+//! becomes a core `Change::Set` of every input it moves (an expression over the quantity
+//! in a key events change, at its value with the context in force), in one core event
+//! per party and one for the protocol, with the event's index and day — exactly what an
+//! event that set those inputs would hold (`validate/event_links.rs` compiles the moves).
+//!
 //! **Draws as columns.** Each event's own draws — its date when it is a range
 //! (`events.<i>.date`, drawn whether or not the event happens) and whether it happens
 //! when its probability is below 1 (`events.<i>.happens`, 1 or 0), `<i>` its 0-based
@@ -21,16 +29,18 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
 
-use bargain_core::events::{Change, Event, Key, OnVeto, Timeline};
+use bargain_core::events::{Change, Event, Key, MAX_EVENTS, OnVeto, Timeline};
 use bargain_core::{Negotiation, Side};
 use rand::RngExt;
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::de::{self, MapAccess, Visitor, value::MapAccessDeserializer};
 use serde::{Deserialize, Deserializer};
 
+use crate::context::MAX_CONTEXT;
 use crate::dist::Dist;
 use crate::file::NumberSpec;
 use crate::lhs::Permutation;
+use crate::sample::Links;
 use crate::{SampleCtx, Sampler};
 
 /// `[calendar] on_veto`.
@@ -62,14 +72,104 @@ pub(crate) struct EventFile {
     pub probability: Option<f64>,
     /// The party whose inputs change (omit for `breakdown_risk`).
     pub party: Option<String>,
-    /// Values from the date on: numbers, distributions, or "none" to remove a limit.
+    /// Values from the date on: numbers, distributions, or "none" to remove a limit;
+    /// `context.NAME` sets a `[context]` quantity.
     #[serde(default)]
-    pub set: BTreeMap<String, SetValue>,
-    /// Amounts added to the values in force.
+    pub set: Changes<SetValue>,
+    /// Amounts added to the values in force (`context.NAME`: to a context quantity).
     #[serde(default)]
-    pub shift: BTreeMap<String, NumberSpec>,
+    pub shift: Changes<NumberSpec>,
     /// What the event is (shown on plots, in the Assumptions table and by replay).
     pub note: Option<String>,
+}
+
+/// An event's `set` or `shift` table: the inputs' keys (`reservation = …`) and the
+/// `[context]` quantities it changes, written `context.fx = …` (a dotted key, so a
+/// `context` sub-table) or `"context.fx" = …` (a quoted key).
+#[derive(Debug, Clone)]
+pub(crate) struct Changes<V> {
+    /// The inputs' keys, by name.
+    pub keys: BTreeMap<String, V>,
+    /// The context quantities, by name: the value and whether the key was written quoted
+    /// (`"context.fx"`: its path is then `…."context.fx"`, else `….context.fx`).
+    pub context: BTreeMap<String, (V, bool)>,
+}
+
+impl<V> Default for Changes<V> {
+    fn default() -> Self {
+        Self {
+            keys: BTreeMap::new(),
+            context: BTreeMap::new(),
+        }
+    }
+}
+
+impl<V> Changes<V> {
+    /// Whether it changes nothing.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.keys.is_empty() && self.context.is_empty()
+    }
+
+    /// Whether it changes the input keyed `key` (not a context quantity).
+    pub(crate) fn contains_key(&self, key: &str) -> bool {
+        self.keys.contains_key(key)
+    }
+}
+
+impl<'de, V: Deserialize<'de>> Deserialize<'de> for Changes<V> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V2<V>(std::marker::PhantomData<V>);
+        impl<'de, V: Deserialize<'de>> Visitor<'de> for V2<V> {
+            type Value = Changes<V>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a table of inputs' keys (`reservation = …`) and context quantities (`context.fx = …`)")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Changes<V>, A::Error> {
+                let mut out = Changes::default();
+                while let Some(key) = map.next_key::<String>()? {
+                    if key == "context" {
+                        let names: BTreeMap<String, V> = map.next_value()?;
+                        for (name, v) in names {
+                            if out.context.insert(name.clone(), (v, false)).is_some() {
+                                return Err(de::Error::custom(format!(
+                                    "context quantity `{name}` given twice"
+                                )));
+                            }
+                        }
+                    } else if let Some(name) = key.strip_prefix("context.") {
+                        let v: V = map.next_value()?;
+                        if out.context.insert(name.to_owned(), (v, true)).is_some() {
+                            return Err(de::Error::custom(format!(
+                                "context quantity `{name}` given twice"
+                            )));
+                        }
+                    } else {
+                        let v: V = map.next_value()?;
+                        out.keys.insert(key, v);
+                    }
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_map(V2(std::marker::PhantomData))
+    }
+}
+
+impl<V: JsonSchema> JsonSchema for Changes<V> {
+    fn schema_name() -> Cow<'static, str> {
+        format!("EventChanges_{}", V::schema_name()).into()
+    }
+    fn json_schema(g: &mut SchemaGenerator) -> Schema {
+        let value = g.subschema_for::<V>();
+        json_schema!({
+            "description": "Inputs' keys (`reservation`, `ratification`, …) and `[context]` quantities (`context.fx`, or a `context` table of names) with their values.",
+            "type": "object",
+            "properties": {
+                "context": { "type": "object", "additionalProperties": value }
+            },
+            "additionalProperties": value
+        })
+    }
 }
 
 /// An event's date: a fixed date or a uniform draw over a range of dates.
@@ -196,6 +296,50 @@ pub(crate) struct EventSpec {
     pub party: Option<Side>,
     /// `(key, is_shift, value)`, in file order (`set` then `shift`).
     pub changes: Vec<(Key, bool, Value)>,
+    /// The `[context]` quantities it changes, in file order (`set` then `shift`).
+    pub context: Vec<ContextChange>,
+    /// The inputs those changes move (expressions over a changed quantity in a field
+    /// events can change, less the keys the event changes itself on its party), the
+    /// payee's first, then the payer's, then the protocol's.
+    pub moves: Vec<Move>,
+}
+
+/// An event's change of a `[context]` quantity.
+#[derive(Debug, Clone)]
+pub(crate) struct ContextChange {
+    /// The quantity's slot.
+    pub slot: usize,
+    /// Whether it is a `shift` (else a `set`).
+    pub shift: bool,
+    /// The value (never [`Value::Removed`]).
+    pub value: Value,
+    /// Its field path (`events[0].shift.context.fx`), for validation's messages.
+    pub path: String,
+}
+
+/// An input that an event's context changes move: the value of an expression
+/// (`formula` of the plan's links) in a field that events can change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Move {
+    /// The expression.
+    pub formula: usize,
+    /// The key its field is.
+    pub key: Key,
+    /// The party whose field it is (`None`: the protocol's).
+    pub party: Option<Side>,
+}
+
+impl EventSpec {
+    /// The core events it adds to a timeline: its own (when it changes keys directly,
+    /// or changes nothing else), and one per party (and one for the protocol) whose
+    /// inputs its context changes move.
+    pub(crate) fn core_events(&self) -> usize {
+        let groups = [Some(Side::Payee), Some(Side::Payer), None]
+            .into_iter()
+            .filter(|g| self.moves.iter().any(|m| m.party == *g))
+            .count();
+        usize::from(!self.changes.is_empty() || groups == 0) + groups
+    }
 }
 
 /// Every event of a scenario, compiled once, and the veto rule.
@@ -206,6 +350,9 @@ pub(crate) struct EventPlan {
     pub info: Vec<EventInfo>,
     /// Whether an event changes `round_months` (the calendar's pace).
     pub pace: bool,
+    /// Whether an event changes a `[context]` quantity (then the timeline's draw needs
+    /// the trial's context values: [`EventPlan::needs_context`]).
+    pub context: bool,
 }
 
 /// An event as the reports show it.
@@ -221,8 +368,24 @@ pub struct EventInfo {
     pub probability: f64,
     /// The party whose inputs change (`None`: the protocol's).
     pub party: Option<Side>,
-    /// Each change in words: `ratification = none`, `reservation += -0.05`.
+    /// Each change in words: `ratification = none`, `reservation += -0.05`,
+    /// `context.fx += -50`.
     pub changes: Vec<String>,
+    /// The inputs its changes of `[context]` quantities move (empty without any).
+    pub moves: Vec<Moved>,
+}
+
+/// An input that an event's change of a `[context]` quantity moves: an expression over
+/// the quantity in a field that events can change, re-evaluated with the context in
+/// force from the event on.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Moved {
+    /// The input's field path (`parties.us.reservation`).
+    pub path: String,
+    /// The party whose input it is (`None`: the protocol's).
+    pub party: Option<Side>,
+    /// The key of the input (what a timeline's change of it is keyed by).
+    pub key: Key,
 }
 
 /// A uniform number in `[0, 1)` for trial `ctx` from the stream `stream` (its
@@ -340,15 +503,24 @@ impl EventPlan {
             .any(|e| e.changes.iter().any(|c| c.0 == Key::BreakdownRisk))
     }
 
-    /// Draw trial `ctx`'s timeline for its sampled negotiation `n` into `out`.
+    /// Whether the timeline's draw needs the trial's context values (an event changes a
+    /// `[context]` quantity).
+    pub(crate) fn needs_context(&self) -> bool {
+        self.context
+    }
+
+    /// Draw trial `ctx`'s timeline for its sampled negotiation `n` into `out`;
+    /// `context`: the plan's links and the trial's context values at the first meeting,
+    /// when [`EventPlan::needs_context`].
     pub(crate) fn draw(
         &self,
         sampler: Sampler,
         ctx: SampleCtx,
         n: &mut Negotiation,
         out: &mut Timeline,
+        context: Option<(&Links, &[f64; MAX_CONTEXT])>,
     ) {
-        if let Some(paced) = self.draw_on(sampler, ctx, n.calendar.as_ref(), out) {
+        if let Some(paced) = self.draw_on(sampler, ctx, n.calendar.as_ref(), out, context) {
             n.calendar = Some(paced);
         }
     }
@@ -362,9 +534,10 @@ impl EventPlan {
         ctx: SampleCtx,
         calendar: Option<&bargain_core::Calendar>,
         out: &mut Timeline,
+        context: Option<(&Links, &[f64; MAX_CONTEXT])>,
     ) -> Option<bargain_core::Calendar> {
         let key = crate::rng::trial_key(ctx.seed, ctx.trial);
-        self.build_on(calendar, out, |e| {
+        self.build_on(calendar, out, context, |e| {
             e.happens(sampler, ctx, key)
                 .then(|| (e.day(sampler, ctx, key), Pick::Drawn(sampler, ctx, key)))
         })
@@ -372,46 +545,54 @@ impl EventPlan {
 
     /// The timeline at central values, on `calendar` (none: no event), for `bargain
     /// explain`: each event that happens in at least half of the trials (`probability`
-    /// ≥ 0.5), on the middle day of its range, with the median of each drawn value.
-    /// Returns the calendar with its changes of pace, as [`EventPlan::draw_on`].
+    /// ≥ 0.5), on the middle day of its range, with the median of each drawn value
+    /// (`context`: the links and the central context values, as for
+    /// [`EventPlan::draw`]). Returns the calendar with its changes of pace, as
+    /// [`EventPlan::draw_on`].
     pub(crate) fn central_on(
         &self,
         calendar: Option<&bargain_core::Calendar>,
         out: &mut Timeline,
+        context: Option<(&Links, &[f64; MAX_CONTEXT])>,
     ) -> Option<bargain_core::Calendar> {
-        self.build_on(calendar, out, |e| {
+        self.build_on(calendar, out, context, |e| {
             (e.probability >= 0.5).then(|| (e.days.0 + (e.days.1 - e.days.0) / 2, Pick::Central))
         })
     }
 
     /// The timeline of the events `pick` lets happen (on the day it gives, with values
     /// as it says) into `out`, on `calendar`; the paced calendar when events change the
-    /// pace.
+    /// pace. Changes of context quantities are turned into changes of the inputs they
+    /// move ([`EventPlan::context_changes`]), after the pace is known.
     fn build_on(
         &self,
         calendar: Option<&bargain_core::Calendar>,
         out: &mut Timeline,
+        context: Option<(&Links, &[f64; MAX_CONTEXT])>,
         pick: impl Fn(&EventSpec) -> Option<(u32, Pick)>,
     ) -> Option<bargain_core::Calendar> {
         out.on_veto = self.on_veto;
         out.clear();
         let cal = calendar?;
+        // The context-changing events that happen: their day and how values are taken.
+        let mut picked: [Option<(u32, Pick)>; MAX_EVENTS] = [None; MAX_EVENTS];
         for (i, e) in self.events.iter().enumerate() {
             let Some((day, values)) = pick(e) else {
                 continue;
             };
-            let mut event = Event::new(day, e.party, u16::try_from(i).unwrap_or(u16::MAX));
+            if !e.context.is_empty()
+                && let Some(slot) = picked.get_mut(i)
+            {
+                *slot = Some((day, values));
+            }
+            if e.changes.is_empty() && !e.moves.is_empty() {
+                // Its context changes' events mark when it took effect.
+                continue;
+            }
+            let party = if e.changes.is_empty() { None } else { e.party };
+            let mut event = Event::new(day, party, u16::try_from(i).unwrap_or(u16::MAX));
             for (k, shift, v) in &e.changes {
-                let x = match v {
-                    Value::Removed => None,
-                    Value::Fixed(x) => Some(*x),
-                    Value::Drawn(dist, stream) => Some(match values {
-                        Pick::Drawn(sampler, ctx, key) => {
-                            crate::sample::draw(dist, false, sampler, ctx, key, *stream)
-                        }
-                        Pick::Central => dist.central(),
-                    }),
-                };
+                let x = v.take(values);
                 let change = match (shift, x) {
                     (true, x) => Change::Shift(*k, x.unwrap_or(0.0)),
                     (false, x) => Change::Set(*k, x),
@@ -420,33 +601,107 @@ impl EventPlan {
             }
             out.push(event, cal);
         }
+        let mut paced = None;
         if self.pace {
-            let mut paced = *cal;
+            let mut p = *cal;
             for e in out.events() {
                 for c in e.changes() {
                     let months = match *c {
                         Change::Set(Key::RoundMonths, Some(x)) => x,
                         Change::Shift(Key::RoundMonths, d) => {
-                            let round =
-                                bargain_core::events::first_round_on_or_after(&paced, e.day);
-                            paced.months_at(round) + d
+                            let round = bargain_core::events::first_round_on_or_after(&p, e.day);
+                            p.months_at(round) + d
                         }
                         _ => continue,
                     };
                     // Validation keeps every draw positive; a shift's sum is kept so.
-                    paced.change_pace(e.day, months.max(MIN_MONTHS));
+                    p.change_pace(e.day, months.max(MIN_MONTHS));
                 }
             }
-            out.retime(&paced);
-            return Some(paced);
+            out.retime(&p);
+            paced = Some(p);
         }
-        None
+        if self.context
+            && let Some((links, values)) = context
+        {
+            self.context_changes(links, *values, paced.as_ref().unwrap_or(cal), &picked, out);
+        }
+        paced
+    }
+
+    /// The changes of context quantities of the events in `picked` (day and values by
+    /// file index), in the order they take effect on `cal` (by round, then file order),
+    /// from the trial's first-meeting context `values`: each event sets the quantities in
+    /// force, then every input it moves ([`EventSpec::moves`]) is set to its
+    /// expression's value at the context in force, in one event per party (and one for
+    /// the protocol) with the event's index and day. Allocates nothing.
+    fn context_changes(
+        &self,
+        links: &Links,
+        mut values: [f64; MAX_CONTEXT],
+        cal: &bargain_core::Calendar,
+        picked: &[Option<(u32, Pick)>; MAX_EVENTS],
+        out: &mut Timeline,
+    ) {
+        // (round, file index) of the context events that happen, in the order they take effect.
+        let mut order = [(0u32, 0usize); MAX_EVENTS];
+        let mut len = 0;
+        for (i, p) in picked.iter().enumerate() {
+            let Some((day, _)) = p else { continue };
+            let key = (bargain_core::events::first_round_on_or_after(cal, *day), i);
+            let mut at = len;
+            while at > 0 && order[at - 1] > key {
+                order[at] = order[at - 1];
+                at -= 1;
+            }
+            order[at] = key;
+            len += 1;
+        }
+        for &(_, i) in &order[..len] {
+            let (Some(e), Some(Some((day, pick)))) = (self.events.get(i), picked.get(i)) else {
+                continue;
+            };
+            for c in &e.context {
+                let x = c.value.take(*pick).unwrap_or(0.0);
+                if let Some(v) = values.get_mut(c.slot) {
+                    *v = if c.shift { *v + x } else { x };
+                }
+            }
+            let index = u16::try_from(i).unwrap_or(u16::MAX);
+            for group in [Some(Side::Payee), Some(Side::Payer), None] {
+                let mut event = Event::new(*day, group, index);
+                for m in e.moves.iter().filter(|m| m.party == group) {
+                    if let Some(f) = links.formulas.get(m.formula) {
+                        event.push(Change::Set(m.key, Some(f.eval(&values))));
+                    }
+                }
+                if !event.changes().is_empty() {
+                    out.push(event, cal);
+                }
+            }
+        }
+    }
+}
+
+impl Value {
+    /// The value as `pick` takes it (`None`: removed).
+    fn take(&self, pick: Pick) -> Option<f64> {
+        match self {
+            Value::Removed => None,
+            Value::Fixed(x) => Some(*x),
+            Value::Drawn(dist, stream) => Some(match pick {
+                Pick::Drawn(sampler, ctx, key) => {
+                    crate::sample::draw(dist, false, sampler, ctx, key, *stream)
+                }
+                Pick::Central => dist.central(),
+            }),
+        }
     }
 }
 
 /// How an event's drawn values are taken: drawn for a trial (its sampler, the trial,
 /// the trial's stream key), or at their medians.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Debug)]
 enum Pick {
     /// Drawn from the value's own stream in trial `ctx`.
     Drawn(Sampler, SampleCtx, u64),

@@ -530,14 +530,29 @@ impl Scenario {
     /// Draw trial `ctx`'s events for its sampled negotiation `n` into `out` (cleared
     /// first; its veto rule set): each event's draws come from its own streams, so the
     /// other inputs keep theirs. An event that changes `round_months` changes `n`'s
-    /// calendar (its pace), on which the events' rounds are then set. Allocates nothing.
+    /// calendar (its pace), on which the events' rounds are then set. An event that
+    /// changes a `[context]` quantity starts from the trial's context values in `inputs`
+    /// (the trial's input values as [`Scenario::sample`] or [`Scenario::at_quantiles`]
+    /// wrote them; drawn again when `inputs` is shorter than [`Scenario::input_count`])
+    /// and sets every input whose expression reads it, from its date on. Allocates
+    /// nothing.
     pub fn draw_timeline(
         &self,
         ctx: SampleCtx,
+        inputs: &[f64],
         n: &mut Negotiation,
         out: &mut bargain_core::events::Timeline,
     ) {
-        self.events.draw(self.run.sampler, ctx, n, out);
+        let sampler = self.run.sampler;
+        let context = self.events.needs_context().then(|| {
+            let links = &self.plan.links;
+            (
+                links,
+                links.trial_context(&self.plan.inputs, inputs, sampler, ctx),
+            )
+        });
+        self.events
+            .draw(sampler, ctx, n, out, context.as_ref().map(|(l, v)| (*l, v)));
     }
 
     /// The columns of the events' own draws (`events.<i>.date` for an event whose date is
@@ -582,7 +597,12 @@ impl Scenario {
     pub fn central_timeline(&self) -> (Negotiation, bargain_core::events::Timeline) {
         let mut n = self.central();
         let mut timeline = bargain_core::events::Timeline::default();
-        if let Some(paced) = self.events.central_on(n.calendar.as_ref(), &mut timeline) {
+        let context = self.plan.links.context_values();
+        let links = Some((&self.plan.links, &context)).filter(|_| self.events.needs_context());
+        if let Some(paced) = self
+            .events
+            .central_on(n.calendar.as_ref(), &mut timeline, links)
+        {
             n.calendar = Some(paced);
         }
         (n, timeline)

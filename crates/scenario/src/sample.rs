@@ -115,8 +115,38 @@ impl Links {
         self.context.is_empty() && self.formulas.is_empty() && self.copula.is_none()
     }
 
+    /// The context values of a trial at the first meeting, by slot: the central values,
+    /// each uncertain quantity at its value in `drawn` (the trial's values of `inputs`,
+    /// as [`Links::draw_each`] or `at_quantiles` wrote them), or drawn again as
+    /// [`Links::draw_each`] draws them when `drawn` is shorter than `inputs`. What an
+    /// event's change of a context quantity starts from. Allocates nothing.
+    pub(crate) fn trial_context<I: Drawn>(
+        &self,
+        inputs: &[I],
+        drawn: &[f64],
+        sampler: Sampler,
+        ctx: SampleCtx,
+    ) -> [f64; MAX_CONTEXT] {
+        let mut values = self.context_values();
+        let mut put = |input: &I, x: f64| {
+            if let Some(slot) = input.context_slot()
+                && let Some(v) = values.get_mut(slot)
+            {
+                *v = x;
+            }
+        };
+        if drawn.len() >= inputs.len() {
+            for (input, &x) in inputs.iter().zip(drawn) {
+                put(input, x);
+            }
+        } else {
+            self.draw_each(inputs, sampler, ctx, |_, input, x| put(input, x));
+        }
+        values
+    }
+
     /// The context's central values in a fixed array (slots past the context unused).
-    fn context_values(&self) -> [f64; MAX_CONTEXT] {
+    pub(crate) fn context_values(&self) -> [f64; MAX_CONTEXT] {
         let mut values = [0.0; MAX_CONTEXT];
         for (v, c) in values.iter_mut().zip(&self.context) {
             *v = *c;
@@ -193,13 +223,22 @@ pub(crate) trait Drawn {
     fn integer(&self) -> bool;
     /// The context slot its value fills, if it is a `[context]` quantity.
     fn context_slot(&self) -> Option<usize>;
+    /// Its distribution, to change (validation widens an expression's range to what
+    /// events' changes of its context quantities can bring it to).
+    fn dist_mut(&mut self) -> &mut Dist;
+    /// The event key its field is and the party whose it is (`None`: the protocol's),
+    /// when it is a field of a kind events change (`reservation`, `breakdown_risk`, …;
+    /// whether this kind of file lets events change it is the event scope's to say);
+    /// `None` for other fields (strategy parameters, weights, power, …).
+    fn event_key(&self) -> Option<(bargain_core::events::Key, Option<Side>)>;
 }
 
 /// Implement [`Drawn`] for an input struct with fields `name`, `stream`, `dist`,
 /// `integer` and `target`, whose target variant `$context(slot)` is a context quantity
-/// (the one-issue [`Input`] and the package input alike).
+/// and whose event key is `$event_key(&input)` (the one-issue [`Input`] and the package
+/// input alike).
 macro_rules! impl_drawn {
-    ($input:ty, $context:path) => {
+    ($input:ty, $context:path, $event_key:path) => {
         impl $crate::sample::Drawn for $input {
             fn name(&self) -> &str {
                 &self.name
@@ -219,12 +258,35 @@ macro_rules! impl_drawn {
                     _ => None,
                 }
             }
+            fn dist_mut(&mut self) -> &mut $crate::dist::Dist {
+                &mut self.dist
+            }
+            fn event_key(&self) -> Option<(bargain_core::events::Key, Option<bargain_core::Side>)> {
+                $event_key(self)
+            }
         }
     };
 }
 pub(crate) use impl_drawn;
 
-impl_drawn!(Input, Target::Context);
+impl_drawn!(Input, Target::Context, Input::event_key_of);
+
+impl Input {
+    /// See [`Drawn::event_key`]: a party's `opening`, `reservation`, `ratification`,
+    /// `lapse_cost`, `outside_option`, `discount`; the protocol's `breakdown_risk`.
+    fn event_key_of(&self) -> Option<(bargain_core::events::Key, Option<Side>)> {
+        use crate::fields::Scope;
+        let Target::Field(def, side) = self.target else {
+            return None;
+        };
+        let key = bargain_core::events::Key::from_name(def.key)?;
+        match def.scope() {
+            Scope::Party if key.is_party() => Some((key, Some(side))),
+            Scope::Protocol if !key.is_party() => Some((key, None)),
+            _ => None,
+        }
+    }
+}
 
 /// The compiled scenario: the negotiation at central values plus the varying inputs.
 #[derive(Debug, Clone)]

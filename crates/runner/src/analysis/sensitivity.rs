@@ -199,7 +199,7 @@ pub fn analyze(
                 trial::event_draws(scenario, opts.seed, ctx_trials, t, events);
                 rows.extend_from_slice(events);
                 if timed {
-                    trial::draw_timeline(scenario, opts.seed, ctx_trials, t, &mut neg, tl);
+                    trial::draw_timeline(scenario, opts.seed, ctx_trials, t, inputs, &mut neg, tl);
                 }
                 outputs(
                     &neg,
@@ -373,7 +373,7 @@ fn sobol_design(
                     if timed {
                         // The row's timeline: the same for its A, B and A_B^(j).
                         let seed = seed ^ SOBOL_RUN_TAG;
-                        trial::draw_timeline(scenario, seed, n, i, &mut neg, tl);
+                        trial::draw_timeline(scenario, seed, n, i, scratch, &mut neg, tl);
                     }
                     outputs(&neg, timed.then_some(&*tl), models, &mut rng, out, ws);
                 };

@@ -156,7 +156,7 @@ fn events_keep_the_other_inputs_draws() {
     let (mut happened, mut days) = (0, std::collections::BTreeSet::new());
     for t in 0..200 {
         let (mut n, _) = trial::draw(&s, 3, 200, t, &mut y);
-        trial::draw_timeline(&s, 3, 200, t, &mut n, &mut tl);
+        trial::draw_timeline(&s, 3, 200, t, &y, &mut n, &mut tl);
         for e in tl.events() {
             happened += 1;
             let day = start + i64::from(e.day);

@@ -140,7 +140,7 @@ fn the_trial_calendar_follows_the_new_pace() {
     let mut inputs = vec![0.0; s.input_count()];
     let (mut n, _) = bargain_runner::trial::draw(&s, 5, 20, 0, &mut inputs);
     let mut tl = bargain_core::events::Timeline::default();
-    bargain_runner::trial::draw_timeline(&s, 5, 20, 0, &mut n, &mut tl);
+    bargain_runner::trial::draw_timeline(&s, 5, 20, 0, &[], &mut n, &mut tl);
     let cal = n.calendar.expect("calendar");
     let days: Vec<u32> = (0..12).map(|r| cal.day(r)).collect();
     assert_eq!(

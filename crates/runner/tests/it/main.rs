@@ -20,6 +20,7 @@ mod data_out;
 mod docs_figures;
 mod engine_waves;
 mod events;
+mod events_context;
 mod events_draws;
 mod events_pace;
 mod explain_events;

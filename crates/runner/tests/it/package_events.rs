@@ -11,7 +11,7 @@ use crate::common::{json, ok, write};
 /// `a`'s principal ratifies no amount below 8; `b` values no amount above 5 at its
 /// reservation (0.8·(1 − x/10) + 0.2 ≥ 0.55 needs x ≤ 5.6): no ratifiable deal until the
 /// event of 2020-05-01 (day 121 from the start: round 4, day 121) removes the floor.
-const FLOOR: &str = r#"[scenario]
+pub(crate) const FLOOR: &str = r#"[scenario]
 name = "floor-package"
 unit = "units"
 
@@ -68,13 +68,13 @@ term = "decreasing"
 reservation = { uniform = [0.55, 0.6] }
 "#;
 
-const MODELS: [&str; 4] = ["agents", "nash", "kalai-smorodinsky", "max-welfare"];
+pub(crate) const MODELS: [&str; 4] = ["agents", "nash", "kalai-smorodinsky", "max-welfare"];
 /// The 1-based round of the first round on or after the event.
-const EVENT_ROUND: u64 = 5;
+pub(crate) const EVENT_ROUND: u64 = 5;
 
 /// Run `text` with `trials.csv`; the summary and, per model, the `(kind, round)` of
 /// every trial.
-fn run(text: &str) -> (serde_json::Value, Vec<Vec<(String, u64)>>) {
+pub(crate) fn run(text: &str) -> (serde_json::Value, Vec<Vec<(String, u64)>>) {
     let dir = tempfile::tempdir().expect("tempdir");
     let file = write(dir.path(), "floor.toml", text);
     let out = dir.path().join("r");

@@ -93,9 +93,10 @@ impl Compiler<'_, '_> {
             parties,
             domain: &domain,
         };
-        let plan = self
+        let mut plan = self
             .c
             .event_plan(f.calendar.as_ref(), &f.events, &scope, dates);
+        self.c.link_events(&mut plan, &mut self.inputs, &domain);
         // A limit set on a party indifferent to the amount is neither floor nor ceiling.
         for (i, e) in f.events.iter().enumerate() {
             let Some(slot) = e

@@ -267,7 +267,37 @@ struct PkgInput {
     presets: Vec<f64>,
 }
 
-crate::sample::impl_drawn!(PkgInput, Target::Context);
+crate::sample::impl_drawn!(PkgInput, Target::Context, PkgInput::event_key_of);
+
+impl PkgInput {
+    /// See [`crate::sample::Drawn::event_key`]: a party's `utility.reservation`
+    /// (`reservation`), `outside_option`, `ratification`, `lapse_cost`, `discount`
+    /// (which package events refuse); the protocol's `breakdown_risk`. On packages an
+    /// event's side names the party's slot (payee the first mover).
+    fn event_key_of(&self) -> Option<(bargain_core::events::Key, Option<bargain_core::Side>)> {
+        use bargain_core::events::Key;
+        let Target::Field(def, at) = self.target else {
+            return None;
+        };
+        let side = if at.party == 0 {
+            bargain_core::Side::Payee
+        } else {
+            bargain_core::Side::Payer
+        };
+        match def.scope() {
+            Scope::Utility if def.key == crate::fields::package::RESERVATION => {
+                Some((Key::Reservation, Some(side)))
+            }
+            Scope::Party => Key::from_name(def.key)
+                .filter(|k| k.is_party())
+                .map(|k| (k, Some(side))),
+            Scope::Protocol => Key::from_name(def.key)
+                .filter(|k| !k.is_party())
+                .map(|k| (k, None)),
+            _ => None,
+        }
+    }
+}
 
 /// A checked package scenario, compiled for sampling.
 #[derive(Debug, Clone)]
@@ -492,7 +522,10 @@ impl PackageScenario {
     pub fn central_timeline(&self) -> PackageTrial {
         let mut t = self.central();
         if self.events.active() {
-            self.events.central_on(t.calendar.as_ref(), &mut t.timeline);
+            let context = self.links.context_values();
+            let links = Some((&self.links, &context)).filter(|_| self.events.needs_context());
+            self.events
+                .central_on(t.calendar.as_ref(), &mut t.timeline, links);
         }
         t
     }
@@ -610,8 +643,18 @@ impl PackageScenario {
                 apply(&mut t, input, x);
             });
         if self.events.active() {
-            self.events
-                .draw_on(self.run.sampler, ctx, t.calendar.as_ref(), &mut t.timeline);
+            let sampler = self.run.sampler;
+            let context = self.events.needs_context().then(|| {
+                let values = self.links.trial_context(&self.inputs, inputs, sampler, ctx);
+                (&self.links, values)
+            });
+            self.events.draw_on(
+                sampler,
+                ctx,
+                t.calendar.as_ref(),
+                &mut t.timeline,
+                context.as_ref().map(|(l, v)| (*l, v)),
+            );
         }
         for (p, random) in t.parties.iter_mut().zip(self.random_weights) {
             let w = &mut p.preferences.utility.weights;

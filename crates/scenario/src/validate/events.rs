@@ -66,7 +66,11 @@ impl Checker<'_, '_> {
             parties,
             domain: &|k| Ok(domain(k)),
         };
-        self.event_plan(f.calendar.as_ref(), &f.events, &scope, dates)
+        let mut plan = self.event_plan(f.calendar.as_ref(), &f.events, &scope, dates);
+        let mut inputs = std::mem::take(&mut self.inputs);
+        self.link_events(&mut plan, &mut inputs, scope.domain);
+        self.inputs = inputs;
+        plan
     }
 
     /// [`Checker::events`] for any kind of file: its `[calendar]`, its `[[events]]` and
@@ -209,12 +213,12 @@ impl Checker<'_, '_> {
                 );
                 ok = false;
             }
-            if e.set.len() + e.shift.len() > MAX_CHANGES {
+            if e.set.keys.len() + e.shift.keys.len() > MAX_CHANGES {
                 self.error(
                     &at,
                     format!(
-                        "expected at most {MAX_CHANGES} changes in one event, found {}",
-                        e.set.len() + e.shift.len()
+                        "expected at most {MAX_CHANGES} changes of inputs in one event, found {}",
+                        e.set.keys.len() + e.shift.keys.len()
                     ),
                 );
                 ok = false;
@@ -224,9 +228,10 @@ impl Checker<'_, '_> {
             let names: Vec<&str> = Key::ALL.iter().map(|k| k.as_str()).collect();
             let entries = e
                 .set
+                .keys
                 .iter()
                 .map(|(k, v)| (k, false, Some(v), None))
-                .chain(e.shift.iter().map(|(k, v)| (k, true, None, Some(v))));
+                .chain(e.shift.keys.iter().map(|(k, v)| (k, true, None, Some(v))));
             for (name, shift, set, by) in entries {
                 let table = if shift { "shift" } else { "set" };
                 let path = join(&join(&at, table), name);
@@ -339,6 +344,7 @@ impl Checker<'_, '_> {
                     format!("{name} = {text}")
                 });
             }
+            let context = self.context_changes(&at, e, &mut words, &mut ok);
             let (Some(dates), true) = (dates, ok) else {
                 continue;
             };
@@ -360,6 +366,8 @@ impl Checker<'_, '_> {
                 probability_stream: crate::stream_key(&join(&at, "probability")),
                 party,
                 changes,
+                context,
+                moves: Vec::new(),
             });
             plan.info.push(EventInfo {
                 note: e.note.clone().unwrap_or_else(|| words.join(", ")),
@@ -368,6 +376,7 @@ impl Checker<'_, '_> {
                 probability,
                 party,
                 changes: words,
+                moves: Vec::new(),
             });
         }
         if pace.count > 0 && plan.events.len() == events.len() {
@@ -421,7 +430,7 @@ struct Pace {
     last_path: String,
 }
 
-fn dist_name(d: &crate::dist::Dist) -> &'static str {
+pub(super) fn dist_name(d: &crate::dist::Dist) -> &'static str {
     match d {
         crate::dist::Dist::Continuous(c) => c.name(),
         crate::dist::Dist::Choice(_) => "choice",

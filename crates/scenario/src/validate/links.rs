@@ -38,6 +38,44 @@ pub(crate) struct LinkState {
 }
 
 impl LinkState {
+    /// Whether the file declares a `[context]`.
+    pub(crate) fn declared(&self) -> bool {
+        self.declared
+    }
+
+    /// The context's names, in slot order.
+    pub(crate) fn names(&self) -> &[String] {
+        &self.names
+    }
+
+    /// The slot of the context quantity `name`.
+    pub(crate) fn slot_of(&self, name: &str) -> Option<usize> {
+        self.names.iter().position(|n| n == name)
+    }
+
+    /// The values quantity `slot` can take at the first meeting: its distribution's
+    /// ends (`quantile(0)`, `quantile(1)`: finite, as the expressions' probes take them),
+    /// or its constant.
+    pub(crate) fn slot_range(&self, slot: usize) -> (f64, f64) {
+        match self.uncertain.get(slot).and_then(Option::as_ref) {
+            Some(d) => (d.quantile(0.0), d.quantile(1.0)),
+            None => {
+                let c = self.central.get(slot).copied().unwrap_or(0.0);
+                (c, c)
+            }
+        }
+    }
+
+    /// The compiled expression `i`.
+    pub(crate) fn formula(&self, i: usize) -> Option<&Formula> {
+        self.formulas.get(i)
+    }
+
+    /// The compiled expression `i`, to change (its range).
+    pub(crate) fn formula_mut(&mut self, i: usize) -> Option<&mut Formula> {
+        self.formulas.get_mut(i)
+    }
+
     /// The central values and the formulas, for the plan.
     pub(crate) fn into_parts(self) -> (Vec<f64>, Vec<Formula>) {
         (self.central, self.formulas)

@@ -16,6 +16,7 @@ use crate::{CalendarDates, Observed, RunSpec};
 
 pub(crate) mod calendar;
 mod compile;
+mod event_links;
 pub(crate) mod events;
 mod links;
 mod numbers;
