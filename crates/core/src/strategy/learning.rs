@@ -190,10 +190,18 @@ impl Belief {
             // The continuous peak b/a: ∞ when a = 0 < b (the last hypothesis), −∞ or NaN
             // when a = 0 ≥ b (the first); clamped to the grid, then rounded half up
             // (`as` truncates a non-negative number; NaN → 0).
-            let c = b / a;
+            let inv_a = 1.0 / a;
+            let c = b * inv_a;
             let j = f64::from((c.max(0.0).min(last) + 0.5) as u32);
             let ll = (2.0 * b - a * j) * j;
-            *fit = Fit { a, b, c, j, ll };
+            *fit = Fit {
+                a,
+                inv_a,
+                b,
+                c,
+                j,
+                ll,
+            };
         }
         // The first of equals (without a branch on the data).
         let (mut best, mut best_ll) = (0, f64::NEG_INFINITY);
@@ -243,6 +251,8 @@ impl Belief {
 #[derive(Debug, Clone, Copy, Default)]
 struct Fit {
     a: f64,
+    /// `1/a`.
+    inv_a: f64,
     b: f64,
     c: f64,
     j: f64,
@@ -260,7 +270,14 @@ impl Fit {
     /// closed form.
     #[inline(always)]
     fn sums<const SD: bool>(&self, top_ll: f64, n: u32) -> (f64, f64, f64) {
-        let Fit { a, b, c, j, ll } = *self;
+        let Fit {
+            a,
+            inv_a,
+            b,
+            c,
+            j,
+            ll,
+        } = *self;
         let last = f64::from(n - 1);
         let floor_ll = top_ll + NEGLIGIBLE_LN;
         if ll < floor_ll {
@@ -285,7 +302,14 @@ impl Fit {
         let q = (-2.0 * a).exp();
         let ru = (2.0 * b - a * (2.0 * j + 1.0)).exp();
         let (up, down) = if a > 0.0 {
-            let d = ((b * c - floor_ll) / a).max(0.0).sqrt();
+            // (B·c − ℓ_min)/A = c² − ℓ_min/A: no second division. It is NaN only when
+            // c is infinite (A all but 0): then every hypothesis is walked.
+            let d2 = c * c - floor_ll * inv_a;
+            let d = if d2.is_nan() {
+                f64::INFINITY
+            } else {
+                d2.max(0.0).sqrt()
+            };
             let hi = (c + d).min(last);
             let lo = (c - d).max(0.0);
             // Truncation is the floor here (non-negative differences).
@@ -426,6 +450,8 @@ pub struct Learning {
     origin: f64,
     /// `±1/width`: utility per unit of amount.
     per_unit: f64,
+    /// `1/per_unit`: amount per unit of utility.
+    per_utility: f64,
     degenerate: bool,
     opening: f64,
     reservation: f64,
@@ -455,6 +481,7 @@ impl Learning {
             side,
             origin,
             per_unit,
+            per_utility: 1.0 / per_unit,
             degenerate,
             opening: setup.opening(),
             reservation: setup.reservation(),
@@ -476,7 +503,7 @@ impl Learning {
 
     /// The amount of utility `x`.
     fn amount(&self, x: f64) -> f64 {
-        self.origin + x / self.per_unit
+        self.origin + x * self.per_utility
     }
 
     /// Take in the opponent's offer `amount` made in round `round` (0-based): what
