@@ -50,8 +50,8 @@ note = "change of US administration"
 }
 
 /// For each model: (trials, deals struck on or after the event's day, closed-form
-/// deals in the first round on or after it).
-fn deals_after_event(s: &Scenario) -> Vec<(u64, u64, u64)> {
+/// deals in the first round on or after it). Shared with `events_context.rs`.
+pub(super) fn deals_after_event(s: &Scenario) -> Vec<(u64, u64, u64)> {
     let event_day = (s.events()[0].days.0 - s.calendar.expect("calendar").start) as u32;
     let mut counts = vec![(0, 0, 0); s.run.models.len()];
     let mut ws = Workspace::new();

@@ -7,10 +7,9 @@
 
 use crate::common::{bargain, json, ok, write};
 
-use bargain_core::OutcomeKind;
 use bargain_core::events::{Change, Key, reservations_at};
 use bargain_runner::scenario::Scenario;
-use bargain_runner::trial::{self, Workspace};
+use bargain_runner::trial;
 
 /// No zone until `2021-01-20`, when the won strengthens (`fx` falls by 350): the US
 /// needs `1.2 · fx / 1000` (1.38–1.50 before, 0.96–1.08 after), Korea pays at most
@@ -53,40 +52,7 @@ note = "the won strengthens"
     )
 }
 
-/// For each model: (trials, deals struck on or after the event's day, closed-form
-/// deals in the first round on or after it) — as `events.rs` counts them.
-fn deals_after_event(s: &Scenario) -> Vec<(u64, u64, u64)> {
-    let event_day = (s.events()[0].days.0 - s.calendar.expect("calendar").start) as u32;
-    let mut counts = vec![(0, 0, 0); s.run.models.len()];
-    let mut ws = Workspace::new();
-    let mut inputs = vec![0.0; s.input_count()];
-    for t in 0..s.run.trials {
-        trial::run_trial(
-            s,
-            s.run.seed,
-            s.run.trials,
-            &s.run.models,
-            t,
-            &mut inputs,
-            &mut ws,
-            |i, n, o| {
-                let cal = n.calendar.expect("calendar");
-                let c = &mut counts[i];
-                c.0 += 1;
-                if o.kind != OutcomeKind::Deal {
-                    return;
-                }
-                let round = o.round - 1;
-                if cal.day(round) >= event_day {
-                    c.1 += 1;
-                    let first = bargain_core::events::first_round_on_or_after(&cal, event_day);
-                    c.2 += u64::from(round == first);
-                }
-            },
-        );
-    }
-    counts
-}
+use super::events::deals_after_event;
 
 #[test]
 fn a_context_change_gives_every_model_a_deal_after_it() {
