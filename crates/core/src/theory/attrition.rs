@@ -183,13 +183,9 @@ impl Attrition {
     /// of its types).
     #[must_use]
     pub fn survival(&self, i: usize, t: f64) -> f64 {
-        if t < 0.0 {
-            return 1.0;
-        }
-        if self.end.is_finite() && t >= self.end {
-            return self.z[i];
-        }
-        (1.0 - self.atom[i]) * (-self.cumulative(i, t)).exp()
+        survival(self.atom[i], self.z[i], self.end, t, |t| {
+            self.cumulative(i, t)
+        })
     }
 
     /// `P(τ ≤ t)`: the probability of a deal (a first concession) by time `t`.
@@ -478,13 +474,9 @@ impl Pieces {
     /// `S_i(t)`: the probability that side `i` has not conceded by `t`.
     #[must_use]
     pub fn survival(&self, i: usize, t: f64) -> f64 {
-        if t < 0.0 {
-            return 1.0;
-        }
-        if self.end.is_finite() && t >= self.end {
-            return self.z[i];
-        }
-        (1.0 - self.atom[i]) * (-self.cumulative(i, t)).exp()
+        survival(self.atom[i], self.z[i], self.end, t, |t| {
+            self.cumulative(i, t)
+        })
     }
 
     /// `P(τ ≤ t)`: the probability of a first concession by `t`.
@@ -504,6 +496,19 @@ impl Pieces {
     pub fn play(&self, u: [f64; 2], tie: usize) -> AttritionDraw {
         play(self.z, u, tie, |i, u| self.concession_time(i, u))
     }
+}
+
+/// `S(t)` of one side with the atom `atom`, the obstinate share `z`, the end time `end`
+/// and the cumulative hazard `cumulative`: 1 before the start, `z` from the end on, else
+/// `(1 − atom)·exp(−Λ(t))`. Shared by [`Attrition`] and [`Pieces`].
+fn survival(atom: f64, z: f64, end: f64, t: f64, cumulative: impl Fn(f64) -> f64) -> f64 {
+    if t < 0.0 {
+        return 1.0;
+    }
+    if end.is_finite() && t >= end {
+        return z;
+    }
+    (1.0 - atom) * (-cumulative(t)).exp()
 }
 
 /// A side's concession time for the uniform `u ∈ [0, 1)` (NaN read as 0): 0 in its atom
