@@ -84,10 +84,10 @@ pub(super) fn deals_after_event(s: &Scenario) -> Vec<(u64, u64, u64)> {
     counts
 }
 
-#[test]
-fn a_removed_floor_gives_every_model_a_deal_after_the_event() {
-    let s = Scenario::parse(&floor_scenario(1.0, 300), "floor.toml").expect("valid");
-    for (model, (n, after, first)) in s.run.models.iter().zip(deals_after_event(&s)) {
+/// The checks of an event that opens the zone: every closed form deals in the
+/// first round on or after it in every trial, the agents after it in at least 95%.
+pub(super) fn assert_every_model_deals_after_the_event(s: &Scenario) {
+    for (model, (n, after, first)) in s.run.models.iter().zip(deals_after_event(s)) {
         if model.is_closed_form() {
             assert_eq!(
                 first, n,
@@ -97,26 +97,43 @@ fn a_removed_floor_gives_every_model_a_deal_after_the_event() {
             assert!(after as f64 >= 0.95 * n as f64, "{model}: {after} of {n}");
         }
     }
-    // Without the event no model deals at all: the floor blocked them.
-    let never = floor_scenario(0.0, 50);
-    let s = Scenario::parse(&never, "floor.toml").expect("valid");
-    for (model, (_, after, _)) in s.run.models.iter().zip(deals_after_event(&s)) {
+}
+
+/// Without the event no model deals after its date.
+pub(super) fn assert_no_model_deals_after_the_event(s: &Scenario) {
+    for (model, (_, after, _)) in s.run.models.iter().zip(deals_after_event(s)) {
         assert_eq!(after, 0, "{model}");
     }
 }
 
-#[test]
-fn an_event_happens_in_its_share_of_trials() {
-    let trials = 400;
-    let s = Scenario::parse(&floor_scenario(0.5, trials), "floor.toml").expect("valid");
-    let se = (0.25 / trials as f64).sqrt();
-    for (model, (n, after, _)) in s.run.models.iter().zip(deals_after_event(&s)) {
+/// An event of probability one half: the share of trials with a deal after it is 0.5
+/// within 3 Monte Carlo standard errors.
+pub(super) fn assert_half_the_trials_deal_after_the_event(s: &Scenario) {
+    let se = (0.25 / s.run.trials as f64).sqrt();
+    for (model, (n, after, _)) in s.run.models.iter().zip(deals_after_event(s)) {
         let share = after as f64 / n as f64;
         assert!(
             (share - 0.5).abs() <= 3.0 * se,
             "{model}: {share} is more than 3 standard errors ({se}) from 0.5"
         );
     }
+}
+
+#[test]
+fn a_removed_floor_gives_every_model_a_deal_after_the_event() {
+    let s = Scenario::parse(&floor_scenario(1.0, 300), "floor.toml").expect("valid");
+    assert_every_model_deals_after_the_event(&s);
+    // Without the event no model deals at all: the floor blocked them.
+    let never = floor_scenario(0.0, 50);
+    let s = Scenario::parse(&never, "floor.toml").expect("valid");
+    assert_no_model_deals_after_the_event(&s);
+}
+
+#[test]
+fn an_event_happens_in_its_share_of_trials() {
+    let trials = 400;
+    let s = Scenario::parse(&floor_scenario(0.5, trials), "floor.toml").expect("valid");
+    assert_half_the_trials_deal_after_the_event(&s);
 }
 
 #[test]

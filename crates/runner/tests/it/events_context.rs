@@ -52,40 +52,25 @@ note = "the won strengthens"
     )
 }
 
-use super::events::deals_after_event;
+use super::events::{
+    assert_every_model_deals_after_the_event, assert_half_the_trials_deal_after_the_event,
+    assert_no_model_deals_after_the_event,
+};
 
 #[test]
 fn a_context_change_gives_every_model_a_deal_after_it() {
     let s = Scenario::parse(&fx_scenario(1.0, 300), "fx.toml").expect("valid");
-    for (model, (n, after, first)) in s.run.models.iter().zip(deals_after_event(&s)) {
-        if model.is_closed_form() {
-            assert_eq!(
-                first, n,
-                "{model}: every deal in the first round after the event"
-            );
-        } else {
-            assert!(after as f64 >= 0.95 * n as f64, "{model}: {after} of {n}");
-        }
-    }
+    assert_every_model_deals_after_the_event(&s);
     // Without the event no model deals at all: the US's reservation blocked them.
     let s = Scenario::parse(&fx_scenario(0.0, 50), "fx.toml").expect("valid");
-    for (model, (_, after, _)) in s.run.models.iter().zip(deals_after_event(&s)) {
-        assert_eq!(after, 0, "{model}");
-    }
+    assert_no_model_deals_after_the_event(&s);
 }
 
 #[test]
 fn a_context_change_of_probability_one_half_happens_in_half_the_trials() {
     let trials = 400;
     let s = Scenario::parse(&fx_scenario(0.5, trials), "fx.toml").expect("valid");
-    let se = (0.25 / trials as f64).sqrt();
-    for (model, (n, after, _)) in s.run.models.iter().zip(deals_after_event(&s)) {
-        let share = after as f64 / n as f64;
-        assert!(
-            (share - 0.5).abs() <= 3.0 * se,
-            "{model}: {share} is more than 3 standard errors ({se}) from 0.5"
-        );
-    }
+    assert_half_the_trials_deal_after_the_event(&s);
 }
 
 /// The timeline holds the change as a `set` of the US reservation at the expression's
