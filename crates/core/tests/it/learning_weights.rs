@@ -14,7 +14,9 @@ use bargain_core::package::space::{Issue, OutcomeSpace};
 use bargain_core::package::tactics::LearningNegotiator;
 use proptest::prelude::*;
 
-fn space(issues: usize, values: i64) -> OutcomeSpace {
+/// A space of `issues` integer issues `0 … values − 1` (keys `a`, `b`, …). Shared with
+/// `learning_zone.rs`.
+pub(super) fn space(issues: usize, values: i64) -> OutcomeSpace {
     let keys = ["a", "b", "c", "d"];
     OutcomeSpace::new(
         (0..issues)
@@ -24,7 +26,9 @@ fn space(issues: usize, values: i64) -> OutcomeSpace {
     .expect("a valid space")
 }
 
-fn prefs(weights: &[f64], increasing: bool, reservation: f64) -> Preferences {
+/// Linear-additive preferences, every value function rising or every one falling.
+/// Shared with `learning_zone.rs`.
+pub(super) fn prefs(weights: &[f64], increasing: bool, reservation: f64) -> Preferences {
     let f = if increasing {
         ValueFunction::Increasing
     } else {

@@ -6,38 +6,14 @@ use bargain_core::package::aspiration::{
     Aspiration, AspirationNegotiator, Decision, Negotiator, Turn, negotiate,
 };
 use bargain_core::package::opponent::OpponentView;
-use bargain_core::package::preferences::{LinearAdditive, Preferences, ValueFunction};
+use bargain_core::package::preferences::Preferences;
 use bargain_core::package::sorted::SortedOutcomes;
 use bargain_core::package::space::{Issue, OutcomeSpace};
 use bargain_core::package::tactics::LearningNegotiator;
 use bargain_core::strategy::learning::{Belief, concession_target};
 use proptest::prelude::*;
 
-fn space(issues: usize, values: i64) -> OutcomeSpace {
-    let keys = ["a", "b", "c"];
-    OutcomeSpace::new(
-        (0..issues)
-            .map(|i| Issue::integer(keys[i], 0, values - 1))
-            .collect(),
-    )
-    .expect("a valid space")
-}
-
-fn prefs(weights: &[f64], increasing: bool, reservation: f64) -> Preferences {
-    let f = if increasing {
-        ValueFunction::Increasing
-    } else {
-        ValueFunction::Decreasing
-    };
-    Preferences {
-        utility: LinearAdditive {
-            weights: weights.to_vec(),
-            values: vec![f; weights.len()],
-        },
-        reservation,
-        discount: 1.0,
-    }
-}
+use super::learning_weights::{prefs, space};
 
 /// A time-based opponent that concedes efficiently: its target falls from 1 to its
 /// reservation as `1 − (1 − r)·τ^e` on the learner's clock `τ = (step + 1)/(n + 1)`,
