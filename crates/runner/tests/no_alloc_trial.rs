@@ -144,37 +144,43 @@ between = ["parties.us.discount", "parties.us.strategy.preset"]
 rank = -0.3
 "#;
 
+/// Trials 200 … 3999 of `scenario` (seed 7, 4,000 trials) after 200 of warm-up: at
+/// least one deal, and no allocation.
+fn assert_trials_allocate_nothing(scenario: &Scenario, models: &[Model], label: &str) {
+    let mut inputs = vec![0.0; scenario.input_count()];
+    let mut ws = Workspace::new();
+    let mut deals = 0u64;
+    let mut run = |t: u64, deals: &mut u64| {
+        run_trial(
+            scenario,
+            7,
+            4000,
+            models,
+            t,
+            &mut inputs,
+            &mut ws,
+            |_, _, o| *deals += u64::from(o.is_deal()),
+        );
+    };
+    for t in 0..200 {
+        run(t, &mut deals);
+    }
+    let before = allocations();
+    for t in 200..4000 {
+        run(t, &mut deals);
+    }
+    let after = allocations();
+    assert!(deals > 0, "{label}");
+    assert_eq!(after - before, 0, "{label}: the trial kernel allocated");
+}
+
 #[test]
 fn context_expressions_and_correlations_allocate_nothing_per_trial() {
     for sampler in ["monte-carlo", "latin-hypercube"] {
         let text = LINKED.replace("monte-carlo", sampler);
         let scenario = Scenario::parse(&text, "linked.toml").expect("parse");
         let models = Model::ALL;
-        let mut inputs = vec![0.0; scenario.input_count()];
-        let mut ws = Workspace::new();
-        let mut deals = 0u64;
-        let mut run = |t: u64, deals: &mut u64| {
-            run_trial(
-                &scenario,
-                7,
-                4000,
-                &models,
-                t,
-                &mut inputs,
-                &mut ws,
-                |_, _, o| *deals += u64::from(o.is_deal()),
-            );
-        };
-        for t in 0..200 {
-            run(t, &mut deals);
-        }
-        let before = allocations();
-        for t in 200..4000 {
-            run(t, &mut deals);
-        }
-        let after = allocations();
-        assert!(deals > 0, "{sampler}");
-        assert_eq!(after - before, 0, "{sampler}: the trial kernel allocated");
+        assert_trials_allocate_nothing(&scenario, &models, sampler);
     }
 }
 
@@ -222,30 +228,6 @@ fn events_that_change_the_context_allocate_nothing_per_trial() {
         let scenario = Scenario::parse(&text, "fx.toml").expect("parse");
         assert!(scenario.has_timeline());
         let models = scenario.run.models.clone();
-        let mut inputs = vec![0.0; scenario.input_count()];
-        let mut ws = Workspace::new();
-        let mut deals = 0u64;
-        let mut run = |t: u64, deals: &mut u64| {
-            run_trial(
-                &scenario,
-                7,
-                4000,
-                &models,
-                t,
-                &mut inputs,
-                &mut ws,
-                |_, _, o| *deals += u64::from(o.is_deal()),
-            );
-        };
-        for t in 0..200 {
-            run(t, &mut deals);
-        }
-        let before = allocations();
-        for t in 200..4000 {
-            run(t, &mut deals);
-        }
-        let after = allocations();
-        assert!(deals > 0, "{sampler}");
-        assert_eq!(after - before, 0, "{sampler}: the trial kernel allocated");
+        assert_trials_allocate_nothing(&scenario, &models, sampler);
     }
 }
