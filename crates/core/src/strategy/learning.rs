@@ -155,7 +155,7 @@ impl Belief {
     }
 
     /// The posterior mean alone (what the talks use: [`Estimate::sd`] is `0`), bit for
-    /// bit the mean of [`Belief::estimate`] at a little over half its cost.
+    /// bit the mean of [`Belief::estimate`] (the same sums without the second moments).
     #[must_use]
     pub fn estimate_mean(&self) -> Option<Estimate> {
         self.moments::<false>()
