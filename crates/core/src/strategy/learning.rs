@@ -28,9 +28,12 @@ pub const DEFAULT_PRIOR_WIDTH: f64 = 1.0;
 /// Default exponent of the learner's own concession toward its goal (1: linear).
 pub const DEFAULT_EXPONENT: f64 = 1.0;
 /// The exponents the opponent's time-based concession is assumed to have, one of them
-/// unknown: conceder to boulware (NegMAS's presets are 0.25, 1 and 4). Their powers are
-/// computed with square roots and products only (no `powf`).
-pub const EXPONENTS: [f64; 9] = [0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0];
+/// unknown: conceder to boulware (NegMAS's presets are 0.25, 1 and 4), a quarter apart up
+/// to 2, a half up to 4, then 5 and 6. Their powers are computed with square roots and
+/// products only (no `powf`).
+pub const EXPONENTS: [f64; 14] = [
+    0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 1.75, 2.0, 2.5, 3.0, 3.5, 4.0, 5.0, 6.0,
+];
 /// The standard deviation of an observed offer around the assumed concession curve, as
 /// a share of the gap between the opponent's first offer and the learner's best.
 pub const NOISE: f64 = 0.05;
@@ -46,7 +49,24 @@ pub(crate) fn powers(tau: f64) -> [f64; NE] {
     let q = s.sqrt();
     let t2 = tau * tau;
     let t4 = t2 * t2;
-    [q, s, s * q, tau, tau * s, t2, t2 * tau, t4, t4 * t2]
+    let (tq, ts) = (tau * q, tau * s);
+    let (t2s, t3) = (t2 * s, t2 * tau);
+    [
+        q,
+        s,
+        s * q,
+        tau,
+        tq,
+        ts,
+        ts * q,
+        t2,
+        t2s,
+        t3,
+        t3 * s,
+        t4,
+        t4 * tau,
+        t4 * t2,
+    ]
 }
 
 /// Whether `q/r` is as accurate as its `exp` (both normal, `r` not tiny).
@@ -82,25 +102,29 @@ pub struct Estimate {
 /// The log-likelihood of every hypothesis is a quadratic in `λ = L − x₀` whose
 /// coefficients are two running sums per exponent (`Σ w²`, `Σ w·y`), so an update costs
 /// a handful of products whatever the number of hypotheses. When asked
-/// ([`Belief::estimate`]) the posterior is taken over the two neighbouring exponents that
-/// fit the offers best (the exponent whose best hypothesis has the largest likelihood and
-/// the better of its neighbours in [`EXPONENTS`]: a Bayesian average over the curves the
-/// offers leave in contention, Occam's window in the sense of Madigan & Raftery 1994),
-/// every reservation hypothesis under each. The same numbers as multiplying each
-/// hypothesis's likelihoods one by one (checked in a unit test).
+/// ([`Belief::estimate`]) the exponent is the one that fits the offers best (whose best
+/// hypothesis has the largest likelihood: the exponent of maximum marginal likelihood,
+/// type-II maximum likelihood or empirical Bayes), and the posterior is over the
+/// reservation hypotheses under it. The same numbers as multiplying each hypothesis's
+/// likelihoods one by one (checked in a unit test).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Belief {
     top: f64,
     prior_width: f64,
     hypotheses: u32,
     rounds: u32,
-    /// The first offer `x₀` and the opponent's time `τ₀` then.
-    first: Option<(f64, f64)>,
+    /// The first offer `x₀` and, when there is anything to learn (`x₀` below `top`), the
+    /// scales of the hypotheses' grid.
+    first: Option<(f64, Option<GridScale>)>,
     /// Per exponent, `τ₀^e` and `1/(1 − τ₀^e)` (`0` when `τ₀ = 1`), set at the first
     /// offer.
     base: [(f64, f64); NE],
     sww: [f64; NE],
     swy: [f64; NE],
+    /// The round the opponent's next offer is expected in and its `w_e(τ)`, worked out
+    /// ahead (after the previous offer) so that an offer in that round does not wait for
+    /// its powers of `τ`.
+    ahead: (u32, [f64; NE]),
     observed: u32,
 }
 
@@ -119,6 +143,7 @@ impl Belief {
             base: [(0.0, 0.0); NE],
             sww: [0.0; NE],
             swy: [0.0; NE],
+            ahead: (u32::MAX, [0.0; NE]),
             observed: 0,
         }
     }
@@ -126,24 +151,42 @@ impl Belief {
     /// Take in the opponent's offer worth `x` to the learner, made in round `round`
     /// (0-based). Allocates nothing.
     pub fn observe(&mut self, x: f64, round: u32) {
-        let tau = opponent_tau(round, self.rounds);
         self.observed += 1;
         let Some((x0, _)) = self.first else {
-            self.first = Some((x, tau));
+            self.first = Some((
+                x,
+                GridScale::new(self.top - x, self.prior_width, self.hypotheses),
+            ));
+            let tau = opponent_tau(round, self.rounds);
             for (b, p0) in self.base.iter_mut().zip(powers(tau)) {
                 let d = 1.0 - p0;
                 *b = (p0, if d > 0.0 { 1.0 / d } else { 0.0 });
             }
+            self.ahead = (round + 1, self.ws(round + 1));
             return;
         };
-        let p = powers(tau);
+        let w = if self.ahead.0 == round {
+            self.ahead.1
+        } else {
+            self.ws(round)
+        };
         let y = x - x0;
         let sums = self.sww.iter_mut().zip(&mut self.swy);
-        for ((sww, swy), (&pk, &(p0, inv_d))) in sums.zip(p.iter().zip(&self.base)) {
-            let w = (pk - p0) * inv_d;
+        for ((sww, swy), &w) in sums.zip(&w) {
             *sww += w * w;
             *swy += w * y;
         }
+        self.ahead = (round + 1, self.ws(round + 1));
+    }
+
+    /// `w_e(τ)` of an offer in round `round`, for every exponent.
+    #[inline(always)]
+    fn ws(&self, round: u32) -> [f64; NE] {
+        let p = powers(opponent_tau(round, self.rounds));
+        std::array::from_fn(|k| {
+            let (p0, inv_d) = self.base[k];
+            (p[k] - p0) * inv_d
+        })
     }
 
     /// The posterior over the reservation hypotheses: `None` before the first offer.
@@ -163,74 +206,36 @@ impl Belief {
 
     /// The posterior's mean and, with `SD`, its standard deviation (else `0`).
     fn moments<const SD: bool>(&self) -> Option<Estimate> {
-        let (x0, _) = self.first?;
-        let gap = self.top - x0;
-        let n = self.hypotheses;
-        let h = self.prior_width * gap / f64::from(n - 1);
-        if !(gap > 0.0 && h > 0.0 && h.is_finite()) {
+        let (x0, scale) = self.first?;
+        let Some(GridScale { h, ah, bh }) = scale else {
             return Some(Estimate {
                 mean: x0,
                 sd: 0.0,
                 observed: self.observed,
             });
-        }
-        let sigma = NOISE * gap;
-        let inv = 1.0 / (2.0 * sigma * sigma);
+        };
+        let n = self.hypotheses;
         let last = f64::from(n - 1);
         // Per exponent, in units of the grid step (λ = j·h): log-likelihood
         // ll(j) = 2Bj − Aj² with A = a·h², B = b·h (the Σy² term is the same for every
-        // hypothesis and cancels); its peak over the grid and its value there.
-        // In independent passes over the exponents (each one vectorizes).
-        let (ah, bh) = (inv * h * h, inv * h);
+        // hypothesis and cancels); its peak over the grid and its value there. Field by
+        // field over the exponents (each pass vectorizes), then the best one's sums.
         let a = self.sww.map(|s| s * ah);
         let b = self.swy.map(|s| s * bh);
-        let mut fits = [Fit::default(); NE];
-        for (k, fit) in fits.iter_mut().enumerate() {
-            let (a, b) = (a[k], b[k]);
-            // The continuous peak b/a: ∞ when a = 0 < b (the last hypothesis), −∞ or NaN
-            // when a = 0 ≥ b (the first); clamped to the grid, then rounded half up
-            // (`as` truncates a non-negative number; NaN → 0).
-            let inv_a = 1.0 / a;
-            let c = b * inv_a;
-            let j = f64::from((c.max(0.0).min(last) + 0.5) as u32);
-            let ll = (2.0 * b - a * j) * j;
-            *fit = Fit {
-                a,
-                inv_a,
-                b,
-                c,
-                j,
-                ll,
-            };
-        }
-        // The first of equals (without a branch on the data).
-        let (mut best, mut best_ll) = (0, f64::NEG_INFINITY);
-        for (k, fit) in fits.iter().enumerate() {
-            best = if fit.ll > best_ll { k } else { best };
-            best_ll = best_ll.max(fit.ll);
-        }
-        // The two neighbouring exponents that fit best: the best (the largest peak; the
-        // first of equals) and the better of its neighbours (the lower of equals).
-        let other = match (best.checked_sub(1), (best + 1 < NE).then_some(best + 1)) {
-            (Some(lo), Some(hi)) => {
-                if fits[hi].ll > fits[lo].ll {
-                    hi
-                } else {
-                    lo
-                }
-            }
-            (Some(lo), None) => lo,
-            (None, Some(hi)) => hi,
-            (None, None) => best,
+        let inv_a = a.map(|a| 1.0 / a);
+        let c: [f64; NE] = std::array::from_fn(|k| b[k] * inv_a[k]);
+        let j = c.map(|c| Fit::peak(c, last));
+        let ll: [f64; NE] = std::array::from_fn(|k| (2.0 * b[k] - a[k] * j[k]) * j[k]);
+        let k = first_max(&ll);
+        let fit = Fit {
+            a: a[k],
+            inv_a: inv_a[k],
+            b: b[k],
+            c: c[k],
+            j: j[k],
+            ll: ll[k],
         };
-        let top_ll = fits[best].ll;
-        let (b0, b1, b2) = fits[best].sums::<SD>(top_ll, n);
-        let (o0, o1, o2) = if other == best {
-            (0.0, 0.0, 0.0)
-        } else {
-            fits[other].sums::<SD>(top_ll, n)
-        };
-        let (s0, s1, s2) = (b0 + o0, b1 + o1, b2 + o2);
+        let (s0, s1, s2) = fit.sums::<SD>(n);
         let m = s1 / s0;
         let sd = if SD {
             h * (s2 / s0 - m * m).max(0.0).sqrt()
@@ -245,10 +250,64 @@ impl Belief {
     }
 }
 
+/// The grid of reservation hypotheses, fixed at the opponent's first offer: the step
+/// `h = prior_width·gap/(n − 1)` (`gap = top − x₀`) and the factors that turn the running
+/// sums into the log-likelihood's coefficients in units of the step, `A = Σw²·h²/(2σ²)`
+/// and `B = Σw·y·h/(2σ²)` (`σ = NOISE·gap`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct GridScale {
+    h: f64,
+    ah: f64,
+    bh: f64,
+}
+
+impl GridScale {
+    /// `None` when there is nothing to learn (no gap, or no width).
+    fn new(gap: f64, prior_width: f64, n: u32) -> Option<Self> {
+        let h = prior_width * gap / f64::from(n - 1);
+        if !(gap > 0.0 && h > 0.0 && h.is_finite()) {
+            return None;
+        }
+        let sigma = NOISE * gap;
+        let inv = 1.0 / (2.0 * sigma * sigma);
+        Some(Self {
+            h,
+            ah: inv * h * h,
+            bh: inv * h,
+        })
+    }
+}
+
+/// The index of the largest of `v`, the first of equals.
+#[inline(always)]
+fn first_max(v: &[f64; NE]) -> usize {
+    let pick = |x: (usize, f64), y: (usize, f64)| if y.1 > x.1 { y } else { x };
+    // Two halves side by side, then the better of their winners (the lower half's on
+    // ties): two chains of six comparisons instead of one of thirteen.
+    const HALF: usize = NE / 2;
+    const _: () = assert!(NE == 2 * HALF, "an even number of exponents");
+    let (mut lo, mut hi) = ((0, v[0]), (HALF, v[HALF]));
+    for k in 1..HALF {
+        lo = pick(lo, (k, v[k]));
+        hi = pick(hi, (HALF + k, v[HALF + k]));
+    }
+    pick(lo, hi).0
+}
+
+/// `⌊y⌋` for `0 ≤ y < 2⁵¹`, exactly and without a conversion to an integer (so that a
+/// pass over the exponents vectorizes): adding and taking away `2⁵²` rounds `y` to an
+/// integer, one less when it rounded up.
+#[inline(always)]
+fn floor_small(y: f64) -> f64 {
+    const TWO_52: f64 = 4_503_599_627_370_496.0;
+    let r = (y + TWO_52) - TWO_52;
+    if r > y { r - 1.0 } else { r }
+}
+
 /// One exponent's fit in [`Belief::moments`], in units of the grid step: the
 /// log-likelihood `ll(j) = 2Bj − Aj²` (`a` = A, `b` = B), its continuous peak `c = B/A`,
 /// its peak `j` on the grid and `ll` there.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy)]
 struct Fit {
     a: f64,
     /// `1/a`.
@@ -260,16 +319,24 @@ struct Fit {
 }
 
 impl Fit {
+    /// The peak on the grid `0 ..= last` of `ll(j) = 2bj − aj²` whose continuous peak is
+    /// `c = b/a`: ∞ when a = 0 < b (the last hypothesis), −∞ or NaN when a = 0 ≥ b (the
+    /// first); clamped to the grid (`max` takes 0 over NaN), then rounded half up.
+    #[inline(always)]
+    fn peak(c: f64, last: f64) -> f64 {
+        floor_small(c.max(0.0).min(last) + 0.5)
+    }
+
     /// `Σ p_j`, `Σ p_j·j` and (with `SD`) `Σ p_j·j²` over the hypotheses `j = 0 … n − 1`
-    /// of this exponent, `p_j = exp(ll(j) − top_ll)`. Only the hypotheses whose weight is
-    /// at least exp(NEGLIGIBLE_LN) times the best exponent's peak are summed: ll(j) ≥
-    /// top_ll + NEGLIGIBLE_LN, an interval around the peak found with one square root,
-    /// walked outward from the peak in both directions ([`walk`]: consecutive ratios
-    /// follow r_{j+1} = r_j·exp(−2A), all at most 1 outward from the peak, so nothing
+    /// of this exponent, `p_j = exp(ll(j) − ll)` (`1` at the peak). Only the hypotheses
+    /// whose weight is at least exp(NEGLIGIBLE_LN) are summed: ll(j) ≥ ll +
+    /// NEGLIGIBLE_LN, an interval around the peak found with one square root, walked
+    /// outward from the peak in both directions ([`walk`]: consecutive ratios follow
+    /// r_{j+1} = r_j·exp(−2A), all at most 1 outward from the peak, so nothing
     /// overflows). A flat likelihood (no offer has told anything yet) is summed in
     /// closed form.
     #[inline(always)]
-    fn sums<const SD: bool>(&self, top_ll: f64, n: u32) -> (f64, f64, f64) {
+    fn sums<const SD: bool>(&self, n: u32) -> (f64, f64, f64) {
         let Fit {
             a,
             inv_a,
@@ -279,24 +346,15 @@ impl Fit {
             ll,
         } = *self;
         let last = f64::from(n - 1);
-        let floor_ll = top_ll + NEGLIGIBLE_LN;
-        if ll < floor_ll {
-            return (0.0, 0.0, 0.0);
-        }
-        // The peak's weight (exactly 1 at the best exponent's peak).
-        let scale = if ll == top_ll {
-            1.0
-        } else {
-            (ll - top_ll).exp()
-        };
+        let floor_ll = ll + NEGLIGIBLE_LN;
         if a <= 0.0 && b == 0.0 {
             let nf = f64::from(n);
             let s2 = if SD {
-                scale * (last * nf * (2.0 * last + 1.0) / 6.0)
+                last * nf * (2.0 * last + 1.0) / 6.0
             } else {
                 0.0
             };
-            return (scale * nf, scale * (nf * last / 2.0), s2);
+            return (nf, nf * last / 2.0, s2);
         }
         // The exponentials first: they do not wait for the interval below.
         let q = (-2.0 * a).exp();
@@ -324,10 +382,10 @@ impl Fit {
         } else {
             (a * (2.0 * j - 1.0) - 2.0 * b).exp()
         };
-        let (u0, u1, u2) = walk::<SD>(scale, ru, q, j, 1.0, up);
-        let (d0, d1, d2) = walk::<SD>(scale, rd, q, j, -1.0, down);
-        let s2 = if SD { scale * j * j + u2 + d2 } else { 0.0 };
-        (scale + u0 + d0, scale * j + u1 + d1, s2)
+        let (u0, u1, u2) = walk::<SD>(ru, q, j, 1.0, up);
+        let (d0, d1, d2) = walk::<SD>(rd, q, j, -1.0, down);
+        let s2 = if SD { j * j + u2 + d2 } else { 0.0 };
+        (1.0 + u0 + d0, j + u1 + d1, s2)
     }
 }
 
@@ -336,20 +394,13 @@ impl Fit {
 const LANES: usize = 4;
 
 /// The sums `Σ t_m`, `Σ t_m·j_m` and (with `SD`) `Σ t_m·j_m²` over the `count` terms
-/// `m = 1 … count` walked from the peak `j` (weight `scale`) in direction `dir` (`±1`):
-/// `t_m = t_{m−1}·r·q^{m−1}`, so `t_m = scale·r^m·q^{m(m−1)/2}` (every factor at most 1
+/// `m = 1 … count` walked from the peak `j` (weight 1) in direction `dir` (`±1`):
+/// `t_m = t_{m−1}·r·q^{m−1}`, so `t_m = r^m·q^{m(m−1)/2}` (every factor at most 1
 /// outward from the peak: nothing overflows). Term `m` sits in lane `(m − 1) mod 4`, and
 /// each lane steps four terms at once with its own ratio `t_{m+4}/t_m = r⁴·q^{4m+6}` (`q^10`, `q^14`, … for the first terms),
 /// itself multiplied by `q^16` each step. Allocates nothing.
 #[inline(always)]
-fn walk<const SD: bool>(
-    scale: f64,
-    r: f64,
-    q: f64,
-    j: f64,
-    dir: f64,
-    count: u32,
-) -> (f64, f64, f64) {
+fn walk<const SD: bool>(r: f64, q: f64, j: f64, dir: f64, count: u32) -> (f64, f64, f64) {
     if count == 0 {
         return (0.0, 0.0, 0.0);
     }
@@ -357,7 +408,7 @@ fn walk<const SD: bool>(
     let mut t = [0.0; LANES];
     let mut step = [0.0; LANES];
     let mut jj = [0.0; LANES];
-    let (mut tm, mut rm) = (scale, r);
+    let (mut tm, mut rm) = (1.0, r);
     let q2 = q * q;
     let q4 = q2 * q2;
     let r2 = r * r;
@@ -649,8 +700,8 @@ mod tests {
     use super::*;
 
     /// The posterior by brute force: every hypothesis's likelihood multiplied offer by
-    /// offer (in logs); the exponent whose best hypothesis fits best and the better of its
-    /// neighbours; the posterior over their hypotheses, normalized.
+    /// offer (in logs); the exponent whose best hypothesis fits best; the posterior over
+    /// its hypotheses, normalized.
     fn naive(top: f64, width: f64, n: u32, rounds: u32, obs: &[(f64, u32)]) -> (f64, f64) {
         let (x0, r0) = obs[0];
         let gap = top - x0;
@@ -686,24 +737,7 @@ mod tests {
                 best = k;
             }
         }
-        let other = match (
-            best.checked_sub(1),
-            (best + 1 < EXPONENTS.len()).then_some(best + 1),
-        ) {
-            (Some(lo), Some(hi)) => {
-                if peak(hi) > peak(lo) + 1e-9 {
-                    hi
-                } else {
-                    lo
-                }
-            }
-            (Some(lo), None) => lo,
-            (None, hi) => hi.unwrap_or(best),
-        };
-        let mut lls = per_exponent[best].clone();
-        if other != best {
-            lls.extend(&per_exponent[other]);
-        }
+        let lls = per_exponent[best].clone();
         let m = peak(best);
         let z: f64 = lls.iter().map(|p| (p.1 - m).exp()).sum();
         let mean = lls.iter().map(|p| p.0 * (p.1 - m).exp()).sum::<f64>() / z;
@@ -762,6 +796,27 @@ mod tests {
                 assert_eq!(full.observed, mean.observed);
                 assert_eq!(mean.sd, 0.0);
             }
+        }
+    }
+
+    #[test]
+    fn floor_small_is_the_floor_and_first_max_the_first_of_equals() {
+        for i in 0..20_000 {
+            let y = f64::from(i) * 0.003_7 + [0.0, 0.5, 1e-12][i as usize % 3];
+            assert_eq!(floor_small(y), y.floor(), "{y}");
+            let x = f64::from(i) + 0.5;
+            assert_eq!(floor_small(x), f64::from(i), "{x}");
+            assert_eq!(floor_small(x.next_down()), f64::from(i), "{x}");
+        }
+        assert_eq!(floor_small(0.0), 0.0);
+        let mut v = [0.0; NE];
+        for seed in 0u32..5_000 {
+            for (k, x) in v.iter_mut().enumerate() {
+                // Few distinct values: many ties.
+                *x = f64::from((seed.wrapping_mul(2_654_435_761) >> (k % 29)) % 4);
+            }
+            let naive = (0..NE).fold(0, |b, k| if v[k] > v[b] { k } else { b });
+            assert_eq!(first_max(&v), naive, "{v:?}");
         }
     }
 

@@ -356,6 +356,11 @@ impl StrategySpec {
 }
 
 /// Any built strategy: static dispatch over the strategy types.
+///
+/// The `Learning` variant is the largest (its belief's running sums per exponent): an
+/// enum rather than a box, so that building a trial's strategies allocates nothing; it
+/// lives once per negotiation on the stack.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub enum AnyStrategy {
     /// See [`TimeBased`].
