@@ -673,7 +673,7 @@ pub(crate) static FIELDS: &[FieldDef] = &[
             }
         }),
         label: "reservation hypotheses",
-        doc: "learning: how many values of the opponent's reservation the learner weighs (each with every assumed concession exponent 0.25, 0.5, 1, 2, 4)",
+        doc: "learning: how many values of the opponent's reservation the learner weighs (under the assumed concession exponent that fits its offers best, of fourteen from 0.25 to 6)",
         note: "(a distribution's draws are rounded, and its whole range must lie inside)",
         needs_calendar: None,
         preset_shape: None,
