@@ -40,7 +40,7 @@ pub const NOISE: f64 = 0.05;
 
 const NE: usize = EXPONENTS.len();
 /// A posterior weight below `exp(NEGLIGIBLE_LN)` (about 1e-18) times the largest is
-/// left out of the sums (at most 64·2 of them: a relative change below 1e-15).
+/// left out of the sums (at most 64 of them: a relative change below 1e-16).
 const NEGLIGIBLE_LN: f64 = -41.5;
 
 /// `τ^e` for every `e` of [`EXPONENTS`], bit-identical everywhere (no `powf`).
@@ -797,6 +797,21 @@ mod tests {
                 assert_eq!(mean.sd, 0.0);
             }
         }
+    }
+
+    #[test]
+    fn the_powers_are_the_exponents_powers() {
+        for i in 1..=400 {
+            let tau = f64::from(i) / 400.0;
+            for (p, e) in powers(tau).into_iter().zip(EXPONENTS) {
+                let want = tau.powf(e);
+                assert!(
+                    (p - want).abs() <= 1e-14 * want,
+                    "τ {tau}, e {e}: {p} vs {want}"
+                );
+            }
+        }
+        assert!(EXPONENTS.windows(2).all(|w| w[0] < w[1]));
     }
 
     #[test]
