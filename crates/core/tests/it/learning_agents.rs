@@ -43,23 +43,39 @@ fn talks(payee: Party, payer: Party, rounds: u32) -> Negotiation {
     }
 }
 
-/// The learner's (the payer's) errors about the payee's reservation after each of the
-/// payee's offers, in a negotiation with no zone (so it runs to the deadline).
-fn errors(opponent: StrategySpec, rounds: u32) -> Vec<f64> {
-    let truth = 1.1;
+/// The learner's (the payer's, opening 0.96, reservation `floor`) errors about the
+/// payee's reservation `truth` after each of the payee's offers (opening 1.4, strategy
+/// `opponent`), and how the talks ended.
+fn learner_errors(
+    opponent: StrategySpec,
+    truth: f64,
+    floor: f64,
+    rounds: u32,
+) -> (OutcomeKind, Vec<(Side, f64)>) {
     let n = talks(
         party(Side::Payee, 1.4, truth, opponent),
-        party(Side::Payer, 0.96, 1.05, StrategySpec::learning()),
+        party(Side::Payer, 0.96, floor, StrategySpec::learning()),
         rounds,
     );
     let mut trace = Trace::new();
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(1);
     let o = run_agents(&n.protocol, &n.payee, &n.payer, &mut rng, Some(&mut trace));
-    assert_eq!(o.kind, OutcomeKind::Deadline, "no zone: the talks run out");
     let est = replay_estimates(&n, &trace.offers);
+    (
+        o.kind,
+        est.iter()
+            .map(|e| (e.1, (e.2.mean - truth).abs()))
+            .collect(),
+    )
+}
+
+/// [`learner_errors`] in a negotiation with no zone (so it runs to the deadline).
+fn errors(opponent: StrategySpec, rounds: u32) -> Vec<f64> {
+    let (kind, est) = learner_errors(opponent, 1.1, 1.05, rounds);
+    assert_eq!(kind, OutcomeKind::Deadline, "no zone: the talks run out");
     assert_eq!(est.len(), rounds as usize, "one estimate per payee offer");
-    assert!(est.iter().all(|e| e.1 == Side::Payer));
-    est.iter().map(|e| (e.2.mean - truth).abs()).collect()
+    assert!(est.iter().all(|e| e.0 == Side::Payer));
+    est.iter().map(|e| e.1).collect()
 }
 
 #[test]
@@ -109,18 +125,8 @@ fn accuracy_survey() {
             max_aspiration: 1.0,
             eps: 1e-4,
         };
-        let n = talks(
-            party(Side::Payee, 1.4, truth, opponent),
-            party(Side::Payer, 0.96, 0.98, StrategySpec::learning()),
-            rounds,
-        );
-        let mut trace = Trace::new();
-        let mut rng = Xoshiro256PlusPlus::seed_from_u64(1);
-        run_agents(&n.protocol, &n.payee, &n.payer, &mut rng, Some(&mut trace));
-        let e: Vec<f64> = replay_estimates(&n, &trace.offers)
-            .iter()
-            .map(|e| (e.2.mean - truth).abs() / 0.44)
-            .collect();
+        let (_, est) = learner_errors(opponent, truth, 0.98, rounds);
+        let e: Vec<f64> = est.iter().map(|e| e.1 / 0.44).collect();
         if e.len() < 4 {
             continue;
         }
